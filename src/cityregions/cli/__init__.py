@@ -1,0 +1,1 @@
+"""The ``cityregions`` command: a thin command group over the library."""

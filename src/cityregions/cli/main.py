@@ -1,0 +1,95 @@
+"""Entry point of the ``cityregions`` command.
+
+Each capability has its own module in this package defining a Typer sub-app or command;
+they are registered here. Errors raised on purpose by the library
+(:class:`~cityregions.CityRegionsError`) are shown as one clear message and end the
+process with exit code 2; no traceback is shown for bad input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import warnings
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from cityregions._errors import CityRegionsError
+
+err_console = Console(stderr=True)
+
+app = typer.Typer(
+    name="cityregions",
+    help="Functional city regions, their governance and the metropolitan partnership.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+#: (module in cityregions.cli, attribute, name as sub-group or None for a plain command).
+#: Each capability adds its own line.
+COMMANDS: list[tuple[str, str, str | None]] = [
+    ("demo", "demo", None),
+]
+
+
+@app.callback()
+def _configure(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+) -> None:
+    """Functional city regions, their governance and the metropolitan partnership."""
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(
+        level=level,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False)],
+        force=True,
+    )
+    logging.captureWarnings(True)
+
+
+def _register() -> None:
+    for module_name, attribute, group in COMMANDS:
+        module = importlib.import_module(f"cityregions.cli.{module_name}")
+        target = getattr(module, attribute)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=group)
+        else:
+            app.command(name=group)(target)
+
+
+_register()
+
+
+def main() -> None:
+    """Run the command line, turning library errors into exit code 2."""
+    warnings.simplefilter("default")
+    try:
+        app(standalone_mode=False)
+    except CityRegionsError as error:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except OSError as error:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as error:  # click usage errors carry their own exit codes
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()
