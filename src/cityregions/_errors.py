@@ -55,7 +55,7 @@ class InputError(CityRegionsError, ValueError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-class ValidationReport(CityRegionsError, ValueError):
+class ValidationReport(CityRegionsError, ValueError):  # noqa: N818 - a report of errors
     """Several input problems found in one pass, reported together.
 
     Parameters

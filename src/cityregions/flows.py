@@ -114,16 +114,15 @@ class FlowTable:
         origins = table[origin].astype(str).str.strip()
         destinations = table[destination].astype(str).str.strip()
         values = _check_values(table[value], source=source, field=value)
-        if ids is None:
-            id_list = sorted(set(origins) | set(destinations))
-        else:
-            id_list = [str(i) for i in ids]
+        id_list = (
+            sorted(set(origins) | set(destinations)) if ids is None else [str(i) for i in ids]
+        )
         position = pd.Index(id_list)
         if not position.is_unique:
             msg = "unit ids must be unique"
             raise InputError(msg, source=source, field=UNIT)
-        rows = position.get_indexer(origins)
-        cols = position.get_indexer(destinations)
+        rows = position.get_indexer(pd.Index(origins))
+        cols = position.get_indexer(pd.Index(destinations))
         for codes, names, column in ((rows, origins, origin), (cols, destinations, destination)):
             if (codes < 0).any():
                 line = int(np.flatnonzero(codes < 0)[0])
@@ -184,7 +183,7 @@ class FlowTable:
     def subset(self, ids: Iterable[str]) -> FlowTable:
         """Return the flows among ``ids`` only (flows to or from other units dropped)."""
         wanted = [str(i) for i in ids]
-        codes = self.index.get_indexer(wanted)
+        codes = self.index.get_indexer(pd.Index(wanted))
         if (codes < 0).any():
             missing = [w for w, c in zip(wanted, codes, strict=True) if c < 0][:5]
             msg = f"unknown unit ids {missing}"

@@ -37,7 +37,7 @@ def atomic_path(target: str | Path, *, suffix: str | None = None) -> Iterator[Pa
     tmp.unlink()  # writers such as GDAL refuse to open an existing empty file
     try:
         yield tmp
-        os.replace(tmp, target)
+        tmp.replace(target)
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -1,0 +1,71 @@
+"""Tests of the Territory core object."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from cityregions import InputError, Territory
+
+
+def test_from_frame_fills_defaults_and_keeps_string_ids() -> None:
+    territory = Territory.from_frame(
+        pd.DataFrame({"unit": ["01001", "01002"], "population": ["10", 20]}), name="t"
+    )
+    assert territory.ids == ["01001", "01002"]
+    assert territory.units["population"].tolist() == [10.0, 20.0]
+    assert np.isnan(territory.units.loc["01001", "employees"])
+
+
+def test_duplicate_id_names_row() -> None:
+    frame = pd.DataFrame({"unit": ["a", "b", "a"], "population": [1, 2, 3]})
+    with pytest.raises(InputError, match="duplicate unit id 'a'") as error:
+        Territory.from_frame(frame, source="units.csv")
+    assert error.value.location == "row 3"
+    assert "units.csv" in str(error.value)
+
+
+def test_non_numeric_population_names_unit() -> None:
+    frame = pd.DataFrame({"unit": ["a", "b"], "population": [1, "many"]})
+    with pytest.raises(InputError, match="expected a number, got 'many'") as error:
+        Territory.from_frame(frame)
+    assert error.value.field == "population"
+
+
+def _grid() -> Territory:
+    # Three squares in a row plus one far away: a-b-c touch in a chain, d is an island.
+    polygons = gpd.GeoSeries(
+        [box(0, 0, 0.1, 0.1), box(0.1, 0, 0.2, 0.1), box(0.2, 0, 0.3, 0.1), box(1, 1, 1.1, 1.1)],
+        crs="EPSG:4326",
+    )
+    frame = pd.DataFrame({"unit": ["a", "b", "c", "d"], "population": [1, 2, 3, 4]})
+    return Territory.from_frame(frame, geometry=polygons)
+
+
+def test_contiguity_from_polygons() -> None:
+    territory = _grid()
+    assert territory.neighbours() == {"a": ["b"], "b": ["a", "c"], "c": ["b"], "d": []}
+    # areas are filled from polygons: 0.1 degree squares near the equator are ~123 km2
+    assert territory.units.loc["a", "area_km2"] == pytest.approx(123.6, rel=0.01)
+    assert territory.units.loc["a", "lon"] == pytest.approx(0.05)
+
+
+def test_contiguity_needs_polygons() -> None:
+    territory = Territory.from_frame(pd.DataFrame({"unit": ["a"]}))
+    with pytest.raises(InputError, match="contiguity needs unit polygons"):
+        _ = territory.contiguity
+
+
+def test_seat_distances_km() -> None:
+    territory = Territory.from_frame(
+        pd.DataFrame(
+            {"unit": ["leipzig", "halle"], "lon": [12.3747, 11.9688], "lat": [51.3397, 51.4828]}
+        )
+    )
+    distance = territory.seat_distances_km()
+    # Leipzig–Halle great-circle distance is about 32 km.
+    assert distance[0, 1] == pytest.approx(32.0, abs=1.0)
+    assert distance[0, 0] == 0
