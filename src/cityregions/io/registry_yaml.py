@@ -1,0 +1,275 @@
+"""Read and write the governance registry as human-editable YAML.
+
+A registry file is a mapping with any of these keys (a folder holds several such files,
+merged in file-name order)::
+
+    sources:                      # id -> {url, title, date}
+      S15: {url: "http://www.thueringen.de/th9/tmblv/rolp/metro/", title: "..."}
+    actors:
+      - {id: leipzig, name: Leipzig, kind: city, key: "14713000", key_scheme: AGS,
+         units: ["14713"], sources: [S15]}
+    bodies:
+      - {id: mmd2012, name: Metropolregion Mitteldeutschland, kind: metropolitan_network,
+         level: metropolitan, legal_form: informal, founded: "2009-05-27", sources: [S02]}
+    memberships:
+      - {member: leipzig, body: mmd2012, role: full, valid_from: "2009-05-27",
+         sources: [S15], certainty: confirmed}
+    rules:
+      - {id: rpv-lw-simple, body: rpv-lw, kind: simple, measure: weight, sources: [S57]}
+
+Every problem is collected – YAML syntax, a file that is not a mapping, unknown keys,
+bad field values (e.g. a date ``2012-13-01``), unknown ids, duplicates, dates in the
+wrong order, memberships outside the body's lifetime, overlaps, missing sources – and
+reported together with file, line, record id and field.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from cityregions._errors import InputError, ValidationReport
+from cityregions.io._atomic import atomic_path
+from cityregions.registry import (
+    Actor,
+    Body,
+    DecisionRule,
+    Membership,
+    Registry,
+    Source,
+    validate_registry,
+)
+
+logger = logging.getLogger(__name__)
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "actors": Actor,
+    "bodies": Body,
+    "memberships": Membership,
+    "rules": DecisionRule,
+}
+TOP_KEYS = ("sources", *SECTIONS)
+_SUFFIXES = (".yaml", ".yml")
+
+
+def registry_files(path: str | Path) -> list[Path]:
+    """Return the YAML files of a registry path (a file, or a folder's files sorted)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES)
+        if not files:
+            msg = "the folder holds no registry files; expected *.yaml or *.yml files"
+            raise InputError(msg, source=path)
+        return files
+    if not path.is_file():
+        msg = "no such registry file or folder"
+        raise InputError(msg, source=path)
+    return [path]
+
+
+def load_registry_yaml(path: str | Path) -> tuple[Registry, list[InputError]]:
+    """Read a registry and return it together with **all** problems found.
+
+    Records that cannot be parsed are left out of the returned registry (and reported).
+    """
+    problems: list[InputError] = []
+    merged: dict[str, Any] = {"sources": {}, **{key: [] for key in SECTIONS}}
+    origins: dict[str, tuple[str, int | None]] = {}
+    for file in registry_files(path):
+        _load_file(file, merged, origins, problems)
+    registry = Registry(**merged).with_origins(origins)
+    problems += validate_registry(registry)
+    return registry, problems
+
+
+def read_registry_yaml(path: str | Path, *, strict: bool = True) -> Registry:
+    """Read a registry; raise a :class:`ValidationReport` listing every problem.
+
+    With ``strict=False`` only unparsable records raise; cross-record problems are
+    logged as warnings.
+    """
+    registry, problems = load_registry_yaml(path)
+    if problems and (strict or any(_is_parse_problem(p) for p in problems)):
+        raise ValidationReport(problems)
+    for problem in problems:
+        logger.warning("%s", problem)
+    return registry
+
+
+def _is_parse_problem(problem: InputError) -> bool:
+    return bool(getattr(problem, "_parse", False))
+
+
+def _parse_error(message: str, **where: Any) -> InputError:
+    error = InputError(message, **where)
+    error._parse = True  # type: ignore[attr-defined]
+    return error
+
+
+def _load_file(
+    file: Path,
+    merged: dict[str, Any],
+    origins: dict[str, tuple[str, int | None]],
+    problems: list[InputError],
+) -> None:
+    try:
+        text = file.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else None
+        msg = f"not valid YAML: {getattr(error, 'problem', error)}"
+        problems.append(_parse_error(msg, source=file, location=where))
+        return
+    except UnicodeDecodeError as error:
+        problems.append(_parse_error(f"not UTF-8 text: {error}", source=file))
+        return
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        msg = (
+            f"the file is a YAML {type(data).__name__}, expected a mapping with the keys "
+            f"{', '.join(TOP_KEYS)}"
+        )
+        problems.append(_parse_error(msg, source=file, location="line 1"))
+        return
+    lines = _record_lines(text)
+    for key, value in data.items():
+        if key not in TOP_KEYS:
+            msg = f"unknown key {key!r}; expected one of {', '.join(TOP_KEYS)}"
+            problems.append(_parse_error(msg, source=file, field=str(key)))
+        elif key == "sources":
+            _load_sources(file, value, merged, problems)
+        else:
+            _load_section(file, key, value, lines.get(key, []), merged, origins, problems)
+
+
+def _record_lines(text: str) -> dict[str, list[int]]:
+    """Line numbers (1-based) of the records of each section."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, list[int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(value_node, yaml.SequenceNode):
+                out[str(key_node.value)] = [item.start_mark.line + 1 for item in value_node.value]
+    return out
+
+
+def _load_sources(
+    file: Path, value: Any, merged: dict[str, Any], problems: list[InputError]
+) -> None:
+    if not isinstance(value, dict):
+        msg = "'sources' must be a mapping of source id -> {url, title, date}"
+        problems.append(_parse_error(msg, source=file, field="sources"))
+        return
+    for source_id, entry in value.items():
+        data = {"url": entry} if isinstance(entry, str) else entry
+        try:
+            source = Source.model_validate(data)
+        except ValidationError as error:
+            for item in error.errors():
+                problems.append(
+                    _parse_error(
+                        _pydantic_message(item),
+                        source=file,
+                        location=f"source '{source_id}'",
+                        field=".".join(str(p) for p in item["loc"]) or "url",
+                    )
+                )
+            continue
+        if str(source_id) in merged["sources"]:
+            msg = f"duplicate source id {source_id!r}; ids must be unique"
+            problems.append(_parse_error(msg, source=file, location=f"source '{source_id}'"))
+        merged["sources"][str(source_id)] = source
+
+
+def _record_label(section: str, index: int, record: Any) -> str:
+    if isinstance(record, dict):
+        if record.get("id"):
+            return str(record["id"])
+        if section == "memberships" and "member" in record:
+            start = record.get("valid_from")
+            suffix = f" ({start})" if start else ""
+            return f"{record.get('member')} → {record.get('body')}{suffix}"
+    return f"{section}[{index}]"
+
+
+def _load_section(
+    file: Path,
+    section: str,
+    value: Any,
+    lines: list[int],
+    merged: dict[str, Any],
+    origins: dict[str, tuple[str, int | None]],
+    problems: list[InputError],
+) -> None:
+    if not isinstance(value, list):
+        msg = f"'{section}' must be a list of records (each a mapping)"
+        problems.append(_parse_error(msg, source=file, field=section))
+        return
+    model = SECTIONS[section]
+    for index, record in enumerate(value):
+        label = _record_label(section, index, record)
+        line = lines[index] if index < len(lines) else None
+        where = f"line {line}, record '{label}'" if line else f"record '{label}'"
+        if not isinstance(record, dict):
+            msg = f"a record must be a mapping of field: value, got {type(record).__name__}"
+            problems.append(_parse_error(msg, source=file, location=where))
+            continue
+        try:
+            parsed = model.model_validate(record)
+        except ValidationError as error:
+            for item in error.errors():
+                field = ".".join(str(p) for p in item["loc"]) or None
+                problems.append(
+                    _parse_error(_pydantic_message(item), source=file, location=where, field=field)
+                )
+            if not record.get("sources"):
+                msg = "missing source: expected at least one source id or URL in 'sources'"
+                problems.append(_parse_error(msg, source=file, location=where, field="sources"))
+            continue
+        merged[section].append(parsed)
+        key = parsed.label if isinstance(parsed, Membership) else str(parsed.id)  # type: ignore[attr-defined]
+        origins[key] = (str(file), line)
+
+
+def _pydantic_message(item: Any) -> str:
+    """A readable message for one pydantic error: what is wrong and what was expected."""
+    kind, value = item.get("type", ""), item.get("input")
+    message = str(item.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if kind == "missing":
+        return "missing required field"
+    if kind == "extra_forbidden":
+        return f"unknown field (value {value!r}); check the spelling against the documented fields"
+    if kind == "literal_error":
+        return f"got {value!r}; {message.lower()}"
+    if "got" in message:
+        return message
+    return f"{message} (got {value!r})"
+
+
+def write_registry_yaml(registry: Registry, path: str | Path) -> Path:
+    """Write ``registry`` to one YAML file atomically; fields at defaults are omitted."""
+    path = Path(path)
+    data: dict[str, Any] = {
+        "sources": {
+            key: source.model_dump(exclude_none=True) for key, source in registry.sources.items()
+        }
+    }
+    for section in SECTIONS:
+        records = getattr(registry, section)
+        data[section] = [
+            r.model_dump(exclude_none=True, exclude_defaults=True, mode="json") for r in records
+        ]
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,782 @@
+"""The governance registry: who cooperates in which body, since when, and on what source.
+
+A :class:`Registry` holds four kinds of records, modelled on the Popolo
+Organization/Membership classes with extensions for voting weights, fees and decision
+rules:
+
+* :class:`Actor` — a city, district, state, chamber, company, university, association
+  or other organisation, with its official key (e.g. the 8-digit AGS) and the
+  territorial ``units`` (ids of the case's :class:`~cityregions.Territory`, e.g. 5-digit
+  district keys) it stands for;
+* :class:`Body` — a cooperation, planning association, metropolitan network or
+  association, company, working group or other organ, on a ``level``
+  (``city_region`` | ``metropolitan`` | ``thematic``), with legal form, seat, founding and
+  dissolution dates, an explicit territory or one derived from its members, themes and
+  an optional ``parent`` body (the organ of which body it is);
+* :class:`Membership` — a member (an actor **or a body**) in a body, with role, voting
+  right and weight, fee, validity dates, source and certainty, and a ``status`` that
+  separates documented memberships from links of a *target model*
+  (``status: target-model``);
+* :class:`DecisionRule` — how a body decides, as data: simple or qualified majority,
+  unanimity or a double majority with two criteria.
+
+Every record carries ``sources`` (ids of the registry's ``sources`` list or URLs) and a
+``certainty`` (``confirmed`` | ``single-source`` | ``uncertain``). Dates are ISO 8601 with
+reduced precision allowed, as in Popolo: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a start
+date ``2014`` means 1 January 2014 and an end date ``2013`` means 31 December 2013.
+
+Registries are read from YAML (one file or a folder of files) by :func:`read_registry`,
+which reports **all** problems at once as a :class:`~cityregions.ValidationReport`
+(file, record id, field, what was expected); see :mod:`cityregions.io.registry_yaml` for
+the file layout.
+
+Examples
+--------
+>>> reg = Registry(
+...     sources={"S1": Source(url="https://example.org")},
+...     actors=[Actor(id="leipzig", name="Leipzig", kind="city", units=["14713"],
+...                   sources=["S1"])],
+...     bodies=[Body(id="emmd", name="EMMD e.V.", kind="metropolitan_association",
+...                  level="metropolitan", founded="2014-03", sources=["S1"])],
+...     memberships=[Membership(member="leipzig", body="emmd", valid_from="2015-01-01",
+...                             sources=["S1"])],
+... )
+>>> len(reg.as_of("2015-06-30").memberships), len(reg.as_of("2014-12-31").memberships)
+(1, 0)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+
+from cityregions._errors import InputError
+
+logger = logging.getLogger(__name__)
+
+ActorKind = Literal[
+    "city", "district", "state", "chamber", "company", "university", "association", "other"
+]
+BodyKind = Literal[
+    "cooperation",
+    "planning_association",
+    "metropolitan_network",
+    "metropolitan_association",
+    "company",
+    "working_group",
+    "committee",
+    "board",
+    "assembly",
+    "office",
+    "conference",
+    "forum",
+    "other",
+]
+Level = Literal["city_region", "metropolitan", "thematic"]
+Role = Literal[
+    "full", "advisory", "represented", "lead", "chair", "deputy", "observer", "shareholder"
+]
+Certainty = Literal["confirmed", "single-source", "uncertain"]
+Status = Literal["documented", "target-model"]
+RuleKind = Literal["simple", "qualified", "unanimity", "double_majority"]
+Measure = Literal["members", "weight", "seats", "population"]
+
+LEVELS: tuple[str, ...] = ("city_region", "metropolitan", "thematic")
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_EXPECTED = "an ISO date YYYY, YYYY-MM or YYYY-MM-DD with a valid month and day"
+
+
+def _check_partial_date(value: str) -> str:
+    """Return ``value`` if it is a valid reduced-precision ISO date, else raise."""
+    text = str(value).strip()
+    match = _DATE_RE.match(text)
+    if match is None:
+        msg = f"expected {DATE_EXPECTED}, got {value!r}"
+        raise ValueError(msg)
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        msg = f"expected {DATE_EXPECTED}, got {value!r} (month {month} does not exist)"
+        raise ValueError(msg)
+    if day is not None and month is not None:
+        last = calendar.monthrange(year or 1, month)[1]
+        if not 1 <= day <= last:
+            msg = f"expected {DATE_EXPECTED}, got {value!r} (day {day} does not exist)"
+            raise ValueError(msg)
+    return text
+
+
+#: A reduced-precision ISO 8601 date string (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+
+
+def date_start(value: str | dt.date | None) -> dt.date | None:
+    """Return the first day a (partial) date can mean: ``"2014"`` → 2014-01-01."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    year, month, day = (int(g) if g else None for g in _DATE_RE.match(value).groups())  # type: ignore[union-attr]
+    return dt.date(year or 1, month or 1, day or 1)
+
+
+def date_end(value: str | dt.date | None) -> dt.date | None:
+    """Return the last day a (partial) date can mean: ``"2013"`` → 2013-12-31."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    year, month, day = (int(g) if g else None for g in _DATE_RE.match(value).groups())  # type: ignore[union-attr]
+    year = year or 1
+    if month is None:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month, day or calendar.monthrange(year, month)[1])
+
+
+def as_date(value: str | dt.date) -> dt.date:
+    """Parse a query date (``YYYY-MM-DD``; ``YYYY`` means 31 December of that year)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        end = date_end(_check_partial_date(value))
+    except ValueError as error:
+        raise InputError(str(error), field="as_of") from error
+    assert end is not None
+    return end
+
+
+class _Record(BaseModel):
+    """Common fields of every record: provenance and certainty."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Source ids (keys of the registry's `sources`) or URLs; at least one.",
+    )
+    certainty: Certainty = "confirmed"
+    note: str | None = None
+
+
+class Source(BaseModel):
+    """A cited document: URL, title and retrieval or publication date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str
+    title: str | None = None
+    date: PartialDate | None = None
+
+
+class Actor(_Record):
+    """An organisation that can be a member of bodies (never a natural person).
+
+    Attributes
+    ----------
+    id
+        Registry-wide unique id (shared namespace with bodies).
+    kind
+        ``city``, ``district``, ``state``, ``chamber``, ``company``, ``university``,
+        ``association`` or ``other``.
+    key, key_scheme
+        Official key, e.g. the 8-digit ``AGS``; ``key_scheme`` names the scheme.
+    units
+        Ids of the territorial units the actor stands for (e.g. 5-digit district keys).
+    units_partial
+        True when the actor covers only part of its ``units`` (a town inside a district).
+    state
+        Two-digit state key (``14`` Saxony, ``15`` Saxony-Anhalt, ``16`` Thuringia).
+    """
+
+    id: str
+    name: str
+    kind: ActorKind
+    key: str | None = None
+    key_scheme: str | None = None
+    units: list[str] = Field(default_factory=list)
+    units_partial: bool = False
+    state: str | None = None
+
+
+class Body(_Record):
+    """A cooperation, association, company, working group or organ of another body.
+
+    Attributes
+    ----------
+    level
+        ``city_region``, ``metropolitan`` or ``thematic``.
+    parent
+        Id of the body this one is an organ or subsidiary of (Popolo ``parent_id``).
+    territory
+        Explicit unit ids; ``None`` means: derived from the members' ``units``.
+    founded, dissolved
+        Lifetime (partial ISO dates); memberships must lie inside it.
+    """
+
+    id: str
+    name: str
+    kind: BodyKind
+    level: Level
+    legal_form: str | None = None
+    seat: str | None = None
+    founded: PartialDate | None = None
+    dissolved: PartialDate | None = None
+    territory: list[str] | None = None
+    themes: list[str] = Field(default_factory=list)
+    parent: str | None = None
+
+
+class Fee(BaseModel):
+    """A membership fee: amount per period, flat or per inhabitant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: float = Field(ge=0)
+    currency: str = "EUR"
+    period: Literal["year", "once"] = "year"
+    basis: Literal["flat", "per_inhabitant", "share"] = "flat"
+
+
+class Membership(_Record):
+    """A member (actor **or** body) in a body during ``valid_from`` … ``valid_to``.
+
+    Attributes
+    ----------
+    role
+        ``full`` (voting member), ``advisory``, ``represented`` (takes part through
+        another member, named in ``represented_by``), ``lead``, ``chair``, ``deputy``,
+        ``observer``, ``shareholder``.
+    represented_by
+        Id of the member that speaks or votes for this one (Popolo ``on_behalf_of``
+        seen from the other side); for a target-model link of a cooperation into the
+        metropolitan body, the representative city.
+    voting, weight, seats
+        Voting right, voting weight (default 1 for voting members) and seats.
+    share
+        Share in capital or in a cost key (0–1).
+    status
+        ``documented`` (a fact with a source) or ``target-model`` (a link of the
+        intended model, e.g. the two-stage partnership, not a documented membership).
+    """
+
+    id: str | None = None
+    member: str
+    body: str
+    role: Role = "full"
+    represented_by: str | None = None
+    voting: bool | None = None
+    weight: float | None = Field(default=None, ge=0)
+    seats: int | None = Field(default=None, ge=0)
+    fee: Fee | None = None
+    share: float | None = Field(default=None, ge=0, le=1)
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    status: Status = "documented"
+
+    @property
+    def label(self) -> str:
+        """The id if given, else ``member → body (from)``."""
+        if self.id:
+            return self.id
+        return f"{self.member} → {self.body}" + (f" ({self.valid_from})" if self.valid_from else "")
+
+    @property
+    def has_vote(self) -> bool:
+        """Voting right: explicit ``voting`` or, if unset, role ``full``/``lead``/``chair``."""
+        if self.voting is not None:
+            return self.voting
+        return self.role in ("full", "lead", "chair", "deputy")
+
+    def valid_on(self, day: dt.date) -> bool:
+        """True if the membership is valid on ``day`` (open ends are unbounded)."""
+        start, end = date_start(self.valid_from), date_end(self.valid_to)
+        return (start is None or start <= day) and (end is None or day <= end)
+
+
+class Criterion(BaseModel):
+    """One criterion of a decision rule: the ``measure`` of the yes-side ≥ ``quota``.
+
+    ``quota`` is relative (share of the total of all members, or of those present);
+    ``strict`` means *more than* (a simple majority is ``quota=0.5, strict=True``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measure: Measure = "weight"
+    quota: float = Field(gt=0, le=1)
+    strict: bool = False
+
+
+class DecisionRule(_Record):
+    """How a body decides, as data the voting-power module turns into a game.
+
+    Attributes
+    ----------
+    kind
+        ``simple`` (more than half of ``measure``), ``qualified`` (at least
+        ``threshold`` of ``measure``), ``unanimity`` (all voting members) or
+        ``double_majority`` (two ``criteria`` that must both hold).
+    measure
+        What is counted for simple and qualified majorities: ``weight`` (the
+        memberships' voting weights), ``members`` (one member one vote), ``seats`` or
+        ``population``.
+    base
+        ``all`` members or those ``present``.
+    """
+
+    id: str
+    body: str
+    decision: str = "default"
+    kind: RuleKind
+    measure: Measure = "weight"
+    threshold: float | None = Field(default=None, gt=0, le=1)
+    criteria: list[Criterion] = Field(default_factory=list)
+    base: Literal["all", "present"] = "all"
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    status: Status = "documented"
+
+    def normalized_criteria(self) -> list[Criterion]:
+        """Return the rule as a list of criteria that must all hold.
+
+        ``simple`` → ``[measure > 1/2]``; ``qualified`` → ``[measure ≥ threshold]``;
+        ``unanimity`` → ``[members ≥ 1]``; ``double_majority`` → ``criteria``.
+        """
+        if self.kind == "simple":
+            return [Criterion(measure=self.measure, quota=0.5, strict=True)]
+        if self.kind == "qualified":
+            return [Criterion(measure=self.measure, quota=float(self.threshold or 2 / 3))]
+        if self.kind == "unanimity":
+            return [Criterion(measure="members", quota=1.0)]
+        return list(self.criteria)
+
+
+class Registry(BaseModel):
+    """Actors, bodies, memberships and decision rules with their sources.
+
+    Equality compares the records only (not the files they were read from), so a
+    registry written by :func:`write_registry` and read back equals the original.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: dict[str, Source] = Field(default_factory=dict)
+    actors: list[Actor] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    memberships: list[Membership] = Field(default_factory=list)
+    rules: list[DecisionRule] = Field(default_factory=list)
+    _origins: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Registry):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ look-ups
+    @property
+    def actor_ids(self) -> list[str]:
+        """Ids of all actors, in registry order."""
+        return [a.id for a in self.actors]
+
+    @property
+    def body_ids(self) -> list[str]:
+        """Ids of all bodies, in registry order."""
+        return [b.id for b in self.bodies]
+
+    def actor(self, actor_id: str) -> Actor:
+        """Return the actor with ``actor_id`` (KeyError if unknown)."""
+        return self._actor_index()[actor_id]
+
+    def body(self, body_id: str) -> Body:
+        """Return the body with ``body_id`` (KeyError if unknown)."""
+        return self._body_index()[body_id]
+
+    def _actor_index(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
+    def _body_index(self) -> dict[str, Body]:
+        return {b.id: b for b in self.bodies}
+
+    def origin(self, record_id: str) -> tuple[str | None, int | None]:
+        """File and line a record was read from (``(None, None)`` if built in code)."""
+        return self._origins.get(record_id, (None, None))
+
+    def with_origins(self, origins: dict[str, tuple[str, int | None]]) -> Registry:
+        """Return this registry remembering the file each record came from."""
+        self._origins.update(origins)
+        return self
+
+    # ------------------------------------------------------------------ time
+    def as_of(self, date: str | dt.date, *, include_target: bool = False) -> Registry:
+        """Return the snapshot valid on ``date``.
+
+        Keeps all actors, the bodies alive on ``date`` (``founded`` ≤ date ≤
+        ``dissolved``; unknown dates are open), the memberships and rules valid on
+        ``date`` whose body is alive, and – only with ``include_target=True`` – the
+        links marked ``status: target-model``.
+
+        Parameters
+        ----------
+        date
+            ``YYYY-MM-DD`` (or a :class:`datetime.date`; ``YYYY`` means 31 December).
+        include_target
+            Keep target-model links (the two-stage partnership) in the snapshot.
+        """
+        day = as_date(date)
+        bodies = [b for b in self.bodies if _alive(b, day)]
+        alive = {b.id for b in bodies} | set(self.actor_ids)
+        memberships = [
+            m
+            for m in self.memberships
+            if m.valid_on(day)
+            and m.body in alive
+            and m.member in alive
+            and (include_target or m.status == "documented")
+        ]
+        rules = [
+            r
+            for r in self.rules
+            if r.body in alive
+            and _in_interval(day, r.valid_from, r.valid_to)
+            and (include_target or r.status == "documented")
+        ]
+        snapshot = Registry(
+            sources=self.sources,
+            actors=self.actors,
+            bodies=bodies,
+            memberships=memberships,
+            rules=rules,
+        )
+        return snapshot.with_origins(dict(self._origins))
+
+    def documented(self) -> Registry:
+        """Return the registry without target-model links."""
+        return self.model_copy(
+            update={"memberships": [m for m in self.memberships if m.status == "documented"]}
+        )
+
+    # ------------------------------------------------------------------ structure
+    def members_of(self, body_id: str, *, recursive: bool = False) -> list[str]:
+        """Ids of the members of ``body_id`` (with ``recursive``: members of member bodies)."""
+        direct = list(dict.fromkeys(m.member for m in self.memberships if m.body == body_id))
+        if not recursive:
+            return direct
+        seen: dict[str, None] = {}
+        stack = list(reversed(direct))
+        bodies = set(self.body_ids)
+        while stack:
+            item = stack.pop()
+            if item in seen:
+                continue
+            seen[item] = None
+            if item in bodies:
+                stack.extend(reversed(self.members_of(item)))
+        return list(seen)
+
+    def body_units(self, body_id: str, *, include_partial: bool = True) -> list[str]:
+        """Unit ids of a body: its ``territory`` or the union of its members' units.
+
+        Member bodies contribute their own (recursively derived) units. With
+        ``include_partial=False`` actors flagged ``units_partial`` are ignored.
+        """
+        body = self.body(body_id)
+        if body.territory is not None:
+            return sorted(set(body.territory))
+        actors = self._actor_index()
+        units: set[str] = set()
+        for member in self.members_of(body_id, recursive=True):
+            actor = actors.get(member)
+            if actor is not None and (include_partial or not actor.units_partial):
+                units.update(actor.units)
+        return sorted(units)
+
+    def areas(
+        self, *, levels: Iterable[str] = ("city_region",), include_partial: bool = True
+    ) -> dict[str, list[str]]:
+        """Cooperation areas: body id → unit ids, for bodies on ``levels`` with units."""
+        wanted = set(levels)
+        out = {}
+        for body in self.bodies:
+            if body.level in wanted:
+                units = self.body_units(body.id, include_partial=include_partial)
+                if units:
+                    out[body.id] = units
+        return out
+
+    def actor_states(self) -> dict[str, str | None]:
+        """Two-digit state key per actor: ``state`` or the first two digits of its key."""
+        out: dict[str, str | None] = {}
+        for actor in self.actors:
+            state = actor.state
+            if state is None and actor.key and actor.key[:2].isdigit():
+                state = actor.key[:2]
+            if state is None and actor.units and actor.units[0][:2].isdigit():
+                state = actor.units[0][:2]
+            out[actor.id] = state
+        return out
+
+    def check(self) -> list[InputError]:
+        """Return every cross-record problem (see :func:`validate_registry`)."""
+        return validate_registry(self)
+
+
+def _alive(body: Body, day: dt.date) -> bool:
+    return _in_interval(day, body.founded, body.dissolved)
+
+
+def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
+    lo, hi = date_start(start), date_end(end)
+    return (lo is None or lo <= day) and (hi is None or day <= hi)
+
+
+# ---------------------------------------------------------------------- validation
+def validate_registry(registry: Registry) -> list[InputError]:
+    """Return one :class:`InputError` per cross-record problem of ``registry``.
+
+    Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
+    have their own), unknown ids (member, body, represented_by, parent, rule body,
+    source ids), dates in the wrong order (``valid_to`` before ``valid_from``,
+    ``dissolved`` before ``founded``), memberships outside the body's lifetime,
+    overlapping duplicate memberships (same member, body and status) and records
+    without a source. Each error names the file, the record id and the field.
+    """
+    problems: list[InputError] = []
+    problems += _duplicate_ids(registry)
+    problems += _unknown_ids(registry)
+    problems += _date_order(registry)
+    problems += _lifetimes(registry)
+    problems += _overlaps(registry)
+    problems += _missing_sources(registry)
+    return problems
+
+
+def _error(registry: Registry, record: str, field: str, message: str) -> InputError:
+    file, line = registry.origin(record)
+    where = f"line {line}, record '{record}'" if line else f"record '{record}'"
+    return InputError(message, source=file, location=where, field=field)
+
+
+def _all_records(registry: Registry) -> Iterator[tuple[str, Any]]:
+    for actor in registry.actors:
+        yield actor.id, actor
+    for body in registry.bodies:
+        yield body.id, body
+    for membership in registry.memberships:
+        yield membership.label, membership
+    for rule in registry.rules:
+        yield rule.id, rule
+
+
+def _duplicate_ids(registry: Registry) -> list[InputError]:
+    problems = []
+    groups = {
+        "actor/body": [a.id for a in registry.actors] + [b.id for b in registry.bodies],
+        "membership": [m.id for m in registry.memberships if m.id],
+        "rule": [r.id for r in registry.rules],
+    }
+    for kind, ids in groups.items():
+        counts: dict[str, int] = defaultdict(int)
+        for record_id in ids:
+            counts[record_id] += 1
+        for record_id, n in counts.items():
+            if n > 1:
+                msg = f"duplicate {kind} id {record_id!r} ({n} records); ids must be unique"
+                problems.append(_error(registry, record_id, "id", msg))
+    return problems
+
+
+def _unknown_ids(registry: Registry) -> list[InputError]:
+    problems = []
+    actors, bodies = set(registry.actor_ids), set(registry.body_ids)
+    known = actors | bodies
+    for m in registry.memberships:
+        if m.member not in known:
+            msg = f"unknown member id {m.member!r}; expected the id of an actor or a body"
+            problems.append(_error(registry, m.label, "member", msg))
+        if m.body not in bodies:
+            msg = f"unknown body id {m.body!r}; expected the id of a body"
+            problems.append(_error(registry, m.label, "body", msg))
+        if m.represented_by is not None and m.represented_by not in known:
+            msg = f"unknown id {m.represented_by!r}; expected the id of an actor or a body"
+            problems.append(_error(registry, m.label, "represented_by", msg))
+        if m.role == "represented" and m.represented_by is None:
+            msg = "role 'represented' needs represented_by (the member that represents it)"
+            problems.append(_error(registry, m.label, "represented_by", msg))
+    for b in registry.bodies:
+        if b.parent is not None and b.parent not in bodies:
+            msg = f"unknown parent body id {b.parent!r}; expected the id of a body"
+            problems.append(_error(registry, b.id, "parent", msg))
+    for r in registry.rules:
+        if r.body not in bodies:
+            msg = f"unknown body id {r.body!r}; expected the id of a body"
+            problems.append(_error(registry, r.id, "body", msg))
+    for record_id, record in _all_records(registry):
+        for source in record.sources:
+            if source not in registry.sources and not _is_url(source):
+                msg = f"unknown source {source!r}; expected a key of 'sources' or a URL"
+                problems.append(_error(registry, record_id, "sources", msg))
+    return problems
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://", "doi:", "file:"))
+
+
+def _date_order(registry: Registry) -> list[InputError]:
+    problems = []
+    for record_id, record in _all_records(registry):
+        pairs = [("valid_from", "valid_to"), ("founded", "dissolved")]
+        for lo_field, hi_field in pairs:
+            lo, hi = getattr(record, lo_field, None), getattr(record, hi_field, None)
+            if lo and hi and date_end(hi) < date_start(lo):  # type: ignore[operator]
+                msg = f"{hi_field} {hi} is before {lo_field} {lo}; expected {hi_field} ≥ {lo_field}"
+                problems.append(_error(registry, record_id, hi_field, msg))
+    for rule in registry.rules:
+        if rule.kind == "qualified" and rule.threshold is None:
+            msg = "a qualified majority needs threshold (e.g. 0.6667)"
+            problems.append(_error(registry, rule.id, "threshold", msg))
+        if rule.kind == "double_majority" and len(rule.criteria) != 2:
+            msg = f"a double majority needs exactly 2 criteria, got {len(rule.criteria)}"
+            problems.append(_error(registry, rule.id, "criteria", msg))
+    return problems
+
+
+def _lifetimes(registry: Registry) -> list[InputError]:
+    problems = []
+    bodies = registry._body_index()
+    for m in registry.memberships:
+        body = bodies.get(m.body)
+        if body is None:
+            continue
+        start, end = date_start(m.valid_from), date_end(m.valid_to)
+        founded, dissolved = date_start(body.founded), date_end(body.dissolved)
+        if start is not None and founded is not None and start < founded:
+            msg = (
+                f"membership starts {m.valid_from}, before body {body.id!r} was founded "
+                f"({body.founded}); expected valid_from ≥ founded"
+            )
+            problems.append(_error(registry, m.label, "valid_from", msg))
+        if dissolved is not None and (end is None or end > dissolved):
+            shown = m.valid_to or "open end"
+            msg = (
+                f"membership runs to {shown}, after body {body.id!r} was dissolved "
+                f"({body.dissolved}); expected valid_to ≤ dissolved"
+            )
+            problems.append(_error(registry, m.label, "valid_to", msg))
+    return problems
+
+
+def _overlaps(registry: Registry) -> list[InputError]:
+    problems = []
+    groups: dict[tuple[str, str, str], list[Membership]] = defaultdict(list)
+    for m in registry.memberships:
+        groups[(m.member, m.body, m.status)].append(m)
+    for (member, body, _), items in groups.items():
+        items = [m for m in items if _ordered(m.valid_from, m.valid_to)]
+        ordered = sorted(items, key=lambda m: date_start(m.valid_from) or dt.date.min)
+        for first, second in itertools.pairwise(ordered):
+            first_end = date_end(first.valid_to) or dt.date.max
+            second_start = date_start(second.valid_from) or dt.date.min
+            if second_start <= first_end:
+                msg = (
+                    f"membership of {member!r} in {body!r} overlaps {first.label!r} "
+                    f"({first.valid_from or 'open'} – {first.valid_to or 'open'}); expected "
+                    "one membership per member and body at a time (end the first one)"
+                )
+                problems.append(_error(registry, second.label, "valid_from", msg))
+    return problems
+
+
+def _ordered(start: str | None, end: str | None) -> bool:
+    return not (start and end and date_end(end) < date_start(start))  # type: ignore[operator]
+
+
+def _missing_sources(registry: Registry) -> list[InputError]:
+    problems = []
+    for record_id, record in _all_records(registry):
+        if not record.sources:
+            msg = "missing source: expected at least one source id or URL in 'sources'"
+            problems.append(_error(registry, record_id, "sources", msg))
+    return problems
+
+
+def check_units(registry: Registry, unit_ids: Iterable[str]) -> list[InputError]:
+    """Return one error per actor or body unit id that is not among ``unit_ids``."""
+    known = set(unit_ids)
+    problems = []
+    for actor in registry.actors:
+        for unit in actor.units:
+            if unit not in known:
+                msg = f"unknown unit {unit!r}; expected a unit id of the territory"
+                problems.append(_error(registry, actor.id, "units", msg))
+    for body in registry.bodies:
+        for unit in body.territory or []:
+            if unit not in known:
+                msg = f"unknown unit {unit!r}; expected a unit id of the territory"
+                problems.append(_error(registry, body.id, "territory", msg))
+    return problems
+
+
+# ---------------------------------------------------------------------- I/O facade
+def read_registry(path: str | Path, *, strict: bool = True) -> Registry:
+    """Read a registry from one YAML file or a folder of YAML files.
+
+    Parameters
+    ----------
+    path
+        A ``.yaml``/``.yml`` file, or a folder whose YAML files (sorted by name) are
+        merged.
+    strict
+        With True (default) any problem raises; with False only unreadable records
+        raise and cross-record problems are logged as warnings.
+
+    Raises
+    ------
+    ValidationReport
+        Listing **all** problems found (file, record id, field, what was expected).
+    """
+    from cityregions.io.registry_yaml import read_registry_yaml
+
+    return read_registry_yaml(path, strict=strict)
+
+
+def write_registry(registry: Registry, path: str | Path) -> Path:
+    """Write ``registry`` to one YAML file (atomically); return the path."""
+    from cityregions.io.registry_yaml import write_registry_yaml
+
+    return write_registry_yaml(registry, path)
+
+
+def check_registry(path: str | Path) -> list[InputError]:
+    """Return all problems of the registry at ``path`` (empty list when valid)."""
+    from cityregions.io.registry_yaml import load_registry_yaml
+
+    return load_registry_yaml(path)[1]
+
+
+__all__ = [
+    "LEVELS",
+    "Actor",
+    "Body",
+    "Criterion",
+    "DecisionRule",
+    "Fee",
+    "Membership",
+    "Registry",
+    "Source",
+    "as_date",
+    "check_registry",
+    "check_units",
+    "date_end",
+    "date_start",
+    "read_registry",
+    "validate_registry",
+    "write_registry",
+]
