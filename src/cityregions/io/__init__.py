@@ -1,0 +1,54 @@
+"""Readers and writers: plain tables, vector files and the official German formats.
+
+=====================================  ===============================================
+function                               reads / writes
+=====================================  ===============================================
+:func:`read_flows`                     long flow tables (CSV, Parquet, Excel)
+:func:`read_units`                     unit tables and vector files (incl. BKG VG250)
+:func:`write_table`, :func:`write_flows`  CSV / Parquet, atomically
+:func:`read_ba_pendler`                BA Pendlerstatistik workbooks
+:func:`read_genesis`                   GENESIS / Regionalstatistik CSV exports
+:func:`write_geopackage`               GeoPackage with several layers, atomically
+=====================================  ===============================================
+
+GeoPandas is imported only when a vector file is read or written, so that
+``import cityregions.io`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cityregions.io.tables import read_flows, read_provenance, read_units, write_flows, write_table
+
+#: Names provided lazily by submodules (name → module).
+_LAZY = {
+    "read_vector": "geo",
+    "read_units_geo": "geo",
+    "write_geopackage": "geo",
+    "units_layer": "geo",
+    "flows_layer": "geo",
+    "read_ba_pendler": "ba_pendler",
+    "read_ba_pendler_long": "ba_pendler",
+    "read_genesis": "genesis",
+    "GenesisTable": "genesis",
+    "read_gv100": "gv100",
+}
+
+__all__ = [
+    "read_flows",
+    "read_provenance",
+    "read_units",
+    "write_flows",
+    "write_table",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f"cityregions.io.{_LAZY[name]}")
+        return getattr(module, name)
+    msg = f"module 'cityregions.io' has no attribute {name!r}"
+    raise AttributeError(msg)

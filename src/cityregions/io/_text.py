@@ -1,0 +1,259 @@
+"""Shared low-level helpers of the readers: decoding text and reading plain tables.
+
+Every reader of :mod:`cityregions.io` turns its input into a :class:`pandas.DataFrame` of
+strings through :func:`read_frame`, so that ids keep their leading zeros and every
+malformed file ends in one :class:`~cityregions.InputError` naming the file, the line or
+sheet and what was expected.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from cityregions._errors import DataQualityWarning, InputError
+
+logger = logging.getLogger(__name__)
+
+#: File suffixes read as delimited text, Parquet and Excel workbooks.
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+#: Characters that never occur in a text table but do in binary or UTF-16 files.
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\x0c"}
+
+
+def check_file(path: str | Path) -> Path:
+    """Return ``path`` as a Path, raising :class:`InputError` if it is missing or empty.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist, is a folder, or has zero bytes.
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = "file does not exist"
+        raise InputError(msg, source=path)
+    if path.is_dir():
+        msg = "expected a file, got a folder"
+        raise InputError(msg, source=path)
+    if path.stat().st_size == 0:
+        msg = "the file is empty (0 bytes)"
+        raise InputError(msg, source=path)
+    return path
+
+
+def decode_text(
+    data: bytes,
+    *,
+    source: str | Path,
+    encoding: str | None = None,
+    fallback: Sequence[str] = ("cp1252",),
+) -> tuple[str, str]:
+    """Decode the bytes of a text file; return the text and the encoding used.
+
+    Parameters
+    ----------
+    data
+        Raw file content.
+    source
+        File name for messages.
+    encoding
+        A fixed encoding; decoding errors are then an :class:`InputError`. ``None``
+        tries UTF-8 (with or without byte-order mark) and then each of ``fallback``,
+        warning (:class:`~cityregions.DataQualityWarning`) when a fallback was used.
+    fallback
+        Encodings tried after UTF-8 when ``encoding`` is None.
+
+    Raises
+    ------
+    InputError
+        If the bytes are not text in the given or any tried encoding (the message names
+        the line and the bad byte), or contain control characters (binary or UTF-16
+        files).
+    """
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise _decode_error(data, error, source=source, encoding=encoding) from error
+        except LookupError as error:
+            msg = f"unknown encoding {encoding!r}"
+            raise InputError(msg, source=source) from error
+        _check_control(text, source=source, encoding=encoding)
+        return text, encoding
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as first:
+        for candidate in fallback:
+            try:
+                text = data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            _check_control(text, source=source, encoding=candidate)
+            line = data[: first.start].count(b"\n") + 1
+            message = (
+                f"{source}: not UTF-8 (byte 0x{data[first.start]:02x} on line {line}); "
+                f"read as {candidate} instead — check umlauts, or save the file as UTF-8"
+            )
+            warnings.warn(message, DataQualityWarning, stacklevel=3)
+            return text, candidate
+        raise _decode_error(data, first, source=source, encoding="utf-8") from first
+    _check_control(text, source=source, encoding="utf-8")
+    return text, "utf-8"
+
+
+def _decode_error(
+    data: bytes, error: UnicodeDecodeError, *, source: str | Path, encoding: str
+) -> InputError:
+    line = data[: error.start].count(b"\n") + 1
+    msg = (
+        f"wrong encoding: byte 0x{data[error.start]:02x} cannot be decoded as {encoding}; "
+        "save the file as UTF-8 (or pass the encoding, e.g. encoding='cp1252')"
+    )
+    return InputError(msg, source=source, location=f"line {line}")
+
+
+def _check_control(text: str, *, source: str | Path, encoding: str) -> None:
+    head = text[:65536]
+    bad = next((i for i, char in enumerate(head) if char in _CONTROL), None)
+    if bad is not None:
+        line = head[:bad].count("\n") + 1
+        msg = (
+            f"wrong encoding or not a text table: control character {head[bad]!r} after "
+            f"decoding as {encoding} (UTF-16 or binary file?); save it as UTF-8 CSV"
+        )
+        raise InputError(msg, source=source, location=f"line {line}")
+
+
+def sniff_separator(text: str) -> str:
+    """Return the most frequent of ``,`` ``;`` and tab in the first non-empty line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def read_frame(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+) -> pd.DataFrame:
+    """Read a plain table (CSV/TSV, Parquet or an Excel sheet) with every cell as text.
+
+    Parameters
+    ----------
+    path
+        The file; the format follows from the suffix.
+    sheet
+        Sheet name or 0-based index of a workbook (default: the first sheet).
+    encoding
+        Encoding of text files (see :func:`decode_text`; default UTF-8, then cp1252).
+    sep
+        Field separator of text files (default: sniffed from the header line).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column names stripped of blanks; cells are strings, empty cells NaN. Parquet
+        columns keep their types.
+
+    Raises
+    ------
+    InputError
+        Missing, empty or unreadable file; a sheet that is not there; a table with no
+        rows.
+    """
+    path = check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        frame = _read_parquet(path)
+    elif suffix in EXCEL_SUFFIXES:
+        frame = _read_excel(path, sheet=sheet)
+    else:
+        text, _ = decode_text(path.read_bytes(), source=path, encoding=encoding)
+        frame = _read_text(text, source=path, sep=sep or sniff_separator(text))
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        msg = "the table has a header but no data rows"
+        raise InputError(msg, source=path)
+    return frame
+
+
+def _read_text(text: str, *, source: Path, sep: str) -> pd.DataFrame:
+    if not text.strip():
+        msg = "the file is empty (only blanks)"
+        raise InputError(msg, source=source)
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
+        )
+    except pd.errors.ParserError as error:
+        msg = f"not a valid delimited table ({error})"
+        raise InputError(msg, source=source) from error
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises several unrelated types
+        msg = f"not a readable Parquet file ({error})"
+        raise InputError(msg, source=path) from error
+    if any(name is not None for name in frame.index.names):
+        frame = frame.reset_index()  # a named index (e.g. ``unit``) is a column of the table
+    return frame
+
+
+def excel_sheet_names(path: Path) -> list[str]:
+    """Return the sheet names of a workbook, raising :class:`InputError` if unreadable."""
+    try:
+        return [str(name) for name in pd.ExcelFile(path).sheet_names]
+    except Exception as error:  # zip, xml and engine errors
+        msg = f"not a readable Excel workbook ({error})"
+        raise InputError(msg, source=path) from error
+
+
+def resolve_sheet(path: Path, sheet: str | int | None) -> str:
+    """Return the name of ``sheet`` (default the first) or raise naming the sheets there."""
+    names = excel_sheet_names(path)
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(names):
+            return names[sheet]
+    elif sheet in names:
+        return sheet
+    msg = f"no sheet {sheet!r} in the workbook; sheets are {names}"
+    raise InputError(msg, source=path, location=f"sheet {sheet!r}")
+
+
+def _read_excel(path: Path, *, sheet: str | int | None) -> pd.DataFrame:
+    name = resolve_sheet(path, sheet)
+    frame = pd.read_excel(path, sheet_name=name, dtype=str, keep_default_na=False, na_values=[""])
+    return frame
+
+
+def find_column(
+    columns: Sequence[str], candidates: Sequence[str], *, given: str | None = None
+) -> str | None:
+    """Return the column matching ``given`` or the first of ``candidates`` (any case).
+
+    ``given`` must match exactly or case-insensitively; candidates are tried in order.
+    """
+    lowered = {c.lower(): c for c in reversed(list(columns))}
+    if given is not None:
+        if given in columns:
+            return given
+        return lowered.get(given.lower())
+    for candidate in candidates:
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    return None

@@ -1,0 +1,347 @@
+"""Read units from vector files (incl. BKG VG250) and write GeoPackages atomically.
+
+Vector files (GeoPackage, GeoJSON, shapefile, FlatGeobuf, zipped shapefiles) are read
+with pyogrio. The BKG *Verwaltungsgebiete 1:250 000* (VG250, VG250-EW) layers
+``vg250_krs`` (Kreise) and ``vg250_gem`` (Gemeinden) are recognised by their attributes
+(``ADE``, ``GF``, ``AGS``/``ARS``/``RS``, ``GEN``) and cleaned as the BKG documentation
+asks: only land parts are kept (``GF`` 3 or 4; the sea and Lake Constance parts ``GF``
+1/2 repeat the key with ``EWZ = 0``), the German–Luxembourg *Kondominium* is dropped,
+remaining parts with the same key are dissolved into one polygon per unit, and
+``EWZ`` (VG250-EW population), ``KFL`` (cadastral area km²) and ``SN_L`` (Land) fill
+the unit fields ``population``, ``area_km2`` and ``state``. Both attribute generations
+(``RS``/``RS_0`` up to 2020, ``ARS``/``ARS_0`` since) are accepted. Geometries are
+reprojected to EPSG:4326.
+
+References
+----------
+BKG (2024). *Verwaltungsgebiete 1:250 000 (Ebenen), Stand 01.01.* Dokumentation
+``vg250.pdf``. Bundesamt für Kartographie und Geodäsie, Frankfurt am Main.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from cityregions._errors import InputError
+from cityregions.constants import CRS_WGS84, UNIT
+from cityregions.io._atomic import atomic_path
+from cityregions.io._text import check_file, find_column
+from cityregions.io.tables import (
+    ID_COLUMNS,
+    check_unique,
+    id_series,
+    rename_unit_fields,
+)
+from cityregions.territory import Territory
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from cityregions.flows import FlowTable
+
+logger = logging.getLogger(__name__)
+
+#: VG250 ``ADE`` (administrative level) → unit level.
+VG250_LEVELS = {
+    1: "state_nation",
+    2: "land",
+    3: "regierungsbezirk",
+    4: "district",
+    5: "verband",
+    6: "municipality",
+}
+#: VG250 ``GF`` codes of land parts (3 land without, 4 land with lower structure).
+VG250_LAND_GF = (3, 4)
+
+
+def list_layers(path: str | Path) -> list[str]:
+    """Return the layer names of a vector file (raising :class:`InputError` if unreadable)."""
+    import pyogrio
+
+    path = check_file(path)
+    try:
+        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except Exception as error:  # GDAL errors come in several types
+        msg = f"not a readable vector file ({error})"
+        raise InputError(msg, source=path) from error
+
+
+def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read one layer of a vector file as a GeoDataFrame in EPSG:4326.
+
+    Parameters
+    ----------
+    path
+        GeoPackage, GeoJSON, shapefile (or ``.zip`` of one), FlatGeobuf.
+    layer
+        Layer name. Default: the only layer, else a layer named ``units``; a file with
+        several other layers needs it (the message lists them).
+
+    Raises
+    ------
+    InputError
+        Missing, empty or unreadable file; a layer that is not there; no CRS on
+        projected coordinates.
+    """
+    import pyogrio
+
+    path = check_file(path)
+    layers = list_layers(path)
+    chosen = _choose_layer(layers, layer, path=path)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=chosen)
+    except Exception as error:
+        msg = f"cannot read layer {chosen!r} ({error})"
+        raise InputError(msg, source=path, location=f"layer {chosen!r}") from error
+    if frame.empty:
+        msg = "the layer has no features"
+        raise InputError(msg, source=path, location=f"layer {chosen!r}")
+    return _to_wgs84(frame, path=path)
+
+
+def _choose_layer(layers: list[str], layer: str | None, *, path: Path) -> str:
+    if layer is not None:
+        if layer in layers:
+            return layer
+        msg = f"no layer {layer!r}; layers are {layers}"
+        raise InputError(msg, source=path, location=f"layer {layer!r}")
+    if len(layers) == 1:
+        return layers[0]
+    if "units" in layers:
+        return "units"
+    msg = f"the file has several layers {layers}; name the one with the units (layer=...)"
+    raise InputError(msg, source=path, field="layer")
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, *, path: Path) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+            logger.warning("%s has no CRS; assuming longitude/latitude (EPSG:4326)", path)
+            return frame.set_crs(CRS_WGS84)
+        msg = "no coordinate reference system (.prj missing?) on projected coordinates"
+        raise InputError(msg, source=path, field="crs")
+    return frame if frame.crs.to_epsg() == 4326 else frame.to_crs(CRS_WGS84)
+
+
+def is_vg250(frame: pd.DataFrame) -> bool:
+    """Whether a table has the attributes of a BKG VG250/VG250-EW polygon layer."""
+    columns = set(frame.columns)
+    return {"ADE", "GF", "GEN"} <= columns and bool(columns & {"AGS", "ARS", "RS"})
+
+
+def clean_vg250(frame: gpd.GeoDataFrame, *, id_column: str, source: str) -> gpd.GeoDataFrame:
+    """Keep land parts of a VG250 layer and dissolve them into one row per key.
+
+    Parameters
+    ----------
+    frame
+        A VG250 polygon layer (``vg250_krs``, ``vg250_gem``, …).
+    id_column
+        The key column (``AGS``, ``ARS``, ``RS``, ``AGS_0``, ``ARS_0``).
+    source
+        File name for messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per key with ``GF`` in :data:`VG250_LAND_GF`, without Kondominium rows;
+        attributes of the first part, ``EWZ`` and ``KFL`` summed over parts, a ``level``
+        from ``ADE``, ``state`` from ``SN_L`` and, for Gemeinden, ``parent`` = Kreis key.
+    """
+    gf = pd.to_numeric(frame["GF"], errors="coerce")
+    land = frame[gf.isin(VG250_LAND_GF).to_numpy()]
+    if "BEZ" in land.columns:
+        condominium = land["BEZ"].astype(str).str.lower().eq("kondominium")
+        if condominium.any():
+            logger.info("%s: dropped %d Kondominium part(s)", source, int(condominium.sum()))
+        land = land[~condominium.to_numpy()]
+    if land.empty:
+        msg = "no land parts (GF 3 or 4) in this VG250 layer"
+        raise InputError(msg, source=source, field="GF")
+    land = land.assign(_key=land[id_column].astype(str).str.strip().to_numpy())
+    sums = {c: "sum" for c in ("EWZ", "KFL") if c in land.columns}
+    for column in sums:
+        land[column] = pd.to_numeric(land[column], errors="coerce")
+    firsts = {c: "first" for c in land.columns if c not in (*sums, "geometry", "_key")}
+    merged = land.dissolve(by="_key", aggfunc={**firsts, **sums}, sort=False)
+    ade = pd.to_numeric(merged["ADE"], errors="coerce")
+    merged["level"] = ade.map(VG250_LEVELS).to_numpy()
+    if "SN_L" in merged.columns:
+        merged["state"] = merged["SN_L"].astype(str).to_numpy()
+    keys = merged.index.to_series()
+    if (ade == 6).all() and keys.str.len().isin([8, 12]).all():
+        merged["parent"] = keys.str[:5].to_numpy()
+    merged = merged.reset_index(drop=True)
+    logger.info("%s: %d VG250 units from %d parts", source, len(merged), len(frame))
+    return merged
+
+
+def read_units_geo(
+    path: str | Path,
+    *,
+    id_column: str | None = None,
+    layer: str | None = None,
+    name_column: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    level: str | None = None,
+    provenance: Mapping[str, str] | None = None,
+    name: str = "",
+) -> Territory:
+    """Read territorial units with polygons from a vector file (BKG VG250 understood).
+
+    Parameters
+    ----------
+    path
+        GeoPackage (e.g. ``DE_VG250.gpkg`` with ``layer="vg250_krs"``), GeoJSON,
+        shapefile (e.g. ``VG250_GEM.shp``).
+    id_column
+        Key column (default: the first of ``unit, id, ags, ARS, …`` as in
+        :func:`cityregions.io.tables.read_units`; for VG250 this picks ``AGS``).
+    layer
+        Layer of a multi-layer file.
+    name_column, columns, level
+        As in :func:`cityregions.io.tables.read_units` (VG250: ``GEN`` → name,
+        ``EWZ`` → population, ``KFL`` → area_km2).
+    provenance
+        Source per field, stored in ``Territory.provenance``.
+    name
+        Territory name (default: the layer or file stem).
+
+    Returns
+    -------
+    Territory
+        Polygons in EPSG:4326; seats (lon/lat) are representative points inside them
+        unless the file has ``lon``/``lat``.
+
+    Raises
+    ------
+    InputError
+        Unreadable file or layer, missing key column, empty or duplicate keys.
+    """
+    frame = read_vector(path, layer=layer)
+    where = f"{path} [layer {layer!r}]" if layer else str(path)
+    attribute_columns = [c for c in frame.columns if c != frame.geometry.name]
+    id_col = find_column(attribute_columns, ID_COLUMNS, given=id_column)
+    if id_col is None:
+        expected = id_column or ", ".join(ID_COLUMNS)
+        msg = f"no unit id column: expected {expected} (any case); columns are {attribute_columns}"
+        raise InputError(msg, source=where, field=id_column or ID_COLUMNS[0])
+    if is_vg250(frame):
+        frame = clean_vg250(frame, id_column=id_col, source=where)
+    geometry = frame.geometry.reset_index(drop=True)
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    table = rename_unit_fields(table, id_col, name_column=name_column, columns=columns, where=where)
+    table[UNIT] = id_series(table[UNIT], where=where, field=id_col, row="feature").to_numpy()
+    check_unique(table[UNIT], where=where, field=id_col, row="feature")
+    if level is not None and ("level" not in table.columns or table["level"].isna().all()):
+        table["level"] = level
+    title = name or layer or Path(path).stem
+    return Territory.from_frame(
+        table, geometry=geometry, provenance=provenance, name=title, source=where
+    )
+
+
+def units_layer(territory: Territory) -> gpd.GeoDataFrame:
+    """Return the ``units`` layer: unit fields with polygons (or seat points)."""
+    frame = territory.to_geodataframe()
+    for column in frame.columns:
+        if frame[column].dtype == object and column != frame.geometry.name:
+            frame[column] = frame[column].astype("string")
+    return frame
+
+
+def flows_layer(
+    flows: FlowTable,
+    territory: Territory,
+    *,
+    min_value: float = 0.0,
+    include_internal: bool = False,
+) -> gpd.GeoDataFrame:
+    """Return the ``flows`` layer: one straight line per flow between unit seats.
+
+    Parameters
+    ----------
+    flows
+        The flows; their ``provenance`` (observed/modeled) and ``source`` become columns.
+    territory
+        Units with seats (``lon``, ``lat``) for every id of ``flows``.
+    min_value
+        Only flows strictly above this value are drawn.
+    include_internal
+        Also write the diagonal (as zero-length lines); off by default.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``origin, destination, value, provenance, source`` and LineString
+        geometry in EPSG:4326, sorted by origin and destination.
+    """
+    import geopandas as gpd
+    import shapely
+
+    long = flows.to_long()
+    long = long[long["value"] > min_value]
+    if not include_internal:
+        long = long[long["origin"] != long["destination"]]
+    seats = territory.units[["lon", "lat"]]
+    used = set(long["origin"]) | set(long["destination"])
+    missing = sorted(used - set(seats.index))
+    missing += sorted(u for u in used - set(missing) if seats.loc[u].isna().any())
+    if missing:
+        msg = f"units without a seat point (lon, lat) for the flows layer, e.g. {missing[:5]}"
+        raise InputError(msg, source=territory.name or "territory", field="lon")
+    start = seats.loc[long["origin"]].to_numpy(dtype=float)
+    end = seats.loc[long["destination"]].to_numpy(dtype=float)
+    coords = np.stack([start, end], axis=1)
+    lines = shapely.linestrings(coords)
+    frame = long.reset_index(drop=True).assign(source=flows.source)
+    return gpd.GeoDataFrame(frame, geometry=lines, crs=CRS_WGS84)
+
+
+def write_geopackage(
+    path: str | Path, layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame]
+) -> Path:
+    """Write several layers into one GeoPackage atomically (temp file, then rename).
+
+    Parameters
+    ----------
+    path
+        Target ``.gpkg``; an existing file is replaced as a whole.
+    layers
+        Layer name → GeoDataFrame (spatial layer) or DataFrame (attribute table), e.g.
+        ``{"units": units_layer(t), "flows": flows_layer(f, t)}``.
+
+    Returns
+    -------
+    Path
+        The written file; nothing is written if any layer fails.
+
+    Raises
+    ------
+    InputError
+        If ``layers`` is empty or a name is not a valid layer name.
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    path = Path(path)
+    if not layers:
+        msg = "no layers to write"
+        raise InputError(msg, source=path)
+    for layer_name in layers:
+        if not layer_name or not str(layer_name).replace("_", "").isalnum():
+            msg = f"invalid layer name {layer_name!r}: use letters, digits and '_'"
+            raise InputError(msg, source=path, field="layer")
+    with atomic_path(path, suffix=".gpkg") as tmp:
+        for layer_name, frame in layers.items():
+            table = frame if isinstance(frame, gpd.GeoDataFrame) else pd.DataFrame(frame)
+            pyogrio.write_dataframe(table, tmp, layer=layer_name, driver="GPKG")
+    logger.info("wrote %s (layers %s)", path, ", ".join(layers))
+    return path
