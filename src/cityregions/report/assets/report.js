@@ -1,0 +1,24 @@
+/* Language switch and print button of the cityregions report (no network access). */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  function setLang(lang) {
+    root.setAttribute("data-lang", lang);
+    root.setAttribute("lang", lang);
+    var buttons = document.querySelectorAll("[data-set-lang]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-set-lang") === lang));
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-set-lang]") : null;
+    if (target) { setLang(target.getAttribute("data-set-lang")); }
+    if (event.target.id === "print-btn") { window.print(); }
+  });
+  setLang(root.getAttribute("data-lang") || "de");
+})();
+/* Printing shows the collapsed details (sources, unit tables) too. */
+window.addEventListener("beforeprint", function () {
+  var all = document.querySelectorAll("details");
+  for (var i = 0; i < all.length; i++) { all[i].setAttribute("open", ""); }
+});

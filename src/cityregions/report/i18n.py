@@ -1,0 +1,134 @@
+"""German and English labels of the report and the dashboard.
+
+Every visible label exists in both languages. In the HTML report both are written, each
+in a ``<span class="t-de">`` / ``<span class="t-en">``; a stylesheet rule hides the one
+that does not match ``<html data-lang="...">``, and a small inline script switches it.
+The dashboard fetches :data:`LABELS` from its API.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+LANGUAGES = ("de", "en")
+
+#: key -> (German, English)
+LABELS: dict[str, tuple[str, str]] = {
+    "report_title": ("Evidenzbericht", "Evidence report"),
+    "contents": ("Inhalt", "Contents"),
+    "generated": ("Erstellt", "Generated"),
+    "language": ("Sprache", "Language"),
+    "print": ("Drucken", "Print"),
+    "territory": ("Gebiet und Verflechtungen", "Territory and flows"),
+    "delineation": ("Stadtregionen", "City regions"),
+    "governance": ("Governance", "Governance"),
+    "partnership": ("Partnerschaft", "Partnership"),
+    "energy": ("Bioenergie", "Bioenergy"),
+    "provenance": ("Herkunft der Daten", "Data provenance"),
+    "observed": ("beobachtet", "observed"),
+    "modeled": ("modelliert", "modeled"),
+    "estimate": ("geschätzt", "estimate"),
+    "fact": ("Fakt", "fact"),
+    "item": ("Merkmal", "Item"),
+    "kind": ("Art", "Kind"),
+    "source": ("Quelle", "Source"),
+    "units": ("Gebietseinheiten", "Territorial units"),
+    "unit": ("Einheit", "Unit"),
+    "name": ("Name", "Name"),
+    "population": ("Einwohner", "Population"),
+    "employees": ("Beschäftigte", "Employees"),
+    "area_km2": ("Fläche (km²)", "Area (km²)"),
+    "state": ("Land", "State"),
+    "region": ("Region", "Region"),
+    "regions": ("Funktionale Regionen", "Functional regions"),
+    "flows": ("Pendlerverflechtungen", "Commuter flows"),
+    "flows_total": ("Pendler insgesamt", "Commuters in total"),
+    "strongest_ties": ("stärkste Verflechtungen", "strongest ties"),
+    "cooperation_areas": ("Kooperationsräume", "Cooperation areas"),
+    "gaps": ("Governance-Lücken", "Governance gaps"),
+    "energy_balance": ("Energiebilanz", "Energy balance"),
+    "map": ("Karte", "Map"),
+    "map_units": (
+        "Kreissymbole: Fläche proportional zur Einwohnerzahl, Farbe = funktionale Region",
+        "Circles: area proportional to population, colour = functional region",
+    ),
+    "map_polygons": (
+        "Flächen: Gebietseinheiten, eingefärbt nach funktionaler Region; dicke Linien: "
+        "Regionsgrenzen",
+        "Areas: territorial units coloured by functional region; thick lines: region boundaries",
+    ),
+    "map_hulls": (
+        "Helle Flächen: schematische Hülle der Sitze einer Region (keine Grenzen)",
+        "Light areas: schematic hull of a region's seats (not boundaries)",
+    ),
+    "map_flows": (
+        "Linien: stärkste Pendlerverflechtungen (beide Richtungen), Breite ∝ Pendler",
+        "Lines: strongest commuter ties (both directions), width ∝ commuters",
+    ),
+    "map_coop": ("Gestrichelt: Kooperationsräume", "Dashed: cooperation areas"),
+    "map_gaps": (
+        "Rot gestrichelt: starke Verflechtung ohne gemeinsames Gremium",
+        "Red dashed: strong tie without a shared body",
+    ),
+    "no_regions": (
+        "Noch keine funktionale Abgrenzung: Farben zeigen das Land",
+        "No functional delineation yet: colours show the state",
+    ),
+    "key_figures": ("Kennzahlen", "Key figures"),
+    "quality": ("Qualität der Abgrenzung", "Quality of the delineation"),
+    "table": ("Tabelle", "Table"),
+    "rows_shown": ("Zeilen gezeigt von", "rows shown of"),
+    "registry": ("Register", "Registry"),
+    "network": ("Netzwerk", "Network"),
+    "fit": ("Institutionelle Passung", "Institutional fit"),
+    "cross_border": ("länderübergreifend", "cross-border"),
+    "scenarios": ("Szenarien", "Scenarios"),
+    "power": ("Stimmmacht", "Voting power"),
+    "seats": ("Sitze", "Seats"),
+    "fees": ("Beiträge", "Fees"),
+    "potential": ("Potenzial", "Potential"),
+    "balance": ("Bilanz", "Balance"),
+    "allocation": ("Zuordnung", "Allocation"),
+    "other_results": ("Weitere Ergebnisse", "Further results"),
+    "bodies": ("Gremien", "Bodies"),
+    "actors": ("Akteure", "Actors"),
+    "memberships": ("Mitgliedschaften", "Memberships"),
+    "as_of": ("Stand", "As of"),
+    "layers": ("Ebenen", "Layers"),
+    "details": ("Details", "Details"),
+    "click_hint": (
+        "Einheit oder Region anklicken, um ihre Kennzahlen zu sehen",
+        "Click a unit or region to see its figures",
+    ),
+    "scenario": ("Szenario", "Scenario"),
+    "dashboard": ("Dashboard", "Dashboard"),
+    "surplus": ("Überschuss", "Surplus"),
+    "deficit": ("Defizit", "Deficit"),
+    "offline_note": (
+        "Dieser Bericht ist eine einzelne Datei und lädt nichts aus dem Internet.",
+        "This report is a single file and loads nothing from the internet.",
+    ),
+}
+
+
+def label(key: str, language: str) -> str:
+    """Return the plain-text label ``key`` in ``language`` (the key itself if unknown)."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if language == "de" else pair[1]
+
+
+def bilingual(german: str, english: str) -> str:
+    """Return HTML with both language variants, one shown at a time by the stylesheet."""
+    if german == english:
+        return escape(german)
+    return f'<span class="t-de">{escape(german)}</span><span class="t-en">{escape(english)}</span>'
+
+
+def tr(key: str) -> str:
+    """Return the bilingual HTML of label ``key`` (the escaped key itself if unknown)."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return escape(key.replace("_", " "))
+    return bilingual(*pair)

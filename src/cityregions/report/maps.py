@@ -1,0 +1,320 @@
+"""The inline SVG map of the report: units coloured by region, ties, cooperation areas, gaps.
+
+Units with polygons are drawn as areas, and region boundaries are the dissolved unit
+polygons. Units without polygons (the bundled case) are drawn as proportional symbols
+at their seats: circle area ∝ population, so radius :math:`r_i = r_{max}\\sqrt{P_i/P_{max}}`
+(Flannery-free, i.e. unscaled, proportional circles; Dent, Torguson & Hodler 2009,
+*Cartography: Thematic Map Design*, ch. 9). Each region is then shown with a light,
+schematic hull around its seats, labelled as such in the legend.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cityregions.report import data
+from cityregions.report.i18n import tr
+from cityregions.report.svg import (
+    GAP_RED,
+    INK,
+    Frame,
+    colour_for,
+    fit_frame,
+    fmt_number,
+    path_of,
+    project,
+    scale_bar,
+    svg_open,
+)
+
+if TYPE_CHECKING:
+    from cityregions.workflow import CaseResults
+
+logger = logging.getLogger(__name__)
+
+R_MAX = 20.0
+HULL_BUFFER_M = 9000.0
+
+
+@dataclass
+class MapLayers:
+    """What one map shows; built by :func:`map_layers` from the results."""
+
+    units: pd.DataFrame  # unit table with region, x, y (projected)
+    colours: dict[str, str]
+    names: dict[str, str]
+    geometry: Any = None  # projected GeoSeries of unit polygons, or None
+    ties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    has_labels: bool = False
+
+
+def map_layers(results: CaseResults, *, n_ties: int = 30, n_gaps: int = 10) -> MapLayers:
+    """Collect the layers of the city-region map from ``results``."""
+    table = data.units_frame(results)
+    x, y = project(table["lon"], table["lat"])
+    table["x"], table["y"] = x, y
+    order = data.region_order(table)
+    colours = {region: colour_for(i) for i, region in enumerate(order)}
+    terr = data.territory(results)
+    geometry = None
+    if terr.geometry is not None:
+        from cityregions.constants import CRS_EQUAL_AREA
+
+        geometry = terr.geometry.to_crs(CRS_EQUAL_AREA)
+    flows = data.flows(results)
+    ties = data.strongest_ties(flows, n=n_ties) if flows is not None else pd.DataFrame()
+    gaps = data.governance_gaps(results).head(n_gaps)
+    return MapLayers(
+        units=table,
+        colours=colours,
+        names=data.region_names(results, table),
+        geometry=geometry,
+        ties=ties,
+        areas=data.cooperation_areas(results),
+        gaps=gaps,
+        has_labels=data.region_labels(results) is not None,
+    )
+
+
+def region_map(
+    layers: MapLayers,
+    *,
+    label: str,
+    values: Mapping[str, float] | None = None,
+    show: tuple[str, ...] = ("ties", "areas", "gaps"),
+    width: float = 880,
+) -> str:
+    """Return the SVG map.
+
+    Parameters
+    ----------
+    layers
+        The map content.
+    label
+        Accessible description.
+    values
+        Optional value per *region* for a diverging fill (e.g. energy balance: surplus
+        green, deficit red) instead of the region colours.
+    show
+        Which overlays to draw: ``ties``, ``areas``, ``gaps``.
+    width
+        Picture width.
+    """
+    units = layers.units
+    frame = _frame(layers, width)
+    fill = _fills(layers, values)
+    parts = [svg_open(frame.width, frame.height, label=label, css_class="map")]
+    parts.append(f'<rect width="{frame.width:.0f}" height="{frame.height:.0f}" fill="#f7f9fb"/>')
+    if layers.geometry is not None:
+        parts.append(_polygons(layers, frame, fill))
+    else:
+        parts.append(_hulls(layers, frame, fill))
+    if "areas" in show:
+        parts.append(_areas(layers, frame))
+    if "ties" in show:
+        parts.append(_ties(layers, frame))
+    if "gaps" in show:
+        parts.append(_gaps(layers, frame))
+    if layers.geometry is None:
+        parts.append(_circles(units, frame, fill))
+    parts.append(_labels(units, frame))
+    parts.append(scale_bar(frame))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend(layers: MapLayers, *, values: Mapping[str, float] | None = None) -> str:
+    """Return the HTML legend of a map (regions with colours, notes on the symbols)."""
+    items = []
+    fill = _fills(layers, values)
+    table = layers.units
+    pop = table.groupby("region")["population"].sum()
+    for region in data.region_order(table):
+        value = "" if values is None else f" · {fmt_number(values.get(region, float('nan')))}"
+        items.append(
+            f'<li><span class="swatch" style="background:{fill[region]}"></span>'
+            f"{escape(layers.names.get(region, region))} "
+            f'<span class="muted">({fmt_number(float(pop.get(region, 0)))}{value})</span></li>'
+        )
+    notes = [tr("map_polygons" if layers.geometry is not None else "map_units")]
+    if layers.geometry is None:
+        notes.append(tr("map_hulls"))
+    if not layers.has_labels:
+        notes.append(tr("no_regions"))
+    if not layers.ties.empty:
+        notes.append(tr("map_flows"))
+    if layers.areas:
+        notes.append(tr("map_coop"))
+    if not layers.gaps.empty:
+        notes.append(tr("map_gaps"))
+    note_html = "".join(f"<li>{n}</li>" for n in notes)
+    return f'<ul class="legend">{"".join(items)}</ul><ul class="map-notes">{note_html}</ul>'
+
+
+def _frame(layers: MapLayers, width: float) -> Frame:
+    if layers.geometry is not None:
+        xmin, ymin, xmax, ymax = layers.geometry.total_bounds
+        return fit_frame(np.array([xmin, xmax]), np.array([ymin, ymax]), width=width, margin=0.03)
+    return fit_frame(layers.units["x"].to_numpy(), layers.units["y"].to_numpy(), width=width)
+
+
+def _fills(layers: MapLayers, values: Mapping[str, float] | None) -> dict[str, str]:
+    if values is None:
+        return dict(layers.colours)
+    finite = [abs(v) for v in values.values() if np.isfinite(v)]
+    top = max(finite) if finite else 1.0
+    return {r: diverging(values.get(r, float("nan")), top or 1.0) for r in layers.colours}
+
+
+def diverging(value: float, top: float) -> str:
+    """Return a green (positive) to red (negative) colour for ``value`` in [-top, top]."""
+    if not np.isfinite(value):
+        return "#cbd2d9"
+    t = min(abs(value) / top, 1.0) ** 0.6
+    base = (26, 152, 80) if value >= 0 else (215, 48, 39)
+    light = (247, 247, 247)
+    rgb = [round(light[i] + (base[i] - light[i]) * (0.25 + 0.75 * t)) for i in range(3)]
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _polygons(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
+    out = ['<g class="units" stroke="#fff" stroke-width="0.6">']
+    for unit, geom in layers.geometry.items():
+        row = layers.units.loc[unit]
+        out.append(
+            f'<path class="unit" data-unit="{escape(str(unit))}" d="{path_of(geom, frame)}" '
+            f'fill="{fill[row["region"]]}" fill-opacity="0.85">{_title(unit, row)}</path>'
+        )
+    out.append('</g><g class="regions" fill="none" stroke="#1f2933" stroke-width="1.6">')
+    grouped = layers.geometry.groupby(layers.units["region"].reindex(layers.geometry.index))
+    for region, geoms in grouped:
+        outline = geoms.union_all()
+        out.append(f'<path data-region="{escape(str(region))}" d="{path_of(outline, frame)}"/>')
+    out.append("</g>")
+    return "".join(out)
+
+
+def _hulls(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
+    from shapely.geometry import MultiPoint
+
+    out = ['<g class="hulls">']
+    for region, group in layers.units.groupby("region", sort=True):
+        hull = MultiPoint(list(zip(group["x"], group["y"], strict=True))).convex_hull
+        shape = hull.buffer(HULL_BUFFER_M, quad_segs=6)
+        out.append(
+            f'<path data-region="{escape(str(region))}" d="{path_of(shape, frame)}" '
+            f'fill="{fill[str(region)]}" fill-opacity="0.14" stroke="{fill[str(region)]}" '
+            f'stroke-opacity="0.55" stroke-width="1"/>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _circles(units: pd.DataFrame, frame: Frame, fill: Mapping[str, str]) -> str:
+    pop = units["population"].fillna(0.0)
+    top = float(pop.max()) or 1.0
+    px, py = frame.xy(units["x"], units["y"])
+    order = np.argsort(-pop.to_numpy(), kind="stable")
+    out = ['<g class="units" stroke="#fff" stroke-width="1">']
+    for i in order:
+        unit = units.index[i]
+        row = units.iloc[i]
+        radius = max(R_MAX * np.sqrt(float(pop.iloc[i]) / top), 2.0)
+        out.append(
+            f'<circle class="unit" data-unit="{escape(str(unit))}" cx="{px[i]:.1f}" '
+            f'cy="{py[i]:.1f}" r="{radius:.1f}" fill="{fill[row["region"]]}" '
+            f'fill-opacity="0.9">{_title(unit, row)}</circle>'
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _title(unit: Any, row: pd.Series) -> str:
+    pop = fmt_number(float(row["population"])) if pd.notna(row["population"]) else "–"
+    return f"<title>{escape(str(row['name']))} ({escape(str(unit))}): {pop}</title>"
+
+
+def _ties(layers: MapLayers, frame: Frame) -> str:
+    ties = layers.ties
+    if ties.empty:
+        return ""
+    xy = layers.units[["x", "y"]]
+    top = float(ties["value"].max()) or 1.0
+    out = ['<g class="ties" stroke="#52606d" stroke-linecap="round">']
+    for a, b, value in zip(
+        ties["a"].astype(str), ties["b"].astype(str), ties["value"], strict=True
+    ):
+        if a not in xy.index or b not in xy.index:
+            continue
+        (x1, x2), (y1, y2) = frame.xy(xy.loc[[a, b], "x"], xy.loc[[a, b], "y"])
+        width = 0.6 + 6.0 * float(value) / top
+        out.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke-width="{width:.2f}" stroke-opacity="0.45">'
+            f"<title>{escape(a)}–{escape(b)}: {fmt_number(float(value))}</title></line>"
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _areas(layers: MapLayers, frame: Frame) -> str:
+    from shapely.geometry import MultiPoint
+
+    if not layers.areas:
+        return ""
+    xy = layers.units[["x", "y"]]
+    style = f'fill="none" stroke="{INK}" stroke-width="1.3" stroke-dasharray="5 4"'
+    out = [f'<g class="areas" {style}>']
+    for body, area in sorted(layers.areas.items()):
+        members = [u for u in area["units"] if u in xy.index]
+        if not members:
+            continue
+        points = MultiPoint(list(zip(xy.loc[members, "x"], xy.loc[members, "y"], strict=True)))
+        shape = points.convex_hull.buffer(HULL_BUFFER_M * 1.6, quad_segs=6)
+        out.append(
+            f'<path data-body="{escape(body)}" d="{path_of(shape, frame)}">'
+            f"<title>{escape(area['name'])}</title></path>"
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _gaps(layers: MapLayers, frame: Frame) -> str:
+    if layers.gaps.empty:
+        return ""
+    xy = layers.units[["x", "y"]]
+    out = [f'<g class="gaps" stroke="{GAP_RED}" stroke-width="2.5" stroke-dasharray="6 4">']
+    for a, b in zip(layers.gaps["a"].astype(str), layers.gaps["b"].astype(str), strict=True):
+        if a not in xy.index or b not in xy.index:
+            continue
+        (x1, x2), (y1, y2) = frame.xy(xy.loc[[a, b], "x"], xy.loc[[a, b], "y"])
+        out.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}">'
+            f"<title>{escape(a)}–{escape(b)}</title></line>"
+        )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _labels(units: pd.DataFrame, frame: Frame, *, n: int = 14) -> str:
+    top = units.sort_values(["population", "name"], ascending=[False, True]).head(n)
+    pop_max = float(units["population"].max()) or 1.0
+    px, py = frame.xy(top["x"], top["y"])
+    out = [f'<g class="labels" font-size="11" fill="{INK}">']
+    for i, (_, row) in enumerate(top.iterrows()):
+        radius = R_MAX * np.sqrt(float(row["population"]) / pop_max)
+        out.append(
+            f'<text class="halo" x="{px[i]:.1f}" y="{py[i] - radius - 3:.1f}" '
+            f'text-anchor="middle">{escape(data._short_name(str(row["name"])))}</text>'
+        )
+    out.append("</g>")
+    return "".join(out)

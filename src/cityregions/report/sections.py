@@ -1,0 +1,121 @@
+"""One renderer per report section; each turns ``results.sections[name]`` into HTML.
+
+A renderer takes the results (and the map layers shared by the sections) and returns the
+body HTML of its section, or None when the section is absent. Keys that a renderer does
+not know are still shown by :func:`generic_body` (tables for DataFrames and Series, cards
+for scalar figures), so a step that adds keys never loses them in the report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cityregions.report import data
+from cityregions.report.i18n import tr
+from cityregions.report.maps import MapLayers, legend, region_map
+from cityregions.report.tables import html_table, key_figures
+
+if TYPE_CHECKING:
+    from cityregions.workflow import CaseResults
+
+logger = logging.getLogger(__name__)
+
+Renderer = Callable[["CaseResults", MapLayers], str | None]
+
+
+def figure(body: str, caption: str = "") -> str:
+    """Wrap a picture in a ``<figure>`` with an optional caption."""
+    cap = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return f'<figure class="pic">{body}{cap}</figure>'
+
+
+def subsection(key_or_html: str, body: str) -> str:
+    """Return an ``<h3>`` heading (a label key or ready HTML) followed by ``body``."""
+    if not body:
+        return ""
+    heading = tr(key_or_html) if key_or_html.isidentifier() else key_or_html
+    return f"<h3>{heading}</h3>{body}"
+
+
+def territory_body(results: CaseResults, layers: MapLayers) -> str | None:
+    """Render the ``territory`` section: key figures, the map (without regions), units."""
+    found = data.section(results, "territory")
+    if found is None:
+        return None
+    summary = dict(found.get("summary", {}))
+    parts = [key_figures(summary)]
+    if data.region_labels(results) is None:
+        parts.append(_map_block(layers, "units"))
+    units = layers.units[["name", "state", "population", "area_km2", "region"]]
+    units = units.sort_values(["population", "name"], ascending=[False, True])
+    table = html_table(units, max_rows=len(units))
+    parts.append(f'<details class="screen-only"><summary>{tr("units")}</summary>{table}</details>')
+    parts.append(generic_body(found, skip={"territory", "flows", "summary"}))
+    return "".join(parts)
+
+
+def delineation_body(results: CaseResults, layers: MapLayers) -> str | None:
+    """Render the ``delineation`` section: the city-region map and the quality table."""
+    found = data.section(results, "delineation")
+    if found is None:
+        return None
+    parts = [key_figures(dict(found.get("summary", {})))]
+    parts.append(_map_block(layers, "regions"))
+    quality = found.get("quality")
+    if isinstance(quality, pd.DataFrame):
+        parts.append(subsection("quality", html_table(quality)))
+    parts.append(generic_body(found, skip={"labels", "quality", "summary", "region_names"}))
+    return "".join(parts)
+
+
+def _map_block(layers: MapLayers, key: str) -> str:
+    svg = region_map(layers, label=f"{key} map")
+    return figure(svg, legend(layers))
+
+
+def generic_body(found: Mapping[str, Any], *, skip: set[str] | frozenset[str] = frozenset()) -> str:
+    """Render the keys of a section that no specific renderer handled.
+
+    DataFrames and Series become tables, a dict of scalars becomes key-figure cards;
+    other objects (core objects, graphs) are left out.
+    """
+    parts = []
+    scalars = {}
+    for key, value in found.items():
+        if key in skip:
+            continue
+        if isinstance(value, pd.DataFrame) and not value.empty:
+            parts.append(subsection(key, html_table(value)))
+        elif isinstance(value, pd.Series) and not value.empty:
+            parts.append(subsection(key, html_table(value.to_frame())))
+        elif isinstance(value, Mapping) and value and all(_is_scalar(v) for v in value.values()):
+            parts.append(subsection(key, key_figures(value)))
+        elif _is_scalar(value):
+            scalars[key] = value
+    if scalars:
+        parts.insert(0, key_figures(scalars))
+    return "".join(parts)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+#: Section name -> renderer; sections not listed use :func:`generic_body`.
+RENDERERS: dict[str, Renderer] = {
+    "territory": territory_body,
+    "delineation": delineation_body,
+}
+
+
+def render_body(name: str, results: CaseResults, layers: MapLayers) -> str | None:
+    """Return the body HTML of section ``name`` or None when it is absent."""
+    renderer = RENDERERS.get(name)
+    if renderer is not None:
+        return renderer(results, layers)
+    found = data.section(results, name)
+    return None if found is None else generic_body(found)

@@ -1,0 +1,278 @@
+"""Inline SVG drawing for the report: a projected map, bar charts and a network picture.
+
+Everything is plain SVG text generated in Python (no JavaScript, prints well, no request).
+Coordinates are projected to the equal-area ETRS89-LAEA grid (EPSG:3035) and scaled into
+the picture, so distances and the scale bar are true to within the projection's error.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import numpy as np
+
+from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
+
+logger = logging.getLogger(__name__)
+
+#: Colour-blind-safe qualitative palette (Okabe & Ito 2008, extended with Tol's muted).
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#332288", "#88CCEE", "#44AA99", "#999933", "#AA4499", "#882255", "#117733",
+)  # fmt: skip
+INK = "#1f2933"
+MUTED = "#7b8794"
+GAP_RED = "#c0392b"
+
+
+def colour_for(index: int) -> str:
+    """Return the palette colour number ``index`` (cycling)."""
+    return PALETTE[index % len(PALETTE)]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A map frame: projected bounds fitted into a picture of ``width`` × ``height``.
+
+    Parameters
+    ----------
+    xmin, ymin, xmax, ymax
+        Bounds in projected metres.
+    width, height
+        Picture size in SVG user units.
+    pad
+        Margin in user units.
+    """
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    width: float
+    height: float
+    pad: float = 24.0
+
+    @property
+    def scale(self) -> float:
+        """User units per metre."""
+        span_x = max(self.xmax - self.xmin, 1.0)
+        span_y = max(self.ymax - self.ymin, 1.0)
+        return min((self.width - 2 * self.pad) / span_x, (self.height - 2 * self.pad) / span_y)
+
+    def xy(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Return picture coordinates of projected points (y grows downwards)."""
+        s = self.scale
+        off_x = (self.width - (self.xmax - self.xmin) * s) / 2
+        off_y = (self.height - (self.ymax - self.ymin) * s) / 2
+        px = off_x + (np.asarray(x, dtype=float) - self.xmin) * s
+        py = self.height - off_y - (np.asarray(y, dtype=float) - self.ymin) * s
+        return px, py
+
+
+def project(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS84 longitude/latitude to ETRS89-LAEA metres (EPSG:3035)."""
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs(CRS_WGS84, CRS_EQUAL_AREA, always_xy=True)
+    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def fit_frame(x: np.ndarray, y: np.ndarray, *, width: float = 880, margin: float = 0.08) -> Frame:
+    """Return a frame around projected points with a relative ``margin``."""
+    xmin, xmax = float(np.nanmin(x)), float(np.nanmax(x))
+    ymin, ymax = float(np.nanmin(y)), float(np.nanmax(y))
+    dx, dy = max(xmax - xmin, 1e3), max(ymax - ymin, 1e3)
+    xmin, xmax = xmin - margin * dx, xmax + margin * dx
+    ymin, ymax = ymin - margin * dy, ymax + margin * dy
+    height = min(max(width * (ymax - ymin) / (xmax - xmin), 360.0), 760.0)
+    return Frame(xmin, ymin, xmax, ymax, width, height)
+
+
+def path_of(geometry: Any, frame: Frame) -> str:
+    """Return SVG path data of a projected (Multi)Polygon or LineString."""
+    parts: list[str] = []
+    geoms = getattr(geometry, "geoms", [geometry])
+    for geom in geoms:
+        rings = [geom.exterior, *geom.interiors] if hasattr(geom, "exterior") else [geom]
+        for ring in rings:
+            coords = np.asarray(ring.coords)
+            if len(coords) < 2:
+                continue
+            px, py = frame.xy(coords[:, 0], coords[:, 1])
+            points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
+            parts.append(f"M{points}{'Z' if hasattr(geom, 'exterior') else ''}")
+    return " ".join(parts)
+
+
+def scale_bar(frame: Frame) -> str:
+    """Return an SVG scale bar of a round length in km at the lower left."""
+    target_m = (frame.width / 5) / frame.scale
+    nice = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000]
+    km = max([n for n in nice if n * 1000 <= target_m] or [1])
+    length = km * 1000 * frame.scale
+    x0, y0 = 16.0, frame.height - 14.0
+    return (
+        f'<g class="scalebar" font-size="11" fill="{INK}">'
+        f'<rect x="{x0}" y="{y0 - 4}" width="{length:.1f}" height="4" fill="{INK}"/>'
+        f'<rect x="{x0 + length / 2:.1f}" y="{y0 - 4}" width="{length / 2:.1f}" height="4" '
+        f'fill="#fff" stroke="{INK}" stroke-width="0.8"/>'
+        f'<text x="{x0}" y="{y0 - 8}">0</text>'
+        f'<text x="{x0 + length:.1f}" y="{y0 - 8}" text-anchor="middle">{km} km</text></g>'
+    )
+
+
+def svg_open(width: float, height: float, *, label: str, css_class: str = "chart") -> str:
+    """Return the opening tag of an accessible inline SVG picture."""
+    return (
+        f'<svg class="{css_class}" role="img" '
+        f'aria-label="{escape(label)}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet">'
+    )
+
+
+def fmt_number(value: float) -> str:
+    """Format a number compactly with thousands separators (e.g. ``12 345``, ``0.42``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    magnitude = abs(value)
+    if magnitude >= 100 or float(value).is_integer():
+        return f"{value:,.0f}".replace(",", "\u202f")
+    if magnitude >= 1:
+        return f"{value:,.1f}".replace(",", "\u202f")
+    return f"{value:.3g}"
+
+
+def bar_chart(
+    values: Mapping[str, float],
+    *,
+    label: str,
+    unit: str = "",
+    width: float = 640,
+    colours: Mapping[str, str] | None = None,
+    max_bars: int = 30,
+) -> str:
+    """Return a horizontal bar chart of ``values`` (negative values extend to the left).
+
+    Parameters
+    ----------
+    values
+        Bar label -> value, drawn in the given order (at most ``max_bars``).
+    label
+        Accessible description of the chart.
+    unit
+        Unit appended to the value labels.
+    width
+        Picture width in user units.
+    colours
+        Optional colour per bar label; default: the first palette colour, negatives red.
+    max_bars
+        Bars beyond this number are left out.
+    """
+    items = [(str(k), float(v)) for k, v in list(values.items())[:max_bars] if _finite(v)]
+    if not items:
+        return ""
+    bar_h, gap, left, right = 18.0, 6.0, 170.0, 90.0
+    height = len(items) * (bar_h + gap) + gap + 4
+    lo = min(0.0, *(v for _, v in items))
+    hi = max(0.0, *(v for _, v in items))
+    span = (hi - lo) or 1.0
+    plot_w = width - left - right
+    zero = left + (0 - lo) / span * plot_w
+    out = [svg_open(width, height, label=label)]
+    for i, (name, value) in enumerate(items):
+        y = gap + i * (bar_h + gap)
+        x0 = zero if value >= 0 else zero + value / span * plot_w
+        w = abs(value) / span * plot_w
+        fill = (colours or {}).get(name) or (GAP_RED if value < 0 else PALETTE[0])
+        out.append(
+            f'<text x="{left - 8}" y="{y + bar_h * 0.72:.1f}" text-anchor="end" '
+            f'font-size="12" fill="{INK}">{escape(_clip(name, 26))}</text>'
+            f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" height="{bar_h}" '
+            f'fill="{fill}" rx="2"><title>{escape(name)}: {fmt_number(value)} '
+            f"{escape(unit)}</title></rect>"
+            f'<text x="{x0 + w + 5 if value >= 0 else x0 - 5:.1f}" y="{y + bar_h * 0.72:.1f}" '
+            f'font-size="11" fill="{MUTED}" text-anchor="{"start" if value >= 0 else "end"}">'
+            f"{fmt_number(value)}{(' ' + escape(unit)) if unit else ''}</text>"
+        )
+    out.append(
+        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="2" y2="{height - 2:.1f}" '
+        f'stroke="{MUTED}" stroke-width="1"/></svg>'
+    )
+    return "".join(out)
+
+
+def network_picture(
+    nodes: Sequence[Mapping[str, Any]],
+    edges: Iterable[tuple[str, str, float]],
+    *,
+    label: str,
+    width: float = 880,
+    height: float = 560,
+) -> str:
+    """Return an SVG node-link picture.
+
+    Parameters
+    ----------
+    nodes
+        Dicts with ``id``, ``x`` and ``y`` in [0, 1], ``label``, ``colour``, ``size``
+        (radius in user units) and ``show_label``.
+    edges
+        ``(source id, target id, weight)``; width grows with the weight.
+    label
+        Accessible description.
+    width, height
+        Picture size.
+    """
+    pad = 40.0
+    pos = {
+        str(n["id"]): (
+            pad + float(n["x"]) * (width - 2 * pad),
+            pad + float(n["y"]) * (height - 2 * pad),
+        )
+        for n in nodes
+    }
+    out = [svg_open(width, height, label=label, css_class="network")]
+    out.append('<g class="edges" stroke="#9aa5b1" stroke-opacity="0.55">')
+    for source, target, weight in edges:
+        if source in pos and target in pos:
+            (x1, y1), (x2, y2) = pos[source], pos[target]
+            out.append(
+                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                f'stroke-width="{0.6 + min(float(weight), 5.0) * 0.4:.2f}"/>'
+            )
+    out.append('</g><g class="nodes">')
+    for node in nodes:
+        x, y = pos[str(node["id"])]
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{float(node.get("size", 5)):.1f}" '
+            f'fill="{node.get("colour", PALETTE[0])}" stroke="#fff" stroke-width="1">'
+            f"<title>{escape(str(node.get('title', node.get('label', node['id']))))}</title>"
+            "</circle>"
+        )
+    for node in nodes:
+        if node.get("show_label"):
+            x, y = pos[str(node["id"])]
+            out.append(
+                f'<text x="{x:.1f}" y="{y - float(node.get("size", 5)) - 3:.1f}" '
+                f'text-anchor="middle" font-size="10.5" fill="{INK}" class="halo">'
+                f"{escape(_clip(str(node.get('label', node['id'])), 28))}</text>"
+            )
+    out.append("</g></svg>")
+    return "".join(out)
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
