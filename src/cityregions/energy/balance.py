@@ -1,0 +1,209 @@
+"""Bioenergy balance per unit and per city region: core deficit, rural surplus.
+
+Supply is the potential of one level (default ``sustainable``) converted to electricity
+and heat; demand comes from :func:`~cityregions.energy.demand.energy_demand`. The
+balance is taken for one *carrier*: ``heat``, ``electricity`` or ``final`` (their sum),
+optionally against a share of the demand only (``cover_share``: the part of demand that
+biomass is meant to cover, e.g. a heat-plan target).
+
+Each city region (labels: a Series unit → region) has a *core* — the unit with the
+largest population (ties by unit id) unless core ids are given — and a *ring* (the other
+units). The ring surplus is the ring's pooled net balance after covering its own demand,
+:math:`S_{ring} = \\max(\\sum_{i \\in ring} (supply_i - demand_i), 0)`; the share of the
+core's demand the ring can cover is :math:`\\min(S_{ring}, D_{core}) / D_{core}` and of
+the core's deficit :math:`\\min(S_{ring}, deficit_{core}) / deficit_{core}`.
+
+Examples
+--------
+>>> bal = pd.DataFrame(
+...     {"supply_mwh": [10.0, 80.0], "demand_mwh": [100.0, 20.0], "population": [9.0, 1.0]},
+...     index=pd.Index(["c", "r"], name="unit"),
+... )
+>>> reg = region_balance(bal, pd.Series({"c": "R", "r": "R"}))
+>>> float(reg.loc["R", "ring_surplus_mwh"]), float(reg.loc["R", "ring_cover_share"])
+(60.0, 0.6)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from cityregions._errors import InputError
+
+logger = logging.getLogger(__name__)
+
+CARRIERS: tuple[str, ...] = ("heat", "electricity", "final")
+
+
+def unit_balance(
+    potential: pd.DataFrame,
+    demand: pd.DataFrame,
+    *,
+    level: str = "sustainable",
+    carrier: str = "heat",
+    cover_share: float = 1.0,
+    population: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Return the balance per unit for one carrier.
+
+    Parameters
+    ----------
+    potential
+        Long potential table (:func:`~cityregions.energy.potential.biomass_potential`).
+    demand
+        Demand per unit (``demand_electricity_mwh``, ``demand_heat_mwh``).
+    level
+        Potential level used as supply.
+    carrier
+        ``heat``, ``electricity`` or ``final`` (heat + electricity).
+    cover_share
+        Share of the demand to be covered by biomass, in (0, 1].
+    population
+        Optional population per unit, carried along (used to find cores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by unit: ``supply_electricity_mwh, supply_heat_mwh,
+        demand_electricity_mwh, demand_heat_mwh, supply_mwh, demand_mwh, net_mwh,
+        surplus_mwh, deficit_mwh`` (+ ``population``), all MWh/a; ``demand_mwh`` is the
+        carrier's demand times ``cover_share``.
+    """
+    if carrier not in CARRIERS:
+        msg = f"unknown carrier '{carrier}' (allowed: {', '.join(CARRIERS)})"
+        raise InputError(msg, field="carrier")
+    if not 0 < cover_share <= 1:
+        msg = f"cover_share must lie in (0, 1], got {cover_share}"
+        raise InputError(msg, field="cover_share")
+    totals = potential[(potential["feedstock"] == "total") & (potential["level"] == level)]
+    if totals.empty:
+        msg = f"no 'total' rows at level '{level}' in the potential table"
+        raise InputError(msg, field="level")
+    supply = totals.set_index("unit")[["electricity_mwh", "heat_mwh"]]
+    supply.columns = ["supply_electricity_mwh", "supply_heat_mwh"]
+    table = demand.join(supply, how="left")
+    missing = table.index[table["supply_heat_mwh"].isna().to_numpy()]
+    if len(missing):
+        logger.warning("no (complete) potential for unit(s) %s: balance is NaN", list(missing[:5]))
+    parts = {"heat": ["heat"], "electricity": ["electricity"], "final": ["heat", "electricity"]}
+    table["supply_mwh"] = sum(table[f"supply_{p}_mwh"] for p in parts[carrier])
+    demand_sum = sum(table[f"demand_{p}_mwh"] for p in parts[carrier])
+    table["demand_mwh"] = demand_sum * cover_share
+    table["net_mwh"] = table["supply_mwh"] - table["demand_mwh"]
+    table["surplus_mwh"] = table["net_mwh"].clip(lower=0)
+    table["deficit_mwh"] = (-table["net_mwh"]).clip(lower=0)
+    if population is not None:
+        table["population"] = population.reindex(table.index).astype(float)
+    table.attrs.update(carrier=carrier, level=level, cover_share=cover_share)
+    return table
+
+
+def core_units(
+    labels: pd.Series, population: pd.Series, cores: Iterable[str] | None = None
+) -> pd.Series:
+    """Return a boolean Series unit → is the core of its region.
+
+    The core of a region is the given core id(s) inside it, else the unit with the largest
+    population (ties broken by the smallest unit id).
+    """
+    given = {str(c) for c in cores} if cores is not None else set()
+    unknown = given - set(labels.index)
+    if unknown:
+        msg = f"core id(s) {sorted(unknown)} are not labelled units"
+        raise InputError(msg, field="cores")
+    is_core = pd.Series(False, index=labels.index)
+    for _region, members in labels.groupby(labels, sort=True):
+        ids = sorted(members.index)
+        chosen = [u for u in ids if u in given]
+        if not chosen:
+            pop = population.reindex(ids).fillna(-1.0)
+            chosen = [max(ids, key=lambda u: (pop[u], -ids.index(u)))]
+        is_core[chosen] = True
+    return is_core
+
+
+def region_balance(
+    balance: pd.DataFrame,
+    labels: pd.Series,
+    *,
+    cores: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Return the balance per city region: core deficit, ring surplus, cover shares.
+
+    Parameters
+    ----------
+    balance
+        Per-unit balance (:func:`unit_balance`) with ``supply_mwh``, ``demand_mwh`` and
+        ``population``.
+    labels
+        Region per unit (units without a label are their own region).
+    cores
+        Optional core unit ids (default: most populous unit per region).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by region: ``core, units, population, core_supply_mwh,
+        core_demand_mwh, core_deficit_mwh, ring_supply_mwh, ring_demand_mwh,
+        ring_surplus_mwh, ring_cover_share, ring_cover_share_of_deficit,
+        region_net_mwh``.
+    """
+    labels = _complete_labels(labels, balance.index)
+    if "net_mwh" not in balance:
+        balance = balance.assign(net_mwh=balance["supply_mwh"] - balance["demand_mwh"])
+    if "deficit_mwh" not in balance:
+        balance = balance.assign(deficit_mwh=(-balance["net_mwh"]).clip(lower=0))
+    population = balance.get("population", pd.Series(np.nan, index=balance.index))
+    is_core = core_units(labels, population, cores)
+    rows = []
+    for region, members in labels.groupby(labels, sort=True):
+        ids = list(members.index)
+        core_ids = [u for u in ids if is_core[u]]
+        ring_ids = [u for u in ids if not is_core[u]]
+        core = balance.loc[core_ids]
+        ring = balance.loc[ring_ids]
+        core_demand = float(core["demand_mwh"].sum())
+        core_deficit = float(core["deficit_mwh"].sum())
+        ring_net = float(ring["net_mwh"].sum(min_count=1)) if ring_ids else 0.0
+        ring_surplus = max(ring_net, 0.0) if not np.isnan(ring_net) else np.nan
+        rows.append(
+            {
+                "region": region,
+                "core": ";".join(core_ids),
+                "units": len(ids),
+                "population": float(balance.loc[ids, "population"].sum())
+                if "population" in balance
+                else np.nan,
+                "core_supply_mwh": float(core["supply_mwh"].sum()),
+                "core_demand_mwh": core_demand,
+                "core_deficit_mwh": core_deficit,
+                "ring_supply_mwh": float(ring["supply_mwh"].sum()),
+                "ring_demand_mwh": float(ring["demand_mwh"].sum()),
+                "ring_surplus_mwh": ring_surplus,
+                "ring_cover_share": _ratio(min(ring_surplus, core_demand), core_demand),
+                "ring_cover_share_of_deficit": _ratio(min(ring_surplus, core_deficit), core_deficit),
+                "region_net_mwh": float(balance.loc[ids, "net_mwh"].sum(min_count=1)),
+            }
+        )
+    return pd.DataFrame(rows).set_index("region")
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    if np.isnan(numerator) or denominator <= 0:
+        return np.nan
+    return numerator / denominator
+
+
+def _complete_labels(labels: pd.Series, index: pd.Index) -> pd.Series:
+    labels = labels.copy()
+    labels.index = labels.index.astype(str)
+    labels = labels.astype(str).reindex(index)
+    alone = labels.isna()
+    if alone.any():
+        logger.info("%d unit(s) without a region label form their own region", int(alone.sum()))
+        labels[alone] = labels.index[alone.to_numpy()]
+    return labels.rename("region")
