@@ -103,7 +103,7 @@ def test_enclave_added_and_exclave_dropped() -> None:
     # unit -> exclave, dropped.
     ring = ["r1c1", "r1c2", "r1c3", "r2c3", "r3c1", "r3c2", "r3c3"]
     territory = grid_territory(6, 6)
-    internal = {u: 100.0 for u in territory.ids}
+    internal = dict.fromkeys(territory.ids, 100.0)
     links = {}
     for unit in [*ring, "r5c5"]:
         internal[unit] = 80.0
