@@ -71,6 +71,7 @@ BodyKind = Literal[
     "planning_association",
     "metropolitan_network",
     "metropolitan_association",
+    "association",
     "company",
     "working_group",
     "committee",
@@ -212,6 +213,8 @@ class Body(_Record):
         ``city_region``, ``metropolitan`` or ``thematic``.
     parent
         Id of the body this one is an organ or subsidiary of (Popolo ``parent_id``).
+    predecessor
+        Id of the body this one continues (e.g. a KAG turned into an e.V.).
     territory
         Explicit unit ids; ``None`` means: derived from the members' ``units``.
     founded, dissolved
@@ -229,6 +232,7 @@ class Body(_Record):
     territory: list[str] | None = None
     themes: list[str] = Field(default_factory=list)
     parent: str | None = None
+    predecessor: str | None = None
 
 
 class Fee(BaseModel):
@@ -544,7 +548,7 @@ def validate_registry(registry: Registry) -> list[InputError]:
     have their own), unknown ids (member, body, represented_by, parent, rule body,
     source ids), dates in the wrong order (``valid_to`` before ``valid_from``,
     ``dissolved`` before ``founded``), memberships outside the body's lifetime,
-    overlapping duplicate memberships (same member, body and status) and records
+    overlapping duplicate memberships (same member, body, role and status) and records
     without a source. Each error names the file, the record id and the field.
     """
     problems: list[InputError] = []
@@ -610,9 +614,11 @@ def _unknown_ids(registry: Registry) -> list[InputError]:
             msg = "role 'represented' needs represented_by (the member that represents it)"
             problems.append(_error(registry, m.label, "represented_by", msg))
     for b in registry.bodies:
-        if b.parent is not None and b.parent not in bodies:
-            msg = f"unknown parent body id {b.parent!r}; expected the id of a body"
-            problems.append(_error(registry, b.id, "parent", msg))
+        for field in ("parent", "predecessor"):
+            value = getattr(b, field)
+            if value is not None and value not in bodies:
+                msg = f"unknown {field} body id {value!r}; expected the id of a body"
+                problems.append(_error(registry, b.id, field, msg))
     for r in registry.rules:
         if r.body not in bodies:
             msg = f"unknown body id {r.body!r}; expected the id of a body"
@@ -675,10 +681,10 @@ def _lifetimes(registry: Registry) -> list[InputError]:
 
 def _overlaps(registry: Registry) -> list[InputError]:
     problems = []
-    groups: dict[tuple[str, str, str], list[Membership]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, str], list[Membership]] = defaultdict(list)
     for m in registry.memberships:
-        groups[(m.member, m.body, m.status)].append(m)
-    for (member, body, _), items in groups.items():
+        groups[(m.member, m.body, m.role, m.status)].append(m)
+    for (member, body, _, _), items in groups.items():
         items = [m for m in items if _ordered(m.valid_from, m.valid_to)]
         ordered = sorted(items, key=lambda m: date_start(m.valid_from) or dt.date.min)
         for first, second in itertools.pairwise(ordered):
