@@ -34,6 +34,8 @@ app = typer.Typer(
 #: Each capability adds its own line.
 COMMANDS: list[tuple[str, str, str | None]] = [
     ("demo", "demo", None),
+    ("report", "report", None),
+    ("report", "serve", None),
 ]
 
 

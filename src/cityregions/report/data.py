@@ -132,6 +132,10 @@ def cooperation_areas(results: CaseResults) -> dict[str, dict[str, Any]]:
     found = section(results, "governance") or {}
     areas = found.get("areas", found.get("cooperation_areas"))
     names = found.get("body_names") or {}
+    registry = found.get("registry")
+    if areas is None and registry is not None and hasattr(registry, "areas"):
+        areas = registry.areas()
+        names = {body.id: body.name for body in registry.bodies}
     out: dict[str, dict[str, Any]] = {}
     if isinstance(areas, pd.DataFrame) and {"body", "unit"} <= set(areas.columns):
         for body, group in areas.groupby("body", sort=True):
@@ -176,3 +180,19 @@ def provenance_rows(results: CaseResults, name: str) -> list[dict[str, str]]:
 def _short_name(name: str) -> str:
     """Return a district name without its administrative suffix (``Leipzig, Stadt``)."""
     return name.split(",")[0].strip()
+
+
+def energy_region_balance(results: CaseResults) -> dict[str, float] | None:
+    """Return the net bioenergy balance per region (MWh; supply − demand), or None.
+
+    Read from the first table of the ``energy`` section with a ``region_net_mwh`` column
+    (:func:`cityregions.energy.balance.region_balance`), indexed by region.
+    """
+    found = section(results, "energy")
+    if found is None:
+        return None
+    for value in found.values():
+        if isinstance(value, pd.DataFrame) and "region_net_mwh" in value.columns:
+            series = value["region_net_mwh"].astype(float)
+            return {str(k): float(v) for k, v in series.items()}
+    return None

@@ -1,0 +1,141 @@
+"""The registry network and partnership scenario payloads of the dashboard.
+
+The registry network is drawn with fixed node positions (a Fruchterman–Reingold
+spring layout of the whole registry, all dates, computed once with a fixed seed) so
+that moving the as-of-date slider only adds and removes links and never moves nodes.
+The snapshot on a date is :meth:`cityregions.registry.Registry.as_of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cityregions.report import data
+
+if TYPE_CHECKING:
+    from cityregions.registry import Registry
+    from cityregions.workflow import CaseResults
+
+logger = logging.getLogger(__name__)
+
+#: Node colours by record kind (bodies by level).
+NODE_COLOURS = {
+    "metropolitan": "#0b5cad",
+    "city_region": "#2f855a",
+    "thematic": "#805ad5",
+    "actor": "#9aa5b1",
+}
+
+
+def registry_of(results: CaseResults) -> Registry | None:
+    """Return the governance registry of the results (section ``governance``), or None."""
+    found = data.section(results, "governance") or {}
+    registry = found.get("registry")
+    return registry if registry is not None and hasattr(registry, "as_of") else None
+
+
+def layout(registry: Registry, *, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Return node positions in [0, 1]² for every actor and body of ``registry``.
+
+    Notes
+    -----
+    Fruchterman & Reingold (1991), *Graph drawing by force-directed placement*,
+    Software: Practice and Experience 21(11), as implemented by
+    :func:`networkx.spring_layout`, with a fixed ``seed`` so that the picture is
+    reproducible.
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted([*registry.actor_ids, *registry.body_ids]))
+    graph.add_edges_from(sorted({(m.member, m.body) for m in registry.memberships}))
+    if graph.number_of_nodes() == 0:
+        return {}
+    positions = nx.spring_layout(graph, seed=seed, k=1.6 / max(graph.number_of_nodes(), 1) ** 0.5)
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {
+        str(n): ((float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y)
+        for n, p in positions.items()
+    }
+
+
+def network_payload(results: CaseResults) -> dict[str, Any]:
+    """Return the static part of the network view: nodes with positions and the date range."""
+    registry = registry_of(results)
+    if registry is None:
+        return {"available": False, "nodes": [], "dates": []}
+    positions = layout(registry)
+    nodes = []
+    for actor in registry.actors:
+        x, y = positions.get(actor.id, (0.5, 0.5))
+        nodes.append({"id": actor.id, "label": actor.name, "kind": actor.kind, "type": "actor",
+                      "level": None, "colour": NODE_COLOURS["actor"], "x": x, "y": y})  # fmt: skip
+    for body in registry.bodies:
+        x, y = positions.get(body.id, (0.5, 0.5))
+        colour = NODE_COLOURS.get(body.level, NODE_COLOURS["thematic"])
+        nodes.append({"id": body.id, "label": body.name, "kind": body.kind, "type": "body",
+                      "level": body.level, "colour": colour, "x": x, "y": y})  # fmt: skip
+    years = _years(registry)
+    return {"available": True, "nodes": nodes, "dates": years}
+
+
+def _years(registry: Registry) -> list[str]:
+    """Return 31 December of each year from the earliest date in the registry to today."""
+    dates = [m.valid_from for m in registry.memberships if m.valid_from]
+    dates += [b.founded for b in registry.bodies if b.founded]
+    first = min((int(str(d)[:4]) for d in dates), default=dt.date.today().year)
+    last = dt.date.today().year
+    return [f"{year}-12-31" for year in range(first, last + 1)]
+
+
+def network_snapshot(
+    results: CaseResults, as_of: dt.date, *, include_target: bool = False
+) -> dict[str, Any]:
+    """Return the links (memberships) and live bodies of the registry on ``as_of``."""
+    registry = registry_of(results)
+    if registry is None:
+        return {"as_of": as_of.isoformat(), "edges": [], "bodies": []}
+    snapshot = registry.as_of(as_of, include_target=include_target)
+    edges = [
+        {
+            "source": m.member,
+            "target": m.body,
+            "role": m.role,
+            "status": m.status,
+            "valid_from": m.valid_from,
+            "valid_to": m.valid_to,
+        }
+        for m in snapshot.memberships
+    ]
+    return {"as_of": as_of.isoformat(), "edges": edges, "bodies": snapshot.body_ids}
+
+
+def scenario_payloads(results: CaseResults) -> dict[str, dict[str, Any]]:
+    """Return the partnership scenarios: ``{scenario: {"tables": {name: rows}}}``.
+
+    Read from the ``partnership`` section key ``scenarios``: a dict scenario -> DataFrame
+    (or dict of DataFrames), or one DataFrame with a ``scenario`` column.
+    """
+    from cityregions.app.payloads import jsonable
+
+    found = data.section(results, "partnership") or {}
+    scenarios = found.get("scenarios")
+    out: dict[str, dict[str, Any]] = {}
+    if isinstance(scenarios, pd.DataFrame) and "scenario" in scenarios.columns:
+        for name, group in scenarios.groupby("scenario", sort=False):
+            out[str(name)] = {"tables": {"members": jsonable(group.drop(columns="scenario"))}}
+    elif isinstance(scenarios, dict):
+        for name, value in scenarios.items():
+            if isinstance(value, pd.DataFrame):
+                out[str(name)] = {"tables": {"members": jsonable(value)}}
+            elif isinstance(value, dict):
+                tables = {k: jsonable(v) for k, v in value.items() if isinstance(v, pd.DataFrame)}
+                figures = {k: jsonable(v) for k, v in value.items() if not isinstance(v, pd.DataFrame)}
+                out[str(name)] = {"tables": tables, "figures": figures}
+    return out

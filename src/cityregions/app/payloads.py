@@ -1,0 +1,301 @@
+"""JSON payloads of the dashboard, built once from :class:`~cityregions.workflow.CaseResults`.
+
+Everything the dashboard shows is computed here at startup (GeoJSON layers, unit and
+region figures, the registry network with fixed node positions, the partnership
+scenario tables) and held in memory; the API only looks values up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cityregions.report import data
+from cityregions.report.maps import HULL_BUFFER_M, diverging, map_layers
+from cityregions.report.svg import colour_for
+
+if TYPE_CHECKING:
+    from cityregions.workflow import CaseResults
+
+logger = logging.getLogger(__name__)
+
+LAYERS = ("units", "regions", "areas", "flows", "gaps", "energy")
+
+
+def jsonable(value: Any) -> Any:
+    """Return ``value`` as plain JSON data (NaN -> None, numpy -> Python, frames -> rows)."""
+    if isinstance(value, pd.DataFrame):
+        frame = value.reset_index() if not isinstance(value.index, pd.RangeIndex) else value
+        return [jsonable(row) for row in frame.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": jsonable(properties)}
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass
+class DashboardData:
+    """All dashboard payloads of one case (read-only after construction)."""
+
+    case: dict[str, Any]
+    layers: dict[str, dict[str, Any]]
+    units: dict[str, dict[str, Any]]
+    regions: dict[str, dict[str, Any]]
+    network: dict[str, Any]
+    scenarios: dict[str, dict[str, Any]]
+    sections: dict[str, dict[str, Any]]
+    files: dict[str, Any] = field(default_factory=dict)
+
+
+def build_dashboard_data(results: CaseResults) -> DashboardData:
+    """Compute every payload of the dashboard from ``results``."""
+    layers = map_layers(results, n_ties=60, n_gaps=15)
+    table = layers.units
+    units = _unit_figures(results, table)
+    regions = _region_figures(results, table, layers.names)
+    geo = {
+        "units": _units_layer(table, layers.colours, units),
+        "regions": _regions_layer(results, layers, regions),
+        "areas": _areas_layer(layers),
+        "flows": _lines_layer(table, layers.ties, kind="flow"),
+        "gaps": _lines_layer(table, layers.gaps, kind="gap"),
+        "energy": _energy_layer(results, layers, regions),
+    }
+    case = {
+        "name": results.case.name,
+        "language": results.case.language,
+        "sections": list(results.sections),
+        "layers": [name for name in LAYERS if geo[name]["features"]],
+        "summary": jsonable(
+            (data.section(results, "territory") or {}).get("summary", {})
+        ),
+        "provenance": [
+            {"section": n.section, "item": n.item, "kind": n.kind, "source": n.source}
+            for n in results.provenance
+        ],
+    }
+    from cityregions.app.network import network_payload, scenario_payloads
+
+    return DashboardData(
+        case=case,
+        layers=geo,
+        units=units,
+        regions=regions,
+        network=network_payload(results),
+        scenarios=scenario_payloads(results),
+        sections={name: _section_tables(body) for name, body in results.sections.items()},
+        files={
+            path.relative_to(results.out_dir).as_posix(): path
+            for path in results.files
+            if path.is_file() and path.is_relative_to(results.out_dir)
+        },
+    )
+
+
+def _unit_figures(results: CaseResults, table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    columns = [c for c in ("name", "state", "population", "employees", "area_km2") if c in table]
+    figures = {str(u): {"id": str(u), **row.to_dict()} for u, row in table[columns].iterrows()}
+    for unit, row in table.iterrows():
+        figures[str(unit)]["region"] = str(row["region"])
+    for name, body in results.sections.items():
+        for key, value in body.items():
+            if isinstance(value, pd.DataFrame) and _indexed_by_units(value, table):
+                for unit, row in value.iterrows():
+                    if str(unit) in figures:
+                        figures[str(unit)].setdefault(f"{name}:{key}", {}).update(row.to_dict())
+    return {u: jsonable(v) for u, v in figures.items()}
+
+
+def _indexed_by_units(frame: pd.DataFrame, table: pd.DataFrame) -> bool:
+    if frame.empty or len(frame) > 4 * len(table):
+        return False
+    index = frame.index.astype(str)
+    return bool(index.isin(table.index).mean() > 0.9) and frame.shape[1] <= 30
+
+
+def _region_figures(
+    results: CaseResults, table: pd.DataFrame, names: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    grouped = table.groupby("region")
+    out: dict[str, dict[str, Any]] = {}
+    for region, group in grouped:
+        key = str(region)
+        out[key] = {
+            "id": key,
+            "name": names.get(key, key),
+            "units": sorted(map(str, group.index)),
+            "population": float(group["population"].sum()),
+            "area_km2": float(group["area_km2"].sum()),
+        }
+    for name, body in results.sections.items():
+        for key, value in body.items():
+            if isinstance(value, pd.DataFrame) and not value.empty:
+                index = value.index.astype(str)
+                if index.isin(list(out)).mean() > 0.9 and len(value) <= len(out) * 2:
+                    for region, row in value.iterrows():
+                        if str(region) in out:
+                            out[str(region)].setdefault(f"{name}:{key}", {}).update(row.to_dict())
+    return {r: jsonable(v) for r, v in out.items()}
+
+
+def _units_layer(
+    table: pd.DataFrame, colours: dict[str, str], units: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    features = []
+    for unit, row in table.iterrows():
+        props = {
+            "id": str(unit),
+            "name": row["name"],
+            "region": str(row["region"]),
+            "population": row["population"],
+            "colour": colours.get(str(row["region"]), "#888"),
+        }
+        point = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
+        features.append(_feature(point, props))
+    return _collection(features)
+
+
+def _to_wgs84(shape: Any) -> dict[str, Any]:
+    """Return a projected (EPSG:3035) shapely geometry as a GeoJSON dict in EPSG:4326."""
+    import shapely
+    from pyproj import Transformer
+
+    from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
+
+    transformer = Transformer.from_crs(CRS_EQUAL_AREA, CRS_WGS84, always_xy=True)
+    lonlat = shapely.transform(
+        shape, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+    return dict(shapely.geometry.mapping(shapely.set_precision(lonlat, 1e-5)))
+
+
+def _region_shapes(layers: Any) -> dict[str, Any]:
+    from shapely.geometry import MultiPoint
+
+    shapes = {}
+    table = layers.units
+    for region, group in table.groupby("region", sort=True):
+        if layers.geometry is not None:
+            shapes[str(region)] = layers.geometry.loc[group.index].union_all()
+        else:
+            hull = MultiPoint(list(zip(group["x"], group["y"], strict=True))).convex_hull
+            shapes[str(region)] = hull.buffer(HULL_BUFFER_M, quad_segs=6)
+    return shapes
+
+
+def _regions_layer(
+    results: CaseResults, layers: Any, regions: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    features = []
+    for region, shape in _region_shapes(layers).items():
+        props = {
+            "id": region,
+            "name": regions[region]["name"],
+            "population": regions[region]["population"],
+            "colour": layers.colours.get(region, "#888"),
+            "schematic": layers.geometry is None,
+        }
+        features.append(_feature(_to_wgs84(shape), props))
+    return _collection(features)
+
+
+def _areas_layer(layers: Any) -> dict[str, Any]:
+    from shapely.geometry import MultiPoint
+
+    xy = layers.units[["x", "y"]]
+    features = []
+    for body, area in sorted(layers.areas.items()):
+        members = [u for u in area["units"] if u in xy.index]
+        if not members:
+            continue
+        points = MultiPoint(list(zip(xy.loc[members, "x"], xy.loc[members, "y"], strict=True)))
+        shape = points.convex_hull.buffer(HULL_BUFFER_M * 1.6, quad_segs=6)
+        props = {"id": body, "name": area["name"], "units": members}
+        features.append(_feature(_to_wgs84(shape), props))
+    return _collection(features)
+
+
+def _lines_layer(table: pd.DataFrame, pairs: pd.DataFrame, *, kind: str) -> dict[str, Any]:
+    features = []
+    if pairs.empty:
+        return _collection(features)
+    extra = [c for c in pairs.columns if c not in ("a", "b")]
+    for _, row in pairs.iterrows():
+        a, b = str(row["a"]), str(row["b"])
+        if a not in table.index or b not in table.index:
+            continue
+        line = {
+            "type": "LineString",
+            "coordinates": [
+                [float(table.at[a, "lon"]), float(table.at[a, "lat"])],
+                [float(table.at[b, "lon"]), float(table.at[b, "lat"])],
+            ],
+        }
+        props = {"kind": kind, "a": a, "b": b, "a_name": table.at[a, "name"],
+                 "b_name": table.at[b, "name"], **{c: row[c] for c in extra}}  # fmt: skip
+        features.append(_feature(line, props))
+    return _collection(features)
+
+
+def _energy_layer(
+    results: CaseResults, layers: Any, regions: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    balance = data.energy_region_balance(results)
+    if balance is None:
+        return _collection([])
+    finite = [abs(v) for v in balance.values() if math.isfinite(v)]
+    top = max(finite) if finite else 1.0
+    features = []
+    for region, shape in _region_shapes(layers).items():
+        value = balance.get(region, float("nan"))
+        props = {
+            "id": region,
+            "name": regions[region]["name"],
+            "balance": value,
+            "colour": diverging(value, top or 1.0),
+        }
+        features.append(_feature(_to_wgs84(shape), props))
+    return _collection(features)
+
+
+def _section_tables(body: dict[str, Any]) -> dict[str, Any]:
+    """Return the JSON-able parts of one section: tables as rows, scalar dicts as figures."""
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        if isinstance(value, pd.DataFrame | pd.Series):
+            out[key] = jsonable(value.head(500))
+        elif isinstance(value, dict) and all(
+            isinstance(v, str | int | float | bool) or v is None for v in value.values()
+        ):
+            out[key] = jsonable(value)
+        elif isinstance(value, str | int | float | bool):
+            out[key] = jsonable(value)
+    return out
+
+
+__all__ = ["LAYERS", "DashboardData", "build_dashboard_data", "colour_for", "jsonable"]

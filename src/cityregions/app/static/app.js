@@ -1,0 +1,301 @@
+/* cityregions dashboard: Leaflet map without tiles, layer toggles, details, network, scenarios.
+   Reads only the local read-only JSON API of the server that served this page. */
+(function () {
+  "use strict";
+
+  var state = { lang: "de", labels: {}, layers: {}, groups: {}, network: null, map: null };
+  var LAYER_ORDER = ["regions", "energy", "areas", "flows", "gaps", "units"];
+  var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false };
+
+  function t(key) {
+    var pair = state.labels[key];
+    if (!pair) { return key.replace(/_/g, " "); }
+    return state.lang === "de" ? pair[0] : pair[1];
+  }
+
+  function esc(text) {
+    return String(text === null || text === undefined ? "–" : text)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  function fmt(value) {
+    if (value === null || value === undefined || value === "") { return "–"; }
+    if (typeof value === "number") {
+      var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : (Math.abs(value) >= 1 ? 1 : 3);
+      return value.toLocaleString(state.lang === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: digits });
+    }
+    if (typeof value === "boolean") { return value ? "✓" : "–"; }
+    if (Array.isArray(value)) { return esc(value.join(", ")); }
+    if (typeof value === "object") { return esc(JSON.stringify(value)); }
+    return esc(value);
+  }
+
+  function getJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+
+  function applyLabels() {
+    document.documentElement.lang = state.lang;
+    document.querySelectorAll("[data-i18n]").forEach(function (el) {
+      el.textContent = t(el.getAttribute("data-i18n"));
+    });
+    document.querySelectorAll("[data-set-lang]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-set-lang") === state.lang));
+    });
+  }
+
+  /* ---------------------------------------------------------------- map */
+  function style(name, feature) {
+    var p = feature.properties;
+    if (name === "regions") { return { color: p.colour, weight: 1.2, fillColor: p.colour, fillOpacity: 0.18, className: "region-shape" }; }
+    if (name === "energy") { return { color: "#52606d", weight: 0.8, fillColor: p.colour, fillOpacity: 0.75, className: "energy-shape" }; }
+    if (name === "areas") { return { color: "#1f2933", weight: 1.6, dashArray: "6 4", fill: false, className: "area-shape" }; }
+    if (name === "gaps") { return { color: "#c0392b", weight: 3, dashArray: "7 5", className: "gap-line" }; }
+    if (name === "flows") { return { color: "#52606d", weight: p.width || 1, opacity: 0.5, className: "flow-line" }; }
+    return {};
+  }
+
+  function buildLayer(name, collection) {
+    if (name === "flows") {
+      var top = Math.max.apply(null, collection.features.map(function (f) { return f.properties.value || 0; }).concat([1]));
+      collection.features.forEach(function (f) { f.properties.width = 0.8 + 7 * (f.properties.value || 0) / top; });
+    }
+    if (name === "units") {
+      var maxPop = Math.max.apply(null, collection.features.map(function (f) { return f.properties.population || 0; }).concat([1]));
+      return L.geoJSON(collection, {
+        pointToLayer: function (f, latlng) {
+          var r = Math.max(3, 18 * Math.sqrt((f.properties.population || 0) / maxPop));
+          return L.circleMarker(latlng, { radius: r, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9, className: "unit-marker unit-" + f.properties.id });
+        },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(esc(f.properties.name));
+          layer.on("click", function (e) { L.DomEvent.stopPropagation(e); showUnit(f.properties.id); });
+        }
+      });
+    }
+    return L.geoJSON(collection, {
+      style: function (f) { return style(name, f); },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        var tip = p.name || ((p.a_name || p.a) + " – " + (p.b_name || p.b));
+        if (p.value !== undefined) { tip += ": " + fmt(p.value); }
+        if (p.balance !== undefined) { tip += ": " + fmt(p.balance) + " MWh"; }
+        layer.bindTooltip(esc(tip), { sticky: true });
+        if (name === "regions" || name === "energy") {
+          layer.on("click", function () { showRegion(p.id); });
+        }
+      }
+    });
+  }
+
+  function setLayer(name, on) {
+    var group = state.groups[name];
+    if (!group) { return; }
+    if (on && !state.map.hasLayer(group)) { group.addTo(state.map); }
+    if (!on && state.map.hasLayer(group)) { state.map.removeLayer(group); }
+    // keep drawing order: polygons below lines below unit symbols
+    LAYER_ORDER.forEach(function (n) {
+      var g = state.groups[n];
+      if (g && state.map.hasLayer(g) && g.bringToFront) { g.bringToFront(); }
+    });
+  }
+
+  function renderToggles(available) {
+    var box = document.getElementById("layer-toggles");
+    box.innerHTML = "";
+    var names = { units: "units", regions: "regions", areas: "cooperation_areas", flows: "flows", gaps: "gaps", energy: "energy_balance" };
+    ["units", "regions", "areas", "flows", "gaps", "energy"].forEach(function (name) {
+      var has = available.indexOf(name) >= 0;
+      var label = document.createElement("label");
+      label.className = "toggle" + (has ? "" : " disabled");
+      label.innerHTML = '<input type="checkbox" id="toggle-' + name + '" data-layer="' + name + '"' +
+        (has && DEFAULT_ON[name] ? " checked" : "") + (has ? "" : " disabled") + '> <span data-i18n="' + names[name] + '">' + esc(t(names[name])) + "</span>";
+      box.appendChild(label);
+    });
+    box.addEventListener("change", function (e) {
+      if (e.target.dataset.layer) { setLayer(e.target.dataset.layer, e.target.checked); }
+    });
+  }
+
+  function renderLegend() {
+    var regions = state.layers.regions ? state.layers.regions.features : [];
+    var html = regions.slice(0, 16).map(function (f) {
+      return '<div><span class="sw" style="background:' + esc(f.properties.colour) + '"></span>' + esc(f.properties.name) + "</div>";
+    }).join("");
+    if (regions.length && regions[0].properties.schematic) {
+      html += '<p class="muted small" data-i18n="map_hulls">' + esc(t("map_hulls")) + "</p>";
+    }
+    document.getElementById("legend").innerHTML = html;
+  }
+
+  function initMap(caseInfo) {
+    state.map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
+    var bounds = null;
+    caseInfo.layers.forEach(function (name) {
+      state.groups[name] = buildLayer(name, state.layers[name]);
+      if (name === "units") { bounds = state.groups[name].getBounds(); }
+    });
+    if (bounds && bounds.isValid()) { state.map.fitBounds(bounds.pad(0.05)); } else { state.map.setView([51, 12], 7); }
+    L.control.scale({ imperial: false }).addTo(state.map);
+    renderToggles(caseInfo.layers);
+    caseInfo.layers.forEach(function (name) { if (DEFAULT_ON[name]) { setLayer(name, true); } });
+    renderLegend();
+  }
+
+  /* ---------------------------------------------------------------- details */
+  function figuresTable(obj) {
+    var rows = [], nested = [];
+    Object.keys(obj).forEach(function (k) {
+      var v = obj[k];
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) { nested.push(k); return; }
+      if (k === "units" && Array.isArray(v)) { v = v.length; }
+      rows.push("<tr><th>" + esc(t(k)) + '</th><td class="num">' + fmt(v) + "</td></tr>");
+    });
+    var html = '<table class="fig">' + rows.join("") + "</table>";
+    nested.forEach(function (k) { html += "<h4>" + esc(k.replace(":", " · ")) + "</h4>" + figuresTable(obj[k]); });
+    return html;
+  }
+
+  function showUnit(id) {
+    getJSON("/api/units/" + encodeURIComponent(id)).then(function (u) {
+      var rest = Object.assign({}, u); delete rest.name; delete rest.id;
+      document.getElementById("details").innerHTML =
+        '<h3 class="unit-title">' + esc(u.name) + '</h3><p class="muted small">' + esc(t("unit")) + " " + esc(u.id) + "</p>" + figuresTable(rest);
+    });
+  }
+
+  function showRegion(id) {
+    getJSON("/api/regions/" + encodeURIComponent(id)).then(function (r) {
+      var rest = Object.assign({}, r); delete rest.name; delete rest.id;
+      document.getElementById("details").innerHTML =
+        '<h3 class="region-title">' + esc(r.name) + '</h3><p class="muted small">' + esc(t("region")) + " " + esc(r.id) + "</p>" + figuresTable(rest);
+    });
+  }
+
+  /* ---------------------------------------------------------------- network */
+  function drawNetwork(snapshot) {
+    var svg = document.getElementById("network");
+    var net = state.network, W = 1000, H = 520, pad = 40;
+    var pos = {};
+    net.nodes.forEach(function (n) { pos[n.id] = [pad + n.x * (W - 2 * pad), pad + n.y * (H - 2 * pad)]; });
+    var degree = {};
+    snapshot.edges.forEach(function (e) { degree[e.source] = (degree[e.source] || 0) + 1; degree[e.target] = (degree[e.target] || 0) + 1; });
+    var alive = {}; snapshot.bodies.forEach(function (b) { alive[b] = true; });
+    var parts = [];
+    snapshot.edges.forEach(function (e) {
+      if (!pos[e.source] || !pos[e.target]) { return; }
+      parts.push('<line class="edge" x1="' + pos[e.source][0].toFixed(1) + '" y1="' + pos[e.source][1].toFixed(1) + '" x2="' + pos[e.target][0].toFixed(1) + '" y2="' + pos[e.target][1].toFixed(1) +
+        '" stroke="' + (e.status === "documented" ? "#9aa5b1" : "#e69f00") + '" stroke-width="1.2"' + (e.status === "documented" ? "" : ' stroke-dasharray="4 3"') + "/>");
+    });
+    net.nodes.forEach(function (n) {
+      var active = n.type === "body" ? alive[n.id] : degree[n.id] > 0;
+      var r = n.type === "body" ? 6 + 1.2 * Math.sqrt(degree[n.id] || 0) * 2 : 3.5 + Math.sqrt(degree[n.id] || 0);
+      var p = pos[n.id];
+      parts.push('<circle class="node" cx="' + p[0].toFixed(1) + '" cy="' + p[1].toFixed(1) + '" r="' + r.toFixed(1) + '" fill="' + n.colour + '" fill-opacity="' + (active ? 0.95 : 0.15) +
+        '" stroke="#fff"><title>' + esc(n.label) + " (" + esc(n.kind) + ")</title></circle>");
+      if (n.type === "body" && active) {
+        parts.push('<text x="' + p[0].toFixed(1) + '" y="' + (p[1] - r - 3).toFixed(1) + '" text-anchor="middle">' + esc(n.label.length > 34 ? n.label.slice(0, 33) + "…" : n.label) + "</text>");
+      }
+    });
+    svg.innerHTML = parts.join("");
+    document.getElementById("network-count").textContent = snapshot.edges.length + " " + t("memberships");
+  }
+
+  function loadSnapshot() {
+    var slider = document.getElementById("as-of");
+    var date = state.network.dates[Number(slider.value)];
+    document.getElementById("as-of-label").textContent = date;
+    var target = document.getElementById("include-target").checked;
+    getJSON("/api/network/snapshot?as_of=" + date + "&include_target=" + target).then(drawNetwork);
+  }
+
+  function initNetwork(net) {
+    state.network = net;
+    if (!net.available || !net.dates.length) {
+      document.getElementById("tab-network").innerHTML = '<p class="muted">–</p>';
+      return;
+    }
+    var slider = document.getElementById("as-of");
+    slider.max = String(net.dates.length - 1);
+    slider.value = String(net.dates.length - 1);
+    slider.addEventListener("input", loadSnapshot);
+    document.getElementById("include-target").addEventListener("change", loadSnapshot);
+    loadSnapshot();
+  }
+
+  /* ---------------------------------------------------------------- scenarios, provenance */
+  function table(rows) {
+    if (!rows || !rows.length) { return '<p class="muted">–</p>'; }
+    var cols = Object.keys(rows[0]);
+    return '<table class="fig"><thead><tr>' + cols.map(function (c) { return "<th>" + esc(t(c)) + "</th>"; }).join("") + "</tr></thead><tbody>" +
+      rows.map(function (r) { return "<tr>" + cols.map(function (c) { return '<td class="' + (typeof r[c] === "number" ? "num" : "") + '">' + fmt(r[c]) + "</td>"; }).join("") + "</tr>"; }).join("") + "</tbody></table>";
+  }
+
+  function showScenario(name) {
+    getJSON("/api/scenarios/" + encodeURIComponent(name)).then(function (s) {
+      var html = "";
+      Object.keys(s.tables || {}).forEach(function (k) { html += "<h4>" + esc(t(k)) + "</h4>" + table(s.tables[k]); });
+      document.getElementById("scenario-tables").innerHTML = html;
+    });
+  }
+
+  function initScenarios(names) {
+    var select = document.getElementById("scenario");
+    if (!names.length) { document.getElementById("tab-partnership").innerHTML = '<p class="muted">–</p>'; return; }
+    select.innerHTML = names.map(function (n) { return '<option value="' + esc(n) + '">' + esc(n) + "</option>"; }).join("");
+    select.addEventListener("change", function () { showScenario(select.value); });
+    showScenario(names[0]);
+  }
+
+  function renderProvenance(caseInfo) {
+    var rows = caseInfo.provenance.map(function (p) {
+      return "<tr><td>" + esc(p.section) + "</td><td>" + esc(p.item) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
+    });
+    document.getElementById("provenance").innerHTML = '<table class="fig"><tbody>' + rows.join("") + "</tbody></table>";
+    var modeled = caseInfo.provenance.filter(function (p) { return p.kind === "modeled"; }).map(function (p) { return p.item; });
+    document.getElementById("provenance-note").textContent = modeled.length ? t("modeled") + ": " + modeled.join(", ") : "";
+  }
+
+  function initTabs() {
+    document.querySelector(".tabs").addEventListener("click", function (e) {
+      var tab = e.target.getAttribute("data-tab");
+      if (!tab) { return; }
+      document.querySelectorAll(".tabs button").forEach(function (b) { b.setAttribute("aria-selected", String(b === e.target)); });
+      document.querySelectorAll(".tab").forEach(function (el) { el.hidden = el.id !== "tab-" + tab; });
+    });
+  }
+
+  /* ---------------------------------------------------------------- start */
+  function start() {
+    initTabs();
+    document.addEventListener("click", function (e) {
+      var lang = e.target.getAttribute && e.target.getAttribute("data-set-lang");
+      if (lang) { state.lang = lang; applyLabels(); }
+    });
+    Promise.all([getJSON("/api/case"), getJSON("/api/labels")]).then(function (res) {
+      var caseInfo = res[0];
+      state.labels = res[1];
+      state.lang = caseInfo.language === "en" ? "en" : "de";
+      document.getElementById("case-name").textContent = caseInfo.name;
+      document.title = caseInfo.name + " · cityregions";
+      applyLabels();
+      renderProvenance(caseInfo);
+      return Promise.all(caseInfo.layers.map(function (name) {
+        return getJSON("/api/layers/" + name).then(function (fc) { state.layers[name] = fc; });
+      })).then(function () {
+        initMap(caseInfo);
+        applyLabels();
+        document.body.setAttribute("data-ready", "true");
+        getJSON("/api/network").then(initNetwork);
+        getJSON("/api/scenarios").then(initScenarios);
+      });
+    }).catch(function (err) {
+      document.getElementById("details").textContent = String(err);
+    });
+  }
+
+  start();
+})();
