@@ -30,7 +30,8 @@ Examples
 ...     {"surplus_mwh": [0.0, 60.0, 80.0], "deficit_mwh": [100.0, 0.0, 0.0]},
 ...     index=pd.Index(["A", "B", "C"], name="unit"),
 ... )
->>> km = pd.DataFrame([[0, 10, 20], [10, 0, 15], [20, 15, 0]], index=list("ABC"), columns=list("ABC"))
+>>> ids = list("ABC")
+>>> km = pd.DataFrame([[0, 10, 20], [10, 0, 15], [20, 15, 0]], index=ids, columns=ids)
 >>> result = allocate_surplus(balance, km, sinks="deficits")
 >>> result.flows[["supplier", "sink", "mwh"]].values.tolist()
 [['B', 'A', 60.0], ['C', 'A', 40.0]]
@@ -153,7 +154,9 @@ def allocate_surplus(
     stages = {"within_first": ["within", "across"], "within": ["within"], "across": ["across"]}
     flows = []
     for stage in stages[scope]:
-        stage_flows = _solve(supply, demand, km, regions, within=stage == "within", cap=max_distance_km)
+        stage_flows = _solve(
+            supply, demand, km, regions, within=stage == "within", cap=max_distance_km
+        )
         if stage_flows.empty:
             continue
         flows.append(stage_flows)
@@ -194,8 +197,11 @@ def _solve(
     )
     rows_eq = [dem_pos[j] for _, j, _ in arcs] + list(range(n_sinks))
     cols_eq = list(range(n_arcs)) + list(range(n_arcs, n_arcs + n_sinks))
-    a_eq = sp.csr_array((np.ones(len(rows_eq)), (rows_eq, cols_eq)), shape=(n_sinks, n_arcs + n_sinks))
-    result = linprog(
+    a_eq = sp.csr_array(
+        (np.ones(len(rows_eq)), (rows_eq, cols_eq)), shape=(n_sinks, n_arcs + n_sinks)
+    )
+    solver: Any = linprog
+    result = solver(
         c,
         A_ub=a_ub,
         b_ub=supply.to_numpy(),
@@ -227,9 +233,7 @@ def _solve(
 def _result(
     flows: list[pd.DataFrame], table: pd.DataFrame, sink_mask: pd.Series, regions: pd.Series
 ) -> Allocation:
-    all_flows = (
-        pd.concat(flows, ignore_index=True) if flows else pd.DataFrame(columns=FLOW_COLUMNS)
-    )
+    all_flows = pd.concat(flows, ignore_index=True) if flows else pd.DataFrame(columns=FLOW_COLUMNS)
     if not all_flows.empty:
         all_flows = (
             all_flows.groupby(["supplier", "sink"], as_index=False, sort=True)

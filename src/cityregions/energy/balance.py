@@ -185,7 +185,9 @@ def region_balance(
                 "ring_demand_mwh": float(ring["demand_mwh"].sum()),
                 "ring_surplus_mwh": ring_surplus,
                 "ring_cover_share": _ratio(min(ring_surplus, core_demand), core_demand),
-                "ring_cover_share_of_deficit": _ratio(min(ring_surplus, core_deficit), core_deficit),
+                "ring_cover_share_of_deficit": _ratio(
+                    min(ring_surplus, core_deficit), core_deficit
+                ),
                 "region_net_mwh": float(balance.loc[ids, "net_mwh"].sum(min_count=1)),
             }
         )

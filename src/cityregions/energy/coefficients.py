@@ -89,7 +89,7 @@ class Coefficient(BaseModel):
         if not self.low <= self.default <= self.high:
             msg = f"value {self.default} is outside its range [{self.low}, {self.high}]"
             raise ValueError(msg)
-        if self.unit in _SHARE_UNITS and not (0.0 <= self.low and self.high <= 1.0):
+        if self.unit in _SHARE_UNITS and not (self.low >= 0.0 and self.high <= 1.0):
             msg = f"a share must lie in [0, 1], got range [{self.low}, {self.high}]"
             raise ValueError(msg)
         if min(self.low, self.default, self.high) < 0:

@@ -76,8 +76,7 @@ def energy_demand(
         + employees * values["cts_electricity_per_employee"]
     ) / 1000.0
     heat = (
-        population * values["household_heat_per_inh"]
-        + employees * values["cts_heat_per_employee"]
+        population * values["household_heat_per_inh"] + employees * values["cts_heat_per_employee"]
     ) / 1000.0
     return pd.DataFrame(
         {

@@ -106,7 +106,9 @@ def disaggregate(
     if weights.isna().any() or (weights < 0).any():
         bad = weights.index[(weights.isna() | (weights < 0)).to_numpy()][0]
         msg = f"proxy must be a number >= 0, got {weights[bad]}"
-        raise InputError(msg, source=source, location=f"unit {bad}", field=proxy.name or "proxy")
+        raise InputError(
+            msg, source=source, location=f"unit {bad}", field=str(proxy.name or "proxy")
+        )
     sums = weights.groupby(parent).sum()
     empty = [d for d in sums.index if sums[d] == 0 and values[d] > 0]
     if empty:
@@ -126,7 +128,8 @@ def disaggregate(
         states[affected] = parent[affected].map(district_status)
         result[affected] = np.nan
     result.attrs["status"] = states
-    return result.rename(values.name)
+    result.name = values.name
+    return result
 
 
 def disaggregate_inputs(

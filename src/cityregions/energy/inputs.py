@@ -187,9 +187,7 @@ def _unit_ids(values: pd.Series, *, source: str) -> list[str]:
     return ids
 
 
-def _parse_column(
-    raw: pd.Series, *, column: str, source: str
-) -> tuple[np.ndarray, np.ndarray]:
+def _parse_column(raw: pd.Series, *, column: str, source: str) -> tuple[np.ndarray, np.ndarray]:
     text = raw.astype(str).str.strip().to_numpy()
     values = np.full(len(text), np.nan)
     status = np.full(len(text), "ok", dtype=object)
@@ -232,9 +230,9 @@ def _check_ranges(table: pd.DataFrame, *, source: str) -> None:
             msg = f"share {values[row]} above 1 (give a fraction, e.g. 0.1 for 10 %)"
             raise InputError(msg, source=source, location=f"row {row + 2}", field=column)
     over = np.flatnonzero(table["cereal_ha"].to_numpy() > table["arable_ha"].to_numpy() * 1.001)
-    for row in over:
+    for position in over:
         warnings.warn(
-            f"{source}, row {row + 2}, field 'cereal_ha': cereal area above arable area",
+            f"{source}, row {position + 2}, field 'cereal_ha': cereal area above arable area",
             DataQualityWarning,
             stacklevel=3,
         )

@@ -75,8 +75,9 @@ def silage_maize(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
     capped = np.minimum(requested, v["energy_crop_share_cap"])
     clipped = np.flatnonzero(requested > v["energy_crop_share_cap"] + 1e-12)
     for row in clipped:
+        unit = inputs.index[int(row)]
         warnings.warn(
-            f"unit {inputs.index[row]}: energy-crop area {requested[row] * arable[row]:.1f} ha "
+            f"unit {unit}: energy-crop area {requested[row] * arable[row]:.1f} ha "
             f"(share {requested[row]:g}) clipped to the sustainable cap "
             f"{v['energy_crop_share_cap']:g} x arable = {capped[row] * arable[row]:.1f} ha",
             DataQualityWarning,
@@ -295,14 +296,14 @@ def _totals(long: pd.DataFrame) -> pd.DataFrame:
     sums = grouped[["fuel_mwh", "electricity_mwh", "heat_mwh"]].sum(min_count=1)
     any_missing = grouped["fuel_mwh"].apply(lambda s: bool(s.isna().any()))
     sums.loc[any_missing.to_numpy(), :] = np.nan
-    missing = grouped.apply(
-        lambda g: ";".join(sorted(set(g.loc[g["fuel_mwh"].isna(), "feedstock"]))),
-        include_groups=False,
-    )
+    missing = [
+        ";".join(sorted(set(group.loc[group["fuel_mwh"].isna(), "feedstock"])))
+        for _, group in grouped
+    ]
     sums = sums.reset_index()
     sums["feedstock"] = "total"
     sums["path"] = "all"
-    sums["status"] = [f"incomplete:{m}" if m else "ok" for m in missing.to_numpy()]
+    sums["status"] = [f"incomplete:{m}" if m else "ok" for m in missing]
     sums["assumptions"] = ""
     return sums
 
