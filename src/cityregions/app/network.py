@@ -136,6 +136,8 @@ def scenario_payloads(results: CaseResults) -> dict[str, dict[str, Any]]:
                 out[str(name)] = {"tables": {"members": jsonable(value)}}
             elif isinstance(value, dict):
                 tables = {k: jsonable(v) for k, v in value.items() if isinstance(v, pd.DataFrame)}
-                figures = {k: jsonable(v) for k, v in value.items() if not isinstance(v, pd.DataFrame)}
+                figures = {
+                    k: jsonable(v) for k, v in value.items() if not isinstance(v, pd.DataFrame)
+                }
                 out[str(name)] = {"tables": tables, "figures": figures}
     return out

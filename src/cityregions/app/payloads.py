@@ -91,9 +91,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "language": results.case.language,
         "sections": list(results.sections),
         "layers": [name for name in LAYERS if geo[name]["features"]],
-        "summary": jsonable(
-            (data.section(results, "territory") or {}).get("summary", {})
-        ),
+        "summary": jsonable((data.section(results, "territory") or {}).get("summary", {})),
         "provenance": [
             {"section": n.section, "item": n.item, "kind": n.kind, "source": n.source}
             for n in results.provenance
@@ -157,9 +155,9 @@ def _region_figures(
             if isinstance(value, pd.DataFrame) and not value.empty:
                 index = value.index.astype(str)
                 if index.isin(list(out)).mean() > 0.9 and len(value) <= len(out) * 2:
-                    for region, row in value.iterrows():
-                        if str(region) in out:
-                            out[str(region)].setdefault(f"{name}:{key}", {}).update(row.to_dict())
+                    for label, row in value.iterrows():
+                        if str(label) in out:
+                            out[str(label)].setdefault(f"{name}:{key}", {}).update(row.to_dict())
     return {r: jsonable(v) for r, v in out.items()}
 
 
@@ -241,10 +239,11 @@ def _areas_layer(layers: Any) -> dict[str, Any]:
 
 
 def _lines_layer(table: pd.DataFrame, pairs: pd.DataFrame, *, kind: str) -> dict[str, Any]:
-    features = []
+    features: list[dict[str, Any]] = []
     if pairs.empty:
         return _collection(features)
     extra = [c for c in pairs.columns if c not in ("a", "b")]
+    seats = table[["lon", "lat"]].astype(float)
     for _, row in pairs.iterrows():
         a, b = str(row["a"]), str(row["b"])
         if a not in table.index or b not in table.index:
@@ -252,8 +251,8 @@ def _lines_layer(table: pd.DataFrame, pairs: pd.DataFrame, *, kind: str) -> dict
         line = {
             "type": "LineString",
             "coordinates": [
-                [float(table.at[a, "lon"]), float(table.at[a, "lat"])],
-                [float(table.at[b, "lon"]), float(table.at[b, "lat"])],
+                seats.loc[a].tolist(),
+                seats.loc[b].tolist(),
             ],
         }
         props = {"kind": kind, "a": a, "b": b, "a_name": table.at[a, "name"],
@@ -289,11 +288,10 @@ def _section_tables(body: dict[str, Any]) -> dict[str, Any]:
     for key, value in body.items():
         if isinstance(value, pd.DataFrame | pd.Series):
             out[key] = jsonable(value.head(500))
-        elif isinstance(value, dict) and all(
-            isinstance(v, str | int | float | bool) or v is None for v in value.values()
-        ):
-            out[key] = jsonable(value)
-        elif isinstance(value, str | int | float | bool):
+        elif (
+            isinstance(value, dict)
+            and all(isinstance(v, str | int | float | bool) or v is None for v in value.values())
+        ) or isinstance(value, str | int | float | bool):
             out[key] = jsonable(value)
     return out
 

@@ -18,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Path as PathParam, Query
+from fastapi import FastAPI, HTTPException, Query
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -93,7 +94,7 @@ def _version() -> str:
     return __version__
 
 
-def _routes(app: FastAPI, payload: DashboardData, results: CaseResults) -> None:  # noqa: C901
+def _routes(app: FastAPI, payload: DashboardData, results: CaseResults) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> HTMLResponse:
         page = (static_dir() / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,270 @@
+"""The GeoPackage export for QGIS: units, regions, flows, cooperation areas, gaps, styles.
+
+:func:`export_geopackage` writes the layers of one :class:`~cityregions.workflow.CaseResults`
+into one ``.gpkg`` (EPSG:4326) with :func:`cityregions.io.geo.write_geopackage` (atomic),
+plus a ``layer_styles`` table in the layout QGIS reads on opening a layer, so each layer
+opens with a readable default style (regions coloured as in the report, flows grey,
+cooperation areas dashed, gaps red dashed).
+
+Regions are the dissolved unit polygons where the units have polygons; otherwise (seat
+points only) they are *schematic* buffered convex hulls of the member seats, flagged in
+the ``schematic`` column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from cityregions.workflow import CaseResults
+
+logger = logging.getLogger(__name__)
+
+#: Directed flows written to the ``flows`` layer (the strongest, for a readable map).
+MAX_FLOWS = 300
+
+
+def export_geopackage(
+    results: CaseResults, path: str | Path, *, max_flows: int = MAX_FLOWS
+) -> Path:
+    """Write the QGIS GeoPackage of ``results`` to ``path`` and return the path.
+
+    Parameters
+    ----------
+    results
+        Output of :func:`cityregions.workflow.run_case`.
+    path
+        Target ``.gpkg`` (replaced as a whole; nothing is written on error).
+    max_flows
+        Number of strongest directed flows (no diagonal) in the ``flows`` layer.
+
+    Returns
+    -------
+    Path
+        The written file. Layers: ``units`` (always), ``regions``, ``flows``,
+        ``cooperation_areas``, ``gaps`` (when the results have them), ``layer_styles``.
+    """
+    from cityregions.io.geo import write_geopackage
+
+    layers = gpkg_layers(results, max_flows=max_flows)
+    styles = layer_styles(layers, colours=_region_colours(layers))
+    return write_geopackage(path, {**layers, "layer_styles": styles})
+
+
+def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str, gpd.GeoDataFrame]:
+    """Return the spatial layers of the export (see :func:`export_geopackage`)."""
+
+    from cityregions.io.geo import flows_layer, units_layer
+    from cityregions.report import data
+    from cityregions.report.maps import map_layers
+
+    view = map_layers(results, n_ties=0, n_gaps=1000)
+    terr = data.territory(results)
+    units = units_layer(terr)
+    units["region"] = units["unit"].map(view.units["region"]).astype("string")
+    units["region_name"] = units["region"].map(view.names).astype("string")
+    layers: dict[str, gpd.GeoDataFrame] = {"units": units}
+    layers["regions"] = _regions(view)
+    flows = data.flows(results)
+    if flows is not None:
+        long = flows.to_long()
+        off = long[long["origin"] != long["destination"]]
+        threshold = float(off["value"].nlargest(max_flows).min()) if len(off) else 0.0
+        layer = flows_layer(flows, terr, min_value=threshold - 1e-9)
+        layers["flows"] = layer.sort_values(["value", "origin"], ascending=[False, True])
+    if view.areas:
+        layers["cooperation_areas"] = _areas(view)
+    if not view.gaps.empty:
+        layers["gaps"] = _gaps(view, terr.units)
+    return {name: frame.reset_index(drop=True) for name, frame in layers.items()}
+
+
+def _regions(view: Any) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    from shapely.geometry import MultiPoint
+
+    from cityregions.report.maps import HULL_BUFFER_M
+
+    rows, shapes = [], []
+    for region, group in view.units.groupby("region", sort=True):
+        if view.geometry is not None:
+            shape = view.geometry.loc[group.index].union_all()
+        else:
+            hull = MultiPoint(list(zip(group["x"], group["y"], strict=True))).convex_hull
+            shape = hull.buffer(HULL_BUFFER_M, quad_segs=6)
+        rows.append(
+            {
+                "region": str(region),
+                "name": view.names.get(str(region), str(region)),
+                "units": len(group),
+                "population": float(group["population"].sum()),
+                "schematic": view.geometry is None,
+            }
+        )
+        shapes.append(shape)
+    frame = gpd.GeoDataFrame(rows, geometry=shapes, crs=CRS_EQUAL_AREA)
+    return frame.to_crs(CRS_WGS84)
+
+
+def _areas(view: Any) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    from shapely.geometry import MultiPoint
+
+    from cityregions.report.maps import HULL_BUFFER_M
+
+    rows, shapes = [], []
+    xy = view.units[["x", "y"]]
+    for body, area in sorted(view.areas.items()):
+        members = [u for u in area["units"] if u in xy.index]
+        if not members:
+            continue
+        if view.geometry is not None:
+            shape = view.geometry.loc[members].union_all()
+        else:
+            points = MultiPoint(list(zip(xy.loc[members, "x"], xy.loc[members, "y"], strict=True)))
+            shape = points.convex_hull.buffer(HULL_BUFFER_M * 1.6, quad_segs=6)
+        rows.append({"body": body, "name": area["name"], "units": ";".join(members)})
+        shapes.append(shape)
+    return gpd.GeoDataFrame(rows, geometry=shapes, crs=CRS_EQUAL_AREA).to_crs(CRS_WGS84)
+
+
+def _gaps(view: Any, units: pd.DataFrame) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    gaps = view.gaps[view.gaps["a"].isin(units.index) & view.gaps["b"].isin(units.index)]
+    lines = [
+        LineString(
+            [units.loc[a, ["lon", "lat"]].astype(float), units.loc[b, ["lon", "lat"]].astype(float)]
+        )
+        for a, b in zip(gaps["a"], gaps["b"], strict=True)
+    ]
+    table = gaps.copy()
+    table["a_name"] = table["a"].map(units["name"])
+    table["b_name"] = table["b"].map(units["name"])
+    for column in table.columns:
+        if table[column].dtype == object:
+            table[column] = table[column].astype("string")
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry=lines, crs=CRS_WGS84)
+
+
+def _region_colours(layers: Mapping[str, Any]) -> dict[str, str]:
+    from cityregions.report.data import region_order
+    from cityregions.report.svg import colour_for
+
+    regions = layers["regions"]
+    table = pd.DataFrame({"region": regions["region"], "population": regions["population"]})
+    return {region: colour_for(i) for i, region in enumerate(region_order(table))}
+
+
+# --------------------------------------------------------------------- QGIS styles
+def _rgba(colour: str, alpha: int = 255) -> str:
+    colour = colour.lstrip("#")
+    r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    return f"{r},{g},{b},{alpha}"
+
+
+def _symbol(kind: str, name: str, options: Mapping[str, str]) -> str:
+    cls = {"fill": "SimpleFill", "line": "SimpleLine", "marker": "SimpleMarker"}[kind]
+    opts = "".join(
+        f'<Option type="QString" name="{escape(k)}" value="{escape(v)}"/>'
+        for k, v in options.items()
+    )
+    return (
+        f'<symbol type="{kind}" name="{name}" alpha="1" clip_to_extent="1" force_rhr="0">'
+        f'<layer class="{cls}" enabled="1" pass="0" locked="0"><Option type="Map">{opts}</Option>'
+        f"</layer></symbol>"
+    )
+
+
+def _qml(renderer: str) -> str:
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+        f'<qgis version="3.28.0" styleCategories="Symbology">{renderer}</qgis>'
+    )
+
+
+def _categorized(
+    attr: str, kind: str, colours: Mapping[str, str], labels: Mapping[str, str]
+) -> str:
+    categories, symbols = [], []
+    for i, (value, colour) in enumerate(colours.items()):
+        categories.append(
+            f'<category value="{escape(value)}" symbol="{i}" '
+            f'label="{escape(labels.get(value, value))}" render="true"/>'
+        )
+        if kind == "fill":
+            options = {"color": _rgba(colour, 90), "outline_color": _rgba(colour),
+                       "outline_width": "0.5", "style": "solid"}  # fmt: skip
+        else:
+            options = {"name": "circle", "color": _rgba(colour), "size": "3",
+                       "outline_color": "255,255,255,255", "outline_width": "0.3"}  # fmt: skip
+        symbols.append(_symbol(kind, str(i), options))
+    return (
+        f'<renderer-v2 type="categorizedSymbol" attr="{escape(attr)}" symbollevels="0" '
+        f'enableorderby="0" forceraster="0"><categories>{"".join(categories)}</categories>'
+        f"<symbols>{''.join(symbols)}</symbols></renderer-v2>"
+    )
+
+
+def _single(kind: str, options: Mapping[str, str]) -> str:
+    return (
+        '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">'
+        f"<symbols>{_symbol(kind, '0', options)}</symbols></renderer-v2>"
+    )
+
+
+def layer_styles(layers: Mapping[str, Any], *, colours: Mapping[str, str]) -> pd.DataFrame:
+    """Return the ``layer_styles`` table (QGIS layout) with a default QML style per layer."""
+    regions = layers["regions"]
+    names = dict(zip(regions["region"], regions["name"], strict=True))
+    unit_kind = "fill" if layers["units"].geom_type.iloc[0] != "Point" else "marker"
+    renderers = {
+        "units": _categorized("region", unit_kind, colours, names),
+        "regions": _categorized("region", "fill", colours, names),
+        "flows": _single("line", {"line_color": "82,96,109,140", "line_width": "0.4"}),
+        "cooperation_areas": _single(
+            "fill",
+            {
+                "color": "0,0,0,0",
+                "outline_color": "31,41,51,255",
+                "outline_width": "0.6",
+                "outline_style": "dash",
+                "style": "no",
+            },
+        ),
+        "gaps": _single(
+            "line", {"line_color": "192,57,43,255", "line_width": "0.9", "line_style": "dash"}
+        ),
+    }
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = [
+        {
+            "f_table_catalog": "",
+            "f_table_schema": "",
+            "f_table_name": name,
+            "f_geometry_column": "geom",  # the GPKG driver default name
+            "styleName": f"cityregions {name}",
+            "styleQML": _qml(renderer),
+            "styleSLD": "",
+            "useAsDefault": True,
+            "description": "default style written by cityregions",
+            "owner": "",
+            "ui": "",
+            "update_time": now,
+        }
+        for name, renderer in renderers.items()
+        if name in layers
+    ]
+    return pd.DataFrame(rows)
