@@ -243,7 +243,10 @@ def _lines_layer(table: pd.DataFrame, pairs: pd.DataFrame, *, kind: str) -> dict
     if pairs.empty:
         return _collection(features)
     extra = [c for c in pairs.columns if c not in ("a", "b")]
-    seats = table[["lon", "lat"]].astype(float)
+    seats = {
+        str(u): [float(x), float(y)]
+        for u, x, y in zip(table.index, table["lon"], table["lat"], strict=True)
+    }
     for _, row in pairs.iterrows():
         a, b = str(row["a"]), str(row["b"])
         if a not in table.index or b not in table.index:
@@ -251,8 +254,8 @@ def _lines_layer(table: pd.DataFrame, pairs: pd.DataFrame, *, kind: str) -> dict
         line = {
             "type": "LineString",
             "coordinates": [
-                seats.loc[a].tolist(),
-                seats.loc[b].tolist(),
+                seats[a],
+                seats[b],
             ],
         }
         props = {"kind": kind, "a": a, "b": b, "a_name": table.at[a, "name"],
