@@ -22,7 +22,10 @@ Usage::
     python scripts/build_mitteldeutschland_districts.py --npm /tmp/landkreise-deutschland-3.0.0.tgz
 
 The output is written atomically to
-``src/cityregions/cases/mitteldeutschland/districts.csv`` (or ``--out``).
+``src/cityregions/cases/mitteldeutschland/districts.csv`` (or ``--out``); the facts of
+all 401 German districts (no seats) go to
+``benchmarks/data/de_districts_destatis_2018.csv`` (or ``--germany-out``), the population
+used by the flow-model benchmark ``benchmarks/flow_model_cpc.py``.
 """
 
 from __future__ import annotations
@@ -147,16 +150,36 @@ def build(package: Path) -> pd.DataFrame:
     return table
 
 
+def germany(package: Path) -> pd.DataFrame:
+    """Return all 401 German districts (facts only, no seats) for the flow benchmarks."""
+    facts = read_npm_districts(package).sort_values("AGS")
+    return pd.DataFrame({
+        "unit": facts["AGS"], "name": facts["name"], "state": facts["AGS"].str[:2],
+        "population": facts["population"].astype(int), "area_km2": facts["area_km2"],
+        "nuts3": facts["NUTS3"], "type": facts["type"],
+    })  # fmt: skip
+
+
+def _write(table: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    sys.stderr.write(f"wrote {len(table)} districts to {path}\n")
+
+
 def main() -> None:
-    """Parse arguments, build the table and write it atomically."""
+    """Parse arguments, build the tables and write them atomically."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--npm", type=Path, required=True, help="npm tarball or unpacked folder")
     parser.add_argument("--out", type=Path, default=CASE_DIR / "districts.csv")
+    parser.add_argument(
+        "--germany-out",
+        type=Path,
+        default=REPO / "benchmarks" / "data" / "de_districts_destatis_2018.csv",
+        help="all 401 districts (population for the flow-model benchmark)",
+    )
     args = parser.parse_args()
-    table = build(args.npm)
-    with atomic_path(args.out) as tmp:
-        table.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    sys.stderr.write(f"wrote {len(table)} districts to {args.out}\n")
+    _write(build(args.npm), args.out)
+    _write(germany(args.npm), args.germany_out)
 
 
 if __name__ == "__main__":

@@ -58,11 +58,13 @@ MODELS: tuple[Model, ...] = ("radiation", "gravity")
 #: Employees subject to social insurance living in a district per inhabitant, Germany:
 #: 0.376 (BA 2016 / Destatis 2018), Mitteldeutschland 0.389. See docs/flow-models.md.
 DEFAULT_SHARE_EMPLOYED = 0.38
-#: Share of employed residents working outside their district, Germany 2016: 0.390.
-DEFAULT_SHARE_COMMUTING = 0.39
+#: Share of employed residents working outside their district (Germany 2016: 0.390,
+#: Mitteldeutschland 0.347); 0.35 gives the best CPC on both (docs/flow-models.md).
+#: For municipalities the share is much higher: give ``out_commuters`` or raise it.
+DEFAULT_SHARE_COMMUTING = 0.35
 #: Exponent of the power deterrence ``d**-beta`` of the gravity model (best CPC on the
 #: German district flows, see docs/flow-models.md).
-DEFAULT_BETA = 2.0
+DEFAULT_BETA = 2.5
 #: Distances below this (km) are raised to it in the gravity model (co-located seats).
 DEFAULT_MIN_DISTANCE_KM = 1.0
 #: Number of matrix cells (origins × units) computed at once; bounds the memory used.
@@ -487,17 +489,22 @@ def _assemble(
 def _keep(
     chunk: np.ndarray, flows: np.ndarray, top_k: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return COO triples of the positive flows of a block, only the ``top_k`` per row."""
-    if top_k is not None and top_k < flows.shape[1]:
-        order = np.argsort(-flows, axis=1, kind="stable")[:, :top_k]
-        values = np.take_along_axis(flows, order, axis=1)
-        rows = np.repeat(chunk, order.shape[1])
-        cols, values = order.ravel(), values.ravel()
+    """Return COO triples of the positive flows of a block, only the ``top_k`` per row.
+
+    Of flows tied with the ``top_k``-th largest one, the first ones in unit-id order are
+    kept, so the result is deterministic.
+    """
+    n = flows.shape[1]
+    if top_k is not None and top_k < n:
+        kth = np.partition(flows, n - top_k, axis=1)[:, n - top_k, None]
+        above = flows > kth
+        tied = flows == kth
+        room = top_k - above.sum(axis=1, keepdims=True)
+        keep = above | (tied & (np.cumsum(tied, axis=1) <= room))
+        local, cols = np.nonzero(keep & (flows > 0))
     else:
-        local, cols = np.nonzero(flows)
-        rows, values = chunk[local], flows[local, cols]
-    positive = values > 0
-    return rows[positive], cols[positive], values[positive]
+        local, cols = np.nonzero(flows > 0)
+    return chunk[local], cols, flows[local, cols]
 
 
 def _chunks(n: int) -> Iterator[np.ndarray]:
