@@ -36,6 +36,7 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("demo", "demo", None),
     ("report", "report", None),
     ("report", "serve", None),
+    ("flows", "app", "flows"),
 ]
 
 
