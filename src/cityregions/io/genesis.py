@@ -1,0 +1,409 @@
+"""Read GENESIS-Online / Regionaldatenbank (regionalstatistik.de) CSV exports.
+
+Two download formats are understood and detected from the first line:
+
+*Table CSV* ("Tabelle" → CSV, also ``genesisws/downloader/…/<code>_00.csv``):
+Windows-1252 text, ``;``-separated, decimal comma; a header block (``GENESIS-Tabelle:
+<code>``, title lines, ``regionale Tiefe: …``, the statistic, the measure with its unit
+such as ``Fläche (ha)``), one to three column-header lines whose leading key cells are
+empty (``;;2016;2016`` / ``;;Insgesamt;männlich``), data rows (optionally a date column,
+then the regional key as text — ``DG``, 2/3/5/8 digits — and the name indented by
+level), and a footer after a line of underscores (notes, copyright, ``Stand: …``).
+
+*Flat CSV*: the old German flat file (``Statistik_Code;…;<CODE>__<Label>__<Unit>``) and
+the new ``ffcsv`` (``statistics_code;…;value;value_unit;value_variable_code;…;value_q``,
+UTF-8 with byte-order mark).
+
+Values are returned in a long table with a parallel ``status``: special signs (Destatis
+*Zeichenerklärung*) are never turned into numbers:
+
+=======  ====================  =========================================================
+sign     status                meaning
+=======  ====================  =========================================================
+``-``    ``nothing``           nichts vorhanden (also: unit outside its validity period)
+``.``    ``secret``            Zahlenwert unbekannt oder geheim zu halten
+``...``  ``later``             Angabe fällt später an
+``/``    ``unreliable``        keine Angabe, da Zahlenwert nicht sicher genug
+``x``    ``locked``            Tabellenfach gesperrt, weil Aussage nicht sinnvoll
+``(n)``  ``uncertain``         value n, Aussagewert eingeschränkt
+=======  ====================  =========================================================
+
+All of them give NaN (``-`` gives 0 only with ``dash_as_zero=True``).
+
+References
+----------
+Statistisches Bundesamt. *GENESIS-Online: Zeichenerklärung*; Statistische Ämter des
+Bundes und der Länder. *Regionaldatenbank Deutschland*, https://www.regionalstatistik.de.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cityregions._errors import InputError
+from cityregions.io._text import check_file
+
+logger = logging.getLogger(__name__)
+
+#: Special signs → status (values NaN).
+SPECIAL_VALUES = {
+    "-": "nothing",
+    ".": "secret",
+    "...": "later",
+    "…": "later",
+    "/": "unreliable",
+    "x": "locked",
+    "X": "locked",
+}
+_REGION_KEY = re.compile(r"^(DG|\d{2,12})$")
+_TIME = re.compile(r"^(\d{4}|\d{2}\.\d{2}\.\d{4})$")
+_UNDERSCORES = re.compile(r"^_{5,}")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+#: GENESIS variables that hold regional keys in flat files.
+REGION_VARIABLES = ("DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB")
+
+
+@dataclass(frozen=True)
+class GenesisTable:
+    """A GENESIS export as a long table of values with their status.
+
+    Attributes
+    ----------
+    data
+        One row per value: key columns (``time``, ``key``, ``name``, ``level`` where
+        present), ``variable`` (column labels joined with `` | ``; flat files: the
+        content code), ``value`` (float, NaN for special signs), ``status`` (``ok``,
+        ``zero``-free: see module docs), ``raw`` (the cell text) and ``line`` (1-based
+        line in the file; 0 for flat files read in bulk).
+    code
+        Table code (``41312-01-01-4``) or statistic code for flat files.
+    title
+        Title lines of the header block.
+    measure
+        The measure with its unit, e.g. ``Rinder (Anzahl)``.
+    notes
+        Footer lines (notes, copyright, ``Stand``).
+    layout
+        ``"table"``, ``"flat"`` (old German headers) or ``"ffcsv"``.
+    source
+        The file.
+    """
+
+    data: pd.DataFrame
+    code: str = ""
+    title: str = ""
+    measure: str = ""
+    notes: list[str] = field(default_factory=list)
+    layout: str = "table"
+    source: str = ""
+
+    def wide(self) -> pd.DataFrame:
+        """Return values as a table: one row per key (and time), one column per variable."""
+        keys = [c for c in ("time", "key", "name") if c in self.data.columns]
+        return self.data.pivot_table(
+            index=keys, columns="variable", values="value", aggfunc="first", sort=False
+        )
+
+    def districts(self) -> pd.DataFrame:
+        """Return the rows of Kreise (5-digit keys); Berlin/Hamburg Land rows become Kreise.
+
+        Regionaldatenbank tables at Kreis level show Berlin and Hamburg only as Länder
+        ``11`` and ``02``; they are also Kreise ``11000`` and ``02000``.
+        """
+        keys = self.data["key"].astype(str)
+        present = set(keys)
+        mapped = keys.map(
+            lambda k: f"{k}000" if k in ("02", "11") and f"{k}000" not in present else k
+        )
+        rows = self.data.assign(key=mapped.to_numpy())
+        return rows[rows["key"].str.fullmatch(r"\d{5}")].reset_index(drop=True)
+
+
+def read_genesis(
+    path: str | Path, *, dash_as_zero: bool = False, encoding: str | None = None
+) -> GenesisTable:
+    """Read a GENESIS / Regionaldatenbank CSV export (table layout or flat file).
+
+    Parameters
+    ----------
+    path
+        The CSV file as downloaded.
+    dash_as_zero
+        Give ``-`` (nichts vorhanden) the value 0 instead of NaN; its status stays
+        ``nothing``. Off by default because GENESIS also writes ``-`` for units outside
+        their validity period.
+    encoding
+        Text encoding; default UTF-8 (with or without byte-order mark), else cp1252.
+
+    Returns
+    -------
+    GenesisTable
+        Long values with a status column; keys as strings (leading zeros kept).
+
+    Raises
+    ------
+    InputError
+        Missing or empty file, no recognisable GENESIS layout, a value cell that is
+        neither a number nor a special sign (naming the line and the column).
+
+    Examples
+    --------
+    >>> parse_value("1234,5")
+    (1234.5, 'ok')
+    >>> parse_value("...")
+    (nan, 'later')
+    """
+    path = check_file(path)
+    text = _decode(path.read_bytes(), encoding=encoding, source=path)
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    if first.lower().startswith("statistics_code;"):
+        return _read_flat(text, source=path, layout="ffcsv", dash_as_zero=dash_as_zero)
+    if first.startswith("Statistik_Code;"):
+        return _read_flat(text, source=path, layout="flat", dash_as_zero=dash_as_zero)
+    return _read_table(text, source=path, dash_as_zero=dash_as_zero)
+
+
+def parse_value(raw: str, *, dash_as_zero: bool = False) -> tuple[float, str]:
+    """Return ``(value, status)`` for one GENESIS cell, or ``(nan, "bad")`` if invalid.
+
+    Decimal comma; dot thousands separators (``1.234,5``) are accepted; ``(12)`` is 12
+    with status ``uncertain``; special signs give NaN and their status.
+    """
+    text = raw.strip().replace("\u00a0", "")
+    if text == "":
+        return np.nan, "empty"
+    if text in SPECIAL_VALUES:
+        status = SPECIAL_VALUES[text]
+        return (0.0 if dash_as_zero and status == "nothing" else np.nan), status
+    status = "ok"
+    if text.startswith("(") and text.endswith(")"):
+        text, status = text[1:-1].strip(), "uncertain"
+    if _THOUSANDS.match(text):
+        text = text.replace(".", "")
+    text = text.replace(",", ".")
+    try:
+        return float(text), status
+    except ValueError:
+        return np.nan, "bad"
+
+
+def _decode(data: bytes, *, encoding: str | None, source: Path) -> str:
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            msg = f"wrong encoding: byte 0x{data[error.start]:02x} is not {encoding}"
+            raise InputError(msg, source=source, location=f"line {line}") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # GENESIS default encoding
+    if "\x00" in text[:1000]:
+        msg = "wrong encoding: NUL bytes (UTF-16 or binary file?); download the CSV again"
+        raise InputError(msg, source=source, location="line 1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_table(text: str, *, source: Path, dash_as_zero: bool) -> GenesisTable:
+    lines = text.split("\n")
+    footer_at = next((i for i, line in enumerate(lines) if _UNDERSCORES.match(line)), len(lines))
+    rows = list(csv.reader(lines[:footer_at], delimiter=";", quotechar='"'))
+    header_start, header_end = _header_block(rows, source=source)
+    n_keys = min(_leading_empty(row) for row in rows[header_start:header_end])
+    labels = _column_labels(rows[header_start:header_end], n_keys)
+    title_lines = [r[0].strip() for r in rows[:header_start] if r and r[0].strip()]
+    code = ""
+    if title_lines and title_lines[0].startswith("GENESIS-Tabelle:"):
+        code = title_lines.pop(0).split(":", 1)[1].strip()
+    records = _table_records(rows, header_end, n_keys, labels, source=source, zero=dash_as_zero)
+    if not records:
+        msg = "the table has a header but no data rows"
+        raise InputError(msg, source=source, location=f"line {header_end + 1}")
+    data = _name_key_columns(pd.DataFrame.from_records(records), n_keys)
+    notes = [n for n in _footer(lines[footer_at + 1 :]) if n]
+    logger.info("%s: GENESIS table %s, %d values", source, code or "?", len(data))
+    return GenesisTable(
+        data=data,
+        code=code,
+        title=" ".join(title_lines[:-1]) if len(title_lines) > 1 else "".join(title_lines),
+        measure=title_lines[-1] if title_lines else "",
+        notes=notes,
+        layout="table",
+        source=str(source),
+    )
+
+
+def _header_block(rows: list[list[str]], *, source: Path) -> tuple[int, int]:
+    """Return ``[start, end)`` of the column-header lines (empty first cell, labels after)."""
+    start = None
+    for index, row in enumerate(rows):
+        is_header = len(row) > 1 and not row[0].strip() and any(c.strip() for c in row[1:])
+        if is_header and start is None:
+            start = index
+        elif start is not None and not is_header:
+            return start, index
+    msg = (
+        "not a GENESIS table CSV: no column-header line (a line starting with ';' followed "
+        "by labels) was found; download the table as CSV from GENESIS or regionalstatistik.de"
+    )
+    raise InputError(msg, source=source, location="line 1")
+
+
+def _leading_empty(row: list[str]) -> int:
+    return next((i for i, cell in enumerate(row) if cell.strip()), len(row))
+
+
+def _column_labels(header: list[list[str]], n_keys: int) -> list[str]:
+    width = max(len(r) for r in header)
+    labels = []
+    for column in range(n_keys, width):
+        parts = [r[column].strip() for r in header if column < len(r) and r[column].strip()]
+        labels.append(" | ".join(parts))
+    while labels and not labels[-1]:
+        labels.pop()  # trailing ';' padding
+    return labels
+
+
+def _table_records(
+    rows: list[list[str]],
+    start: int,
+    n_keys: int,
+    labels: list[str],
+    *,
+    source: Path,
+    zero: bool,
+) -> list[dict[str, object]]:
+    records: list[dict[str, object]] = []
+    for index in range(start, len(rows)):
+        row = rows[index]
+        if not any(cell.strip() for cell in row):
+            continue
+        keys = [row[i] if i < len(row) else "" for i in range(n_keys)]
+        cells = row[n_keys : n_keys + len(labels)]
+        if not any(c.strip() for c in cells):
+            continue  # a section line such as a lone year or classifier label
+        for column, (label, raw) in enumerate(zip(labels, cells, strict=False)):
+            value, status = parse_value(raw, dash_as_zero=zero)
+            if status == "bad":
+                msg = (
+                    f"expected a number (decimal comma) or a special sign "
+                    f"{sorted(set(SPECIAL_VALUES))}, got {raw!r}"
+                )
+                raise InputError(
+                    msg,
+                    source=source,
+                    location=f"line {index + 1}, column {n_keys + column + 1}",
+                    field=label,
+                )
+            record: dict[str, object] = {f"_k{i}": k for i, k in enumerate(keys)}
+            record |= {"variable": label, "value": value, "status": status, "raw": raw}
+            record["line"] = index + 1
+            records.append(record)
+    return records
+
+
+def _name_key_columns(data: pd.DataFrame, n_keys: int) -> pd.DataFrame:
+    """Name key columns ``time``/``key``/``name`` by their content; add ``level``."""
+    renames: dict[str, str] = {}
+    for i in range(n_keys):
+        column = data[f"_k{i}"].astype(str)
+        stripped = column.str.strip()
+        if "time" not in renames.values() and stripped.str.fullmatch(_TIME.pattern).all():
+            renames[f"_k{i}"] = "time"
+        elif "key" not in renames.values() and stripped.str.fullmatch(_REGION_KEY.pattern).all():
+            renames[f"_k{i}"] = "key"
+        elif "name" not in renames.values():
+            renames[f"_k{i}"] = "name"
+            indent = column.str.len() - column.str.lstrip().str.len()
+            data["level"] = (indent // 2).to_numpy()
+        else:
+            renames[f"_k{i}"] = f"label_{i}"
+    data = data.rename(columns=renames)
+    for renamed in renames.values():
+        data[renamed] = data[renamed].astype(str).str.strip()
+    front = [c for c in ("time", "key", "name", "level") if c in data.columns]
+    return data[front + [c for c in data.columns if c not in front]]
+
+
+def _footer(lines: list[str]) -> list[str]:
+    text = "\n".join(lines)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
+    except csv.Error:
+        return [line.strip() for line in lines]
+    return [" ".join(c.strip() for c in row if c.strip()) for row in rows]
+
+
+def _read_flat(text: str, *, source: Path, layout: str, dash_as_zero: bool) -> GenesisTable:
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text.lstrip("\ufeff")),
+            sep=";",
+            dtype=str,
+            keep_default_na=False,
+        )
+    except pd.errors.ParserError as error:
+        msg = f"not a valid GENESIS flat file ({error})"
+        raise InputError(msg, source=source) from error
+    frame.columns = [c.strip() for c in frame.columns]
+    if frame.empty:
+        msg = "the flat file has a header but no data rows"
+        raise InputError(msg, source=source)
+    frame["line"] = np.arange(len(frame)) + 2
+    if layout == "ffcsv":
+        data, code_column = frame.rename(columns={"value": "raw"}), "statistics_code"
+        data["variable"] = (
+            data["value_variable_code"] if "value_variable_code" in data.columns else ""
+        )
+        kind, code_suffix = "variable", "variable_attribute"
+    else:
+        value_columns = [c for c in frame.columns if "__" in c]
+        ids = [c for c in frame.columns if c not in value_columns]
+        data = frame.melt(id_vars=ids, value_vars=value_columns, var_name="variable")
+        data = data.rename(columns={"value": "raw"})
+        data["variable"] = data["variable"].str.split("__").str[0].str.strip()
+        code_column, kind, code_suffix = "Statistik_Code", "Merkmal", "Auspraegung"
+    parsed = [parse_value(str(raw), dash_as_zero=dash_as_zero) for raw in data["raw"]]
+    data["value"] = [v for v, _ in parsed]
+    data["status"] = [s for _, s in parsed]
+    _check_flat_values(data, source=source)
+    data = _flat_keys(data, kind=kind, code_suffix=code_suffix)
+    code = str(frame[code_column].iloc[0]) if code_column in frame.columns else ""
+    logger.info("%s: GENESIS %s %s, %d values", source, layout, code, len(data))
+    return GenesisTable(data=data, code=code, layout=layout, source=str(source))
+
+
+def _check_flat_values(data: pd.DataFrame, *, source: Path) -> None:
+    bad = (data["status"] == "bad").to_numpy()
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        msg = f"expected a number or a special sign, got {data['raw'].iloc[position]!r}"
+        line = data["line"].iloc[position]
+        raise InputError(msg, source=source, location=f"line {line}", field="value")
+
+
+def _flat_keys(data: pd.DataFrame, *, kind: str, code_suffix: str) -> pd.DataFrame:
+    """Copy the regional attribute code/label to ``key``/``name`` and time to ``time``."""
+    for n in range(1, 10):
+        variable = f"{n}_{kind}_code" if kind == "variable" else f"{n}_{kind}_Code"
+        if variable not in data.columns:
+            break
+        if data[variable].iloc[0].strip() in REGION_VARIABLES:
+            suffix = "code" if kind == "variable" else "Code"
+            label = "label" if kind == "variable" else "Label"
+            data["key"] = data[f"{n}_{code_suffix}_{suffix}"].str.strip()
+            data["name"] = data[f"{n}_{code_suffix}_{label}"].str.strip()
+            break
+    if "time" not in data.columns and "Zeit" in data.columns:
+        data = data.rename(columns={"Zeit": "time"})
+    front = [c for c in ("time", "key", "name", "variable", "value", "status", "raw") if c in data]
+    return data[front + [c for c in data.columns if c not in front]].reset_index(drop=True)
