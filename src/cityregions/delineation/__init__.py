@@ -1,10 +1,17 @@
-"""Functional city regions from commuting flows.
+"""Functional regions from commuting flows: labour market areas and their quality.
 
-One module per method: :mod:`~cityregions.delineation.lma` (ISTAT/Eurostat labour market
-areas), :mod:`~cityregions.delineation.fua` (EU-OECD functional urban areas),
-:mod:`~cityregions.delineation.bbsr` (BBSR Stadtregionen) and
-:mod:`~cityregions.delineation.community` (Leiden community detection).
-:func:`cityregions.delineation.api.delineate` runs any of them by name and returns labels
-(a Series unit → region). Submodules are imported on use, so that ``import cityregions``
-stays light.
+- :class:`LabourMarketAreas` / :func:`find_clusters` — ISTAT/Eurostat LMA algorithm
+  (parity with R LabourMarketAreas 3.4);
+- :mod:`cityregions.delineation.quality` — per-region statistics, Q-modularity,
+  cohesion, contiguity checks and fine-tuning.
 """
+
+from __future__ import annotations
+
+from cityregions.delineation.lma import LabourMarketAreas, find_clusters, validity
+
+__all__ = [
+    "LabourMarketAreas",
+    "find_clusters",
+    "validity",
+]
