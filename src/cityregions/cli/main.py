@@ -36,7 +36,9 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("demo", "demo", None),
     ("report", "report", None),
     ("report", "serve", None),
+    ("delineate", "delineate", None),
     ("flows", "app", "flows"),
+    ("governance", "app", "governance"),
 ]
 
 

@@ -23,8 +23,8 @@ libraries treat self-loops differently, so the handling is explicit:
     internal flows. Units without any between-unit flow stay singletons.
 
 With self-loops, strengths include the large internal flows, so the expected flow
-between two units, :math:`\gamma (R_a W_b + R_b W_a)/m`, is large too: at
-:math:`\gamma = 1` strongly self-contained units on a small territory may stay alone.
+between two units, :math:`\\gamma (R_a W_b + R_b W_a)/m`, is large too: at
+:math:`\\gamma = 1` strongly self-contained units on a small territory may stay alone.
 Lower the resolution (or drop self-loops) to get larger regions.
 
 ``directed=True`` (default) uses the directed modularity of Leicht & Newman (2008),

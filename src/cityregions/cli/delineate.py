@@ -1,0 +1,243 @@
+"""``cityregions delineate``: functional regions from a flow table, as ``unit,region``.
+
+A thin layer over :func:`cityregions.delineation.api.delineate`: read the inputs, check
+them, run the method, then write every output (nothing is written when anything fails
+before). Bad input ends with one message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from cityregions._errors import InputError, ParameterError
+
+logger = logging.getLogger(__name__)
+console = Console(stderr=True)
+
+
+class MethodName(StrEnum):
+    """Delineation methods."""
+
+    lma = "lma"
+    fua = "fua"
+    bbsr = "bbsr"
+    leiden = "leiden"
+
+
+class Parity(StrEnum):
+    """LMA parity modes."""
+
+    r = "r"
+    clean = "clean"
+
+
+class Objective(StrEnum):
+    """Leiden objectives."""
+
+    modularity = "modularity"
+    cpm = "cpm"
+
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
+
+
+def _id_list(text: str | None) -> list[str] | None:
+    """Comma-separated ids, or a file with one id per line when prefixed by ``@``."""
+    if text is None:
+        return None
+    if text.startswith("@"):
+        path = Path(text[1:])
+        if not path.is_file():
+            msg = "file of ids does not exist"
+            raise InputError(msg, source=path)
+        items = path.read_text(encoding="utf-8").split()
+    else:
+        items = text.split(",")
+    ids = [item.strip() for item in items if item.strip()]
+    if not ids:
+        msg = f"no ids in {text!r}"
+        raise InputError(msg)
+    return ids
+
+
+def _check_outputs(out: Path, summary: Path | None, gpkg: Path | None) -> None:
+    for path, label in ((out, "--out"), (summary, "--summary")):
+        if path is not None and path.suffix.lower() not in TABLE_SUFFIXES:
+            msg = f"{label} must end in .csv, .tsv or .parquet"
+            raise InputError(msg, source=path)
+    if gpkg is not None and gpkg.suffix.lower() != ".gpkg":
+        msg = "--gpkg must end in .gpkg"
+        raise InputError(msg, source=gpkg)
+
+
+def _method_params(method: MethodName, options: dict[str, Any]) -> dict[str, Any]:
+    """Keep the options that belong to ``method``; reject options given for another one."""
+    owners = {
+        "lma": (
+            "min_size",
+            "min_self_containment",
+            "target_size",
+            "target_self_containment",
+            "parity",
+        ),
+        "fua": (
+            "cities",
+            "min_density",
+            "min_population",
+            "commuting_share",
+            "polycentric_share",
+            "contiguity",
+        ),
+        "bbsr": ("central_places",),
+        "leiden": ("objective", "resolution", "directed", "self_loops", "n_runs", "seed"),
+    }
+    params: dict[str, Any] = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name not in owners[method.value]:
+            owner = next(m for m, names in owners.items() if name in names)
+            flag = "--" + name.replace("_", "-")
+            msg = f"option {flag} belongs to method '{owner}', not '{method.value}'"
+            raise ParameterError(msg)
+        params[name] = value
+    return params
+
+
+def delineate(
+    flows_file: Annotated[Path, typer.Argument(help="Flow table origin,destination,value.")],
+    out: Annotated[Path, typer.Option("--out", help="Labels file unit,region (.csv).")],
+    method: Annotated[MethodName, typer.Option("--method", help="Method.")] = MethodName.lma,
+    units_file: Annotated[
+        Path | None, typer.Option("--units", help="Unit table or GeoPackage/GeoJSON.")
+    ] = None,
+    polygons: Annotated[
+        Path | None,
+        typer.Option("--polygons", help="Polygons (GeoJSON/GeoPackage) keyed by unit id."),
+    ] = None,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="Per-region summary (.csv).")
+    ] = None,
+    gpkg: Annotated[
+        Path | None, typer.Option("--gpkg", help="GeoPackage with units and regions layers.")
+    ] = None,
+    provenance: Annotated[
+        str, typer.Option("--provenance", help="observed or modeled flows.")
+    ] = "observed",
+    min_size: Annotated[
+        float | None, typer.Option("--min-size", help="LMA minimum size [1000].")
+    ] = None,
+    min_self_containment: Annotated[
+        float | None,
+        typer.Option("--min-self-containment", help="LMA minimum self-containment [0.6667]."),
+    ] = None,
+    target_size: Annotated[
+        float | None, typer.Option("--target-size", help="LMA target size [10000].")
+    ] = None,
+    target_self_containment: Annotated[
+        float | None,
+        typer.Option("--target-self-containment", help="LMA target self-containment [0.75]."),
+    ] = None,
+    parity: Annotated[Parity | None, typer.Option("--parity", help="LMA mode [r].")] = None,
+    cities: Annotated[
+        str | None, typer.Option("--cities", help="FUA city ids: a,b,c or @file.")
+    ] = None,
+    min_density: Annotated[
+        float | None, typer.Option("--min-density", help="FUA city density [1500].")
+    ] = None,
+    min_population: Annotated[
+        float | None, typer.Option("--min-population", help="FUA city population [50000].")
+    ] = None,
+    commuting_share: Annotated[
+        float | None, typer.Option("--commuting-share", help="FUA commuting share [0.15].")
+    ] = None,
+    polycentric_share: Annotated[
+        float | None, typer.Option("--polycentric-share", help="FUA merge share [0.15].")
+    ] = None,
+    no_contiguity: Annotated[
+        bool, typer.Option("--no-contiguity", help="FUA: skip enclaves/exclaves.")
+    ] = False,
+    central_places: Annotated[
+        str | None, typer.Option("--central-places", help="BBSR Oberzentren: a,b or @file.")
+    ] = None,
+    objective: Annotated[
+        Objective | None, typer.Option("--objective", help="Leiden objective [modularity].")
+    ] = None,
+    resolution: Annotated[
+        float | None, typer.Option("--resolution", help="Leiden resolution [1.0].")
+    ] = None,
+    undirected: Annotated[
+        bool, typer.Option("--undirected", help="Leiden: symmetrise the flows.")
+    ] = False,
+    no_self_loops: Annotated[
+        bool, typer.Option("--no-self-loops", help="Leiden: drop internal flows.")
+    ] = False,
+    runs: Annotated[int | None, typer.Option("--runs", help="Leiden runs [1].")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Leiden seed [0].")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Delineate functional regions from commuting flows and write unit,region."""
+    from cityregions.delineation.api import check_same_units, region_layers, region_summary
+    from cityregions.delineation.api import delineate as run
+    from cityregions.io.tables import read_flows, read_units, write_table
+
+    if provenance not in ("observed", "modeled"):
+        msg = f"--provenance must be 'observed' or 'modeled', got {provenance!r}"
+        raise ParameterError(msg)
+    _check_outputs(out, summary, gpkg)
+    params = _method_params(
+        method,
+        {
+            "min_size": min_size,
+            "min_self_containment": min_self_containment,
+            "target_size": target_size,
+            "target_self_containment": target_self_containment,
+            "parity": parity.value if parity else None,
+            "cities": _id_list(cities),
+            "min_density": min_density,
+            "min_population": min_population,
+            "commuting_share": commuting_share,
+            "polycentric_share": polycentric_share,
+            "contiguity": False if no_contiguity else None,
+            "central_places": _id_list(central_places),
+            "objective": objective.value if objective else None,
+            "resolution": resolution,
+            "directed": False if undirected else None,
+            "self_loops": False if no_self_loops else None,
+            "n_runs": runs,
+            "seed": seed,
+        },
+    )
+    if polygons is not None and units_file is None:
+        msg = "--polygons needs --units (the unit table they belong to)"
+        raise InputError(msg, source=polygons)
+    units = read_units(units_file, polygons=polygons) if units_file is not None else None
+    if gpkg is not None and (units is None or not units.has_polygons):
+        msg = "--gpkg needs --units with polygons (GeoPackage, GeoJSON or a polygons file)"
+        raise InputError(msg, source=units_file or "--units", field="geometry")
+    flows = read_flows(flows_file, units=units, provenance=provenance)  # type: ignore[arg-type]
+    if units is not None:
+        check_same_units(flows, units)
+    result = run(flows, method=method.value, units=units, progress=progress, **params)
+    table = region_summary(flows, result.labels, units=units, zones=result.zones)
+    layers = None
+    if gpkg is not None and units is not None:
+        layers = region_layers(units, result.labels, table, zones=result.zones)
+    labels = result.labels.rename_axis("unit").reset_index()
+    write_table(labels, out, index=False)
+    if summary is not None:
+        write_table(table, summary, index=False)
+    if layers is not None and gpkg is not None:
+        from cityregions.io.geo import write_geopackage
+
+        write_geopackage(gpkg, layers)
+    console.print(
+        f"{method.value}: {len(table)} regions for {len(result.labels)} units "
+        f"({flows.provenance} flows) → {out}"
+    )

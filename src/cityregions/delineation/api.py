@@ -1,0 +1,356 @@
+"""One entry point for every delineation method, and a per-region summary.
+
+>>> result = delineate(flows, method="lma", min_size=1000)   # doctest: +SKIP
+>>> result.labels            # Series unit → region, one row per unit of the flows
+
+The methods and their parameters:
+
+==========  ==========================================================================
+method      parameters (keyword, default)
+==========  ==========================================================================
+``lma``     ``min_size`` 1000, ``min_self_containment`` 0.6667, ``target_size`` 10000,
+            ``target_self_containment`` 0.75, ``parity`` ``"r"`` — see
+            :class:`cityregions.delineation.lma.LabourMarketAreas`
+``fua``     ``cities`` (None: by density), ``min_density`` 1500, ``min_population``
+            50000, ``commuting_share`` 0.15, ``polycentric_share`` 0.15, ``contiguity``
+            True — see :class:`~cityregions.delineation.fua.FunctionalUrbanAreas`
+``bbsr``    ``central_places`` (None), thresholds — see
+            :class:`~cityregions.delineation.bbsr.Stadtregionen` (needs polygons)
+``leiden``  ``objective`` ``"modularity"``, ``resolution`` 1.0, ``directed`` True,
+            ``self_loops`` True, ``n_runs`` 1, ``seed`` 0 — see
+            :class:`~cityregions.delineation.community.LeidenRegions`
+==========  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from cityregions._errors import InputError, ParameterError
+from cityregions.constants import REGION, UNIT
+from cityregions.delineation._common import CommuterTotals
+from cityregions.flows import FlowTable
+from cityregions.territory import Territory
+
+logger = logging.getLogger(__name__)
+
+Method = Literal["lma", "fua", "bbsr", "leiden"]
+METHODS: tuple[str, ...] = ("lma", "fua", "bbsr", "leiden")
+#: Methods that cannot run without unit polygons (FUA only with ``contiguity=True``).
+NEEDS_POLYGONS = ("bbsr",)
+
+
+@dataclass
+class Delineation:
+    """The result of :func:`delineate`.
+
+    Attributes
+    ----------
+    method
+        Name of the method.
+    labels
+        Unit → region (str), one entry per unit of the flows, index named ``unit``.
+    zones
+        Unit → zone for core-based methods (FUA: ``city``/``commuting_zone``/
+        ``outside``; BBSR: zone names), else None.
+    params
+        The parameters used (defaults filled in).
+    model
+        The fitted method object (``LabourMarketAreas``, ``FunctionalUrbanAreas``, …).
+    provenance
+        Provenance of the flows (``observed`` or ``modeled``).
+    """
+
+    method: str
+    labels: pd.Series
+    zones: pd.Series | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    model: Any = None
+    provenance: str = "observed"
+
+    def summary(self, flows: FlowTable, units: Territory | None = None) -> pd.DataFrame:
+        """Return :func:`region_summary` of this result."""
+        return region_summary(flows, self.labels, units=units, zones=self.zones)
+
+
+def delineate(
+    flows: FlowTable,
+    *,
+    method: Method = "lma",
+    units: Territory | None = None,
+    progress: bool = False,
+    **params: Any,
+) -> Delineation:
+    """Delineate functional regions from commuting flows with the named method.
+
+    Parameters
+    ----------
+    flows
+        Commuting flows with internal flows on the diagonal.
+    method
+        ``"lma"``, ``"fua"``, ``"bbsr"`` or ``"leiden"`` (module table).
+    units
+        The territory (same units as the flows); needed for FUA city finding and
+        contiguity, and for BBSR (population, area, polygons).
+    progress
+        Show a progress bar for long runs (LMA).
+    **params
+        Parameters of the method (module table); unknown names are an error.
+
+    Returns
+    -------
+    Delineation
+        Labels (one per unit), zones, parameters and the fitted model.
+
+    Raises
+    ------
+    ParameterError
+        Unknown method or parameter, or a parameter out of range.
+    InputError
+        Units that differ from the flows' units, or a method that needs polygons
+        given none.
+    """
+    if method not in METHODS:
+        msg = f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
+        raise ParameterError(msg)
+    if units is not None:
+        check_same_units(flows, units)
+    runner = {"lma": _run_lma, "fua": _run_fua, "bbsr": _run_bbsr, "leiden": _run_leiden}
+    result = runner[method](flows, units, params, progress)
+    result.labels = _complete(result.labels, flows)
+    result.provenance = flows.provenance
+    return result
+
+
+def check_same_units(flows: FlowTable, units: Territory) -> None:
+    """Raise if the flows and the unit table do not cover the same units.
+
+    A unit of the table without any flow (no row and no column entry) is also an error:
+    it cannot be delineated and usually means mismatched ids.
+    """
+    table_ids = pd.Index(units.ids)
+    only_flows = pd.Index(flows.ids).difference(table_ids)
+    only_units = table_ids.difference(pd.Index(flows.ids))
+    totals = CommuterTotals.of(flows)
+    silent = pd.Index(flows.ids)[(totals.residents + totals.jobs) == 0]
+    silent = silent.intersection(table_ids)
+    if len(only_flows) or len(only_units) or len(silent):
+        missing = only_units.union(silent)
+        msg = (
+            f"the flows and the units do not match: {len(only_flows)} unit(s) in the flows "
+            f"but not in the unit table (e.g. {list(only_flows[:5])}), {len(missing)} "
+            f"unit(s) in the unit table without any flow (e.g. {list(missing[:5])})"
+        )
+        raise InputError(msg, source=units.name or "units", field=UNIT)
+
+
+def _complete(labels: pd.Series, flows: FlowTable) -> pd.Series:
+    """Labels as str on all units of the flows (in flow order); missing → own id."""
+    labels = labels.copy()
+    labels.index = labels.index.astype(str)
+    full = labels.reindex(pd.Index(flows.ids, name=UNIT))
+    missing = full.isna()
+    if missing.any():
+        logger.info("%d unit(s) without a region keep their own id", int(missing.sum()))
+        taken = set(full.dropna())
+        own = [u if u not in taken else f"unassigned-{u}" for u in full.index[missing.to_numpy()]]
+        full[missing] = own
+    return full.astype(str).rename(REGION)
+
+
+def _take(cls: type, params: dict[str, Any], method: str) -> dict[str, Any]:
+    """Return the parameters of ``cls`` (defaults filled in); unknown names are an error."""
+    signature = inspect.signature(cls).parameters.values()
+    defaults = {
+        p.name: p.default
+        for p in signature
+        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        and p.name not in ("self", "progress")
+    }
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        msg = f"unknown parameter(s) {unknown} for method {method!r}; allowed: {sorted(defaults)}"
+        raise ParameterError(msg)
+    return {**defaults, **params}
+
+
+def _run_lma(
+    flows: FlowTable, units: Territory | None, params: dict[str, Any], progress: bool
+) -> Delineation:
+    from cityregions.delineation.lma import LabourMarketAreas
+
+    used = _take(LabourMarketAreas, params, "lma")
+    model = LabourMarketAreas(**used, progress=progress).fit(flows)
+    labels = model.labels_.astype(str).where(model.labels_ > 0)  # 0 = not assigned
+    return Delineation("lma", labels, None, used, model)
+
+
+def _run_fua(
+    flows: FlowTable, units: Territory | None, params: dict[str, Any], progress: bool
+) -> Delineation:
+    from cityregions.delineation.fua import FunctionalUrbanAreas
+
+    used = _take(FunctionalUrbanAreas, params, "fua")
+    if used["contiguity"] and (units is None or not units.has_polygons):
+        msg = (
+            "method 'fua' drops exclaves and adds enclaves using unit polygons, but the "
+            "units have none; give units with polygons or switch contiguity off"
+        )
+        raise InputError(msg, source=(units.name if units else None) or "units", field="geometry")
+    model = FunctionalUrbanAreas(**used).fit(flows, units)
+    if isinstance(used.get("cities"), (list, tuple)):
+        used["cities"] = list(used["cities"])
+    return Delineation("fua", model.labels_, model.zones_, used, model)
+
+
+def _run_bbsr(
+    flows: FlowTable, units: Territory | None, params: dict[str, Any], progress: bool
+) -> Delineation:
+    from cityregions.delineation.bbsr import ZONE_NAMES, Stadtregionen
+
+    used = _take(Stadtregionen, params, "bbsr")
+    if units is None or not units.has_polygons:
+        msg = (
+            "method 'bbsr' needs units with population, area and polygons (adjacency of "
+            "centres and Ergänzungsgebiete); give --units as GeoPackage/GeoJSON"
+        )
+        raise InputError(msg, source=(units.name if units else None) or "units", field="geometry")
+    model = Stadtregionen(**used).fit(flows, units)
+    zones = model.zones_.map(ZONE_NAMES).rename("zone")
+    return Delineation("bbsr", model.labels_, zones, used, model)
+
+
+def _run_leiden(
+    flows: FlowTable, units: Territory | None, params: dict[str, Any], progress: bool
+) -> Delineation:
+    from cityregions.delineation.community import LeidenRegions
+
+    used = _take(LeidenRegions, params, "leiden")
+    model = LeidenRegions(**used).fit(flows)
+    used.pop("rng", None)
+    return Delineation("leiden", model.labels_, None, used, model)
+
+
+def region_summary(
+    flows: FlowTable,
+    labels: pd.Series,
+    *,
+    units: Territory | None = None,
+    zones: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Return one row per region: size, residents, jobs and self-containment.
+
+    Parameters
+    ----------
+    flows
+        Commuting flows (diagonal included).
+    labels
+        Unit → region for every unit of the flows.
+    units
+        Optional territory: adds ``population`` and ``name`` (the name of the member
+        with the most jobs, as ``AssignLmaName`` of the R package does; ties: smallest
+        id).
+    zones
+        Optional unit → zone: adds ``zone`` (the zone of the region's main unit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``name`` (with units), ``units``, ``main_unit``,
+        ``population`` (with units), ``residents`` (employed residents L, incl.
+        internal), ``jobs`` (W), ``internal`` (LW, flows within the region),
+        ``self_containment_supply`` (LW/L), ``self_containment_demand`` (LW/W),
+        ``zone`` (with zones). Sorted by residents, descending, then region.
+    """
+    labels = _complete(labels, flows)
+    regional = flows.aggregate(labels)
+    totals = CommuterTotals.of(regional)
+    jobs_by_unit = flows.in_totals()
+    main = (
+        pd.DataFrame(
+            {
+                REGION: labels.to_numpy(),
+                "jobs": jobs_by_unit.reindex(labels.index).to_numpy(),
+                UNIT: labels.index.to_numpy(),
+            }
+        )
+        .sort_values([REGION, "jobs", UNIT], ascending=[True, False, True])
+        .drop_duplicates(REGION)
+        .set_index(REGION)[UNIT]
+    )
+    index = pd.Index(regional.ids, name=REGION)
+    table = pd.DataFrame(index=index)
+    table["units"] = labels.value_counts().reindex(index).to_numpy()
+    table["main_unit"] = main.reindex(index).to_numpy()
+    if units is not None:
+        names = units.units["name"]
+        table.insert(0, "name", table["main_unit"].map(names).to_numpy())
+        population = units.units["population"].reindex(labels.index)
+        table["population"] = population.groupby(labels).sum(min_count=1).reindex(index)
+    table["residents"] = totals.residents
+    table["jobs"] = totals.jobs
+    table["internal"] = totals.internal
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["self_containment_supply"] = np.where(
+            totals.residents > 0, totals.internal / totals.residents, np.nan
+        )
+        table["self_containment_demand"] = np.where(
+            totals.jobs > 0, totals.internal / totals.jobs, np.nan
+        )
+    if zones is not None:
+        key = pd.Series(index, index=index).where(index.isin(zones.index), table["main_unit"])
+        table["zone"] = key.map(zones).to_numpy()
+    table = table.reset_index()
+    return table.sort_values(["residents", REGION], ascending=[False, True]).reset_index(drop=True)
+
+
+def region_layers(
+    units: Territory, labels: pd.Series, summary: pd.DataFrame, *, zones: pd.Series | None = None
+) -> dict[str, Any]:
+    """Return the GeoPackage layers ``units`` (with region, zone) and ``regions`` (dissolved).
+
+    Parameters
+    ----------
+    units
+        Territory with polygons.
+    labels
+        Unit → region.
+    summary
+        Output of :func:`region_summary`; its columns become attributes of ``regions``.
+    zones
+        Optional unit → zone, added to the ``units`` layer.
+
+    Raises
+    ------
+    InputError
+        If the territory has no polygons.
+    """
+    import geopandas as gpd
+
+    from cityregions.io.geo import units_layer
+
+    if not units.has_polygons:
+        msg = "a GeoPackage of regions needs unit polygons; give --units as GeoPackage/GeoJSON"
+        raise InputError(msg, source=units.name or "units", field="geometry")
+    layer = units_layer(units)
+    layer[REGION] = labels.reindex(layer[UNIT]).astype("string").to_numpy()
+    if zones is not None:
+        layer["zone"] = zones.reindex(layer[UNIT]).astype("string").to_numpy()
+    pieces = layer[[REGION, "geometry"]].copy()
+    pieces["geometry"] = pieces.geometry.make_valid()
+    dissolved = pieces.dissolve(by=REGION, as_index=False)
+    attributes = summary.copy()
+    attributes[REGION] = attributes[REGION].astype(str)
+    for column in attributes.columns:
+        if attributes[column].dtype == object:
+            attributes[column] = attributes[column].astype("string")
+    regions = gpd.GeoDataFrame(
+        attributes.merge(dissolved, on=REGION, how="left"), geometry="geometry", crs=layer.crs
+    )
+    return {"units": layer, "regions": regions}

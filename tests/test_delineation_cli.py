@@ -1,0 +1,159 @@
+"""``cityregions delineate``: the unit,region contract, outputs and bad input (exit 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from cityregions.cli.main import main
+
+# Two clear clusters on a 2 x 4 grid: west (w*) and east (e*).
+IDS = ["w0", "w1", "w2", "w3", "e0", "e1", "e2", "e3"]
+
+
+def write_inputs(folder: Path, *, diagonal: bool = True) -> dict[str, Path]:
+    rows = []
+    for o in IDS:
+        for d in IDS:
+            if o == d:
+                if diagonal:
+                    rows.append((o, d, 100))
+            elif o[0] == d[0]:
+                rows.append((o, d, 60))
+            else:
+                rows.append((o, d, 1))
+    flows = folder / "flows.csv"
+    pd.DataFrame(rows, columns=["origin", "destination", "value"]).to_csv(flows, index=False)
+    shapes = [
+        box(12 + 0.01 * (i % 2) + 0.02 * (u[0] == "e"), 51 + 0.01 * ((i % 4) // 2),
+            12.01 + 0.01 * (i % 2) + 0.02 * (u[0] == "e"), 51.01 + 0.01 * ((i % 4) // 2))
+        for i, u in enumerate(IDS)
+    ]  # fmt: skip
+    units = gpd.GeoDataFrame(
+        {"unit": IDS, "name": [f"Unit {u}" for u in IDS], "population": [1000.0] * 8},
+        geometry=shapes,
+        crs="EPSG:4326",
+    )
+    gpkg = folder / "units.gpkg"
+    units.to_file(gpkg, driver="GPKG")
+    table = folder / "units.csv"
+    pd.DataFrame(units.drop(columns="geometry")).to_csv(table, index=False)
+    return {"flows": flows, "units": gpkg, "table": table}
+
+
+def run_cli(*args: str | Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(sys, "argv", ["cityregions", *map(str, args)])
+    try:
+        main()
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def test_leiden_writes_labels_summary_and_gpkg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_inputs(tmp_path)
+    out, summary, gpkg = tmp_path / "labels.csv", tmp_path / "regions.csv", tmp_path / "o.gpkg"
+    code = run_cli(
+        "delineate", files["flows"], "--units", files["units"], "--method", "leiden",
+        "--out", out, "--summary", summary, "--gpkg", gpkg, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    labels = pd.read_csv(out, dtype=str)
+    assert list(labels.columns) == ["unit", "region"]
+    assert sorted(labels["unit"]) == sorted(IDS)
+    assert labels.groupby("region")["unit"].apply(lambda s: {u[0] for u in s}).map(len).max() == 1
+    assert labels["region"].nunique() == 2
+    regions = pd.read_csv(summary, dtype={"region": str})
+    assert regions["units"].tolist() == [4, 4]
+    # residents of a half: 4 x (100 + 3 x 60 + 4 x 1) = 1136; internal 4 x 100 + 12 x 60
+    assert regions["residents"].tolist() == [1136.0, 1136.0]
+    assert regions["internal"].tolist() == [1120.0, 1120.0]
+    layer = gpd.read_file(gpkg, layer="regions")
+    assert len(layer) == 2
+    assert layer.geometry.area.sum() == pytest.approx(8 * 0.01 * 0.01)
+    assert set(gpd.read_file(gpkg, layer="units")["region"]) == set(labels["region"])
+
+
+def test_fua_with_cities_and_zones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = write_inputs(tmp_path)
+    out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"
+    code = run_cli(
+        "delineate", files["flows"], "--units", files["units"], "--method", "fua",
+        "--cities", "w0", "--out", out, "--summary", summary, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    labels = pd.read_csv(out, dtype=str).set_index("unit")["region"]
+    # w1..w3 send 60 of 284 (21 %) to w0 -> commuting zone; e* send 1 of 284 -> outside
+    assert labels.to_dict() == {u: "w0" if u[0] == "w" else u for u in IDS}
+    table = pd.read_csv(summary, dtype=str).set_index("region")
+    assert table.loc["w0", "zone"] == "city"
+    assert table.loc["w0", "units"] == "4"
+    assert table.loc["e0", "zone"] == "outside"
+
+
+def bad_cases(files: dict[str, Path], tmp: Path) -> list[tuple[list[str | Path], str]]:
+    bad_flows = tmp / "bad.csv"
+    pd.DataFrame({"origin": ["w0"], "destination": ["w1"], "value": [-3]}).to_csv(
+        bad_flows, index=False
+    )
+    nan_flows = tmp / "nan.csv"
+    nan_flows.write_text("origin,destination,value\nw0,w1,\n", encoding="utf-8")
+    alien = tmp / "alien.csv"
+    frame = pd.read_csv(files["flows"])
+    frame.loc[len(frame)] = ["zz", "w0", 5]
+    frame.to_csv(alien, index=False)
+    fewer = tmp / "fewer.csv"
+    frame = pd.read_csv(files["flows"])
+    frame[(frame.origin != "e3") & (frame.destination != "e3")].to_csv(fewer, index=False)
+    f, u, t = files["flows"], files["units"], files["table"]
+    return [
+        ([bad_flows, "--units", u], "line 2, field 'value': negative"),
+        ([nan_flows, "--units", u], "line 2"),
+        ([alien, "--units", u], "zz"),
+        ([fewer, "--units", u], "without any flow"),
+        ([f, "--min-size", "5000", "--target-size", "1000"], "target"),
+        ([f, "--units", u, "--method", "fua", "--commuting-share", "1.5"], "commuting_share"),
+        ([f, "--method", "leiden", "--resolution", "-1"], "resolution"),
+        ([f, "--method", "bbsr", "--units", t], "polygons"),
+        ([f, "--method", "bbsr"], "polygons"),
+        ([f, "--method", "fua", "--cities", "w0"], "polygons"),
+        ([f, "--method", "leiden", "--units", t, "--gpkg", tmp / "x.gpkg"], "polygons"),
+        ([f, "--method", "leiden", "--min-size", "10"], "belongs to method 'lma'"),
+        ([f, "--method", "leiden", "--summary", tmp / "s.txt"], "--summary"),
+    ]
+
+
+def test_bad_input_exits_2_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = write_inputs(tmp_path)
+    for args, message in bad_cases(files, tmp_path):
+        out = tmp_path / "out" / "labels.csv"
+        code = run_cli("delineate", *args, "--out", out, monkeypatch=monkeypatch)
+        err = capsys.readouterr().err
+        assert code == 2, (args, err)
+        assert message in " ".join(err.split()), (args, err)
+        assert "Traceback" not in err
+        assert not out.exists(), args
+        assert not list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+
+
+def test_no_diagonal_warns_why(tmp_path: Path) -> None:
+    files = write_inputs(tmp_path, diagonal=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cityregions.cli.main", "delineate", str(files["flows"]),
+         "--method", "leiden", "--out", str(tmp_path / "l.csv")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stderr.split())
+    assert "no internal (diagonal) flows" in text
+    assert "self-containment" in text
