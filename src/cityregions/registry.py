@@ -502,12 +502,27 @@ class Registry(BaseModel):
         return sorted(units)
 
     def areas(
-        self, *, levels: Iterable[str] = ("city_region",), include_partial: bool = True
+        self,
+        *,
+        levels: Iterable[str] = ("city_region",),
+        kinds: Iterable[str] | None = None,
+        include_partial: bool = True,
+        include_organs: bool = False,
     ) -> dict[str, list[str]]:
-        """Cooperation areas: body id → unit ids, for bodies on ``levels`` with units."""
+        """Cooperation areas: body id → unit ids, for bodies on ``levels`` with units.
+
+        ``kinds`` restricts the body kinds (e.g. leave out ``planning_association``);
+        organs and subsidiaries (bodies with a ``parent``) are left out unless
+        ``include_organs``.
+        """
         wanted = set(levels)
+        wanted_kinds = set(kinds) if kinds is not None else None
         out = {}
         for body in self.bodies:
+            if body.parent is not None and not include_organs:
+                continue
+            if wanted_kinds is not None and body.kind not in wanted_kinds:
+                continue
             if body.level in wanted:
                 units = self.body_units(body.id, include_partial=include_partial)
                 if units:

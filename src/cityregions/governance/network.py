@@ -235,9 +235,7 @@ def centralities(graph: nx.Graph) -> pd.DataFrame:
     """
     actors, bodies = _modes(graph)
     if not actors or not bodies:
-        return pd.DataFrame(
-            columns=["mode", "name", "degree", "degree_2mode", "betweenness_2mode"]
-        )
+        return pd.DataFrame(columns=["mode", "name", "degree", "degree_2mode", "betweenness_2mode"])
     simple = nx.Graph(graph.edges())
     simple.add_nodes_from(graph.nodes())
     degree = bipartite.degree_centrality(simple, actors)
@@ -434,7 +432,7 @@ def actor_metrics(
     actors, _ = _modes(graph)
     central = centralities(graph).loc[actors].drop(columns="mode")
     projected = projected_graph(graph, weighting="newman")
-    states = {n: graph.nodes[n].get("state") or "?" for n in actors}
+    states: dict[Hashable, Hashable] = {n: graph.nodes[n].get("state") or "?" for n in actors}
     roles = brokerage(projected, states, n_permutations=n_permutations, rng=rng)
     roles = roles.rename(columns={"group": "state", "total": "brokerage_total"})
     holes = structural_holes(projected, weight="weight").drop(columns="degree")

@@ -1,0 +1,159 @@
+"""Export the governance network for Gephi, visone/yEd/Cytoscape and spreadsheets.
+
+* :func:`write_gexf` — GEXF 1.2 with ``mode="dynamic"`` and ``timeformat="date"``: bodies
+  carry their lifetime (``start``/``end``), membership edges their validity ``spells``,
+  so that Gephi's timeline shows the network on any date. Body–body ties (a cooperation
+  as member of the metropolitan body, target-model links) are included as edges with
+  ``tie = "body-body"``.
+* :func:`write_graphml` — GraphML of the same graph (first and last date of the spells
+  as ``start``/``end`` attributes; GraphML has no spells).
+* :func:`write_edge_list` — CSV, one row per membership record (actor or body → body),
+  with role, dates, status, certainty and sources (Kumu/Graph Commons style
+  ``from``/``to`` columns).
+
+Every file is written atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from cityregions.governance.network import _add_membership_edge, _lifetime, affiliation_graph
+from cityregions.io._atomic import atomic_path
+from cityregions.registry import Registry
+
+logger = logging.getLogger(__name__)
+
+
+def dynamic_graph(registry: Registry) -> nx.Graph:
+    """The affiliation graph plus body–body ties, with spells for every membership.
+
+    Use the full registry (not a snapshot): the spells carry the time.
+    """
+    graph = affiliation_graph(registry, include_isolates=True)
+    bodies = set(registry.body_ids)
+    for membership in registry.memberships:
+        if membership.member in bodies:
+            _add_membership_edge(graph, membership)
+            graph.edges[membership.member, membership.body]["tie"] = "body-body"
+    for node in [n for n in list(graph) if graph.degree(n) == 0]:
+        graph.remove_node(node)
+    for _, data in graph.nodes(data=True):
+        data.setdefault("level", "")
+    return graph
+
+
+def _gexf_ready(graph: nx.Graph) -> nx.Graph:
+    out = graph.copy()
+    for _, data in out.nodes(data=True):
+        start, end = data.pop("start", None), data.pop("end", None)
+        if start or end:
+            data["spells"] = [(start, end)]
+    for _, _, data in out.edges(data=True):
+        data["label"] = data.get("role", "")
+    return out
+
+
+def write_gexf(registry: Registry, path: str | Path) -> Path:
+    """Write the dynamic governance network as GEXF (Gephi timeline ready)."""
+    graph = _gexf_ready(dynamic_graph(registry))
+    with atomic_path(path) as tmp:
+        nx.write_gexf(graph, tmp, version="1.2draft")
+    return Path(path)
+
+
+def _scalar_graph(graph: nx.Graph) -> nx.Graph:
+    out = graph.copy()
+    for _, _, data in out.edges(data=True):
+        spells = data.pop("spells", [])
+        starts = [s for s, _ in spells if s]
+        ends = [e for _, e in spells]
+        data["start"] = min(starts) if len(starts) == len(spells) and starts else ""
+        data["end"] = "" if any(e is None for e in ends) or not ends else max(ends)  # type: ignore[type-var]
+    for _, data in out.nodes(data=True):
+        for key, value in list(data.items()):
+            if value is None:
+                data[key] = ""
+    return out
+
+
+def write_graphml(registry: Registry, path: str | Path) -> Path:
+    """Write the governance network (full registry or a snapshot) as GraphML."""
+    graph = _scalar_graph(dynamic_graph(registry))
+    with atomic_path(path) as tmp:
+        nx.write_graphml(graph, tmp)
+    return Path(path)
+
+
+def edge_list(registry: Registry) -> pd.DataFrame:
+    """One row per membership record: ``from`` (member), ``to`` (body) and attributes."""
+    actors = set(registry.actor_ids)
+    rows: list[dict[str, Any]] = []
+    for m in registry.memberships:
+        rows.append(
+            {
+                "from": m.member,
+                "to": m.body,
+                "tie": "actor-body" if m.member in actors else "body-body",
+                "role": m.role,
+                "represented_by": m.represented_by or "",
+                "voting": m.has_vote,
+                "weight": m.weight,
+                "seats": m.seats,
+                "fee_amount": m.fee.amount if m.fee else None,
+                "fee_basis": m.fee.basis if m.fee else "",
+                "share": m.share,
+                "valid_from": m.valid_from or "",
+                "valid_to": m.valid_to or "",
+                "status": m.status,
+                "certainty": m.certainty,
+                "sources": ";".join(m.sources),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def node_list(registry: Registry) -> pd.DataFrame:
+    """One row per actor and body: ``id``, ``mode``, ``name``, ``kind``, level, state, dates."""
+    states = registry.actor_states()
+    rows: list[dict[str, Any]] = [
+        {"id": a.id, "mode": "actor", "name": a.name, "kind": a.kind, "level": "",
+         "state": states[a.id] or "", "units": ";".join(a.units), "start": "", "end": "",
+         "certainty": a.certainty, "sources": ";".join(a.sources)}
+        for a in registry.actors
+    ]  # fmt: skip
+    for b in registry.bodies:
+        life = _lifetime(b.founded, b.dissolved)
+        rows.append(
+            {"id": b.id, "mode": "body", "name": b.name, "kind": b.kind, "level": b.level,
+             "state": "", "units": ";".join(registry.body_units(b.id)),
+             "start": life.get("start", ""), "end": life.get("end", ""),
+             "certainty": b.certainty, "sources": ";".join(b.sources)}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def write_edge_list(registry: Registry, path: str | Path) -> Path:
+    """Write :func:`edge_list` as CSV (UTF-8)."""
+    with atomic_path(path) as tmp:
+        edge_list(registry).to_csv(tmp, index=False)
+    return Path(path)
+
+
+def write_node_list(registry: Registry, path: str | Path) -> Path:
+    """Write :func:`node_list` as CSV (UTF-8)."""
+    with atomic_path(path) as tmp:
+        node_list(registry).to_csv(tmp, index=False)
+    return Path(path)
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> Path:
+    """Write a result table as CSV atomically."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=index)
+    return Path(path)
