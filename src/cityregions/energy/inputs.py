@@ -137,10 +137,9 @@ def validate_energy_inputs(frame: pd.DataFrame, *, source: str = "<inputs>") -> 
             if column in LIVESTOCK:
                 logger.info("%s: no column '%s': counted as zero", source, column)
             continue
-        values, status = _parse_column(table[column], column=column, source=source)
         given = f"{column}_status"
-        if given in table.columns:  # status from a GENESIS mapping wins where set
-            status = table[given].where(table[given].str.strip() != "", status).to_numpy()
+        known = table[given] if given in table.columns else None
+        values, status = _parse_column(table[column], column=column, source=source, given=known)
         out[column] = values
         out[f"{column}_status"] = status
     for column in CARRIED:
@@ -187,13 +186,21 @@ def _unit_ids(values: pd.Series, *, source: str) -> list[str]:
     return ids
 
 
-def _parse_column(raw: pd.Series, *, column: str, source: str) -> tuple[np.ndarray, np.ndarray]:
-    text = raw.astype(str).str.strip().to_numpy()
+def _parse_column(
+    raw: pd.Series, *, column: str, source: str, given: pd.Series | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse one column; ``given`` holds statuses set upstream (e.g. from GENESIS)."""
+    text = ["" if pd.isna(v) else str(v).strip() for v in raw]
+    known = [
+        "" if given is None or pd.isna(g) else str(g).strip()
+        for g in (given if given is not None else [None] * len(text))
+    ]
     values = np.full(len(text), np.nan)
-    status = np.full(len(text), "ok", dtype=object)
+    status = np.array([k or "ok" for k in known], dtype=object)
     for position, cell in enumerate(text):
         if cell in SPECIAL_VALUES or cell.lower() == "nan":
-            status[position] = SPECIAL_VALUES.get(cell, "missing")
+            if status[position] in ("ok", "zero"):
+                status[position] = SPECIAL_VALUES.get(cell, "missing")
             warnings.warn(
                 f"{source}, row {position + 2}, field '{column}': value {cell!r} is "
                 f"{status[position]}; kept missing (NaN), not zero",
