@@ -15,54 +15,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cityregions.report import data
+from cityregions.report.governance_view import NODE_COLOURS, layout, registry_of
 
 if TYPE_CHECKING:
     from cityregions.registry import Registry
     from cityregions.workflow import CaseResults
 
+__all__ = ["network_payload", "network_snapshot", "scenario_payloads"]
+
 logger = logging.getLogger(__name__)
-
-#: Node colours by record kind (bodies by level).
-NODE_COLOURS = {
-    "metropolitan": "#0b5cad",
-    "city_region": "#2f855a",
-    "thematic": "#805ad5",
-    "actor": "#9aa5b1",
-}
-
-
-def registry_of(results: CaseResults) -> Registry | None:
-    """Return the governance registry of the results (section ``governance``), or None."""
-    found = data.section(results, "governance") or {}
-    registry = found.get("registry")
-    return registry if registry is not None and hasattr(registry, "as_of") else None
-
-
-def layout(registry: Registry, *, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Return node positions in [0, 1]² for every actor and body of ``registry``.
-
-    Notes
-    -----
-    Fruchterman & Reingold (1991), *Graph drawing by force-directed placement*,
-    Software: Practice and Experience 21(11), as implemented by
-    :func:`networkx.spring_layout`, with a fixed ``seed`` so that the picture is
-    reproducible.
-    """
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted([*registry.actor_ids, *registry.body_ids]))
-    graph.add_edges_from(sorted({(m.member, m.body) for m in registry.memberships}))
-    if graph.number_of_nodes() == 0:
-        return {}
-    positions = nx.spring_layout(graph, seed=seed, k=1.6 / max(graph.number_of_nodes(), 1) ** 0.5)
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {
-        str(n): ((float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y)
-        for n, p in positions.items()
-    }
 
 
 def network_payload(results: CaseResults) -> dict[str, Any]:

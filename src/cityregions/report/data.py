@@ -127,7 +127,8 @@ def cooperation_areas(results: CaseResults) -> dict[str, dict[str, Any]]:
     """Return cooperation areas as ``{body id: {"name": ..., "units": [...]}}``.
 
     Read from the ``governance`` section key ``areas`` (a Series body -> unit list, a dict,
-    or a DataFrame with ``body``/``unit`` columns), else empty.
+    or a long DataFrame with ``area`` (or ``body``), ``unit`` and ``name`` columns), else
+    from the registry's city-regional areas, else empty.
     """
     found = section(results, "governance") or {}
     areas = found.get("areas", found.get("cooperation_areas"))
@@ -137,6 +138,8 @@ def cooperation_areas(results: CaseResults) -> dict[str, dict[str, Any]]:
         areas = registry.areas()
         names = {body.id: body.name for body in registry.bodies}
     out: dict[str, dict[str, Any]] = {}
+    if isinstance(areas, pd.DataFrame) and "area" in areas.columns and "body" not in areas:
+        areas = areas.rename(columns={"area": "body"})
     if isinstance(areas, pd.DataFrame) and {"body", "unit"} <= set(areas.columns):
         for body, group in areas.groupby("body", sort=True):
             name = group["name"].iloc[0] if "name" in group else names.get(body, body)
@@ -152,16 +155,22 @@ def governance_gaps(results: CaseResults) -> pd.DataFrame:
 
     Read from the ``governance`` section key ``gaps``: a DataFrame with two unit-id columns
     (``a``/``b``, ``unit_a``/``unit_b`` or ``origin``/``destination``), a value column and
-    optionally ``cross_border``. Returned with columns ``a``, ``b`` and the others.
+    optionally ``cross_border`` (or ``cross_state``, :func:`cityregions.governance.fit.
+    governance_gaps`); rows with ``gap`` False (covered ties) are left out. Returned
+    with columns ``a``, ``b``, ``cross_border`` and the others.
     """
     found = section(results, "governance") or {}
     gaps = found.get("gaps")
     if not isinstance(gaps, pd.DataFrame) or gaps.empty:
         return pd.DataFrame(columns=["a", "b"])
+    if "gap" in gaps.columns:
+        gaps = gaps[gaps["gap"].astype(bool)]
     for left, right in (("a", "b"), ("unit_a", "unit_b"), ("origin", "destination")):
         if {left, right} <= set(gaps.columns):
             renamed = gaps.rename(columns={left: "a", right: "b"})
-            return renamed.astype({"a": str, "b": str})
+            if "cross_state" in renamed.columns and "cross_border" not in renamed.columns:
+                renamed = renamed.rename(columns={"cross_state": "cross_border"})
+            return renamed.astype({"a": str, "b": str}).reset_index(drop=True)
     return pd.DataFrame(columns=["a", "b"])
 
 

@@ -29,6 +29,7 @@ from cityregions.report.svg import (
     fit_frame,
     fmt_number,
     path_of,
+    place_labels,
     project,
     scale_bar,
     svg_open,
@@ -92,6 +93,7 @@ def region_map(
     values: Mapping[str, float] | None = None,
     show: tuple[str, ...] = ("ties", "areas", "gaps"),
     width: float = 880,
+    allocation: pd.DataFrame | None = None,
 ) -> str:
     """Return the SVG map.
 
@@ -108,6 +110,9 @@ def region_map(
         Which overlays to draw: ``ties``, ``areas``, ``gaps``.
     width
         Picture width.
+    allocation
+        Optional supply links to draw as green lines: columns ``a`` (supplier), ``b``
+        (sink) and ``value`` (e.g. MWh).
     """
     units = layers.units
     frame = _frame(layers, width)
@@ -124,6 +129,8 @@ def region_map(
         parts.append(_ties(layers, frame))
     if "gaps" in show:
         parts.append(_gaps(layers, frame))
+    if allocation is not None and not allocation.empty:
+        parts.append(_links(layers, frame, allocation, colour="#1a7f45", css="allocation"))
     if layers.geometry is None:
         parts.append(_circles(units, frame, fill))
     parts.append(_labels(units, frame))
@@ -244,12 +251,15 @@ def _title(unit: Any, row: pd.Series) -> str:
 
 
 def _ties(layers: MapLayers, frame: Frame) -> str:
-    ties = layers.ties
+    return _links(layers, frame, layers.ties, colour="#52606d", css="ties")
+
+
+def _links(layers: MapLayers, frame: Frame, ties: pd.DataFrame, *, colour: str, css: str) -> str:
     if ties.empty:
         return ""
     xy = layers.units[["x", "y"]]
     top = float(ties["value"].max()) or 1.0
-    out = ['<g class="ties" stroke="#52606d" stroke-linecap="round">']
+    out = [f'<g class="{css}" stroke="{colour}" stroke-linecap="round">']
     for a, b, value in zip(
         ties["a"].astype(str), ties["b"].astype(str), ties["value"], strict=True
     ):
@@ -259,7 +269,7 @@ def _ties(layers: MapLayers, frame: Frame) -> str:
         width = 0.6 + 6.0 * float(value) / top
         out.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'stroke-width="{width:.2f}" stroke-opacity="0.45">'
+            f'stroke-width="{width:.2f}" stroke-opacity="0.5">'
             f"<title>{escape(a)}–{escape(b)}: {fmt_number(float(value))}</title></line>"
         )
     out.append("</g>")
@@ -310,11 +320,13 @@ def _labels(units: pd.DataFrame, frame: Frame, *, n: int = 14) -> str:
     pop_max = float(units["population"].max()) or 1.0
     px, py = frame.xy(top["x"], top["y"])
     out = [f'<g class="labels" font-size="11" fill="{INK}">']
+    candidates = []
     for i, (_, row) in enumerate(top.iterrows()):
         radius = R_MAX * np.sqrt(float(row["population"]) / pop_max)
+        candidates.append((px[i], py[i] - radius - 3, data._short_name(str(row["name"]))))
+    for x, y, text in place_labels(candidates):
         out.append(
-            f'<text class="halo" x="{px[i]:.1f}" y="{py[i] - radius - 3:.1f}" '
-            f'text-anchor="middle">{escape(data._short_name(str(row["name"])))}</text>'
+            f'<text class="halo" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(text)}</text>'
         )
     out.append("</g>")
     return "".join(out)

@@ -88,10 +88,10 @@ def generic_body(found: Mapping[str, Any], *, skip: set[str] | frozenset[str] = 
     for key, value in found.items():
         if key in skip:
             continue
+        if isinstance(value, pd.Series) and not value.empty:
+            value = value.to_frame()
         if isinstance(value, pd.DataFrame) and not value.empty:
-            parts.append(subsection(key, html_table(value)))
-        elif isinstance(value, pd.Series) and not value.empty:
-            parts.append(subsection(key, html_table(value.to_frame())))
+            parts.append(_table_block(key, value))
         elif isinstance(value, Mapping) and value and all(_is_scalar(v) for v in value.values()):
             parts.append(subsection(key, key_figures(value)))
         elif _is_scalar(value):
@@ -101,15 +101,36 @@ def generic_body(found: Mapping[str, Any], *, skip: set[str] | frozenset[str] = 
     return "".join(parts)
 
 
+def _table_block(key: str, table: pd.DataFrame, *, open_rows: int = 15) -> str:
+    """Return a table under a heading; long tables are collapsed (opened for printing)."""
+    if len(table) <= open_rows:
+        return subsection(key, html_table(table))
+    heading = tr(key) if key.isidentifier() else key
+    return (
+        f'<details class="table-details"><summary>{heading} '
+        f'<span class="muted">({len(table)})</span></summary>{html_table(table)}</details>'
+    )
+
+
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) or value is None
 
 
+def _renderers() -> dict[str, Renderer]:
+    from cityregions.report.governance_view import governance_body
+    from cityregions.report.partnership_view import energy_body, partnership_body
+
+    return {
+        "territory": territory_body,
+        "delineation": delineation_body,
+        "governance": governance_body,
+        "partnership": partnership_body,
+        "energy": energy_body,
+    }
+
+
 #: Section name -> renderer; sections not listed use :func:`generic_body`.
-RENDERERS: dict[str, Renderer] = {
-    "territory": territory_body,
-    "delineation": delineation_body,
-}
+RENDERERS: dict[str, Renderer] = _renderers()
 
 
 def render_body(name: str, results: CaseResults, layers: MapLayers) -> str | None:

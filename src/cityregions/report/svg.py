@@ -132,7 +132,8 @@ def svg_open(width: float, height: float, *, label: str, css_class: str = "chart
     return (
         f'<svg class="{css_class}" role="img" '
         f'aria-label="{escape(label)}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet">'
+        f'width="{width:.0f}" style="max-width:100%;height:auto" '
+        'preserveAspectRatio="xMidYMid meet">'
     )
 
 
@@ -195,10 +196,7 @@ def bar_chart(
             f'font-size="12" fill="{INK}">{escape(_clip(name, 26))}</text>'
             f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" height="{bar_h}" '
             f'fill="{fill}" rx="2"><title>{escape(name)}: {fmt_number(value)} '
-            f"{escape(unit)}</title></rect>"
-            f'<text x="{x0 + w + 5 if value >= 0 else x0 - 5:.1f}" y="{y + bar_h * 0.72:.1f}" '
-            f'font-size="11" fill="{MUTED}" text-anchor="{"start" if value >= 0 else "end"}">'
-            f"{fmt_number(value)}{(' ' + escape(unit)) if unit else ''}</text>"
+            f"{escape(unit)}</title></rect>" + _value_label(value, x0, w, y + bar_h * 0.72, unit)
         )
     out.append(
         f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="2" y2="{height - 2:.1f}" '
@@ -255,16 +253,62 @@ def network_picture(
             f"<title>{escape(str(node.get('title', node.get('label', node['id']))))}</title>"
             "</circle>"
         )
-    for node in nodes:
-        if node.get("show_label"):
-            x, y = pos[str(node["id"])]
-            out.append(
-                f'<text x="{x:.1f}" y="{y - float(node.get("size", 5)) - 3:.1f}" '
-                f'text-anchor="middle" font-size="10.5" fill="{INK}" class="halo">'
-                f"{escape(_clip(str(node.get('label', node['id'])), 28))}</text>"
-            )
+    wanted = sorted(
+        (n for n in nodes if n.get("show_label")), key=lambda n: -float(n.get("size", 5))
+    )
+    candidates = []
+    for node in wanted:
+        x, y = pos[str(node["id"])]
+        text = _clip(str(node.get("label", node["id"])), 28)
+        candidates.append((x, y - float(node.get("size", 5)) - 3, text))
+    for x, y, text in place_labels(candidates, font_size=10.5):
+        out.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="10.5" '
+            f'fill="{INK}" class="halo">{escape(text)}</text>'
+        )
     out.append("</g></svg>")
     return "".join(out)
+
+
+def place_labels(
+    candidates: Sequence[tuple[float, float, str]], *, font_size: float = 11.0
+) -> list[tuple[float, float, str]]:
+    """Return the labels that do not overlap a label placed before them (greedy).
+
+    Parameters
+    ----------
+    candidates
+        ``(x, baseline y, text)`` centred labels in order of importance.
+    font_size
+        Font size; a character is taken as 0.6 em wide.
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for x, y, text in candidates:
+        half = 0.3 * font_size * len(text)
+        box = (x - half - 2, y - font_size, x + half + 2, y + 3)
+        if any(
+            not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]) for b in placed
+        ):
+            continue
+        placed.append(box)
+        kept.append((x, y, text))
+    return kept
+
+
+def _value_label(value: float, x0: float, w: float, baseline: float, unit: str) -> str:
+    """Return the value label of a bar: outside right of positive bars; inside negative ones."""
+    text = f"{fmt_number(value)}{(' ' + escape(unit)) if unit else ''}"
+    if value >= 0:
+        x, anchor, fill = x0 + w + 5, "start", MUTED
+    elif w >= 7 * len(text) + 10:
+        x, anchor, fill = x0 + 5, "start", "#fff"
+    else:
+        x, anchor, fill = x0 + w + 5, "start", MUTED  # right of the zero line
+    return (
+        f'<text x="{x:.1f}" y="{baseline:.1f}" font-size="11" fill="{fill}" '
+        f'text-anchor="{anchor}">{text}</text>'
+    )
 
 
 def _finite(value: Any) -> bool:
