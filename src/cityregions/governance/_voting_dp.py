@@ -1,0 +1,323 @@
+"""Exact counting dynamic programs for weighted majority games (private).
+
+Counts of coalitions are exact integers. They grow like ``2**n``, so the tables are
+kept *modulo several primes* just below ``2**61`` in ``numpy.uint64`` arrays (only
+additions are needed, which cannot overflow: ``a + b < 2**62``), and the few numbers the
+indices need are rebuilt as Python integers with the Chinese remainder theorem. The
+product of the primes exceeds ``2**(n + 1)``, larger than any count, so the result is
+exact, not an approximation.
+
+Notation: ``c[k]`` is the number of coalitions of *all* players with weight ``k`` (only
+``k < q`` is kept); ``c[s, k]`` the same split by coalition size ``s``.
+
+Leave-one-out ("divide out" a player of weight ``v``) is never materialised. The swing
+count of a player of weight ``v`` is the window sum
+``eta = sum_{k=q-v}^{q-1} d[k]`` of the counts ``d`` without that player, and because
+``d = c / (1 + x**v)`` as a power series this equals an alternating sum over blocks of
+width ``v`` counted down from ``q``:
+
+    eta_v = sum_{m=0}^{q-1} (-1)**floor((q-1-m)/v) * c[m]
+
+(each residue class modulo ``v`` meets the window exactly once). With sizes,
+``N_v(s) = sum_m (-1)**j(m) c[s - j(m), m]`` with ``j(m) = floor((q-1-m)/v)``. So all
+players of one weight cost one pass over the table, however many there are.
+
+References
+----------
+Brams, S. J. & Affuso, P. J. (1976). Power and size: a new paradox. Theory and Decision 7.
+Mann, I. & Shapley, L. S. (1962). The a priori voting strength of the Electoral College.
+Uno, T. (2012). Efficient computation of power indices for weighted majority games.
+ISAAC 2012, LNCS 7676.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+_LOW_BITS = 31
+_LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
+#: Work (table cells times primes times players) above which two threads are used.
+_THREAD_WORK = 5_000_000
+
+
+def _is_prime(n: int) -> bool:
+    """Deterministic Miller–Rabin for ``n < 3.3e24`` (bases: the first 13 primes)."""
+    if n < 2:
+        return False
+    small = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
+    for p in small:
+        if n % p == 0:
+            return n == p
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in small:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _prime_list(count: int = 400) -> tuple[int, ...]:
+    primes: list[int] = []
+    n = (1 << 61) - 1
+    while len(primes) < count:
+        if _is_prime(n):
+            primes.append(n)
+        n -= 2
+    return tuple(primes)
+
+
+def primes_for(bits: int) -> tuple[int, ...]:
+    """Return enough primes just below ``2**61`` for numbers below ``2**bits``."""
+    count = max(1, math.ceil((bits + 1) / 60))
+    primes = _prime_list(max(400, count))
+    return primes[:count]
+
+
+def _split(primes: tuple[int, ...]) -> list[tuple[int, ...]]:
+    if len(primes) < 2 or (os.cpu_count() or 1) < 2:
+        return [primes]
+    half = (len(primes) + 1) // 2
+    return [primes[:half], primes[half:]]
+
+
+def _run(parts: list[tuple[int, ...]], work: int, fn):  # type: ignore[no-untyped-def]
+    if len(parts) == 1 or work < _THREAD_WORK:
+        return [fn(part) for part in parts]
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        return list(pool.map(fn, parts))
+
+
+def _kernels():  # type: ignore[no-untyped-def]
+    """Compile (once, cached on disk) the numba kernels of the two counting tables."""
+    global _KERNELS
+    if _KERNELS is not None:
+        return _KERNELS
+    import numba
+
+    @numba.njit(cache=True, parallel=True)
+    def by_weight(weights, limit, primes):  # type: ignore[no-untyped-def]
+        table = np.zeros((len(primes), limit), dtype=np.uint64)
+        for r in numba.prange(len(primes)):
+            p = primes[r]
+            row = table[r]
+            row[0] = 1
+            for w in weights:
+                for k in range(limit - 1, w - 1, -1):
+                    x = row[k] + row[k - w]
+                    row[k] = min(x, x - p)
+        return table
+
+    @numba.njit(cache=True, parallel=True)
+    def by_size(weights, limit, max_size, lower, upper, primes):  # type: ignore[no-untyped-def]
+        table = np.zeros((len(primes), max_size + 1, limit), dtype=np.uint64)
+        for r in numba.prange(len(primes)):
+            p = primes[r]
+            tab = table[r]
+            tab[0, 0] = 1
+            rows = 0
+            for w in weights:
+                rows = min(rows + 1, max_size)
+                for s in range(rows, 0, -1):
+                    lo = max(w, lower[s])
+                    hi = upper[s]
+                    dst = tab[s]
+                    src = tab[s - 1]
+                    for k in range(lo, hi):
+                        x = dst[k] + src[k - w]
+                        dst[k] = min(x, x - p)
+        return table
+
+    @numba.njit(cache=True, parallel=True)
+    def windows(table, primes, limit, values, shift):  # type: ignore[no-untyped-def]
+        # out[r, i, s] = sum_m (-1)**floor((limit-1-m)/v_i) table[r, s - j(m), m] mod p
+        n_p, n_s = table.shape[0], table.shape[1]
+        out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
+        for r in numba.prange(n_p):
+            p = primes[r]
+            prefix = np.zeros((n_s, limit + 1), dtype=np.uint64)
+            for s in range(n_s):
+                for m in range(limit):
+                    x = prefix[s, m] + table[r, s, m]
+                    prefix[s, m + 1] = min(x, x - p)
+            for i in range(len(values)):
+                v = values[i]
+                blocks = (limit + v - 1) // v
+                for j in range(min(blocks, n_s) if shift else blocks):
+                    b0 = limit - j * v
+                    b1 = max(limit - (j + 1) * v, 0)
+                    d = j if shift else 0
+                    for s in range(d, n_s):
+                        block = prefix[s - d, b0] + p - prefix[s - d, b1]
+                        block = min(block, block - p)
+                        acc = out[r, i, s]
+                        x = acc + block if j % 2 == 0 else acc + p - block
+                        out[r, i, s] = min(x, x - p)
+        return out
+
+    _KERNELS = (by_weight, by_size, windows)
+    return _KERNELS
+
+
+_KERNELS = None
+
+
+def _count_by_weight(weights: list[int], limit: int, primes: tuple[int, ...]) -> U64:
+    """Counts ``c[k]`` (k < limit) of coalitions by weight, modulo each prime."""
+    by_weight, _, _ = _kernels()
+    w = np.array([x for x in weights if x < limit], dtype=np.int64)
+    return by_weight(w, limit, np.array(primes, dtype=np.uint64))  # type: ignore[no-any-return]
+
+
+def _count_by_size(weights: list[int], limit: int, max_size: int, primes: tuple[int, ...]) -> U64:
+    """Counts ``c[s, k]`` (s <= max_size, k < limit) modulo each prime.
+
+    Row ``s`` is only filled between the lightest and the heaviest possible weight of
+    an ``s``-coalition (the band of the final table, which contains every
+    intermediate one).
+    """
+    _, by_size, _ = _kernels()
+    w = np.array([x for x in weights if x < limit], dtype=np.int64)
+    ascending = np.sort(w)
+    lower = np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1]
+    upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
+    lower = np.minimum(lower, limit).astype(np.int64)
+    upper = np.minimum(upper, limit).astype(np.int64)
+    return by_size(  # type: ignore[no-any-return]
+        w, limit, max_size, lower, upper, np.array(primes, dtype=np.uint64)
+    )
+
+
+def _block_bounds(q: int, v: int) -> npt.NDArray[np.int64]:
+    """Block boundaries ``q, q - v, q - 2v, ..., 0`` (clipped at 0)."""
+    count = -(-q // v)
+    bounds = q - v * np.arange(count + 1, dtype=np.int64)
+    return np.maximum(bounds, 0)
+
+
+def _prefix(table: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Prefix sums (along the last axis, leading 0) of the low and high 31-bit halves."""
+    shape = (*table.shape[:-1], table.shape[-1] + 1)
+    low = np.zeros(shape, dtype=np.int64)
+    high = np.zeros(shape, dtype=np.int64)
+    np.cumsum((table & _LOW_MASK).astype(np.int64), axis=-1, out=low[..., 1:])
+    np.cumsum((table >> np.uint64(_LOW_BITS)).astype(np.int64), axis=-1, out=high[..., 1:])
+    return low, high
+
+
+def _combine(low: npt.NDArray[np.int64], high: npt.NDArray[np.int64], primes) -> list:  # type: ignore[no-untyped-def]
+    """Residues ``(high * 2**31 + low) mod p`` as nested lists of Python ints, per prime."""
+    out = []
+    for r, p in enumerate(primes):
+        hi = high[r].astype(object)
+        lo = low[r].astype(object)
+        out.append((hi * (1 << _LOW_BITS) + lo) % p)
+    return out
+
+
+def crt(residues: list, primes: tuple[int, ...]):  # type: ignore[no-untyped-def]
+    """Rebuild non-negative integers below the product of ``primes`` from residues.
+
+    ``residues[r]`` is an object array (or int) of residues modulo ``primes[r]``.
+    """
+    modulus = math.prod(primes)
+    total = 0
+    for res, p in zip(residues, primes, strict=True):
+        part = modulus // p
+        total = total + res * (part * pow(part % p, -1, p))
+    return total % modulus
+
+
+def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]:
+    """Swings per distinct weight and the number of winning coalitions, exactly.
+
+    Parameters
+    ----------
+    weights
+        Positive integer weights (zero weights must be removed by the caller).
+    quota
+        Integer quota with ``0 < quota <= sum(weights)``.
+
+    Returns
+    -------
+    swings, winning
+        ``swings[v]`` = number of coalitions of the *other* players in which a player
+        of weight ``v`` is decisive; ``winning`` = number of winning coalitions.
+    """
+    n, total = len(weights), sum(weights)
+    # Complement symmetry: T = N \ S loses with weight <= total - quota.
+    limit = min(quota, total - quota + 1)
+    primes = primes_for(n + 1)
+    parts = [primes]
+
+    values = sorted(set(weights))
+
+    def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
+        table = _count_by_weight(weights, limit, part)[:, None, :]
+        sums = _kernels()[2](table, np.array(part, dtype=np.uint64), limit, np.array(values), False)
+        below = _kernels()[2](
+            table, np.array(part, dtype=np.uint64), limit, np.array([limit]), False
+        )
+        return sums[:, :, 0].astype(object), below[:, 0, 0].astype(object)
+
+    results = _run(parts, n * limit * len(primes), job)
+    sums, below_res = results[0]
+    swing_values = crt(list(sums), primes)
+    swings = {v: int(x) for v, x in zip(values, swing_values, strict=True)}
+    below = int(crt(list(below_res), primes))
+    # `below` counts coalitions lighter than `limit`; if the complement trick was used
+    # these are the complements of winning coalitions.
+    winning = (1 << n) - below if limit == quota else below
+    return swings, winning
+
+
+def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
+    """Swing counts by coalition size per distinct weight, exactly.
+
+    Returns ``counts[v][s]`` = number of coalitions ``S`` of the other players with
+    ``|S| = s`` in which a player of weight ``v`` is pivotal (``s = 0..n-1``). By
+    complement symmetry sizes ``s`` and ``n - 1 - s`` carry the same Shapley weight, so
+    the counts are returned for whichever side the table was built on.
+    """
+    n, total = len(weights), sum(weights)
+    limit = min(quota, total - quota + 1)
+    ordered = sorted(weights)
+    acc, max_size = 0, 0
+    for w in ordered:
+        if acc + w >= limit:
+            break
+        acc += w
+        max_size += 1
+    primes = primes_for(n + 1)
+    parts = [primes]
+
+    values = sorted(set(weights))
+
+    def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
+        table = _count_by_size(weights, limit, max_size, part)
+        out = _kernels()[2](table, np.array(part, dtype=np.uint64), limit, np.array(values), True)
+        return out.astype(object)
+
+    work = n * min(n, max_size + 1) * limit * len(primes)
+    results = _run(parts, work, job)
+    rebuilt = crt(list(results[0]), primes)
+    counts: dict[int, list[int]] = {}
+    for i, v in enumerate(values):
+        row = [int(x) for x in rebuilt[i]] + [0] * (n - 1 - max_size)
+        counts[v] = row[:n]
+    return counts

@@ -1,0 +1,721 @@
+"""Voting power in weighted and multi-criteria bodies: Banzhaf, Shapley–Shubik, Coleman.
+
+A *game* says which coalitions of members win. :func:`weighted_game` builds the usual
+weighted majority game ``[q; w_1, …, w_n]``; :func:`multi_criteria_game` and
+:func:`double_majority` build rules with several criteria (all must hold, optionally
+or-ed with a clause such as the EU blocking-minority rule). :func:`voting_power`
+computes the indices:
+
+* exactly by a counting dynamic program over integer weights (one criterion; any
+  size; counts are exact integers, see :mod:`cityregions.governance._voting_dp`),
+* exactly by enumerating all ``2**n`` coalitions (any rule, ``n ≤ 24``),
+* by Monte Carlo with a stated error bound (any rule, any size).
+
+Two-tier bodies (members vote inside their bloc, blocs in the metropolitan body) are in
+:func:`two_tier_power`.
+
+References
+----------
+Banzhaf, J. F. (1965). Weighted voting doesn't work. Rutgers Law Review 19, 317–343.
+Coleman, J. S. (1971). Control of collectivities and the power of a collectivity to act.
+Felsenthal, D. S. & Machover, M. (1998). The Measurement of Voting Power. Edward Elgar.
+Penrose, L. S. (1946). The elementary statistics of majority voting. JRSS 109, 53–57.
+Shapley, L. S. & Shubik, M. (1954). A method for evaluating the distribution of power in
+a committee system. APSR 48, 787–792.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cityregions._errors import DataQualityWarning, InputError, ParameterError
+from cityregions.governance import _voting_dp, _voting_enum
+
+logger = logging.getLogger(__name__)
+
+#: Largest total integer weight the exact dynamic program accepts.
+MAX_TOTAL_WEIGHT = 200_000_000
+Number = int | float | Fraction
+Method = Literal["auto", "exact", "enumerate", "montecarlo"]
+
+
+# --------------------------------------------------------------------------- games
+@dataclass(frozen=True)
+class Criterion:
+    """One weighted criterion: the yes-side's total of ``weights`` must reach ``quota``.
+
+    Weights and quota are integers (rational input is scaled exactly).
+    """
+
+    name: str
+    weights: tuple[int, ...]
+    quota: int
+
+    @property
+    def total(self) -> int:
+        """Sum of all weights."""
+        return sum(self.weights)
+
+
+@dataclass(frozen=True)
+class VotingGame:
+    """A simple game on ``members``: a coalition wins iff one clause holds completely.
+
+    Attributes
+    ----------
+    members
+        Member ids, in order.
+    criteria
+        Weighted criteria over the members.
+    clauses
+        Disjunction of conjunctions: each clause is a tuple of criterion indices that
+        must all hold; the coalition wins if any clause holds. A weighted game is one
+        criterion in one clause.
+    """
+
+    members: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    clauses: tuple[tuple[int, ...], ...] = ((0,),)
+
+    @property
+    def n(self) -> int:
+        """Number of members."""
+        return len(self.members)
+
+    @property
+    def is_weighted(self) -> bool:
+        """True for a plain weighted majority game ``[q; w]``."""
+        return len(self.criteria) == 1 and self.clauses == ((0,),)
+
+    def wins(self, sums: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Evaluate the rule on criterion sums (rows = coalitions, columns = criteria)."""
+        quotas = np.array([c.quota for c in self.criteria])
+        holds = sums >= quotas
+        result = np.zeros(sums.shape[0], dtype=bool)
+        for clause in self.clauses:
+            result |= holds[:, list(clause)].all(axis=1)
+        return result
+
+    def columns(self) -> npt.NDArray[np.int64]:
+        """Member × criterion matrix of weights."""
+        return np.array([c.weights for c in self.criteria], dtype=np.int64).T.reshape(
+            self.n, len(self.criteria)
+        )
+
+    def winning_mask(self) -> npt.NDArray[np.bool_]:
+        """Win/lose for each of the ``2**n`` coalitions (bit ``i`` = member ``i``)."""
+        if self.n > _voting_enum.MAX_ENUMERATION:
+            msg = f"{self.n} members are too many to enumerate (at most {_voting_enum.MAX_ENUMERATION})"
+            raise ParameterError(msg)
+        sums = np.stack([_voting_enum.subset_sums(list(c.weights)) for c in self.criteria], 1)
+        return self.wins(sums)
+
+    def __str__(self) -> str:
+        if self.is_weighted:
+            c = self.criteria[0]
+            return f"[{c.quota}; {', '.join(map(str, c.weights))}]"
+        parts = [
+            " AND ".join(f"{self.criteria[i].name} ≥ {self.criteria[i].quota}" for i in cl)
+            for cl in self.clauses
+        ]
+        return " OR ".join(f"({p})" for p in parts)
+
+
+def _as_fraction(value: Any, member: str, source: str | None) -> Fraction:
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int | Fraction):
+        result = Fraction(value)
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            msg = f"weight of member '{member}' is not a number: {value!r}"
+            raise InputError(msg, source=source, location=member, field="weight") from None
+        if not math.isfinite(number):
+            msg = f"weight of member '{member}' is not finite: {value!r}"
+            raise InputError(msg, source=source, location=member, field="weight")
+        result = (
+            Fraction(str(number))
+            if isinstance(value, float | np.floating)
+            else Fraction(str(value))
+        )
+    if result < 0:
+        msg = f"weight of member '{member}' is negative ({value}); weights must be ≥ 0"
+        raise InputError(msg, source=source, location=member, field="weight")
+    return result
+
+
+def _members_and_values(
+    weights: Mapping[str, Any] | pd.Series | Sequence[Any],
+    members: Sequence[str] | None,
+    source: str | None,
+) -> tuple[tuple[str, ...], list[Any]]:
+    if isinstance(weights, pd.Series):
+        names, values = [str(i) for i in weights.index], list(weights.to_numpy())
+    elif isinstance(weights, Mapping):
+        names, values = [str(k) for k in weights], list(weights.values())
+    else:
+        values = list(weights)
+        names = (
+            [str(m) for m in members]
+            if members is not None
+            else [str(i + 1) for i in range(len(values))]
+        )
+    if len(names) != len(values):
+        msg = f"{len(names)} member names for {len(values)} weights"
+        raise InputError(msg, source=source)
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            msg = f"member '{name}' is listed twice"
+            raise InputError(msg, source=source, location=name, field="member")
+        seen.add(name)
+    if not names:
+        msg = "the body has no members"
+        raise InputError(msg, source=source)
+    return tuple(names), values
+
+
+def _integer_scale(values: list[Fraction], what: str) -> tuple[list[int], Fraction]:
+    """Scale exact rationals to coprime integers; return them and the scale factor."""
+    denominator = math.lcm(*(v.denominator for v in values)) if values else 1
+    ints = [int(v * denominator) for v in values]
+    divisor = math.gcd(*ints) or 1
+    ints = [x // divisor for x in ints]
+    if sum(ints) > MAX_TOTAL_WEIGHT:
+        msg = (
+            f"the {what} need a total of {sum(ints):,} integer units after exact scaling "
+            f"(at most {MAX_TOTAL_WEIGHT:,}); round them to fewer significant digits "
+            "(rounding can change the game)"
+        )
+        raise InputError(msg, field=what)
+    return ints, Fraction(divisor, denominator)
+
+
+def _criterion(
+    name: str,
+    members: tuple[str, ...],
+    values: list[Any],
+    *,
+    quota: Number | None,
+    share: Number | None,
+    more_than: bool,
+    strict: bool,
+    source: str | None,
+) -> Criterion:
+    exact = [_as_fraction(v, m, source) for v, m in zip(values, members, strict=True)]
+    total = sum(exact, Fraction(0))
+    if (quota is None) == (share is None):
+        msg = f"give exactly one of quota (absolute) or share (of the total) for '{name}'"
+        raise ParameterError(msg)
+    if share is not None:
+        q = Fraction(str(share)) * total
+        rule = f"share {share} of total {float(total):g}"
+    else:
+        q = Fraction(str(quota)) if not isinstance(quota, int | Fraction) else Fraction(quota)
+        rule = f"quota {quota}"
+    if q < 0 or (q == 0 and not more_than):
+        msg = f"rule '{name}': {rule} must be positive"
+        raise InputError(msg, source=source, field="quota")
+    _check_proper(name, q, total, more_than=more_than, strict=strict, rule=rule, source=source)
+    ints, scale = _integer_scale([*exact, q], name)
+    weights, q_scaled = ints[:-1], Fraction(ints[-1])
+    # w(S) ≥ q  ⇔  w'(S) ≥ ceil(q');  w(S) > q  ⇔  w'(S) ≥ floor(q') + 1
+    int_quota = math.floor(q_scaled) + 1 if more_than else math.ceil(q_scaled)
+    del scale
+    return Criterion(name=name, weights=tuple(weights), quota=int_quota)
+
+
+def _check_proper(
+    name: str,
+    q: Fraction,
+    total: Fraction,
+    *,
+    more_than: bool,
+    strict: bool,
+    rule: str,
+    source: str | None,
+) -> None:
+    problem = None
+    if q > total or (more_than and q >= total):
+        problem = f"rule '{name}': {rule} is above the total weight {float(total):g}, so no coalition can win"
+    elif q < total / 2 or (q == total / 2 and not more_than):
+        problem = (
+            f"rule '{name}': {rule} is not above half of the total weight {float(total):g}, "
+            "so two disjoint coalitions can both win (the game is not proper)"
+        )
+    if problem is None:
+        return
+    if strict:
+        raise InputError(problem, source=source, field="quota")
+    warnings.warn(problem, DataQualityWarning, stacklevel=4)
+
+
+def weighted_game(
+    weights: Mapping[str, Any] | pd.Series | Sequence[Any],
+    quota: Number | None = None,
+    *,
+    share: Number | None = None,
+    more_than: bool = False,
+    members: Sequence[str] | None = None,
+    strict: bool = False,
+    source: str | None = None,
+) -> VotingGame:
+    """Build the weighted majority game ``[q; w_1, …, w_n]``.
+
+    Parameters
+    ----------
+    weights
+        Weight per member: a Series or mapping (member → weight) or a sequence (then
+        ``members`` names them, default ``"1".."n"``). Integers, exact fractions or
+        decimals; decimals are taken as written (``12.5`` = 25/2) and scaled exactly.
+    quota
+        Absolute quota: a coalition wins iff its weight is ``≥ quota``.
+    share
+        Quota as a share of the total weight (``2/3`` for a two-thirds majority).
+    more_than
+        Require *more than* the quota (``share=0.5, more_than=True`` = simple
+        majority).
+    strict
+        Raise instead of warning when the quota is above the total or not above half
+        of it (an improper game).
+    source
+        File the weights came from, for error messages.
+
+    Returns
+    -------
+    VotingGame
+
+    Raises
+    ------
+    InputError
+        Negative or non-numeric weight (naming the member), a member listed twice,
+        no members, a non-positive quota; with ``strict`` an improper quota.
+
+    Examples
+    --------
+    >>> str(weighted_game([4, 4, 4, 2, 2, 1], 12))
+    '[12; 4, 4, 4, 2, 2, 1]'
+    >>> str(weighted_game({"a": 0.5, "b": 1.5}, share=0.5, more_than=True))
+    '[2; 1, 3]'
+    """
+    names, values = _members_and_values(weights, members, source)
+    criterion = _criterion(
+        "weight",
+        names,
+        values,
+        quota=quota,
+        share=share,
+        more_than=more_than,
+        strict=strict,
+        source=source,
+    )
+    return VotingGame(members=names, criteria=(criterion,))
+
+
+def multi_criteria_game(
+    criteria: Mapping[str, tuple[Mapping[str, Any] | pd.Series, Number]],
+    *,
+    either: Mapping[str, tuple[Mapping[str, Any] | pd.Series, Number]] | None = None,
+    strict: bool = False,
+) -> VotingGame:
+    """Build a rule with several weighted criteria that must all hold.
+
+    Parameters
+    ----------
+    criteria
+        Name → (weights per member, quota *share* of the total). All must hold.
+    either
+        Further criteria, each of which *alone* also makes a coalition win (an OR
+        clause, e.g. the EU rule that any coalition of all but three members wins).
+    strict
+        Raise instead of warning on improper quotas.
+
+    Examples
+    --------
+    >>> pop = {"A": 50, "B": 30, "C": 15, "D": 5}
+    >>> ones = dict.fromkeys(pop, 1)
+    >>> game = multi_criteria_game({"members": (ones, 0.75), "population": (pop, 0.65)})
+    >>> equivalent(game, weighted_game([3, 1, 1, 1], 5, members=list(pop)))
+    True
+    """
+    built: list[Criterion] = []
+    members: tuple[str, ...] | None = None
+    clauses: list[tuple[int, ...]] = []
+    for group, is_and in ((criteria, True), (either or {}, False)):
+        indices = []
+        for name, (weights, share) in group.items():
+            names, values = _members_and_values(weights, None, None)
+            if members is None:
+                members = names
+            elif names != members:
+                msg = f"criterion '{name}' lists other members than the first criterion"
+                raise InputError(msg, field=name)
+            with warnings.catch_warnings():
+                if not is_and:
+                    warnings.simplefilter("ignore", DataQualityWarning)
+                built.append(
+                    _criterion(
+                        name,
+                        names,
+                        values,
+                        quota=None,
+                        share=share,
+                        more_than=False,
+                        strict=strict and is_and,
+                        source=None,
+                    )
+                )
+            indices.append(len(built) - 1)
+        if is_and:
+            clauses.append(tuple(indices))
+        else:
+            clauses += [(i,) for i in indices]
+    if members is None:
+        msg = "no criteria given"
+        raise ParameterError(msg)
+    return VotingGame(members=members, criteria=tuple(built), clauses=tuple(clauses))
+
+
+def double_majority(
+    population: Mapping[str, Any] | pd.Series,
+    *,
+    members_share: Number,
+    population_share: Number,
+    min_members: int | None = None,
+    blocking_minority: int | None = None,
+) -> VotingGame:
+    """Build a double-majority rule of members and population (EU Council type).
+
+    A coalition wins iff it has at least ``members_share`` of the members (and at
+    least ``min_members`` of them) and at least ``population_share`` of the population,
+    or if fewer than ``blocking_minority`` members are against it.
+
+    Examples
+    --------
+    >>> game = double_majority({"A": 50, "B": 30, "C": 15, "D": 5},
+    ...                        members_share=0.75, population_share=0.65)
+    >>> [float(x) for x in voting_power(game).banzhaf]
+    [0.4, 0.2, 0.2, 0.2]
+    """
+    names, _ = _members_and_values(population, None, None)
+    n = len(names)
+    count_share = Fraction(str(members_share))
+    if min_members is not None:
+        count_share = max(count_share, Fraction(min_members, n))
+    ones = dict.fromkeys(names, 1)
+    criteria = {"members": (ones, count_share), "population": (population, population_share)}
+    either = None
+    if blocking_minority is not None:
+        either = {"blocking minority": (ones, Fraction(n - blocking_minority + 1, n))}
+    return multi_criteria_game(criteria, either=either)
+
+
+def equivalent(game: VotingGame, other: VotingGame) -> bool:
+    """True if two games on the same members have the same winning coalitions."""
+    if game.members != other.members:
+        return False
+    return bool(np.array_equal(game.winning_mask(), other.winning_mask()))
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class PowerResult:
+    """Voting-power indices of one game.
+
+    Exact results hold :class:`fractions.Fraction` values (``exact=True``); Monte Carlo
+    results floats with ``standard_error`` and ``error_bound``.
+
+    Attributes
+    ----------
+    banzhaf_absolute
+        Penrose–Banzhaf measure ``β'_i = η_i / 2**(n-1)``: the chance that ``i`` is
+        decisive when everybody else votes yes or no with probability ½.
+    banzhaf
+        Normalised Banzhaf index ``β_i = η_i / Σ_j η_j``.
+    shapley_shubik
+        Share of the ``n!`` orderings in which ``i`` is pivotal.
+    coleman_act
+        Power of the collectivity to act, ``A = |W| / 2**n``.
+    coleman_prevent, coleman_initiate
+        ``η_i / |W|`` and ``η_i / (2**n − |W|)``.
+    swings
+        ``η_i`` (exact methods only).
+    error_bound
+        Half-width of the two-sided Hoeffding interval at ``confidence`` (Monte Carlo).
+    """
+
+    members: tuple[str, ...]
+    banzhaf_absolute: tuple[Any, ...]
+    banzhaf: tuple[Any, ...]
+    shapley_shubik: tuple[Any, ...] | None
+    coleman_act: Any
+    coleman_prevent: tuple[Any, ...]
+    coleman_initiate: tuple[Any, ...]
+    swings: tuple[int, ...] | None
+    method: str
+    exact: bool
+    samples: int | None = None
+    standard_error: tuple[float, ...] | None = None
+    error_bound: float | None = None
+    confidence: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dummies(self) -> tuple[str, ...]:
+        """Members without any power (exact methods)."""
+        return tuple(m for m, b in zip(self.members, self.banzhaf_absolute, strict=True) if b == 0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per member with float columns (exact values rounded to float)."""
+        frame = pd.DataFrame(
+            {
+                "banzhaf": [float(x) for x in self.banzhaf],
+                "banzhaf_absolute": [float(x) for x in self.banzhaf_absolute],
+                "shapley_shubik": [float(x) for x in self.shapley_shubik]
+                if self.shapley_shubik is not None
+                else np.nan,
+                "coleman_prevent": [float(x) for x in self.coleman_prevent],
+                "coleman_initiate": [float(x) for x in self.coleman_initiate],
+                "swings": list(self.swings) if self.swings is not None else np.nan,
+            },
+            index=pd.Index(self.members, name="member"),
+        )
+        if self.standard_error is not None:
+            frame["banzhaf_absolute_se"] = list(self.standard_error)
+        frame["dummy"] = frame["banzhaf_absolute"] == 0
+        return frame
+
+
+def _ratio(a: Any, b: Any) -> Any:
+    if b == 0:
+        return Fraction(0) if isinstance(a, int | Fraction) else float("nan")
+    return Fraction(a, b) if isinstance(a, int) and isinstance(b, int) else a / b
+
+
+def _from_counts(
+    game: VotingGame,
+    swings: list[int],
+    winning: int,
+    shapley: list[Fraction] | None,
+    method: str,
+) -> PowerResult:
+    n = game.n
+    total = sum(swings)
+    losing = (1 << n) - winning
+    return PowerResult(
+        members=game.members,
+        banzhaf_absolute=tuple(Fraction(s, 1 << (n - 1)) for s in swings),
+        banzhaf=tuple(_ratio(s, total) for s in swings),
+        shapley_shubik=tuple(shapley) if shapley is not None else None,
+        coleman_act=Fraction(winning, 1 << n),
+        coleman_prevent=tuple(_ratio(s, winning) for s in swings),
+        coleman_initiate=tuple(_ratio(s, losing) for s in swings),
+        swings=tuple(swings),
+        method=method,
+        exact=True,
+    )
+
+
+def _exact_weighted(game: VotingGame, *, shapley: bool) -> PowerResult:
+    criterion = game.criteria[0]
+    weights, q = list(criterion.weights), criterion.quota
+    n = game.n
+    active = [w for w in weights if w > 0]
+    zeros = n - len(active)
+    if q > sum(active):  # nobody can win
+        return _from_counts(game, [0] * n, 0, [Fraction(0)] * n if shapley else None, "exact")
+    by_weight, winning = _voting_dp.banzhaf_counts(active, q)
+    swings = [by_weight[w] << zeros if w > 0 else 0 for w in weights]
+    ss: list[Fraction] | None = None
+    if shapley:
+        sizes = _voting_dp.shapley_counts(active, q)
+        m = len(active)
+        value = {v: _voting_enum.shapley_from_sizes(c, m) for v, c in sizes.items()}
+        ss = [value[w] if w > 0 else Fraction(0) for w in weights]
+    return _from_counts(game, swings, winning << zeros, ss, "exact")
+
+
+def _enumerated(game: VotingGame, *, shapley: bool) -> PowerResult:
+    win = game.winning_mask()
+    swings, by_size, winning = _voting_enum.counts_from_mask(win, game.n)
+    ss = [_voting_enum.shapley_from_sizes(c, game.n) for c in by_size] if shapley else None
+    return _from_counts(game, swings, winning, ss, "enumerate")
+
+
+def _monte_carlo(
+    game: VotingGame,
+    *,
+    samples: int,
+    rng: np.random.Generator,
+    confidence: float,
+    shapley: bool,
+) -> PowerResult:
+    columns = game.columns()
+    beta, act = _voting_enum.monte_carlo_banzhaf(
+        lambda present: present.astype(np.int64) @ columns,
+        columns,
+        game.wins,
+        samples=samples,
+        rng=rng,
+    )
+    ss = (
+        tuple(_voting_enum.monte_carlo_shapley(columns, game.wins, samples=samples, rng=rng))
+        if shapley
+        else None
+    )
+    total = beta.sum()
+    bound = math.sqrt(math.log(2 / (1 - confidence)) / (2 * samples))
+    se = np.sqrt(beta * (1 - beta) / samples)
+    return PowerResult(
+        members=game.members,
+        banzhaf_absolute=tuple(beta),
+        banzhaf=tuple(beta / total if total > 0 else beta * np.nan),
+        shapley_shubik=ss,
+        coleman_act=act,
+        # |W|/2^n = A and η_i/2^(n-1) = β' give η_i/|W| = β'/(2A)
+        coleman_prevent=tuple(beta / (2 * act) if act > 0 else beta * np.nan),
+        coleman_initiate=tuple(beta / (2 * (1 - act)) if act < 1 else beta * np.nan),
+        swings=None,
+        method="montecarlo",
+        exact=False,
+        samples=samples,
+        standard_error=tuple(se),
+        error_bound=bound,
+        confidence=confidence,
+    )
+
+
+def hoeffding_samples(epsilon: float, *, confidence: float = 0.95) -> int:
+    """Samples ``K ≥ ln(2/δ) / (2 ε²)`` for additive error ``≤ ε`` with prob. ``1 − δ``.
+
+    Examples
+    --------
+    >>> hoeffding_samples(0.01)
+    18445
+    """
+    if not (0 < epsilon < 1 and 0 < confidence < 1):
+        msg = "epsilon and confidence must lie in (0, 1)"
+        raise ParameterError(msg)
+    return math.ceil(math.log(2 / (1 - confidence)) / (2 * epsilon**2))
+
+
+def voting_power(
+    game: VotingGame,
+    *,
+    method: Method = "auto",
+    shapley: bool = True,
+    samples: int = 200_000,
+    rng: np.random.Generator | None = None,
+    confidence: float = 0.95,
+) -> PowerResult:
+    """Compute the Banzhaf, Shapley–Shubik and Coleman indices of a game.
+
+    Parameters
+    ----------
+    game
+        From :func:`weighted_game`, :func:`multi_criteria_game` or
+        :func:`double_majority`.
+    method
+        ``exact`` (counting DP; weighted games only), ``enumerate`` (all coalitions;
+        any rule, at most 24 members), ``montecarlo`` or ``auto`` (exact for weighted
+        games, enumeration for other rules up to 24 members, else Monte Carlo).
+    shapley
+        Also compute Shapley–Shubik (the exact DP for it costs ``O(n² q)``).
+    samples
+        Monte Carlo sample size ``K`` (coalitions, and orderings for Shapley–Shubik).
+    rng
+        Random generator for Monte Carlo (required for it).
+    confidence
+        Confidence level of the Monte Carlo error bound.
+
+    Returns
+    -------
+    PowerResult
+
+    Notes
+    -----
+    ``β'_i = η_i / 2**(n−1)``, ``β_i = η_i / Σ η_j``,
+    ``φ_i = Σ_{S ∌ i pivotal} |S|! (n−|S|−1)! / n!``, ``A = |W| / 2**n``,
+    ``P_i = η_i / |W|``. Monte Carlo: ``K`` random coalitions (each member in with
+    probability ½); the additive error of each estimate is at most
+    ``ε = sqrt(ln(2/δ) / (2K))`` with probability ``1 − δ`` (Hoeffding), reported as
+    ``error_bound``; ``standard_error = sqrt(β'(1−β')/K)``.
+
+    Examples
+    --------
+    >>> result = voting_power(weighted_game([4, 4, 4, 2, 2, 1], 12))
+    >>> [str(x) for x in result.banzhaf]
+    ['5/21', '5/21', '5/21', '1/7', '1/7', '0']
+    >>> result.dummies
+    ('6',)
+    """
+    if method == "auto":
+        if game.is_weighted:
+            method = "exact"
+        elif game.n <= _voting_enum.MAX_ENUMERATION:
+            method = "enumerate"
+        else:
+            method = "montecarlo"
+    if method == "exact":
+        if not game.is_weighted:
+            msg = "the exact dynamic program needs a single weighted criterion; use 'enumerate' or 'montecarlo'"
+            raise ParameterError(msg)
+        return _exact_weighted(game, shapley=shapley)
+    if method == "enumerate":
+        return _enumerated(game, shapley=shapley)
+    if method == "montecarlo":
+        if rng is None:
+            msg = "Monte Carlo needs a random generator: pass rng=numpy.random.default_rng(seed)"
+            raise ParameterError(msg)
+        return _monte_carlo(game, samples=samples, rng=rng, confidence=confidence, shapley=shapley)
+    msg = f"unknown method {method!r}; use auto, exact, enumerate or montecarlo"
+    raise ParameterError(msg)
+
+
+def penrose_psi(n: int) -> float:
+    """Absolute Banzhaf power of one voter among ``n`` in a simple-majority vote.
+
+    ``ψ(n) = C(n−1, ⌊(n−1)/2⌋) / 2**(n−1) ≈ sqrt(2 / (π n))`` (Penrose 1946); computed
+    with log-gamma, exact to float precision.
+
+    Examples
+    --------
+    >>> round(penrose_psi(101), 7)
+    0.0795892
+    """
+    if n < 1:
+        msg = f"an electorate needs at least one voter, got {n}"
+        raise ParameterError(msg)
+    k = (n - 1) // 2
+    log_value = math.lgamma(n) - math.lgamma(k + 1) - math.lgamma(n - k) - (n - 1) * math.log(2)
+    return math.exp(log_value)
+
+
+from cityregions.governance._two_tier import TwoTierGame, two_tier_power  # noqa: E402
+
+__all__ = [
+    "Criterion",
+    "PowerResult",
+    "TwoTierGame",
+    "VotingGame",
+    "double_majority",
+    "equivalent",
+    "hoeffding_samples",
+    "multi_criteria_game",
+    "penrose_psi",
+    "two_tier_power",
+    "voting_power",
+    "weighted_game",
+]
