@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 #: (section name, "module:function") in run order. Each capability adds its own line.
 STEPS: list[tuple[str, str]] = [
     ("territory", "cityregions.workflow:territory_step"),
+    ("delineation", "cityregions.delineation.workflow:delineation_step"),
     ("governance", "cityregions.governance.workflow:governance_step"),
 ]
 
