@@ -309,3 +309,55 @@ def test_sheet_without_table(tmp_path: Path) -> None:
     workbook.save(path)
     with pytest.raises(InputError, match="no BA Pendler table found"):
         read_ba_pendler(path)
+
+
+# --- interactive CSV export (official-formats.md section 1d) ----------------------------
+
+CSV_EXPORT = """"Land";"Sachsen"
+"Kreis";"Leipzig, Stadt"
+"";""
+"Regionale Ebene";"Kreise"
+"Gebietsstand";"Juni 2023"
+"Berichtsmonat";"Juni 2023"
+"Datenstand";"Januar 2024"
+"Hinweise";"In den Pendlerangaben sind nur regional zuordenbare Fälle enthalten Regionen, deren Pendlerzahl insgesamt kleiner 10 ist, werden als „Übrige“ zu der nächsthöheren Ebene zusammengefasst"
+""
+""
+"Thema:";"Einpendler Kreise"
+"Arbeitsort";"Regionalschlüssel";"Wohnort";"Regionalschlüssel";"Insgesamt";"Männer";"Frauen";"Deutsche";"Ausländer";"Auszubildende"
+"Leipzig, Stadt";"14713";"Einpendler insgesamt";"0";"158240";"82310";"75930";"141200";"17040";"4810"
+"Leipzig, Stadt";"14713";"Übrige Kreise (Regierungsbezirk)";"010xx";"30";"20";"10";"30";"0";"0"
+"Leipzig, Stadt";"14713";"Halle (Saale), Stadt";"15002";"11870";"6210";"5660";"11010";"860";"350"
+"Leipzig, Stadt";"14713";"Leipzig";"14729";"40.000";"21.000";"19.000";"38.000";"2.000";"1.200"
+"Leipzig, Stadt";"14713";"Polen";"PL";"420";"330";"90";"10";"410";"0"
+""
+"Exportdatum: ";"15072024";"23:6:42"
+"© Statistik der Bundesagentur für Arbeit"
+"Die Produkte unterliegen dem Urheberrecht. Eigene Berechnungen sind erlaubt, jedoch als solche kenntlich zu machen."
+"""  # noqa: E501
+
+
+def test_interactive_csv_export(tmp_path: Path) -> None:
+    path = tmp_path / "statistik_pendler_2024071523642.csv"
+    path.write_text(CSV_EXPORT, encoding="utf-8-sig")
+    table = read_ba_pendler_long(path)
+    assert (table.direction, table.reference_date, table.land) == ("in", "Juni 2023", "Sachsen")
+    flows = table.flows.set_index(["origin", "destination"])
+    assert flows["value"].to_dict() == {("15002", "14713"): 11870, ("14729", "14713"): 40000}
+    assert flows.loc[("14729", "14713"), "trainees"] == 1200  # dot thousands separator
+    kinds = table.aggregates.set_index("origin")["kind"].to_dict()
+    assert kinds == {"0": "total", "010xx": "remainder", "PL": "country"}
+    with pytest.warns(DataQualityWarning, match="no internal"):
+        flow_table = read_ba_pendler(path)
+    assert flow_table.in_totals()["14713"] == 51870
+
+
+def test_interactive_csv_bad_count(tmp_path: Path) -> None:
+    path = tmp_path / "statistik_pendler.csv"
+    path.write_text(CSV_EXPORT.replace('"11870"', '"elf"'), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_ba_pendler(path)
+    assert (info.value.location, info.value.field) == ("line 15, field 5", "value")
+    path.write_text('"Land";"Sachsen"\n"a";"b"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="no BA Pendler header line"):
+        read_ba_pendler(path)

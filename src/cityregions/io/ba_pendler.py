@@ -35,6 +35,8 @@ https://statistik.arbeitsagentur.de (Pendleratlas, Einzelheftsuche ``krpend``).
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import re
 import warnings
@@ -115,7 +117,8 @@ def read_ba_pendler(
     Parameters
     ----------
     path
-        The workbook (``.xlsx``; ``.xlsb`` needs the optional package ``pyxlsb``).
+        The workbook (``.xlsx``; ``.xlsb`` needs the optional package ``pyxlsb``) or
+        the CSV export of the interactive statistics (:func:`read_ba_pendler_csv`).
     sheet
         Sheet name or index; default the ``Auspendler …`` sheet (``Einpendler …`` when
         ``direction="in"``).
@@ -195,6 +198,8 @@ def read_ba_pendler_long(
         As :func:`read_ba_pendler`.
     """
     path = check_file(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return read_ba_pendler_csv(path, direction=direction)
     name = _choose_sheet(path, sheet, direction)
     where = f"{path} [sheet {name!r}]"
     direction = _direction(name, direction, where=where)
@@ -224,6 +229,104 @@ def read_ba_pendler_long(
         land=_land(header),
         source=where,
     )
+
+
+def read_ba_pendler_csv(path: str | Path, *, direction: Direction | None = None) -> BAPendler:
+    """Read the CSV export of the BA interactive statistics (``statistik_pendler_*.csv``).
+
+    The export (UTF-8, ``;``, every field quoted) has a preamble of varying length, a
+    header ``"Arbeitsort";"Regionalschlüssel";"Wohnort";"Regionalschlüssel";"Insgesamt";
+    …`` (Einpendler; Auspendler starts with ``"Wohnort"``; English labels
+    ``Workplace``/``Place of residence`` also occur) with the *name before the key*,
+    the described Kreis repeated on every row, totals with keys ``0``/``00``, remainders
+    ``<RB>xx`` (``Übrige Kreise (Regierungsbezirk)``), Länder, countries, dot thousands
+    separators in newer exports, and a 4-line footer. Values are rounded to 10.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    direction
+        ``"out"``/``"in"``; default from the header (first column *Wohnort* = out).
+
+    Returns
+    -------
+    BAPendler
+        As :func:`read_ba_pendler_long`; ``reference_date`` is the ``Berichtsmonat``.
+
+    Raises
+    ------
+    InputError
+        No header line found, non-numeric counts (naming line and field).
+    """
+    from cityregions.io._text import decode_text
+
+    path = check_file(path)
+    text, _ = decode_text(path.read_bytes(), source=path)
+    rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
+    start = next((i for i, row in enumerate(rows) if _is_csv_header(row)), None)
+    if start is None:
+        msg = (
+            "no BA Pendler header line found: expected "
+            '"Arbeitsort";"Regionalschlüssel";"Wohnort";"Regionalschlüssel";"Insgesamt";…'
+        )
+        raise InputError(msg, source=path)
+    first = rows[start][0].strip().lower()
+    guessed: Direction = "in" if first in ("arbeitsort", "workplace") else "out"
+    direction = direction or guessed
+    columns = {name: 4 + i for i, name in enumerate(COUNT_LABELS)}
+    records = []
+    for index in range(start + 1, len(rows)):
+        row = rows[index]
+        if len(row) < 10 or not row[1].strip():
+            continue  # blank or footer line
+        block, partner = row[1].strip(), row[3].strip()
+        width = len(block)
+        record: dict[str, Any] = {
+            "block": block,
+            "block_name": row[0].strip(),
+            "partner": partner,
+            "partner_name": row[2].strip(),
+            "row": index + 1,
+        }
+        record.update(
+            _counts(row, columns, where=str(path), at=f"line {index + 1}, field ", letters=False)
+        )
+        kind = _csv_partner_kind(partner, row[2], width)
+        record["partner_kind"] = kind
+        record["kind"] = "unit" if kind == "unit" else "aggregate"
+        records.append(record)
+    if not records:
+        msg = "the export has a header but no data lines"
+        raise InputError(msg, source=path, location=f"line {start + 1}")
+    table = _orient(pd.DataFrame.from_records(records), direction)
+    is_flow = table.pop("kind") == "unit"
+    kinds = table.pop("partner_kind")
+    preamble = {r[0].strip().rstrip(":"): r[1].strip() for r in rows[:start] if len(r) >= 2}
+    return BAPendler(
+        flows=_drop_repeated(table[is_flow], where=str(path)),
+        aggregates=table[~is_flow].assign(kind=kinds[~is_flow]).reset_index(drop=True),
+        direction=direction,
+        reference_date=preamble.get("Berichtsmonat", preamble.get("Reporting month", "")),
+        land=preamble.get("Land", preamble.get("State", "")),
+        source=str(path),
+    )
+
+
+def _is_csv_header(row: list[str]) -> bool:
+    labels = [cell.strip().lower() for cell in row]
+    places = ("arbeitsort", "wohnort", "workplace", "place of residence")
+    return len(labels) >= 10 and labels[0] in places and labels[4] in ("insgesamt", "total")
+
+
+def _csv_partner_kind(key: str, name: str, width: int) -> str:
+    if key in ("0", "00") or name.strip().lower().endswith("insgesamt"):
+        return "total"
+    if key.lower().endswith("xx") or name.strip().lower().startswith("übrige"):
+        return "remainder"
+    if key.isdigit():
+        return "unit" if len(key) == width else "subtotal"
+    return "country" if _COUNTRY.match(key) else "other"
 
 
 def _choose_sheet(path: Path, sheet: str | int | None, direction: Direction | None) -> str:
@@ -344,7 +447,7 @@ def _partner_rows(
             "partner_name": d,
             "row": position + 1,
         }
-        record.update(_counts(row, columns, where=where, excel_row=position + 1))
+        record.update(_counts(row, columns, where=where, at=f"row {position + 1}, column "))
         record["partner_kind"] = _partner_kind(record["partner"], d, width)
         record["kind"] = "unit" if record["partner_kind"] == "unit" else "aggregate"
         records.append(record)
@@ -382,13 +485,18 @@ def _partner_kind(key: str, name: str, width: int) -> str:
 
 
 def _counts(
-    row: pd.Series, columns: dict[str, int], *, where: str, excel_row: int
+    row: pd.Series | list[str],
+    columns: dict[str, int],
+    *,
+    where: str,
+    at: str,
+    letters: bool = True,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     suppressed: list[str] = []
     status = "ok"
     for name, position in columns.items():
-        raw = row[position]
+        raw = row[position].strip()
         if raw in SUPPRESSED:
             values[name] = np.nan
             suppressed.append(name)
@@ -400,11 +508,9 @@ def _counts(
             continue
         number = _number(raw)
         if number is None or number < 0:
-            letter = chr(ord("A") + position)
+            column = chr(ord("A") + position) if letters else str(position + 1)
             msg = f"expected a count (0 or more) or '*' (anonymised), got {raw!r}"
-            raise InputError(
-                msg, source=where, location=f"row {excel_row}, column {letter}", field=name
-            )
+            raise InputError(msg, source=where, location=f"{at}{column}", field=name)
         values[name] = number
     values["status"] = status
     values["suppressed"] = ",".join(suppressed)
