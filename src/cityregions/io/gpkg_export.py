@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cityregions._errors import ParameterError
 from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
 
 if TYPE_CHECKING:
@@ -49,6 +50,11 @@ def export_geopackage(
     max_flows
         Number of strongest directed flows (no diagonal) in the ``flows`` layer.
 
+    Raises
+    ------
+    ParameterError
+        If ``max_flows`` is negative.
+
     Returns
     -------
     Path
@@ -57,6 +63,9 @@ def export_geopackage(
     """
     from cityregions.io.geo import write_geopackage
 
+    if max_flows < 0:
+        msg = f"max_flows must be zero or positive, got {max_flows}"
+        raise ParameterError(msg)
     layers = gpkg_layers(results, max_flows=max_flows)
     styles = layer_styles(layers, colours=_region_colours(layers))
     return write_geopackage(path, {**layers, "layer_styles": styles})
