@@ -177,7 +177,9 @@ def summary(table: pd.DataFrame) -> str:
     shares = table[(table["model"] == "radiation") & (table["parameters"] == "finite_size=True")]
     shares = shares[shares["share_employed"] != "observed"]
     wide = shares.pivot_table(
-        index=["share_employed", "share_commuting"], columns="area", values=["pairs", "internal"]
+        index=["share_employed", "share_commuting"],
+        columns="area",
+        values=["pairs", "out", "internal"],
     )
     wide.columns = [f"{measure} {area}" for measure, area in wide.columns]
     at_default = table[

@@ -427,7 +427,7 @@ def _radiation_shares(rows: np.ndarray, distances: np.ndarray, mass: np.ndarray)
     r = np.arange(len(rows))
     ranked = distances.copy()
     ranked[r, rows] = -1.0  # the origin itself comes first
-    order = np.argsort(ranked, axis=1, kind="stable")
+    order = _rank(ranked)
     sorted_mass = mass[order]
     m = mass[rows][:, None]
     # s_ij = mass ranked before j, excluding i: cumulative sum before j minus m_i.
@@ -443,6 +443,20 @@ def _radiation_shares(rows: np.ndarray, distances: np.ndarray, mass: np.ndarray)
     share = np.empty_like(share_sorted)
     np.put_along_axis(share, order, share_sorted, axis=1)
     return share
+
+
+def _rank(distances: np.ndarray) -> np.ndarray:
+    """Return the column order of each row by distance, ties by column (unit id) order.
+
+    A quicksort is several times faster than a stable sort on long rows; the rare rows
+    with tied distances are sorted again with the stable sort.
+    """
+    order = np.argsort(distances, axis=1)
+    ranked = np.take_along_axis(distances, order, axis=1)
+    tied = (ranked[:, 1:] == ranked[:, :-1]).any(axis=1)
+    if tied.any():
+        order[tied] = np.argsort(distances[tied], axis=1, kind="stable")
+    return order
 
 
 def _assemble(
