@@ -45,7 +45,8 @@ def unit_balance(
     *,
     level: str = "sustainable",
     carrier: str = "heat",
-    cover_share: float = 1.0,
+    cover_share: float | str | pd.Series = 1.0,
+    labels: pd.Series | None = None,
     population: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Return the balance per unit for one carrier.
@@ -61,7 +62,13 @@ def unit_balance(
     carrier
         ``heat``, ``electricity`` or ``final`` (heat + electricity).
     cover_share
-        Share of the demand to be covered by biomass, in (0, 1].
+        Share of the demand biomass is to cover: a number in (0, 1], a Series per unit,
+        ``"overall"`` (the self-sufficiency of all units together,
+        :math:`r = \\sum supply / \\sum demand`) or ``"regional"`` (that ratio per region of
+        ``labels``). With the ratios, units above the average have a surplus that would
+        bring every unit to the same biomass share: a fair-share view of the partnership.
+    labels
+        Region per unit (needed for ``"regional"``).
     population
         Optional population per unit, carried along (used to find cores).
 
@@ -69,16 +76,14 @@ def unit_balance(
     -------
     pandas.DataFrame
         Indexed by unit: ``supply_electricity_mwh, supply_heat_mwh,
-        demand_electricity_mwh, demand_heat_mwh, supply_mwh, demand_mwh, net_mwh,
-        surplus_mwh, deficit_mwh`` (+ ``population``), all MWh/a; ``demand_mwh`` is the
-        carrier's demand times ``cover_share``.
+        demand_electricity_mwh, demand_heat_mwh, supply_mwh, full_demand_mwh,
+        self_sufficiency, cover_share, demand_mwh, net_mwh, surplus_mwh, deficit_mwh``
+        (+ ``population``), energies in MWh/a; ``demand_mwh`` is the carrier's demand
+        times ``cover_share``.
     """
     if carrier not in CARRIERS:
         msg = f"unknown carrier '{carrier}' (allowed: {', '.join(CARRIERS)})"
         raise InputError(msg, field="carrier")
-    if not 0 < cover_share <= 1:
-        msg = f"cover_share must lie in (0, 1], got {cover_share}"
-        raise InputError(msg, field="cover_share")
     totals = potential[(potential["feedstock"] == "total") & (potential["level"] == level)]
     if totals.empty:
         msg = f"no 'total' rows at level '{level}' in the potential table"
@@ -91,15 +96,47 @@ def unit_balance(
         logger.warning("no (complete) potential for unit(s) %s: balance is NaN", list(missing[:5]))
     parts = {"heat": ["heat"], "electricity": ["electricity"], "final": ["heat", "electricity"]}
     table["supply_mwh"] = sum(table[f"supply_{p}_mwh"] for p in parts[carrier])
-    demand_sum = sum(table[f"demand_{p}_mwh"] for p in parts[carrier])
-    table["demand_mwh"] = demand_sum * cover_share
+    table["full_demand_mwh"] = sum(table[f"demand_{p}_mwh"] for p in parts[carrier])
+    table["self_sufficiency"] = table["supply_mwh"] / table["full_demand_mwh"].replace(0, np.nan)
+    table["cover_share"] = _cover_shares(table, cover_share, labels)
+    table["demand_mwh"] = table["full_demand_mwh"] * table["cover_share"]
     table["net_mwh"] = table["supply_mwh"] - table["demand_mwh"]
     table["surplus_mwh"] = table["net_mwh"].clip(lower=0)
     table["deficit_mwh"] = (-table["net_mwh"]).clip(lower=0)
     if population is not None:
         table["population"] = population.reindex(table.index).astype(float)
-    table.attrs.update(carrier=carrier, level=level, cover_share=cover_share)
+    table.attrs.update(carrier=carrier, level=level, cover_share=str(cover_share))
     return table
+
+
+def _cover_shares(
+    table: pd.DataFrame, cover_share: float | str | pd.Series, labels: pd.Series | None
+) -> pd.Series:
+    """Return the cover share per unit (see :func:`unit_balance`)."""
+    if isinstance(cover_share, str):
+        if cover_share == "overall":
+            groups = pd.Series("all", index=table.index)
+        elif cover_share == "regional":
+            if labels is None:
+                msg = "cover_share='regional' needs region labels"
+                raise InputError(msg, field="cover_share")
+            groups = _complete_labels(labels, table.index)
+        else:
+            msg = f"cover_share must be a number, 'overall' or 'regional', got {cover_share!r}"
+            raise InputError(msg, field="cover_share")
+        sums = table[["supply_mwh", "full_demand_mwh"]].groupby(groups).sum()
+        ratio = (sums["supply_mwh"] / sums["full_demand_mwh"]).clip(upper=1.0)
+        return groups.map(ratio).astype(float)
+    shares = (
+        cover_share.reindex(table.index).astype(float)
+        if isinstance(cover_share, pd.Series)
+        else pd.Series(float(cover_share), index=table.index)
+    )
+    bad = ~((shares > 0) & (shares <= 1))
+    if bad.any():
+        msg = f"cover_share must lie in (0, 1], got {shares[bad].iloc[0]}"
+        raise InputError(msg, field="cover_share")
+    return shares
 
 
 def core_units(
@@ -150,7 +187,8 @@ def region_balance(
         Indexed by region: ``core, units, population, core_supply_mwh,
         core_demand_mwh, core_deficit_mwh, ring_supply_mwh, ring_demand_mwh,
         ring_surplus_mwh, ring_cover_share, ring_cover_share_of_deficit,
-        region_net_mwh``.
+        region_net_mwh, core_self_sufficiency, ring_self_sufficiency`` (self-sufficiency =
+        supply / full demand of the carrier).
     """
     labels = _complete_labels(labels, balance.index)
     if "net_mwh" not in balance:
@@ -189,9 +227,19 @@ def region_balance(
                     min(ring_surplus, core_deficit), core_deficit
                 ),
                 "region_net_mwh": float(balance.loc[ids, "net_mwh"].sum(min_count=1)),
+                "core_self_sufficiency": _ratio(
+                    float(core["supply_mwh"].sum()), float(_full(core).sum())
+                ),
+                "ring_self_sufficiency": _ratio(
+                    float(ring["supply_mwh"].sum()), float(_full(ring).sum())
+                ),
             }
         )
     return pd.DataFrame(rows).set_index("region")
+
+
+def _full(rows: pd.DataFrame) -> pd.Series:
+    return rows["full_demand_mwh"] if "full_demand_mwh" in rows else rows["demand_mwh"]
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -198,6 +198,9 @@ def _parse_column(
     values = np.full(len(text), np.nan)
     status = np.array([k or "ok" for k in known], dtype=object)
     for position, cell in enumerate(text):
+        if cell in ("", "nan") and column == "energy_crop_share":
+            status[position] = "cap"  # empty share: the sustainable cap applies
+            continue
         if cell in SPECIAL_VALUES or cell.lower() == "nan":
             if status[position] in ("ok", "zero"):
                 status[position] = SPECIAL_VALUES.get(cell, "missing")
