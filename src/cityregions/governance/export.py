@@ -56,6 +56,9 @@ def _gexf_ready(graph: nx.Graph) -> nx.Graph:
             data["spells"] = [(start, end)]
     for _, _, data in out.edges(data=True):
         data["label"] = data.get("role", "")
+        spells = data.get("spells", [])
+        if not spells or any(start is None and end is None for start, end in spells):
+            data.pop("spells", None)  # valid at all times: no spell
     return out
 
 
