@@ -1,0 +1,312 @@
+"""``cityregions energy``: bioenergy potential, balance, allocation and GENESIS inputs.
+
+* ``cityregions energy potential --inputs U.csv [--coefficients F] [--scenario S]
+  --out F.csv`` — long table unit × feedstock × level (+ ``feedstock = total``).
+* ``cityregions energy balance --inputs U.csv [--labels L.csv] --out DIR`` — balance per
+  unit and per city region.
+* ``cityregions energy allocate --inputs U.csv [--units SEATS] [--labels L.csv] --out
+  DIR`` — transport of rural surpluses to urban deficits.
+* ``cityregions energy inputs --base U.csv|bundled --cattle F.csv … --out U.csv`` —
+  build or update the per-unit inputs from GENESIS / Regionalstatistik exports.
+
+Everything is computed before anything is written; on bad input the command ends with one
+message naming file, row and column (exit code 2) and writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from cityregions._errors import InputError
+
+console = Console(stderr=True)
+
+app = typer.Typer(
+    help="Bioenergy: potential per unit, balance per city region, rural-urban allocation.",
+    no_args_is_help=True,
+)
+
+InputsOption = Annotated[
+    Path, typer.Option("--inputs", help="Per-unit inputs CSV (see docs/energy.md).")
+]
+CoefficientsOption = Annotated[
+    Path | None, typer.Option("--coefficients", help="TOML file overriding coefficients.")
+]
+ScenarioOption = Annotated[
+    str, typer.Option("--scenario", help="Coefficient scenario: low, default or high.")
+]
+LabelsOption = Annotated[
+    Path | None, typer.Option("--labels", help="City regions: CSV unit,region.")
+]
+CarrierOption = Annotated[str, typer.Option("--carrier", help="heat, electricity or final.")]
+CoverOption = Annotated[
+    str,
+    typer.Option(
+        "--cover-share", help="Share of demand biomass is to cover: 0-1, overall or regional."
+    ),
+]
+LevelOption = Annotated[
+    str, typer.Option("--level", help="Potential level: theoretical, technical, sustainable.")
+]
+CoresOption = Annotated[str | None, typer.Option("--cores", help="Comma-separated core unit ids.")]
+
+
+def _cover(value: str) -> float | str:
+    if value in ("overall", "regional"):
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        msg = f"expected a number in (0, 1], 'overall' or 'regional', got {value!r}"
+        raise InputError(msg, field="--cover-share") from None
+
+
+def _load(inputs: Path, coefficients: Path | None) -> tuple[pd.DataFrame, Any]:
+    from cityregions.energy.coefficients import load_coefficients
+    from cityregions.energy.inputs import read_energy_inputs
+
+    return read_energy_inputs(inputs), load_coefficients(coefficients)
+
+
+def _labels(path: Path | None) -> pd.Series | None:
+    if path is None:
+        return None
+    from cityregions.cli.governance import read_labels
+
+    return read_labels(path)
+
+
+@app.command()
+def potential(
+    inputs: InputsOption,
+    out: Annotated[Path, typer.Option("--out", help="Output CSV (long table).")],
+    coefficients: CoefficientsOption = None,
+    scenario: ScenarioOption = "default",
+    solid_path: Annotated[
+        str, typer.Option("--solid-path", help="boiler (heat only) or chp for straw and wood.")
+    ] = "boiler",
+    full_load_hours: Annotated[
+        list[float] | None,
+        typer.Option("--full-load-hours", help="Full-load hours for capacity (repeatable)."),
+    ] = None,
+    feedstock: Annotated[
+        list[str] | None, typer.Option("--feedstock", help="Only these feedstocks (repeatable).")
+    ] = None,
+) -> None:
+    """Biomass potential per unit, feedstock and level (MWh/a fuel, electricity, heat)."""
+    from cityregions.energy.potential import biomass_potential
+    from cityregions.io.tables import write_table
+
+    table, coefficient_set = _load(inputs, coefficients)
+    long = biomass_potential(
+        table,
+        coefficient_set,
+        scenario=scenario,
+        solid_path=solid_path,
+        full_load_hours=full_load_hours,
+        feedstocks=feedstock,
+    )
+    write_table(long, out, index=False)
+    totals = long[(long["feedstock"] == "total") & (long["level"] == "sustainable")]
+    console.print(
+        f"[green]wrote[/] {out}: {len(table)} units, sustainable potential "
+        f"{totals['fuel_mwh'].sum() / 1000:,.1f} GWh/a fuel ({scenario})"
+    )
+
+
+@app.command()
+def balance(
+    inputs: InputsOption,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    labels: LabelsOption = None,
+    cores: CoresOption = None,
+    coefficients: CoefficientsOption = None,
+    scenario: ScenarioOption = "default",
+    level: LevelOption = "sustainable",
+    carrier: CarrierOption = "heat",
+    cover_share: CoverOption = "1",
+) -> None:
+    """Balance per unit and per city region: core deficit, ring surplus, cover shares."""
+    from cityregions.energy.workflow import run_energy
+    from cityregions.io.tables import write_table
+
+    table, coefficient_set = _load(inputs, coefficients)
+    analysis = run_energy(
+        table,
+        coefficients=coefficient_set,
+        labels=_labels(labels),
+        cores=cores.split(",") if cores else None,
+        scenario=scenario,
+        level=level,
+        carrier=carrier,
+        cover_share=_cover(cover_share),
+    )
+    write_table(analysis.balance_units.rename_axis("unit"), out / "balance_units.csv")
+    write_table(analysis.balance_regions, out / "balance_regions.csv")
+    console.print(
+        f"[green]wrote[/] {out}: {len(analysis.balance_units)} units, "
+        f"{len(analysis.balance_regions)} regions ({carrier})"
+    )
+
+
+@app.command()
+def allocate(
+    inputs: InputsOption,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    units: Annotated[
+        Path | None,
+        typer.Option("--units", help="Unit seats: table with unit, lon, lat (default: inputs)."),
+    ] = None,
+    labels: LabelsOption = None,
+    cores: CoresOption = None,
+    coefficients: CoefficientsOption = None,
+    scenario: ScenarioOption = "default",
+    level: LevelOption = "sustainable",
+    carrier: CarrierOption = "heat",
+    cover_share: CoverOption = "overall",
+    scope: Annotated[
+        str, typer.Option("--scope", help="within, across or within_first.")
+    ] = "within_first",
+    sinks: Annotated[str, typer.Option("--sinks", help="cores or deficits.")] = "cores",
+    max_distance_km: Annotated[
+        float | None, typer.Option("--max-distance-km", help="Leave out longer arcs.")
+    ] = None,
+) -> None:
+    """Allocate rural surpluses to urban deficits (transport problem, seat distances)."""
+    from cityregions.energy.allocation import seat_distance_table
+    from cityregions.energy.workflow import run_energy
+    from cityregions.io.tables import write_table
+
+    table, coefficient_set = _load(inputs, coefficients)
+    territory = _seats(units, table, source=units or inputs)
+    analysis = run_energy(
+        table,
+        coefficients=coefficient_set,
+        labels=_labels(labels),
+        distances_km=seat_distance_table(territory),
+        cores=cores.split(",") if cores else None,
+        scenario=scenario,
+        level=level,
+        carrier=carrier,
+        cover_share=_cover(cover_share),
+        scope=scope,
+        sinks=sinks,
+        max_distance_km=max_distance_km,
+    )
+    result = analysis.allocation
+    write_table(result.flows, out / "flows.csv", index=False)
+    write_table(result.sinks.rename_axis("unit"), out / "sinks.csv")
+    write_table(result.suppliers.rename_axis("unit"), out / "suppliers.csv")
+    write_table(analysis.balance_units.rename_axis("unit"), out / "balance_units.csv")
+    share = result.summary["share_covered"]
+    console.print(
+        f"[green]wrote[/] {out}: {len(result.flows)} flows, "
+        f"{result.summary['supplied_mwh'] / 1000:,.1f} GWh/a allocated, share of the "
+        f"deficits covered {share:.1%}"
+        if share == share
+        else f"[green]wrote[/] {out}: no deficit to cover"
+    )
+
+
+def _seats(units: Path | None, inputs: pd.DataFrame, *, source: Path) -> Any:
+    from cityregions.territory import Territory
+
+    if units is None:
+        if not {"lon", "lat"} <= set(inputs.columns):
+            msg = "seat coordinates needed: give --units with unit, lon, lat (or lon/lat columns)"
+            raise InputError(msg, source=source, field="lon")
+        frame = inputs[["lon", "lat"]].reset_index()
+    else:
+        from cityregions.io.tables import read_units
+
+        frame = read_units(units).units.reset_index()
+    territory = Territory.from_frame(frame, source=str(source))
+    missing = [u for u in inputs.index if u not in territory.units.index]
+    if missing:
+        msg = f"no seat for unit(s) {missing[:5]}"
+        raise InputError(msg, source=source, field="unit")
+    return territory.subset(list(inputs.index))
+
+
+@app.command("inputs")
+def build_inputs(
+    out: Annotated[Path, typer.Option("--out", help="Output per-unit inputs CSV.")],
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Inputs CSV to update, or 'bundled' for the case estimates."),
+    ] = None,
+    land_use: Annotated[
+        Path | None, typer.Option("--land-use", help="33111-01-02-4 (forest_ha).")
+    ] = None,
+    holdings: Annotated[
+        Path | None,
+        typer.Option("--holdings", help="41141-01-01-4 (arable_ha, grassland_ha)."),
+    ] = None,
+    crops: Annotated[
+        Path | None, typer.Option("--crops", help="41141-02-02-4 (cereal_ha).")
+    ] = None,
+    yields: Annotated[
+        Path | None, typer.Option("--yields", help="41241-01-03-4 (cereal yield, dt/ha).")
+    ] = None,
+    cattle: Annotated[
+        Path | None, typer.Option("--cattle", help="41312-01-01-4 (dairy_cows).")
+    ] = None,
+    livestock: Annotated[
+        Path | None, typer.Option("--livestock", help="41141-03-02-4 (fattening_pigs).")
+    ] = None,
+    population: Annotated[
+        Path | None, typer.Option("--population", help="12411-… (population).")
+    ] = None,
+    year: Annotated[str | None, typer.Option("--year", help="Reference year.")] = None,
+) -> None:
+    """Build or update the per-unit inputs from GENESIS / Regionalstatistik CSV exports."""
+    from cityregions.energy.genesis import inputs_from_genesis
+    from cityregions.energy.inputs import validate_energy_inputs
+    from cityregions.io.tables import write_table
+
+    files: dict[str, Path] = {}
+    pairs = [
+        (land_use, ["forest_ha"]),
+        (holdings, ["arable_ha", "grassland_ha"]),
+        (crops, ["cereal_ha"]),
+        (yields, ["cereal_yield_t_per_ha"]),
+        (cattle, ["dairy_cows"]),
+        (livestock, ["fattening_pigs"]),
+        (population, ["population"]),
+    ]
+    for path, columns in pairs:
+        for column in columns:
+            if path is not None:
+                files[column] = path
+    if not files:
+        msg = "give at least one GENESIS export (--land-use, --holdings, --crops, …)"
+        raise InputError(msg, field="--cattle")
+    base_table = _base(base)
+    table = inputs_from_genesis(files, base=base_table, year=year)
+    replaced = ", ".join(files)
+    previous = table["kind"].astype(str) + "; " if "kind" in table else ""
+    table["kind"] = previous + f"observed: {replaced}"
+    checked = table.reset_index()
+    validate_energy_inputs(checked, source=str(out))  # the contract holds before writing
+    write_table(checked, out, index=False)
+    console.print(f"[green]wrote[/] {out}: {len(table)} units, columns from GENESIS: {replaced}")
+
+
+def _base(base: str | None) -> pd.DataFrame | None:
+    if base is None:
+        return None
+    if base == "bundled":
+        from cityregions.case import bundled_case_path
+
+        path = bundled_case_path() / "energy" / "inputs.csv"
+    else:
+        path = Path(base)
+    if not path.is_file():
+        msg = "base inputs file not found"
+        raise InputError(msg, source=path, field="--base")
+    return pd.read_csv(path, dtype={"unit": str}).set_index("unit")
