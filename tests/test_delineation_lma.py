@@ -14,6 +14,8 @@ import pytest
 
 from cityregions import FlowTable, ParameterError
 from cityregions.delineation import LabourMarketAreas, find_clusters, validity
+from cityregions.delineation.lma import unit_order, zero_list
+from cityregions.partitions import adjusted_rand_index
 
 P0 = {
     "min_size": 1000,
@@ -139,3 +141,98 @@ def test_brindisi_other_parameters_same_nine_regions(
         target_self_containment=0.7,
     )
     assert (labels.reindex(reference.index) == reference).all()
+
+
+def test_kreise_identical_partition_ids_and_events(
+    kreise: FlowTable, lma_reference_dir: Path
+) -> None:  # B5
+    reference = read_reference_labels(lma_reference_dir / "de_kreise_2016_lma_r.csv")
+    model = LabourMarketAreas(**P0).fit(kreise)
+    assert model.n_regions_ == 190
+    labels = model.labels_.reindex(reference.index)
+    assert adjusted_rand_index(labels, reference) == 1.0
+    assert (labels == reference).all()  # R's cluster ids are reproduced too
+    assert len(model.reserve_events_) == 7  # note §1.6 table
+    assert set(model.reserve_events_["type"]) <= {"A", "C"}
+    assert (model.reserve_events_["validity"] < 1).all()
+
+
+def test_kreise_clean_mode_identical(kreise: FlowTable, lma_reference_dir: Path) -> None:  # C
+    reference = read_reference_labels(lma_reference_dir / "de_kreise_2016_lma_r.csv")
+    labels = find_clusters(kreise, **P0, parity="clean")
+    assert (labels.reindex(reference.index) == reference).all()
+
+
+def test_kreise_independent_of_row_order_and_deterministic(
+    kreise: FlowTable, lma_reference_dir: Path
+) -> None:  # D
+    path = lma_reference_dir / "de_kreise_2016_flows_with_internal.csv"
+    base = LabourMarketAreas(**P0).fit(kreise)
+    for seed in (1, 2):
+        shuffled = LabourMarketAreas(**P0).fit(read_reference_flows(path, shuffle_seed=seed))
+        pd.testing.assert_series_equal(shuffled.labels_.sort_index(), base.labels_.sort_index())
+        pd.testing.assert_frame_equal(shuffled.reserve_events_, base.reserve_events_)
+    again = LabourMarketAreas(**P0).fit(kreise)
+    pd.testing.assert_series_equal(again.labels_, base.labels_)
+
+
+def test_kreise_invariants(kreise: FlowTable) -> None:  # D
+    model = LabourMarketAreas(**P0).fit(kreise)
+    labels = model.labels_
+    assert labels.index.equals(kreise.index)  # every unit exactly once
+    assert (labels > 0).all()
+    before = model.labels_before_reserve_
+    reserve = before[before == 0].index
+    assert set(reserve) == set(model.reserve_events_["unit"])
+    # every region of the pre-reserve state is valid
+    aggregated = kreise.aggregate(before[before > 0].reindex(kreise.index).fillna(0).astype(int))
+    totals = aggregated.out_totals()
+    jobs = aggregated.in_totals()
+    internal = aggregated.internal()
+    keep = totals.index != "0"
+    assert (validity(internal[keep], totals[keep], jobs[keep]) >= 1).all()
+    assert aggregated.total == pytest.approx(kreise.total)
+
+
+def test_numeric_ids_ranked_numerically_not_as_strings() -> None:
+    order = unit_order(("10041", "1001", "9162", "01002"))
+    assert [("10041", "1001", "9162", "01002")[i] for i in order] == [
+        "1001",
+        "01002",
+        "9162",
+        "10041",
+    ]
+    order = unit_order(("1kmN2", "1kmN10", "a"))
+    assert list(order) == [1, 0, 2]  # C-locale string order for character ids
+
+
+def toy_flows(rows: list[tuple[str, str, float]]) -> FlowTable:
+    frame = pd.DataFrame(rows, columns=["origin", "destination", "value"])
+    return FlowTable.from_long(frame, warn_no_diagonal=False)
+
+
+def test_zero_list_iterates_to_fixed_point() -> None:
+    flows = toy_flows(
+        [
+            ("a", "a", 50),
+            ("a", "b", 10),
+            ("b", "b", 40),
+            ("b", "a", 5),
+            ("c", "c", 7),  # only its own flow
+            ("d", "a", 3),  # no jobs in d
+            ("e", "d", 2),  # works only in d: after d goes, e has no residents... working
+        ]
+    )
+    dropped = zero_list(flows.matrix)
+    assert [flows.ids[i] for i in np.flatnonzero(dropped)] == ["c", "d", "e"]
+    model = LabourMarketAreas(10, 0.6, 100, 0.7).fit(flows)
+    assert list(model.zero_list_) == ["c", "d", "e"]
+    assert (model.labels_[["c", "d", "e"]] == 0).all()
+
+
+def test_flows_without_diagonal_warn() -> None:
+    from cityregions import DataQualityWarning
+
+    flows = toy_flows([("a", "b", 10), ("b", "a", 5), ("b", "c", 5), ("c", "a", 1)])
+    with pytest.warns(DataQualityWarning, match="diagonal"):
+        LabourMarketAreas().fit(flows)

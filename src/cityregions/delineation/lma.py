@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from cityregions._errors import ParameterError
+from cityregions._errors import DataQualityWarning, ParameterError
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation._lma_steps import (
     Engine,
@@ -52,7 +53,7 @@ from cityregions.delineation._lma_steps import (
     run,
     validity_array,
 )
-from cityregions.flows import FlowTable
+from cityregions.flows import NO_DIAGONAL_MESSAGE, FlowTable
 
 logger = logging.getLogger(__name__)
 
@@ -147,9 +148,9 @@ def validity(
 
     Examples
     --------
-    >>> float(validity(6667, 10000, 10000)[0])  # target size at the minimum SC
+    >>> round(float(validity(6667, 10000, 10000)[0]), 12)  # target size at the minimum SC
     1.0
-    >>> round(float(validity(900, 1000, 1000)[0]), 6)  # large enough SC, large region
+    >>> round(float(validity(9000, 10000, 10000)[0]), 6)  # SC above target, large region
     1.124944
     """
     params = _check_params(
@@ -249,12 +250,12 @@ class LabourMarketAreas:
 
     Examples
     --------
-    >>> long = pd.DataFrame({"origin": ["a", "a", "b", "b", "c"],
-    ...                      "destination": ["a", "b", "b", "a", "c"],
-    ...                      "value": [900, 200, 50, 30, 2000]})
+    >>> long = pd.DataFrame({"origin": ["a", "a", "b", "b", "c", "c"],
+    ...                      "destination": ["a", "b", "b", "a", "c", "a"],
+    ...                      "value": [900, 200, 50, 30, 2000, 10]})
     >>> flows = FlowTable.from_long(long)
     >>> lma = LabourMarketAreas(min_size=100, target_size=1000).fit(flows)
-    >>> lma.labels_.to_dict()
+    >>> lma.labels_.to_dict()  # b (R = 80) is too small and joins a
     {'a': 1, 'b': 1, 'c': 3}
     """
 
@@ -287,6 +288,12 @@ class LabourMarketAreas:
             ``self``, with the fitted attributes set.
         """
         started = time.perf_counter()
+        if flows.total > 0 and not flows.has_diagonal:
+            warnings.warn(
+                f"{flows.source or 'flows'}: {NO_DIAGONAL_MESSAGE}",
+                DataQualityWarning,
+                stacklevel=2,
+            )
         index = flows.index
         order = unit_order(flows.ids)
         matrix = sp.csr_array(flows.matrix[order][:, order].astype(np.float64))
