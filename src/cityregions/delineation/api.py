@@ -1,7 +1,9 @@
 """One entry point for every delineation method, and a per-region summary.
 
->>> result = delineate(flows, method="lma", min_size=1000)   # doctest: +SKIP
->>> result.labels            # Series unit → region, one row per unit of the flows
+::
+
+    result = delineate(flows, method="lma", min_size=1000)
+    result.labels            # Series unit → region, one row per unit of the flows
 
 The methods and their parameters:
 
@@ -115,6 +117,19 @@ def delineate(
     InputError
         Units that differ from the flows' units, or a method that needs polygons
         given none.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"origin": ["a", "a", "b", "b", "c"],
+    ...                      "destination": ["a", "b", "b", "a", "c"],
+    ...                      "value": [900, 200, 50, 30, 2000]})
+    >>> flows = FlowTable.from_long(long)
+    >>> delineate(flows, method="lma", min_size=100, target_size=1000).labels.to_dict()
+    {'a': '1', 'b': '1', 'c': 'c'}
+
+    (``c`` has only internal flows: R's zero list, so it keeps its own id.)
+    >>> delineate(flows, method="fua", cities=["a"], contiguity=False).labels.to_dict()
+    {'a': 'a', 'b': 'a', 'c': 'c'}
     """
     if method not in METHODS:
         msg = f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
