@@ -321,3 +321,54 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="no such registry"):
         read_registry(tmp_path / "nope.yaml")
+
+
+def winning(game: list[tuple[dict[str, float], float, bool]], coalition: set[str]) -> bool:
+    return all(
+        (sum(w[m] for m in coalition if m in w) > t) if strict else
+        (sum(w[m] for m in coalition if m in w) >= t)
+        for w, t, strict in game
+    )  # fmt: skip
+
+
+def test_decision_rule_rebuilds_the_hand_entered_game() -> None:
+    """Check 10: RPV Leipzig-Westsachsen, majority of all votes 7/5/4 = [9; 7, 5, 4]."""
+    from itertools import combinations
+
+    reg = read_registry(CASE_REGISTRY).as_of("2016-06-30")
+    game = reg.rule_game("rpv-lw-statute")
+    assert game == [({"leipzig": 7.0, "lk-leipzig": 5.0, "nordsachsen": 4.0}, 8.0, True)]
+    weights = {"leipzig": 7, "lk-leipzig": 5, "nordsachsen": 4}
+    for size in range(4):
+        for coalition in combinations(weights, size):
+            by_hand = sum(weights[m] for m in coalition) >= 9
+            assert winning(game, set(coalition)) == by_hand, coalition
+
+
+def test_double_majority_game_uses_members_and_population() -> None:
+    src = ["https://x.org"]
+    reg = Registry(
+        actors=[Actor(id=a, name=a, kind="city", sources=src) for a in "abcd"],
+        bodies=[Body(id="b", name="B", kind="cooperation", level="city_region", sources=src)],
+        memberships=[Membership(member=a, body="b", sources=src) for a in "abcd"],
+        rules=[
+            DecisionRule(
+                id="dm",
+                body="b",
+                kind="double_majority",
+                sources=src,
+                criteria=[
+                    {"measure": "members", "quota": 0.75},
+                    {"measure": "population", "quota": 0.65},
+                ],
+            ),
+        ],
+    )
+    population = {"a": 50, "b": 30, "c": 15, "d": 5}
+    game = reg.rule_game("dm", population=population)
+    # equivalent to [5; 3, 1, 1, 1] (governance-methods check 4)
+    for coalition in [set("abc"), set("abd"), set("acd"), set("bcd"), set("ab"), set("abcd")]:
+        by_hand = 3 * ("a" in coalition) + len(coalition - {"a"}) >= 5
+        assert winning(game, coalition) == by_hand, coalition
+    with pytest.raises(ValueError, match="no population"):
+        reg.rule_game("dm")

@@ -49,13 +49,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import itertools
 import logging
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -541,6 +539,61 @@ class Registry(BaseModel):
             out[actor.id] = state
         return out
 
+    def voting_weights(
+        self,
+        body_id: str,
+        *,
+        measure: str = "weight",
+        population: Mapping[str, float] | None = None,
+    ) -> dict[str, float]:
+        """Voting members of ``body_id`` and their value of ``measure``, sorted by id.
+
+        ``weight`` = the membership's ``weight`` (1 if unset), ``seats``, ``members`` (1
+        each) or ``population`` (from ``population``: member id → inhabitants). Take a
+        snapshot with :meth:`as_of` first: one membership per member is expected.
+        """
+        out: dict[str, float] = {}
+        for m in self.memberships:
+            if m.body != body_id or not m.has_vote:
+                continue
+            if measure == "members":
+                value = 1.0
+            elif measure == "weight":
+                value = float(m.weight if m.weight is not None else 1.0)
+            elif measure == "seats":
+                value = float(m.seats or 0)
+            elif population is not None and m.member in population:
+                value = float(population[m.member])
+            else:
+                msg = f"no {measure} for member {m.member!r} of {body_id!r}"
+                raise InputError(msg, field=measure)
+            out[m.member] = value
+        return dict(sorted(out.items()))
+
+    def rule_game(
+        self, rule_id: str, *, population: Mapping[str, float] | None = None
+    ) -> list[tuple[dict[str, float], float, bool]]:
+        """The game of a decision rule: one ``(weights, threshold, strict)`` per criterion.
+
+        A coalition ``S`` wins iff for every criterion ``Σ_{i∈S} w_i ≥ threshold``
+        (``> threshold`` when ``strict``), with ``threshold = quota · Σ_i w_i``.
+
+        Examples
+        --------
+        For a simple majority of seats 7/5/4 the game is ``[9; 7, 5, 4]``: more than 8.
+        """
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        if rule is None:
+            msg = f"unknown decision rule {rule_id!r}"
+            raise InputError(msg, field="rule")
+        game = []
+        for criterion in rule.normalized_criteria():
+            weights = self.voting_weights(
+                rule.body, measure=criterion.measure, population=population
+            )
+            game.append((weights, criterion.quota * sum(weights.values()), criterion.strict))
+        return game
+
     def check(self) -> list[InputError]:
         """Return every cross-record problem (see :func:`validate_registry`)."""
         return validate_registry(self)
@@ -560,189 +613,23 @@ def validate_registry(registry: Registry) -> list[InputError]:
     """Return one :class:`InputError` per cross-record problem of ``registry``.
 
     Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
-    have their own), unknown ids (member, body, represented_by, parent, rule body,
-    source ids), dates in the wrong order (``valid_to`` before ``valid_from``,
-    ``dissolved`` before ``founded``), memberships outside the body's lifetime,
-    overlapping duplicate memberships (same member, body, role and status) and records
-    without a source. Each error names the file, the record id and the field.
+    have their own), unknown ids (member, body, represented_by, parent, predecessor,
+    rule body, source ids), dates in the wrong order (``valid_to`` before
+    ``valid_from``, ``dissolved`` before ``founded``), memberships outside the body's
+    lifetime, overlapping duplicate memberships (same member, body, role and status),
+    incomplete decision rules and records without a source. Each error names the file,
+    line, record id and field.
     """
-    problems: list[InputError] = []
-    problems += _duplicate_ids(registry)
-    problems += _unknown_ids(registry)
-    problems += _date_order(registry)
-    problems += _lifetimes(registry)
-    problems += _overlaps(registry)
-    problems += _missing_sources(registry)
-    return problems
+    from cityregions._registry_validation import validate_registry as validate
 
-
-def _error(registry: Registry, record: str, field: str, message: str) -> InputError:
-    file, line = registry.origin(record)
-    where = f"line {line}, record '{record}'" if line else f"record '{record}'"
-    return InputError(message, source=file, location=where, field=field)
-
-
-def _all_records(registry: Registry) -> Iterator[tuple[str, Any]]:
-    for actor in registry.actors:
-        yield actor.id, actor
-    for body in registry.bodies:
-        yield body.id, body
-    for membership in registry.memberships:
-        yield membership.label, membership
-    for rule in registry.rules:
-        yield rule.id, rule
-
-
-def _duplicate_ids(registry: Registry) -> list[InputError]:
-    problems = []
-    groups = {
-        "actor/body": [a.id for a in registry.actors] + [b.id for b in registry.bodies],
-        "membership": [m.id for m in registry.memberships if m.id],
-        "rule": [r.id for r in registry.rules],
-    }
-    for kind, ids in groups.items():
-        counts: dict[str, int] = defaultdict(int)
-        for record_id in ids:
-            counts[record_id] += 1
-        for record_id, n in counts.items():
-            if n > 1:
-                msg = f"duplicate {kind} id {record_id!r} ({n} records); ids must be unique"
-                problems.append(_error(registry, record_id, "id", msg))
-    return problems
-
-
-def _unknown_ids(registry: Registry) -> list[InputError]:
-    problems = []
-    actors, bodies = set(registry.actor_ids), set(registry.body_ids)
-    known = actors | bodies
-    for m in registry.memberships:
-        if m.member not in known:
-            msg = f"unknown member id {m.member!r}; expected the id of an actor or a body"
-            problems.append(_error(registry, m.label, "member", msg))
-        if m.body not in bodies:
-            msg = f"unknown body id {m.body!r}; expected the id of a body"
-            problems.append(_error(registry, m.label, "body", msg))
-        if m.represented_by is not None and m.represented_by not in known:
-            msg = f"unknown id {m.represented_by!r}; expected the id of an actor or a body"
-            problems.append(_error(registry, m.label, "represented_by", msg))
-        if m.role == "represented" and m.represented_by is None:
-            msg = "role 'represented' needs represented_by (the member that represents it)"
-            problems.append(_error(registry, m.label, "represented_by", msg))
-    for b in registry.bodies:
-        for field in ("parent", "predecessor"):
-            value = getattr(b, field)
-            if value is not None and value not in bodies:
-                msg = f"unknown {field} body id {value!r}; expected the id of a body"
-                problems.append(_error(registry, b.id, field, msg))
-    for r in registry.rules:
-        if r.body not in bodies:
-            msg = f"unknown body id {r.body!r}; expected the id of a body"
-            problems.append(_error(registry, r.id, "body", msg))
-    for record_id, record in _all_records(registry):
-        for source in record.sources:
-            if source not in registry.sources and not _is_url(source):
-                msg = f"unknown source {source!r}; expected a key of 'sources' or a URL"
-                problems.append(_error(registry, record_id, "sources", msg))
-    return problems
-
-
-def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://", "doi:", "file:"))
-
-
-def _date_order(registry: Registry) -> list[InputError]:
-    problems = []
-    for record_id, record in _all_records(registry):
-        pairs = [("valid_from", "valid_to"), ("founded", "dissolved")]
-        for lo_field, hi_field in pairs:
-            lo, hi = getattr(record, lo_field, None), getattr(record, hi_field, None)
-            if lo and hi and date_end(hi) < date_start(lo):  # type: ignore[operator]
-                msg = f"{hi_field} {hi} is before {lo_field} {lo}; expected {hi_field} ≥ {lo_field}"
-                problems.append(_error(registry, record_id, hi_field, msg))
-    for rule in registry.rules:
-        if rule.kind == "qualified" and rule.threshold is None:
-            msg = "a qualified majority needs threshold (e.g. 0.6667)"
-            problems.append(_error(registry, rule.id, "threshold", msg))
-        if rule.kind == "double_majority" and len(rule.criteria) != 2:
-            msg = f"a double majority needs exactly 2 criteria, got {len(rule.criteria)}"
-            problems.append(_error(registry, rule.id, "criteria", msg))
-    return problems
-
-
-def _lifetimes(registry: Registry) -> list[InputError]:
-    problems = []
-    bodies = registry._body_index()
-    for m in registry.memberships:
-        body = bodies.get(m.body)
-        if body is None:
-            continue
-        start, end = date_start(m.valid_from), date_end(m.valid_to)
-        founded, dissolved = date_start(body.founded), date_end(body.dissolved)
-        if start is not None and founded is not None and start < founded:
-            msg = (
-                f"membership starts {m.valid_from}, before body {body.id!r} was founded "
-                f"({body.founded}); expected valid_from ≥ founded"
-            )
-            problems.append(_error(registry, m.label, "valid_from", msg))
-        if dissolved is not None and (end is None or end > dissolved):
-            shown = m.valid_to or "open end"
-            msg = (
-                f"membership runs to {shown}, after body {body.id!r} was dissolved "
-                f"({body.dissolved}); expected valid_to ≤ dissolved"
-            )
-            problems.append(_error(registry, m.label, "valid_to", msg))
-    return problems
-
-
-def _overlaps(registry: Registry) -> list[InputError]:
-    problems = []
-    groups: dict[tuple[str, str, str, str], list[Membership]] = defaultdict(list)
-    for m in registry.memberships:
-        groups[(m.member, m.body, m.role, m.status)].append(m)
-    for (member, body, _, _), items in groups.items():
-        items = [m for m in items if _ordered(m.valid_from, m.valid_to)]
-        ordered = sorted(items, key=lambda m: date_start(m.valid_from) or dt.date.min)
-        for first, second in itertools.pairwise(ordered):
-            first_end = date_end(first.valid_to) or dt.date.max
-            second_start = date_start(second.valid_from) or dt.date.min
-            if second_start <= first_end:
-                msg = (
-                    f"membership of {member!r} in {body!r} overlaps {first.label!r} "
-                    f"({first.valid_from or 'open'} – {first.valid_to or 'open'}); expected "
-                    "one membership per member and body at a time (end the first one)"
-                )
-                problems.append(_error(registry, second.label, "valid_from", msg))
-    return problems
-
-
-def _ordered(start: str | None, end: str | None) -> bool:
-    return not (start and end and date_end(end) < date_start(start))  # type: ignore[operator]
-
-
-def _missing_sources(registry: Registry) -> list[InputError]:
-    problems = []
-    for record_id, record in _all_records(registry):
-        if not record.sources:
-            msg = "missing source: expected at least one source id or URL in 'sources'"
-            problems.append(_error(registry, record_id, "sources", msg))
-    return problems
+    return validate(registry)
 
 
 def check_units(registry: Registry, unit_ids: Iterable[str]) -> list[InputError]:
     """Return one error per actor or body unit id that is not among ``unit_ids``."""
-    known = set(unit_ids)
-    problems = []
-    for actor in registry.actors:
-        for unit in actor.units:
-            if unit not in known:
-                msg = f"unknown unit {unit!r}; expected a unit id of the territory"
-                problems.append(_error(registry, actor.id, "units", msg))
-    for body in registry.bodies:
-        for unit in body.territory or []:
-            if unit not in known:
-                msg = f"unknown unit {unit!r}; expected a unit id of the territory"
-                problems.append(_error(registry, body.id, "territory", msg))
-    return problems
+    from cityregions._registry_validation import check_units as check
+
+    return check(registry, unit_ids)
 
 
 # ---------------------------------------------------------------------- I/O facade
