@@ -308,7 +308,7 @@ def weighted_game(
     >>> str(weighted_game([4, 4, 4, 2, 2, 1], 12))
     '[12; 4, 4, 4, 2, 2, 1]'
     >>> str(weighted_game({"a": 0.5, "b": 1.5}, share=0.5, more_than=True))
-    '[2; 1, 3]'
+    '[3; 1, 3]'
     """
     names, values = _members_and_values(weights, members, source)
     criterion = _criterion(
@@ -325,9 +325,9 @@ def weighted_game(
 
 
 def multi_criteria_game(
-    criteria: Mapping[str, tuple[Mapping[str, Any] | pd.Series, Number]],
+    criteria: Mapping[str, tuple[Any, ...]],
     *,
-    either: Mapping[str, tuple[Mapping[str, Any] | pd.Series, Number]] | None = None,
+    either: Mapping[str, tuple[Any, ...]] | None = None,
     strict: bool = False,
 ) -> VotingGame:
     """Build a rule with several weighted criteria that must all hold.
@@ -335,7 +335,8 @@ def multi_criteria_game(
     Parameters
     ----------
     criteria
-        Name → (weights per member, quota *share* of the total). All must hold.
+        Name → (weights per member, quota *share* of the total[, more_than]). All
+        must hold; the optional third item asks for strictly more than the share.
     either
         Further criteria, each of which *alone* also makes a coalition win (an OR
         clause, e.g. the EU rule that any coalition of all but three members wins).
@@ -355,7 +356,9 @@ def multi_criteria_game(
     clauses: list[tuple[int, ...]] = []
     for group, is_and in ((criteria, True), (either or {}, False)):
         indices = []
-        for name, (weights, share) in group.items():
+        for name, spec in group.items():
+            weights, share = spec[0], spec[1]
+            more_than = bool(spec[2]) if len(spec) > 2 else False
             names, values = _members_and_values(weights, None, None)
             if members is None:
                 members = names
@@ -372,7 +375,7 @@ def multi_criteria_game(
                         values,
                         quota=None,
                         share=share,
-                        more_than=False,
+                        more_than=more_than,
                         strict=strict and is_and,
                         source=None,
                     )

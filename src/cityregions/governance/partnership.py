@@ -1,0 +1,337 @@
+"""The two-stage partnership: city regions as blocs of the metropolitan body.
+
+A :class:`~cityregions.governance.scenarios.Scenario` (members with population, blocs
+with their internal rule, the metropolitan body's rule, a fee key) is turned into a
+:class:`~cityregions.governance.voting.TwoTierGame` and evaluated: weights and seats,
+each member's indirect voting power (exact multilinear-extension chain rule), power
+per inhabitant (Penrose), Shapley–Shubik of the flattened body, the body's Coleman
+power to act and the fee per member. :func:`compare_scenarios` puts several designs
+side by side; :func:`scenario_from_registry` composes a scenario from the governance
+registry.
+
+Model: blocs are *compound-game* units — each bloc decides by its own rule and casts
+its whole weight in the metropolitan body (Shapley 1962; Owen 1972). Cooperations
+that only coordinate members who vote individually would need a priori union values
+(Owen index), which this module does not compute.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cityregions._errors import DataQualityWarning, InputError
+from cityregions.governance import representation as rep
+from cityregions.governance.scenarios import RuleSpec, Scenario, read_scenario
+from cityregions.governance.voting import (
+    TwoTierGame,
+    VotingGame,
+    multi_criteria_game,
+    two_tier_power,
+    voting_power,
+    weighted_game,
+)
+from cityregions.io._atomic import atomic_path
+
+if TYPE_CHECKING:
+    from cityregions.registry import Registry
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PartnershipResult:
+    """Evaluation of one scenario.
+
+    Attributes
+    ----------
+    members
+        One row per member (see :func:`evaluate_scenario`).
+    blocs
+        One row per bloc: population, weight in the metropolitan body, passage
+        probability, decisiveness, Banzhaf and Shapley–Shubik of the bloc in the body.
+    summary
+        Headline figures: Coleman power to act, dummies, per-inhabitant spread, fees.
+    """
+
+    scenario: Scenario
+    game: TwoTierGame
+    members: pd.DataFrame
+    blocs: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def rule_game(
+    population: pd.Series,
+    rule: RuleSpec,
+    *,
+    what: str,
+    strict: bool = False,
+) -> tuple[VotingGame, pd.Series]:
+    """Build the game of one body from its members' population and its rule.
+
+    Returns the game and the weights (seats) per member.
+
+    Raises
+    ------
+    InputError
+        A rule that needs population meets a member without it (naming both).
+    """
+    if rule.representation not in ("equal", "fixed"):
+        missing = population[population.isna()]
+        if len(missing):
+            msg = (
+                f"rule '{rule.representation}' of {what} needs the population of member "
+                f"'{missing.index[0]}', which is not given"
+            )
+            raise InputError(msg, location=missing.index[0], field="population")
+    pop = population.fillna(0)
+    weights = rep.representation_weights(
+        pop, rule.representation, seats=rule.seats, fixed=rule.fixed, base=rule.base,
+        cap=rule.cap, method=rule.method,
+    )
+    share: float | None = rule.share
+    more_than = rule.more_than
+    if rule.penrose_quota:
+        share, more_than = rep.penrose_optimal_quota(pop[pop > 0]), False
+    quota = rule.quota
+    if quota is not None:
+        share = None
+    with warnings.catch_warnings():
+        if len(weights) == 1:  # a single member: any majority is that member
+            warnings.simplefilter("ignore", DataQualityWarning)
+        if rule.members_share is None:
+            game = weighted_game(
+                weights, quota, share=share, more_than=more_than, strict=strict, source=what
+            )
+        else:
+            ones = pd.Series(1, index=weights.index)
+            game = multi_criteria_game(
+                {
+                    "weight": (weights, share if share is not None else 0.5, more_than),
+                    "members": (ones, rule.members_share),
+                },
+                strict=strict,
+            )
+    return game, weights
+
+
+def build_game(scenario: Scenario, *, strict: bool = False) -> tuple[TwoTierGame, pd.DataFrame]:
+    """Compose the two-tier game of a scenario; also return weights per member and bloc."""
+    members = pd.DataFrame([m.model_dump() for m in scenario.members]).set_index("id")
+    members.index = members.index.astype(str)
+    blocs: dict[str, VotingGame] = {}
+    weight = pd.Series(np.nan, index=members.index, dtype=float)
+    for bloc_id in scenario.bloc_ids():
+        spec = scenario.bloc(bloc_id)
+        inside = members[members["bloc"] == bloc_id]
+        pop = inside["population"].astype(float)
+        game, w = rule_game(pop, spec.rule, what=f"bloc '{bloc_id}'", strict=strict)
+        blocs[bloc_id] = game
+        weight[w.index] = w.astype(float)
+    bloc_pop = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
+    bloc_pop = bloc_pop.reindex(scenario.bloc_ids()).astype(float)
+    top, top_weights = rule_game(bloc_pop, scenario.top, what=f"'{scenario.top.name}'", strict=strict)
+    members["member_weight"] = weight
+    members["bloc_weight"] = members["bloc"].map(top_weights.astype(float))
+    return TwoTierGame(top=top, blocs=blocs), members
+
+
+def _fees(scenario: Scenario, members: pd.DataFrame) -> pd.Series:
+    spec = scenario.fees
+    payers = members[members["pays"].astype(bool)]
+    fee = _fees_of_payers(spec, payers["population"].astype(float))
+    return fee.reindex(members.index).fillna({m: 0.0 for m in members.index if m not in payers.index})
+
+
+def _fees_of_payers(spec: Any, pop: pd.Series) -> pd.Series:
+    if spec.key == "per_capita" and spec.rate is not None:
+        return (pop * spec.rate).rename("fee")
+    if spec.total is None or pop.empty:
+        return pd.Series(np.nan, index=pop.index, name="fee")
+    if spec.key in ("per_capita", "mixed") and pop.isna().any():
+        known = pop.dropna()
+        out = pd.Series(np.nan, index=pop.index, name="fee")
+        out[known.index] = rep.fees(known, key=spec.key, total=spec.total, flat_share=spec.flat_share)
+        return out
+    return rep.fees(pop.fillna(0), key=spec.key, total=spec.total, flat_share=spec.flat_share,
+                    shares=spec.shares)
+
+
+def evaluate_scenario(
+    scenario: Scenario | str | Path,
+    *,
+    strict: bool = False,
+    rng: np.random.Generator | None = None,
+) -> PartnershipResult:
+    """Evaluate one partnership design.
+
+    Member columns: ``name``, ``bloc``, ``kind``, ``population``, ``source``,
+    ``member_weight`` (inside the bloc), ``bloc_weight`` (the bloc's seats/weight in
+    the metropolitan body), ``bloc_banzhaf_absolute``, ``bloc_decisiveness``
+    (``∂f_0/∂y_j(p)``), ``banzhaf_absolute`` (indirect, exact), ``banzhaf`` (normalised
+    over members), ``shapley_shubik`` (flattened body), ``power_per_inhabitant``
+    (``ψ(N_i)·β'_i``), ``per_inhabitant_ratio``, ``fee``, ``fee_per_inhabitant``.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = read_scenario(scenario)
+    game, members = build_game(scenario, strict=strict)
+    result = two_tier_power(game, population=members["population"].astype(float), rng=rng)
+    table = members[["name", "bloc", "kind", "population", "source", "member_weight", "bloc_weight"]].join(
+        result.members.drop(columns=["bloc", "population"])
+    )
+    table["fee"] = _fees(scenario, members)
+    table["fee_per_inhabitant"] = table["fee"] / table["population"]
+    table.insert(0, "scenario", scenario.name)
+    top_power = voting_power(game.top, shapley=game.top.n <= 24)
+    blocs = result.blocs.copy()
+    blocs["population"] = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
+    blocs["weight"] = [float(w) for w in members.groupby("bloc", sort=False)["bloc_weight"].first().reindex(blocs.index)]
+    blocs["top_shapley_shubik"] = (
+        [float(x) for x in top_power.shapley_shubik] if top_power.shapley_shubik else math.nan
+    )
+    blocs.insert(0, "scenario", scenario.name)
+    summary = _summary(scenario, game, table, result.coleman_act, result.shapley_method)
+    return PartnershipResult(scenario, game, table.rename_axis("member"), blocs, summary)
+
+
+def _summary(
+    scenario: Scenario, game: TwoTierGame, table: pd.DataFrame, act: Any, how: str
+) -> dict[str, Any]:
+    per = table["power_per_inhabitant"]
+    positive = per[(per > 0) & per.notna()]
+    return {
+        "scenario": scenario.name,
+        "title": scenario.title or scenario.name,
+        "members": len(table),
+        "blocs": game.top.n,
+        "metropolitan_rule": str(game.top),
+        "coleman_act": float(act),
+        "members_without_power": ", ".join(table.index[table["banzhaf_absolute"] == 0]),
+        "per_inhabitant_spread": float(positive.max() / positive.min()) if len(positive) else math.nan,
+        "fee_total": float(table["fee"].sum(min_count=1)),
+        "shapley_method": how,
+    }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several scenarios side by side (long tables plus a wide member table)."""
+
+    results: list[PartnershipResult]
+    members: pd.DataFrame
+    blocs: pd.DataFrame
+    summary: pd.DataFrame
+    wide: pd.DataFrame
+
+
+def compare_scenarios(
+    scenarios: Sequence[Scenario | str | Path],
+    *,
+    strict: bool = False,
+    rng: np.random.Generator | None = None,
+) -> Comparison:
+    """Evaluate several scenarios and put them side by side.
+
+    ``wide`` has one row per member and, per scenario, the columns
+    ``<scenario>:banzhaf_absolute``, ``:power_per_inhabitant``, ``:bloc_weight`` and
+    ``:fee``.
+    """
+    loaded = [s if isinstance(s, Scenario) else read_scenario(s) for s in scenarios]
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        msg = f"two scenarios are both named '{dup}'; scenario names must differ"
+        raise InputError(msg, field="name")
+    results = [evaluate_scenario(s, strict=strict, rng=rng) for s in loaded]
+    members = pd.concat([r.members.reset_index() for r in results], ignore_index=True)
+    blocs = pd.concat([r.blocs.reset_index() for r in results], ignore_index=True)
+    summary = pd.DataFrame([r.summary for r in results])
+    columns = ["bloc", "bloc_weight", "banzhaf_absolute", "power_per_inhabitant", "fee"]
+    wide = members.pivot_table(index="member", columns="scenario", values=columns[1:], aggfunc="first")
+    wide.columns = [f"{scenario}:{value}" for value, scenario in wide.columns]
+    order = [f"{s}:{c}" for s in names for c in columns[1:] if f"{s}:{c}" in wide.columns]
+    return Comparison(results, members, blocs, summary, wide[order])
+
+
+def write_comparison(comparison: Comparison, out_dir: str | Path) -> list[Path]:
+    """Write ``members.csv``, ``blocs.csv``, ``summary.csv`` and ``wide.csv``."""
+    out = Path(out_dir)
+    tables = {
+        "members.csv": comparison.members,
+        "blocs.csv": comparison.blocs,
+        "summary.csv": comparison.summary,
+        "wide.csv": comparison.wide.reset_index(),
+    }
+    written = []
+    for name, frame in tables.items():
+        with atomic_path(out / name) as tmp:
+            frame.to_csv(tmp, index=False, float_format="%.10g")
+        written.append(out / name)
+    return written
+
+
+def scenario_from_registry(
+    registry: Registry,
+    body: str,
+    *,
+    as_of: str,
+    population: Mapping[str, float],
+    regions: Mapping[str, str] | None = None,
+    include_target: bool = False,
+    name: str | None = None,
+    top: RuleSpec | None = None,
+) -> Scenario:
+    """Compose a scenario from the registry's memberships of ``body`` on ``as_of``.
+
+    Voting members form their own bloc; a member ``represented_by`` another joins the
+    representative's bloc with weight 0 (it has no vote of its own). With ``regions``
+    (member → city region, e.g. functional labels) members are grouped by region
+    instead, one member one vote inside each region. ``population`` maps actor ids to
+    inhabitants (e.g. summed over the actor's units of the case territory).
+    """
+    snapshot = registry.as_of(as_of, include_target=include_target)
+    memberships = [m for m in snapshot.memberships if m.body == body]
+    if not memberships:
+        msg = f"body '{body}' has no memberships on {as_of}"
+        raise InputError(msg, field="body")
+    members, fixed = [], {}
+    for m in memberships:
+        if m.role not in ("full", "represented") or m.member in fixed:
+            continue
+        voting = m.has_vote if isinstance(m.has_vote, bool) else m.has_vote()
+        bloc = m.represented_by if m.role == "represented" and m.represented_by else m.member
+        if regions is not None:
+            bloc = regions.get(m.member, bloc)
+        fixed[m.member] = 1 if voting else 0
+        actor = registry.actor(m.member)
+        members.append(
+            {"id": m.member, "name": actor.name, "population": population.get(m.member),
+             "bloc": bloc, "kind": actor.kind, "source": "registry + population mapping"}
+        )
+    blocs = []
+    for bloc in dict.fromkeys(x["bloc"] for x in members):
+        inside = {x["id"]: fixed[x["id"]] for x in members if x["bloc"] == bloc}
+        rule = (
+            RuleSpec(representation="equal")
+            if regions is not None
+            else RuleSpec(representation="fixed", fixed=inside)
+        )
+        blocs.append({"id": bloc, "rule": rule.model_dump()})
+    return Scenario.model_validate(
+        {
+            "name": name or f"{body}-{as_of}",
+            "title": f"{registry.body(body).name} on {as_of} (from the registry)",
+            "members": members,
+            "blocs": blocs,
+            "top": {"name": registry.body(body).name, **(top.model_dump() if top else {})},
+        }
+    )

@@ -1,0 +1,248 @@
+"""Scenario files of the partnership: a two-stage body described as a small YAML/TOML file.
+
+A scenario names the members (with population and its source), groups them into blocs
+(city regions) with each bloc's internal rule, and gives the rule of the metropolitan
+body and the fee key::
+
+    name: network-2012
+    title: City network 2012 as documented
+    members:
+      - {id: leipzig, name: Leipzig, population: 502979, bloc: leipzig,
+         source: "Zensus 9.5.2011"}
+    blocs:
+      - {id: leipzig, rule: {representation: equal, share: 0.5, more_than: true}}
+    top: {name: Gemeinsamer Ausschuss, representation: equal, share: 0.5, more_than: true}
+    fees: {key: flat, total: 270000}
+
+A *variant* names a ``base`` file (relative path) and only the ``changes``:
+``add_members``, ``remove_members``, ``regroup`` (member → bloc), ``blocs`` (added or
+replacing blocs with the same id), ``remove_blocs``, ``top`` and ``fees`` (merged
+key by key). Unknown keys are errors (the file is checked before anything runs).
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cityregions._errors import InputError
+
+logger = logging.getLogger(__name__)
+
+Representation = Literal["equal", "proportional", "penrose", "degressive", "fixed"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RuleSpec(_Strict):
+    """How a body weighs its members and where its quota lies.
+
+    ``representation`` turns the members' population into weights (``fixed`` takes
+    ``fixed`` — member/bloc id → seats; ``degressive`` and apportioned rules use
+    ``seats``). The quota is ``share`` of the total weight (``more_than`` = strictly
+    more) or an absolute ``quota``. ``members_share`` adds a second criterion: at
+    least that share of the members (a double majority). ``penrose_quota: true`` uses
+    the optimal quota of the square-root rule instead of ``share``.
+    """
+
+    representation: Representation = "equal"
+    seats: int | None = Field(default=None, gt=0)
+    fixed: dict[str, int] = Field(default_factory=dict)
+    base: int = Field(default=1, ge=0)
+    cap: int | None = Field(default=None, gt=0)
+    method: Literal["hamilton", "dhondt", "sainte_lague"] = "sainte_lague"
+    share: float | None = Field(default=0.5, gt=0, le=1)
+    more_than: bool = True
+    quota: float | None = Field(default=None, gt=0)
+    members_share: float | None = Field(default=None, gt=0, le=1)
+    penrose_quota: bool = False
+    note: str | None = None
+
+
+class MemberSpec(_Strict):
+    """One member: id, name, population (with its source), bloc and kind."""
+
+    id: str
+    name: str | None = None
+    population: float | None = Field(default=None, ge=0)
+    source: str | None = None
+    bloc: str
+    kind: str = "city"
+    pays: bool = True
+
+
+class BlocSpec(_Strict):
+    """A bloc (city region): its id, name and internal decision rule."""
+
+    id: str
+    name: str | None = None
+    rule: RuleSpec = Field(default_factory=RuleSpec)
+    note: str | None = None
+
+
+class FeeSpec(_Strict):
+    """Fee key of the metropolitan body (see :func:`~.representation.fees`).
+
+    ``per_capita`` takes either a budget ``total`` or a ``rate`` per inhabitant.
+    """
+
+    key: Literal["flat", "per_capita", "mixed", "shares"] = "flat"
+    total: float | None = Field(default=None, ge=0)
+    rate: float | None = Field(default=None, ge=0)
+    flat_share: float = Field(default=0.5, ge=0, le=1)
+    shares: dict[str, float] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class TopSpec(RuleSpec):
+    """The metropolitan body: a name plus its rule over the blocs."""
+
+    name: str = "metropolitan body"
+
+
+class Scenario(_Strict):
+    """A complete two-stage partnership design."""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    members: list[MemberSpec]
+    blocs: list[BlocSpec] = Field(default_factory=list)
+    top: TopSpec = Field(default_factory=TopSpec)
+    fees: FeeSpec = Field(default_factory=FeeSpec)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        seen: set[str] = set()
+        for member in self.members:
+            if member.id in seen:
+                msg = f"member '{member.id}' is listed twice"
+                raise ValueError(msg)
+            seen.add(member.id)
+        bloc_ids = [b.id for b in self.blocs]
+        if len(set(bloc_ids)) != len(bloc_ids):
+            dup = next(b for b in bloc_ids if bloc_ids.count(b) > 1)
+            msg = f"bloc '{dup}' is defined twice"
+            raise ValueError(msg)
+        used = {m.bloc for m in self.members}
+        for bloc in bloc_ids:
+            if bloc not in used:
+                msg = f"bloc '{bloc}' has no members"
+                raise ValueError(msg)
+        return self
+
+    def bloc_ids(self) -> list[str]:
+        """Blocs in order: defined ones first, then implicit single-member blocs."""
+        ids = [b.id for b in self.blocs]
+        for member in self.members:
+            if member.bloc not in ids:
+                ids.append(member.bloc)
+        return ids
+
+    def bloc(self, bloc_id: str) -> BlocSpec:
+        """The bloc definition (implicit blocs get the default rule)."""
+        for bloc in self.blocs:
+            if bloc.id == bloc_id:
+                return bloc
+        return BlocSpec(id=bloc_id)
+
+
+class Changes(_Strict):
+    """What a variant changes in its base scenario."""
+
+    add_members: list[MemberSpec] = Field(default_factory=list)
+    remove_members: list[str] = Field(default_factory=list)
+    regroup: dict[str, str] = Field(default_factory=dict)
+    blocs: list[BlocSpec] = Field(default_factory=list)
+    remove_blocs: list[str] = Field(default_factory=list)
+    top: dict[str, Any] = Field(default_factory=dict)
+    fees: dict[str, Any] = Field(default_factory=dict)
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        msg = f"cannot read scenario file: {error.strerror}"
+        raise InputError(msg, source=path) from None
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+        msg = f"not valid {'TOML' if path.suffix == '.toml' else 'YAML'}: {error}"
+        raise InputError(msg, source=path) from None
+    if not isinstance(data, dict):
+        msg = "a scenario file must hold a mapping (name, members, blocs, top, fees)"
+        raise InputError(msg, source=path)
+    return data
+
+
+def _validation_error(error: ValidationError, path: Path) -> InputError:
+    first = error.errors()[0]
+    location = ".".join(str(x) for x in first["loc"]) or None
+    return InputError(first["msg"].removeprefix("Value error, "), source=path, location=location)
+
+
+def _apply(base: Scenario, changes: Changes, path: Path) -> dict[str, Any]:
+    data = base.model_dump()
+    members = {m["id"]: m for m in data["members"]}
+    for member_id in changes.remove_members:
+        if member_id not in members:
+            msg = f"cannot remove member '{member_id}': not in the base scenario"
+            raise InputError(msg, source=path, field="remove_members")
+        del members[member_id]
+    for member in changes.add_members:
+        members[member.id] = member.model_dump()
+    for member_id, bloc in changes.regroup.items():
+        if member_id not in members:
+            msg = f"cannot regroup member '{member_id}': not in the scenario"
+            raise InputError(msg, source=path, field="regroup")
+        members[member_id]["bloc"] = bloc
+    blocs = {b["id"]: b for b in data["blocs"]}
+    for bloc_id in changes.remove_blocs:
+        blocs.pop(bloc_id, None)
+    for bloc in changes.blocs:
+        blocs[bloc.id] = bloc.model_dump()
+    data["members"] = list(members.values())
+    data["blocs"] = list(blocs.values())
+    data["top"] = {**data["top"], **changes.top}
+    data["fees"] = {**data["fees"], **changes.fees}
+    return data
+
+
+def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
+    """Read and check a scenario file (YAML or TOML), resolving its ``base``.
+
+    Raises
+    ------
+    InputError
+        Unreadable file, unknown keys, a member listed twice, a bloc without members,
+        bad values — naming the file and the field.
+    """
+    path = Path(path)
+    data = _read_mapping(path)
+    base_name = data.pop("base", None)
+    try:
+        if base_name is None:
+            return Scenario.model_validate(data)
+        if _depth > 5:
+            msg = "scenario bases nest more than five levels (a cycle?)"
+            raise InputError(msg, source=path, field="base")
+        base = read_scenario(path.parent / str(base_name), _depth=_depth + 1)
+        changes = Changes.model_validate(data.pop("changes", {}) or {})
+        merged = _apply(base, changes, path)
+        merged.update({k: v for k, v in data.items()})
+        if "title" not in data:
+            merged["title"] = data.get("name", merged["name"])
+        merged.setdefault("assumptions", [])
+        return Scenario.model_validate(merged)
+    except ValidationError as error:
+        raise _validation_error(error, path) from None
