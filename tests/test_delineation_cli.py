@@ -157,3 +157,39 @@ def test_no_diagonal_warns_why(tmp_path: Path) -> None:
     text = " ".join(done.stderr.split())
     assert "no internal (diagonal) flows" in text
     assert "self-containment" in text
+
+
+@pytest.mark.shared
+def test_cli_lma_on_german_districts_equals_r(
+    kreise_dir: Path, lma_reference_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cityregions.partitions import adjusted_rand_index
+
+    units = pd.read_csv(kreise_dir / "units.csv", dtype={"ags": str})
+    flows = pd.read_csv(kreise_dir / "flows.csv", dtype={"origin": str, "destination": str})
+    internal = pd.DataFrame(
+        {
+            "origin": units["ags"],
+            "destination": units["ags"],
+            "commuters": units["employees_svb"] - units["out_commuters_total"],
+        }
+    )
+    path = tmp_path / "flows.csv"
+    pd.concat([flows[["origin", "destination", "commuters"]], internal]).to_csv(path, index=False)
+    out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"
+    code = run_cli(
+        "delineate", path, "--units", kreise_dir / "units.csv", "--method", "lma",
+        "--out", out, "--summary", summary, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    ours = pd.read_csv(out, dtype=str).set_index("unit")["region"]
+    reference = pd.read_csv(lma_reference_dir / "de_kreise_2016_lma_r.csv")
+    theirs = pd.Series(
+        reference["cluster"].to_numpy(), index=reference["community"].astype(str).str.zfill(5)
+    )
+    assert len(ours) == 401
+    assert ours.nunique() == 190
+    assert adjusted_rand_index(ours, theirs) == 1.0
+    regions = pd.read_csv(summary)
+    # totals preserved: residents over regions = all flows = sum of R's residents
+    assert regions["residents"].sum() == pytest.approx(reference["residents"].sum())

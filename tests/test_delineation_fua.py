@@ -162,3 +162,15 @@ def test_fua_errors() -> None:
     frame = pd.DataFrame({"unit": ["a", "b"], "population": [10, 10], "area_km2": [1, 1]})
     with pytest.raises(InputError, match="no city"):
         FunctionalUrbanAreas(contiguity=False).fit(flows, Territory.from_frame(frame))
+
+
+def test_city_of_several_units_and_tie_to_smallest_label() -> None:
+    # city "L" = units l1 + l2 (a mapping); z sends 10 % to l1 and 10 % to l2 -> 20 % to L
+    flows = make_flows(
+        {"l1": 1000, "l2": 1000, "z": 80, "q": 70},
+        {("z", "l1"): 10, ("z", "l2"): 10, ("q", "l1"): 14, ("q", "l2"): 16},
+    )
+    fua = FunctionalUrbanAreas(cities={"l1": "L", "l2": "L"}, contiguity=False).fit(flows)
+    # the FUA is named after its main unit: equal weight (employed residents) -> smallest id
+    assert fua.labels_.to_dict() == {"l1": "l1", "l2": "l1", "q": "l1", "z": "l1"}
+    assert fua.zones_[["l1", "l2"]].tolist() == ["city", "city"]
