@@ -311,3 +311,18 @@ def test_bad_provenance_file(tmp_path: Path) -> None:
     prov = _write(tmp_path / "p2.csv", "field,where\npopulation,Destatis\n")
     error = _error(read_units, units, provenance_file=prov)
     assert error.field == "source"
+
+
+def test_german_spreadsheet_export_with_decimal_comma(tmp_path: Path) -> None:
+    flows = read_flows(
+        _write(tmp_path / "f.csv", "origin;destination;value\n01;01;1.234,5\n01;02;2,5\n")
+    )
+    assert flows.out_totals()["01"] == 1237.0
+    units = read_units(
+        _write(tmp_path / "u.csv", "unit;name;population;lon;lat\n01;A;1.234;12,37;51,34\n")
+    )
+    row = units.units.loc["01"]
+    assert (row["population"], row["lon"], row["lat"]) == (1234.0, 12.37, 51.34)
+    # a comma-separated file keeps the dot as decimal point
+    units = read_units(_write(tmp_path / "v.csv", "unit,lat\n01,51.340\n"))
+    assert units.units.loc["01", "lat"] == 51.34

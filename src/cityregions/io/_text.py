@@ -181,6 +181,7 @@ def read_frame(
     else:
         text, _ = decode_text(path.read_bytes(), source=path, encoding=encoding)
         frame = _read_text(text, source=path, sep=sep or sniff_separator(text))
+        frame.attrs["sep"] = sep or sniff_separator(text)
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         msg = "the table has a header but no data rows"
@@ -239,6 +240,40 @@ def _read_excel(path: Path, *, sheet: str | int | None) -> pd.DataFrame:
     name = resolve_sheet(path, sheet)
     frame = pd.read_excel(path, sheet_name=name, dtype=str, keep_default_na=False, na_values=[""])
     return frame
+
+
+def german_numbers(values: pd.Series) -> pd.Series:
+    """Convert text numbers with decimal comma and dot thousands (``1.234,5``) to floats.
+
+    Only applied by the readers to columns of ``;``-separated files in which some value
+    has a decimal comma (the German spreadsheet export); other cells are left as they
+    are, so that bad values still reach the checks with their original text.
+    """
+    text = values.astype("string").str.strip()
+    german = text.str.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?|-?\d+(,\d+)?").fillna(False)
+    converted = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return values.where(~german.to_numpy(dtype=bool), converted)
+
+
+def uses_decimal_comma(frame: pd.DataFrame, column: str, *, count: bool = False) -> bool:
+    """Whether ``column`` of a text table is written the German way (``1.234,5``).
+
+    True for ``;``-separated tables in which any column holds decimal-comma numbers;
+    for counts (people, flows: never fractional) already when the table is
+    ``;``-separated, so that ``616.093`` inhabitants are read as 616093.
+    """
+    if frame.attrs.get("sep") != ";" or pd.api.types.is_numeric_dtype(frame[column]):
+        return False
+    if count:
+        return True
+    if "decimal_comma" not in frame.attrs:
+        pattern = r"-?[\d.]*\d,\d+"
+        frame.attrs["decimal_comma"] = any(
+            frame[c].astype("string").str.fullmatch(pattern).any()
+            for c in frame.columns
+            if not pd.api.types.is_numeric_dtype(frame[c])
+        )
+    return bool(frame.attrs["decimal_comma"])
 
 
 def find_column(

@@ -15,7 +15,10 @@ unit id        ``unit``, ``id``, ``ags``, ``ARS``, ``AGS_0``, ``ARS_0``, ``RS``,
                ``key``, ``community``
 =============  ==========================================================================
 
-Ids are always read as text, so German keys keep their leading zeros.
+Ids are always read as text, so German keys keep their leading zeros. Files exported by
+a German spreadsheet (``;``-separated) may write numbers the German way: counts
+(flows, population, employees) with dot thousands separators (``616.093``) and, when
+the file uses decimal commas anywhere, every number as ``1.234,5``; both are understood.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from cityregions._errors import InputError
 from cityregions.constants import DESTINATION, ORIGIN, UNIT, VALUE, Provenance
 from cityregions.flows import FlowTable
 from cityregions.io._atomic import atomic_path
-from cityregions.io._text import find_column, read_frame
+from cityregions.io._text import find_column, german_numbers, read_frame, uses_decimal_comma
 from cityregions.territory import Territory
 
 if TYPE_CHECKING:
@@ -140,7 +143,10 @@ def read_flows(
     row = _line_label(path_or_frame, sheet=sheet)
     origins = id_series(frame[origin_col], where=where, field=origin_col, row=row)
     destinations = id_series(frame[destination_col], where=where, field=destination_col, row=row)
-    values = flow_values(frame[value_col], where=where, field=value_col, row=row)
+    raw_values = frame[value_col]
+    if uses_decimal_comma(frame, value_col, count=True):
+        raw_values = german_numbers(raw_values)
+    values = flow_values(raw_values, where=where, field=value_col, row=row)
     ids = None
     if units is not None:
         ids = units.ids if isinstance(units, Territory) else [str(i) for i in units]
@@ -228,6 +234,10 @@ def read_units(
     id_col = _require(frame, ID_COLUMNS, id_column, where=where, role="unit id")
     geometry = None
     frame = rename_unit_fields(frame, id_col, name_column=name_column, columns=columns, where=where)
+    for numeric in ("population", "employees", "area_km2", "lon", "lat"):
+        count = numeric in ("population", "employees")
+        if numeric in frame.columns and uses_decimal_comma(frame, numeric, count=count):
+            frame[numeric] = german_numbers(frame[numeric])
     row = _line_label(path)
     frame[UNIT] = id_series(frame[UNIT], where=where, field=id_col, row=row).to_numpy()
     check_unique(frame[UNIT], where=where, field=id_col, row=row)
