@@ -184,3 +184,33 @@ def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:
     assert ("registry", "fact") in kinds
     assert ("flows", "modeled") in kinds
     assert read_registry(CASE / "registry") == section["registry"]
+
+
+@pytest.mark.shared
+def test_analyze_on_observed_district_flows(
+    kreise_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = pd.read_csv(kreise_dir / "units.csv", dtype={"ags": str, "state": str})
+    flows = pd.read_csv(kreise_dir / "flows.csv", dtype={"origin": str, "destination": str})
+    diagonal = pd.DataFrame({
+        "origin": units["ags"], "destination": units["ags"],
+        "value": units["employees_svb"] - units["out_commuters_total"],
+    })  # fmt: skip
+    flows = flows.rename(columns={"commuters": "value"})[["origin", "destination", "value"]]
+    pd.concat([flows, diagonal]).to_csv(tmp_path / "flows.csv", index=False)
+    units.rename(columns={"ags": "unit"}).to_csv(tmp_path / "units.csv", index=False)
+    out = tmp_path / "out"
+    code = run_cli(
+        "governance", "analyze", CASE / "registry", "--units", tmp_path / "units.csv",
+        "--flows", tmp_path / "flows.csv", "--as-of", "2016-06-30", "--states", "14,15,16",
+        "--out-commuters", "out_commuters_total", "--out", out, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    gaps = pd.read_csv(out / "gaps.csv", dtype={"unit_a": str, "unit_b": str})
+    gaps = gaps.set_index(["unit_a", "unit_b"])
+    assert set(gaps.index.get_level_values(0).str[:2]) <= {"14", "15", "16"}
+    row = gaps.loc[("14713", "15002")]
+    assert (row["flow_ab"], row["flow_ba"]) == (3698, 4817)
+    assert row["share_ba"] == pytest.approx(4817 / 29226)
+    assert bool(row["gap"])
+    assert bool(row["cross_state"])

@@ -87,6 +87,17 @@ def analyze(
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Unit id column of --units.")
     ] = None,
+    states: Annotated[
+        str | None,
+        typer.Option(help="Only units of these states (comma-separated keys, e.g. 14,15,16)."),
+    ] = None,
+    out_commuters: Annotated[
+        str | None,
+        typer.Option(
+            "--out-commuters",
+            help="Column of --units with official out-commuter totals (truncated flows).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the brokerage permutation test.")] = 0,
 ) -> None:
     """Network metrics, institutional fit, governance gaps and exports into OUT."""
@@ -100,7 +111,20 @@ def analyze(
     reg = read_registry(registry)
     territory = read_units(units, id_column=id_column)
     flow_table = read_flows(flows, units=territory)
+    if states is not None:
+        wanted = {s.strip() for s in states.split(",") if s.strip()}
+        keep = [u for u in territory.ids if str(territory.units.at[u, "state"]) in wanted]
+        if not keep:
+            msg = f"no unit has a state in {sorted(wanted)}"
+            raise InputError(msg, source=units, field="state")
+        territory, flow_table = territory.subset(keep), flow_table.subset(keep)
     label_series = read_labels(labels) if labels is not None else None
+    totals = None
+    if out_commuters is not None:
+        if out_commuters not in territory.units.columns:
+            msg = f"no column '{out_commuters}' in the units"
+            raise InputError(msg, source=units, field=out_commuters)
+        totals = pd.to_numeric(territory.units[out_commuters], errors="coerce")
     result = analyze_governance(
         reg,
         flow_table,
@@ -109,6 +133,7 @@ def analyze(
         as_of=as_of,
         min_flow=min_flow,
         min_share=min_share,
+        out_commuters=totals,
         rng=np.random.default_rng(seed),
     )
     files = write_governance(result, out)

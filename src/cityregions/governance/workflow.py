@@ -148,7 +148,7 @@ def analyze_governance(
     other = snapshot.areas(levels=("thematic", "metropolitan"))
     population = states = None
     if territory is not None:
-        population = territory.units["population"].astype(float)
+        population = _population_of(territory)
         states = territory.units["state"].astype(str)
     result = GovernanceAnalysis(
         as_of=day,
@@ -177,6 +177,17 @@ def analyze_governance(
     if flows.provenance == "modeled":
         result.warnings.append("flows are modeled, not observed: fit and gaps are estimates")
     return result
+
+
+def _population_of(territory: Territory) -> pd.Series | None:
+    """Population, else employees, else None (then employed residents from the flows)."""
+    for column in ("population", "employees"):
+        values = pd.to_numeric(territory.units[column], errors="coerce")
+        if values.notna().any():
+            if column != "population":
+                logger.info("no population in the units: coverage is weighted by %s", column)
+            return values.astype(float)
+    return None
 
 
 def _overall(
