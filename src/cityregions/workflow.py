@@ -27,6 +27,7 @@ STEPS: list[tuple[str, str]] = [
     ("territory", "cityregions.workflow:territory_step"),
     ("delineation", "cityregions.delineation.workflow:delineation_step"),
     ("governance", "cityregions.governance.workflow:governance_step"),
+    ("partnership", "cityregions.governance.partnership_workflow:partnership_step"),
     ("energy", "cityregions.energy.workflow:energy_step"),
 ]
 

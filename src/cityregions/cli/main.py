@@ -39,6 +39,7 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("delineate", "delineate", None),
     ("flows", "app", "flows"),
     ("governance", "app", "governance"),
+    ("partnership", "app", "partnership"),
     ("energy", "app", "energy"),
 ]
 
