@@ -183,7 +183,7 @@ def delineate(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Delineate functional regions from commuting flows and write unit,region."""
-    from cityregions.delineation.api import check_same_units, region_layers, region_summary
+    from cityregions.delineation.api import check_same_units, region_layers
     from cityregions.delineation.api import delineate as run
     from cityregions.io.tables import read_flows, read_units, write_table
 
@@ -225,7 +225,7 @@ def delineate(
     if units is not None:
         check_same_units(flows, units)
     result = run(flows, method=method.value, units=units, progress=progress, **params)
-    table = region_summary(flows, result.labels, units=units, zones=result.zones)
+    table = result.summary(flows, units)
     layers = None
     if gpkg is not None and units is not None:
         layers = region_layers(units, result.labels, table, zones=result.zones)

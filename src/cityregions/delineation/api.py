@@ -77,8 +77,28 @@ class Delineation:
     provenance: str = "observed"
 
     def summary(self, flows: FlowTable, units: Territory | None = None) -> pd.DataFrame:
-        """Return :func:`region_summary` of this result."""
-        return region_summary(flows, self.labels, units=units, zones=self.zones)
+        """Return :func:`region_summary` of this result.
+
+        For LMA a ``validity`` column is added: the X-equation value of each region with
+        the parameters used (:func:`cityregions.delineation.lma.validity`); regions of
+        units left unassigned get NaN.
+        """
+        table = region_summary(flows, self.labels, units=units, zones=self.zones)
+        if self.method == "lma":
+            from cityregions.delineation.lma import validity
+
+            thresholds = {k: v for k, v in self.params.items() if k != "parity"}
+            values = validity(
+                table["internal"].to_numpy(),
+                table["residents"].to_numpy(),
+                table["jobs"].to_numpy(),
+                **thresholds,
+            )
+            assigned = table["region"].isin(
+                set(self.model.labels_[self.model.labels_ > 0].astype(str))
+            )
+            table["validity"] = np.where(assigned.to_numpy(), values, np.nan)
+        return table
 
 
 def delineate(

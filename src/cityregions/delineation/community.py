@@ -72,7 +72,8 @@ def flow_modularity(flows: FlowTable, labels: pd.Series) -> float:
     ----------
     Leicht, E. A., & Newman, M. E. J. (2008). Community structure in directed networks.
     *Physical Review Letters*, 100, 118703. Same as ``Qmodularity`` of the R package
-    LabourMarketAreas.
+    LabourMarketAreas. Computed by
+    :func:`cityregions.delineation.quality.q_modularity` (the LMA quality module).
 
     Examples
     --------
@@ -83,13 +84,9 @@ def flow_modularity(flows: FlowTable, labels: pd.Series) -> float:
     >>> round(flow_modularity(flows, pd.Series({"a": 1, "b": 1, "c": 2})), 6)
     0.330579
     """
-    regional = flows.aggregate(labels.astype(str)).matrix
-    total = regional.sum()
-    if total <= 0:
-        return 0.0
-    out = np.asarray(regional.sum(axis=1)).ravel()
-    into = np.asarray(regional.sum(axis=0)).ravel()
-    return float((regional.diagonal().sum() - (out * into).sum() / total) / total)
+    from cityregions.delineation.quality import q_modularity
+
+    return q_modularity(flows, labels)
 
 
 def flow_graph(flows: FlowTable, *, directed: bool = True, self_loops: bool = True) -> Any:
