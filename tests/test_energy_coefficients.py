@@ -85,7 +85,7 @@ def test_bad_override_names_file_entry_and_field(tmp_path, text, field, message)
         assert info.value.field == field
     if "TOML" not in message:
         assert info.value.location is not None
-        assert info.value.location.startswith("[")
+        assert info.value.location.startswith("entry ")
 
 
 def test_full_replacement_file_needs_units(tmp_path):
@@ -100,4 +100,4 @@ def test_full_replacement_file_needs_units(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="missing unit") as info:
         load_coefficients(base=path)
-    assert info.value.location == "[silage_maize_yield]"
+    assert info.value.location == "entry 'silage_maize_yield'"

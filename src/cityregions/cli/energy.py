@@ -289,8 +289,6 @@ def build_inputs(
     base_table = _base(base)
     table = inputs_from_genesis(files, base=base_table, year=year)
     replaced = ", ".join(files)
-    previous = table["kind"].astype(str) + "; " if "kind" in table else ""
-    table["kind"] = previous + f"observed: {replaced}"
     checked = table.reset_index()
     validate_energy_inputs(checked, source=str(out))  # the contract holds before writing
     write_table(checked, out, index=False)

@@ -216,17 +216,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _build(name: str, table: Any, *, source: Path) -> Coefficient:
     if not isinstance(table, dict):
         msg = "expected a table [name] with unit, default, low, high and source"
-        raise InputError(msg, source=source, location=f"[{name}]")
+        raise InputError(msg, source=source, location=f"entry '{name}'")
     if "unit" not in table:
         msg = "missing unit (every coefficient needs its unit)"
-        raise InputError(msg, source=source, location=f"[{name}]", field="unit")
+        raise InputError(msg, source=source, location=f"entry '{name}'", field="unit")
     try:
         return Coefficient(**table)
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or None
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise InputError(message, source=source, location=f"[{name}]", field=field) from error
+        raise InputError(message, source=source, location=f"entry '{name}'", field=field) from error
 
 
 def _merge(
@@ -234,21 +234,21 @@ def _merge(
 ) -> Coefficient:
     if not isinstance(table, dict):
         msg = "expected a table [name] with unit and the fields to change"
-        raise InputError(msg, source=source, location=f"[{name}]")
+        raise InputError(msg, source=source, location=f"entry '{name}'")
     if name not in entries:
         group = str(table.get("group", ""))
         if group and group not in FEEDSTOCKS and group not in OTHER_GROUPS:
             msg = f"unknown feedstock '{group}' (known: {', '.join(FEEDSTOCKS)})"
-            raise InputError(msg, source=source, location=f"[{name}]", field="group")
+            raise InputError(msg, source=source, location=f"entry '{name}'", field="group")
         msg = f"unknown coefficient '{name}' (known: {', '.join(sorted(entries))})"
-        raise InputError(msg, source=source, location=f"[{name}]")
+        raise InputError(msg, source=source, location=f"entry '{name}'")
     shipped = entries[name]
     if "unit" not in table:
         msg = f"missing unit (expected unit = {shipped.unit!r})"
-        raise InputError(msg, source=source, location=f"[{name}]", field="unit")
+        raise InputError(msg, source=source, location=f"entry '{name}'", field="unit")
     if str(table["unit"]) != shipped.unit:
         msg = f"unit {table['unit']!r} differs from the shipped unit {shipped.unit!r}"
-        raise InputError(msg, source=source, location=f"[{name}]", field="unit")
+        raise InputError(msg, source=source, location=f"entry '{name}'", field="unit")
     merged = {**shipped.model_dump(), **table}
     if "source" not in table:
         merged["source"] = f"user override ({source.name}); shipped: {shipped.source}"

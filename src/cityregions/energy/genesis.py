@@ -175,6 +175,12 @@ def inputs_from_genesis(
         table.loc[known, "source"] = [
             _replace_note(str(p), column, note) for p in previous.loc[known].fillna("")
         ]
+        kinds = table["kind"] if "kind" in table else pd.Series("", index=table.index)
+        table["kind"] = kinds.fillna("").astype(object)
+        table.loc[known, "kind"] = [
+            f"{k}; observed: {column}" if k else f"observed: {column}"
+            for k in kinds.loc[known].fillna("")
+        ]
     return table
 
 
