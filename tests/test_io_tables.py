@@ -326,3 +326,14 @@ def test_german_spreadsheet_export_with_decimal_comma(tmp_path: Path) -> None:
     # a comma-separated file keeps the dot as decimal point
     units = read_units(_write(tmp_path / "v.csv", "unit,lat\n01,51.340\n"))
     assert units.units.loc["01", "lat"] == 51.34
+
+
+def test_line_numbers_count_blank_lines(tmp_path: Path) -> None:
+    text = "\norigin,destination,value\n01,01,5\n\n\n01,02,x\n"
+    error = _error(read_flows, _write(tmp_path / "f.csv", text))
+    assert error.location == "line 6"
+    xlsx = tmp_path / "f.xlsx"
+    frame = pd.DataFrame({"origin": ["01", None, "01"], "destination": ["01", None, "02"]})
+    frame.assign(value=[5, None, -1]).to_excel(xlsx, index=False)
+    error = _error(read_flows, xlsx)
+    assert error.location == "row 4"

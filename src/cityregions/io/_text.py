@@ -164,7 +164,8 @@ def read_frame(
     -------
     pandas.DataFrame
         Column names stripped of blanks; cells are strings, empty cells NaN. Parquet
-        columns keep their types.
+        columns keep their types. The index is the line (text) or row (workbook) number
+        of each record in the file, counting the header as 1; blank lines are dropped.
 
     Raises
     ------
@@ -180,9 +181,15 @@ def read_frame(
         frame = _read_excel(path, sheet=sheet)
     else:
         text, _ = decode_text(path.read_bytes(), source=path, encoding=encoding)
+        lines = text.split("\n")
+        skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        text = "\n".join(lines[skipped:])
         frame = _read_text(text, source=path, sep=sep or sniff_separator(text))
+        frame.index = frame.index + skipped
         frame.attrs["sep"] = sep or sniff_separator(text)
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.Index(frame.index.to_numpy() + 2)
+    frame = frame.dropna(how="all")
     if frame.empty:
         msg = "the table has a header but no data rows"
         raise InputError(msg, source=path)
@@ -195,7 +202,12 @@ def _read_text(text: str, *, source: Path, sep: str) -> pd.DataFrame:
         raise InputError(msg, source=source)
     try:
         return pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
         )
     except pd.errors.ParserError as error:
         msg = f"not a valid delimited table ({error})"

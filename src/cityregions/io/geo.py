@@ -237,6 +237,7 @@ def read_units_geo(
         frame = clean_vg250(frame, id_column=id_col, source=where)
     geometry = frame.geometry.reset_index(drop=True)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    table.index = pd.RangeIndex(1, len(table) + 1)  # feature numbers in messages
     table = rename_unit_fields(table, id_col, name_column=name_column, columns=columns, where=where)
     table[UNIT] = id_series(table[UNIT], where=where, field=id_col, row="feature").to_numpy()
     check_unique(table[UNIT], where=where, field=id_col, row="feature")

@@ -268,17 +268,17 @@ def read_provenance(path: str | Path) -> dict[str, str]:
     source_col = _require(frame, ("source",), None, where=where, role="source")
     extra = [find_column(list(frame.columns), (n,)) for n in ("year", "licence", "license")]
     result: dict[str, str] = {}
-    for position, record in enumerate(frame.itertuples(index=False)):
+    for line, record in zip(frame.index, frame.itertuples(index=False), strict=True):
         values = dict(zip(frame.columns, record, strict=True))
         key = _text(values[field_col])
         text = _text(values[source_col])
         if not key or not text:
             empty = field_col if not key else source_col
             msg = "empty value (each line needs a field and its source)"
-            raise InputError(msg, source=where, location=f"line {position + 2}", field=empty)
+            raise InputError(msg, source=where, location=f"line {line}", field=empty)
         if key in result:
             msg = f"field '{key}' is listed twice"
-            raise InputError(msg, source=where, location=f"line {position + 2}", field=field_col)
+            raise InputError(msg, source=where, location=f"line {line}", field=field_col)
         parts = [text, *(_text(values[c]) for c in extra if c is not None)]
         result[key] = ", ".join(p for p in parts if p)
     return result
@@ -354,7 +354,8 @@ def flow_values(values: pd.Series, *, where: str, field: str, row: str = "line")
         if test.any():
             position = int(np.flatnonzero(test)[0])
             msg = problem.format(raw=values.iloc[position])
-            raise InputError(msg, source=where, location=f"{row} {position + 2}", field=field)
+            location = f"{row} {values.index[position]}"
+            raise InputError(msg, source=where, location=location, field=field)
     return array
 
 
@@ -366,8 +367,9 @@ def _load(
     source: str | None,
 ) -> tuple[pd.DataFrame, str]:
     if isinstance(path_or_frame, pd.DataFrame):
-        frame = path_or_frame.copy()
+        frame = path_or_frame.reset_index(drop=True)
         frame.columns = [str(c) for c in frame.columns]
+        frame.index = pd.RangeIndex(2, len(frame) + 2)  # as lines below a header line
         return frame, source or "<table>"
     frame = read_frame(path_or_frame, sheet=sheet, encoding=encoding)
     where = source or str(path_or_frame)
@@ -416,8 +418,9 @@ def id_series(values: pd.Series, *, where: str, field: str, row: str) -> pd.Seri
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
         msg = "empty unit id"
-        raise InputError(msg, source=where, location=f"{row} {position + 2}", field=field)
-    return text.reset_index(drop=True)
+        location = f"{row} {values.index[position]}"
+        raise InputError(msg, source=where, location=location, field=field)
+    return text
 
 
 def id_text(value: Any) -> str:
@@ -462,7 +465,7 @@ def _check_known(ids: pd.Series, known: Sequence[str], *, where: str, field: str
             f"unit id '{ids.iloc[position]}' is not in the unit table "
             f"({count} unknown id(s) in this column)"
         )
-        raise InputError(msg, source=where, location=f"{row} {position + 2}", field=field)
+        raise InputError(msg, source=where, location=f"{row} {ids.index[position]}", field=field)
 
 
 def check_unique(ids: pd.Series, *, where: str, field: str, row: str = "line") -> None:
@@ -472,10 +475,10 @@ def check_unique(ids: pd.Series, *, where: str, field: str, row: str = "line") -
         position = int(np.flatnonzero(duplicated)[0])
         first = int(np.flatnonzero((ids == ids.iloc[position]).to_numpy())[0])
         msg = (
-            f"duplicate unit id '{ids.iloc[position]}' (first at {row} {first + 2}); "
+            f"duplicate unit id '{ids.iloc[position]}' (first at {row} {ids.index[first]}); "
             "each unit must appear once"
         )
-        raise InputError(msg, source=where, location=f"{row} {position + 2}", field=field)
+        raise InputError(msg, source=where, location=f"{row} {ids.index[position]}", field=field)
 
 
 def rename_unit_fields(
