@@ -179,6 +179,15 @@ def test_origin_without_mass_sends_everyone_to_the_nearest_unit() -> None:
     assert values[0, 2] == pytest.approx(0.0)
 
 
+def test_distance_ranking_equals_a_stable_sort() -> None:
+    rng = np.random.default_rng(1)
+    tied = rng.integers(0, 20, (30, 200)).astype(float)  # many ties
+    distinct = rng.random((30, 200))
+    for distances in (tied, distinct):
+        expected = np.argsort(distances, axis=1, kind="stable")
+        np.testing.assert_array_equal(flowmodels._rank(distances), expected)
+
+
 # --- gravity -----------------------------------------------------------------------------
 
 

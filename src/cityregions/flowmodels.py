@@ -69,6 +69,8 @@ DEFAULT_BETA = 2.5
 DEFAULT_MIN_DISTANCE_KM = 1.0
 #: Number of matrix cells (origins × units) computed at once; bounds the memory used.
 CHUNK_CELLS = 2_000_000
+#: Above this many units, modeling without ``top_k`` logs a warning about memory.
+LARGE_WITHOUT_TOP_K = 5_000
 
 #: A block function: (origin positions, distances rows × n) -> off-diagonal flows rows × n.
 _Block = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -448,14 +450,20 @@ def _radiation_shares(rows: np.ndarray, distances: np.ndarray, mass: np.ndarray)
 def _rank(distances: np.ndarray) -> np.ndarray:
     """Return the column order of each row by distance, ties by column (unit id) order.
 
-    A quicksort is several times faster than a stable sort on long rows; the rare rows
-    with tied distances are sorted again with the stable sort.
+    A quicksort is several times faster than a stable sort on long rows. Rows with tied
+    distances (e.g. places sharing coordinates) are put in (distance, column) order by
+    sorting the unique keys ``run · n + column``, where ``run`` numbers the distinct
+    distances of the row in increasing order.
     """
+    n = distances.shape[1]
     order = np.argsort(distances, axis=1)
     ranked = np.take_along_axis(distances, order, axis=1)
-    tied = (ranked[:, 1:] == ranked[:, :-1]).any(axis=1)
+    steps = ranked[:, 1:] != ranked[:, :-1]
+    tied = ~steps.all(axis=1)
     if tied.any():
-        order[tied] = np.argsort(distances[tied], axis=1, kind="stable")
+        run = np.zeros((int(tied.sum()), n), dtype=np.int64)
+        run[:, 1:] = np.cumsum(steps[tied], axis=1)
+        order[tied] = np.sort(run * n + order[tied], axis=1) % n
     return order
 
 
@@ -474,6 +482,14 @@ def _assemble(
         raise ParameterError(msg)
     ids = territory.ids
     n = len(ids)
+    if top_k is None and n > LARGE_WITHOUT_TOP_K:
+        logger.warning(
+            "modeling all %d × %d flows keeps up to %d values in memory; pass top_k "
+            "(e.g. 20) to keep only each origin's largest flows",
+            n,
+            n,
+            n * n,
+        )
     by_id = np.argsort(np.asarray(ids, dtype=object), kind="stable")
     lon, lat = _seats(territory)
     lon, lat = lon[by_id], lat[by_id]
