@@ -156,3 +156,51 @@ def test_bad_labels_and_weights_raise() -> None:
         overlap_table(a, a, weights=pd.Series({"a": 1.0}))
     with pytest.raises(InputError, match="zero or positive"):
         overlap_table(a, a, weights=pd.Series({"a": 1.0, "b": -1.0}))
+
+
+def brute_force_ari(a: list[int], b: list[int]) -> float:
+    """ARI from counting every pair of units (independent of the contingency table)."""
+    n = len(a)
+    both = only_a = only_b = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            same_a, same_b = a[i] == a[j], b[i] == b[j]
+            both += same_a and same_b
+            only_a += same_a and not same_b
+            only_b += same_b and not same_a
+    pairs = n * (n - 1) / 2
+    sum_a, sum_b = both + only_a, both + only_b
+    expected = sum_a * sum_b / pairs
+    maximum = (sum_a + sum_b) / 2
+    return (both - expected) / (maximum - expected)
+
+
+def brute_force_vi(a: list[int], b: list[int]) -> float:
+    """VI from entropies of the label columns (H(A|B) + H(B|A), natural log)."""
+    n = len(a)
+
+    def entropy(values: list[object]) -> float:
+        counts = pd.Series(values).value_counts().to_numpy() / n
+        return float(-(counts * np.log(counts)).sum())
+
+    joint = entropy([(x, y) for x, y in zip(a, b, strict=True)])
+    return 2 * joint - entropy(list(a)) - entropy(list(b))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_ari_and_vi_match_brute_force_on_random_partitions(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 40))
+    a = rng.integers(0, int(rng.integers(2, 6)), n).tolist()
+    b = rng.integers(0, int(rng.integers(2, 8)), n).tolist()
+    ids = [f"u{i:02d}" for i in range(n)]
+    sa, sb = pd.Series(a, index=ids), pd.Series(b, index=ids)
+    if len(set(a)) > 1 or len(set(b)) > 1:
+        assert adjusted_rand_index(sa, sb) == pytest.approx(brute_force_ari(a, b), abs=1e-12)
+    assert variation_of_information(sa, sb) == pytest.approx(brute_force_vi(a, b), abs=1e-12)
+    # invariant to relabelling and to the order of units
+    relabelled = sb.map(lambda x: f"r{7 - x}").sample(frac=1.0, random_state=seed)
+    assert adjusted_rand_index(sa, relabelled) == pytest.approx(adjusted_rand_index(sa, sb))
+    assert variation_of_information(sa, relabelled) == pytest.approx(
+        variation_of_information(sa, sb)
+    )
