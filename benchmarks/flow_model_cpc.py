@@ -24,7 +24,7 @@ Germany from ``benchmarks/data/de_districts_destatis_2018.csv``, for Mitteldeuts
 from the bundled case). Points: the bundled case's seat towns for Mitteldeutschland and
 the interior points of ``units.csv`` for Germany. The Mitteldeutschland models see only
 the 50 districts, exactly as the bundled case does, so all modeled commuters stay inside
-the region while 12 % of the observed out-commuters of the region work elsewhere.
+the region while at least 9 % of its observed out-commuters work in other states.
 """
 
 from __future__ import annotations
