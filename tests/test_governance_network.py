@@ -191,3 +191,35 @@ def test_graphml_and_edge_list(tmp_path: Path) -> None:
     assert len(table) == len(reg.memberships) == len(edge_list(reg))
     target = table[table["status"] == "target-model"]
     assert (target["tie"] == "body-body").all()
+
+
+def test_popolo_export_has_the_popolo_shape(tmp_path: Path) -> None:
+    """Check 10 (structure): organizations and memberships with Popolo field names."""
+    import json
+    import re
+
+    from cityregions.governance.export import write_popolo
+
+    reg = read_registry(bundled_case_path() / "registry")
+    data = json.loads(write_popolo(reg, tmp_path / "p.json").read_text())
+    orgs = {o["id"]: o for o in data["organizations"]}
+    assert len(orgs) == len(reg.actors) + len(reg.bodies)
+    assert orgs["leipzig"]["identifiers"] == [{"identifier": "14713000", "scheme": "AGS"}]
+    assert orgs["emmd-gmbh"]["parent_id"] == "emmd"
+    assert orgs["emmd"]["founding_date"] == "2014-03-18"
+    date = re.compile(
+        r"^[0-9]{4}((-[0-9]{2}){0,2}|(-[0-9]{2}){2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?Z)?)$"
+    )
+    for m in data["memberships"]:
+        assert m["organization_id"] in orgs
+        assert m["member"]["id"] in orgs
+        for key in ("start_date", "end_date"):
+            if key in m:
+                assert date.match(m[key]), m
+    erfurt = next(
+        m
+        for m in data["memberships"]
+        if m["member"]["id"] == "erfurt" and m["organization_id"] == "mmd-network"
+    )
+    assert erfurt["on_behalf_of_id"] == "jena"
+    assert erfurt["sources"][0]["url"].startswith("http")

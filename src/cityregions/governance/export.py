@@ -10,12 +10,15 @@
 * :func:`write_edge_list` — CSV, one row per membership record (actor or body → body),
   with role, dates, status, certainty and sources (Kumu/Graph Commons style
   ``from``/``to`` columns).
+* :func:`write_popolo` — Popolo-shaped JSON (``organizations``, ``memberships``) with
+  extension fields for voting weight, fee, status and certainty.
 
 Every file is written atomically (temporary file, then rename).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -159,4 +162,63 @@ def write_frame(frame: pd.DataFrame, path: str | Path, *, index: bool = True) ->
     """Write a result table as CSV atomically."""
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=index)
+    return Path(path)
+
+
+def _source_list(registry: Registry, ids: list[str]) -> list[dict[str, str]]:
+    out = []
+    for source in ids:
+        entry = registry.sources.get(source)
+        out.append({"url": entry.url, "note": source} if entry else {"url": source})
+    return out
+
+
+def to_popolo(registry: Registry) -> dict[str, list[dict[str, Any]]]:
+    """The registry as Popolo ``organizations`` and ``memberships`` (JSON-ready dicts).
+
+    Actors and bodies are Popolo Organizations (``classification`` = kind, ``parent_id``,
+    ``founding_date``/``dissolution_date``, ``identifiers`` with the official key,
+    ``area_id`` = units joined by ``;``); memberships have ``member`` = an organization
+    reference, ``organization_id``, ``role``, ``on_behalf_of_id`` (who represents the
+    member), ``start_date``/``end_date`` and the extensions ``voting``, ``voting_weight``,
+    ``seats``, ``fee``, ``share``, ``status`` and ``certainty``.
+    """
+    organizations: list[dict[str, Any]] = []
+    for actor in registry.actors:
+        org: dict[str, Any] = {"id": actor.id, "name": actor.name, "classification": actor.kind}
+        if actor.key:
+            org["identifiers"] = [{"identifier": actor.key, "scheme": actor.key_scheme or ""}]
+        if actor.units:
+            org["area_id"] = ";".join(actor.units)
+        org["sources"] = _source_list(registry, actor.sources)
+        organizations.append(org)
+    for body in registry.bodies:
+        org = {"id": body.id, "name": body.name, "classification": body.kind}
+        dates = {"parent_id": body.parent, "founding_date": body.founded,
+                 "dissolution_date": body.dissolved}  # fmt: skip
+        org.update({k: v for k, v in dates.items() if v})
+        org["sources"] = _source_list(registry, body.sources)
+        organizations.append(org)
+    memberships = []
+    for number, m in enumerate(registry.memberships, start=1):
+        record: dict[str, Any] = {
+            "id": m.id or f"membership-{number}",
+            "member": {"@type": "Organization", "id": m.member},
+            "organization_id": m.body,
+            "role": m.role,
+        }
+        optional: dict[str, Any] = {"on_behalf_of_id": m.represented_by, "start_date": m.valid_from,
+                    "end_date": m.valid_to, "voting_weight": m.weight, "seats": m.seats,
+                    "share": m.share, "fee": m.fee.model_dump() if m.fee else None}  # fmt: skip
+        record.update({k: v for k, v in optional.items() if v is not None})
+        record.update({"voting": m.has_vote, "status": m.status, "certainty": m.certainty})
+        record["sources"] = _source_list(registry, m.sources)
+        memberships.append(record)
+    return {"organizations": organizations, "memberships": memberships}
+
+
+def write_popolo(registry: Registry, path: str | Path) -> Path:
+    """Write :func:`to_popolo` as UTF-8 JSON."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(to_popolo(registry), ensure_ascii=False, indent=1), "utf-8")
     return Path(path)

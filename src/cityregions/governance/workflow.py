@@ -24,6 +24,7 @@ from cityregions.governance.export import (
     write_gexf,
     write_graphml,
     write_node_list,
+    write_popolo,
 )
 from cityregions.governance.fit import area_fit, governance_gaps, overall_fit, region_gaps
 from cityregions.governance.network import (
@@ -209,7 +210,8 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     Files: ``actor_metrics.csv``, ``body_metrics.csv``, ``areas.csv``, ``fit_areas.csv``,
     ``fit_overall.csv``, ``gaps.csv``, ``region_gaps.csv`` (with labels),
     ``body_links.csv``, ``edges.csv``, ``nodes.csv`` (full registry, with dates),
-    ``network.gexf`` (dynamic, full registry), ``network.graphml`` (snapshot) and
+    ``popolo.json`` (full registry), ``network.gexf`` (dynamic, full registry),
+    ``network.graphml`` (snapshot) and
     ``actor_metrics_<date>.csv`` per extra snapshot.
     """
     out = Path(out)
@@ -226,6 +228,7 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
         write_frame(result.body_links, out / "body_links.csv", index=False),
         write_edge_list(result.registry, out / "edges.csv"),
         write_node_list(result.registry, out / "nodes.csv"),
+        write_popolo(result.registry, out / "popolo.json"),
         write_gexf(result.registry, out / "network.gexf"),
         write_graphml(result.registry.as_of(result.as_of), out / "network.graphml"),
     ]
