@@ -213,6 +213,7 @@ def _criterion(
     more_than: bool,
     strict: bool,
     source: str | None,
+    check: bool = True,
 ) -> Criterion:
     exact = [_as_fraction(v, m, source) for v, m in zip(values, members, strict=True)]
     total = sum(exact, Fraction(0))
@@ -228,12 +229,14 @@ def _criterion(
     if q < 0 or (q == 0 and not more_than):
         msg = f"rule '{name}': {rule} must be positive"
         raise InputError(msg, source=source, field="quota")
-    _check_proper(name, q, total, more_than=more_than, strict=strict, rule=rule, source=source)
-    ints, scale = _integer_scale([*exact, q], name)
-    weights, q_scaled = ints[:-1], Fraction(ints[-1])
+    if check:
+        _check_proper(
+            name, q, total, more_than=more_than, strict=strict, rule=rule, source=source
+        )
+    weights, scale = _integer_scale(exact, name)
+    q_scaled = q / scale
     # w(S) ≥ q  ⇔  w'(S) ≥ ceil(q');  w(S) > q  ⇔  w'(S) ≥ floor(q') + 1
     int_quota = math.floor(q_scaled) + 1 if more_than else math.ceil(q_scaled)
-    del scale
     return Criterion(name=name, weights=tuple(weights), quota=int_quota)
 
 
@@ -365,21 +368,14 @@ def multi_criteria_game(
             elif names != members:
                 msg = f"criterion '{name}' lists other members than the first criterion"
                 raise InputError(msg, field=name)
-            with warnings.catch_warnings():
-                if not is_and:
-                    warnings.simplefilter("ignore", DataQualityWarning)
-                built.append(
-                    _criterion(
-                        name,
-                        names,
-                        values,
-                        quota=None,
-                        share=share,
-                        more_than=more_than,
-                        strict=strict and is_and,
-                        source=None,
-                    )
+            # a single criterion of a conjunction need not be proper; only a lone one
+            lone = is_and and len(group) == 1 and not either
+            built.append(
+                _criterion(
+                    name, names, values, quota=None, share=share, more_than=more_than,
+                    strict=strict, source=None, check=lone,
                 )
+            )
             indices.append(len(built) - 1)
         if is_and:
             clauses.append(tuple(indices))
@@ -687,6 +683,33 @@ def voting_power(
     raise ParameterError(msg)
 
 
+def normal_approximation(game: VotingGame) -> pd.Series:
+    """Approximate absolute Banzhaf power of a weighted game by the normal law (Owen).
+
+    ``β'_i ≈ Φ((q − ½ − μ)/σ) − Φ((q − w_i − ½ − μ)/σ)`` with ``μ = Σ_{j≠i} w_j / 2``
+    and ``σ² = Σ_{j≠i} w_j² / 4`` (continuity-corrected). Fast for very large bodies;
+    poor for skewed weights (a few large members).
+
+    References
+    ----------
+    Owen, G. (1975). Evaluation of a presidential election game. APSR 69, 947–953.
+    Leech, D. (2003). Computing power indices for large voting games. Management
+    Science 49(6), 831–837.
+    """
+    if not game.is_weighted:
+        msg = "the normal approximation needs a weighted game"
+        raise ParameterError(msg)
+    w = np.array(game.criteria[0].weights, dtype=float)
+    q = game.criteria[0].quota
+    mu = (w.sum() - w) / 2
+    sigma = np.sqrt(((w**2).sum() - w**2) / 4)
+    sigma[sigma == 0] = np.finfo(float).tiny
+    from scipy.stats import norm
+
+    value = norm.cdf((q - 0.5 - mu) / sigma) - norm.cdf((q - w - 0.5 - mu) / sigma)
+    return pd.Series(value, index=pd.Index(game.members, name="member"), name="banzhaf_absolute")
+
+
 def penrose_psi(n: int) -> float:
     """Absolute Banzhaf power of one voter among ``n`` in a simple-majority vote.
 
@@ -717,6 +740,7 @@ __all__ = [
     "equivalent",
     "hoeffding_samples",
     "multi_criteria_game",
+    "normal_approximation",
     "penrose_psi",
     "two_tier_power",
     "voting_power",
