@@ -231,3 +231,28 @@ def test_assumptions_are_marked_in_outputs():
     assert (straw["assumptions"].str.contains("solid_boiler_eta")).all()
     maize = table[table["feedstock"] == "silage_maize"]
     assert (maize["assumptions"] == "").all()
+
+
+def test_check4_unused_is_sustainable_minus_used_clipped():
+    inputs = pd.concat(
+        [
+            _inputs(),
+            _inputs(installed_kw_el=500.0).rename(index={"musterdorf": "busy"}),
+        ]
+    )
+    inputs.loc["musterdorf", "installed_kw_el"] = 100.0
+    table = biomass_potential(inputs)
+    total = table[(table["feedstock"] == "total") & (table["level"] == "sustainable")]
+    total = total.set_index("unit")
+    used_small = 100.0 * 8000 / 1000 / 0.38  # kW x h / eta_el = fuel MWh
+    assert total.loc["musterdorf", "used_fuel_mwh"] == pytest.approx(used_small)
+    assert total.loc["musterdorf", "unused_fuel_mwh"] == pytest.approx(
+        total.loc["musterdorf", "fuel_mwh"] - used_small
+    )
+    assert not total.loc["musterdorf", "overused"]
+    used_big = 500.0 * 8000 / 1000 / 0.38
+    assert used_big > total.loc["busy", "fuel_mwh"]
+    assert total.loc["busy", "unused_fuel_mwh"] == 0.0
+    assert total.loc["busy", "overused"]
+    feedstock_rows = table[table["feedstock"] != "total"]
+    assert feedstock_rows["used_fuel_mwh"].isna().all()

@@ -12,7 +12,8 @@ user supplies GENESIS exports (``cityregions energy inputs``), each district get
 * district facts where the facts file has them (they replace the estimate, ``kind =
   fact``);
 * ``sewage_digestion_share``: 1 where a digesting WWTP is recorded, else 0 (an
-  assumption: none recorded).
+  assumption: none recorded);
+* ``installed_kw_el``: installed biomass power (MaStR) where the facts file has it.
 
 Notes
 -----
@@ -53,6 +54,7 @@ COLUMNS = (
     "dairy_cows",
     "fattening_pigs",
     "sewage_digestion_share",
+    "installed_kw_el",
     "kind",
     "source",
 )
@@ -120,6 +122,10 @@ def estimate_inputs(
         row["cereal_yield_t_per_ha"], source = share("cereal_yield_t_per_ha")
         notes.append((unit, "cereal_yield_t_per_ha", "estimate", f"state yield; {source}"))
         row["energy_crop_share"] = np.nan
+        installed = fact.get("installed_kw_el")
+        if installed is not None and not pd.isna(installed):
+            row["installed_kw_el"] = float(installed)
+            notes.append((unit, "installed_kw_el", "fact", str(fact["installed_source"])))
         digestion = fact.get("sewage_digestion_share")
         if digestion is not None and not pd.isna(digestion):
             row["sewage_digestion_share"] = float(digestion)
@@ -131,7 +137,7 @@ def estimate_inputs(
             )
         rows.append(row)
     provenance = pd.DataFrame(notes, columns=["unit", "column", "kind", "source"])
-    inputs = pd.DataFrame(rows)
+    inputs = pd.DataFrame(rows).reindex(columns=list(COLUMNS))
     kinds = provenance.groupby("unit")["kind"].agg(
         lambda k: "estimate" if "estimate" in set(k) else "fact"
     )

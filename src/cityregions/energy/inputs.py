@@ -19,6 +19,8 @@ fattening_pigs         head        fattening-pig places (optional; absent = 0)
 employees              persons     employees (optional; for commerce demand)
 sewage_digestion_share share       share of inhabitants connected to a WWTP with
                                    anaerobic digestion (optional; absent = 0)
+installed_kw_el        kW          installed biomass power, e.g. MaStR (optional; gives
+                                   the used and unused potential)
 ====================== =========== =====================================================
 
 Columns ``name``, ``source``, ``kind``, ``lon``, ``lat`` and ``<column>_status`` are
@@ -58,6 +60,7 @@ OPTIONAL = {
     "fattening_pigs": 0.0,
     "employees": np.nan,
     "sewage_digestion_share": 0.0,
+    "installed_kw_el": np.nan,
 }
 LIVESTOCK = ("dairy_cows", "fattening_pigs")
 SHARES = ("energy_crop_share", "sewage_digestion_share")

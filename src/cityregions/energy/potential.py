@@ -193,9 +193,11 @@ def biomass_potential(
     -------
     pandas.DataFrame
         Columns ``unit, feedstock, level, path, fuel_mwh, electricity_mwh, heat_mwh,
-        full_load_hours, capacity_kw_el, capacity_kw_el_<h>h..., status, assumptions,
-        scenario``; one row per unit × feedstock × level plus ``feedstock = "total"``
-        rows (NaN where any feedstock of the unit is missing; status says which).
+        status, assumptions, used_fuel_mwh, unused_fuel_mwh, overused,
+        full_load_hours, capacity_kw_el, capacity_kw_el_<h>h..., scenario``; one row
+        per unit × feedstock × level plus ``feedstock = "total"`` rows (NaN where any
+        feedstock of the unit is missing; status says which). The used/unused columns
+        are filled on total rows when ``installed_kw_el`` is given.
 
     Raises
     ------
@@ -215,6 +217,7 @@ def biomass_potential(
     ]
     long = pd.concat(frames, ignore_index=True)
     long = pd.concat([long, _totals(long)], ignore_index=True)
+    long = _used(long, inputs, values)
     long["full_load_hours"] = hours[0]
     long["capacity_kw_el"] = capacity_kw(long["electricity_mwh"].to_numpy(), hours[0])
     for h in hours:
@@ -242,7 +245,7 @@ def _feedstock_rows(
         name
         for name in coefficients.assumptions()
         if coefficients.entries[name].group in (feedstock, "conversion")
-        and _used(name, feedstock, solid_path)
+        and _uses(name, feedstock, solid_path)
     )
     rows = []
     for level, fuel in zip(LEVELS, levels, strict=True):
@@ -265,7 +268,33 @@ def _feedstock_rows(
     return pd.concat(rows, ignore_index=True)
 
 
-def _used(name: str, feedstock: str, solid_path: str) -> bool:
+def _used(long: pd.DataFrame, inputs: pd.DataFrame, v: Mapping[str, float]) -> pd.DataFrame:
+    r"""Add used and unused fuel to the total rows where installed capacity is given.
+
+    :math:`F_{used} = P_{inst} h_{used} / 1000 / \eta_{el}` (MWh/a) and
+    :math:`F_{unused} = \max(F - F_{used}, 0)`; ``overused`` flags
+    :math:`F < F_{used}`.
+    """
+    long["used_fuel_mwh"] = np.nan
+    long["unused_fuel_mwh"] = np.nan
+    long["overused"] = pd.Series(pd.NA, index=long.index, dtype="boolean")
+    if "installed_kw_el" not in inputs or inputs["installed_kw_el"].isna().all():
+        return long
+    used = (
+        inputs["installed_kw_el"].astype(float)
+        * v["used_full_load_hours"]
+        / 1000.0
+        / v["biogas_chp_eta_el"]
+    )
+    totals = long["feedstock"] == "total"
+    long.loc[totals, "used_fuel_mwh"] = long.loc[totals, "unit"].map(used).to_numpy()
+    difference = long.loc[totals, "fuel_mwh"] - long.loc[totals, "used_fuel_mwh"]
+    long.loc[totals, "unused_fuel_mwh"] = difference.clip(lower=0)
+    long.loc[totals, "overused"] = (difference < 0).where(difference.notna())
+    return long
+
+
+def _uses(name: str, feedstock: str, solid_path: str) -> bool:
     if name.startswith("solid_boiler"):
         return PATHS[feedstock] == "solid" and solid_path == "boiler"
     if name.startswith("solid_chp"):
