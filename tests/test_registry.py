@@ -372,3 +372,20 @@ def test_double_majority_game_uses_members_and_population() -> None:
         assert winning(game, coalition) == by_hand, coalition
     with pytest.raises(ValueError, match="no population"):
         reg.rule_game("dm")
+
+
+def test_lenient_reading_logs_cross_record_problems(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "actors: [{id: a, name: A, kind: city}]\n"
+        "bodies: [{id: b, name: B, kind: cooperation, level: city_region, sources: [x]}]\n"
+    )
+    reg = read_registry(path, strict=False)
+    assert reg.actor_ids == ["a"]
+    assert "missing source" in caplog.text
+    assert "unknown source 'x'" in caplog.text
+    path.write_text("actors: [{id: a, name: A, kind: town, sources: [https://x.org]}]\n")
+    with pytest.raises(ValidationReport, match="got 'town'"):
+        read_registry(path, strict=False)
