@@ -173,3 +173,39 @@ def test_contiguity_on_toy_grid() -> None:
     assert found["unit"].tolist() == ["c3"]
     assert found["neighbour_regions"].tolist() == ["2"]
     assert region_adjacency(territory, labels)[["region_a", "region_b"]].values.tolist() == [[1, 2]]
+
+
+def test_kreise_regions_against_district_polygons(
+    kreise_dir: Path, lma_reference_dir: Path
+) -> None:
+    polygons = gpd.read_file(kreise_dir / "kreise.geojson")
+    ids = polygons["ags"].str.lstrip("0")  # the reference flows use integer AGS
+    territory = Territory.from_frame(
+        pd.DataFrame({"unit": ids}), geometry=polygons.geometry.reset_index(drop=True)
+    )
+    table = pd.read_csv(
+        lma_reference_dir / "de_kreise_2016_flows_with_internal.csv",
+        dtype={"community_live": str, "community_work": str},
+    )
+    flows = FlowTable.from_long(
+        table, origin="community_live", destination="community_work", value="amount"
+    )
+    labels = LabourMarketAreas().fit(flows).labels_
+    contiguity = region_contiguity(territory, labels)
+    assert len(contiguity) == 190
+    assert contiguity["n_units"].sum() == 401
+    found = exclaves(territory, labels)
+    broken = contiguity.index[~contiguity["contiguous"]]
+    assert set(found["region"]) == set(broken)
+    adjacency = region_adjacency(territory, labels)
+    assert (adjacency["region_a"] < adjacency["region_b"]).all()
+    # Flensburg (1001) moved into Munich's region is an exclave touching Schleswig-Flensburg
+    broken_labels = labels.copy()
+    broken_labels["1001"] = labels["9162"]
+    found = exclaves(territory, broken_labels)
+    row = found.set_index("unit").loc["1001"]
+    assert row["region"] == labels["9162"]
+    assert str(labels["1059"]) in row["neighbour_regions"].split(";")
+    assert not region_contiguity(territory, broken_labels).loc[labels["9162"], "contiguous"]
+    tuned = fine_tuning(flows, broken_labels, {"1001": [labels["1059"], labels["9162"]]})
+    assert tuned.labels["1001"] == labels["1059"]

@@ -84,6 +84,9 @@ def gather(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (owner position in ``rows``, column index, value) of the entries of ``rows``."""
+    if len(rows) == 1:
+        start, end = indptr[rows[0]], indptr[rows[0] + 1]
+        return np.zeros(end - start, dtype=np.int64), indices[start:end], data[start:end]
     starts = indptr[rows]
     lengths = indptr[rows + 1] - starts
     total = int(lengths.sum())
@@ -141,6 +144,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         csr = sp.csr_array(self.matrix.astype(np.float64))
+        csr.eliminate_zeros()
         csr.sort_indices()
         csc = sp.csc_array(csr)
         csc.sort_indices()
@@ -337,16 +341,14 @@ class Engine:
         )
         if len(ids_out) == 0 and len(ids_in) == 0:
             return 0, 0.0, 0.0
-        senders, t_in = _sum_by(ids_in, v_in)
-        receivers, t_out_all = _sum_by(ids_out, v_out)
-        only = receivers[~np.isin(receivers, senders)]
-        order = np.concatenate([senders, only])
-        t_in_o = np.concatenate([t_in, np.zeros(len(only))])
-        t_out_o = np.zeros(len(order))
-        pos = np.searchsorted(order[: len(senders)], receivers)
-        is_sender = np.isin(receivers, senders)
-        t_out_o[pos[is_sender]] = t_out_all[is_sender]
-        t_out_o[len(senders) :] = t_out_all[~is_sender]
+        n_in = len(ids_in)
+        uniq, inverse = np.unique(np.concatenate([ids_in, ids_out]), return_inverse=True)
+        k = len(uniq)
+        t_in = np.bincount(inverse[:n_in], v_in, minlength=k)
+        t_out = np.bincount(inverse[n_in:], v_out, minlength=k)
+        is_sender = np.bincount(inverse[:n_in], minlength=k) > 0
+        first = np.concatenate([np.flatnonzero(is_sender), np.flatnonzero(~is_sender)])
+        order, t_in_o, t_out_o = uniq[first], t_in[first], t_out[first]
         r_g, w_g = float(self.res[units].sum()), float(self.jobs[units].sum())
         r_k, w_k = self.R[self.off + order], self.W[self.off + order]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -523,9 +525,10 @@ def _regroup_remaining(engine: Engine, region: int) -> None:
 
     With ``parity="r"`` the result stays un-aggregated for one iteration (§1.6).
     """
-    negatives = sorted((rid for rid in engine.members if rid < 0), reverse=True)
-    if not negatives:
+    detached = np.unique(engine.cl[engine.cl < 0])
+    if len(detached) == 0:
         return
+    negatives = [int(rid) for rid in detached[::-1]]
     blocks = engine.regroup(region, negatives)
     if engine.parity == "r":
         engine.make_quirk(region, blocks)
