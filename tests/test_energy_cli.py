@@ -196,3 +196,36 @@ def test_inputs_from_genesis_replaces_the_estimate(tmp_path, monkeypatch):
     original = pd.read_csv(INPUTS, dtype={"unit": str}).set_index("unit")
     assert table.loc["14612", "dairy_cows"] == pytest.approx(original.loc["14612", "dairy_cows"])
     assert "observed" not in table.loc["14612", "kind"]
+
+
+def test_disaggregate_conserves_district_totals(tmp_path, monkeypatch):
+    districts = tmp_path / "d.csv"
+    districts.write_text(
+        f"{HEADER},dairy_cows\nK,100,10000,50,200,500,7,300\nL,50,10,1,1,1,6,.\n",
+        encoding="utf-8",
+    )
+    municipalities = tmp_path / "m.csv"
+    municipalities.write_text(
+        "unit,parent,population,agriculture_ha,forest_ha\n"
+        "a,K,40,20,1\nb,K,30,30,3\nc,K,30,50,0\nd,L,50,5,5\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "mun.csv"
+    with pytest.warns(DataQualityWarning):
+        code = run_cli(
+            "energy",
+            "disaggregate",
+            "--inputs",
+            districts,
+            "--municipalities",
+            municipalities,
+            "--out",
+            out,
+            monkeypatch=monkeypatch,
+        )
+    assert code == 0
+    table = pd.read_csv(out, dtype={"unit": str}).set_index("unit")
+    assert table.loc[["a", "b", "c"], "arable_ha"].tolist() == [2000.0, 3000.0, 5000.0]
+    assert table.loc[["a", "b", "c"], "dairy_cows"].sum() == pytest.approx(300.0)
+    assert pd.isna(table.loc["d", "dairy_cows"])
+    assert table.loc["d", "dairy_cows_status"] == "suppressed"

@@ -8,6 +8,8 @@
   DIR`` — transport of rural surpluses to urban deficits.
 * ``cityregions energy inputs --base U.csv|bundled --cattle F.csv … --out U.csv`` —
   build or update the per-unit inputs from GENESIS / Regionalstatistik exports.
+* ``cityregions energy disaggregate --inputs DISTRICTS.csv --municipalities M.csv --out
+  U.csv`` — split district inputs to municipalities by proxies that conserve totals.
 
 Everything is computed before anything is written; on bad input the command ends with one
 message naming file, row and column (exit code 2) and writes nothing.
@@ -308,3 +310,52 @@ def _base(base: str | None) -> pd.DataFrame | None:
         msg = "base inputs file not found"
         raise InputError(msg, source=path, field="--base")
     return pd.read_csv(path, dtype={"unit": str}).set_index("unit")
+
+
+@app.command()
+def disaggregate(
+    inputs: InputsOption,
+    municipalities: Annotated[
+        Path,
+        typer.Option(
+            "--municipalities",
+            help="CSV: unit, parent (district id), population and the proxy columns.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output per-municipality inputs CSV.")],
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option("--proxy", help="column=proxy_column, e.g. arable_ha=arable_alkis_ha."),
+    ] = None,
+) -> None:
+    """Split district inputs to municipalities in proportion to proxies (totals conserved)."""
+    from cityregions.energy.disaggregation import DEFAULT_PROXIES, disaggregate_inputs
+    from cityregions.energy.inputs import read_energy_inputs, validate_energy_inputs
+    from cityregions.io.tables import write_table
+
+    districts = read_energy_inputs(inputs)
+    try:
+        table = pd.read_csv(municipalities, dtype={"unit": str, "parent": str})
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        msg = f"cannot read the municipality table: {error}"
+        raise InputError(msg, source=municipalities) from error
+    for column in ("unit", "parent", "population"):
+        if column not in table.columns:
+            msg = f"missing column '{column}' (need unit, parent, population and proxies)"
+            raise InputError(msg, source=municipalities, field=column)
+    proxies = dict(DEFAULT_PROXIES)
+    for item in proxy or []:
+        column, _, proxy_column = item.partition("=")
+        if column not in proxies or not proxy_column:
+            msg = f"expected column=proxy with column in {sorted(proxies)}, got {item!r}"
+            raise InputError(msg, field="--proxy")
+        proxies[column] = proxy_column
+    split = disaggregate_inputs(
+        districts, table.set_index("unit"), proxies=proxies, source=str(municipalities)
+    )
+    checked = split.reset_index()
+    validate_energy_inputs(checked, source=str(out))
+    write_table(checked, out, index=False)
+    console.print(
+        f"[green]wrote[/] {out}: {len(split)} municipalities from {len(districts)} districts"
+    )

@@ -53,7 +53,7 @@ DEFAULT_PROXIES: dict[str, str] = {
     "forest_ha": "forest_ha",
 }
 #: Intensive columns copied from the district to its municipalities.
-INTENSIVE = ("cereal_yield_t_per_ha", "energy_crop_share")
+INTENSIVE = ("cereal_yield_t_per_ha", "energy_crop_share", "sewage_digestion_share")
 
 
 def disaggregate(
