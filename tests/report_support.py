@@ -19,9 +19,18 @@ from cityregions.workflow import CaseResults, run_case
 STAND_IN = "test stand-in (not an analysis result)"
 
 
+_CACHE: dict[str, CaseResults] = {}
+
+
 def bundled_results(out_dir: Path) -> CaseResults:
-    """Run the pipeline on the bundled case into ``out_dir``."""
-    return run_case(load_case(bundled_case_path()), out_dir)
+    """Run the pipeline on the bundled case into ``out_dir`` (once per test session).
+
+    The results are shared read-only by the test modules; later calls return the first
+    run (whose ``out_dir`` lives as long as the session's temporary folders).
+    """
+    if "bundled" not in _CACHE:
+        _CACHE["bundled"] = run_case(load_case(bundled_case_path()), out_dir)
+    return _CACHE["bundled"]
 
 
 def _nearest_labels(units: pd.DataFrame, n: int = 9) -> pd.Series:
@@ -81,9 +90,14 @@ def add_stand_ins(results: CaseResults) -> CaseResults:
         regions = sorted(labels.unique())
         net = np.linspace(-1e6, 5e5, len(regions))
         balance = pd.DataFrame({"region_net_mwh": net}, index=pd.Index(regions, name="region"))
+        n = len(units)
         potential = pd.DataFrame(
-            {"unit": list(units.index) * 2, "feedstock": ["straw"] * len(units) + ["manure"] * len(units),
-             "level": "sustainable", "fuel_mwh": 1000.0}  # fmt: skip
+            {
+                "unit": list(units.index) * 2,
+                "feedstock": ["straw"] * n + ["manure"] * n,
+                "level": "sustainable",
+                "fuel_mwh": 1000.0,
+            }
         )
         results.sections["energy"] = {"potential": potential, "region_balance": balance}
         results.note_provenance("energy", "potential", "estimate", STAND_IN)
@@ -91,5 +105,47 @@ def add_stand_ins(results: CaseResults) -> CaseResults:
 
 
 def full_results(out_dir: Path) -> CaseResults:
-    """Return the bundled case's results with stand-ins for missing sections."""
-    return add_stand_ins(bundled_results(out_dir))
+    """Return the bundled case's results with stand-ins for missing sections (cached)."""
+    if "full" not in _CACHE:
+        _CACHE["full"] = add_stand_ins(run_case(load_case(bundled_case_path()), out_dir))
+    return _CACHE["full"]
+
+
+# ----------------------------------------------------------------------------- browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    """Skip when Debian's chromium or Playwright is missing; fail instead on CI."""
+    import os
+
+    import pytest
+
+    problem = None
+    if not CHROMIUM.is_file():
+        problem = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "playwright (python) is not installed"
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {problem}")
+        pytest.skip(problem)
+
+
+def artifact(name: str) -> Path:
+    """Return the path of a test artifact (screenshots) in ``test-artifacts/``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name

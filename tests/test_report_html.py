@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from report_support import bundled_results, full_results
 
 from cityregions.case import bundled_case_path
 from cityregions.flows import FlowTable
@@ -17,6 +16,7 @@ from cityregions.report import build_report, write_report
 from cityregions.report.data import provenance_rows, strongest_ties
 from cityregions.report.svg import bar_chart, place_labels
 from cityregions.workflow import run_case
+from report_support import bundled_results, full_results
 
 #: Attributes and CSS constructs through which a browser loads a resource.
 LOADABLE = re.compile(
@@ -58,10 +58,10 @@ def test_strongest_ties_sum_both_directions_hand_computed() -> None:
 def test_bar_chart_lengths_proportional_to_values() -> None:
     svg = bar_chart({"x": 2.0, "y": -1.0}, label="t", width=640)
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
-    # plot width 640 - 170 - 90 = 380 over the span 3: bars of 253.3 and 126.7
-    assert widths == pytest.approx([380 * 2 / 3, 380 / 3], abs=0.1)
+    # plot width 640 - 190 - 90 = 360 over the span 3: bars of 240 and 120
+    assert widths == pytest.approx([360 * 2 / 3, 360 / 3], abs=0.1)
     zero = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
-    assert zero == pytest.approx(170 + 380 / 3, abs=0.1)
+    assert zero == pytest.approx(190 + 360 / 3, abs=0.1)
 
 
 def test_place_labels_drops_overlaps_keeps_first() -> None:
@@ -74,7 +74,8 @@ def test_bundled_report_has_every_section_of_the_pipeline(real) -> None:
     assert real.sections, "the pipeline produced no section"
     for name in real.sections:
         assert f'id="section-{name}"' in html
-    assert "<svg" in html and 'class="map"' in html
+    assert "<svg" in html
+    assert 'class="map"' in html
 
 
 def test_full_report_has_all_five_sections_with_content(full_html: str) -> None:
@@ -88,10 +89,13 @@ def test_full_report_has_all_five_sections_with_content(full_html: str) -> None:
 
 def test_report_loads_nothing_from_the_network(full_html: str) -> None:
     assert not LOADABLE.findall(full_html)
-    assert "<script src" not in full_html and "<link" not in full_html
-    assert "<iframe" not in full_html and "<img" not in full_html
+    assert "<script src" not in full_html
+    assert "<link" not in full_html
+    assert "<iframe" not in full_html
+    assert "<img" not in full_html
     hrefs = re.findall(r'href="([^"]*)"', full_html)
-    assert hrefs and all(h.startswith("#") for h in hrefs)
+    assert hrefs
+    assert all(h.startswith("#") for h in hrefs)
     assert "http://" not in full_html.replace("'http://mrcc.com/qgis.dtd'", "")
 
 
@@ -107,8 +111,10 @@ def test_provenance_banner_names_modeled_flows(real) -> None:
     territory = html.split('id="section-territory"')[1].split("</section>")[0]
     assert 'class="provenance has-modeled"' in territory
     flows = [r for r in provenance_rows(real, "territory") if r["item"] == "flows"]
-    assert flows and flows[0]["kind"] == "modeled"
-    assert 'badge modeled' in territory and flows[0]["source"][:20] in territory
+    assert flows
+    assert flows[0]["kind"] == "modeled"
+    assert "badge modeled" in territory
+    assert flows[0]["source"][:20] in territory
 
 
 def test_language_default_from_case_and_switchable(real) -> None:
@@ -133,11 +139,13 @@ def test_absent_sections_are_left_out_and_unknown_ones_shown(tmp_path: Path) -> 
     results.sections["extra"] = {"table": pd.DataFrame({"x": [1.5, 2.5]}), "n": 7}
     html = build_report(results)
     assert 'id="section-governance"' not in html
-    assert 'id="section-extra"' in html and "2.5" in html
+    assert 'id="section-extra"' in html
+    assert "2.5" in html
 
 
 def test_print_css_targets_a4(full_html: str) -> None:
-    assert "@page { size: A4" in full_html and "@media print" in full_html
+    assert "@page { size: A4" in full_html
+    assert "@media print" in full_html
 
 
 def test_write_report_is_atomic_and_small(full, tmp_path: Path) -> None:
@@ -161,7 +169,8 @@ def test_cli_report_writes_html_and_gpkg(tmp_path: Path) -> None:
     done = _cli("report", str(bundled_case_path()), "--out", str(out), "--lang", "en",
                 "--gpkg", str(gpkg))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert out.is_file() and gpkg.is_file()
+    assert out.is_file()
+    assert gpkg.is_file()
     assert 'data-lang="en"' in out.read_text(encoding="utf-8")
 
 

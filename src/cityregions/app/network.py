@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-
-import pandas as pd
 
 from cityregions.report import data
 from cityregions.report.governance_view import NODE_COLOURS, layout, registry_of
@@ -78,27 +77,34 @@ def network_snapshot(
 
 
 def scenario_payloads(results: CaseResults) -> dict[str, dict[str, Any]]:
-    """Return the partnership scenarios: ``{scenario: {"tables": {name: rows}}}``.
+    """Return the partnership scenarios: title, description, assumptions and tables.
 
-    Read from the ``partnership`` section key ``scenarios``: a dict scenario -> DataFrame
-    (or dict of DataFrames), or one DataFrame with a ``scenario`` column.
+    ``{scenario: {"title", "description", "assumptions", "tables": {"members", "blocs"}}}``
+    from the ``partnership`` section (see :func:`cityregions.report.partnership_view.
+    scenario_tables`).
     """
     from cityregions.app.payloads import jsonable
+    from cityregions.report.partnership_view import (
+        MEMBER_COLUMNS,
+        _by_scenario,
+        scenario_tables,
+    )
 
     found = data.section(results, "partnership") or {}
-    scenarios = found.get("scenarios")
+    texts = found.get("scenarios") if isinstance(found.get("scenarios"), Mapping) else {}
+    blocs = _by_scenario(found.get("blocs"))
     out: dict[str, dict[str, Any]] = {}
-    if isinstance(scenarios, pd.DataFrame) and "scenario" in scenarios.columns:
-        for name, group in scenarios.groupby("scenario", sort=False):
-            out[str(name)] = {"tables": {"members": jsonable(group.drop(columns="scenario"))}}
-    elif isinstance(scenarios, dict):
-        for name, value in scenarios.items():
-            if isinstance(value, pd.DataFrame):
-                out[str(name)] = {"tables": {"members": jsonable(value)}}
-            elif isinstance(value, dict):
-                tables = {k: jsonable(v) for k, v in value.items() if isinstance(v, pd.DataFrame)}
-                figures = {
-                    k: jsonable(v) for k, v in value.items() if not isinstance(v, pd.DataFrame)
-                }
-                out[str(name)] = {"tables": tables, "figures": figures}
+    for name, table in scenario_tables(found).items():
+        info = texts.get(name, {}) if isinstance(texts, Mapping) else {}
+        info = info if isinstance(info, Mapping) else {}
+        shown = [c for c in MEMBER_COLUMNS if c in table.columns] or list(table.columns)
+        tables = {"members": jsonable(table[shown].reset_index(drop=True))}
+        if name in blocs:
+            tables["blocs"] = jsonable(blocs[name].reset_index(drop=True))
+        out[name] = {
+            "title": str(info.get("title", name)),
+            "description": str(info.get("description", "")),
+            "assumptions": [str(a) for a in info.get("assumptions", [])],
+            "tables": tables,
+        }
     return out

@@ -181,13 +181,13 @@ def _units_layer(
 def _to_wgs84(shape: Any) -> dict[str, Any]:
     """Return a projected (EPSG:3035) shapely geometry as a GeoJSON dict in EPSG:4326."""
     import shapely
-    from pyproj import Transformer
 
     from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
+    from cityregions.report.svg import transformer
 
-    transformer = Transformer.from_crs(CRS_EQUAL_AREA, CRS_WGS84, always_xy=True)
+    inverse = transformer(CRS_EQUAL_AREA, CRS_WGS84)
     lonlat = shapely.transform(
-        shape, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+        shape, lambda xy: np.column_stack(inverse.transform(xy[:, 0], xy[:, 1]))
     )
     return dict(shapely.geometry.mapping(shapely.set_precision(lonlat, 1e-5)))
 
@@ -210,7 +210,9 @@ def _regions_layer(
     results: CaseResults, layers: Any, regions: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     features = []
-    for region, shape in _region_shapes(layers).items():
+    shapes = _region_shapes(layers)
+    for region in data.region_order(layers.units):
+        shape = shapes[str(region)]
         props = {
             "id": region,
             "name": regions[region]["name"],

@@ -186,9 +186,23 @@ def provenance_rows(results: CaseResults, name: str) -> list[dict[str, str]]:
     return rows
 
 
-def _short_name(name: str) -> str:
+def map_label(row: pd.Series) -> str:
+    """Return the map label of a unit: short city names, "Lkr." before rural districts.
+
+    ``Leipzig, Stadt`` becomes ``Leipzig`` and the district ``Leipzig`` (``type``
+    Landkreis) becomes ``Lkr. Leipzig``, so the two stay apart.
+    """
+    name = _short_name(str(row["name"]))
+    kind = str(row.get("type", "") or "")
+    return f"Lkr. {name}" if kind.lower() == "landkreis" else name
+
+
+def short_name(name: str) -> str:
     """Return a district name without its administrative suffix (``Leipzig, Stadt``)."""
     return name.split(",")[0].strip()
+
+
+_short_name = short_name
 
 
 def energy_region_balance(results: CaseResults) -> dict[str, float] | None:

@@ -200,7 +200,7 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
         )
     if layers.areas or not layers.gaps.empty:
         svg = region_map(layers, label="cooperation areas and gaps", show=("areas", "gaps"))
-        caption = f"<figcaption>{legend(layers)}</figcaption>"
+        caption = f"<figcaption>{legend(layers, show=('areas', 'gaps'))}</figcaption>"
         parts.append(subsection_html("map", f'<figure class="pic">{svg}{caption}</figure>'))
     fit = found.get("fit_areas", found.get("fit"))
     overall = found.get("fit_overall")

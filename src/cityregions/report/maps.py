@@ -139,7 +139,13 @@ def region_map(
     return "".join(parts)
 
 
-def legend(layers: MapLayers, *, values: Mapping[str, float] | None = None) -> str:
+def legend(
+    layers: MapLayers,
+    *,
+    values: Mapping[str, float] | None = None,
+    show: tuple[str, ...] = ("ties", "areas", "gaps"),
+    allocation: bool = False,
+) -> str:
     """Return the HTML legend of a map (regions with colours, notes on the symbols)."""
     items = []
     fill = _fills(layers, values)
@@ -157,12 +163,16 @@ def legend(layers: MapLayers, *, values: Mapping[str, float] | None = None) -> s
         notes.append(tr("map_hulls"))
     if not layers.has_labels:
         notes.append(tr("no_regions"))
-    if not layers.ties.empty:
+    if values is not None:
+        notes.append(tr("map_balance"))
+    if "ties" in show and not layers.ties.empty:
         notes.append(tr("map_flows"))
-    if layers.areas:
+    if "areas" in show and layers.areas:
         notes.append(tr("map_coop"))
-    if not layers.gaps.empty:
+    if "gaps" in show and not layers.gaps.empty:
         notes.append(tr("map_gaps"))
+    if allocation:
+        notes.append(tr("map_allocation"))
     note_html = "".join(f"<li>{n}</li>" for n in notes)
     return f'<ul class="legend">{"".join(items)}</ul><ul class="map-notes">{note_html}</ul>'
 
@@ -323,7 +333,7 @@ def _labels(units: pd.DataFrame, frame: Frame, *, n: int = 14) -> str:
     candidates = []
     for i, (_, row) in enumerate(top.iterrows()):
         radius = R_MAX * np.sqrt(float(row["population"]) / pop_max)
-        candidates.append((px[i], py[i] - radius - 3, data._short_name(str(row["name"]))))
+        candidates.append((px[i], py[i] - radius - 3, data.map_label(row)))
     for x, y, text in place_labels(candidates):
         out.append(
             f'<text class="halo" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(text)}</text>'

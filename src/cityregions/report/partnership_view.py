@@ -15,52 +15,65 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cityregions.report import data
+from cityregions.report.data import short_name
 from cityregions.report.i18n import tr
 from cityregions.report.maps import MapLayers, legend, region_map
 from cityregions.report.svg import bar_chart
-from cityregions.report.tables import html_table, key_figures
+from cityregions.report.tables import header, html_table, key_figures
 
 if TYPE_CHECKING:
     from cityregions.workflow import CaseResults
 
 logger = logging.getLogger(__name__)
 
-#: Column-name fragments of the columns drawn as bar charts, in chart order.
-CHART_COLUMNS = ("banzhaf", "shapley", "power", "seats", "weight", "fee")
+#: Member-table columns drawn as bar charts, in order (exact names first, then fragments).
+CHART_COLUMNS = ("banzhaf", "per_inhabitant_ratio", "fee", "shapley", "power", "seats", "weight")
+
+#: Member-table columns shown in the report (when present), in order.
+MEMBER_COLUMNS = (
+    "name", "bloc", "population", "member_weight", "bloc_weight", "seats", "banzhaf",
+    "shapley_shubik", "power_per_inhabitant", "per_inhabitant_ratio", "fee",
+    "fee_per_inhabitant",
+)  # fmt: skip
+
+
+def _by_scenario(table: Any) -> dict[str, pd.DataFrame]:
+    if not isinstance(table, pd.DataFrame) or "scenario" not in table.columns:
+        return {}
+    return {
+        str(name): group.drop(columns="scenario")
+        for name, group in table.groupby("scenario", sort=False)
+    }
 
 
 def scenario_tables(found: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """Return ``{scenario: member table}`` from the partnership section.
 
-    Accepts ``scenarios`` as a dict of DataFrames (or of dicts holding a ``members`` /
-    first DataFrame) or one DataFrame with a ``scenario`` column.
+    Reads ``members`` (one DataFrame with a ``scenario`` column, as written by the
+    partnership step); else ``scenarios`` as a dict of DataFrames (or of dicts holding a
+    ``members`` DataFrame) or one DataFrame with a ``scenario`` column.
     """
+    members = _by_scenario(found.get("members"))
+    if members:
+        return members
     scenarios = found.get("scenarios")
-    out: dict[str, pd.DataFrame] = {}
-    if isinstance(scenarios, pd.DataFrame) and "scenario" in scenarios.columns:
-        for name, group in scenarios.groupby("scenario", sort=False):
-            out[str(name)] = group.drop(columns="scenario")
-    elif isinstance(scenarios, Mapping):
+    out = _by_scenario(scenarios)
+    if isinstance(scenarios, Mapping):
         for name, value in scenarios.items():
             if isinstance(value, pd.DataFrame):
                 out[str(name)] = value
-            elif isinstance(value, Mapping):
-                frames = [v for v in value.values() if isinstance(v, pd.DataFrame)]
-                member = value.get("members")
-                if isinstance(member, pd.DataFrame):
-                    out[str(name)] = member
-                elif frames:
-                    out[str(name)] = frames[0]
+            elif isinstance(value, Mapping) and isinstance(value.get("members"), pd.DataFrame):
+                out[str(name)] = value["members"]
     return out
 
 
 def chart_columns(table: pd.DataFrame) -> list[str]:
-    """Return the numeric columns worth a bar chart (power, seats, weights, fees)."""
+    """Return up to three numeric columns worth a bar chart (power, per inhabitant, fees)."""
     numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    chosen = []
+    chosen = [c for c in CHART_COLUMNS if c in numeric]
     for fragment in CHART_COLUMNS:
         chosen += [c for c in numeric if fragment in str(c).lower() and c not in chosen]
-    return chosen[:4]
+    return chosen[:3]
 
 
 def _labels(table: pd.DataFrame) -> list[str]:
@@ -76,26 +89,62 @@ def charts(table: pd.DataFrame) -> str:
     out = []
     for column in chart_columns(table):
         values = dict(zip(labels, table[column].astype(float), strict=True))
-        svg = bar_chart(values, label=str(column), width=460)
-        out.append(
-            f'<figure class="pic"><figcaption>{escape(str(column))}</figcaption>{svg}</figure>'
-        )
+        svg = bar_chart(values, label=str(column), width=420)
+        caption = f"<figcaption>{header(column)}</figcaption>"
+        out.append(f'<figure class="pic">{caption}{svg}</figure>')
     return f'<div class="charts">{"".join(out)}</div>' if out else ""
 
 
+def _scenario_text(info: Any) -> str:
+    """Return the description and assumptions of a scenario (plain text, escaped)."""
+    if not isinstance(info, Mapping):
+        return ""
+    parts = []
+    if info.get("description"):
+        parts.append(f'<p class="small">{escape(str(info["description"]))}</p>')
+    assumptions = info.get("assumptions") or []
+    if assumptions:
+        items = "".join(f"<li>{escape(str(a))}</li>" for a in assumptions)
+        parts.append(f'<p class="small"><strong>{tr("assumptions")}</strong></p>')
+        parts.append(f'<ul class="small assumptions">{items}</ul>')
+    if info.get("sources"):
+        parts.append(f'<p class="small muted">{tr("source")}: '
+                     f"{escape(', '.join(map(str, info['sources'])))}</p>")  # fmt: skip
+    return "".join(parts)
+
+
 def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
-    """Render the ``partnership`` section: one table and bar charts per scenario."""
+    """Render the ``partnership`` section: overview, then per scenario table and charts."""
     found = data.section(results, "partnership")
     if found is None:
         return None
     from cityregions.report.sections import generic_body
 
-    parts = [key_figures(dict(found.get("summary", {})))]
+    summary = found.get("summary")
+    parts = []
+    if isinstance(summary, pd.DataFrame) and not summary.empty:
+        table = summary.set_index("scenario") if "scenario" in summary.columns else summary
+        parts.append(f"<h3>{tr('scenarios')}</h3>{html_table(table)}")
+    elif isinstance(summary, Mapping):
+        parts.append(key_figures(summary))
+    texts = found.get("scenarios") if isinstance(found.get("scenarios"), Mapping) else {}
+    blocs = _by_scenario(found.get("blocs"))
     for name, table in scenario_tables(found).items():
-        parts.append(f"<h3>{tr('scenario')}: {escape(name)}</h3>")
-        parts.append(html_table(table, max_rows=60))
+        info = texts.get(name, {}) if isinstance(texts, Mapping) else {}
+        title = info.get("title", name) if isinstance(info, Mapping) else name
+        parts.append(f'<h3>{tr("scenario")}: {escape(str(title))} '
+                     f'<span class="muted small">({escape(name)})</span></h3>')  # fmt: skip
+        parts.append(_scenario_text(info))
+        shown = [c for c in MEMBER_COLUMNS if c in table.columns] or list(table.columns)
+        parts.append(html_table(table[shown], max_rows=60, index=False))
         parts.append(charts(table))
-    parts.append(generic_body(found, skip={"scenarios", "summary"}))
+        if name in blocs:
+            parts.append(
+                f"<details><summary>{tr('blocs')}</summary>"
+                f"{html_table(blocs[name], index=False)}</details>"
+            )
+    skip = {"scenarios", "summary", "members", "blocs", "wide"}
+    parts.append(generic_body(found, skip=skip, names=layers.names))
     return "".join(parts)
 
 
@@ -134,14 +183,14 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
     balance = data.energy_region_balance(results)
     links = _allocation_links(found)
     if balance is not None:
-        names = {layers.names.get(r, r): v / 1000 for r, v in balance.items()}
-        svg = bar_chart(names, label="balance per region", unit="GWh")
+        names = {short_name(layers.names.get(r, r)): v / 1000 for r, v in balance.items()}
+        svg = bar_chart(names, label="balance per region", unit="GWh", positive="#1a9850")
         parts.append(f'<h3>{tr("balance")} (GWh)</h3><figure class="pic">{svg}</figure>')
     if balance is not None or links is not None:
         svg = region_map(layers, label="energy map", values=balance, show=(), allocation=links)
-        caption = legend(layers, values=balance)
+        caption = legend(layers, values=balance, show=(), allocation=links is not None)
         parts.append(f"<h3>{tr('allocation')}</h3><figure class=\"pic\">{svg}"
                      f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
     skip = {"summary"}
-    parts.append(generic_body(found, skip=skip))
+    parts.append(generic_body(found, skip=skip, names=layers.names))
     return "".join(parts)

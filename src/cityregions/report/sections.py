@@ -54,7 +54,7 @@ def territory_body(results: CaseResults, layers: MapLayers) -> str | None:
     units = units.sort_values(["population", "name"], ascending=[False, True])
     table = html_table(units, max_rows=len(units))
     parts.append(f'<details class="screen-only"><summary>{tr("units")}</summary>{table}</details>')
-    parts.append(generic_body(found, skip={"territory", "flows", "summary"}))
+    parts.append(generic_body(found, skip={"territory", "flows", "summary"}, names=layers.names))
     return "".join(parts)
 
 
@@ -68,26 +68,40 @@ def delineation_body(results: CaseResults, layers: MapLayers) -> str | None:
     quality = found.get("quality")
     if isinstance(quality, pd.DataFrame):
         parts.append(subsection("quality", html_table(quality)))
-    parts.append(generic_body(found, skip={"labels", "quality", "summary", "region_names"}))
+    skip = {"labels", "quality", "summary", "region_names", "params"}
+    parts.append(generic_body(found, skip=skip, names=layers.names))
+    params = found.get("params")
+    if isinstance(params, Mapping) and params:
+        rows = pd.DataFrame({"parameters": [str(v) for v in params.values()]},
+                            index=pd.Index([str(k) for k in params], name="method"))  # fmt: skip
+        parts.append(subsection("params", html_table(rows)))
     return "".join(parts)
 
 
 def _map_block(layers: MapLayers, key: str) -> str:
-    svg = region_map(layers, label=f"{key} map")
-    return figure(svg, legend(layers))
+    svg = region_map(layers, label=f"{key} map", show=("ties",))
+    return figure(svg, legend(layers, show=("ties",)))
 
 
-def generic_body(found: Mapping[str, Any], *, skip: set[str] | frozenset[str] = frozenset()) -> str:
+def generic_body(
+    found: Mapping[str, Any],
+    *,
+    skip: set[str] | frozenset[str] = frozenset(),
+    names: Mapping[str, str] | None = None,
+) -> str:
     """Render the keys of a section that no specific renderer handled.
 
-    DataFrames and Series become tables, a dict of scalars becomes key-figure cards;
-    other objects (core objects, graphs) are left out.
+    DataFrames and Series become tables (tables indexed by region get the region's
+    name from ``names``), a dict of scalars becomes key-figure cards; other objects
+    (core objects, graphs) and the ``provenance`` key (shown in the banner) are left out.
     """
     parts = []
     scalars = {}
     for key, value in found.items():
-        if key in skip:
+        if key in skip or key == "provenance":
             continue
+        if isinstance(value, pd.DataFrame) and names:
+            value = with_region_names(value, names)
         if isinstance(value, pd.Series) and not value.empty:
             value = value.to_frame()
         if isinstance(value, pd.DataFrame) and not value.empty:
@@ -99,6 +113,18 @@ def generic_body(found: Mapping[str, Any], *, skip: set[str] | frozenset[str] = 
     if scalars:
         parts.insert(0, key_figures(scalars))
     return "".join(parts)
+
+
+def with_region_names(table: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Put a ``name`` column in front of a table indexed by region ids (if it has none)."""
+    if "name" in table.columns or table.empty or table.index.name not in ("region", None):
+        return table
+    index = table.index.astype(str)
+    if not index.isin(list(names)).all():
+        return table
+    named = table.copy()
+    named.insert(0, "name", [names[i] for i in index])
+    return named
 
 
 def _table_block(key: str, table: pd.DataFrame, *, open_rows: int = 15) -> str:

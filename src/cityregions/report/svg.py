@@ -7,6 +7,7 @@ the picture, so distances and the scale bar are true to within the projection's 
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,12 +75,18 @@ class Frame:
         return px, py
 
 
-def project(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Project WGS84 longitude/latitude to ETRS89-LAEA metres (EPSG:3035)."""
+@functools.lru_cache(maxsize=4)
+def transformer(source: str, target: str) -> Any:
+    """Return a (cached) pyproj transformer with longitude/latitude axis order."""
     from pyproj import Transformer
 
-    transformer = Transformer.from_crs(CRS_WGS84, CRS_EQUAL_AREA, always_xy=True)
-    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def project(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS84 longitude/latitude to ETRS89-LAEA metres (EPSG:3035)."""
+    forward = transformer(CRS_WGS84, CRS_EQUAL_AREA)
+    x, y = forward.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
@@ -157,6 +164,7 @@ def bar_chart(
     width: float = 640,
     colours: Mapping[str, str] | None = None,
     max_bars: int = 30,
+    positive: str = PALETTE[0],
 ) -> str:
     """Return a horizontal bar chart of ``values`` (negative values extend to the left).
 
@@ -174,11 +182,13 @@ def bar_chart(
         Optional colour per bar label; default: the first palette colour, negatives red.
     max_bars
         Bars beyond this number are left out.
+    positive
+        Colour of positive bars without an explicit colour (negative ones are red).
     """
     items = [(str(k), float(v)) for k, v in list(values.items())[:max_bars] if _finite(v)]
     if not items:
         return ""
-    bar_h, gap, left, right = 18.0, 6.0, 170.0, 90.0
+    bar_h, gap, left, right = 18.0, 6.0, 190.0, 90.0
     height = len(items) * (bar_h + gap) + gap + 4
     lo = min(0.0, *(v for _, v in items))
     hi = max(0.0, *(v for _, v in items))
@@ -190,10 +200,10 @@ def bar_chart(
         y = gap + i * (bar_h + gap)
         x0 = zero if value >= 0 else zero + value / span * plot_w
         w = abs(value) / span * plot_w
-        fill = (colours or {}).get(name) or (GAP_RED if value < 0 else PALETTE[0])
+        fill = (colours or {}).get(name) or (GAP_RED if value < 0 else positive)
         out.append(
             f'<text x="{left - 8}" y="{y + bar_h * 0.72:.1f}" text-anchor="end" '
-            f'font-size="12" fill="{INK}">{escape(_clip(name, 26))}</text>'
+            f'font-size="11.5" fill="{INK}">{escape(_clip(name, 28))}</text>'
             f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" height="{bar_h}" '
             f'fill="{fill}" rx="2"><title>{escape(name)}: {fmt_number(value)} '
             f"{escape(unit)}</title></rect>" + _value_label(value, x0, w, y + bar_h * 0.72, unit)

@@ -87,14 +87,25 @@ def html_table(
     )
 
 
+#: Text values longer than this are listed below the cards rather than in one.
+LONG_TEXT = 24
+
+
 def key_figures(figures: Mapping[str, Any]) -> str:
-    """Return key figures as a row of cards (label from :data:`LABELS` where known)."""
-    cards = []
+    """Return key figures as a row of cards (label from :data:`LABELS` where known).
+
+    Long text values (parameters, sources) are listed below the cards instead.
+    """
+    cards, notes = [], []
     for key, value in figures.items():
         if isinstance(value, Mapping | list | tuple | pd.DataFrame | pd.Series):
+            continue
+        if isinstance(value, str) and len(value) > LONG_TEXT:
+            notes.append(f"<dt>{header(key)}</dt><dd>{cell(value)}</dd>")
             continue
         cards.append(
             f'<div class="figure"><div class="value">{cell(value)}</div>'
             f'<div class="label">{header(key)}</div></div>'
         )
-    return f'<div class="figures">{"".join(cards)}</div>' if cards else ""
+    html = f'<div class="figures">{"".join(cards)}</div>' if cards else ""
+    return html + (f'<dl class="notes">{"".join(notes)}</dl>' if notes else "")

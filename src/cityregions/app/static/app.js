@@ -176,6 +176,18 @@
   }
 
   /* ---------------------------------------------------------------- network */
+  /* Keep the labels that do not overlap a more important one (greedy, by weight). */
+  function placeLabels(labels) {
+    var placed = [], kept = [];
+    labels.sort(function (a, b) { return b.weight - a.weight; }).forEach(function (l) {
+      var half = 3.3 * l.text.length;
+      var box = [l.x - half - 2, l.y - 11, l.x + half + 2, l.y + 3];
+      var clash = placed.some(function (b) { return !(box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3]); });
+      if (!clash) { placed.push(box); kept.push(l); }
+    });
+    return kept;
+  }
+
   function drawNetwork(snapshot) {
     var svg = document.getElementById("network");
     var net = state.network, W = 1000, H = 520, pad = 40;
@@ -184,7 +196,7 @@
     var degree = {};
     snapshot.edges.forEach(function (e) { degree[e.source] = (degree[e.source] || 0) + 1; degree[e.target] = (degree[e.target] || 0) + 1; });
     var alive = {}; snapshot.bodies.forEach(function (b) { alive[b] = true; });
-    var parts = [];
+    var parts = [], labels = [];
     snapshot.edges.forEach(function (e) {
       if (!pos[e.source] || !pos[e.target]) { return; }
       parts.push('<line class="edge" x1="' + pos[e.source][0].toFixed(1) + '" y1="' + pos[e.source][1].toFixed(1) + '" x2="' + pos[e.target][0].toFixed(1) + '" y2="' + pos[e.target][1].toFixed(1) +
@@ -197,8 +209,12 @@
       parts.push('<circle class="node" cx="' + p[0].toFixed(1) + '" cy="' + p[1].toFixed(1) + '" r="' + r.toFixed(1) + '" fill="' + n.colour + '" fill-opacity="' + (active ? 0.95 : 0.15) +
         '" stroke="#fff"><title>' + esc(n.label) + " (" + esc(n.kind) + ")</title></circle>");
       if (n.type === "body" && active) {
-        parts.push('<text x="' + p[0].toFixed(1) + '" y="' + (p[1] - r - 3).toFixed(1) + '" text-anchor="middle">' + esc(n.label.length > 34 ? n.label.slice(0, 33) + "…" : n.label) + "</text>");
+        var text = n.label.length > 34 ? n.label.slice(0, 33) + "…" : n.label;
+        labels.push({ x: p[0], y: p[1] - r - 3, text: text, weight: degree[n.id] || 0 });
       }
+    });
+    placeLabels(labels).forEach(function (l) {
+      parts.push('<text x="' + l.x.toFixed(1) + '" y="' + l.y.toFixed(1) + '" text-anchor="middle">' + esc(l.text) + "</text>");
     });
     svg.innerHTML = parts.join("");
     document.getElementById("network-count").textContent = snapshot.edges.length + " " + t("memberships");
@@ -236,7 +252,12 @@
 
   function showScenario(name) {
     getJSON("/api/scenarios/" + encodeURIComponent(name)).then(function (s) {
-      var html = "";
+      var html = "<h3>" + esc(s.title || name) + "</h3>";
+      if (s.description) { html += '<p class="small">' + esc(s.description) + "</p>"; }
+      if (s.assumptions && s.assumptions.length) {
+        html += '<details><summary>' + esc(t("assumptions")) + "</summary><ul class=\"small\">" +
+          s.assumptions.map(function (a) { return "<li>" + esc(a) + "</li>"; }).join("") + "</ul></details>";
+      }
       Object.keys(s.tables || {}).forEach(function (k) { html += "<h4>" + esc(t(k)) + "</h4>" + table(s.tables[k]); });
       document.getElementById("scenario-tables").innerHTML = html;
     });
@@ -246,6 +267,7 @@
     var select = document.getElementById("scenario");
     if (!names.length) { document.getElementById("tab-partnership").innerHTML = '<p class="muted">–</p>'; return; }
     select.innerHTML = names.map(function (n) { return '<option value="' + esc(n) + '">' + esc(n) + "</option>"; }).join("");
+    select.setAttribute("aria-label", t("scenario"));
     select.addEventListener("change", function () { showScenario(select.value); });
     showScenario(names[0]);
   }
@@ -255,7 +277,10 @@
       return "<tr><td>" + esc(p.section) + "</td><td>" + esc(p.item) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
     });
     document.getElementById("provenance").innerHTML = '<table class="fig"><tbody>' + rows.join("") + "</tbody></table>";
-    var modeled = caseInfo.provenance.filter(function (p) { return p.kind === "modeled"; }).map(function (p) { return p.item; });
+    var modeled = [];
+    caseInfo.provenance.forEach(function (p) {
+      if (p.kind === "modeled" && modeled.indexOf(p.item) < 0) { modeled.push(p.item); }
+    });
     document.getElementById("provenance-note").textContent = modeled.length ? t("modeled") + ": " + modeled.join(", ") : "";
   }
 
