@@ -44,7 +44,7 @@ U64 = npt.NDArray[np.uint64]
 _LOW_BITS = 31
 _LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
 #: Work (table cells times primes times players) above which two threads are used.
-_THREAD_WORK = 5_000_000
+_THREAD_WORK = 20_000_000
 
 
 def _is_prime(n: int) -> bool:
@@ -110,7 +110,6 @@ def _kernels():  # type: ignore[no-untyped-def]
         return _KERNELS
     import numba
 
-    @numba.njit(cache=True, parallel=True)
     def by_weight(weights, limit, primes):  # type: ignore[no-untyped-def]
         table = np.zeros((len(primes), limit), dtype=np.uint64)
         for r in numba.prange(len(primes)):
@@ -123,7 +122,6 @@ def _kernels():  # type: ignore[no-untyped-def]
                     row[k] = min(x, x - p)
         return table
 
-    @numba.njit(cache=True, parallel=True)
     def by_size(weights, limit, max_size, lower, upper, primes):  # type: ignore[no-untyped-def]
         table = np.zeros((len(primes), max_size + 1, limit), dtype=np.uint64)
         for r in numba.prange(len(primes)):
@@ -143,7 +141,6 @@ def _kernels():  # type: ignore[no-untyped-def]
                         dst[k] = min(x, x - p)
         return table
 
-    @numba.njit(cache=True, parallel=True)
     def windows(table, primes, limit, values, shift):  # type: ignore[no-untyped-def]
         # out[r, i, s] = sum_m (-1)**floor((limit-1-m)/v_i) table[r, s - j(m), m] mod p
         n_p, n_s = table.shape[0], table.shape[1]
@@ -170,17 +167,28 @@ def _kernels():  # type: ignore[no-untyped-def]
                         out[r, i, s] = min(x, x - p)
         return out
 
-    _KERNELS = (by_weight, by_size, windows)
+    serial = numba.njit(cache=True)
+    parallel = numba.njit(cache=True, parallel=True)
+    _KERNELS = (
+        (serial(by_weight), parallel(by_weight)),
+        (serial(by_size), parallel(by_size)),
+        (serial(windows), parallel(windows)),
+    )
     return _KERNELS
 
 
 _KERNELS = None
 
 
+def _kernel(which: int, work: int):  # type: ignore[no-untyped-def]
+    """The serial kernel for small work, the parallel one (over primes) for large."""
+    return _kernels()[which][1 if work > _THREAD_WORK else 0]
+
+
 def _count_by_weight(weights: list[int], limit: int, primes: tuple[int, ...]) -> U64:
     """Counts ``c[k]`` (k < limit) of coalitions by weight, modulo each prime."""
-    by_weight, _, _ = _kernels()
     w = np.array([x for x in weights if x < limit], dtype=np.int64)
+    by_weight = _kernel(0, len(w) * limit * len(primes))
     return by_weight(w, limit, np.array(primes, dtype=np.uint64))  # type: ignore[no-any-return]
 
 
@@ -191,8 +199,8 @@ def _count_by_size(weights: list[int], limit: int, max_size: int, primes: tuple[
     an ``s``-coalition (the band of the final table, which contains every
     intermediate one).
     """
-    _, by_size, _ = _kernels()
     w = np.array([x for x in weights if x < limit], dtype=np.int64)
+    by_size = _kernel(1, len(w) * (max_size + 1) * limit * len(primes))
     ascending = np.sort(w)
     lower = np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1]
     upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
@@ -269,8 +277,8 @@ def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]
 
     def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
         table = _count_by_weight(weights, limit, part)[:, None, :]
-        sums = _kernels()[2](table, np.array(part, dtype=np.uint64), limit, np.array(values), False)
-        below = _kernels()[2](
+        sums = _kernel(2, table.size * 4)(table, np.array(part, dtype=np.uint64), limit, np.array(values), False)
+        below = _kernel(2, table.size * 4)(
             table, np.array(part, dtype=np.uint64), limit, np.array([limit]), False
         )
         return sums[:, :, 0].astype(object), below[:, 0, 0].astype(object)
@@ -310,7 +318,7 @@ def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
 
     def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
         table = _count_by_size(weights, limit, max_size, part)
-        out = _kernels()[2](table, np.array(part, dtype=np.uint64), limit, np.array(values), True)
+        out = _kernel(2, table.size * 4)(table, np.array(part, dtype=np.uint64), limit, np.array(values), True)
         return out.astype(object)
 
     work = n * min(n, max_size + 1) * limit * len(primes)
