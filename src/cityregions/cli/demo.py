@@ -32,3 +32,6 @@ def demo(
     for section, seconds in results.timings.items():
         console.print(f"  {section}: {seconds:.1f} s")
     console.print(f"outputs written to [bold]{out}[/]")
+    from cityregions.cli.report import write_demo_outputs
+
+    write_demo_outputs(results, out)

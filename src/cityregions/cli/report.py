@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
+
+if TYPE_CHECKING:
+    from cityregions.workflow import CaseResults
 
 console = Console(stderr=True)
 logger = logging.getLogger(__name__)
@@ -78,3 +81,23 @@ def serve(
             app = create_app_for_case(case_dir, work_dir=tmp)
         console.print(f"dashboard on [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def write_demo_outputs(results: CaseResults, out: Path) -> None:
+    """Write the report and the GeoPackage of computed ``results`` into ``out`` and say so.
+
+    Used at the end of ``cityregions demo`` (the results are not recomputed); prints
+    where the report is and how to start the dashboard.
+    """
+    from cityregions.io.gpkg_export import export_geopackage
+    from cityregions.report import write_report
+
+    report_path = write_report(results, out / "report.html")
+    gpkg_path = export_geopackage(results, out / "cityregions.gpkg")
+    results.files += [report_path, gpkg_path]
+    console.print(f"report: [bold]{report_path}[/] (open it in a browser; works offline)")
+    console.print(f"GeoPackage for QGIS: [bold]{gpkg_path}[/]")
+    console.print(
+        f"dashboard: [bold]cityregions serve {results.case.root}[/] "
+        "then open http://127.0.0.1:8765/"
+    )
