@@ -17,6 +17,7 @@ from cityregions.governance.fit import (
     governance_gaps,
     internal_flow_share,
     overall_fit,
+    region_fit,
     region_gaps,
     self_containment,
 )
@@ -104,6 +105,17 @@ def test_region_gaps_on_the_toy(toy: FlowTable) -> None:
     assert gaps.loc[0, "flow_ba"] == 10
     spanning = region_gaps(toy, FUNCTIONAL, {"x": ["C", "D"]}, min_flow=10, min_share=0.0)
     assert not spanning.loc[0, "gap"]
+
+
+def test_region_fit_on_the_toy(toy: FlowTable) -> None:
+    table = region_fit(toy, FUNCTIONAL, {"x": ["A", "B"], "z": ["D", "E"]})
+    # f1: between-unit commuting A↔B 50, A↔C 25, B↔C 20; x covers A↔B
+    assert table.at["f1", "covered_share"] == pytest.approx(50 / 95)
+    assert table.at["f1", "best_area"] == "x"
+    assert table.at["f1", "units_outside"] == 1
+    # f2: employed residents D 100, E 125, F 75; z holds D and E
+    assert table.at["f2", "coverage"] == pytest.approx(225 / 300)
+    assert table.at["f2", "covered_share"] == pytest.approx(25 / 80)
 
 
 # ---------------------------------------------------------------- observed district flows

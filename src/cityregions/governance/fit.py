@@ -300,6 +300,53 @@ def overall_fit(
     }
 
 
+def region_fit(
+    flows: FlowTable,
+    labels: pd.Series,
+    areas: Areas,
+    *,
+    population: pd.Series | None = None,
+) -> pd.DataFrame:
+    """How well the cooperation areas cover each functional region.
+
+    Columns per region: ``units``, ``population``, ``areas`` (";"-joined ids of the
+    areas that contain at least one of its units), ``best_area`` (largest population
+    overlap, ties by id), ``coverage`` = pop(region ∩ best area)/pop(region),
+    ``covered_share`` = share of the region's commuting between its units that stays
+    inside some area, and ``units_outside`` (units of the region in no area).
+    """
+    pop = _population(flows, population)
+    aligned = labels.reindex(flows.index).astype(str)
+    membership = area_membership(areas, flows.ids)
+    off = _off_diagonal(flows)
+    same_area = _same_group(flows, areas)
+    rows = []
+    for region in sorted(aligned.unique()):
+        units = list(aligned.index[aligned == region])
+        codes = flows.index.get_indexer(pd.Index(units))
+        inside = membership.loc[units]
+        touching = [a for a in inside.columns if inside[a].any()]
+        overlap = {a: float(pop.loc[inside.index[inside[a]]].sum()) for a in touching}
+        best = sorted(overlap, key=lambda a: (-overlap[a], a))[0] if overlap else None
+        block = sp.csr_array(off[codes][:, codes])
+        total = float(block.sum())
+        covered = float((block.multiply(same_area[codes][:, codes])).sum())
+        pop_region = float(pop.loc[units].sum())
+        rows.append(
+            {
+                "region": region,
+                "units": len(units),
+                "population": pop_region,
+                "areas": ";".join(touching),
+                "best_area": best,
+                "coverage": overlap[best] / pop_region if best and pop_region else 0.0,
+                "covered_share": covered / total if total else math.nan,
+                "units_outside": int((~inside.any(axis=1)).sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("region")
+
+
 def _states(ids: Iterable[str], states: Mapping[str, str] | pd.Series | None) -> pd.Series:
     index = pd.Index([str(i) for i in ids])
     if states is None:

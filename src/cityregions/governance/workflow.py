@@ -26,7 +26,13 @@ from cityregions.governance.export import (
     write_node_list,
     write_popolo,
 )
-from cityregions.governance.fit import area_fit, governance_gaps, overall_fit, region_gaps
+from cityregions.governance.fit import (
+    area_fit,
+    governance_gaps,
+    overall_fit,
+    region_fit,
+    region_gaps,
+)
 from cityregions.governance.network import (
     actor_metrics,
     affiliation_graph,
@@ -60,6 +66,7 @@ class GovernanceAnalysis:
     gaps: pd.DataFrame
     region_gaps: pd.DataFrame | None
     body_links: pd.DataFrame
+    fit_regions: pd.DataFrame | None = None
     snapshots: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -172,6 +179,9 @@ def analyze_governance(
         if labels is None
         else region_gaps(flows, labels, areas, min_flow=min_flow, min_share=min_share),
         body_links=body_links(registry),
+        fit_regions=None
+        if labels is None
+        else region_fit(flows, labels, areas, population=population),
     )
     for date in snapshots:
         result.snapshots[str(as_date(date))] = actor_metrics(registry.as_of(date))
@@ -208,7 +218,8 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     """Write the tables and network exports of ``result`` into ``out``; return the paths.
 
     Files: ``actor_metrics.csv``, ``body_metrics.csv``, ``areas.csv``, ``fit_areas.csv``,
-    ``fit_overall.csv``, ``gaps.csv``, ``region_gaps.csv`` (with labels),
+    ``fit_overall.csv``, ``gaps.csv``, ``region_gaps.csv`` and ``fit_regions.csv`` (with
+    labels),
     ``body_links.csv``, ``edges.csv``, ``nodes.csv`` (full registry, with dates),
     ``popolo.json`` (full registry), ``network.gexf`` (dynamic, full registry),
     ``network.graphml`` (snapshot) and
@@ -234,6 +245,8 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     ]
     if result.region_gaps is not None:
         files.append(write_frame(result.region_gaps, out / "region_gaps.csv", index=False))
+    if result.fit_regions is not None:
+        files.append(write_frame(result.fit_regions, out / "fit_regions.csv"))
     for date, table in result.snapshots.items():
         files.append(write_frame(table, out / f"actor_metrics_{date}.csv"))
     return files
@@ -258,6 +271,8 @@ def governance_step(case: Case, results: CaseResults) -> None:
     * ``areas`` — DataFrame ``area, unit, name, level, kind`` (city-regional areas);
     * ``fit_areas`` — DataFrame per area (self-containment, internal share, coverage);
     * ``fit_overall`` — dict (Q_int functional/areas, modularity, ARI, VI, coverage);
+    * ``fit_regions`` — DataFrame per functional region (areas touching it, coverage,
+      share of its internal commuting inside an area) or None without labels;
     * ``gaps`` — DataFrame of strong unit ties with ``gap`` and ``cross_state`` flags;
     * ``region_gaps`` — DataFrame of strong ties between functional regions (or None);
     * ``body_links`` — DataFrame of body → body ties incl. target-model links;
@@ -293,6 +308,7 @@ def governance_step(case: Case, results: CaseResults) -> None:
         "areas": analysis.areas,
         "fit_areas": analysis.fit_areas,
         "fit_overall": analysis.fit_overall,
+        "fit_regions": analysis.fit_regions,
         "gaps": analysis.gaps,
         "region_gaps": analysis.region_gaps,
         "body_links": analysis.body_links,
