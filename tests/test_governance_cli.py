@@ -123,7 +123,8 @@ def test_analyze_writes_metrics_fit_gaps_and_exports(
     )
     assert nx.read_gexf(out / "network.gexf").number_of_nodes() == 6
     for name in ("actor_metrics.csv", "body_metrics.csv", "fit_areas.csv", "areas.csv",
-                 "edges.csv", "nodes.csv", "network.graphml", "region_gaps.csv", "fit_regions.csv", "popolo.json"):  # fmt: skip
+                 "edges.csv", "nodes.csv", "network.graphml", "region_gaps.csv",
+                 "fit_regions.csv", "popolo.json"):  # fmt: skip
         assert (out / name).is_file(), name
 
 
