@@ -103,7 +103,11 @@ def analyze(
     """Network metrics, institutional fit, governance gaps and exports into OUT."""
     import numpy as np
 
-    from cityregions.governance.workflow import analyze_governance, write_governance
+    from cityregions.governance.workflow import (
+        analyze_governance,
+        check_inputs_known,
+        write_governance,
+    )
     from cityregions.io.tables import read_flows, read_units
     from cityregions.registry import as_date, read_registry
 
@@ -111,6 +115,7 @@ def analyze(
     reg = read_registry(registry)
     territory = read_units(units, id_column=id_column)
     flow_table = read_flows(flows, units=territory)
+    check_inputs_known(reg, territory)
     if states is not None:
         wanted = {s.strip() for s in states.split(",") if s.strip()}
         keep = [u for u in territory.ids if str(territory.units.at[u, "state"]) in wanted]
@@ -135,6 +140,7 @@ def analyze(
         min_share=min_share,
         out_commuters=totals,
         rng=np.random.default_rng(seed),
+        check_units_known=False,
     )
     files = write_governance(result, out)
     summary = result.summary()

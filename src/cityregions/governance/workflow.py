@@ -113,6 +113,7 @@ def analyze_governance(
     out_commuters: pd.Series | None = None,
     n_permutations: int = 199,
     rng: np.random.Generator | None = None,
+    check_units_known: bool = True,
 ) -> GovernanceAnalysis:
     """Network metrics, institutional fit and governance gaps of ``registry`` on a date.
 
@@ -136,6 +137,10 @@ def analyze_governance(
         Official out-commuter totals per unit when the flow table is truncated.
     n_permutations, rng
         Permutation test of the brokerage roles (``rng`` defaults to seed 0).
+    check_units_known
+        Raise if an actor or body names a unit that is not in ``flows`` (switch off
+        when the flows are a subset of the registry's territory; units outside the
+        flows are then ignored).
 
     Raises
     ------
@@ -144,7 +149,7 @@ def analyze_governance(
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     day = str(as_date(as_of))
-    problems = check_units(registry, flows.ids)
+    problems = check_units(registry, flows.ids) if check_units_known else []
     if problems:
         raise ValidationReport(problems)
     snapshot = registry.as_of(day)
