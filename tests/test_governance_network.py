@@ -24,6 +24,7 @@ from cityregions.governance.network import (
     body_links,
     brokerage,
     centralities,
+    ei_index,
     projection,
     structural_holes,
 )
@@ -86,6 +87,15 @@ def test_brokerage_permutation_test_is_seeded_and_bounded() -> None:
     assert a.loc["G", "p_liaison"] == 1.0
     with pytest.raises(ValueError, match="rng"):
         brokerage(graph, GROUPS, n_permutations=5)
+
+
+def test_ei_index_of_the_brokerage_example() -> None:
+    # SN: internal LL-L, L-IHK; external L-H, IHK-J → (2 − 2)/4 = 0
+    # ST: internal H-SK; external L-H, H-J, SK-J → (3 − 1)/4 = 0.5
+    # TH: internal J-G; external H-J, SK-J, IHK-J → (3 − 1)/4 = 0.5
+    table = ei_index(nx.Graph(TIES), GROUPS)
+    assert table["ei_index"].to_dict() == {"SN": 0.0, "ST": 0.5, "TH": 0.5}
+    assert table.loc["SN", ["internal", "external", "nodes"]].tolist() == [2, 2, 3]
 
 
 def test_burt_constraint_triangle_and_star() -> None:

@@ -416,6 +416,49 @@ def structural_holes(graph: nx.Graph, *, weight: str | None = None) -> pd.DataFr
     return frame
 
 
+def ei_index(graph: nx.Graph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
+    """Krackhardt–Stern E–I index of each group: ``(E − I) / (E + I)``.
+
+    ``E`` counts ties from members of the group to other groups, ``I`` ties inside the
+    group (each undirected tie once; weights ignored). −1 = closed, +1 = fully open.
+    Nodes missing from ``groups`` form the group ``"?"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group (sorted): ``nodes``, ``internal``, ``external``, ``ei_index``.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "b"), ("b", "c")])
+    >>> ei_index(g, {"a": "X", "b": "X", "c": "Y"})["ei_index"].tolist()
+    [0.0, 1.0]
+    """
+    label = {n: str(groups.get(n, "?")) for n in graph.nodes}
+    names = sorted(set(label.values()))
+    internal = dict.fromkeys(names, 0)
+    external = dict.fromkeys(names, 0)
+    for u, v in graph.edges():
+        if u == v:
+            continue
+        if label[u] == label[v]:
+            internal[label[u]] += 1
+        else:
+            external[label[u]] += 1
+            external[label[v]] += 1
+    frame = pd.DataFrame(
+        {
+            "nodes": [sum(1 for x in label.values() if x == g) for g in names],
+            "internal": [internal[g] for g in names],
+            "external": [external[g] for g in names],
+        },
+        index=pd.Index(names, name="group"),
+    )
+    ties = frame["internal"] + frame["external"]
+    frame["ei_index"] = (frame["external"] - frame["internal"]) / ties.replace(0, np.nan)
+    return frame
+
+
 def actor_metrics(
     registry: Registry,
     *,

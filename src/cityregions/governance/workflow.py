@@ -38,6 +38,8 @@ from cityregions.governance.network import (
     affiliation_graph,
     body_links,
     centralities,
+    ei_index,
+    projected_graph,
 )
 from cityregions.registry import Registry, as_date, check_units, read_registry
 from cityregions.territory import Territory
@@ -67,6 +69,7 @@ class GovernanceAnalysis:
     region_gaps: pd.DataFrame | None
     body_links: pd.DataFrame
     fit_regions: pd.DataFrame | None = None
+    state_openness: pd.DataFrame | None = None
     snapshots: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -188,6 +191,10 @@ def analyze_governance(
         if labels is None
         else region_fit(flows, labels, areas, population=population),
     )
+    projected = projected_graph(graph, weighting="newman")
+    result.state_openness = ei_index(
+        projected, {n: projected.nodes[n].get("state") or "?" for n in projected}
+    )
     for date in snapshots:
         result.snapshots[str(as_date(date))] = actor_metrics(registry.as_of(date))
     if flows.provenance == "modeled":
@@ -227,7 +234,7 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     labels),
     ``body_links.csv``, ``edges.csv``, ``nodes.csv`` (full registry, with dates),
     ``popolo.json`` (full registry), ``network.gexf`` (dynamic, full registry),
-    ``network.graphml`` (snapshot) and
+    ``network.graphml`` (snapshot), ``state_openness.csv`` and
     ``actor_metrics_<date>.csv`` per extra snapshot.
     """
     out = Path(out)
@@ -252,6 +259,8 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
         files.append(write_frame(result.region_gaps, out / "region_gaps.csv", index=False))
     if result.fit_regions is not None:
         files.append(write_frame(result.fit_regions, out / "fit_regions.csv"))
+    if result.state_openness is not None:
+        files.append(write_frame(result.state_openness, out / "state_openness.csv"))
     for date, table in result.snapshots.items():
         files.append(write_frame(table, out / f"actor_metrics_{date}.csv"))
     return files
@@ -281,6 +290,7 @@ def governance_step(case: Case, results: CaseResults) -> None:
     * ``gaps`` — DataFrame of strong unit ties with ``gap`` and ``cross_state`` flags;
     * ``region_gaps`` — DataFrame of strong ties between functional regions (or None);
     * ``body_links`` — DataFrame of body → body ties incl. target-model links;
+    * ``state_openness`` — E–I index per state on the Newman actor projection;
     * ``summary`` — dict of headline figures; ``warnings`` — list of strings.
     """
     config = case.config.get("registry", {})
@@ -317,6 +327,7 @@ def governance_step(case: Case, results: CaseResults) -> None:
         "gaps": analysis.gaps,
         "region_gaps": analysis.region_gaps,
         "body_links": analysis.body_links,
+        "state_openness": analysis.state_openness,
         "summary": analysis.summary(),
         "warnings": analysis.warnings,
     }
