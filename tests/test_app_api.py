@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
-from report_support import full_results
 
 from cityregions.app import create_app
 from cityregions.report.governance_view import registry_of
+from report_support import full_results
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +29,12 @@ def client(app) -> TestClient:
 
 def test_case_and_layers(client: TestClient, results) -> None:
     case = client.get("/api/case").json()
-    assert case["name"] == "Metropolregion Mitteldeutschland" and case["language"] == "de"
+    assert case["name"] == "Metropolregion Mitteldeutschland"
+    assert case["language"] == "de"
     assert {"units", "regions", "flows", "areas", "gaps", "energy"} <= set(case["layers"])
     units = client.get("/api/layers/units").json()
-    assert units["type"] == "FeatureCollection" and len(units["features"]) == 50
+    assert units["type"] == "FeatureCollection"
+    assert len(units["features"]) == 50
     leipzig = next(f for f in units["features"] if f["properties"]["id"] == "14713")
     assert leipzig["geometry"]["coordinates"] == pytest.approx([12.37129, 51.33962], abs=0.01)
 
@@ -82,17 +84,21 @@ def test_scenarios(client: TestClient) -> None:
         "/static/%2e%2e/%2e%2e/case.py",
         "/static/..%2F..%2Fcase.py",
         "/api/network/snapshot?as_of=not-a-date",
+        "/docs",
+        "/redoc",
     ],
 )
 def test_unknown_ids_and_traversal_are_4xx(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert 400 <= response.status_code < 500, (url, response.status_code)
-    assert "[units]" not in response.text and "root:" not in response.text
+    assert "[units]" not in response.text
+    assert "root:" not in response.text
 
 
 def test_listed_files_are_served_and_nothing_else(client: TestClient, results) -> None:
     names = client.get("/api/files").json()
-    assert names and all(not n.startswith(("/", "..")) for n in names)
+    assert names
+    assert all(not n.startswith(("/", "..")) for n in names)
     first = client.get(f"/api/files/{names[0]}")
     assert first.status_code == 200
     assert first.content == (results.out_dir / names[0]).read_bytes()
@@ -105,7 +111,8 @@ def test_api_is_read_only(client: TestClient) -> None:
 
 def test_page_and_vendored_leaflet_are_served(client: TestClient) -> None:
     page = client.get("/")
-    assert page.status_code == 200 and "/static/vendor/leaflet/leaflet.js" in page.text
+    assert page.status_code == 200
+    assert "/static/vendor/leaflet/leaflet.js" in page.text
     assert "http" not in page.text.replace("http-equiv", "")
     assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
     assert "BSD" in client.get("/static/vendor/leaflet/LICENSE").text

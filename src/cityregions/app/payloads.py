@@ -118,8 +118,10 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
 def _unit_figures(results: CaseResults, table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     columns = [c for c in ("name", "state", "population", "employees", "area_km2") if c in table]
     figures = {str(u): {"id": str(u), **row.to_dict()} for u, row in table[columns].iterrows()}
+    names = data.region_names(results, table)
     for unit, row in table.iterrows():
         figures[str(unit)]["region"] = str(row["region"])
+        figures[str(unit)]["region_name"] = names.get(str(row["region"]), str(row["region"]))
     for name, body in results.sections.items():
         for key, value in body.items():
             if isinstance(value, pd.DataFrame) and _indexed_by_units(value, table):

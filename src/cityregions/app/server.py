@@ -63,6 +63,8 @@ def create_app(results: CaseResults) -> FastAPI:
         description="Read-only API of the cityregions dashboard: map layers as GeoJSON, "
         "figures per unit and region, the governance network, partnership scenarios.",
         version=_version(),
+        docs_url=None,  # the interactive pages load their scripts from a CDN: not offered
+        redoc_url=None,
     )
     app.state.payload = payload
     app.state.results = results

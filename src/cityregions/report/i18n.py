@@ -40,6 +40,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "area_km2": ("Fläche (km²)", "Area (km²)"),
     "state": ("Land", "State"),
     "region": ("Region", "Region"),
+    "region_name": ("Name der Region", "Region name"),
     "regions": ("Funktionale Regionen", "Functional regions"),
     "flows": ("Pendlerverflechtungen", "Commuter flows"),
     "flows_total": ("Pendler insgesamt", "Commuters in total"),

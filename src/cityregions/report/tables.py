@@ -87,6 +87,9 @@ def html_table(
     )
 
 
+#: Text values shown translated (provenance kinds).
+TRANSLATED_VALUES = frozenset({"observed", "modeled", "estimate", "fact"})
+
 #: Text values longer than this are listed below the cards rather than in one.
 LONG_TEXT = 24
 
@@ -103,8 +106,9 @@ def key_figures(figures: Mapping[str, Any]) -> str:
         if isinstance(value, str) and len(value) > LONG_TEXT:
             notes.append(f"<dt>{header(key)}</dt><dd>{cell(value)}</dd>")
             continue
+        shown = tr(value) if isinstance(value, str) and value in TRANSLATED_VALUES else cell(value)
         cards.append(
-            f'<div class="figure"><div class="value">{cell(value)}</div>'
+            f'<div class="figure"><div class="value">{shown}</div>'
             f'<div class="label">{header(key)}</div></div>'
         )
     html = f'<div class="figures">{"".join(cards)}</div>' if cards else ""
