@@ -298,7 +298,7 @@ def region_summary(
     -------
     pandas.DataFrame
         Columns ``region``, ``name`` (with units), ``units``, ``main_unit``,
-        ``population`` (with units), ``residents`` (employed residents L, incl.
+        ``population`` (with units that have it), ``residents`` (employed residents L, incl.
         internal), ``jobs`` (W), ``internal`` (LW, flows within the region),
         ``self_containment_supply`` (LW/L), ``self_containment_demand`` (LW/W),
         ``zone`` (with zones). Sorted by residents, descending, then region.
@@ -327,7 +327,8 @@ def region_summary(
         names = units.units["name"]
         table.insert(0, "name", table["main_unit"].map(names).to_numpy())
         population = units.units["population"].reindex(labels.index)
-        table["population"] = population.groupby(labels).sum(min_count=1).reindex(index)
+        if population.notna().any():
+            table["population"] = population.groupby(labels).sum(min_count=1).reindex(index)
     table["residents"] = totals.residents
     table["jobs"] = totals.jobs
     table["internal"] = totals.internal
