@@ -9,11 +9,11 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 import pytest
-from report_support import full_results
 
 from cityregions._errors import ParameterError
 from cityregions.io.gpkg_export import export_geopackage
 from cityregions.report.data import cooperation_areas, governance_gaps, region_labels
+from report_support import full_results
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +27,19 @@ def test_layers_and_row_counts(exported) -> None:
     results, path = exported
     layers = dict(pyogrio.list_layers(path).tolist())
     assert set(layers) == {"units", "regions", "flows", "cooperation_areas", "gaps", "layer_styles"}
-    assert layers["units"] == "Point" and layers["regions"] in ("Polygon", "MultiPolygon")
+    assert layers["units"] == "Point"
+    assert layers["regions"] in ("Polygon", "MultiPolygon")
     units = gpd.read_file(path, layer="units")
-    assert len(units) == 50 and units.crs.to_epsg() == 4326
+    assert len(units) == 50
+    assert units.crs.to_epsg() == 4326
     labels = region_labels(results)
     regions = gpd.read_file(path, layer="regions")
     assert len(regions) == labels.nunique()
     assert regions["population"].sum() == pytest.approx(units["population"].sum())
     assert regions["schematic"].all()  # the bundled case has seats, no polygons
     flows = gpd.read_file(path, layer="flows")
-    assert len(flows) >= 120 and (flows["origin"] != flows["destination"]).all()
+    assert len(flows) >= 120
+    assert (flows["origin"] != flows["destination"]).all()
     assert set(flows["provenance"]) == {"modeled"}
     areas = gpd.read_file(path, layer="cooperation_areas")
     assert len(areas) == len(cooperation_areas(results))
@@ -63,9 +66,11 @@ def test_layer_styles_are_valid_qml_per_layer(exported) -> None:
     names = {r[0] for r in rows}
     assert names == {"units", "regions", "flows", "cooperation_areas", "gaps"}
     for table, column, qml, default in rows:
-        assert column == geometry_columns[table] and default
+        assert column == geometry_columns[table]
+        assert default
         root = ET.fromstring(qml.split(">", 1)[1])  # drop the DOCTYPE
-        assert root.tag == "qgis" and root.find("renderer-v2") is not None
+        assert root.tag == "qgis"
+        assert root.find("renderer-v2") is not None
     regions_qml = next(r[2] for r in rows if r[0] == "regions")
     categories = ET.fromstring(regions_qml.split(">", 1)[1]).findall(".//category")
     assert len(categories) == region_labels(results).nunique()
