@@ -257,3 +257,23 @@ def test_flows_layer_needs_seats() -> None:
         warnings.simplefilter("ignore", DataQualityWarning)
         with pytest.raises(InputError, match="without a seat"):
             flows_layer(flows, no_seat)
+
+
+def test_bkg_zip_with_shapefiles_in_a_folder(tmp_path: Path) -> None:
+    """``vg250_01-01.utm32s.shape.ebenen.zip``: upper-case shapefiles in a sub-folder."""
+    import zipfile
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    _krs().to_file(folder / "VG250_KRS.shp")
+    _gem().to_file(folder / "VG250_GEM.shp")
+    archive = tmp_path / "vg250_01-01.utm32s.shape.ebenen.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for member in folder.iterdir():
+            zipped.write(member, f"vg250_01-01.utm32s.shape.ebenen/vg250_ebenen_0101/{member.name}")
+        zipped.writestr("vg250_01-01.utm32s.shape.ebenen/dokumentation/aktualitaet.txt", "01.01.")
+    units = read_units(archive, layer="vg250_krs")  # any case
+    assert units.ids == ["14713", "14729", "13073"]
+    assert units.units.loc["13073", "population"] == 224000
+    with pytest.raises(InputError, match="several layers"):
+        read_units(archive)

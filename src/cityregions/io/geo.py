@@ -61,15 +61,47 @@ VG250_LAND_GF = (3, 4)
 
 
 def list_layers(path: str | Path) -> list[str]:
-    """Return the layer names of a vector file (raising :class:`InputError` if unreadable)."""
+    """Return the layer names of a vector file (raising :class:`InputError` if unreadable).
+
+    In a ``.zip`` (e.g. the BKG download), every GeoPackage layer and every shapefile
+    (by its stem, e.g. ``VG250_KRS``) is a layer, wherever it sits inside the zip.
+    """
+    return list(_layer_sources(check_file(path)))
+
+
+def _layer_sources(path: Path) -> dict[str, tuple[str, str | None]]:
+    """Map layer name → (GDAL path, layer within it) for a file or the members of a zip."""
     import pyogrio
 
-    path = check_file(path)
+    sources: list[str] = [str(path)]
+    if path.suffix.lower() == ".zip":
+        sources = _zip_members(path)
+    layers: dict[str, tuple[str, str | None]] = {}
+    for source in sources:
+        try:
+            names = [str(name) for name in pyogrio.list_layers(source)[:, 0]]
+        except Exception as error:  # GDAL errors come in several types
+            msg = f"not a readable vector file ({error})"
+            raise InputError(msg, source=path) from error
+        for name in names:
+            layers.setdefault(name, (source, name))
+    return layers
+
+
+def _zip_members(path: Path) -> list[str]:
+    import zipfile
+
     try:
-        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-    except Exception as error:  # GDAL errors come in several types
-        msg = f"not a readable vector file ({error})"
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+    except zipfile.BadZipFile as error:
+        msg = f"not a readable zip file ({error})"
         raise InputError(msg, source=path) from error
+    wanted = [m for m in members if m.lower().endswith((".gpkg", ".shp", ".geojson"))]
+    if not wanted:
+        msg = "the zip holds no GeoPackage, shapefile or GeoJSON"
+        raise InputError(msg, source=path)
+    return [f"/vsizip/{path}/{member}" for member in sorted(wanted)]
 
 
 def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -78,10 +110,12 @@ def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFra
     Parameters
     ----------
     path
-        GeoPackage, GeoJSON, shapefile (or ``.zip`` of one), FlatGeobuf.
+        GeoPackage, GeoJSON, shapefile, FlatGeobuf, or a ``.zip`` holding them (such as
+        the BKG VG250 download; members are found by suffix).
     layer
-        Layer name. Default: the only layer, else a layer named ``units``; a file with
-        several other layers needs it (the message lists them).
+        Layer name (any case: ``vg250_krs`` also finds the shapefile ``VG250_KRS``).
+        Default: the only layer, else a layer named ``units``; a file with several
+        other layers needs it (the message lists them).
 
     Raises
     ------
@@ -92,10 +126,11 @@ def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFra
     import pyogrio
 
     path = check_file(path)
-    layers = list_layers(path)
-    chosen = _choose_layer(layers, layer, path=path)
+    sources = _layer_sources(path)
+    chosen = _choose_layer(list(sources), layer, path=path)
+    source, inner = sources[chosen]
     try:
-        frame = pyogrio.read_dataframe(path, layer=chosen)
+        frame = pyogrio.read_dataframe(source, layer=inner)
     except Exception as error:
         msg = f"cannot read layer {chosen!r} ({error})"
         raise InputError(msg, source=path, location=f"layer {chosen!r}") from error
@@ -109,6 +144,9 @@ def _choose_layer(layers: list[str], layer: str | None, *, path: Path) -> str:
     if layer is not None:
         if layer in layers:
             return layer
+        matches = [name for name in layers if name.lower() == layer.lower()]
+        if len(matches) == 1:
+            return matches[0]
         msg = f"no layer {layer!r}; layers are {layers}"
         raise InputError(msg, source=path, location=f"layer {layer!r}")
     if len(layers) == 1:
