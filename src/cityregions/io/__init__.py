@@ -8,6 +8,7 @@ function                               reads / writes
 :func:`write_table`, :func:`write_flows`  CSV / Parquet, atomically
 :func:`read_ba_pendler`                BA Pendlerstatistik workbooks
 :func:`read_genesis`                   GENESIS / Regionalstatistik CSV exports
+:func:`read_gv100`                     Destatis Gemeindeverzeichnis GV100AD
 :func:`write_geopackage`               GeoPackage with several layers, atomically
 =====================================  ===============================================
 
@@ -31,9 +32,12 @@ _LAZY = {
     "flows_layer": "geo",
     "read_ba_pendler": "ba_pendler",
     "read_ba_pendler_long": "ba_pendler",
+    "read_ba_pendler_csv": "ba_pendler",
     "read_genesis": "genesis",
     "GenesisTable": "genesis",
     "read_gv100": "gv100",
+    "gv100_units": "gv100",
+    "list_layers": "geo",
 }
 
 __all__ = [
