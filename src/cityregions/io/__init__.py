@@ -1,19 +1,17 @@
 """Readers and writers: plain tables, vector files and the official German formats.
 
-=====================================  ===============================================
-function                               reads / writes
-=====================================  ===============================================
-:func:`read_flows`                     long flow tables (CSV, Parquet, Excel)
-:func:`read_units`                     unit tables and vector files (incl. BKG VG250)
-:func:`write_table`, :func:`write_flows`  CSV / Parquet, atomically
-:func:`read_ba_pendler`                BA Pendlerstatistik workbooks
-:func:`read_genesis`                   GENESIS / Regionalstatistik CSV exports
-:func:`read_gv100`                     Destatis Gemeindeverzeichnis GV100AD
-:func:`write_geopackage`               GeoPackage with several layers, atomically
-=====================================  ===============================================
+- :func:`read_flows` — long flow tables (CSV, Parquet, Excel)
+- :func:`read_units` — unit tables and vector files (incl. BKG VG250)
+- :func:`write_table`, :func:`write_flows` — CSV / Parquet, atomically
+- :func:`read_ba_pendler`, :func:`read_ba_pendler_long` — BA Pendlerstatistik
+  workbooks and CSV exports
+- :func:`read_genesis` — GENESIS / Regionalstatistik CSV exports
+- :func:`read_gv100`, :func:`gv100_units` — Destatis Gemeindeverzeichnis GV100AD
+- :func:`write_geopackage`, :func:`units_layer`, :func:`flows_layer` — GeoPackage
+  with several layers, atomically
 
 GeoPandas is imported only when a vector file is read or written, so that
-``import cityregions.io`` stays light.
+``import cityregions.io`` stays light. See ``docs/data-formats.md``.
 """
 
 from __future__ import annotations
