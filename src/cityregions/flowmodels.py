@@ -186,8 +186,14 @@ def radiation_flows(
 ) -> FlowTable:
     """Estimate commuter flows with the radiation model of Simini et al. (2012).
 
-    Parameters are those of :func:`estimate_flows`; ``finite_size`` divides each
-    origin's flows by ``1 − m_i/M`` so that they add up to ``T_i`` exactly.
+    Parameters
+    ----------
+    territory, share_employed, share_commuting, top_k, employed, out_commuters,
+    destination_mass, progress
+        As in :func:`estimate_flows`.
+    finite_size
+        Divide each origin's flows by ``1 − m_i/M`` so that they add up to ``T_i``
+        exactly (Masucci et al. 2013).
 
     Returns
     -------

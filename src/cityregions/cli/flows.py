@@ -9,20 +9,25 @@ and checked before anything is written; bad input ends with one message and exit
 
 from __future__ import annotations
 
+import warnings
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from cityregions._errors import InputError, ParameterError
+from cityregions._errors import DataQualityWarning, InputError, ParameterError
 from cityregions.flowmodels import (
     DEFAULT_BETA,
     DEFAULT_MIN_DISTANCE_KM,
     DEFAULT_SHARE_COMMUTING,
     DEFAULT_SHARE_EMPLOYED,
 )
+
+if TYPE_CHECKING:
+    from cityregions.flows import FlowTable
+    from cityregions.territory import Territory
 
 console = Console(stderr=True)
 app = typer.Typer(
@@ -88,7 +93,7 @@ def estimate(
 ) -> None:
     """Model commuter flows between units and write origin,destination,value,provenance."""
     from cityregions.flowmodels import estimate_flows
-    from cityregions.io.tables import read_flows, read_units, write_flows
+    from cityregions.io.tables import read_units, write_flows
 
     if out.suffix.lower() not in TABLE_SUFFIXES:
         msg = "--out must end in .csv, .tsv or .parquet"
@@ -101,7 +106,7 @@ def estimate(
         min_distance_km=min_distance_km,
     )
     territory = read_units(units_file, id_column=id_column)
-    observed = None if compare is None else read_flows(compare, units=territory)
+    observed = None if compare is None else _read_observed(compare, territory)
     flows = estimate_flows(
         territory,
         model=model.value,  # type: ignore[arg-type]
@@ -138,7 +143,16 @@ def _model_params(model: ModelName, **options: Any) -> dict[str, Any]:
     return params
 
 
-def _print_fit(observed: Any, modeled: Any, path: Path | None) -> None:
+def _read_observed(path: Path, territory: Territory) -> FlowTable:
+    """Read the observed flows; their diagonal is not needed (CPC compares commuters)."""
+    from cityregions.io.tables import read_flows
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return read_flows(path, units=territory)
+
+
+def _print_fit(observed: FlowTable, modeled: FlowTable, path: Path | None) -> None:
     from cityregions.flowmodels import common_part_of_commuters
 
     cpc_all = common_part_of_commuters(observed, modeled)
