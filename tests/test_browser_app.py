@@ -120,6 +120,9 @@ def test_clicking_a_unit_shows_its_figures(page: Any) -> None:
     assert "Leipzig, Stadt" in details
     assert "587.857" in details or "587,857" in details  # population, Destatis 31.12.2018
     page.screenshot(path=str(artifact("dashboard-unit.png")))
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_function("document.querySelector('#details').innerText.includes('Population')")
+    assert "Functional regions" in page.locator("#layer-toggles").inner_text()
     assert page.problems == []
 
 

@@ -160,6 +160,7 @@
   }
 
   function showUnit(id) {
+    state.current = { kind: "unit", id: id };
     getJSON("/api/units/" + encodeURIComponent(id)).then(function (u) {
       var rest = Object.assign({}, u); delete rest.name; delete rest.id;
       document.getElementById("details").innerHTML =
@@ -168,6 +169,7 @@
   }
 
   function showRegion(id) {
+    state.current = { kind: "region", id: id };
     getJSON("/api/regions/" + encodeURIComponent(id)).then(function (r) {
       var rest = Object.assign({}, r); delete rest.name; delete rest.id;
       document.getElementById("details").innerHTML =
@@ -293,12 +295,20 @@
     });
   }
 
+  /* Re-draw the parts whose text was built in the previous language. */
+  function rerender() {
+    if (state.current) { (state.current.kind === "unit" ? showUnit : showRegion)(state.current.id); }
+    var select = document.getElementById("scenario");
+    if (select && select.value) { showScenario(select.value); }
+    if (state.network && state.network.available) { loadSnapshot(); }
+  }
+
   /* ---------------------------------------------------------------- start */
   function start() {
     initTabs();
     document.addEventListener("click", function (e) {
       var lang = e.target.getAttribute && e.target.getAttribute("data-set-lang");
-      if (lang) { state.lang = lang; applyLabels(); }
+      if (lang) { state.lang = lang; applyLabels(); rerender(); }
     });
     Promise.all([getJSON("/api/case"), getJSON("/api/labels")]).then(function (res) {
       var caseInfo = res[0];
