@@ -150,3 +150,25 @@ def test_core_ties_and_given_cores():
     }
     with pytest.raises(InputError, match="core id"):
         core_units(labels, population, cores=["zz"])
+
+
+def test_fair_share_cover_overall_and_regional():
+    # supply / demand: c 10/100, r1 80/20, r2 10/80 -> overall r = 100/200 = 0.5
+    potential = _potential({"c": 10.0, "r1": 80.0, "r2": 10.0})
+    demand = pd.DataFrame(
+        {"demand_electricity_mwh": [0.0, 0.0, 0.0], "demand_heat_mwh": [100.0, 20.0, 80.0]},
+        index=["c", "r1", "r2"],
+    )
+    overall = unit_balance(potential, demand, cover_share="overall")
+    assert overall["cover_share"].tolist() == [0.5, 0.5, 0.5]
+    assert overall["net_mwh"].tolist() == [-40.0, 70.0, -30.0]
+    assert overall["net_mwh"].sum() == pytest.approx(0.0)
+    # regions {c, r1} (90/120 = 0.75) and {r2} (10/80 = 0.125)
+    labels = pd.Series({"c": "A", "r1": "A", "r2": "B"})
+    regional = unit_balance(potential, demand, cover_share="regional", labels=labels)
+    assert regional["cover_share"].tolist() == [0.75, 0.75, 0.125]
+    assert regional["net_mwh"].tolist() == [-65.0, 65.0, 0.0]
+    with pytest.raises(InputError, match="needs region labels"):
+        unit_balance(potential, demand, cover_share="regional")
+    with pytest.raises(InputError, match=r"\(0, 1\]"):
+        unit_balance(potential, demand, cover_share=1.5)

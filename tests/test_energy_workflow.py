@@ -131,3 +131,12 @@ def test_actor_network_of_the_dresden_activity():
     actors = table[table["mode"] == "actor"]
     assert actors["betweenness_2mode"].idxmax() == "dresden"
     assert table.loc["saechsische-schweiz", "bioenergy"]
+
+
+def test_step_is_skipped_without_energy_inputs(tmp_path):
+    (tmp_path / "case.toml").write_text('name = "x"\n[units]\nfile = "u.csv"\n', encoding="utf-8")
+    case = load_case(tmp_path)
+    results = CaseResults(case=case, out_dir=tmp_path / "out")
+    energy_step(case, results)
+    assert "skipped" in results.sections["energy"]["summary"]
+    assert not (tmp_path / "out" / "energy").exists()

@@ -175,13 +175,18 @@ def _solve(
     within: bool,
     cap: float | None,
 ) -> pd.DataFrame:
+    block = km.loc[list(supply.index), list(demand.index)].to_numpy(dtype=float)
+    allowed = np.not_equal.outer(supply.index.to_numpy(), demand.index.to_numpy())
+    if within:
+        allowed &= np.equal.outer(
+            regions.reindex(supply.index).to_numpy(), regions.reindex(demand.index).to_numpy()
+        )
+    if cap is not None:
+        allowed &= block <= cap
+    rows, cols = np.nonzero(allowed)  # row-major: ordered by supplier, then sink
     arcs = [
-        (i, j, float(km.loc[i, j]))
-        for i in supply.index
-        for j in demand.index
-        if i != j
-        and (not within or regions[i] == regions[j])
-        and (cap is None or km.loc[i, j] <= cap)
+        (supply.index[int(r)], demand.index[int(c)], float(block[r, c]))
+        for r, c in zip(rows, cols, strict=True)
     ]
     if not arcs:
         return pd.DataFrame(columns=FLOW_COLUMNS)
