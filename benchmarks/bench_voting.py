@@ -67,10 +67,14 @@ def main() -> None:
             if shapley and label.startswith("n=1000, w~U(1,100)"):
                 print(f"{label:<34}{name:<16}{'skipped: O(n² q) = 6e11 cell updates':>38}")
                 continue
-            t_ours, ours = _time(lambda: _ours(weights, quota, shapley), repeat=3 if not shapley else 1)
+            t_ours, ours = _time(
+                lambda w=weights, q=quota, s=shapley: _ours(w, q, s), repeat=3 if not shapley else 1
+            )
             values = ours.shapley_shubik if shapley else ours.banzhaf
             if not shapley or their_ss:
-                t_theirs, theirs = _time(lambda: _theirs(weights, quota, shapley), repeat=1)
+                t_theirs, theirs = _time(
+                    lambda w=weights, q=quota, s=shapley: _theirs(w, q, s), repeat=1
+                )
                 diff = max(abs(float(a) - b) for a, b in zip(values, theirs, strict=True))
                 print(f"{label:<34}{name:<16}{t_ours:>10.3f}{t_theirs:>16.3f}{diff:>12.1e}")
             else:

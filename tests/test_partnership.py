@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from fractions import Fraction as F
+from fractions import Fraction as F  # noqa: N817
 from math import comb
 from pathlib import Path
 
@@ -90,7 +90,8 @@ def test_network_2012_as_documented():
     assert table.loc["erfurt", "banzhaf_absolute"] == 0
     assert result.summary["members_without_power"] == "erfurt, weimar"
     assert result.summary["coleman_act"] == 0.5
-    assert table.loc["leipzig", "fee"] == 30_000 and table.loc["erfurt", "fee"] == 0
+    assert table.loc["leipzig", "fee"] == 30_000
+    assert table.loc["erfurt", "fee"] == 0
     assert table.loc["leipzig", "population"] == 502_979
 
 
@@ -113,8 +114,12 @@ def test_halle_leipzig_one_versus_two_city_regions_matches_flattened_game():
         [SCENARIOS / "city-regions-2012.yaml", SCENARIOS / "city-regions-2012-halle-leipzig.yaml"]
     )
     two, one = comparison.results
-    assert one.members.loc["leipzig", "banzhaf_absolute"] < two.members.loc["leipzig", "banzhaf_absolute"]
-    assert one.summary["blocs"] == 7 and two.summary["blocs"] == 8
+    assert (
+        one.members.loc["leipzig", "banzhaf_absolute"]
+        < two.members.loc["leipzig", "banzhaf_absolute"]
+    )
+    assert one.summary["blocs"] == 7
+    assert two.summary["blocs"] == 8
     # chain rule == enumeration of the flattened 12-member body
     from tests.test_voting_two_tier import _flat_banzhaf
 
@@ -152,7 +157,9 @@ def test_registry_composes_the_documented_network():
     registry = read_registry(bundled_case_path() / "registry")
     documented = read_scenario(SCENARIOS / "network-2012.yaml")
     population = {m.id: m.population for m in documented.members}
-    scenario = scenario_from_registry(registry, "mmd-network", as_of="2012-06-30", population=population)
+    scenario = scenario_from_registry(
+        registry, "mmd-network", as_of="2012-06-30", population=population
+    )
     ours = evaluate_scenario(scenario).members["banzhaf_absolute"]
     theirs = evaluate_scenario(documented).members["banzhaf_absolute"]
     assert ours.sort_index().equals(theirs.sort_index())
@@ -191,7 +198,7 @@ def test_scenario_member_twice_and_unknown_keys(tmp_path):
     with pytest.raises(InputError, match="member 'a' is listed twice"):
         read_scenario(twice)
     typo = _write(tmp_path / "u.yaml", "name: u\nmembers: [{id: a, bloc: x, popluation: 3}]\n")
-    with pytest.raises(InputError, match="members.0.popluation"):
+    with pytest.raises(InputError, match=r"members\.0\.popluation"):
         read_scenario(typo)
 
 
@@ -201,7 +208,7 @@ def test_rule_needing_population_names_member(tmp_path):
         "name: p\nmembers: [{id: a, bloc: x, population: 5}, {id: b, bloc: y}]\n"
         "top: {representation: proportional}\n",
     )
-    with pytest.raises(InputError, match="rule 'proportional'.*member 'y'"):
+    with pytest.raises(InputError, match=r"rule 'proportional'.*member 'y'"):
         evaluate_scenario(path)
 
 
@@ -219,14 +226,18 @@ def test_variant_changes_and_toml(tmp_path):
     assert scenario.bloc_ids() == ["a", "c"]
     assert scenario.top.share == 0.9
     with pytest.raises(InputError, match="cannot regroup member 'zz'"):
-        read_scenario(_write(tmp_path / "w.yaml", "name: w\nbase: base.toml\nchanges: {regroup: {zz: a}}\n"))
+        read_scenario(
+            _write(tmp_path / "w.yaml", "name: w\nbase: base.toml\nchanges: {regroup: {zz: a}}\n")
+        )
 
 
 # ------------------------------------------------------------------ command line
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cityregions.cli.main", "partnership", *args],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -236,7 +247,13 @@ def test_cli_power_and_bad_input(tmp_path):
     done = _cli("power", "--weights", str(weights), "--quota", "12", "--out", str(out))
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(out)
-    assert list(table.columns[:5]) == ["member", "weight", "banzhaf", "banzhaf_absolute", "shapley_shubik"]
+    assert list(table.columns[:5]) == [
+        "member",
+        "weight",
+        "banzhaf",
+        "banzhaf_absolute",
+        "shapley_shubik",
+    ]
     assert table["banzhaf"].tolist()[:4] == pytest.approx([5 / 21] * 3 + [1 / 7])
     assert table.loc[5, "dummy"]
 
@@ -254,16 +271,27 @@ def test_cli_power_and_bad_input(tmp_path):
         assert message in done.stderr
         assert not target.exists()
     target = tmp_path / "never.csv"
-    done = _cli("power", "--weights", str(weights), "--quota", "40%", "--strict", "--out", str(target))
-    assert done.returncode == 2 and "not proper" in done.stderr and not target.exists()
+    done = _cli(
+        "power", "--weights", str(weights), "--quota", "40%", "--strict", "--out", str(target)
+    )
+    assert done.returncode == 2
+    assert "not proper" in done.stderr
+    assert not target.exists()
 
 
 def test_cli_compare(tmp_path):
     out = tmp_path / "cmp"
-    done = _cli("compare", str(SCENARIOS / "network-2012.yaml"), str(SCENARIOS / "association-2014.yaml"), "--out", str(out))
+    done = _cli(
+        "compare",
+        str(SCENARIOS / "network-2012.yaml"),
+        str(SCENARIOS / "association-2014.yaml"),
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert (out / "summary.csv").is_file()
     bad = _write(tmp_path / "bad.yaml", "name: b\nmembers: []\nblocs: [{id: x}]\n")
     done = _cli("compare", str(bad), "--out", str(tmp_path / "none"))
-    assert done.returncode == 2 and "bloc 'x' has no members" in done.stderr
+    assert done.returncode == 2
+    assert "bloc 'x' has no members" in done.stderr
     assert not (tmp_path / "none").exists()

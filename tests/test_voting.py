@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from fractions import Fraction as F
+from fractions import Fraction as F  # noqa: N817
 
 import numpy as np
 import pytest
@@ -62,7 +62,7 @@ def test_security_council_representations_are_the_same_game():
     assert not equivalent(a, weighted_game([7] * 5 + [1] * 10, 40))
 
 
-# ------------------------------------------------------------------ check 3: Nassau, Penrose, 70 voters
+# ------------------------------------------------- check 3: Nassau, Penrose, 70 voters
 def test_nassau_county_dummies():
     result = voting_power(weighted_game([9, 9, 7, 3, 1, 1], 16))
     assert result.banzhaf == (F(1, 3),) * 3 + (F(0),) * 3
@@ -102,7 +102,10 @@ def test_bundesrat_derived_values():
     assert result.banzhaf[0] == F(4487, 50852)
     assert result.shapley_shubik[0] == F(2459, 27720)
     assert [round(float(result.banzhaf_absolute[i]), 6) for i in (0, 4, 5, 12)] == [
-        0.273865, 0.232849, 0.177917, 0.132507,
+        0.273865,
+        0.232849,
+        0.177917,
+        0.132507,
     ]
     two_thirds = voting_power(weighted_game(BUNDESRAT, 46))
     assert round(float(two_thirds.banzhaf[0]), 6) == 0.085423
@@ -130,7 +133,8 @@ def test_blocking_minority_clause_adds_winning_coalitions():
     assert b.coleman_act - a.coleman_act == F(1, 32)
     assert a.shapley_shubik[0] == F(3, 5)  # A pivots when it comes 3rd, 4th or 5th
     mask = clause.winning_mask()
-    assert bool(mask[0b11110]) and not bool(plain.winning_mask()[0b11110])
+    assert bool(mask[0b11110])
+    assert not bool(plain.winning_mask()[0b11110])
 
 
 def test_nice_weights_dynamic_program():
@@ -158,11 +162,16 @@ def test_thousand_members_fast_and_normalised():
 def test_monte_carlo_nice_within_four_standard_errors():
     exact = voting_power(weighted_game(NICE, 255), shapley=False)
     mc = voting_power(
-        weighted_game(NICE, 255), method="montecarlo", samples=200_000, shapley=False,
+        weighted_game(NICE, 255),
+        method="montecarlo",
+        samples=200_000,
+        shapley=False,
         rng=np.random.default_rng(2024),
     )
     assert not mc.exact
-    for estimate, se, truth in zip(mc.banzhaf_absolute, mc.standard_error, exact.banzhaf_absolute, strict=True):
+    for estimate, se, truth in zip(
+        mc.banzhaf_absolute, mc.standard_error, exact.banzhaf_absolute, strict=True
+    ):
         assert abs(estimate - float(truth)) <= 4 * se
     assert mc.error_bound == pytest.approx(math.sqrt(math.log(40) / 400_000))
     assert abs(mc.coleman_act - float(exact.coleman_act)) < 4 * math.sqrt(0.02 / 200_000)
@@ -270,12 +279,12 @@ def test_decimal_weights_are_scaled_exactly():
 
 
 def test_negative_weight_names_member():
-    with pytest.raises(InputError, match="'LU'.*negative"):
+    with pytest.raises(InputError, match=r"'LU'.*negative"):
         weighted_game({"DE": 4, "LU": -1}, 3)
 
 
 def test_non_numeric_weight_names_member():
-    with pytest.raises(InputError, match="'FR'.*not a number"):
+    with pytest.raises(InputError, match=r"'FR'.*not a number"):
         weighted_game({"DE": 4, "FR": "four"}, 3)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fractions import Fraction as F
+from fractions import Fraction as F  # noqa: N817
 
 import numpy as np
 import pytest
@@ -39,8 +39,14 @@ def _flat_banzhaf(game: TwoTierGame) -> list[F]:
 def test_two_tier_example_exact_values():
     result = two_tier_power(_example())
     expected = {
-        "a1": F(3, 8), "a2": F(1, 8), "a3": F(1, 8), "b1": F(1, 4), "b2": F(1, 4),
-        "c1": F(7, 32), "c2": F(7, 32), "c3": F(7, 32),
+        "a1": F(3, 8),
+        "a2": F(1, 8),
+        "a3": F(1, 8),
+        "b1": F(1, 4),
+        "b2": F(1, 4),
+        "c1": F(7, 32),
+        "c2": F(7, 32),
+        "c3": F(7, 32),
     }
     assert result.exact == expected
     assert result.blocs["passage_probability"].tolist() == [3 / 8, 1 / 4, 1 / 2]
@@ -52,7 +58,9 @@ def test_two_tier_example_exact_values():
 def test_two_tier_flattened_shapley_shubik():
     result = two_tier_power(_example())
     expected = [F(7, 30), F(13, 210), F(13, 210), F(3, 20), F(3, 20)] + [F(4, 35)] * 3
-    assert result.members["shapley_shubik"].tolist() == pytest.approx([float(x) for x in expected], abs=1e-15)
+    assert result.members["shapley_shubik"].tolist() == pytest.approx(
+        [float(x) for x in expected], abs=1e-15
+    )
     assert result.shapley_method == "enumerate"
 
 

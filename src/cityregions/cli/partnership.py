@@ -12,7 +12,7 @@ Nothing is written unless every input is valid; errors exit with code 2.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 
 
-class Index(str, Enum):
+class Index(StrEnum):
     """Which indices to compute."""
 
     banzhaf = "banzhaf"
@@ -64,9 +64,8 @@ def read_weights(path: Path) -> pd.Series:
     weights: dict[str, float] = {}
     for row, (member, value) in enumerate(zip(members, values, strict=True), start=2):
         if not member:
-            raise InputError(
-                "empty member name", source=path, location=f"line {row}", field="member"
-            )
+            msg = "empty member name"
+            raise InputError(msg, source=path, location=f"line {row}", field="member")
         if member in seen:
             msg = f"member '{member}' is listed twice (first on line {seen[member]})"
             raise InputError(msg, source=path, location=f"line {row}", field="member")
@@ -81,7 +80,8 @@ def read_weights(path: Path) -> pd.Series:
             raise InputError(msg, source=path, location=f"line {row}", field="weight")
         weights[member] = int(number) if number.is_integer() and "." not in value else number
     if not weights:
-        raise InputError("the weights table has no rows", source=path)
+        msg = "the weights table has no rows"
+        raise InputError(msg, source=path)
     return pd.Series(weights, dtype=object)
 
 

@@ -277,7 +277,9 @@ def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]
 
     def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
         table = _count_by_weight(weights, limit, part)[:, None, :]
-        sums = _kernel(2, table.size * 4)(table, np.array(part, dtype=np.uint64), limit, np.array(values), False)
+        sums = _kernel(2, table.size * 4)(
+            table, np.array(part, dtype=np.uint64), limit, np.array(values), False
+        )
         below = _kernel(2, table.size * 4)(
             table, np.array(part, dtype=np.uint64), limit, np.array([limit]), False
         )
@@ -318,7 +320,9 @@ def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
 
     def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
         table = _count_by_size(weights, limit, max_size, part)
-        out = _kernel(2, table.size * 4)(table, np.array(part, dtype=np.uint64), limit, np.array(values), True)
+        out = _kernel(2, table.size * 4)(
+            table, np.array(part, dtype=np.uint64), limit, np.array(values), True
+        )
         return out.astype(object)
 
     work = n * min(n, max_size + 1) * limit * len(primes)

@@ -70,7 +70,7 @@ def decisiveness(
     out: list[Fraction] = []
     for i in range(n):
         others = _coalition_probabilities(
-            probabilities[:i] + [Fraction(0)] + probabilities[i + 1 :]
+            [*probabilities[:i], Fraction(0), *probabilities[i + 1 :]]
         )
         shaped = win.reshape(1 << (n - 1 - i), 2, 1 << i)
         swing = shaped[:, 1, :] & ~shaped[:, 0, :]

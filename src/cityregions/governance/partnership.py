@@ -95,8 +95,13 @@ def rule_game(
             raise InputError(msg, location=missing.index[0], field="population")
     pop = population.fillna(0)
     weights = rep.representation_weights(
-        pop, rule.representation, seats=rule.seats, fixed=rule.fixed, base=rule.base,
-        cap=rule.cap, method=rule.method,
+        pop,
+        rule.representation,
+        seats=rule.seats,
+        fixed=rule.fixed,
+        base=rule.base,
+        cap=rule.cap,
+        method=rule.method,
     )
     share: float | None = rule.share
     more_than = rule.more_than
@@ -139,7 +144,9 @@ def build_game(scenario: Scenario, *, strict: bool = False) -> tuple[TwoTierGame
         weight[w.index] = w.astype(float)
     bloc_pop = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
     bloc_pop = bloc_pop.reindex(scenario.bloc_ids()).astype(float)
-    top, top_weights = rule_game(bloc_pop, scenario.top, what=f"'{scenario.top.name}'", strict=strict)
+    top, top_weights = rule_game(
+        bloc_pop, scenario.top, what=f"'{scenario.top.name}'", strict=strict
+    )
     members["member_weight"] = weight
     members["bloc_weight"] = members["bloc"].map(top_weights.astype(float))
     return TwoTierGame(top=top, blocs=blocs), members
@@ -149,7 +156,9 @@ def _fees(scenario: Scenario, members: pd.DataFrame) -> pd.Series:
     spec = scenario.fees
     payers = members[members["pays"].astype(bool)]
     fee = _fees_of_payers(spec, payers["population"].astype(float))
-    return fee.reindex(members.index).fillna({m: 0.0 for m in members.index if m not in payers.index})
+    return fee.reindex(members.index).fillna(
+        {m: 0.0 for m in members.index if m not in payers.index}
+    )
 
 
 def _fees_of_payers(spec: Any, pop: pd.Series) -> pd.Series:
@@ -160,10 +169,17 @@ def _fees_of_payers(spec: Any, pop: pd.Series) -> pd.Series:
     if spec.key in ("per_capita", "mixed") and pop.isna().any():
         known = pop.dropna()
         out = pd.Series(np.nan, index=pop.index, name="fee")
-        out[known.index] = rep.fees(known, key=spec.key, total=spec.total, flat_share=spec.flat_share)
+        out[known.index] = rep.fees(
+            known, key=spec.key, total=spec.total, flat_share=spec.flat_share
+        )
         return out
-    return rep.fees(pop.fillna(0), key=spec.key, total=spec.total, flat_share=spec.flat_share,
-                    shares=spec.shares)
+    return rep.fees(
+        pop.fillna(0),
+        key=spec.key,
+        total=spec.total,
+        flat_share=spec.flat_share,
+        shares=spec.shares,
+    )
 
 
 def evaluate_scenario(
@@ -185,16 +201,19 @@ def evaluate_scenario(
         scenario = read_scenario(scenario)
     game, members = build_game(scenario, strict=strict)
     result = two_tier_power(game, population=members["population"].astype(float), rng=rng)
-    table = members[["name", "bloc", "kind", "population", "source", "member_weight", "bloc_weight"]].join(
-        result.members.drop(columns=["bloc", "population"])
-    )
+    table = members[
+        ["name", "bloc", "kind", "population", "source", "member_weight", "bloc_weight"]
+    ].join(result.members.drop(columns=["bloc", "population"]))
     table["fee"] = _fees(scenario, members)
     table["fee_per_inhabitant"] = table["fee"] / table["population"]
     table.insert(0, "scenario", scenario.name)
     top_power = voting_power(game.top, shapley=game.top.n <= 24)
     blocs = result.blocs.copy()
     blocs["population"] = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
-    blocs["weight"] = [float(w) for w in members.groupby("bloc", sort=False)["bloc_weight"].first().reindex(blocs.index)]
+    blocs["weight"] = [
+        float(w)
+        for w in members.groupby("bloc", sort=False)["bloc_weight"].first().reindex(blocs.index)
+    ]
     blocs["top_shapley_shubik"] = (
         [float(x) for x in top_power.shapley_shubik] if top_power.shapley_shubik else math.nan
     )
@@ -216,7 +235,9 @@ def _summary(
         "metropolitan_rule": str(game.top),
         "coleman_act": float(act),
         "members_without_power": ", ".join(table.index[table["banzhaf_absolute"] == 0]),
-        "per_inhabitant_spread": float(positive.max() / positive.min()) if len(positive) else math.nan,
+        "per_inhabitant_spread": float(positive.max() / positive.min())
+        if len(positive)
+        else math.nan,
         "fee_total": float(table["fee"].sum(min_count=1)),
         "shapley_method": how,
     }
@@ -256,8 +277,10 @@ def compare_scenarios(
     blocs = pd.concat([r.blocs.reset_index() for r in results], ignore_index=True)
     summary = pd.DataFrame([r.summary for r in results])
     columns = ["bloc", "bloc_weight", "banzhaf_absolute", "power_per_inhabitant", "fee"]
-    wide = members.pivot_table(index="member", columns="scenario", values=columns[1:], aggfunc="first")
-    wide.columns = [f"{scenario}:{value}" for value, scenario in wide.columns]
+    wide = members.pivot_table(
+        index="member", columns="scenario", values=columns[1:], aggfunc="first"
+    )
+    wide.columns = [f"{pair[1]}:{pair[0]}" for pair in wide.columns]
     order = [f"{s}:{c}" for s in names for c in columns[1:] if f"{s}:{c}" in wide.columns]
     return Comparison(results, members, blocs, summary, wide[order])
 
@@ -303,29 +326,36 @@ def scenario_from_registry(
     if not memberships:
         msg = f"body '{body}' has no memberships on {as_of}"
         raise InputError(msg, field="body")
-    members, fixed = [], {}
+    members: list[dict[str, Any]] = []
+    fixed: dict[str, int] = {}
     for m in memberships:
         if m.role not in ("full", "represented") or m.member in fixed:
             continue
         voting = m.has_vote if isinstance(m.has_vote, bool) else m.has_vote()
-        bloc = m.represented_by if m.role == "represented" and m.represented_by else m.member
+        bloc: str = m.represented_by if m.role == "represented" and m.represented_by else m.member
         if regions is not None:
             bloc = regions.get(m.member, bloc)
         fixed[m.member] = 1 if voting else 0
         actor = registry.actor(m.member)
         members.append(
-            {"id": m.member, "name": actor.name, "population": population.get(m.member),
-             "bloc": bloc, "kind": actor.kind, "source": "registry + population mapping"}
+            {
+                "id": m.member,
+                "name": actor.name,
+                "population": population.get(m.member),
+                "bloc": bloc,
+                "kind": actor.kind,
+                "source": "registry + population mapping",
+            }
         )
     blocs = []
-    for bloc in dict.fromkeys(x["bloc"] for x in members):
-        inside = {x["id"]: fixed[x["id"]] for x in members if x["bloc"] == bloc}
+    for bloc_id in dict.fromkeys(str(x["bloc"]) for x in members):
+        inside = {str(x["id"]): fixed[str(x["id"])] for x in members if x["bloc"] == bloc_id}
         rule = (
             RuleSpec(representation="equal")
             if regions is not None
             else RuleSpec(representation="fixed", fixed=inside)
         )
-        blocs.append({"id": bloc, "rule": rule.model_dump()})
+        blocs.append({"id": bloc_id, "rule": rule.model_dump()})
     return Scenario.model_validate(
         {
             "name": name or f"{body}-{as_of}",

@@ -20,6 +20,7 @@ broken by member id.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Mapping
@@ -120,6 +121,7 @@ def apportion(
         raise ParameterError(msg)
     extra = dict.fromkeys(order, 0)
     for _ in range(free):
+
         def quotient(m: str) -> float:
             d = extra[m] + 1 if method == "dhondt" else 2 * extra[m] + 1
             return float(v[m]) / d
@@ -246,7 +248,7 @@ def degressive_proportionality(
     s = pd.Series(seats, dtype=float).reindex(pop.index)
     order = sorted(pop.index, key=lambda m: (-pop[m], m))
     problems = []
-    for big, small in zip(order, order[1:], strict=False):
+    for big, small in itertools.pairwise(order):
         if s[small] > s[big]:
             problems.append(
                 f"(a) '{small}' ({pop[small]:g}) has more seats ({s[small]:g}) than the "
@@ -294,7 +296,10 @@ def representation_weights(
             msg = f"fixed seats: no seats given for member '{missing[0]}'"
             raise InputError(msg, location=missing[0], field="seats")
         return pd.Series({m: int(fixed[m]) for m in pop.index}, name="weight")
-    msg = f"unknown representation rule {rule!r}; use equal, proportional, penrose, degressive or fixed"
+    msg = (
+        f"unknown representation rule {rule!r}; "
+        "use equal, proportional, penrose, degressive or fixed"
+    )
     raise ParameterError(msg)
 
 

@@ -201,11 +201,11 @@ def _apply(base: Scenario, changes: Changes, path: Path) -> dict[str, Any]:
         del members[member_id]
     for member in changes.add_members:
         members[member.id] = member.model_dump()
-    for member_id, bloc in changes.regroup.items():
+    for member_id, target in changes.regroup.items():
         if member_id not in members:
             msg = f"cannot regroup member '{member_id}': not in the scenario"
             raise InputError(msg, source=path, field="regroup")
-        members[member_id]["bloc"] = bloc
+        members[member_id]["bloc"] = target
     blocs = {b["id"]: b for b in data["blocs"]}
     for bloc_id in changes.remove_blocs:
         blocs.pop(bloc_id, None)
@@ -239,7 +239,7 @@ def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
         base = read_scenario(path.parent / str(base_name), _depth=_depth + 1)
         changes = Changes.model_validate(data.pop("changes", {}) or {})
         merged = _apply(base, changes, path)
-        merged.update({k: v for k, v in data.items()})
+        merged.update(data)
         if "title" not in data:
             merged["title"] = data.get("name", merged["name"])
         merged.setdefault("assumptions", [])

@@ -115,7 +115,8 @@ class VotingGame:
     def winning_mask(self) -> npt.NDArray[np.bool_]:
         """Win/lose for each of the ``2**n`` coalitions (bit ``i`` = member ``i``)."""
         if self.n > _voting_enum.MAX_ENUMERATION:
-            msg = f"{self.n} members are too many to enumerate (at most {_voting_enum.MAX_ENUMERATION})"
+            limit = _voting_enum.MAX_ENUMERATION
+            msg = f"{self.n} members are too many to enumerate (at most {limit})"
             raise ParameterError(msg)
         sums = np.stack([_voting_enum.subset_sums(list(c.weights)) for c in self.criteria], 1)
         return self.wins(sums)
@@ -230,9 +231,7 @@ def _criterion(
         msg = f"rule '{name}': {rule} must be positive"
         raise InputError(msg, source=source, field="quota")
     if check:
-        _check_proper(
-            name, q, total, more_than=more_than, strict=strict, rule=rule, source=source
-        )
+        _check_proper(name, q, total, more_than=more_than, strict=strict, rule=rule, source=source)
     weights, scale = _integer_scale(exact, name)
     q_scaled = q / scale
     # w(S) ≥ q  ⇔  w'(S) ≥ ceil(q');  w(S) > q  ⇔  w'(S) ≥ floor(q') + 1
@@ -252,7 +251,10 @@ def _check_proper(
 ) -> None:
     problem = None
     if q > total or (more_than and q >= total):
-        problem = f"rule '{name}': {rule} is above the total weight {float(total):g}, so no coalition can win"
+        problem = (
+            f"rule '{name}': {rule} is above the total weight {float(total):g}, "
+            "so no coalition can win"
+        )
     elif q < total / 2 or (q == total / 2 and not more_than):
         problem = (
             f"rule '{name}': {rule} is not above half of the total weight {float(total):g}, "
@@ -372,8 +374,15 @@ def multi_criteria_game(
             lone = is_and and len(group) == 1 and not either
             built.append(
                 _criterion(
-                    name, names, values, quota=None, share=share, more_than=more_than,
-                    strict=strict, source=None, check=lone,
+                    name,
+                    names,
+                    values,
+                    quota=None,
+                    share=share,
+                    more_than=more_than,
+                    strict=strict,
+                    source=None,
+                    check=lone,
                 )
             )
             indices.append(len(built) - 1)
@@ -669,7 +678,10 @@ def voting_power(
             method = "montecarlo"
     if method == "exact":
         if not game.is_weighted:
-            msg = "the exact dynamic program needs a single weighted criterion; use 'enumerate' or 'montecarlo'"
+            msg = (
+                "the exact dynamic program needs a single weighted criterion; "
+                "use 'enumerate' or 'montecarlo'"
+            )
             raise ParameterError(msg)
         return _exact_weighted(game, shapley=shapley)
     if method == "enumerate":
