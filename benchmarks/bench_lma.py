@@ -15,9 +15,12 @@ Cases
 
 For each case the script runs ``parity="r"`` and ``parity="clean"`` and prints wall
 time, peak traced Python memory (``tracemalloc``, run separately from the timing) and
-the process's maximum resident set size (``resource.getrusage``). The baseline of the
-same run is ``parity="clean"``; the speed-up against R uses R's published timings from
-the research note (same 2-core machine class).
+the process's maximum resident set size (``resource.getrusage``). Baselines measured in
+the same run: ``parity="clean"``, and for the cases named in ``--naive`` (default:
+districts) the naive table emulation of the reference in
+``tests/test_delineation_lma_emulator.py``, which re-sums its row tables the way R
+does (its result must be identical). The speed-up against R uses R's timings from the
+research note (same 2-core machine class).
 """
 
 from __future__ import annotations
@@ -138,10 +141,35 @@ def measure(flows: FlowTable, parity: str, repeat: int) -> dict[str, float]:
     }
 
 
+def naive(flows: FlowTable, fast_seconds: float) -> None:
+    """Time the naive table emulation on the same input and compare its partition."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from cityregions.delineation._lma_steps import Engine, Params, run
+    from cityregions.delineation.lma import unit_order, zero_list
+    from test_delineation_lma_emulator import Emulator
+
+    order = unit_order(flows.ids)
+    matrix = sp.csr_array(flows.matrix[order][:, order])
+    active = np.flatnonzero(~zero_list(matrix))
+    matrix = sp.csr_array(matrix[active][:, active])
+    params = Params(1000, 0.6667, 10000, 0.75)
+    start = time.perf_counter()
+    labels, _ = Emulator(matrix, params).run()
+    seconds = time.perf_counter() - start
+    same = labels.tolist() == run(Engine(matrix, params, "r")).labels.tolist()
+    print(
+        f"  naive table emulation {seconds:8.3f} s  identical partition: {same}, "
+        f"{seconds / fast_seconds:.0f}x slower than parity=r"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default="districts,grid,germany")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--naive", default="districts", help="cases also run naively")
     args = parser.parse_args()
     for name in args.cases.split(","):
         start = time.perf_counter()
@@ -163,6 +191,8 @@ def main() -> None:
             )
         ratio = results["r"]["seconds"] / results["clean"]["seconds"]
         print(f"  parity r / clean time ratio: {ratio:.2f}")
+        if name in args.naive.split(","):
+            naive(flows, results["r"]["seconds"])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nmax resident set size of the process: {rss:.0f} MB")
 

@@ -236,3 +236,62 @@ def test_flows_without_diagonal_warn() -> None:
     flows = toy_flows([("a", "b", 10), ("b", "a", 5), ("b", "c", 5), ("c", "a", 1)])
     with pytest.warns(DataQualityWarning, match="diagonal"):
         LabourMarketAreas().fit(flows)
+
+
+@pytest.mark.parametrize("parity", ["r", "clean"])
+@pytest.mark.parametrize("seed", range(4))
+def test_invariants_on_random_flows(seed: int, parity: str) -> None:  # D
+    rng = np.random.default_rng(seed)
+    n = 60
+    x, y = rng.uniform(0, 20, n), rng.uniform(0, 20, n)
+    d = np.hypot(x[:, None] - x, y[:, None] - y)
+    mass = rng.lognormal(5, 1, n)
+    dense = rng.poisson(mass[:, None] * mass / 2000 / (1 + d) ** 2)
+    dense[rng.random((n, n)) < 0.5] = 0
+    ids = [f"u{i:03d}" for i in range(n)]
+    rows, cols = np.nonzero(dense)
+    long = pd.DataFrame(
+        {
+            "origin": np.asarray(ids)[rows],
+            "destination": np.asarray(ids)[cols],
+            "value": dense[rows, cols],
+        }
+    )
+    flows = FlowTable.from_long(long, ids=ids, warn_no_diagonal=False)
+    model = LabourMarketAreas(200, 0.6, 2000, 0.7, parity=parity).fit(flows)
+    labels = model.labels_
+    assert labels.index.tolist() == ids  # every unit exactly once
+    assigned = labels[labels > 0]
+    zero = set(model.zero_list_) | set(model.not_assigned_)
+    assert set(labels[labels == 0].index) == zero
+    before = model.labels_before_reserve_
+    valid = before[before > 0]
+    sub = flows.subset(valid.index)
+    agg = sub.aggregate(valid)
+    full = flows.subset(valid.index.union(before[before == 0].index))
+    # pre-reserve regions are valid with totals that include flows to reserve units
+    r = pd.Series(np.asarray(full.matrix.sum(axis=1)).ravel(), index=full.index)
+    w = pd.Series(np.asarray(full.matrix.sum(axis=0)).ravel(), index=full.index)
+    reg_r = r[valid.index].groupby(valid).sum()
+    reg_w = w[valid.index].groupby(valid).sum()
+    internal = agg.internal()
+    internal.index = internal.index.astype(int)
+    v = validity(
+        internal[reg_r.index],
+        reg_r,
+        reg_w[reg_r.index],
+        min_size=200,
+        min_self_containment=0.6,
+        target_size=2000,
+        target_self_containment=0.7,
+    )
+    assert (v >= 1).all()
+    stats_total = flows.subset(assigned.index).aggregate(assigned).total
+    assert stats_total == pytest.approx(flows.subset(assigned.index).total)
+    again = LabourMarketAreas(200, 0.6, 2000, 0.7, parity=parity).fit(flows)
+    pd.testing.assert_series_equal(again.labels_, labels)
+
+
+def test_progress_flag_runs_quietly(brindisi: FlowTable) -> None:
+    labels = find_clusters(brindisi, progress=True)
+    assert labels.nunique() == 9
