@@ -553,6 +553,9 @@ def _after_d(engine: Engine, ranking: list[int], iteration: int) -> None:
             _absorb_detached(engine, region, value, iteration, label_unit)
         else:
             engine.events.append(Event("F", iteration, 0, value, label_unit))
+    left = np.flatnonzero(engine.cl < 0)
+    if len(left):
+        logger.debug("after D in iteration %d: %d detached units stay apart", iteration, len(left))
 
 
 def _absorb_detached(

@@ -21,6 +21,19 @@ internal included), jobs :math:`W` and internal flows :math:`RW` is
 
 (validity 1 when msc is exactly 1). A region is valid when validity ≥ 1.
 
+Parity with R, and its limits
+-----------------------------
+Checked: identical partitions, region ids and reserve-list events on Brindisi and the
+401 German districts (R outputs in ``../shared/data/lma-reference``), and identical
+labels/events to a literal re-summing table emulation of the reference control flow
+on random cases reaching every branch (A–F). Units are ranked as R ranks community
+codes (:func:`unit_order`), which decides all ties. Not reproduced: situations in
+which R would apply vector recycling because *several* detached units left over after
+an event D compete in one regrouping (R then mis-assigns or stops with an error); the
+engine then regroups only the unit being processed (logged at debug level). With
+non-integer flows, sums are accumulated in double precision in a different order than
+R's, so exact ties may in rare cases break differently.
+
 References
 ----------
 Coombes, M., & Bond, S. (2008). *Travel-to-Work Areas: the 2007 review*. Office for
