@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.text import Text
 
 from cityregions._errors import CityRegionsError
 
@@ -78,16 +79,20 @@ def _register() -> None:
 _register()
 
 
+def _print_error(error: BaseException) -> None:
+    """Print ``error`` as one line; its text is never read as rich markup."""
+    message = Text("error: ", style="bold red")
+    message.append(str(error))
+    err_console.print(message, highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Run the command line, turning library errors into exit code 2."""
     warnings.simplefilter("default")
     try:
         app(standalone_mode=False)
-    except CityRegionsError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        sys.exit(2)
-    except OSError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    except (CityRegionsError, OSError) as error:
+        _print_error(error)
         sys.exit(2)
     except typer.Abort:
         err_console.print("aborted")
