@@ -104,7 +104,9 @@ def power(
     weights: Annotated[Path, typer.Option("--weights", help="CSV with columns member,weight.")],
     quota: Annotated[str, typer.Option("--quota", help="Absolute quota (12) or share (50%).")],
     out: Annotated[Path, typer.Option("--out", help="Output CSV.")],
-    index: Annotated[Index, typer.Option("--index", help="Indices to compute.")] = Index.all,
+    index: Annotated[
+        Index, typer.Option("--index", help="banzhaf skips Shapley–Shubik (column left empty).")
+    ] = Index.all,
     more_than: Annotated[
         bool, typer.Option("--more-than", help="A coalition needs strictly more than Q.")
     ] = False,
@@ -135,8 +137,6 @@ def power(
     )
     frame = result.to_frame()
     frame.insert(0, "weight", [float(v) for v in values])
-    if index == Index.shapley:
-        frame = frame.drop(columns=["banzhaf", "banzhaf_absolute"])
     with atomic_path(out) as tmp:
         frame.reset_index().to_csv(tmp, index=False, float_format="%.12g")
     act = float(result.coleman_act)
