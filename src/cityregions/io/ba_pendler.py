@@ -274,28 +274,7 @@ def read_ba_pendler_csv(path: str | Path, *, direction: Direction | None = None)
     first = rows[start][0].strip().lower()
     guessed: Direction = "in" if first in ("arbeitsort", "workplace") else "out"
     direction = direction or guessed
-    columns = {name: 4 + i for i, name in enumerate(COUNT_LABELS)}
-    records = []
-    for index in range(start + 1, len(rows)):
-        row = rows[index]
-        if len(row) < 10 or not row[1].strip():
-            continue  # blank or footer line
-        block, partner = row[1].strip(), row[3].strip()
-        width = len(block)
-        record: dict[str, Any] = {
-            "block": block,
-            "block_name": row[0].strip(),
-            "partner": partner,
-            "partner_name": row[2].strip(),
-            "row": index + 1,
-        }
-        record.update(
-            _counts(row, columns, where=str(path), at=f"line {index + 1}, field ", letters=False)
-        )
-        kind = _csv_partner_kind(partner, row[2], width)
-        record["partner_kind"] = kind
-        record["kind"] = "unit" if kind == "unit" else "aggregate"
-        records.append(record)
+    records = _csv_records(rows, start, where=str(path))
     if not records:
         msg = "the export has a header but no data lines"
         raise InputError(msg, source=path, location=f"line {start + 1}")
@@ -311,6 +290,31 @@ def read_ba_pendler_csv(path: str | Path, *, direction: Direction | None = None)
         land=preamble.get("Land", preamble.get("State", "")),
         source=str(path),
     )
+
+
+def _csv_records(rows: list[list[str]], start: int, *, where: str) -> list[dict[str, Any]]:
+    """Return one record per data line below the header (name before key in the CSV)."""
+    columns = {name: 4 + i for i, name in enumerate(COUNT_LABELS)}
+    records = []
+    for index in range(start + 1, len(rows)):
+        row = rows[index]
+        if len(row) < 10 or not row[1].strip():
+            continue  # blank or footer line
+        block, partner = row[1].strip(), row[3].strip()
+        record: dict[str, Any] = {
+            "block": block,
+            "block_name": row[0].strip(),
+            "partner": partner,
+            "partner_name": row[2].strip(),
+            "row": index + 1,
+        }
+        at = f"line {index + 1}, field "
+        record.update(_counts(row, columns, where=where, at=at, letters=False))
+        kind = _csv_partner_kind(partner, row[2], len(block))
+        record["partner_kind"] = kind
+        record["kind"] = "unit" if kind == "unit" else "aggregate"
+        records.append(record)
+    return records
 
 
 def _is_csv_header(row: list[str]) -> bool:
