@@ -361,3 +361,100 @@ def test_interactive_csv_bad_count(tmp_path: Path) -> None:
     path.write_text('"Land";"Sachsen"\n"a";"b"\n', encoding="utf-8")
     with pytest.raises(InputError, match="no BA Pendler header line"):
         read_ba_pendler(path)
+
+
+# --- BA Gemeindedaten (official-formats.md section 1e): the diagonal --------------------
+
+GEMEINDEDATEN_HEADER = [
+    "Sozialversicherungspflichtig Beschäftigte am Wohnort",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    "Sozialversicherungspflichtig Beschäftigte am Arbeitsort",
+    "Wohnort\ngleich\nArbeitsort",
+    "Einpendler",
+    "Auspendler",
+    "Zahl der Betriebe",
+]
+SUBHEADER = ["insgesamt", "Männer", "Frauen", "Deutsche", "Ausländer", "unter 20 Jahre"]
+SUBHEADER += ["20 bis unter 25 Jahre", "55 Jahre und älter"]
+
+
+def _gemeinde_row(key: object, name: str, residents: int, workplace: int, internal: int) -> list:
+    men = round(residents * 0.52)
+    germans = round(residents * 0.93)
+    young, mid, old = round(residents * 0.02), round(residents * 0.06), round(residents * 0.25)
+    split = [men, residents - men, germans, residents - germans, young, mid, old]
+    flows = [workplace, internal, workplace - internal, residents - internal]
+    return [key, name, residents, *split, *flows, round(workplace / 12)]
+
+
+def make_gemeindedaten(path: Path, *, internal_column: int = 12) -> Path:
+    """Write ``gemband`` (sheet Gemeindedaten, data from row 9, header with line breaks)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Gemeindedaten"
+    sheet["A1"] = "Gemeindedaten der sozialversicherungspflichtig Beschäftigten"
+    sheet["A3"] = "Stichtag: 30.06.2023"
+    header = list(GEMEINDEDATEN_HEADER)
+    label = header.pop(9)
+    header.insert(internal_column - 3, label)
+    for offset, text in enumerate(header):
+        if text is not None:
+            sheet.cell(row=6, column=3 + offset, value=text)
+    for offset, text in enumerate(SUBHEADER):
+        sheet.cell(row=7, column=3 + offset, value=text)
+    for column in range(1, 16):
+        sheet.cell(row=8, column=column, value=column)  # column numbers as in BA tables
+    rows = [
+        _gemeinde_row("14713", "Leipzig, Stadt", 250000, 300000, 192086),
+        _gemeinde_row("14729", "Leipzig, Landkreis", 110000, 70000, 40000),
+        _gemeinde_row("14729140", "Markkleeberg, Stadt", 10000, 6000, 2500),
+        _gemeinde_row(14729270, "Markranstädt, Stadt", 6000, 4000, 1500),
+        _gemeinde_row("14", "Sachsen", 1700000, 1680000, 1200000),
+        ["Deutschland", None, 34000000],
+    ]
+    rows[2][6] = "*"  # anonymised foreigners
+    _write_rows(sheet, rows, first=9)
+    workbook.save(path)
+    return path
+
+
+def test_gemeindedaten_levels_and_kreis_diagonal(tmp_path: Path, kreis_workbook: Path) -> None:
+    from cityregions.io.ba_gemeindedaten import read_ba_gemeindedaten
+
+    path = make_gemeindedaten(tmp_path / "gemband-dlk-0-202306-xlsx.xlsx")
+    gemeinden = read_ba_gemeindedaten(path)
+    assert list(gemeinden.index) == ["14713000", "14729140", "14729270"]
+    assert gemeinden["internal"].tolist() == [192086, 2500, 1500]
+    assert np.isnan(gemeinden.loc["14729140", "residents_foreigners"])
+    assert gemeinden.loc["14729140", "suppressed"] == "residents_foreigners"
+    kreise = read_ba_gemeindedaten(path, level="district")
+    assert list(kreise.index) == ["14713", "14729"]
+    # Kreis diagonal = employees living in the Kreis - its out-commuters (Z row)
+    out = read_ba_pendler_long(kreis_workbook)
+    totals = out.block_totals()
+    assert totals.to_dict() == {"14713": 57914, "14729": 43800}
+    internal = kreise["residents"] - totals
+    assert internal["14713"] == kreise.loc["14713", "internal"] == 192086
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        flows = read_ba_pendler(kreis_workbook, units=["14713", "14729"])
+    complete = flows.with_diagonal(internal)
+    assert complete.has_diagonal
+    assert complete.out_totals()["14713"] == 25000 + 192086  # 14729 only, within the units
+
+
+def test_gemeindedaten_unexpected_layout(tmp_path: Path) -> None:
+    from cityregions.io.ba_gemeindedaten import read_ba_gemeindedaten
+
+    path = make_gemeindedaten(tmp_path / "g.xlsx", internal_column=11)
+    with pytest.raises(InputError) as info:
+        read_ba_gemeindedaten(path)
+    assert info.value.location == "column K"
+    with pytest.raises(InputError, match="no sheet 'Gemeindedaten'"):
+        read_ba_gemeindedaten(make_kreis_workbook(tmp_path / "k.xlsx"))

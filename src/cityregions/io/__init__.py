@@ -4,7 +4,8 @@
 - :func:`read_units` — unit tables and vector files (incl. BKG VG250)
 - :func:`write_table`, :func:`write_flows` — CSV / Parquet, atomically
 - :func:`read_ba_pendler`, :func:`read_ba_pendler_long` — BA Pendlerstatistik
-  workbooks and CSV exports
+  workbooks and CSV exports; :func:`read_ba_gemeindedaten` — the BA Gemeindedaten
+  (employees at residence and workplace, *Wohnort gleich Arbeitsort*: the diagonal)
 - :func:`read_genesis` — GENESIS / Regionalstatistik CSV exports
 - :func:`read_gv100`, :func:`gv100_units` — Destatis Gemeindeverzeichnis GV100AD
 - :func:`write_geopackage`, :func:`units_layer`, :func:`flows_layer` — GeoPackage
@@ -31,6 +32,7 @@ _LAZY = {
     "read_ba_pendler": "ba_pendler",
     "read_ba_pendler_long": "ba_pendler",
     "read_ba_pendler_csv": "ba_pendler",
+    "read_ba_gemeindedaten": "ba_gemeindedaten",
     "read_genesis": "genesis",
     "GenesisTable": "genesis",
     "read_gv100": "gv100",

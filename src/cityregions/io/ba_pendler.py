@@ -104,6 +104,25 @@ class BAPendler:
     land: str
     source: str
 
+    def block_totals(self) -> pd.Series:
+        """Return each described unit's commuters in total (``Z`` row, or CSV key ``0``).
+
+        On an Auspendler sheet this is the number of out-commuters of the place of
+        residence, which gives the diagonal of a Kreis flow table as
+
+        .. math:: F_{kk} = E^{\\mathrm{res}}_k - \\mathrm{Auspendler}_k
+
+        with :math:`E^{\\mathrm{res}}_k` the employees living in :math:`k` (BA
+        Gemeindedaten, :func:`cityregions.io.ba_gemeindedaten.read_ba_gemeindedaten`).
+        Units whose total is anonymised are NaN.
+        """
+        block = ORIGIN if self.direction == "out" else DESTINATION
+        partner = DESTINATION if self.direction == "out" else ORIGIN
+        rows = self.aggregates[self.aggregates["kind"] == "total"]
+        overall = rows[rows[partner].isin(["Z", "0"])]
+        totals = overall.drop_duplicates(block).set_index(block)["value"]
+        return totals.rename("total").rename_axis("unit")
+
 
 def read_ba_pendler(
     path: str | Path,
