@@ -317,3 +317,18 @@ def test_quota_must_be_given_once():
 def test_multi_criteria_members_must_match():
     with pytest.raises(InputError, match="other members"):
         multi_criteria_game({"a": ({"x": 1, "y": 1}, 0.6), "b": ({"x": 1, "z": 1}, 0.6)})
+
+
+def test_against_powerindex_shapley_medium_bodies():
+    powerindex = pytest.importorskip("powerindex")
+    rng = np.random.default_rng(9)
+    for n, quota_share in ((30, 0.5), (45, 0.7)):
+        weights = rng.integers(1, 25, n).tolist()
+        quota = int(sum(weights) * quota_share) + 1
+        ours = voting_power(weighted_game(weights, quota))
+        theirs = powerindex.Game(quota, weights=list(weights))
+        theirs.calc_shapley_shubik()
+        assert np.allclose(
+            [float(x) for x in ours.shapley_shubik], theirs.shapley_shubik, atol=1e-12, rtol=0
+        )
+        assert sum(ours.shapley_shubik) == 1
