@@ -337,3 +337,15 @@ def test_line_numbers_count_blank_lines(tmp_path: Path) -> None:
     frame.assign(value=[5, None, -1]).to_excel(xlsx, index=False)
     error = _error(read_flows, xlsx)
     assert error.location == "row 4"
+
+
+def test_key_history_traps_are_named(kreise_dir: Path, tmp_path: Path) -> None:
+    """Old keys (Göttingen 03152 before Nov 2016) against the 2016 units: a clear error;
+    the 2016 units still have Eisenach 16056 (merged into 16063 in 2021)."""
+    units = read_units(kreise_dir / "units.csv")
+    assert {"03159", "16056", "16063"} <= set(units.ids)
+    assert "03152" not in units.ids
+    text = "origin,destination,value\n03159,03159,5\n03152,03159,7\n"
+    error = _error(read_flows, _write(tmp_path / "old.csv", text), units=units)
+    assert "'03152'" in str(error)
+    assert (error.location, error.field) == ("line 3", "origin")
