@@ -75,7 +75,8 @@ def provenance_banner(results: CaseResults, name: str) -> str:
         for r in rows
     )
     details = (
-        f'<details><summary>{tr("source")}</summary><table class="data"><thead><tr>'
+        f'<details data-print="open"><summary>{tr("source")}</summary>'
+        '<table class="data"><thead><tr>'
         f"<th>{tr('item')}</th><th>{tr('kind')}</th><th>{tr('source')}</th></tr></thead>"
         f"<tbody>{table}</tbody></table></details>"
     )

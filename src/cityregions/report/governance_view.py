@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cityregions.report import data
+from cityregions.report.data import short_name
 from cityregions.report.i18n import tr
 from cityregions.report.maps import MapLayers, legend, region_map
 from cityregions.report.svg import network_picture
@@ -225,12 +226,17 @@ def _as_of(value: Any) -> dt.date | None:
 
 
 def _with_area_names(fit: pd.DataFrame, layers: MapLayers) -> pd.DataFrame:
-    """Put the area (body) name in front of a table indexed by area id."""
+    """Index a table of areas by the area (body) name and name its best-matching region."""
     names = {body: area["name"] for body, area in layers.areas.items()}
-    if "name" in fit.columns or not fit.index.isin(list(names)).any():
-        return fit
     table = fit.copy()
-    table.insert(0, "name", [names.get(str(i), str(i)) for i in table.index])
+    if "region" in table.columns:
+        table["region"] = [
+            short_name(layers.names.get(str(r), str(r))) if pd.notna(r) else r
+            for r in table["region"]
+        ]
+    if "name" in table.columns or not table.index.isin(list(names)).any():
+        return table
+    table.index = pd.Index([names.get(str(i), str(i)) for i in table.index], name="area")
     return table
 
 
@@ -240,9 +246,12 @@ def gaps_table(gaps: pd.DataFrame, units: pd.DataFrame, *, n: int = 25) -> str:
     table.insert(0, "b_name", table["b"].map(units["name"]))
     table.insert(0, "a_name", table["a"].map(units["name"]))
     table.index = pd.RangeIndex(1, len(table) + 1, name="#")
+    if "rank" in table.columns:
+        table.index = pd.Index(table.pop("rank").to_numpy(), name="rank")
     cross = table["cross_border"].astype(bool) if "cross_border" in table else None
     marks = {} if cross is None else dict.fromkeys(table.index[cross.to_numpy()], "cross-border")
-    keep = [c for c in table.columns if c not in ("a", "b", "gap", "state_a", "state_b")]
+    dropped = ("a", "b", "gap", "state_a", "state_b", "flow_ab", "flow_ba", "shared_bodies")
+    keep = [c for c in table.columns if c not in dropped]
     return html_table(table[keep], row_class=marks, index=True)
 
 

@@ -123,7 +123,8 @@ def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
     summary = found.get("summary")
     parts = []
     if isinstance(summary, pd.DataFrame) and not summary.empty:
-        table = summary.set_index("scenario") if "scenario" in summary.columns else summary
+        table = summary.drop(columns=["shapley_method"], errors="ignore")
+        table = table.set_index("scenario") if "scenario" in table.columns else table
         parts.append(f"<h3>{tr('scenarios')}</h3>{html_table(table)}")
     elif isinstance(summary, Mapping):
         parts.append(key_figures(summary))

@@ -17,8 +17,9 @@
   });
   setLang(root.getAttribute("data-lang") || "de");
 })();
-/* Printing shows the collapsed details (sources, unit tables) too. */
+/* Printing opens the details marked for print (the sources of the provenance banners);
+   long data tables stay collapsed and are left out of the printout. */
 window.addEventListener("beforeprint", function () {
-  var all = document.querySelectorAll("details");
+  var all = document.querySelectorAll("details[data-print=open]");
   for (var i = 0; i < all.length; i++) { all[i].setAttribute("open", ""); }
 });
