@@ -229,3 +229,23 @@ def test_not_a_genesis_file(tmp_path: Path) -> None:
     header_only = CROPS_41141.split("14521")[0]
     with pytest.raises(InputError, match="no data rows"):
         read_genesis(_cp1252(tmp_path / "h.csv", header_only))
+
+
+def test_quality_flag_columns(tmp_path: Path) -> None:
+    text = """GENESIS-Tabelle: 12411-01-01-4
+Bevölkerungsstand (Anzahl);;;;
+;;31.12.2022;;31.12.2022;
+;;Insgesamt;q;männlich;q
+14713;      Leipzig, Kreisfreie Stadt;616093;e;302100;p
+14729;      Leipzig, Landkreis;260400;e;.;
+__________
+Stand: 10.10.2023 / 11:57:53
+"""
+    table = read_genesis(_cp1252(tmp_path / "q.csv", text))
+    data = table.data.set_index(["key", "variable"])
+    assert list(dict.fromkeys(table.data["variable"])) == [
+        "31.12.2022 | Insgesamt",
+        "31.12.2022 | männlich",
+    ]
+    assert data.loc[("14713", "31.12.2022 | männlich"), "flag"] == "p"
+    assert data.loc[("14729", "31.12.2022 | männlich"), "status"] == "secret"

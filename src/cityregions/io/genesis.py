@@ -63,6 +63,8 @@ SPECIAL_VALUES = {
     "x": "locked",
     "X": "locked",
 }
+#: Quality flags of GENESIS exported with ``quality=on`` (in their own columns).
+QUALITY_FLAGS = frozenset({"", "e", "p", "r", "s", "g", "v", "()"})
 _REGION_KEY = re.compile(r"^(DG|\d{2,12})$")
 _TIME = re.compile(r"^(\d{4}|\d{2}\.\d{2}\.\d{4})$")
 _UNDERSCORES = re.compile(r"^_{5,}")
@@ -117,7 +119,15 @@ class GenesisTable:
 
         Regionaldatenbank tables at Kreis level show Berlin and Hamburg only as Länder
         ``11`` and ``02``; they are also Kreise ``11000`` and ``02000``.
+
+        Raises
+        ------
+        InputError
+            If the table has no column of regional keys.
         """
+        if "key" not in self.data.columns:
+            msg = "the table has no column of regional keys (DG, 2–12 digits)"
+            raise InputError(msg, source=self.source, field="key")
         keys = self.data["key"].astype(str)
         present = set(keys)
         mapped = keys.map(
@@ -224,7 +234,10 @@ def _read_table(text: str, *, source: Path, dash_as_zero: bool) -> GenesisTable:
     code = ""
     if title_lines and title_lines[0].startswith("GENESIS-Tabelle:"):
         code = title_lines.pop(0).split(":", 1)[1].strip()
-    records = _table_records(rows, header_end, n_keys, labels, source=source, zero=dash_as_zero)
+    flags = _flag_columns(rows[header_end:], n_keys, labels)
+    records = _table_records(
+        rows, header_end, n_keys, labels, flags=flags, source=source, zero=dash_as_zero
+    )
     if not records:
         msg = "the table has a header but no data rows"
         raise InputError(msg, source=source, location=f"line {header_end + 1}")
@@ -279,6 +292,7 @@ def _table_records(
     n_keys: int,
     labels: list[str],
     *,
+    flags: set[int],
     source: Path,
     zero: bool,
 ) -> list[dict[str, object]]:
@@ -292,6 +306,8 @@ def _table_records(
         if not any(c.strip() for c in cells):
             continue  # a section line such as a lone year or classifier label
         for column, (label, raw) in enumerate(zip(labels, cells, strict=False)):
+            if column in flags:
+                continue
             value, status = parse_value(raw, dash_as_zero=zero)
             if status == "bad":
                 msg = (
@@ -306,9 +322,23 @@ def _table_records(
                 )
             record: dict[str, object] = {f"_k{i}": k for i, k in enumerate(keys)}
             record |= {"variable": label, "value": value, "status": status, "raw": raw}
+            if column + 1 in flags and column + 1 < len(cells):
+                record["flag"] = cells[column + 1].strip()
             record["line"] = index + 1
             records.append(record)
     return records
+
+
+def _flag_columns(data_rows: list[list[str]], n_keys: int, labels: list[str]) -> set[int]:
+    """Value columns holding only quality flags (``e``, ``p``, …) after a value column."""
+    flags = set()
+    for column, label in enumerate(labels):
+        if column == 0 or label.strip().lower() not in ("", "q", "qualität", "qualitaet"):
+            continue
+        cells = [r[n_keys + column].strip() for r in data_rows if len(r) > n_keys + column]
+        if any(cells) and all(cell in QUALITY_FLAGS for cell in cells):
+            flags.add(column)
+    return flags
 
 
 def _name_key_columns(data: pd.DataFrame, n_keys: int) -> pd.DataFrame:
