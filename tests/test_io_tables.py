@@ -169,7 +169,7 @@ def test_read_units_detects_columns_and_provenance(tmp_path: Path) -> None:
 # --- writers ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
 def test_write_table_round_trip_keeps_leading_zeros(tmp_path: Path, suffix: str) -> None:
     units = read_units(_write(tmp_path / "u.csv", "unit,name\n01001,A\n02000,B\n"))
     path = write_table(units.units, tmp_path / f"out{suffix}")

@@ -285,7 +285,7 @@ def read_provenance(path: str | Path) -> dict[str, str]:
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool | None = None) -> Path:
-    """Write a table atomically as CSV (UTF-8) or Parquet, chosen by the file suffix.
+    """Write a table atomically as CSV (UTF-8), Parquet or xlsx, chosen by the file suffix.
 
     Parameters
     ----------
@@ -293,7 +293,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool | None = N
         The table. A GeoDataFrame keeps its geometry in Parquet (GeoParquet) and gets it
         as WKT text in CSV.
     path
-        Target ``.csv``, ``.tsv`` or ``.parquet`` file; its folder is created.
+        Target ``.csv``, ``.tsv``, ``.parquet`` or ``.xlsx`` file; its folder is created.
     index
         Write the index as columns. Default: only when it is named (e.g. ``unit``).
 
@@ -311,12 +311,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool | None = N
     suffix = path.suffix.lower()
     if index is None:
         index = any(name is not None for name in frame.index.names)
-    if suffix not in (".csv", ".tsv", ".parquet", ".pq"):
-        msg = "unsupported table format; use .csv, .tsv or .parquet"
+    if suffix not in (".csv", ".tsv", ".parquet", ".pq", ".xlsx"):
+        msg = "unsupported table format; use .csv, .tsv, .parquet or .xlsx"
         raise InputError(msg, source=path)
     with atomic_path(path) as tmp:
         if suffix in (".parquet", ".pq"):
             frame.to_parquet(tmp, index=index)
+        elif suffix == ".xlsx":
+            _as_text_table(frame).to_excel(tmp, index=index)
         else:
             _as_text_table(frame).to_csv(
                 tmp, index=index, sep="\t" if suffix == ".tsv" else ",", encoding="utf-8"
