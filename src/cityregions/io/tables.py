@@ -415,7 +415,10 @@ def _require(
 
 def id_series(values: pd.Series, *, where: str, field: str, row: str) -> pd.Series:
     """Return ids as stripped strings (integral floats lose their ``.0``); empty is an error."""
-    text = values.map(id_text)
+    if pd.api.types.is_string_dtype(values) and not pd.api.types.is_float_dtype(values):
+        text = values.astype("string").str.strip().fillna("").astype(object)
+    else:
+        text = values.map(id_text)
     missing = values.isna().to_numpy() | (text == "").to_numpy()
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
@@ -438,7 +441,8 @@ def _align_ids(
 ) -> tuple[pd.Series, pd.Series]:
     """Pad numeric ids that lost their leading zeros when that makes all ids known."""
     known = set(ids)
-    unknown = (set(origins) | set(destinations)) - known
+    used = set(pd.unique(np.concatenate([origins.to_numpy(), destinations.to_numpy()])))
+    unknown = used - known
     widths = {len(i) for i in ids}
     if not unknown or len(widths) != 1 or not all(i.isdigit() for i in ids):
         return origins, destinations
@@ -446,7 +450,7 @@ def _align_ids(
     if not all(u.isdigit() and len(u) < width for u in unknown):
         return origins, destinations
     padded_o, padded_d = origins.str.zfill(width), destinations.str.zfill(width)
-    if (set(padded_o) | set(padded_d)) <= known:
+    if set(pd.unique(np.concatenate([padded_o.to_numpy(), padded_d.to_numpy()]))) <= known:
         logger.warning(
             "%s: %d ids had lost their leading zeros (e.g. %s); padded to %d digits",
             where,
