@@ -214,7 +214,7 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
         parts.append(subsection_html("gaps", gaps_table(gaps, layers.units)))
     from cityregions.report.sections import generic_body
 
-    parts.append(generic_body(found, skip=HANDLED))
+    parts.append(generic_body(found, skip=HANDLED, names=layers.names, units=layers.units))
     return "".join(parts)
 
 

@@ -145,6 +145,7 @@ def legend(
     values: Mapping[str, float] | None = None,
     show: tuple[str, ...] = ("ties", "areas", "gaps"),
     allocation: bool = False,
+    value_unit: str = "",
 ) -> str:
     """Return the HTML legend of a map (regions with colours, notes on the symbols)."""
     items = []
@@ -152,7 +153,11 @@ def legend(
     table = layers.units
     pop = table.groupby("region")["population"].sum()
     for region in data.region_order(table):
-        value = "" if values is None else f" · {fmt_number(values.get(region, float('nan')))}"
+        value = (
+            ""
+            if values is None
+            else f" · {fmt_number(values.get(region, float('nan')))} {escape(value_unit)}".rstrip()
+        )
         items.append(
             f'<li><span class="swatch" style="background:{fill[region]}"></span>'
             f"{escape(layers.names.get(region, region))} "

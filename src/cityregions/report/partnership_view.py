@@ -145,7 +145,7 @@ def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
                 f"{html_table(blocs[name], index=False)}</details>"
             )
     skip = {"scenarios", "summary", "members", "blocs", "wide"}
-    parts.append(generic_body(found, skip=skip, names=layers.names))
+    parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)
 
 
@@ -174,7 +174,7 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
     found = data.section(results, "energy")
     if found is None:
         return None
-    from cityregions.report.sections import generic_body
+    from cityregions.report.sections import generic_body, with_region_names
 
     parts = [key_figures(dict(found.get("summary", {})))]
     potential = _potential_by_feedstock(found)
@@ -183,15 +183,21 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
         parts.append(f'<h3>{tr("potential")} (GWh)</h3><figure class="pic">{svg}</figure>')
     balance = data.energy_region_balance(results)
     links = _allocation_links(found)
-    if balance is not None:
-        names = {short_name(layers.names.get(r, r)): v / 1000 for r, v in balance.items()}
+    gwh = None if balance is None else {r: v / 1000 for r, v in balance.items()}
+    if gwh is not None:
+        names = {short_name(layers.names.get(r, r)): v for r, v in gwh.items()}
         svg = bar_chart(names, label="balance per region", unit="GWh", positive="#1a9850")
         parts.append(f'<h3>{tr("balance")} (GWh)</h3><figure class="pic">{svg}</figure>')
-    if balance is not None or links is not None:
-        svg = region_map(layers, label="energy map", values=balance, show=(), allocation=links)
-        caption = legend(layers, values=balance, show=(), allocation=links is not None)
+        regions = found.get("balance_regions")
+        if isinstance(regions, pd.DataFrame) and not regions.empty:
+            parts.append(html_table(with_region_names(regions, layers.names), max_rows=60))
+    if gwh is not None or links is not None:
+        svg = region_map(layers, label="energy map", values=gwh, show=(), allocation=links)
+        caption = legend(
+            layers, values=gwh, show=(), allocation=links is not None, value_unit="GWh"
+        )
         parts.append(f"<h3>{tr('allocation')}</h3><figure class=\"pic\">{svg}"
                      f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
-    skip = {"summary"}
-    parts.append(generic_body(found, skip=skip, names=layers.names))
+    skip = {"summary", "balance_regions"}
+    parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)

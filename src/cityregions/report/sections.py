@@ -54,7 +54,8 @@ def territory_body(results: CaseResults, layers: MapLayers) -> str | None:
     units = units.sort_values(["population", "name"], ascending=[False, True])
     table = html_table(units, max_rows=len(units))
     parts.append(f'<details class="screen-only"><summary>{tr("units")}</summary>{table}</details>')
-    parts.append(generic_body(found, skip={"territory", "flows", "summary"}, names=layers.names))
+    skip = {"territory", "flows", "summary"}
+    parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)
 
 
@@ -69,7 +70,7 @@ def delineation_body(results: CaseResults, layers: MapLayers) -> str | None:
     if isinstance(quality, pd.DataFrame):
         parts.append(subsection("quality", html_table(quality)))
     skip = {"labels", "quality", "summary", "region_names", "params"}
-    parts.append(generic_body(found, skip=skip, names=layers.names))
+    parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     params = found.get("params")
     if isinstance(params, Mapping) and params:
         rows = pd.DataFrame({"parameters": [str(v) for v in params.values()]},
@@ -88,19 +89,24 @@ def generic_body(
     *,
     skip: set[str] | frozenset[str] = frozenset(),
     names: Mapping[str, str] | None = None,
+    units: pd.DataFrame | None = None,
 ) -> str:
     """Render the keys of a section that no specific renderer handled.
 
     DataFrames and Series become tables (tables indexed by region get the region's
-    name from ``names``), a dict of scalars becomes key-figure cards; other objects
-    (core objects, graphs) and the ``provenance`` key (shown in the banner) are left out.
+    name from ``names``, tables indexed by unit the unit's name from ``units``), a dict
+    of scalars becomes key-figure cards; other objects (core objects, graphs) and the
+    ``provenance`` key (shown in the banner) are left out.
     """
     parts = []
     scalars = {}
     for key, value in found.items():
         if key in skip or key == "provenance":
             continue
-        if isinstance(value, pd.DataFrame) and names:
+        if isinstance(value, pd.DataFrame) and units is not None and value.index.name == "unit":
+            unit_names = {str(k): str(v) for k, v in units["name"].items()}
+            value = with_region_names(value, unit_names, index="unit")
+        elif isinstance(value, pd.DataFrame) and names:
             value = with_region_names(value, names)
         if isinstance(value, pd.Series) and not value.empty:
             value = value.to_frame()
@@ -115,15 +121,17 @@ def generic_body(
     return "".join(parts)
 
 
-def with_region_names(table: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
-    """Put a ``name`` column in front of a table indexed by region ids (if it has none)."""
-    if "name" in table.columns or table.empty or table.index.name not in ("region", None):
+def with_region_names(
+    table: pd.DataFrame, names: Mapping[str, str], *, index: str = "region"
+) -> pd.DataFrame:
+    """Put a ``name`` column in front of a table indexed by region (or unit) ids."""
+    if "name" in table.columns or table.empty or table.index.name not in (index, None):
         return table
-    index = table.index.astype(str)
-    if not index.isin(list(names)).all():
+    ids = table.index.astype(str)
+    if not ids.isin(list(names)).all():
         return table
     named = table.copy()
-    named.insert(0, "name", [names[i] for i in index])
+    named.insert(0, "name", [names[i] for i in ids])
     return named
 
 
