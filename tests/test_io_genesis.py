@@ -249,3 +249,24 @@ Stand: 10.10.2023 / 11:57:53
     ]
     assert data.loc[("14713", "31.12.2022 | männlich"), "flag"] == "p"
     assert data.loc[("14729", "31.12.2022 | männlich"), "status"] == "secret"
+
+
+def test_dissolved_units_keep_their_end_date(tmp_path: Path) -> None:
+    text = """GENESIS-Tabelle: 12411-0015
+Bevölkerung: Kreise, Stichtag;;
+;;31.12.2015
+;;Anzahl
+03152;Göttingen, Landkreis (bis 31.10.2016);250000
+03159;Göttingen, Landkreis;-
+__________
+Quelle: Statistisches Bundesamt
+© Statistisches Bundesamt (Destatis), 2023
+Stand: 03.01.2023 / 22:01:12
+"""
+    table = read_genesis(_cp1252(tmp_path / "g.csv", text))
+    rows = table.data.set_index("key")
+    assert rows.loc["03152", "name"] == "Göttingen, Landkreis"
+    assert rows.loc["03152", "valid_until"] == "31.10.2016"
+    assert rows.loc["03159", "valid_until"] == ""
+    assert rows.loc["03159", "status"] == "nothing"  # '-' outside the validity window
+    assert "Quelle: Statistisches Bundesamt" in table.notes

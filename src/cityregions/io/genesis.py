@@ -360,6 +360,12 @@ def _name_key_columns(data: pd.DataFrame, n_keys: int) -> pd.DataFrame:
     data = data.rename(columns=renames)
     for renamed in renames.values():
         data[renamed] = data[renamed].astype(str).str.strip()
+    if "name" in data.columns:
+        # GENESIS-Online marks dissolved units: "Göttingen, Landkreis (bis 31.10.2016)"
+        until = data["name"].str.extract(r"\(bis (\d{2}\.\d{2}\.\d{4})\)\s*$")[0]
+        if until.notna().any():
+            data["valid_until"] = until.fillna("").to_numpy()
+            data["name"] = data["name"].str.replace(r"\s*\(bis [^)]*\)\s*$", "", regex=True)
     front = [c for c in ("time", "key", "name", "level") if c in data.columns]
     return data[front + [c for c in data.columns if c not in front]]
 
