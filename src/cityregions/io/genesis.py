@@ -83,8 +83,10 @@ class GenesisTable:
         One row per value: key columns (``time``, ``key``, ``name``, ``level`` where
         present), ``variable`` (column labels joined with `` | ``; flat files: the
         content code), ``value`` (float, NaN for special signs), ``status`` (``ok``,
-        ``zero``-free: see module docs), ``raw`` (the cell text) and ``line`` (1-based
-        line in the file; 0 for flat files read in bulk).
+        ``uncertain``, ``empty`` or the status of a special sign, see the module
+        docs), ``raw`` (the cell text) and ``line`` (1-based line in the file); where
+        present ``flag`` (quality-flag column: ``e``, ``p``, …) and ``valid_until``
+        (GENESIS-Online names of dissolved units end in ``(bis DD.MM.YYYY)``).
     code
         Table code (``41312-01-01-4``) or statistic code for flat files.
     title
