@@ -349,3 +349,20 @@ def test_key_history_traps_are_named(kreise_dir: Path, tmp_path: Path) -> None:
     error = _error(read_flows, _write(tmp_path / "old.csv", text), units=units)
     assert "'03152'" in str(error)
     assert (error.location, error.field) == ("line 3", "origin")
+
+
+def test_geodataframe_csv_round_trip(tmp_path: Path, kreise_dir: Path) -> None:
+    from cityregions.io.geo import units_layer
+
+    units = read_units(kreise_dir / "units.csv", polygons=kreise_dir / "kreise.geojson")
+    small = units.subset(["14713", "14729", "14730"])
+    path = write_table(units_layer(small), tmp_path / "units.csv")
+    again = read_units(path)
+    assert again.has_polygons
+    assert again.ids == small.ids
+    assert again.neighbours() == small.neighbours()
+    assert again.neighbours()["14713"] == ["14729", "14730"]
+    assert again.units["area_km2"].tolist() == pytest.approx(small.units["area_km2"].tolist())
+    text = path.read_text(encoding="utf-8").replace("POLYGON", "POLYGONE", 1)
+    error = _error(read_units, _write(tmp_path / "bad.csv", text))
+    assert error.field == "geometry_wkt"

@@ -185,7 +185,10 @@ def read_units(
         ARS_0, RS, code, key, community`` (any case).
     polygons
         Optional vector file with polygons keyed by the same ids (its id column is found
-        the same way); every unit needs a polygon, extra polygons are ignored.
+        the same way; BKG VG250 layers are cleaned as in :mod:`cityregions.io.geo`);
+        every unit needs a polygon, extra polygons are ignored. Without it, a
+        ``geometry_wkt`` column (as :func:`write_table` writes for GeoDataFrames) gives
+        the polygons (EPSG:4326).
     provenance_file
         Optional CSV ``field,source[,year][,licence]``: one line per field of the unit
         table (or ``*`` for all fields) naming where its values come from. It becomes
@@ -245,6 +248,8 @@ def read_units(
         frame["level"] = level
     if polygons is not None:
         geometry = _join_polygons(frame[UNIT], polygons, units_source=where)
+    elif "geometry_wkt" in frame.columns:
+        geometry = _wkt_geometry(frame.pop("geometry_wkt"), where=where, row=row)
     title = name or (Path(where).stem if not isinstance(path, pd.DataFrame) else "")
     return Territory.from_frame(
         frame, geometry=geometry, provenance=provenance, name=title, source=where
@@ -514,13 +519,15 @@ def rename_unit_fields(
 
 
 def _join_polygons(ids: pd.Series, polygons: str | Path, *, units_source: str) -> gpd.GeoSeries:
-    from cityregions.io.geo import read_vector
+    from cityregions.io.geo import clean_vg250, is_vg250, read_vector
 
     shapes = read_vector(polygons)
     id_col = find_column([c for c in shapes.columns if c != "geometry"], ID_COLUMNS)
     if id_col is None:
         msg = f"no unit id column: expected one of {', '.join(ID_COLUMNS)} (any case)"
         raise InputError(msg, source=polygons, field=ID_COLUMNS[0])
+    if is_vg250(shapes):
+        shapes = clean_vg250(shapes, id_column=id_col, source=str(polygons))
     keys = shapes[id_col].map(id_text)
     shapes = shapes.assign(_key=keys.to_numpy()).dissolve(by="_key")
     missing = [i for i in ids if i not in shapes.index]
@@ -534,6 +541,24 @@ def _join_polygons(ids: pd.Series, polygons: str | Path, *, units_source: str) -
     if extra:
         logger.info("%s: %d polygons without a unit ignored", polygons, extra)
     return shapes.geometry.loc[list(ids)].reset_index(drop=True)
+
+
+def _wkt_geometry(wkt: pd.Series, *, where: str, row: str) -> gpd.GeoSeries:
+    """Return polygons from the ``geometry_wkt`` column that :func:`write_table` writes."""
+    import geopandas as gpd
+    import shapely
+
+    try:
+        shapes = shapely.from_wkt(wkt.fillna("").astype(str).to_numpy(), on_invalid="raise")
+    except shapely.errors.GEOSException as error:
+        msg = f"not valid WKT ({error})"
+        raise InputError(msg, source=where, field="geometry_wkt") from error
+    empty = pd.isna(shapes) | shapely.is_empty(shapes)
+    if empty.any():
+        location = f"{row} {wkt.index[int(np.flatnonzero(empty)[0])]}"
+        msg = "empty geometry; every unit needs a polygon"
+        raise InputError(msg, source=where, location=location, field="geometry_wkt")
+    return gpd.GeoSeries(shapes, crs="EPSG:4326")
 
 
 def _as_text_table(frame: pd.DataFrame) -> pd.DataFrame:
