@@ -21,8 +21,12 @@
   function fmt(value) {
     if (value === null || value === undefined || value === "") { return "–"; }
     if (typeof value === "number") {
-      var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : (Math.abs(value) >= 1 ? 1 : 3);
-      return value.toLocaleString(state.lang === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: digits });
+      var locale = state.lang === "de" ? "de-DE" : "en-GB";
+      if (value !== 0 && Math.abs(value) < 1) {
+        return value.toLocaleString(locale, { maximumSignificantDigits: 3 });
+      }
+      var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
+      return value.toLocaleString(locale, { maximumFractionDigits: digits });
     }
     if (typeof value === "boolean") { return value ? "✓" : "–"; }
     if (Array.isArray(value)) { return esc(value.join(", ")); }
