@@ -332,3 +332,48 @@ def test_against_powerindex_shapley_medium_bodies():
             [float(x) for x in ours.shapley_shubik], theirs.shapley_shubik, atol=1e-12, rtol=0
         )
         assert sum(ours.shapley_shubik) == 1
+
+
+def test_members_weight_dynamic_program_equals_enumeration():
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        n = int(rng.integers(2, 12))
+        pop = {f"m{i}": int(rng.integers(1, 30)) for i in range(n)}
+        blocking = int(rng.integers(1, n + 1)) if rng.random() < 0.5 else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            game = double_majority(
+                pop,
+                members_share=float(rng.choice([0.5, 0.55, 0.75])),
+                population_share=float(rng.choice([0.5, 0.65, 0.8])),
+                blocking_minority=blocking,
+            )
+        enumerated = voting_power(game, method="enumerate")
+        exact = voting_power(game, method="exact")
+        assert exact.method.startswith("exact")
+        assert exact.swings == enumerated.swings
+        assert exact.shapley_shubik == enumerated.shapley_shubik
+        assert exact.coleman_act == enumerated.coleman_act
+
+
+def test_double_majority_beyond_enumeration():
+    names = [f"c{i}" for i in range(27)]
+    votes = dict(zip(names, NICE, strict=True))
+    nice_members = multi_criteria_game(
+        {"votes": (votes, F(255, 345)), "members": (dict.fromkeys(names, 1), F(14, 27))}
+    )
+    result = voting_power(nice_members)
+    assert result.method == "exact (members × weight)"
+    # the member criterion removes a few of the 2,718,774 weight-winning coalitions
+    assert 2_718_700 < result.coleman_act * 2**27 < 2_718_774
+    pop = dict(zip(names, np.random.default_rng(0).integers(40, 8000, 27).tolist(), strict=True))
+    lisbon = double_majority(pop, members_share=0.55, population_share=0.65, blocking_minority=4)
+    exact = voting_power(lisbon)
+    assert sum(exact.shapley_shubik) == 1
+    mc = voting_power(
+        lisbon, method="montecarlo", samples=100_000, shapley=False, rng=np.random.default_rng(1)
+    )
+    for estimate, se, truth in zip(
+        mc.banzhaf_absolute, mc.standard_error, exact.banzhaf_absolute, strict=True
+    ):
+        assert abs(estimate - float(truth)) <= 4.5 * se

@@ -167,12 +167,51 @@ def _kernels():  # type: ignore[no-untyped-def]
                         out[r, i, s] = min(x, x - p)
         return out
 
+    def regions(table, primes, win, values):  # type: ignore[no-untyped-def]
+        # out[r, i, s] = sum_m d_i[s, m] over the swing region of weight v_i, where
+        # d_i = table / (1 + y x^v) (leave-one-out) and the region is
+        # {(s, m): not win[s, m] and win[s + 1, m + v]}; the last entry of `values`
+        # may be -1: then out = sum_m table[s, m] * win[s, m] (winning coalitions).
+        n_p, n_s, n_m = table.shape
+        out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
+        for r in numba.prange(n_p):
+            p = primes[r]
+            tab = table[r]
+            d = np.zeros((n_s, n_m), dtype=np.uint64)
+            for i in range(len(values)):
+                v = values[i]
+                if v < 0:
+                    for s in range(n_s):
+                        acc = np.uint64(0)
+                        for m in range(n_m):
+                            if win[s, m]:
+                                x = acc + tab[s, m]
+                                acc = min(x, x - p)
+                        out[r, i, s] = acc
+                    continue
+                for s in range(n_s):
+                    for m in range(n_m):
+                        x = tab[s, m]
+                        if s > 0 and m >= v:
+                            x = x + p - d[s - 1, m - v]
+                            x = min(x, x - p)
+                        d[s, m] = x
+                for s in range(n_s - 1):
+                    acc = np.uint64(0)
+                    for m in range(n_m - v):
+                        if win[s + 1, m + v] and not win[s, m]:
+                            x = acc + d[s, m]
+                            acc = min(x, x - p)
+                    out[r, i, s] = acc
+        return out
+
     serial = numba.njit(cache=True)
     parallel = numba.njit(cache=True, parallel=True)
     _KERNELS = (
         (serial(by_weight), parallel(by_weight)),
         (serial(by_size), parallel(by_size)),
         (serial(windows), parallel(windows)),
+        (serial(regions), parallel(regions)),
     )
     return _KERNELS
 
@@ -333,3 +372,47 @@ def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
         row = [int(x) for x in rebuilt[i]] + [0] * (n - 1 - max_size)
         counts[v] = row[:n]
     return counts
+
+
+#: Largest count-by-weight table (cells times primes) of :func:`count_weight_counts`.
+MAX_GRID = 20_000_000
+
+
+def grid_size(n: int, total: int) -> int:
+    """Cells times primes of the full ``(size, weight)`` table."""
+    return (n + 1) * (total + 1) * len(primes_for(n + 1))
+
+
+def count_weight_counts(
+    weights: list[int], win: npt.NDArray[np.bool_]
+) -> tuple[dict[int, list[int]], int]:
+    """Exact swing counts by size for a rule on (number of members, total weight).
+
+    Parameters
+    ----------
+    weights
+        Non-negative integer weights (e.g. population in chosen units).
+    win
+        ``win[s, m]``: does a coalition of ``s`` members with weight ``m`` win
+        (shape ``(n + 1, sum(weights) + 1)``, monotone in both).
+
+    Returns
+    -------
+    counts, winning
+        ``counts[v][s]`` = coalitions of the others of size ``s`` in which a member of
+        weight ``v`` is decisive; ``winning`` = number of winning coalitions.
+    """
+    n, total = len(weights), sum(weights)
+    primes = primes_for(n + 1)
+    w = np.sort(np.array(weights, dtype=np.int64))
+    lower = np.concatenate([[0], np.cumsum(w)]).astype(np.int64)
+    upper = (np.concatenate([[0], np.cumsum(w[::-1])]) + 1).astype(np.int64)
+    prime_array = np.array(primes, dtype=np.uint64)
+    work = n * (n + 1) * (total + 1) * len(primes)
+    table = _kernel(1, work)(w, total + 1, n, lower, upper, prime_array)
+    values = sorted(set(weights))
+    out = _kernel(3, work)(table, prime_array, win, np.array([*values, -1], dtype=np.int64))
+    rebuilt = crt(list(out.astype(object)), primes)
+    counts = {v: [int(x) for x in rebuilt[i][:n]] for i, v in enumerate(values)}
+    winning = sum(int(x) for x in rebuilt[-1])
+    return counts, winning

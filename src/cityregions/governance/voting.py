@@ -555,6 +555,42 @@ def _exact_weighted(game: VotingGame, *, shapley: bool) -> PowerResult:
     return _from_counts(game, swings, winning << zeros, ss, "exact")
 
 
+def _count_weight_form(
+    game: VotingGame,
+) -> tuple[list[int], npt.NDArray[np.bool_]] | None:
+    """Weights and the win grid ``win[s, m]`` if every criterion counts members or one
+    common weight vector (a double majority); None otherwise or if the grid is too big."""
+    base: tuple[int, ...] | None = None
+    for criterion in game.criteria:
+        if len(set(criterion.weights)) > 1:
+            if base is not None and criterion.weights != base:
+                return None
+            base = criterion.weights
+    weights = list(base) if base is not None else [0] * game.n
+    total = sum(weights)
+    if _voting_dp.grid_size(game.n, total) > _voting_dp.MAX_GRID:
+        return None
+    m = np.arange(total + 1, dtype=np.int64)
+    win = np.zeros((game.n + 1, total + 1), dtype=bool)
+    for s in range(game.n + 1):  # one row of the grid at a time (memory)
+        columns = [
+            m if len(set(c.weights)) > 1 else np.full_like(m, s * c.weights[0])
+            for c in game.criteria
+        ]
+        win[s] = game.wins(np.stack(columns, axis=1))
+    return weights, win
+
+
+def _exact_count_weight(
+    game: VotingGame, form: tuple[list[int], npt.NDArray[np.bool_]], *, shapley: bool
+) -> PowerResult:
+    weights, win = form
+    counts, winning = _voting_dp.count_weight_counts(weights, win)
+    swings = [sum(counts[w]) for w in weights]
+    ss = [_voting_enum.shapley_from_sizes(counts[w], game.n) for w in weights] if shapley else None
+    return _from_counts(game, swings, winning, ss, "exact (members × weight)")
+
+
 def _enumerated(game: VotingGame, *, shapley: bool) -> PowerResult:
     win = game.winning_mask()
     swings, by_size, winning = _voting_enum.counts_from_mask(win, game.n)
@@ -636,9 +672,12 @@ def voting_power(
         From :func:`weighted_game`, :func:`multi_criteria_game` or
         :func:`double_majority`.
     method
-        ``exact`` (counting DP; weighted games only), ``enumerate`` (all coalitions;
-        any rule, at most 24 members), ``montecarlo`` or ``auto`` (exact for weighted
-        games, enumeration for other rules up to 24 members, else Monte Carlo).
+        ``exact`` (counting DP: weighted games of any size; rules whose criteria count
+        members or share one weight vector — double majorities, blocking clauses —
+        by a DP over (members, weight)), ``enumerate`` (all coalitions; any rule, at
+        most 24 members), ``montecarlo`` or ``auto`` (exact for weighted games,
+        enumeration for other rules up to 24 members, then the (members, weight) DP
+        where it applies, else Monte Carlo).
     shapley
         Also compute Shapley–Shubik (the exact DP for it costs ``O(n² q)``).
     samples
@@ -675,12 +714,17 @@ def voting_power(
         elif game.n <= _voting_enum.MAX_ENUMERATION:
             method = "enumerate"
         else:
-            method = "montecarlo"
+            method = "exact" if _count_weight_form(game) is not None else "montecarlo"
+    if method == "exact" and not game.is_weighted:
+        form = _count_weight_form(game)
+        if form is not None:
+            return _exact_count_weight(game, form, shapley=shapley)
     if method == "exact":
         if not game.is_weighted:
             msg = (
-                "the exact dynamic program needs a single weighted criterion; "
-                "use 'enumerate' or 'montecarlo'"
+                "the exact dynamic programs need one weighted criterion, or criteria that "
+                "count members or share one weight vector (with a table of at most "
+                f"{_voting_dp.MAX_GRID:,} cells); use 'enumerate' or 'montecarlo'"
             )
             raise ParameterError(msg)
         return _exact_weighted(game, shapley=shapley)
