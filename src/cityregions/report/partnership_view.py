@@ -1,8 +1,8 @@
-"""Report sections ``partnership`` and ``energy``: scenario tables, bar charts, balance map.
+"""Report section ``partnership``: scenario overview, member tables and bar charts.
 
-Both only lay out what their pipeline steps computed: the scenario tables (weights,
-seats, voting power per member and per inhabitant, fees) and the bioenergy potential,
-balance and allocation tables.
+It only lays out what the partnership step computed: per scenario the weights, seats,
+voting power per member and per inhabitant, and fees (see the step's docstring in
+:mod:`cityregions.governance.partnership_workflow`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cityregions.report import data
-from cityregions.report.data import short_name
 from cityregions.report.i18n import tr
-from cityregions.report.maps import MapLayers, legend, region_map
+from cityregions.report.maps import MapLayers
 from cityregions.report.svg import bar_chart
 from cityregions.report.tables import header, html_table, key_figures
 
@@ -145,59 +144,5 @@ def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
                 f"{html_table(blocs[name], index=False)}</details>"
             )
     skip = {"scenarios", "summary", "members", "blocs", "wide"}
-    parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
-    return "".join(parts)
-
-
-def _potential_by_feedstock(found: Mapping[str, Any]) -> dict[str, float] | None:
-    for value in found.values():
-        if isinstance(value, pd.DataFrame) and {"feedstock", "fuel_mwh"} <= set(value.columns):
-            table = value[value["feedstock"] != "total"]
-            if "level" in table.columns and (table["level"] == "sustainable").any():
-                table = table[table["level"] == "sustainable"]
-            summed = table.groupby("feedstock")["fuel_mwh"].sum().sort_values(ascending=False)
-            return {str(k): float(v) / 1000 for k, v in summed.items()}
-    return None
-
-
-def _allocation_links(found: Mapping[str, Any]) -> pd.DataFrame | None:
-    for value in found.values():
-        flows = getattr(value, "flows", value)
-        if isinstance(flows, pd.DataFrame) and {"supplier", "sink", "mwh"} <= set(flows.columns):
-            links = flows.rename(columns={"supplier": "a", "sink": "b", "mwh": "value"})
-            return links[["a", "b", "value"]].astype({"a": str, "b": str})
-    return None
-
-
-def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
-    """Render the ``energy`` section: potential by feedstock, balance per region, map."""
-    found = data.section(results, "energy")
-    if found is None:
-        return None
-    from cityregions.report.sections import generic_body, with_region_names
-
-    parts = [key_figures(dict(found.get("summary", {})))]
-    potential = _potential_by_feedstock(found)
-    if potential:
-        svg = bar_chart(potential, label="potential by feedstock", unit="GWh")
-        parts.append(f'<h3>{tr("potential")} (GWh)</h3><figure class="pic">{svg}</figure>')
-    balance = data.energy_region_balance(results)
-    links = _allocation_links(found)
-    gwh = None if balance is None else {r: v / 1000 for r, v in balance.items()}
-    if gwh is not None:
-        names = {short_name(layers.names.get(r, r)): v for r, v in gwh.items()}
-        svg = bar_chart(names, label="balance per region", unit="GWh", positive="#1a9850")
-        parts.append(f'<h3>{tr("balance")} (GWh)</h3><figure class="pic">{svg}</figure>')
-        regions = found.get("balance_regions")
-        if isinstance(regions, pd.DataFrame) and not regions.empty:
-            parts.append(html_table(with_region_names(regions, layers.names), max_rows=60))
-    if gwh is not None or links is not None:
-        svg = region_map(layers, label="energy map", values=gwh, show=(), allocation=links)
-        caption = legend(
-            layers, values=gwh, show=(), allocation=links is not None, value_unit="GWh"
-        )
-        parts.append(f"<h3>{tr('allocation')}</h3><figure class=\"pic\">{svg}"
-                     f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
-    skip = {"summary", "balance_regions"}
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)

@@ -151,8 +151,9 @@ def _is_scalar(value: Any) -> bool:
 
 
 def _renderers() -> dict[str, Renderer]:
+    from cityregions.report.energy_view import energy_body
     from cityregions.report.governance_view import governance_body
-    from cityregions.report.partnership_view import energy_body, partnership_body
+    from cityregions.report.partnership_view import partnership_body
 
     return {
         "territory": territory_body,
