@@ -292,8 +292,9 @@ def random_case(seed: int) -> sp.csr_array:
 
 
 PARAMS = [Params(30, 0.5, 300, 0.65), Params(15, 0.4, 100, 0.5)]
-# (seed, parameter set): cases with D (all), E (46, 353), F (176, 245), C (176, 271),
-# A and B, found by running the engine over seeds 0-399
+# (seed, parameter set): cases with D (all up to 353), E (46, 353), F (176, 245),
+# C (176, 271), A and B, found by running the engine over seeds 0-399; in (92, 0) only
+# the un-aggregated state makes parity "r" differ from "clean"
 CASES = [
     (20, 0),
     (46, 0),
@@ -302,6 +303,7 @@ CASES = [
     (271, 0),
     (353, 0),
     (189, 1),
+    (92, 0),
     (0, 0),
     (1, 1),
     (2, 0),
@@ -332,3 +334,11 @@ def test_cases_reach_every_rare_branch() -> None:
         result = run(Engine(random_case(seed), PARAMS[which], "r"))
         kinds |= {e.type for e in result.events}
     assert {"A", "C", "D", "E", "F"} <= kinds
+
+
+def test_unaggregated_state_changes_the_result() -> None:
+    matrix = random_case(92)
+    r = run(Engine(matrix, PARAMS[0], "r"))
+    clean = run(Engine(matrix, PARAMS[0], "clean"))
+    assert [e.type for e in r.events] == ["A"]
+    assert r.labels.tolist() != clean.labels.tolist()
