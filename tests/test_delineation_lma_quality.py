@@ -209,3 +209,16 @@ def test_kreise_regions_against_district_polygons(
     assert not region_contiguity(territory, broken_labels).loc[labels["9162"], "contiguous"]
     tuned = fine_tuning(flows, broken_labels, {"1001": [labels["1059"], labels["9162"]]})
     assert tuned.labels["1001"] == labels["1059"]
+
+
+def test_fine_tuning_accepts_region_ids_as_text(brindisi: tuple[FlowTable, pd.Series]) -> None:
+    flows, labels = brindisi
+    assert fine_tuning(flows, labels, {"74015": ["10", "16"]}).labels["74015"] == 10
+
+
+def test_statistics_reject_labels_missing_units(brindisi: tuple[FlowTable, pd.Series]) -> None:
+    from cityregions import InputError
+
+    flows, labels = brindisi
+    with pytest.raises(InputError, match="74020"):
+        region_statistics(flows, labels.drop("74020"))

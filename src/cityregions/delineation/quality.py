@@ -494,13 +494,22 @@ def fine_tuning(
         if unit not in current.index:
             msg = f"unit {unit!r} to fine-tune is not in the labels"
             raise InputError(msg, source="moves", field=UNIT)
-        target = _best_candidate(matrix, index, current, unit, list(candidates))
+        wanted = _like_labels(list(candidates), current)
+        target = _best_candidate(matrix, index, current, unit, wanted)
         if target is None:
             not_tuned.append(unit)
         else:
             current.loc[unit] = target
     stats = region_statistics(flows, current, **validity_params)
     return FineTuningResult(current, not_tuned, stats)
+
+
+def _like_labels(candidates: list[Any], labels: pd.Series) -> list[Any]:
+    """Candidate regions converted to the labels' type where possible ("12" → 12)."""
+    try:
+        return pd.Series(candidates, dtype=object).astype(labels.dtype).tolist()
+    except (TypeError, ValueError):
+        return candidates
 
 
 def _best_candidate(
