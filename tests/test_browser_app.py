@@ -143,3 +143,19 @@ def test_network_slider_and_scenario_switch(page: Any) -> None:
         "t => document.querySelector('#scenario-tables').innerText !== t", arg=first
     )
     assert page.problems == []
+
+
+def test_clicking_a_region_shows_its_figures(page: Any) -> None:
+    for layer in ("units", "flows", "gaps"):
+        page.locator(f"#toggle-{layer}").uncheck()
+    shapes = page.locator("#map path.region-shape")
+    assert shapes.count() >= 2
+    shapes.first.click()  # regions are convex hulls: their box centre lies inside
+    page.wait_for_selector("#details .region-title")
+    first = page.evaluate(
+        "() => fetch('/api/layers/regions').then(r => r.json()).then(c => c.features[0].properties)"
+    )
+    details = page.locator("#details").inner_text()
+    assert first["name"] in details
+    assert page.locator("#details .region-title").inner_text() == first["name"]
+    assert page.problems == []
