@@ -147,7 +147,7 @@ def test_compare_writes_tables(tmp_path):
     files = write_comparison(comparison, tmp_path)
     assert sorted(p.name for p in files) == ["blocs.csv", "members.csv", "summary.csv", "wide.csv"]
     summary = pd.read_csv(tmp_path / "summary.csv")
-    assert len(summary) == 5
+    assert len(summary) == 7
     assert "network-2012:power_per_inhabitant" in pd.read_csv(tmp_path / "wide.csv").columns
 
 
