@@ -147,7 +147,7 @@ def test_compare_writes_tables(tmp_path):
     files = write_comparison(comparison, tmp_path)
     assert sorted(p.name for p in files) == ["blocs.csv", "members.csv", "summary.csv", "wide.csv"]
     summary = pd.read_csv(tmp_path / "summary.csv")
-    assert len(summary) == 7
+    assert len(summary) == 8
     assert "network-2012:power_per_inhabitant" in pd.read_csv(tmp_path / "wide.csv").columns
 
 
@@ -295,3 +295,17 @@ def test_cli_compare(tmp_path):
     assert done.returncode == 2
     assert "bloc 'x' has no members" in done.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_registry_two_stage_target_model_scenario_file():
+    result = evaluate_scenario(SCENARIOS / "registry-city-regions-2012.yaml")
+    assert result.summary["blocs"] == 8
+    assert result.members.loc["jena", "bloc"] == "impuls-kag"
+    assert result.members.loc["boerde", "population"] == 171_734  # districts.csv 15083
+    assert pd.isna(result.members.loc["zwickau", "population"])  # partial units
+    from tests.test_voting_two_tier import _flat_banzhaf
+
+    flat = _flat_banzhaf(result.game)
+    assert [float(x) for x in flat] == pytest.approx(
+        result.members.loc[list(result.game.members), "banzhaf_absolute"].tolist(), abs=1e-15
+    )

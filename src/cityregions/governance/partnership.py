@@ -20,17 +20,23 @@ from __future__ import annotations
 import logging
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cityregions._errors import DataQualityWarning, InputError
 from cityregions.governance import representation as rep
-from cityregions.governance.scenarios import RuleSpec, Scenario, read_scenario
+from cityregions.governance.scenarios import (  # noqa: F401 - re-exported
+    RuleSpec,
+    Scenario,
+    population_from_units,
+    read_scenario,
+    scenario_from_registry,
+)
 from cityregions.governance.voting import (
     TwoTierGame,
     VotingGame,
@@ -40,9 +46,6 @@ from cityregions.governance.voting import (
     weighted_game,
 )
 from cityregions.io._atomic import atomic_path
-
-if TYPE_CHECKING:
-    from cityregions.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -300,68 +303,3 @@ def write_comparison(comparison: Comparison, out_dir: str | Path) -> list[Path]:
             frame.to_csv(tmp, index=False, float_format="%.10g")
         written.append(out / name)
     return written
-
-
-def scenario_from_registry(
-    registry: Registry,
-    body: str,
-    *,
-    as_of: str,
-    population: Mapping[str, float],
-    regions: Mapping[str, str] | None = None,
-    include_target: bool = False,
-    name: str | None = None,
-    top: RuleSpec | None = None,
-) -> Scenario:
-    """Compose a scenario from the registry's memberships of ``body`` on ``as_of``.
-
-    Voting members form their own bloc; a member ``represented_by`` another joins the
-    representative's bloc with weight 0 (it has no vote of its own). With ``regions``
-    (member → city region, e.g. functional labels) members are grouped by region
-    instead, one member one vote inside each region. ``population`` maps actor ids to
-    inhabitants (e.g. summed over the actor's units of the case territory).
-    """
-    snapshot = registry.as_of(as_of, include_target=include_target)
-    memberships = [m for m in snapshot.memberships if m.body == body]
-    if not memberships:
-        msg = f"body '{body}' has no memberships on {as_of}"
-        raise InputError(msg, field="body")
-    members: list[dict[str, Any]] = []
-    fixed: dict[str, int] = {}
-    for m in memberships:
-        if m.role not in ("full", "represented") or m.member in fixed:
-            continue
-        voting = m.has_vote if isinstance(m.has_vote, bool) else m.has_vote()
-        bloc: str = m.represented_by if m.role == "represented" and m.represented_by else m.member
-        if regions is not None:
-            bloc = regions.get(m.member, bloc)
-        fixed[m.member] = 1 if voting else 0
-        actor = registry.actor(m.member)
-        members.append(
-            {
-                "id": m.member,
-                "name": actor.name,
-                "population": population.get(m.member),
-                "bloc": bloc,
-                "kind": actor.kind,
-                "source": "registry + population mapping",
-            }
-        )
-    blocs = []
-    for bloc_id in dict.fromkeys(str(x["bloc"]) for x in members):
-        inside = {str(x["id"]): fixed[str(x["id"])] for x in members if x["bloc"] == bloc_id}
-        rule = (
-            RuleSpec(representation="equal")
-            if regions is not None
-            else RuleSpec(representation="fixed", fixed=inside)
-        )
-        blocs.append({"id": bloc_id, "rule": rule.model_dump()})
-    return Scenario.model_validate(
-        {
-            "name": name or f"{body}-{as_of}",
-            "title": f"{registry.body(body).name} on {as_of} (from the registry)",
-            "members": members,
-            "blocs": blocs,
-            "top": {"name": registry.body(body).name, **(top.model_dump() if top else {})},
-        }
-    )

@@ -14,6 +14,14 @@ body and the fee key::
     top: {name: Gemeinsamer Ausschuss, representation: equal, share: 0.5, more_than: true}
     fees: {key: flat, total: 270000}
 
+A scenario can also be composed from the governance registry (see
+:func:`scenario_from_registry`)::
+
+    name: registry-city-regions-2012
+    from_registry: {path: ../registry, body: mmd-network, as_of: "2012-06-30",
+                    city_regions: true, units: ../districts.csv}
+    top: {share: 0.5, more_than: true}
+
 A *variant* names a ``base`` file (relative path) and only the ``changes``:
 ``add_members``, ``remove_members``, ``regroup`` (member → bloc), ``blocs`` (added or
 replacing blocs with the same id), ``remove_blocs``, ``top`` and ``fees`` (merged
@@ -24,13 +32,19 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cityregions._errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cityregions.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +243,8 @@ def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
     """
     path = Path(path)
     data = _read_mapping(path)
+    if "from_registry" in data:
+        return _from_registry_file(data, path)
     base_name = data.pop("base", None)
     try:
         if base_name is None:
@@ -246,3 +262,180 @@ def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
         return Scenario.model_validate(merged)
     except ValidationError as error:
         raise _validation_error(error, path) from None
+
+
+class RegistrySource(_Strict):
+    """``from_registry`` block of a scenario file (paths relative to the file)."""
+
+    path: str
+    body: str
+    as_of: str
+    city_regions: bool = True
+    units: str | None = None
+    population_field: str = "population"
+
+
+def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
+    from cityregions.io.tables import read_units
+    from cityregions.registry import read_registry
+
+    try:
+        source = RegistrySource.model_validate(data.pop("from_registry"))
+        top = TopSpec.model_validate(data.pop("top", {}))
+    except ValidationError as error:
+        raise _validation_error(error, path) from None
+    registry = read_registry(path.parent / source.path)
+    population: dict[str, float] = {}
+    note = "registry (no population)"
+    if source.units is not None:
+        units = read_units(path.parent / source.units)
+        population = population_from_units(registry, units.units[source.population_field])
+        note = f"sum over the actor's units in {source.units}"
+    scenario = scenario_from_registry(
+        registry,
+        source.body,
+        as_of=source.as_of,
+        population=population,
+        city_regions=source.city_regions,
+        name=data.get("name"),
+        top=top,
+        source=note,
+    )
+    extra = {
+        k: v for k, v in data.items() if k in ("title", "description", "sources", "assumptions")
+    }
+    return scenario.model_copy(update=extra)
+
+
+def population_from_units(registry: Registry, population: pd.Series) -> dict[str, float]:
+    """Inhabitants per actor: the sum over its units (actors with partial units left out).
+
+    ``population`` is indexed by unit id (e.g. ``territory.units["population"]``).
+    """
+    out: dict[str, float] = {}
+    for actor in registry.actors:
+        if (
+            actor.units
+            and not actor.units_partial
+            and all(u in population.index for u in actor.units)
+        ):
+            out[actor.id] = float(sum(population[u] for u in actor.units))
+    return out
+
+
+def _region_members(
+    snapshot: Registry, memberships: list[Any], bodies: set[str]
+) -> dict[str, tuple[str, int]]:
+    """Member → (city-regional body, vote 0/1) for members of member *bodies*."""
+    placed: dict[str, tuple[str, int]] = {}
+    for m in memberships:
+        if m.member not in bodies:
+            continue
+        for inner in snapshot.memberships:
+            if inner.body != m.member or inner.member in bodies:
+                continue
+            if inner.member in placed:
+                if placed[inner.member][0] != m.member:
+                    logger.warning(
+                        "%s is in %s and %s; kept in the first (blocs must be disjoint)",
+                        inner.member,
+                        placed[inner.member][0],
+                        m.member,
+                    )
+                continue
+            placed[inner.member] = (m.member, 1 if inner.has_vote else 0)
+    return placed
+
+
+def scenario_from_registry(
+    registry: Registry,
+    body: str,
+    *,
+    as_of: str,
+    population: Mapping[str, float],
+    regions: Mapping[str, str] | None = None,
+    city_regions: bool = False,
+    name: str | None = None,
+    top: RuleSpec | None = None,
+    source: str = "population mapping",
+) -> Scenario:
+    """Compose a scenario from the registry's memberships of ``body`` on ``as_of``.
+
+    Parameters
+    ----------
+    registry
+        The governance registry.
+    body
+        The metropolitan body (e.g. ``mmd-network``).
+    as_of
+        Snapshot date.
+    population
+        Actor id → inhabitants (see :func:`population_from_units`).
+    regions
+        Member → city region (e.g. functional labels): members are grouped by region,
+        one member one vote inside.
+    city_regions
+        Use the registry's two-stage links (``status: target-model``): member *bodies*
+        of ``body`` (city-regional cooperations) become the blocs, with their own
+        members inside (one vote per voting member, more than half decides); actors
+        already in such a bloc are not counted again.
+    top
+        Rule of the metropolitan body (default: one vote per bloc, more than half).
+
+    Notes
+    -----
+    Without regions, voting members form their own bloc and a member
+    ``represented_by`` another joins the representative's bloc with weight 0.
+    """
+    snapshot = registry.as_of(as_of, include_target=city_regions)
+    memberships = [m for m in snapshot.memberships if m.body == body]
+    if not memberships:
+        msg = f"body '{body}' has no memberships on {as_of}"
+        raise InputError(msg, field="body")
+    bodies = set(snapshot.body_ids)
+    placed = _region_members(snapshot, memberships, bodies) if city_regions else {}
+    for m in memberships:
+        if m.member in bodies or m.member in placed:
+            continue
+        bloc = m.represented_by if m.role == "represented" and m.represented_by else m.member
+        if m.has_vote or m.role == "represented":
+            placed[m.member] = (bloc, 1 if m.has_vote else 0)
+    if regions is not None:
+        placed = {k: (regions.get(k, b), 1) for k, (b, _) in placed.items()}
+    members = []
+    for member_id, (bloc, _) in placed.items():
+        actor = registry.actor(member_id)
+        members.append(
+            {
+                "id": member_id,
+                "name": actor.name,
+                "population": population.get(member_id),
+                "bloc": bloc,
+                "kind": actor.kind,
+                "source": source if member_id in population else "not available",
+            }
+        )
+    blocs = []
+    for bloc_id in dict.fromkeys(b for b, _ in placed.values()):
+        votes = {k: v for k, (b, v) in placed.items() if b == bloc_id}
+        if not any(votes.values()):
+            votes = dict.fromkeys(votes, 1)
+        label = registry.body(bloc_id).name if bloc_id in bodies else None
+        blocs.append(
+            {
+                "id": bloc_id,
+                "name": label,
+                "rule": RuleSpec(representation="fixed", fixed=votes).model_dump(),
+            }
+        )
+    top_rule = (top or TopSpec()).model_dump()
+    top_rule["name"] = registry.body(body).name
+    return Scenario.model_validate(
+        {
+            "name": name or f"{body}-{as_of}",
+            "title": f"{registry.body(body).name} on {as_of} (from the registry)",
+            "members": members,
+            "blocs": blocs,
+            "top": top_rule,
+        }
+    )
