@@ -316,6 +316,42 @@ def test_a_bad_file_in_a_folder_does_not_hide_problems_in_the_others(tmp_path: P
     assert any("b.yaml" in t and "unknown body id 'y'" in t for t in texts)
 
 
+CASCADE = """\
+sources: {S1: https://example.org}
+actors:
+  - {id: a, name: A, kind: spaceship, sources: [S1]}
+bodies:
+  - {id: y, name: Y, kind: cooperation, level: galactic, founded: "2010",
+     dissolved: "2005", sources: [S99]}
+  - {id: z, name: Z, kind: cooperation, level: city_region, sources: [S1]}
+memberships:
+  - {member: a, body: y, sources: [S1]}
+  - {member: z, body: z, sources: [S1]}
+"""
+
+
+def test_a_rejected_record_is_checked_and_not_reported_as_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(CASCADE)
+    texts = [str(p) for p in check_registry(path)]
+    assert not any("unknown member id 'a'" in t or "unknown body id 'y'" in t for t in texts)
+    assert any("record 'a'" in t and "field 'kind'" in t for t in texts)
+    assert any("record 'y'" in t and "field 'level'" in t for t in texts)
+    # the rejected body's other problems still show in the same run
+    assert any("record 'y'" in t and "unknown source 'S99'" in t for t in texts)
+    assert any("record 'y'" in t and "dissolved 2005 is before founded 2010" in t for t in texts)
+    assert any("record 'z → z'" in t and "member of itself" in t for t in texts)
+    assert len(texts) == 5, texts
+
+
+def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("# nothing yet\n")
+    (problem,) = check_registry(path)
+    assert "the file is empty" in str(problem)
+    assert str(path) in str(problem)
+
+
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
     from cityregions import InputError
 

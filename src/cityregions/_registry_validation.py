@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from cityregions.registry import Membership, Registry
 
 
-def validate_registry(registry: Registry) -> list[InputError]:
+def validate_registry(registry: Registry, *, unresolved: Iterable[str] = ()) -> list[InputError]:
     """Return one :class:`InputError` per cross-record problem of ``registry``.
 
     Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
@@ -24,10 +24,13 @@ def validate_registry(registry: Registry) -> list[InputError]:
     ``dissolved`` before ``founded``), memberships outside the body's lifetime,
     overlapping duplicate memberships (same member, body, role and status) and records
     without a source. Each error names the file, the record id and the field.
+
+    ``unresolved`` are ids of actors or bodies whose records could not be read (their
+    own problems are already reported): references to them are not reported again.
     """
     problems: list[InputError] = []
     problems += _duplicate_ids(registry)
-    problems += _unknown_ids(registry)
+    problems += _unknown_ids(registry, set(unresolved))
     problems += _date_order(registry)
     problems += _lifetimes(registry)
     problems += _overlaps(registry)
@@ -70,11 +73,14 @@ def _duplicate_ids(registry: Registry) -> list[InputError]:
     return problems
 
 
-def _unknown_ids(registry: Registry) -> list[InputError]:
+def _unknown_ids(registry: Registry, unresolved: set[str]) -> list[InputError]:
     problems = []
-    actors, bodies = set(registry.actor_ids), set(registry.body_ids)
-    known = actors | bodies
+    bodies = set(registry.body_ids) | unresolved
+    known = set(registry.actor_ids) | bodies
     for m in registry.memberships:
+        if m.member == m.body and m.body in bodies:
+            msg = f"{m.member!r} is a member of itself; expected member ≠ body"
+            problems.append(_error(registry, m.label, "member", msg))
         if m.member not in known:
             msg = f"unknown member id {m.member!r}; expected the id of an actor or a body"
             problems.append(_error(registry, m.label, "member", msg))
@@ -99,13 +105,14 @@ def _unknown_ids(registry: Registry) -> list[InputError]:
             problems.append(_error(registry, r.id, "body", msg))
     for record_id, record in _all_records(registry):
         for source in record.sources:
-            if source not in registry.sources and not _is_url(source):
+            if source not in registry.sources and not is_url(source):
                 msg = f"unknown source {source!r}; expected a key of 'sources' or a URL"
                 problems.append(_error(registry, record_id, "sources", msg))
     return problems
 
 
-def _is_url(text: str) -> bool:
+def is_url(text: str) -> bool:
+    """True if ``text`` is a URL-like source reference (http(s), doi:, file:)."""
     return text.startswith(("http://", "https://", "doi:", "file:"))
 
 

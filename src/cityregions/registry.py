@@ -609,20 +609,21 @@ def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------- validation
-def validate_registry(registry: Registry) -> list[InputError]:
+def validate_registry(registry: Registry, *, unresolved: Iterable[str] = ()) -> list[InputError]:
     """Return one :class:`InputError` per cross-record problem of ``registry``.
 
     Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
     have their own), unknown ids (member, body, represented_by, parent, predecessor,
-    rule body, source ids), dates in the wrong order (``valid_to`` before
-    ``valid_from``, ``dissolved`` before ``founded``), memberships outside the body's
-    lifetime, overlapping duplicate memberships (same member, body, role and status),
-    incomplete decision rules and records without a source. Each error names the file,
-    line, record id and field.
+    rule body, source ids), a body that is a member of itself, dates in the wrong order
+    (``valid_to`` before ``valid_from``, ``dissolved`` before ``founded``), memberships
+    outside the body's lifetime, overlapping duplicate memberships (same member, body,
+    role and status), incomplete decision rules and records without a source. Each
+    error names the file, line, record id and field. References to the ``unresolved``
+    ids (records that could not be read, already reported) are not reported again.
     """
     from cityregions._registry_validation import validate_registry as validate
 
-    return validate(registry)
+    return validate(registry, unresolved=unresolved)
 
 
 def check_units(registry: Registry, unit_ids: Iterable[str]) -> list[InputError]:

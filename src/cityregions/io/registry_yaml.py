@@ -25,6 +25,7 @@ reported together with file, line, record id and field.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from cityregions._errors import InputError, ValidationReport
+from cityregions._registry_validation import is_url
 from cityregions.io._atomic import atomic_path
 from cityregions.registry import (
     Actor,
@@ -41,6 +43,9 @@ from cityregions.registry import (
     Membership,
     Registry,
     Source,
+    _check_partial_date,
+    date_end,
+    date_start,
     validate_registry,
 )
 
@@ -74,16 +79,60 @@ def registry_files(path: str | Path) -> list[Path]:
 def load_registry_yaml(path: str | Path) -> tuple[Registry, list[InputError]]:
     """Read a registry and return it together with **all** problems found.
 
-    Records that cannot be parsed are left out of the returned registry (and reported).
+    Records that cannot be parsed are left out of the returned registry (and reported);
+    their sources and dates are still checked, and references to their ids are not
+    reported as unknown a second time.
     """
-    problems: list[InputError] = []
-    merged: dict[str, Any] = {"sources": {}, **{key: [] for key in SECTIONS}}
-    origins: dict[str, tuple[str, int | None]] = {}
+    state = _Loading()
     for file in registry_files(path):
-        _load_file(file, merged, origins, problems)
-    registry = Registry(**merged).with_origins(origins)
-    problems += validate_registry(registry)
+        _load_file(file, state)
+    registry = Registry(**state.merged).with_origins(state.origins)
+    problems = state.problems
+    problems += _check_rejected(state)
+    problems += validate_registry(registry, unresolved=state.rejected_ids)
     return registry, problems
+
+
+@dataclasses.dataclass
+class _Loading:
+    """What has been read so far: records, their origins, problems, rejected records."""
+
+    merged: dict[str, Any] = dataclasses.field(
+        default_factory=lambda: {"sources": {}, **{key: [] for key in SECTIONS}}
+    )
+    origins: dict[str, tuple[str, int | None]] = dataclasses.field(default_factory=dict)
+    problems: list[InputError] = dataclasses.field(default_factory=list)
+    rejected: list[tuple[Path, str, dict[str, Any]]] = dataclasses.field(default_factory=list)
+
+    @property
+    def rejected_ids(self) -> set[str]:
+        return {str(r["id"]) for _, _, r in self.rejected if r.get("id") is not None}
+
+
+def _check_rejected(state: _Loading) -> list[InputError]:
+    """Unknown sources and dates in the wrong order of records that failed to parse."""
+    problems = []
+    for file, where, record in state.rejected:
+        sources = record.get("sources")
+        for source in sources if isinstance(sources, list) else []:
+            if str(source) not in state.merged["sources"] and not is_url(str(source)):
+                msg = f"unknown source {source!r}; expected a key of 'sources' or a URL"
+                problems.append(_parse_error(msg, source=file, location=where, field="sources"))
+        for lo_field, hi_field in (("valid_from", "valid_to"), ("founded", "dissolved")):
+            lo, hi = _valid_date(record.get(lo_field)), _valid_date(record.get(hi_field))
+            if lo and hi and date_end(hi) < date_start(lo):  # type: ignore[operator]
+                msg = f"{hi_field} {hi} is before {lo_field} {lo}; expected {hi_field} ≥ {lo_field}"
+                problems.append(_parse_error(msg, source=file, location=where, field=hi_field))
+    return problems
+
+
+def _valid_date(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        return _check_partial_date(str(value))
+    except ValueError:
+        return None
 
 
 def read_registry_yaml(path: str | Path, *, strict: bool = True) -> Registry:
@@ -110,12 +159,8 @@ def _parse_error(message: str, **where: Any) -> InputError:
     return error
 
 
-def _load_file(
-    file: Path,
-    merged: dict[str, Any],
-    origins: dict[str, tuple[str, int | None]],
-    problems: list[InputError],
-) -> None:
+def _load_file(file: Path, state: _Loading) -> None:
+    problems = state.problems
     try:
         text = file.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
@@ -129,6 +174,8 @@ def _load_file(
         problems.append(_parse_error(f"not UTF-8 text: {error}", source=file))
         return
     if data is None:
+        msg = f"the file is empty; expected a mapping with the keys {', '.join(TOP_KEYS)}"
+        problems.append(_parse_error(msg, source=file))
         return
     if not isinstance(data, dict):
         msg = (
@@ -143,9 +190,9 @@ def _load_file(
             msg = f"unknown key {key!r}; expected one of {', '.join(TOP_KEYS)}"
             problems.append(_parse_error(msg, source=file, field=str(key)))
         elif key == "sources":
-            _load_sources(file, value, merged, problems)
+            _load_sources(file, value, state.merged, problems)
         else:
-            _load_section(file, key, value, lines.get(key, []), merged, origins, problems)
+            _load_section(file, key, value, lines.get(key, []), state)
 
 
 def _record_lines(text: str) -> dict[str, list[int]]:
@@ -206,10 +253,9 @@ def _load_section(
     section: str,
     value: Any,
     lines: list[int],
-    merged: dict[str, Any],
-    origins: dict[str, tuple[str, int | None]],
-    problems: list[InputError],
+    state: _Loading,
 ) -> None:
+    problems = state.problems
     if not isinstance(value, list):
         msg = f"'{section}' must be a list of records (each a mapping)"
         problems.append(_parse_error(msg, source=file, field=section))
@@ -234,10 +280,11 @@ def _load_section(
             if not record.get("sources"):
                 msg = "missing source: expected at least one source id or URL in 'sources'"
                 problems.append(_parse_error(msg, source=file, location=where, field="sources"))
+            state.rejected.append((file, where, record))
             continue
-        merged[section].append(parsed)
+        state.merged[section].append(parsed)
         key = parsed.label if isinstance(parsed, Membership) else str(parsed.id)  # type: ignore[attr-defined]
-        origins[key] = (str(file), line)
+        state.origins[key] = (str(file), line)
 
 
 def _pydantic_message(item: Any) -> str:
