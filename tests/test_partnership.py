@@ -309,3 +309,18 @@ def test_registry_two_stage_target_model_scenario_file():
     assert [float(x) for x in flat] == pytest.approx(
         result.members.loc[list(result.game.members), "banzhaf_absolute"].tolist(), abs=1e-15
     )
+
+
+def test_absolute_quota_means_at_least_like_the_power_command():
+    population = pd.Series({"a": 1.0, "b": 1.0, "c": 1.0})
+    from cityregions.governance.partnership import rule_game
+    from cityregions.governance.scenarios import RuleSpec
+
+    at_least, _ = rule_game(
+        population,
+        RuleSpec(representation="fixed", fixed={"a": 7, "b": 5, "c": 4}, quota=9),
+        what="rpv",
+    )
+    assert str(at_least) == "[9; 7, 5, 4]"
+    majority, _ = rule_game(population, RuleSpec(representation="equal"), what="x")
+    assert str(majority) == "[2; 1, 1, 1]"  # share 0.5: more than half

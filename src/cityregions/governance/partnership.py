@@ -107,7 +107,7 @@ def rule_game(
         method=rule.method,
     )
     share: float | None = rule.share
-    more_than = rule.more_than
+    more_than = rule.more_than if rule.more_than is not None else rule.quota is None
     if rule.penrose_quota:
         share, more_than = rep.penrose_optimal_quota(pop[pop > 0]), False
     quota = rule.quota

@@ -60,8 +60,10 @@ class RuleSpec(_Strict):
 
     ``representation`` turns the members' population into weights (``fixed`` takes
     ``fixed`` — member/bloc id → seats; ``degressive`` and apportioned rules use
-    ``seats``). The quota is ``share`` of the total weight (``more_than`` = strictly
-    more) or an absolute ``quota``. ``members_share`` adds a second criterion: at
+    ``seats``). The quota is ``share`` of the total weight or an absolute ``quota``;
+    ``more_than`` asks for strictly more and defaults to true for a share (``share:
+    0.5`` = simple majority) and to false for an absolute quota (``quota: 9`` = at
+    least 9, as in ``partnership power --quota 9``). ``members_share`` adds a second criterion: at
     least that share of the members (a double majority). ``penrose_quota: true`` uses
     the optimal quota of the square-root rule instead of ``share``.
     """
@@ -73,7 +75,7 @@ class RuleSpec(_Strict):
     cap: int | None = Field(default=None, gt=0)
     method: Literal["hamilton", "dhondt", "sainte_lague"] = "sainte_lague"
     share: float | None = Field(default=0.5, gt=0, le=1)
-    more_than: bool = True
+    more_than: bool | None = None
     quota: float | None = Field(default=None, gt=0)
     members_share: float | None = Field(default=None, gt=0, le=1)
     penrose_quota: bool = False
