@@ -205,8 +205,18 @@ def _kernels():  # type: ignore[no-untyped-def]
                     out[r, i, s] = acc
         return out
 
-    serial = numba.njit(cache=True)
-    parallel = numba.njit(cache=True, parallel=True)
+    def serial(fn):  # type: ignore[no-untyped-def]
+        try:  # cache on disk; a read-only install has no cache locator
+            return numba.njit(cache=True)(fn)
+        except RuntimeError:
+            return numba.njit(fn)
+
+    def parallel(fn):  # type: ignore[no-untyped-def]
+        try:
+            return numba.njit(cache=True, parallel=True)(fn)
+        except RuntimeError:
+            return numba.njit(parallel=True)(fn)
+
     _KERNELS = (
         (serial(by_weight), parallel(by_weight)),
         (serial(by_size), parallel(by_size)),
