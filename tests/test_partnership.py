@@ -62,7 +62,7 @@ def test_representation_rule_dispatch_and_errors():
     pop = pd.Series({"x": 400.0, "y": 100.0})
     assert rep.representation_weights(pop, "equal").tolist() == [1, 1]
     assert rep.representation_weights(pop, "proportional", seats=5).tolist() == [4, 1]
-    with pytest.raises(InputError, match="no seats given for member 'y'"):
+    with pytest.raises(InputError, match="no seats given for 'y'"):
         rep.representation_weights(pop, "fixed", fixed={"x": 3})
     with pytest.raises(InputError, match="member 'y'"):
         rep.equal_weights({"x": 1, "y": -5})

@@ -293,7 +293,7 @@ def representation_weights(
         fixed = fixed or {}
         missing = [m for m in pop.index if m not in fixed]
         if missing:
-            msg = f"fixed seats: no seats given for member '{missing[0]}'"
+            msg = f"fixed seats: no seats given for '{missing[0]}' (one per member or bloc)"
             raise InputError(msg, location=missing[0], field="seats")
         return pd.Series({m: int(fixed[m]) for m in pop.index}, name="weight")
     msg = (
