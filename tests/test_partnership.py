@@ -324,3 +324,20 @@ def test_absolute_quota_means_at_least_like_the_power_command():
     assert str(at_least) == "[9; 7, 5, 4]"
     majority, _ = rule_game(population, RuleSpec(representation="equal"), what="x")
     assert str(majority) == "[2; 1, 1, 1]"  # share 0.5: more than half
+
+
+def test_double_majority_rule_in_a_scenario():
+    from cityregions.governance.partnership import rule_game
+    from cityregions.governance.scenarios import RuleSpec
+
+    population = pd.Series({"A": 50.0, "B": 30.0, "C": 15.0, "D": 5.0})
+    rule = RuleSpec(representation="proportional", share=0.65, more_than=False, members_share=0.75)
+    game, _ = rule_game(population, rule, what="council")
+    from cityregions.governance.voting import voting_power
+
+    assert voting_power(game).banzhaf_absolute == (F(1, 2), F(1, 4), F(1, 4), F(1, 4))
+    absolute = RuleSpec(
+        representation="fixed", fixed={"A": 7, "B": 5, "C": 4, "D": 0}, quota=9, members_share=0.5
+    )
+    game, _ = rule_game(population, absolute, what="council")
+    assert str(game) == "(weight ≥ 9 AND members ≥ 2)"

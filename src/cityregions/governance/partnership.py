@@ -122,6 +122,8 @@ def rule_game(
             )
         else:
             ones = pd.Series(1, index=weights.index)
+            if quota is not None:  # the criteria take shares: quota / total weight
+                share = quota / float(weights.sum())
             game = multi_criteria_game(
                 {
                     "weight": (weights, share if share is not None else 0.5, more_than),
