@@ -461,7 +461,9 @@ class PowerResult:
     swings
         ``η_i`` (exact methods only).
     error_bound
-        Half-width of the two-sided Hoeffding interval at ``confidence`` (Monte Carlo).
+        Half-width of the two-sided Hoeffding interval at ``confidence`` (Monte Carlo);
+        it holds for every estimate, Banzhaf and Shapley–Shubik (both are means of
+        ``samples`` indicators).
     """
 
     members: tuple[str, ...]
