@@ -268,8 +268,8 @@ def compare_scenarios(
     """Evaluate several scenarios and put them side by side.
 
     ``wide`` has one row per member and, per scenario, the columns
-    ``<scenario>:banzhaf_absolute``, ``:power_per_inhabitant``, ``:bloc_weight`` and
-    ``:fee``.
+    ``<scenario>:bloc_weight``, ``:banzhaf_absolute``, ``:shapley_shubik``,
+    ``:power_per_inhabitant`` and ``:fee``.
     """
     loaded = [s if isinstance(s, Scenario) else read_scenario(s) for s in scenarios]
     names = [s.name for s in loaded]
@@ -281,7 +281,14 @@ def compare_scenarios(
     members = pd.concat([r.members.reset_index() for r in results], ignore_index=True)
     blocs = pd.concat([r.blocs.reset_index() for r in results], ignore_index=True)
     summary = pd.DataFrame([r.summary for r in results])
-    columns = ["bloc", "bloc_weight", "banzhaf_absolute", "power_per_inhabitant", "fee"]
+    columns = [
+        "bloc",
+        "bloc_weight",
+        "banzhaf_absolute",
+        "shapley_shubik",
+        "power_per_inhabitant",
+        "fee",
+    ]
     wide = members.pivot_table(
         index="member", columns="scenario", values=columns[1:], aggfunc="first"
     )
