@@ -8,6 +8,7 @@ folder; every table but ``[units]`` is optional)::
     language = "de"                       # default language of reports
     [units]
     file = "districts.csv"                # CSV/Parquet/GeoPackage/GeoJSON read by read_units
+    layer = "vg250_krs"                   # optional: the layer of a multi-layer GeoPackage
     id_column = "unit"
     polygons = "districts.geojson"        # optional polygons keyed by the same ids
     [flows]
@@ -107,6 +108,7 @@ class Case:
             id_column=units.get("id_column"),
             polygons=self.path("units", "polygons"),
             provenance_file=self.path("units", "provenance"),
+            layer=units.get("layer"),
         )
 
     @cached_property
