@@ -443,12 +443,6 @@ def test_report_on_observed_district_flows(
 
 
 @pytest.mark.shared
-@pytest.mark.xfail(
-    strict=True,
-    reason="delineation/workflow.py (_run_methods): the FUA step needs population, so a "
-    "case whose units have none (the BA district files) stops the whole report with exit "
-    "2; BBSR is skipped in that case, FUA is not",
-)
 def test_report_runs_when_units_have_no_population(kreise_dir: Path, tmp_path: Path) -> None:
     case = observed_case(kreise_dir, tmp_path / "kreise", fua_cities=None)
     assert cli("report", case, "--out", tmp_path / "report.html") == 0

@@ -125,13 +125,17 @@ def _run_methods(
         ),
     }
     cities = config.get("fua_cities") or _district_cities(territory)
-    runs["fua"] = delineate(
-        flows,
-        method="fua",
-        units=territory,
-        cities=cities,
-        contiguity=territory.has_polygons,
-    )
+    has_size = territory.units[["population", "area_km2"]].notna().all().all()
+    if cities is not None or has_size:
+        runs["fua"] = delineate(
+            flows,
+            method="fua",
+            units=territory,
+            cities=cities,
+            contiguity=territory.has_polygons,
+        )
+    else:
+        logger.info("FUA skipped: no city ids given and the units lack population or area")
     if territory.has_polygons and territory.units[["population", "area_km2"]].notna().all().all():
         runs["bbsr"] = delineate(flows, method="bbsr", units=territory)
     else:
@@ -222,6 +226,8 @@ def _headline(
         headline[f"regions_{method}"] = int(run.labels.nunique())
     if "bbsr" not in runs:
         headline["bbsr"] = "not run: needs unit polygons (and municipalities)"
+    if "fua" not in runs:
+        headline["fua"] = "not run: needs [delineation] fua_cities or population and area"
     return headline
 
 
