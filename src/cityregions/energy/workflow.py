@@ -340,9 +340,14 @@ def _provenance(
     results.note_provenance(
         SECTION, "demand", "modeled", "per-capita figures of AGEB Energiebilanz 2021 (derived)"
     )
+    # The city regions are as observed or modeled as the delineation that made them.
+    labels_kind = next(
+        (n.kind for n in results.provenance if (n.section, n.item) == ("delineation", "labels")),
+        "modeled",
+    )
     results.note_provenance(
         SECTION,
         "labels",
-        "modeled" if labelled else "fact",
+        labels_kind if labelled else "fact",
         "delineation labels" if labelled else "each unit its own region",
     )
