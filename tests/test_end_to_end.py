@@ -473,12 +473,6 @@ def test_scenario_quota_means_the_same_as_the_power_command(tmp_path: Path) -> N
     assert members["bloc_banzhaf_absolute"].to_dict() == power.to_dict()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="energy/balance.py region_balance: core sums skip NaN, so a core unit whose "
-    "potential is missing ('/' in GENESIS) gets core_supply 0 and core_deficit 0, and "
-    "region_net leaves the core's demand out",
-)
 def test_region_balance_keeps_a_missing_core_supply_missing(tmp_path: Path) -> None:
     inputs = tmp_path / "inputs.csv"
     inputs.write_text(

@@ -204,9 +204,9 @@ def region_balance(
         ring_ids = [u for u in ids if not is_core[u]]
         core = balance.loc[core_ids]
         ring = balance.loc[ring_ids]
-        core_demand = float(core["demand_mwh"].sum())
-        core_deficit = float(core["deficit_mwh"].sum())
-        ring_net = float(ring["net_mwh"].sum(min_count=1)) if ring_ids else 0.0
+        core_demand = _total(core["demand_mwh"])
+        core_deficit = _total(core["deficit_mwh"])
+        ring_net = _total(ring["net_mwh"])
         ring_surplus = max(ring_net, 0.0) if not np.isnan(ring_net) else np.nan
         rows.append(
             {
@@ -216,26 +216,31 @@ def region_balance(
                 "population": float(balance.loc[ids, "population"].sum())
                 if "population" in balance
                 else np.nan,
-                "core_supply_mwh": float(core["supply_mwh"].sum()),
+                "core_supply_mwh": _total(core["supply_mwh"]),
                 "core_demand_mwh": core_demand,
                 "core_deficit_mwh": core_deficit,
-                "ring_supply_mwh": float(ring["supply_mwh"].sum()),
-                "ring_demand_mwh": float(ring["demand_mwh"].sum()),
+                "ring_supply_mwh": _total(ring["supply_mwh"]),
+                "ring_demand_mwh": _total(ring["demand_mwh"]),
                 "ring_surplus_mwh": ring_surplus,
                 "ring_cover_share": _ratio(min(ring_surplus, core_demand), core_demand),
                 "ring_cover_share_of_deficit": _ratio(
                     min(ring_surplus, core_deficit), core_deficit
                 ),
-                "region_net_mwh": float(balance.loc[ids, "net_mwh"].sum(min_count=1)),
+                "region_net_mwh": _total(balance.loc[ids, "net_mwh"]),
                 "core_self_sufficiency": _ratio(
-                    float(core["supply_mwh"].sum()), float(_full(core).sum())
+                    _total(core["supply_mwh"]), _total(_full(core))
                 ),
                 "ring_self_sufficiency": _ratio(
-                    float(ring["supply_mwh"].sum()), float(_full(ring).sum())
+                    _total(ring["supply_mwh"]), _total(_full(ring))
                 ),
             }
         )
     return pd.DataFrame(rows).set_index("region")
+
+
+def _total(values: pd.Series) -> float:
+    """Sum that stays missing (NaN) when any term is missing: a total is not known then."""
+    return float(values.sum(skipna=False))
 
 
 def _full(rows: pd.DataFrame) -> pd.Series:
