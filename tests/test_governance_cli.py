@@ -135,6 +135,11 @@ def test_analyze_writes_metrics_fit_gaps_and_exports(
         ("as_of", "2012-13-01"),
         ("units_in_registry", "unknown unit '99999'"),
         ("labels", "missing column 'region'"),
+        ("labels_other_units", "labels.csv, field 'unit': 3 of 4 units have no region"),
+        ("min_share", "min_share must lie in [0, 1]"),
+        ("min_flow", "min_flow must be 0 or more"),
+        ("out_is_file", "--out must be a folder"),
+        ("flows_empty", "flows.csv: the file is empty"),
     ],
 )
 def test_analyze_bad_input_exits_2_and_writes_nothing(
@@ -153,17 +158,46 @@ def test_analyze_bad_input_exits_2_and_writes_nothing(
         as_of = "2012-13-01"
     elif change == "units_in_registry":
         files["registry"].write_text(text.replace("units: ['14713']", "units: ['99999']"))
-    else:
+    elif change == "labels":
         files["labels"].write_text("unit,cluster\n14713,1\n")
+    elif change == "labels_other_units":
+        files["labels"].write_text("unit,region\n14713,L\n99999,X\n")
+    elif change == "flows_empty":
+        files["flows"].write_text("")
     out = tmp_path / "out"
+    options = {"min_share": ["--min-share", "1.5"], "min_flow": ["--min-flow", "-1"]}
+    if change == "out_is_file":
+        out.write_text("not a folder")
     code = run_cli(
         "governance", "analyze", files["registry"], "--units", files["units"],
         "--flows", files["flows"], "--labels", files["labels"], "--as-of", as_of,
-        "--out", out, monkeypatch=monkeypatch,
+        "--out", out, *options.get(change, []), monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 2
     assert expected in " ".join(capsys.readouterr().err.split())
+    assert out.is_file() if change == "out_is_file" else not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_analyze_writes_nothing_when_an_export_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cityregions.governance.workflow as workflow
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(workflow, "write_graphml", broken)
+    files = write_toy_inputs(tmp_path)
+    out = tmp_path / "out"
+    code = run_cli(
+        "governance", "analyze", files["registry"], "--units", files["units"],
+        "--flows", files["flows"], "--out", out, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 2
+    assert "disk full" in capsys.readouterr().err
     assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ValidationReport
+from cityregions.cli._output import check_output, staged_folder
 
 console = Console(stderr=True)
 
@@ -68,6 +70,17 @@ def read_labels(path: Path) -> pd.Series:
     return pd.Series(frame["region"].to_numpy(), index=frame["unit"].str.strip(), name="region")
 
 
+def _check_labels_cover(labels: pd.Series, unit_ids: Sequence[str], *, source: Path) -> None:
+    """Raise an :class:`InputError` naming the labels file if units have no region."""
+    missing = [u for u in unit_ids if u not in labels.index]
+    if missing:
+        msg = (
+            f"{len(missing)} of {len(unit_ids)} units have no region, e.g. {missing[:5]}; "
+            "expected one row unit,region per unit of --units"
+        )
+        raise InputError(msg, source=source, field="unit")
+
+
 @app.command()
 def analyze(
     registry: Annotated[Path, typer.Argument(help="Registry YAML file or folder.")],
@@ -103,6 +116,7 @@ def analyze(
     """Network metrics, institutional fit, governance gaps and exports into OUT."""
     import numpy as np
 
+    from cityregions.governance.fit import check_tie_thresholds
     from cityregions.governance.workflow import (
         analyze_governance,
         check_inputs_known,
@@ -111,7 +125,9 @@ def analyze(
     from cityregions.io.tables import read_flows, read_units
     from cityregions.registry import as_date, read_registry
 
-    as_date(as_of)  # check the date before reading anything large
+    as_date(as_of)  # check the date and the thresholds before reading anything large
+    check_tie_thresholds(min_flow=min_flow, min_share=min_share)
+    check_output(out, folder=True)
     reg = read_registry(registry)
     territory = read_units(units, id_column=id_column)
     flow_table = read_flows(flows, units=territory)
@@ -123,7 +139,10 @@ def analyze(
             msg = f"no unit has a state in {sorted(wanted)}"
             raise InputError(msg, source=units, field="state")
         territory, flow_table = territory.subset(keep), flow_table.subset(keep)
-    label_series = read_labels(labels) if labels is not None else None
+    label_series = None
+    if labels is not None:
+        label_series = read_labels(labels)
+        _check_labels_cover(label_series, territory.ids, source=labels)
     totals = None
     if out_commuters is not None:
         if out_commuters not in territory.units.columns:
@@ -142,7 +161,8 @@ def analyze(
         rng=np.random.default_rng(seed),
         check_units_known=False,
     )
-    files = write_governance(result, out)
+    with staged_folder(out) as stage:
+        files = write_governance(result, stage)
     summary = result.summary()
     for warning in result.warnings:
         console.print(f"[yellow]warning[/]: {warning}")

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from cityregions._errors import InputError
+from cityregions._errors import InputError, ParameterError
 from cityregions.flows import FlowTable
 from cityregions.partitions import adjusted_rand_index, variation_of_information
 
@@ -355,6 +355,16 @@ def _states(ids: Iterable[str], states: Mapping[str, str] | pd.Series | None) ->
     return given.fillna(pd.Series(index.str[:2], index=index))
 
 
+def check_tie_thresholds(*, min_flow: float, min_share: float) -> None:
+    """Raise a :class:`~cityregions.ParameterError` unless both thresholds are valid."""
+    if not min_flow >= 0:
+        msg = f"min_flow must be 0 or more (commuters), got {min_flow}"
+        raise ParameterError(msg)
+    if not 0 <= min_share <= 1:
+        msg = f"min_share must lie in [0, 1] (a share of out-commuters), got {min_share}"
+        raise ParameterError(msg)
+
+
 def governance_gaps(
     flows: FlowTable,
     areas: Areas,
@@ -399,7 +409,13 @@ def governance_gaps(
         (descending, ties by ids): ``flow_ab``, ``flow_ba``, ``flow_total``,
         ``share_ab`` (of ``a``'s out-commuters), ``share_ba``, ``state_a``, ``state_b``,
         ``cross_state``, ``shared_bodies``, ``other_bodies`` (";"-joined ids), ``gap``.
+
+    Raises
+    ------
+    ParameterError
+        If ``min_flow`` is negative or ``min_share`` is outside [0, 1].
     """
+    check_tie_thresholds(min_flow=min_flow, min_share=min_share)
     ids = list(flows.ids)
     off = _off_diagonal(flows)
     out = np.asarray(off.sum(axis=1)).ravel()
