@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-import time
 import warnings
 from fractions import Fraction as F  # noqa: N817
 
@@ -146,16 +146,17 @@ def test_nice_weights_dynamic_program():
 
 
 # ------------------------------------------------------------------ check 6: scale, MC, normal
-def test_thousand_members_fast_and_normalised():
+def test_thousand_members_normalised_and_monotone():
+    """Speed is measured in benchmarks/bench_voting.py; here exactness at scale."""
     rng = np.random.default_rng(6)
     weights = rng.integers(1, 101, 1000).tolist()
     game = weighted_game(weights, sum(weights) // 2 + 1)
-    voting_power(weighted_game([1, 2, 3], 4), shapley=False)  # compile outside the timing
-    started = time.perf_counter()
     result = voting_power(game, shapley=False)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5
     assert sum(result.banzhaf) == 1
+    # A heavier voter never has less power (weighted games are monotone in weight).
+    order = np.argsort(weights, kind="stable")
+    power = [result.banzhaf[i] for i in order]
+    assert all(a <= b for a, b in itertools.pairwise(power))
     assert abs(sum(float(x) for x in result.banzhaf) - 1) < 1e-9
 
 
