@@ -229,3 +229,94 @@ def test_disaggregate_conserves_district_totals(tmp_path, monkeypatch):
     assert table.loc[["a", "b", "c"], "dairy_cows"].sum() == pytest.approx(300.0)
     assert pd.isna(table.loc["d", "dairy_cows"])
     assert table.loc["d", "dairy_cows_status"] == "suppressed"
+
+
+def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch):
+    """The bundled inputs are estimates: the potential and balance tables say so per unit."""
+    assert run_cli(
+        "energy", "potential", "--inputs", INPUTS, "--out", tmp_path / "p.csv",
+        monkeypatch=monkeypatch,
+    ) == 0  # fmt: skip
+    potential = pd.read_csv(tmp_path / "p.csv", dtype={"unit": str})
+    assert set(potential["inputs_kind"]) == {"estimate"}
+    assert run_cli(
+        "energy", "balance", "--inputs", INPUTS, "--out", tmp_path / "b",
+        monkeypatch=monkeypatch,
+    ) == 0  # fmt: skip
+    balance = pd.read_csv(tmp_path / "b" / "balance_units.csv", dtype={"unit": str})
+    assert set(balance["inputs_kind"]) == {"estimate"}
+    # plain user inputs without a kind column are not claimed to be facts
+    plain = tmp_path / "u.csv"
+    plain.write_text(f"{HEADER}\nx,1000,100,10,10,50,7\n", encoding="utf-8")
+    assert run_cli(
+        "energy", "potential", "--inputs", plain, "--out", tmp_path / "q.csv",
+        monkeypatch=monkeypatch,
+    ) == 0  # fmt: skip
+    assert set(pd.read_csv(tmp_path / "q.csv")["inputs_kind"]) == {"unstated"}
+
+
+@pytest.mark.parametrize(
+    ("case", "needle"),
+    [
+        ("labels_of_other_units", "labels.csv, field 'unit': no unit of the inputs is labelled"),
+        ("max_distance", "--max-distance-km must be more than 0 km"),
+        ("out_is_a_file", "field '--out': --out must be a folder"),
+        ("out_is_a_folder", "field '--out': --out must be a file name"),
+        ("empty_municipalities", "m.csv: municipality table is empty"),
+        ("empty_base", "base.csv: base inputs file is empty"),
+        ("base_without_unit", "base.csv, field 'unit': no column 'unit'"),
+    ],
+)
+def test_bad_command_line_input_exit_2_nothing_written(tmp_path, monkeypatch, capsys, case, needle):
+    out = tmp_path / "out"
+    labels, municipalities, base = (
+        tmp_path / "labels.csv",
+        tmp_path / "m.csv",
+        tmp_path / "base.csv",
+    )
+    labels.write_text("unit,region\n99999,X\n", encoding="utf-8")
+    municipalities.write_text("", encoding="utf-8")
+    base.write_text("" if case == "empty_base" else "id,population\n1,2\n", encoding="utf-8")
+    cattle = tmp_path / "cattle.csv"
+    cattle.write_text("x", encoding="utf-8")
+    commands = {
+        "labels_of_other_units": ["balance", "--inputs", INPUTS, "--labels", labels],
+        "max_distance": ["allocate", "--inputs", INPUTS, "--units", CASE / "districts.csv",
+                         "--max-distance-km", "-3"],
+        "out_is_a_file": ["balance", "--inputs", INPUTS],
+        "out_is_a_folder": ["potential", "--inputs", INPUTS],
+        "empty_municipalities": ["disaggregate", "--inputs", INPUTS,
+                                 "--municipalities", municipalities],
+        "empty_base": ["inputs", "--base", base, "--cattle", cattle],
+        "base_without_unit": ["inputs", "--base", base, "--cattle", cattle],
+    }  # fmt: skip
+    if case == "out_is_a_file":
+        out.write_text("a file", encoding="utf-8")
+    elif case == "out_is_a_folder":
+        out.mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    code = run_cli("energy", *commands[case], "--out", out, monkeypatch=monkeypatch)
+    assert code == 2
+    assert needle in " ".join(capsys.readouterr().err.split())
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch, capsys):
+    import cityregions.io.tables as tables
+
+    calls = []
+    original = tables.write_table
+
+    def fail_second(frame, path, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return original(frame, path, **kwargs)
+
+    monkeypatch.setattr(tables, "write_table", fail_second)
+    out = tmp_path / "b"
+    code = run_cli("energy", "balance", "--inputs", INPUTS, "--out", out, monkeypatch=monkeypatch)
+    assert code == 2
+    assert "disk full" in capsys.readouterr().err
+    assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []

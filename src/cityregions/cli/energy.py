@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
+from cityregions.cli._output import check_output, staged_folder
 
 console = Console(stderr=True)
 
@@ -75,12 +76,35 @@ def _load(inputs: Path, coefficients: Path | None) -> tuple[pd.DataFrame, Any]:
     return read_energy_inputs(inputs), load_coefficients(coefficients)
 
 
-def _labels(path: Path | None) -> pd.Series | None:
+def _labels(path: Path | None, units: pd.Index) -> pd.Series | None:
+    """Read ``unit,region`` labels; they must label at least one unit of the inputs."""
     if path is None:
         return None
     from cityregions.cli.governance import read_labels
 
-    return read_labels(path)
+    labels = read_labels(path)
+    if not labels.index.isin(units).any():
+        msg = (
+            f"no unit of the inputs is labelled (labels name e.g. {list(labels.index[:3])}, "
+            f"the inputs {list(units[:3])}); expected unit ids of the inputs file"
+        )
+        raise InputError(msg, source=path, field="unit")
+    return labels
+
+
+def _read_csv(path: Path, *, what: str, dtype: dict[str, type]) -> pd.DataFrame:
+    """Read a CSV; a missing, empty or malformed file is an :class:`InputError`."""
+    if not path.is_file():
+        msg = f"{what} not found"
+        raise InputError(msg, source=path)
+    try:
+        return pd.read_csv(path, dtype=dtype)
+    except pd.errors.EmptyDataError as error:
+        msg = f"{what} is empty; expected a CSV with a header line"
+        raise InputError(msg, source=path) from error
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        msg = f"cannot read the {what}: {error}"
+        raise InputError(msg, source=path) from error
 
 
 @app.command()
@@ -104,6 +128,7 @@ def potential(
     from cityregions.energy.potential import biomass_potential
     from cityregions.io.tables import write_table
 
+    check_output(out, folder=False)
     table, coefficient_set = _load(inputs, coefficients)
     long = biomass_potential(
         table,
@@ -115,9 +140,11 @@ def potential(
     )
     write_table(long, out, index=False)
     totals = long[(long["feedstock"] == "total") & (long["level"] == "sustainable")]
+    missing = int(totals["fuel_mwh"].isna().sum())
+    gap = f"; {missing} unit(s) with missing inputs left out of the sum" if missing else ""
     console.print(
         f"[green]wrote[/] {out}: {len(table)} units, sustainable potential "
-        f"{totals['fuel_mwh'].sum() / 1000:,.1f} GWh/a fuel ({scenario})"
+        f"{totals['fuel_mwh'].sum() / 1000:,.1f} GWh/a fuel ({scenario}){gap}"
     )
 
 
@@ -137,19 +164,21 @@ def balance(
     from cityregions.energy.workflow import run_energy
     from cityregions.io.tables import write_table
 
+    check_output(out, folder=True)
     table, coefficient_set = _load(inputs, coefficients)
     analysis = run_energy(
         table,
         coefficients=coefficient_set,
-        labels=_labels(labels),
+        labels=_labels(labels, table.index),
         cores=cores.split(",") if cores else None,
         scenario=scenario,
         level=level,
         carrier=carrier,
         cover_share=_cover(cover_share),
     )
-    write_table(analysis.balance_units.rename_axis("unit"), out / "balance_units.csv")
-    write_table(analysis.balance_regions, out / "balance_regions.csv")
+    with staged_folder(out) as stage:
+        write_table(analysis.balance_units.rename_axis("unit"), stage / "balance_units.csv")
+        write_table(analysis.balance_regions, stage / "balance_regions.csv")
     console.print(
         f"[green]wrote[/] {out}: {len(analysis.balance_units)} units, "
         f"{len(analysis.balance_regions)} regions ({carrier})"
@@ -184,12 +213,16 @@ def allocate(
     from cityregions.energy.workflow import run_energy
     from cityregions.io.tables import write_table
 
+    if max_distance_km is not None and not max_distance_km > 0:
+        msg = f"--max-distance-km must be more than 0 km, got {max_distance_km}"
+        raise InputError(msg, field="--max-distance-km")
+    check_output(out, folder=True)
     table, coefficient_set = _load(inputs, coefficients)
     territory = _seats(units, table, source=units or inputs)
     analysis = run_energy(
         table,
         coefficients=coefficient_set,
-        labels=_labels(labels),
+        labels=_labels(labels, table.index),
         distances_km=seat_distance_table(territory),
         cores=cores.split(",") if cores else None,
         scenario=scenario,
@@ -201,10 +234,11 @@ def allocate(
         max_distance_km=max_distance_km,
     )
     result = analysis.allocation
-    write_table(result.flows, out / "flows.csv", index=False)
-    write_table(result.sinks.rename_axis("unit"), out / "sinks.csv")
-    write_table(result.suppliers.rename_axis("unit"), out / "suppliers.csv")
-    write_table(analysis.balance_units.rename_axis("unit"), out / "balance_units.csv")
+    with staged_folder(out) as stage:
+        write_table(result.flows, stage / "flows.csv", index=False)
+        write_table(result.sinks.rename_axis("unit"), stage / "sinks.csv")
+        write_table(result.suppliers.rename_axis("unit"), stage / "suppliers.csv")
+        write_table(analysis.balance_units.rename_axis("unit"), stage / "balance_units.csv")
     share = result.summary["share_covered"]
     console.print(
         f"[green]wrote[/] {out}: {len(result.flows)} flows, "
@@ -288,6 +322,7 @@ def build_inputs(
     if not files:
         msg = "give at least one GENESIS export (--land-use, --holdings, --crops, …)"
         raise InputError(msg, field="--cattle")
+    check_output(out, folder=False)
     base_table = _base(base)
     table = inputs_from_genesis(files, base=base_table, year=year)
     replaced = ", ".join(files)
@@ -306,10 +341,11 @@ def _base(base: str | None) -> pd.DataFrame | None:
         path = bundled_case_path() / "energy" / "inputs.csv"
     else:
         path = Path(base)
-    if not path.is_file():
-        msg = "base inputs file not found"
-        raise InputError(msg, source=path, field="--base")
-    return pd.read_csv(path, dtype={"unit": str}).set_index("unit")
+    frame = _read_csv(path, what="base inputs file", dtype={"unit": str})
+    if "unit" not in frame.columns:
+        msg = f"no column 'unit' with unit ids (columns: {list(frame.columns)})"
+        raise InputError(msg, source=path, field="unit")
+    return frame.set_index("unit")
 
 
 @app.command()
@@ -333,12 +369,9 @@ def disaggregate(
     from cityregions.energy.inputs import read_energy_inputs, validate_energy_inputs
     from cityregions.io.tables import write_table
 
+    check_output(out, folder=False)
     districts = read_energy_inputs(inputs)
-    try:
-        table = pd.read_csv(municipalities, dtype={"unit": str, "parent": str})
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        msg = f"cannot read the municipality table: {error}"
-        raise InputError(msg, source=municipalities) from error
+    table = _read_csv(municipalities, what="municipality table", dtype={"unit": str, "parent": str})
     for column in ("unit", "parent", "population"):
         if column not in table.columns:
             msg = f"missing column '{column}' (need unit, parent, population and proxies)"

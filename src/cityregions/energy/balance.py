@@ -120,7 +120,7 @@ def _cover_shares(
             if labels is None:
                 msg = "cover_share='regional' needs region labels"
                 raise InputError(msg, field="cover_share")
-            groups = _complete_labels(labels, table.index)
+            groups = complete_labels(labels, table.index)
         else:
             msg = f"cover_share must be a number, 'overall' or 'regional', got {cover_share!r}"
             raise InputError(msg, field="cover_share")
@@ -190,7 +190,7 @@ def region_balance(
         region_net_mwh, core_self_sufficiency, ring_self_sufficiency`` (self-sufficiency =
         supply / full demand of the carrier).
     """
-    labels = _complete_labels(labels, balance.index)
+    labels = complete_labels(labels, balance.index)
     if "net_mwh" not in balance:
         balance = balance.assign(net_mwh=balance["supply_mwh"] - balance["demand_mwh"])
     if "deficit_mwh" not in balance:
@@ -227,12 +227,8 @@ def region_balance(
                     min(ring_surplus, core_deficit), core_deficit
                 ),
                 "region_net_mwh": _total(balance.loc[ids, "net_mwh"]),
-                "core_self_sufficiency": _ratio(
-                    _total(core["supply_mwh"]), _total(_full(core))
-                ),
-                "ring_self_sufficiency": _ratio(
-                    _total(ring["supply_mwh"]), _total(_full(ring))
-                ),
+                "core_self_sufficiency": _ratio(_total(core["supply_mwh"]), _total(_full(core))),
+                "ring_self_sufficiency": _ratio(_total(ring["supply_mwh"]), _total(_full(ring))),
             }
         )
     return pd.DataFrame(rows).set_index("region")
@@ -253,7 +249,14 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
-def _complete_labels(labels: pd.Series, index: pd.Index) -> pd.Series:
+def complete_labels(labels: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Return the region of every unit of ``index``; unlabelled units form their own region.
+
+    Labels of units outside ``index`` are dropped; without ``labels`` every unit is its
+    own region. Ids and regions are strings.
+    """
+    if labels is None:
+        return pd.Series(list(index), index=index, name="region")
     labels = labels.copy()
     labels.index = labels.index.astype(str)
     labels = labels.astype(str).reindex(index)

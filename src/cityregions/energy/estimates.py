@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions._errors import InputError
+from cityregions.energy.inputs import OPTIONAL, REQUIRED
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +45,8 @@ PER_AGRICULTURE = {
 COLUMNS = (
     "unit",
     "name",
-    "population",
-    "arable_ha",
-    "grassland_ha",
-    "forest_ha",
-    "cereal_ha",
-    "cereal_yield_t_per_ha",
-    "energy_crop_share",
-    "dairy_cows",
-    "fattening_pigs",
-    "sewage_digestion_share",
-    "installed_kw_el",
+    *REQUIRED,
+    *(column for column in OPTIONAL if column != "employees"),
     "kind",
     "source",
 )

@@ -161,6 +161,17 @@ CALCULATORS: dict[str, Callable[[pd.DataFrame, Mapping[str, float]], Levels]] = 
 }
 
 
+def inputs_kind(inputs: pd.DataFrame) -> pd.Series:
+    """Return the ``kind`` of each unit's inputs (``estimate``, ``fact``, …).
+
+    Units without a ``kind`` (or inputs without the column) are ``unstated``.
+    """
+    if "kind" not in inputs.columns:
+        return pd.Series("unstated", index=inputs.index, name="inputs_kind")
+    kinds = inputs["kind"].astype(object).where(inputs["kind"].notna() & (inputs["kind"] != ""))
+    return kinds.fillna("unstated").astype(str).rename("inputs_kind")
+
+
 def biomass_potential(
     inputs: pd.DataFrame,
     coefficients: CoefficientSet | None = None,
@@ -194,7 +205,9 @@ def biomass_potential(
     pandas.DataFrame
         Columns ``unit, feedstock, level, path, fuel_mwh, electricity_mwh, heat_mwh,
         status, assumptions, used_fuel_mwh, unused_fuel_mwh, overused,
-        full_load_hours, capacity_kw_el, capacity_kw_el_<h>h..., scenario``; one row
+        full_load_hours, capacity_kw_el, capacity_kw_el_<h>h..., scenario,
+        inputs_kind`` (the inputs' ``kind`` per unit, e.g. ``estimate``, so that
+        estimates stay labelled in every output; ``unstated`` without it); one row
         per unit × feedstock × level plus ``feedstock = "total"`` rows (NaN where any
         feedstock of the unit is missing; status says which). The used/unused columns
         are filled on total rows when ``installed_kw_el`` is given.
@@ -223,6 +236,7 @@ def biomass_potential(
     for h in hours:
         long[f"capacity_kw_el_{h:g}h"] = capacity_kw(long["electricity_mwh"].to_numpy(), h)
     long["scenario"] = scenario
+    long["inputs_kind"] = inputs_kind(inputs).reindex(long["unit"]).to_numpy()
     order = {u: i for i, u in enumerate(inputs.index)}
     long["_u"] = long["unit"].map(order)
     long["_f"] = long["feedstock"].map({f: i for i, f in enumerate([*chosen, "total"])})

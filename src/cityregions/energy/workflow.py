@@ -31,10 +31,10 @@ import pandas as pd
 
 from cityregions._errors import InputError
 from cityregions.energy.allocation import Allocation, allocate_surplus
-from cityregions.energy.balance import core_units, region_balance, unit_balance
+from cityregions.energy.balance import complete_labels, core_units, region_balance, unit_balance
 from cityregions.energy.coefficients import CoefficientSet, load_coefficients
 from cityregions.energy.demand import energy_demand
-from cityregions.energy.potential import biomass_potential, wide_summary
+from cityregions.energy.potential import biomass_potential, inputs_kind, wide_summary
 
 if TYPE_CHECKING:
     from cityregions.case import Case
@@ -95,7 +95,7 @@ def run_energy(
         :func:`~cityregions.energy.allocation.allocate_surplus`.
     """
     coefficients = coefficients or load_coefficients()
-    labels = _labels(labels, inputs.index)
+    labels = complete_labels(labels, inputs.index)
     potential = biomass_potential(
         inputs,
         coefficients,
@@ -116,6 +116,7 @@ def run_energy(
     balance.insert(0, "region", labels.reindex(balance.index))
     is_core = core_units(labels, inputs["population"], cores)
     balance.insert(1, "core", is_core.reindex(balance.index))
+    balance["inputs_kind"] = inputs_kind(inputs).reindex(balance.index)
     regions = region_balance(balance, labels, cores=cores)
     if distances_km is not None:
         allocation = allocate_surplus(
@@ -145,17 +146,6 @@ def run_energy(
     return EnergyAnalysis(inputs, potential, demand, balance, regions, allocation, settings)
 
 
-def _labels(labels: pd.Series | None, index: pd.Index) -> pd.Series:
-    if labels is None:
-        return pd.Series(list(index), index=index, name="region")
-    labels = labels.copy()
-    labels.index = labels.index.astype(str)
-    labels = labels.astype(str).reindex(index)
-    missing = labels.isna()
-    labels[missing] = labels.index[missing.to_numpy()]
-    return labels.rename("region")
-
-
 def energy_step(case: Case, results: CaseResults) -> None:
     """Run the bioenergy chain on a case (section ``energy``).
 
@@ -173,7 +163,8 @@ def energy_step(case: Case, results: CaseResults) -> None:
       plus ``electricity_mwh``, ``heat_mwh``;
     * ``demand`` — DataFrame per unit: ``demand_electricity_mwh``, ``demand_heat_mwh``;
     * ``balance_units`` — DataFrame per unit: region, core, supply, demand, net,
-      surplus, deficit, self_sufficiency, cover_share (MWh/a of the carrier);
+      surplus, deficit, self_sufficiency, cover_share (MWh/a of the carrier),
+      inputs_kind (``estimate`` where the inputs are estimates);
     * ``balance_regions`` — DataFrame per region: core, core deficit, ring surplus,
       ring cover shares, self-sufficiency of core and ring;
     * ``allocation_flows`` — DataFrame ``supplier, sink, supplier_region, sink_region,
