@@ -231,6 +231,13 @@ def test_assumptions_are_marked_in_outputs():
     assert (straw["assumptions"].str.contains("solid_boiler_eta")).all()
     maize = table[table["feedstock"] == "silage_maize"]
     assert (maize["assumptions"] == "").all()
+    # a total rests on every assumption of its feedstocks
+    total = table[table["feedstock"] == "total"]
+    expected = "biowaste_per_inh;forest_residue_yield;grass_yield;solid_boiler_eta"
+    assert (total["assumptions"] == expected).all()
+    assert biomass_potential(_inputs(), feedstocks=["silage_maize"]).query(
+        "feedstock == 'total'"
+    )["assumptions"].eq("").all()
 
 
 def test_check4_unused_is_sustainable_minus_used_clipped():

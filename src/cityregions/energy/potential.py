@@ -347,7 +347,12 @@ def _totals(long: pd.DataFrame) -> pd.DataFrame:
     sums["feedstock"] = "total"
     sums["path"] = "all"
     sums["status"] = [f"incomplete:{m}" if m else "ok" for m in missing]
-    sums["assumptions"] = ""
+    sums["assumptions"] = [
+        ";".join(
+            sorted({a for text in group["assumptions"].dropna() for a in text.split(";") if a})
+        )
+        for _, group in grouped
+    ]
     return sums
 
 
