@@ -113,8 +113,22 @@ def bad_cases(files: dict[str, Path], tmp: Path) -> list[tuple[list[str | Path],
     fewer = tmp / "fewer.csv"
     frame = pd.read_csv(files["flows"])
     frame[(frame.origin != "e3") & (frame.destination != "e3")].to_csv(fewer, index=False)
+    points = tmp / "points.geojson"
+    gpd.read_file(files["units"]).assign(
+        geometry=lambda g: g.geometry.representative_point()
+    ).to_file(points)
+    blocker = tmp / "blocker"
+    blocker.write_text("a file where a folder is needed", encoding="utf-8")
     f, u, t = files["flows"], files["units"], files["table"]
     return [
+        ([f, "--units", t, "--polygons", t], "field 'geometry': no geometry"),
+        ([f, "--units", t, "--polygons", points, "--gpkg", tmp / "p.gpkg"], "polygons"),
+        ([f, "--method", "fua", "--units", points], "polygons"),
+        (
+            [f, "--method", "leiden", "--summary", blocker / "s.csv"],
+            "blocker' is a file, not a folder",
+        ),
+        ([f, "--method", "leiden", "--summary", tmp / "out" / "labels.csv"], "different"),
         ([bad_flows, "--units", u], "line 2, field 'value': negative"),
         ([nan_flows, "--units", u], "line 2"),
         ([alien, "--units", u], "zz"),
@@ -157,6 +171,40 @@ def test_no_diagonal_warns_why(tmp_path: Path) -> None:
     text = " ".join(done.stderr.split())
     assert "no internal (diagonal) flows" in text
     assert "self-containment" in text
+    # Said once (the reader and the method both warn), without our source file and line.
+    assert text.count("no internal (diagonal) flows") == 1
+    assert ".py:" not in text
+
+
+def test_outputs_are_written_all_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cityregions.io import geo
+
+    files = write_inputs(tmp_path)
+    out, summary, gpkg = tmp_path / "labels.csv", tmp_path / "regions.csv", tmp_path / "o.gpkg"
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geo, "write_geopackage", broken)
+    args = ["delineate", files["flows"], "--units", files["units"], "--method", "leiden"]
+    code = run_cli(
+        *args, "--out", out, "--summary", summary, "--gpkg", gpkg, monkeypatch=monkeypatch
+    )
+    assert code == 2
+    assert "No space left" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flows.csv", "units.csv", "units.gpkg"]
+
+
+def test_help_shows_bracketed_defaults(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert run_cli("delineate", "--help", monkeypatch=monkeypatch) == 0
+    text = capsys.readouterr().out
+    assert "LMA mode [r]." in text
+    assert "Leiden objective [modularity]." in text
 
 
 @pytest.mark.shared

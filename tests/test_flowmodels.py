@@ -493,3 +493,22 @@ def test_cli_unknown_unit_in_compare_file(
     assert "observed.csv" in err
     assert "'Z'" in err
     assert not out.exists()
+
+
+def test_cli_unwritable_out_fails_before_modelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cityregions.flowmodels
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model ran although the output cannot be written")
+
+    monkeypatch.setattr(cityregions.flowmodels, "estimate_flows", never)
+    units = write_units(tmp_path / "units.csv")
+    (tmp_path / "blocker").write_text("a file", encoding="utf-8")
+    out = tmp_path / "blocker" / "flows.csv"
+    args = ["flows", "estimate", "--units", str(units), "--out", str(out)]
+    assert run_cli(args, monkeypatch) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "blocker/flows.csv" in err
+    assert "is a file, not a folder" in err

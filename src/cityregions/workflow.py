@@ -84,7 +84,9 @@ def run_case(
     on_step
         Called with each section name before its step runs (for progress display).
     """
-    results = CaseResults(case=case, out_dir=Path(out_dir))
+    from cityregions.io._atomic import check_output_folder
+
+    results = CaseResults(case=case, out_dir=check_output_folder(out_dir))
     results.out_dir.mkdir(parents=True, exist_ok=True)
     for section, target in steps or STEPS:
         if on_step is not None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -67,6 +70,9 @@ def _id_list(text: str | None) -> list[str] | None:
 
 
 def _check_outputs(out: Path, summary: Path | None, gpkg: Path | None) -> None:
+    """Check suffixes and that every output can be written, before any work is done."""
+    from cityregions.io._atomic import check_output_file
+
     for path, label in ((out, "--out"), (summary, "--summary")):
         if path is not None and path.suffix.lower() not in TABLE_SUFFIXES:
             msg = f"{label} must end in .csv, .tsv or .parquet"
@@ -74,6 +80,12 @@ def _check_outputs(out: Path, summary: Path | None, gpkg: Path | None) -> None:
     if gpkg is not None and gpkg.suffix.lower() != ".gpkg":
         msg = "--gpkg must end in .gpkg"
         raise InputError(msg, source=gpkg)
+    given = [path for path in (out, summary, gpkg) if path is not None]
+    if len({path.resolve() for path in given}) < len(given):
+        msg = "--out, --summary and --gpkg must be different files"
+        raise InputError(msg, source=out)
+    for path in given:
+        check_output_file(path)
 
 
 def _method_params(method: MethodName, options: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +156,7 @@ def delineate(
         float | None,
         typer.Option("--target-self-containment", help="LMA target self-containment [0.75]."),
     ] = None,
-    parity: Annotated[Parity | None, typer.Option("--parity", help="LMA mode [r].")] = None,
+    parity: Annotated[Parity | None, typer.Option("--parity", help="LMA mode \\[r].")] = None,
     cities: Annotated[
         str | None, typer.Option("--cities", help="FUA city ids: a,b,c or @file.")
     ] = None,
@@ -167,7 +179,7 @@ def delineate(
         str | None, typer.Option("--central-places", help="BBSR Oberzentren: a,b or @file.")
     ] = None,
     objective: Annotated[
-        Objective | None, typer.Option("--objective", help="Leiden objective [modularity].")
+        Objective | None, typer.Option("--objective", help="Leiden objective \\[modularity].")
     ] = None,
     resolution: Annotated[
         float | None, typer.Option("--resolution", help="Leiden resolution [1.0].")
@@ -185,7 +197,7 @@ def delineate(
     """Delineate functional regions from commuting flows and write unit,region."""
     from cityregions.delineation.api import check_same_units, region_layers
     from cityregions.delineation.api import delineate as run
-    from cityregions.io.tables import read_flows, read_units, write_table
+    from cityregions.io.tables import read_flows, read_units
 
     if provenance not in ("observed", "modeled"):
         msg = f"--provenance must be 'observed' or 'modeled', got {provenance!r}"
@@ -230,14 +242,32 @@ def delineate(
     if gpkg is not None and units is not None:
         layers = region_layers(units, result.labels, table, zones=result.zones)
     labels = result.labels.rename_axis("unit").reset_index()
-    write_table(labels, out, index=False)
-    if summary is not None:
-        write_table(table, summary, index=False)
-    if layers is not None and gpkg is not None:
-        from cityregions.io.geo import write_geopackage
-
-        write_geopackage(gpkg, layers)
+    _write_outputs(labels, out, table=table, summary=summary, layers=layers, gpkg=gpkg)
     console.print(
         f"{method.value}: {len(table)} regions for {len(result.labels)} units "
         f"({flows.provenance} flows) → {out}"
     )
+
+
+def _write_outputs(
+    labels: pd.DataFrame,
+    out: Path,
+    *,
+    table: pd.DataFrame,
+    summary: Path | None,
+    layers: dict[str, Any] | None,
+    gpkg: Path | None,
+) -> None:
+    """Write labels, summary and GeoPackage together: all of them or none."""
+    from cityregions.io._atomic import atomic_paths
+    from cityregions.io.geo import write_geopackage
+    from cityregions.io.tables import write_table
+
+    targets = [out, *(path for path in (summary, gpkg) if path is not None)]
+    with atomic_paths(*targets) as temps:
+        write_table(labels, temps[0], index=False)
+        rest = iter(temps[1:])
+        if summary is not None:
+            write_table(table, next(rest), index=False)
+        if gpkg is not None and layers is not None:
+            write_geopackage(next(rest), layers)

@@ -74,7 +74,7 @@ def estimate(
         bool, typer.Option("--no-finite-size", help="Radiation: no 1/(1-m/M) factor.")
     ] = False,
     deterrence: Annotated[
-        DeterrenceName | None, typer.Option("--deterrence", help="Gravity: f(d) [power].")
+        DeterrenceName | None, typer.Option("--deterrence", help="Gravity: f(d) \\[power].")
     ] = None,
     beta: Annotated[
         float | None, typer.Option("--beta", help=f"Gravity: β [{DEFAULT_BETA:g}].")
@@ -93,11 +93,13 @@ def estimate(
 ) -> None:
     """Model commuter flows between units and write origin,destination,value,provenance."""
     from cityregions.flowmodels import estimate_flows
+    from cityregions.io._atomic import check_output_file
     from cityregions.io.tables import read_units, write_flows
 
     if out.suffix.lower() not in TABLE_SUFFIXES:
         msg = "--out must end in .csv, .tsv or .parquet"
         raise InputError(msg, source=out)
+    check_output_file(out)
     params = _model_params(
         model,
         finite_size=False if no_finite_size else None,
