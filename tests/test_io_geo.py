@@ -181,6 +181,17 @@ def test_vector_bad_input(vg250: Path, tmp_path: Path) -> None:
         read_units(broken)
 
 
+def test_vector_without_geometry_names_file_and_field(tmp_path: Path) -> None:
+    from cityregions.io.geo import read_vector
+
+    table = tmp_path / "units.csv"
+    table.write_text("unit,name\n01,A\n02,B\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no geometry") as info:
+        read_vector(table)
+    assert info.value.field == "geometry"
+    assert "units.csv" in str(info.value)
+
+
 def _toy() -> tuple[FlowTable, object]:
     units = pd.DataFrame(
         {"unit": ["01", "02", "03"], "lon": [12.0, 12.5, 13.0], "lat": [51.0, 51.0, 51.5]}

@@ -69,3 +69,32 @@ def test_seat_distances_km() -> None:
     # Leipzig–Halle great-circle distance is about 32 km.
     assert distance[0, 1] == pytest.approx(32.0, abs=1.0)
     assert distance[0, 0] == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "allowed"),
+    [
+        ("population", -5, "zero or positive"),
+        ("area_km2", -1, "zero or positive"),
+        ("lat", 95, "between -90 and 90"),
+        ("lon", -181, "between -180 and 180"),
+    ],
+)
+def test_out_of_range_fields_name_unit_and_field(column: str, value: float, allowed: str) -> None:
+    frame = pd.DataFrame({"unit": ["a", "b"], "lon": [12.0, 13.0], "lat": [51.0, 52.0]})
+    frame[column] = [1.0, value] if column not in ("lon", "lat") else [frame[column][0], value]
+    with pytest.raises(InputError, match=allowed) as error:
+        Territory.from_frame(frame, source="units.csv")
+    assert error.value.location == "unit b"
+    assert error.value.field == column
+
+
+def test_points_are_not_polygons() -> None:
+    frame = pd.DataFrame({"unit": ["a", "b"], "population": [1, 2]})
+    points = gpd.GeoSeries.from_xy([12.0, 13.0], [51.0, 52.0], crs="EPSG:4326")
+    territory = Territory.from_frame(frame, geometry=points)
+    assert not territory.has_polygons
+    assert territory.units["area_km2"].isna().all()  # no area from points
+    assert territory.units["lon"].tolist() == [12.0, 13.0]
+    squares = gpd.GeoSeries([box(12, 51, 12.1, 51.1), box(13, 52, 13.1, 52.1)], crs="EPSG:4326")
+    assert Territory.from_frame(frame, geometry=squares).has_polygons

@@ -117,10 +117,7 @@ class Territory:
                 table[column] = np.nan if column in _NUMERIC else None
         for column in _NUMERIC:
             table[column] = _to_numeric(table[column], source=source, field=column)
-        if (table["population"] < 0).any():
-            bad = table.index[(table["population"] < 0).to_numpy()][0]
-            msg = "population must be zero or positive"
-            raise InputError(msg, source=source, location=f"unit {bad}", field="population")
+        _check_ranges(table, source=source)
         if geometry is not None:
             geometry = geometry.set_axis(table.index)
             if geometry.crs is not None and str(geometry.crs) != CRS_WGS84:
@@ -139,8 +136,10 @@ class Territory:
 
     @property
     def has_polygons(self) -> bool:
-        """Whether the units have polygons."""
-        return self.geometry is not None
+        """Whether every unit has an areal shape (polygon or multipolygon, not a point)."""
+        if self.geometry is None:
+            return False
+        return bool(_is_areal(self.geometry).all())
 
     def subset(self, ids: Iterable[str]) -> Territory:
         """Return the territory restricted to ``ids`` (in the given order)."""
@@ -236,6 +235,27 @@ def _clean_ids(index: pd.Index, *, source: str, field: str) -> list[str]:
     return ids
 
 
+#: Allowed closed range of numeric unit fields, and how a message states it.
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "population": (0.0, np.inf, "zero or positive"),
+    "employees": (0.0, np.inf, "zero or positive"),
+    "area_km2": (0.0, np.inf, "zero or positive"),
+    "lon": (-180.0, 180.0, "a longitude in degrees between -180 and 180"),
+    "lat": (-90.0, 90.0, "a latitude in degrees between -90 and 90"),
+}
+
+
+def _check_ranges(table: pd.DataFrame, *, source: str) -> None:
+    """Raise naming the first unit whose population, area or seat is out of range."""
+    for column, (low, high, allowed) in _RANGES.items():
+        values = table[column]
+        bad = (values < low) | (values > high)
+        if bad.any():
+            unit = table.index[bad.to_numpy()][0]
+            msg = f"{column} must be {allowed}, got {values[unit]:g}"
+            raise InputError(msg, source=source, location=f"unit {unit}", field=column)
+
+
 def _to_numeric(values: pd.Series, *, source: str, field: str) -> pd.Series:
     converted = pd.to_numeric(values, errors="coerce")
     bad = converted.isna() & values.notna()
@@ -249,10 +269,16 @@ def _to_numeric(values: pd.Series, *, source: str, field: str) -> pd.Series:
 def _fill_from_geometry(table: pd.DataFrame, geometry: gpd.GeoSeries) -> pd.DataFrame:
     """Fill missing area and seat coordinates from polygons."""
     if table["area_km2"].isna().any():
-        area = geometry.to_crs(CRS_EQUAL_AREA).area / 1e6
+        area = (geometry.to_crs(CRS_EQUAL_AREA).area / 1e6).where(_is_areal(geometry))
         table["area_km2"] = table["area_km2"].fillna(pd.Series(area.to_numpy(), index=table.index))
     if table["lon"].isna().any() or table["lat"].isna().any():
         inside = geometry.representative_point()
         table["lon"] = table["lon"].fillna(pd.Series(inside.x.to_numpy(), index=table.index))
         table["lat"] = table["lat"].fillna(pd.Series(inside.y.to_numpy(), index=table.index))
     return table
+
+
+def _is_areal(geometry: gpd.GeoSeries) -> pd.Series:
+    """Whether each shape is a non-empty polygon or multipolygon."""
+    polygonal = geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    return pd.Series(polygonal.to_numpy() & ~geometry.is_empty.to_numpy(), index=geometry.index)

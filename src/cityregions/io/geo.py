@@ -123,6 +123,7 @@ def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFra
         Missing, empty or unreadable file; a layer that is not there; no CRS on
         projected coordinates.
     """
+    import geopandas as gpd
     import pyogrio
 
     path = check_file(path)
@@ -137,6 +138,9 @@ def read_vector(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFra
     if frame.empty:
         msg = "the layer has no features"
         raise InputError(msg, source=path, location=f"layer {chosen!r}")
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        msg = "no geometry: expected a vector file (GeoPackage, GeoJSON, shapefile) with shapes"
+        raise InputError(msg, source=path, location=f"layer {chosen!r}", field="geometry")
     return _to_wgs84(frame, path=path)
 
 
