@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.text import Text
 
-from cityregions._errors import CityRegionsError
+from cityregions._errors import CityRegionsError, DataQualityWarning
 
 err_console = Console(stderr=True)
 
@@ -64,6 +64,22 @@ def _configure(
         force=True,
     )
     logging.captureWarnings(True)
+    logging.getLogger("py.warnings").addFilter(_OnlyOnce())
+
+
+class _OnlyOnce(logging.Filter):
+    """Let each distinct warning text through once (a reader and a method may both warn)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if text in self.seen:
+            return False
+        self.seen.add(text)
+        return True
 
 
 def _register() -> None:
@@ -86,9 +102,23 @@ def _print_error(error: BaseException) -> None:
     err_console.print(message, highlight=False, soft_wrap=True)
 
 
+def _format_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
+    """Show a warning as its message only: users need no source file and line of ours."""
+    if issubclass(category, DataQualityWarning):
+        return str(message)
+    return f"{category.__name__}: {message}"
+
+
 def main() -> None:
     """Run the command line, turning library errors into exit code 2."""
     warnings.simplefilter("default")
+    warnings.formatwarning = _format_warning
     try:
         app(standalone_mode=False)
     except (CityRegionsError, OSError) as error:
