@@ -114,9 +114,7 @@ class FlowTable:
         origins = table[origin].astype(str).str.strip()
         destinations = table[destination].astype(str).str.strip()
         values = _check_values(table[value], source=source, field=value)
-        id_list = (
-            sorted(set(origins) | set(destinations)) if ids is None else [str(i) for i in ids]
-        )
+        id_list = sorted(set(origins) | set(destinations)) if ids is None else [str(i) for i in ids]
         position = pd.Index(id_list)
         if not position.is_unique:
             msg = "unit ids must be unique"
