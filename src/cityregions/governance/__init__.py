@@ -14,9 +14,14 @@ The registry these build on is :mod:`cityregions.registry`.
 """
 
 _LAZY = {  # voting power and partnership, imported on first use
-    "voting_power": "voting", "weighted_game": "voting", "double_majority": "voting",
-    "multi_criteria_game": "voting", "two_tier_power": "voting", "TwoTierGame": "voting",
-    "evaluate_scenario": "partnership", "compare_scenarios": "partnership",
+    "voting_power": "voting",
+    "weighted_game": "voting",
+    "double_majority": "voting",
+    "multi_criteria_game": "voting",
+    "two_tier_power": "voting",
+    "TwoTierGame": "voting",
+    "evaluate_scenario": "partnership",
+    "compare_scenarios": "partnership",
     "read_scenario": "scenarios",
 }
 
