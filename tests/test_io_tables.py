@@ -140,6 +140,18 @@ def test_xlsx_and_parquet(tmp_path: Path) -> None:
         assert flows.total == 23
 
 
+def test_xlsx_is_closed_after_reading(tmp_path: Path) -> None:
+    import gc
+
+    xlsx = tmp_path / "f.xlsx"
+    pd.read_csv(_write(tmp_path / "f.csv", TOY), dtype=str).to_excel(xlsx, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_flows(xlsx).total == 23
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
 def test_cp1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
     text = "unit,name,population\n01,Lübeck,10\n02,Görlitz,5\n"
     path = _write(tmp_path / "u.csv", text, encoding="cp1252")

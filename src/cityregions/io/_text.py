@@ -228,7 +228,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 def excel_sheet_names(path: Path) -> list[str]:
     """Return the sheet names of a workbook, raising :class:`InputError` if unreadable."""
     try:
-        return [str(name) for name in pd.ExcelFile(path).sheet_names]
+        with pd.ExcelFile(path) as workbook:
+            return [str(name) for name in workbook.sheet_names]
     except Exception as error:  # zip, xml and engine errors
         msg = f"not a readable Excel workbook ({error})"
         raise InputError(msg, source=path) from error
