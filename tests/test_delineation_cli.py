@@ -76,10 +76,26 @@ def test_leiden_writes_labels_summary_and_gpkg(
     # residents of a half: 4 x (100 + 3 x 60 + 4 x 1) = 1136; internal 4 x 100 + 12 x 60
     assert regions["residents"].tolist() == [1136.0, 1136.0]
     assert regions["internal"].tolist() == [1120.0, 1120.0]
+    assert set(regions["flows_provenance"]) == {"observed"}
     layer = gpd.read_file(gpkg, layer="regions")
     assert len(layer) == 2
+    assert set(layer["flows_provenance"]) == {"observed"}
     assert layer.geometry.area.sum() == pytest.approx(8 * 0.01 * 0.01)
     assert set(gpd.read_file(gpkg, layer="units")["region"]) == set(labels["region"])
+
+
+def test_modeled_flows_are_labelled_in_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_inputs(tmp_path)
+    out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"
+    code = run_cli(
+        "delineate", files["flows"], "--method", "leiden", "--provenance", "modeled",
+        "--out", out, "--summary", summary, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    assert list(pd.read_csv(out).columns) == ["unit", "region"]
+    assert set(pd.read_csv(summary)["flows_provenance"]) == {"modeled"}
 
 
 def test_fua_with_cities_and_zones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,6 +40,8 @@ def test_section_keys_and_files(section: tuple[dict, Path]) -> None:
     assert labels["unit"].is_unique
     for name in ("regions.csv", "comparison.csv", "quality.csv", "labels_by_method.csv"):
         assert (folder / name).is_file()
+    for name in ("regions.csv", "quality.csv", "regions_leiden.csv"):
+        assert set(pd.read_csv(folder / name)["flows_provenance"]) == {"modeled"}, name
 
 
 def test_lma_regions_are_valid_with_district_parameters(section: tuple[dict, Path]) -> None:

@@ -237,7 +237,8 @@ def delineate(
     if units is not None:
         check_same_units(flows, units)
     result = run(flows, method=method.value, units=units, progress=progress, **params)
-    table = result.summary(flows, units)
+    # Per-region figures come from the flows: say in every row whether they are modeled.
+    table = result.summary(flows, units).assign(flows_provenance=flows.provenance)
     layers = None
     if gpkg is not None and units is not None:
         layers = region_layers(units, result.labels, table, zones=result.zones)

@@ -77,7 +77,9 @@ def delineation_step(case: Case, results: CaseResults) -> None:
 
     Files (in ``<out>/delineation/``): ``labels.csv`` (``unit,region``, LMA),
     ``labels_by_method.csv``, ``regions.csv`` (LMA summary), ``regions_<method>.csv``,
-    ``comparison.csv``, ``overlap_lma_leiden.csv``.
+    ``quality.csv``, ``comparison.csv``, ``overlap_lma_leiden.csv``. The files of
+    per-region and per-method figures end with a ``flows_provenance`` column
+    (``observed`` or ``modeled``), as the figures come from the flows.
     """
     territory, flows = case.territory, case.flows
     config = dict(case.config.get(SECTION, {}))
@@ -247,6 +249,10 @@ def _write(
         "overlap_lma_leiden.csv": section["overlap"],
     }
     files |= {f"regions_{m}.csv": t for m, t in summaries.items() if m != "lma"}
+    provenance = section["provenance"]["flows"]
+    for name in ("regions.csv", "quality.csv", *(f"regions_{m}.csv" for m in summaries)):
+        if name in files:  # figures computed from the flows carry their provenance
+            files[name] = files[name].assign(flows_provenance=provenance)
     for name, table in files.items():
         write_table(table, out / name, index=False)
         results.files.append(out / name)
