@@ -231,6 +231,17 @@ def test_not_a_genesis_file(tmp_path: Path) -> None:
         read_genesis(_cp1252(tmp_path / "h.csv", header_only))
 
 
+def test_given_encoding_crlf_lines_and_bad_encodings(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(CROPS_41141.replace("\n", "\r\n").encode("cp1252"))
+    crlf = read_genesis(path, encoding="cp1252")
+    assert crlf.data.equals(read_genesis(_cp1252(tmp_path / "lf.csv", CROPS_41141)).data)
+    with pytest.raises(InputError, match="unknown encoding 'latin-9x'"):
+        read_genesis(path, encoding="latin-9x")
+    with pytest.raises(InputError, match=r"line \d+: wrong encoding: byte 0x"):
+        read_genesis(path, encoding="utf-8")
+
+
 def test_quality_flag_columns(tmp_path: Path) -> None:
     text = """GENESIS-Tabelle: 12411-01-01-4
 Bevölkerungsstand (Anzahl);;;;

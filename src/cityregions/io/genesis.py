@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions._errors import InputError
-from cityregions.io._text import check_file
+from cityregions.io._text import check_file, decode_text
 
 logger = logging.getLogger(__name__)
 
@@ -209,19 +209,15 @@ def parse_value(raw: str, *, dash_as_zero: bool = False) -> tuple[float, str]:
 
 def _decode(data: bytes, *, encoding: str | None, source: Path) -> str:
     if encoding is not None:
+        text, _ = decode_text(data, source=source, encoding=encoding)
+    else:
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            msg = f"wrong encoding: byte 0x{data[error.start]:02x} is not {encoding}"
-            raise InputError(msg, source=source, location=f"line {line}") from error
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # GENESIS default encoding
-    if "\x00" in text[:1000]:
-        msg = "wrong encoding: NUL bytes (UTF-16 or binary file?); download the CSV again"
-        raise InputError(msg, source=source, location="line 1")
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # GENESIS default encoding
+        if "\x00" in text[:1000]:
+            msg = "wrong encoding: NUL bytes (UTF-16 or binary file?); download the CSV again"
+            raise InputError(msg, source=source, location="line 1")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from cityregions._errors import InputError
-from cityregions.io._text import check_file
+from cityregions.io._text import check_file, decode_text
 from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
@@ -163,12 +163,7 @@ def gv100_units(records: pd.DataFrame, *, level: str = "municipality") -> Territ
 
 def _decode(data: bytes, *, encoding: str | None, source: Path) -> str:
     if encoding is not None:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            msg = f"wrong encoding: byte 0x{data[error.start]:02x} is not {encoding}"
-            raise InputError(msg, source=source, location=f"line {line}") from error
+        return decode_text(data, source=source, encoding=encoding)[0]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
