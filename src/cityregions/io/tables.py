@@ -434,6 +434,13 @@ def id_series(values: pd.Series, *, where: str, field: str, row: str) -> pd.Seri
 
 
 def id_text(value: Any) -> str:
+    """Return one id as stripped text; an integral float loses its ``.0``, NaN gives ``""``.
+
+    Examples
+    --------
+    >>> id_text(14713.0), id_text(" 01001 "), id_text(None)
+    ('14713', '01001', '')
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
