@@ -295,11 +295,22 @@ def test_membership_after_the_body_was_dissolved_is_an_error(tmp_path: Path) -> 
         ("actors:\n  - [1, 2]\n", "a record must be a mapping"),
         ("actors: [\n", "not valid YAML"),
         ("actors: [{id: a, name: A, kind: city, colour: red, sources: [x]}]\n", "unknown field"),
+        (
+            "actors:\n  - {id: a, name: A, name: B, kind: city, sources: [x]}\n",
+            "'name' appears twice",
+        ),
+        ("# only a comment\n", "the file is empty"),
+        (b"actors: [{id: m\xfcnchen}]\n", "not UTF-8 text"),
     ],
 )
-def test_malformed_files_give_one_clear_message(tmp_path: Path, text: str, expected: str) -> None:
+def test_malformed_files_give_one_clear_message(
+    tmp_path: Path, text: str | bytes, expected: str
+) -> None:
     path = tmp_path / "r.yaml"
-    path.write_text(text)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
     problems = check_registry(path)
     assert any(expected in str(p) for p in problems), problems
     assert all(str(path) in str(p) for p in problems)

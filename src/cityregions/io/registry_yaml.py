@@ -185,6 +185,9 @@ def _load_file(file: Path, state: _Loading) -> None:
         problems.append(_parse_error(msg, source=file, location="line 1"))
         return
     lines = _record_lines(text)
+    for line, key in _duplicate_keys(text):
+        msg = f"key {key!r} appears twice in one mapping; expected each field once"
+        problems.append(_parse_error(msg, source=file, location=f"line {line}", field=key))
     for key, value in data.items():
         if key not in TOP_KEYS:
             msg = f"unknown key {key!r}; expected one of {', '.join(TOP_KEYS)}"
@@ -193,6 +196,29 @@ def _load_file(file: Path, state: _Loading) -> None:
             _load_sources(file, value, state.merged, problems)
         else:
             _load_section(file, key, value, lines.get(key, []), state)
+
+
+def _duplicate_keys(text: str) -> list[tuple[int, str]]:
+    """Keys given twice in one mapping (YAML loaders silently keep the last one)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    found: list[tuple[int, str]] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                if key in seen:
+                    found.append((key_node.start_mark.line + 1, key))
+                seen.add(key)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found)
 
 
 def _record_lines(text: str) -> dict[str, list[int]]:
