@@ -98,3 +98,25 @@ def test_dash_is_zero(tmp_path):
     table = read_energy_inputs(path)
     assert table.loc["01", "dairy_cows"] == 0.0
     assert table.loc["01", "dairy_cows_status"] == "zero"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (f"{HEADER}\n01,100,10,5,3,4,7.0\n".replace(",", ";").encode(), "separated by ';'"),
+        (f"{HEADER},name\n01,100,10,5,3,4,7.0,G\xf6rlitz\n".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_unreadable_files_say_what_is_expected(tmp_path, content, message):
+    path = tmp_path / "units.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        read_energy_inputs(path)
+    assert str(path) in str(info.value)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_bytes(f"{HEADER}\n01,100,10,5,3,4,7.0\n".encode("utf-8-sig"))
+    assert list(read_energy_inputs(path).index) == ["01"]

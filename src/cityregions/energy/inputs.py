@@ -109,10 +109,25 @@ def read_energy_inputs(path: str | Path) -> pd.DataFrame:
         msg = "input file not found"
         raise InputError(msg, source=path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        msg = f"cannot read as a UTF-8 CSV table: {error}"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError as error:
+        msg = "the file is empty; expected a CSV with a header line (unit, population, …)"
         raise InputError(msg, source=path) from error
+    except UnicodeDecodeError as error:
+        msg = (
+            f"not UTF-8 text ({error.reason} at byte {error.start}); save the table as "
+            "'CSV UTF-8 (comma delimited)'"
+        )
+        raise InputError(msg, source=path) from error
+    except pd.errors.ParserError as error:
+        msg = f"cannot read as a comma-separated CSV table: {error}"
+        raise InputError(msg, source=path) from error
+    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        msg = (
+            "the header is separated by ';' (a German spreadsheet export?); expected a "
+            "comma-separated CSV with '.' as decimal mark"
+        )
+        raise InputError(msg, source=path, location="line 1")
     return validate_energy_inputs(frame, source=str(path))
 
 
