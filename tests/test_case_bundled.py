@@ -133,3 +133,44 @@ def test_flows_are_modeled(case: Case) -> None:
     row[halle] = 0
     first, second = np.argsort(-row)[:2]
     assert (flows.ids[first], flows.ids[second]) == ("15088", "14713")
+
+
+def _run_demo(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    import sys
+
+    from cityregions.cli.main import main
+
+    monkeypatch.setattr(sys, "argv", ["cityregions", "demo", *args])
+    try:
+        main()
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def test_demo_command_writes_modeled_flows_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cityregions.cli.report
+    import cityregions.workflow
+
+    # the first step only (the others and the report have their own tests)
+    monkeypatch.setattr(cityregions.workflow, "STEPS", cityregions.workflow.STEPS[:1])
+    monkeypatch.setattr(cityregions.cli.report, "write_demo_outputs", lambda *a: None)
+    assert _run_demo(["--out", str(tmp_path / "d")], monkeypatch) == 0
+    flows = pd.read_csv(tmp_path / "d" / "territory" / "flows.csv", dtype=str)
+    assert set(flows["provenance"]) == {"modeled"}
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.count("modeled: radiation model") == 1  # one line per modeled source
+    assert "territory/flows" in err
+    assert "50 units" in err
+
+
+def test_demo_into_a_file_exits_2_before_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    assert _run_demo(["--out", str(blocker / "d")], monkeypatch) == 2
+    assert "is a file, not a folder" in " ".join(capsys.readouterr().err.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
