@@ -98,6 +98,30 @@ def test_modeled_flows_are_labelled_in_the_summary(
     assert set(pd.read_csv(summary)["flows_provenance"]) == {"modeled"}
 
 
+def test_layer_of_a_multi_layer_geopackage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = write_inputs(tmp_path)
+    both = tmp_path / "both.gpkg"
+    units = gpd.read_file(files["units"])
+    units.to_file(both, layer="vg250_krs", driver="GPKG")
+    units.head(1).to_file(both, layer="vg250_lan", driver="GPKG")
+    args = ["delineate", files["flows"], "--method", "leiden", "--out", tmp_path / "l.csv"]
+    assert run_cli(*args, "--units", both, monkeypatch=monkeypatch) == 2
+    assert "--layer on the command line" in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "l.csv").exists()
+    gpkg = tmp_path / "o.gpkg"
+    code = run_cli(*args, "--units", both, "--layer", "vg250_krs", "--gpkg", gpkg,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0
+    assert len(gpd.read_file(gpkg, layer="units")) == len(IDS)
+    (tmp_path / "l.csv").unlink()
+    code = run_cli(*args, "--units", files["table"], "--polygons", both, "--layer", "vg250_krs",
+                   "--gpkg", gpkg, monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0
+    assert len(gpd.read_file(gpkg, layer="regions")) == 2
+
+
 def test_fua_with_cities_and_zones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = write_inputs(tmp_path)
     out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"

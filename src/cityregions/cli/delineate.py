@@ -133,6 +133,10 @@ def delineate(
         Path | None,
         typer.Option("--polygons", help="Polygons (GeoJSON/GeoPackage) keyed by unit id."),
     ] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option("--layer", help="Layer of a multi-layer --units file, e.g. vg250_krs."),
+    ] = None,
     summary: Annotated[
         Path | None, typer.Option("--summary", help="Per-region summary (.csv).")
     ] = None,
@@ -229,7 +233,12 @@ def delineate(
     if polygons is not None and units_file is None:
         msg = "--polygons needs --units (the unit table they belong to)"
         raise InputError(msg, source=polygons)
-    units = read_units(units_file, polygons=polygons) if units_file is not None else None
+    if layer is not None and units_file is None:
+        msg = "--layer needs --units (the vector file it is a layer of)"
+        raise InputError(msg, source=layer)
+    units = None
+    if units_file is not None:
+        units = read_units(units_file, polygons=polygons, layer=layer)
     if gpkg is not None and (units is None or not units.has_polygons):
         msg = "--gpkg needs --units with polygons (GeoPackage, GeoJSON or a polygons file)"
         raise InputError(msg, source=units_file or "--units", field="geometry")

@@ -86,6 +86,10 @@ def estimate(
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Unit id column (auto-detected).")
     ] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option("--layer", help="Layer of a multi-layer --units file, e.g. vg250_krs."),
+    ] = None,
     compare: Annotated[
         Path | None, typer.Option("--compare", help="Observed flows: print the CPC.")
     ] = None,
@@ -107,7 +111,7 @@ def estimate(
         beta=beta,
         min_distance_km=min_distance_km,
     )
-    territory = read_units(units_file, id_column=id_column)
+    territory = read_units(units_file, id_column=id_column, layer=layer)
     observed = None if compare is None else _read_observed(compare, territory)
     flows = estimate_flows(
         territory,

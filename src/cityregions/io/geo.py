@@ -157,7 +157,10 @@ def _choose_layer(layers: list[str], layer: str | None, *, path: Path) -> str:
         return layers[0]
     if "units" in layers:
         return "units"
-    msg = f"the file has several layers {layers}; name the one with the units (layer=...)"
+    msg = (
+        f"the file has several layers {layers}; name the one with the units "
+        "(--layer on the command line, layer=... in Python)"
+    )
     raise InputError(msg, source=path, field="layer")
 
 

@@ -201,7 +201,8 @@ def read_units(
     level
         Level of all units (e.g. ``"district"``) if the file has no ``level`` column.
     sheet, layer
-        Sheet of a workbook; layer of a GeoPackage.
+        Sheet of a workbook; layer of a multi-layer vector file (of ``path``, or of
+        ``polygons`` when ``path`` is a table).
     encoding
         Encoding of a text file (default: UTF-8, falling back to cp1252 with a warning).
     name
@@ -246,8 +247,11 @@ def read_units(
     check_unique(frame[UNIT], where=where, field=id_col, row=row)
     if level is not None and frame.get("level", pd.Series(dtype=object)).isna().all():
         frame["level"] = level
+    if layer is not None and polygons is None:
+        msg = f"layer {layer!r} given, but neither the units nor polygons are a vector file"
+        raise InputError(msg, source=where, field="layer")
     if polygons is not None:
-        geometry = _join_polygons(frame[UNIT], polygons, units_source=where)
+        geometry = _join_polygons(frame[UNIT], polygons, units_source=where, layer=layer)
     elif "geometry_wkt" in frame.columns:
         geometry = _wkt_geometry(frame.pop("geometry_wkt"), where=where, row=row)
     title = name or (Path(where).stem if not isinstance(path, pd.DataFrame) else "")
@@ -525,10 +529,12 @@ def rename_unit_fields(
     return table.loc[:, ~table.columns.duplicated()].copy()
 
 
-def _join_polygons(ids: pd.Series, polygons: str | Path, *, units_source: str) -> gpd.GeoSeries:
+def _join_polygons(
+    ids: pd.Series, polygons: str | Path, *, units_source: str, layer: str | None = None
+) -> gpd.GeoSeries:
     from cityregions.io.geo import clean_vg250, is_vg250, read_vector
 
-    shapes = read_vector(polygons)
+    shapes = read_vector(polygons, layer=layer)
     id_col = find_column([c for c in shapes.columns if c != "geometry"], ID_COLUMNS)
     if id_col is None:
         msg = f"no unit id column: expected one of {', '.join(ID_COLUMNS)} (any case)"
