@@ -72,6 +72,33 @@ def test_disaggregate_inputs_table():
     assert out["cereal_yield_t_per_ha"].tolist() == [7.0, 7.0]
 
 
+@pytest.mark.parametrize(
+    ("change", "location", "field", "message"),
+    [
+        ({"agriculture_ha": [1.0, "x"]}, "unit b", "agriculture_ha", "got 'x'"),
+        ({"population": [10.0, "many"]}, "row 3", "population", "got 'many'"),
+        ({"parent": ["K", "Z"]}, None, "parent", r"\['Z'\] are not units"),
+        ("duplicate", "row 3", "unit", "duplicate unit id 'a'"),
+    ],
+)
+def test_bad_municipality_tables_name_row_and_column(change, location, field, message):
+    districts = pd.DataFrame({"arable_ha": [1000.0]}, index=pd.Index(["K"], name="unit"))
+    columns = {"parent": ["K", "K"], "population": [10.0, 30.0], "agriculture_ha": [1.0, 3.0]}
+    index = ["a", "a"] if change == "duplicate" else ["a", "b"]
+    if isinstance(change, dict):
+        columns.update(change)
+    municipalities = pd.DataFrame(columns, index=index)
+    with pytest.raises(InputError, match=message) as info:
+        disaggregate_inputs(
+            districts, municipalities, proxies={"arable_ha": "agriculture_ha"}, source="m.csv"
+        )
+    assert (info.value.source, info.value.location, info.value.field) == (
+        "m.csv",
+        location,
+        field,
+    )
+
+
 def test_check7_top_down_path():
     assert pj_to_mwh(1.0) == pytest.approx(277_777.8, abs=0.05)
     assert area_weighted(100.0, 0.25) == 25.0  # GWh

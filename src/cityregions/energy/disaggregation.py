@@ -100,12 +100,12 @@ def disaggregate(
         raise InputError(msg, source=source, location=f"unit {bad}", field="parent")
     unknown = sorted(set(parent) - set(values.index))
     if unknown:
-        msg = f"district(s) {unknown[:5]} have no value"
+        msg = f"parent district(s) {unknown[:5]} are not units of the district values"
         raise InputError(msg, source=source, field="parent")
-    weights = proxy.astype(float)
+    weights = pd.to_numeric(proxy, errors="coerce").astype(float)
     if weights.isna().any() or (weights < 0).any():
         bad = weights.index[(weights.isna() | (weights < 0)).to_numpy()][0]
-        msg = f"proxy must be a number >= 0, got {weights[bad]}"
+        msg = f"proxy must be a number >= 0, got {proxy[bad]!r}"
         raise InputError(
             msg, source=source, location=f"unit {bad}", field=str(proxy.name or "proxy")
         )
@@ -163,9 +163,10 @@ def disaggregate_inputs(
         own; intensive columns are copied from the district.
     """
     proxies = dict(DEFAULT_PROXIES if proxies is None else proxies)
+    population = _checked_population(municipalities, source=source)
     parent = municipalities[parent_column].astype(str)
     out = pd.DataFrame(index=municipalities.index)
-    out["population"] = municipalities["population"].astype(float)
+    out["population"] = population
     for column, proxy_column in proxies.items():
         if column not in districts:
             continue
@@ -187,6 +188,24 @@ def disaggregate_inputs(
             out[column] = parent.map(districts[column]).astype(float)
     out.index.name = "unit"
     return out
+
+
+def _checked_population(municipalities: pd.DataFrame, *, source: str) -> pd.Series:
+    """Return the population as floats; raise on duplicate ids or a bad value (row named)."""
+    ids = pd.Series(municipalities.index.astype(str))
+    duplicated = ids.duplicated().to_numpy()
+    if duplicated.any():
+        row = int(duplicated.nonzero()[0][0]) + 2
+        msg = f"duplicate unit id {ids[row - 2]!r}"
+        raise InputError(msg, source=source, location=f"row {row}", field="unit")
+    raw = municipalities["population"]
+    population = pd.to_numeric(raw, errors="coerce")
+    bad = (population.isna() | (population < 0)).to_numpy()
+    if bad.any():
+        row = int(bad.nonzero()[0][0])
+        msg = f"population must be a number >= 0, got {raw.iloc[row]!r}"
+        raise InputError(msg, source=source, location=f"row {row + 2}", field="population")
+    return population.astype(float)
 
 
 def area_weighted(value: float, share_inside: float) -> float:
