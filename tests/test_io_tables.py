@@ -140,6 +140,15 @@ def test_xlsx_and_parquet(tmp_path: Path) -> None:
         assert flows.total == 23
 
 
+def test_unit_table_that_lost_leading_zeros_is_named(tmp_path: Path) -> None:
+    units = read_units(_write(tmp_path / "u.csv", "unit,population\n1001,5\n1002,7\n"))
+    flows = _write(tmp_path / "f.csv", "origin,destination,value\n01001,01002,3\n")
+    with pytest.raises(InputError, match=r"the unit table has '1001'.*leading zeros") as error:
+        read_flows(flows, units=units)
+    assert error.value.location == "line 2"
+    assert error.value.field == "origin"
+
+
 def test_xlsx_is_closed_after_reading(tmp_path: Path) -> None:
     import gc
 

@@ -483,10 +483,14 @@ def _check_known(ids: pd.Series, known: Sequence[str], *, where: str, field: str
     if mask.any():
         position = int(np.flatnonzero(mask)[0])
         count = int(pd.unique(ids[mask]).size)
-        msg = (
-            f"unit id '{ids.iloc[position]}' is not in the unit table "
-            f"({count} unknown id(s) in this column)"
-        )
+        bad = str(ids.iloc[position])
+        msg = f"unit id '{bad}' is not in the unit table ({count} unknown id(s) in this column)"
+        stripped = bad.lstrip("0")
+        if bad.isdigit() and stripped != bad and stripped in set(known):
+            msg += (
+                f"; the unit table has '{stripped}': its ids lost their leading zeros "
+                "(keep id columns as text, e.g. format the column as Text in a spreadsheet)"
+            )
         raise InputError(msg, source=where, location=f"{row} {ids.index[position]}", field=field)
 
 
