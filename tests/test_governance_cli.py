@@ -140,6 +140,7 @@ def test_analyze_writes_metrics_fit_gaps_and_exports(
         ("min_flow", "min_flow must be 0 or more"),
         ("out_is_file", "--out must be a folder"),
         ("flows_empty", "flows.csv: the file is empty"),
+        ("out_commuters", "unit 15002, field 'oc': out-commuters must be a number >= 0, got 'n/a'"),
     ],
 )
 def test_analyze_bad_input_exits_2_and_writes_nothing(
@@ -164,8 +165,16 @@ def test_analyze_bad_input_exits_2_and_writes_nothing(
         files["labels"].write_text("unit,region\n14713,L\n99999,X\n")
     elif change == "flows_empty":
         files["flows"].write_text("")
+    elif change == "out_commuters":
+        units = pd.read_csv(files["units"], dtype=str)
+        units["oc"] = ["30000", "40000", "n/a", ""]
+        units.to_csv(files["units"], index=False)
     out = tmp_path / "out"
-    options = {"min_share": ["--min-share", "1.5"], "min_flow": ["--min-flow", "-1"]}
+    options = {
+        "min_share": ["--min-share", "1.5"],
+        "min_flow": ["--min-flow", "-1"],
+        "out_commuters": ["--out-commuters", "oc"],
+    }
     if change == "out_is_file":
         out.write_text("not a folder")
     code = run_cli(

@@ -81,6 +81,18 @@ def _check_labels_cover(labels: pd.Series, unit_ids: Sequence[str], *, source: P
         raise InputError(msg, source=source, field="unit")
 
 
+def _out_commuter_totals(column: pd.Series, *, source: Path) -> pd.Series:
+    """Numbers ≥ 0 (empty cells stay missing: the flows' row total is used there)."""
+    values = pd.to_numeric(column, errors="coerce")
+    text = column.astype(str).str.strip()
+    bad = (values.isna() & column.notna() & ~text.isin(["", "nan", "<NA>"])) | (values < 0)
+    if bad.any():
+        unit = str(column.index[bad.to_numpy()][0])
+        msg = f"out-commuters must be a number >= 0, got {column[unit]!r}"
+        raise InputError(msg, source=source, location=f"unit {unit}", field=str(column.name))
+    return values.astype(float)
+
+
 @app.command()
 def analyze(
     registry: Annotated[Path, typer.Argument(help="Registry YAML file or folder.")],
@@ -148,7 +160,7 @@ def analyze(
         if out_commuters not in territory.units.columns:
             msg = f"no column '{out_commuters}' in the units"
             raise InputError(msg, source=units, field=out_commuters)
-        totals = pd.to_numeric(territory.units[out_commuters], errors="coerce")
+        totals = _out_commuter_totals(territory.units[out_commuters], source=units)
     result = analyze_governance(
         reg,
         flow_table,
