@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
@@ -20,6 +21,7 @@ from cityregions.report import data
 from cityregions.report.i18n import LABELS, LANGUAGES, tr
 from cityregions.report.maps import map_layers
 from cityregions.report.sections import render_body
+from cityregions.report.tables import strip_paths
 
 if TYPE_CHECKING:
     from cityregions.workflow import CaseResults
@@ -47,43 +49,110 @@ def _template() -> str:
     )
 
 
+#: Display order of the provenance kinds (``assumption``: scenario rules, see below).
+KIND_ORDER = {"modeled": 0, "estimate": 1, "assumption": 2, "observed": 3, "fact": 4}
+
+#: ``<scenario>: rules`` notes whose source is a scenario file: design assumptions.
+SCENARIO_RULES = re.compile(r"^(?P<scenario>.+): rules$")
+#: ``<scenario>: <field>`` notes (e.g. the population of each scenario's members).
+SCENARIO_FIELD = re.compile(r"^(?P<scenario>[^:]+): (?P<field>[A-Za-z_]+)$")
+#: ``coefficient <name>`` notes of the energy step (assumed coefficients).
+COEFFICIENT = re.compile(r"^coefficient (?P<name>\S+)$")
+
+
+def short_source(source: str) -> str:
+    """Return a source without its trailing ``key=value`` settings (kept in the details).
+
+    ``radiation model (Simini et al. 2012), mass=population, top_k=None`` becomes
+    ``radiation model (Simini et al. 2012)``; brackets left open by the cut are closed.
+    """
+    head = re.split(r",\s*[A-Za-z_]\w*=", source, maxsplit=1)[0].strip()
+    return head + ")" * max(0, head.count("(") - head.count(")"))
+
+
+def _badge(kind: str) -> str:
+    label = "assumptions_kind" if kind == "assumption" else kind
+    return f'<span class="badge {escape(kind)}">{tr(label)}</span>'
+
+
+def _collapsed_list(summary: str, items: list[str]) -> str:
+    """Return ``summary`` with the escaped ``items`` in a collapsed list after it."""
+    shown = "".join(f"<li>{escape(i)}</li>" for i in items)
+    return (
+        f'<details class="inline" data-print="open"><summary>{summary}</summary>'
+        f'<ul class="compact">{shown}</ul></details>'
+    )
+
+
+def _grouped_lines(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """Return the banner lines as ``(kind, html)``: grouped where notes repeat a pattern.
+
+    Scenario rules (one note per scenario file) are design assumptions and become one
+    line "Annahmen (Szenarien): n Szenariodateien" (files collapsed); per-scenario facts
+    become one item per field ("Einwohner (8 Szenarien)"); assumed coefficients one line.
+    Every other modeled or estimated input keeps a line of its own, with its source.
+    """
+    rules = [r for r in rows if SCENARIO_RULES.match(r["item"]) and "scenario" in r["source"]]
+    coefficients = [r for r in rows if COEFFICIENT.match(r["item"]) and r not in rules]
+    lines: list[tuple[str, str]] = []
+    if rules:
+        files = [r["source"].removeprefix("scenario file ").strip() for r in rules]
+        summary = f"<strong>{tr('scenario_rules')}</strong>: {len(rules)} {tr('scenario_files')}"
+        lines.append(("assumption", _collapsed_list(summary, files)))
+    for kind in sorted({r["kind"] for r in coefficients}, key=lambda k: KIND_ORDER.get(k, 9)):
+        names = [COEFFICIENT.match(r["item"]).group("name") for r in coefficients  # type: ignore[union-attr]
+                 if r["kind"] == kind]  # fmt: skip
+        summary = f"<strong>{tr('coefficients')}</strong>: {len(names)}"
+        lines.append((kind, _collapsed_list(summary, names)))
+    rest = [r for r in rows if r not in rules and r not in coefficients]
+    for kind in sorted({r["kind"] for r in rest}, key=lambda k: KIND_ORDER.get(k, 9)):
+        of_kind = [r for r in rest if r["kind"] == kind]
+        if kind in ("modeled", "estimate"):
+            lines += [
+                (kind, f"<strong>{tr(r['item'])}</strong> — {escape(short_source(r['source']))}")
+                for r in of_kind
+            ]
+            continue
+        fields: dict[str, int] = {}
+        for r in of_kind:
+            match = SCENARIO_FIELD.match(r["item"])
+            key = match.group("field") if match else r["item"]
+            fields[key] = fields.get(key, 0) + (1 if match else 0)
+        items = [
+            tr(k) + (f" ({n} {tr('n_scenarios')})" if n > 1 else "") for k, n in fields.items()
+        ]
+        lines.append((kind, ", ".join(items)))
+    return sorted(lines, key=lambda line: KIND_ORDER.get(line[0], 9))
+
+
 def provenance_banner(results: CaseResults, name: str) -> str:
     """Return the provenance banner of section ``name``: observed vs modeled inputs.
 
-    Modeled and estimated inputs are listed one by one with their source; observed inputs
-    and facts are summarised in one line per kind, with the sources in a details table.
+    Modeled and estimated inputs are listed one by one with their source (without the
+    model's settings, which are in the sources table); observed inputs and facts are
+    summarised in one line per kind; notes that repeat per scenario or coefficient are
+    grouped (:func:`_grouped_lines`). The sources table below lists every note as
+    recorded. Local folder paths are shown by their last part only.
     """
-    rows = data.provenance_rows(results, name)
+    rows = [{**r, "source": strip_paths(r["source"])} for r in data.provenance_rows(results, name)]
     if not rows:
         return ""
-    order = {"modeled": 0, "estimate": 1, "observed": 2, "fact": 3}
-    rows = sorted(rows, key=lambda r: (order.get(r["kind"], 9), r["item"]))
-    lines = []
-    for kind in sorted({r["kind"] for r in rows}, key=lambda k: order.get(k, 9)):
-        of_kind = [r for r in rows if r["kind"] == kind]
-        badge = f'<span class="badge {escape(kind)}">{tr(kind)}</span>'
-        if kind in ("modeled", "estimate"):
-            lines += [
-                f"<li>{badge}<strong>{escape(r['item'])}</strong> — {escape(r['source'])}</li>"
-                for r in of_kind
-            ]
-        else:
-            items = ", ".join(escape(r["item"]) for r in of_kind)
-            lines.append(f"<li>{badge}{items}</li>")
+    rows = sorted(rows, key=lambda r: (KIND_ORDER.get(r["kind"], 9), r["item"]))
+    lines = "".join(f"<li>{_badge(kind)}{html}</li>" for kind, html in _grouped_lines(rows))
     table = "".join(
         f"<tr><td>{escape(r['item'])}</td><td>{tr(r['kind'])}</td><td>{escape(r['source'])}</td></tr>"
         for r in rows
     )
     details = (
         f'<details data-print="open"><summary>{tr("source")}</summary>'
-        '<table class="data"><thead><tr>'
+        '<div class="table-wrap"><table class="data"><thead><tr>'
         f"<th>{tr('item')}</th><th>{tr('kind')}</th><th>{tr('source')}</th></tr></thead>"
-        f"<tbody>{table}</tbody></table></details>"
+        f"<tbody>{table}</tbody></table></div></details>"
     )
-    css = "provenance has-modeled" if any(r["kind"] == "modeled" for r in rows) else "provenance"
+    modeled = any(kind == "modeled" for kind, _ in _grouped_lines(rows))
+    css = "provenance has-modeled" if modeled else "provenance"
     return (
-        f'<aside class="{css}"><strong>{tr("provenance")}</strong>'
-        f"<ul>{''.join(lines)}</ul>{details}</aside>"
+        f'<aside class="{css}"><strong>{tr("provenance")}</strong><ul>{lines}</ul>{details}</aside>'
     )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cityregions.report import data
 from cityregions.report.data import short_name
-from cityregions.report.i18n import tr
+from cityregions.report.i18n import LANGUAGES, label, tr, value_label
 from cityregions.report.maps import MapLayers, legend, region_map
 from cityregions.report.svg import bar_chart
 from cityregions.report.tables import html_table, key_figures
@@ -47,6 +47,26 @@ def _allocation_links(found: Mapping[str, Any]) -> pd.DataFrame | None:
     return None
 
 
+def feedstock_chart(potential: Mapping[str, float]) -> str:
+    """Return the potential bar chart once per language (feedstocks by display name)."""
+    charts = []
+    for lang in LANGUAGES:
+        named = {value_label(k, lang): v for k, v in potential.items()}
+        svg = bar_chart(named, label=label("potential", lang), unit="GWh")
+        charts.append(f'<figure class="pic t-{lang}">{svg}</figure>')
+    return "".join(charts)
+
+
+def unit_names(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Show the ``core`` column (a unit id per region) by the unit's short name."""
+    if "core" not in table.columns:
+        return table
+    names = {str(u): short_name(str(n)) for u, n in units["name"].items()}
+    shown = table.copy()
+    shown["core"] = [names.get(str(c), c) if pd.notna(c) else c for c in shown["core"]]
+    return shown
+
+
 def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
     """Render the ``energy`` section: potential by feedstock, balance per region, map."""
     found = data.section(results, "energy")
@@ -57,8 +77,7 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
     parts = [key_figures(dict(found.get("summary", {})))]
     potential = _potential_by_feedstock(found)
     if potential:
-        svg = bar_chart(potential, label="potential by feedstock", unit="GWh")
-        parts.append(f'<h3>{tr("potential")} (GWh)</h3><figure class="pic">{svg}</figure>')
+        parts.append(f'<h3>{tr("potential")} (GWh)</h3>{feedstock_chart(potential)}')
     balance = data.energy_region_balance(results)
     links = _allocation_links(found)
     gwh = None if balance is None else {r: v / 1000 for r, v in balance.items()}
@@ -68,7 +87,8 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
         parts.append(f'<h3>{tr("balance")} (GWh)</h3><figure class="pic">{svg}</figure>')
         regions = found.get("balance_regions")
         if isinstance(regions, pd.DataFrame) and not regions.empty:
-            parts.append(html_table(with_region_names(regions, layers.names), max_rows=60))
+            table = with_region_names(unit_names(regions, layers.units), layers.names)
+            parts.append(html_table(table, max_rows=60))
     if gwh is not None or links is not None:
         svg = region_map(layers, label="energy map", values=gwh, show=(), allocation=links)
         caption = legend(

@@ -181,7 +181,8 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
         return None
     registry = registry_of(results)
     as_of = _as_of(found.get("as_of"))
-    parts = [key_figures(dict(found.get("summary", {})))]
+    overall = found.get("fit_overall")
+    parts = [key_figures(headline(found.get("summary", {}), registry, overall))]
     warnings = found.get("warnings") or []
     if warnings:
         items = "".join(f"<li>{escape(str(w))}</li>" for w in warnings)
@@ -204,7 +205,6 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
         caption = f"<figcaption>{legend(layers, show=('areas', 'gaps'))}</figcaption>"
         parts.append(subsection_html("map", f'<figure class="pic">{svg}{caption}</figure>'))
     fit = found.get("fit_areas", found.get("fit"))
-    overall = found.get("fit_overall")
     fit_html = key_figures(overall) if isinstance(overall, dict) else ""
     if isinstance(fit, pd.DataFrame) and not fit.empty:
         fit_html += html_table(_with_area_names(fit, layers))
@@ -216,6 +216,24 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
 
     parts.append(generic_body(found, skip=HANDLED, names=layers.names, units=layers.units))
     return "".join(parts)
+
+
+def headline(
+    summary: Any, registry: Registry | None, overall: Any = None
+) -> dict[str, Any]:
+    """Return the governance summary for the headline cards.
+
+    Figures repeated in ``fit_overall`` (shown under "Institutional fit") are left out
+    here, and actor ids (``most_central_actor``) are shown by the actor's name.
+    """
+    figures = dict(summary) if isinstance(summary, dict) else {}
+    if isinstance(overall, dict):
+        figures = {k: v for k, v in figures.items() if k not in overall}
+    names = {} if registry is None else {a.id: a.name for a in registry.actors}
+    for key in ("most_central_actor",):
+        if key in figures and str(figures[key]) in names:
+            figures[key] = names[str(figures[key])]
+    return figures
 
 
 def _as_of(value: Any) -> dt.date | None:

@@ -9,6 +9,9 @@ The dashboard fetches :data:`LABELS` from its API.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
+
+from cityregions.report.vocabulary import KEY_LABELS, VALUE_LABELS, humanise
 
 LANGUAGES = ("de", "en")
 
@@ -194,6 +197,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "body_metrics": ("Kennzahlen der Gremien", "Body metrics"),
     "body_links": ("Verbindungen zwischen Gremien", "Links between bodies"),
     "region_gaps": ("Lücken zwischen Stadtregionen", "Gaps between city regions"),
+    "settings": ("Einstellungen", "Settings"),
+    "assumptions_kind": ("Annahme", "assumption"),
+    "not_run": ("nicht berechnet", "not computed"),
     "offline_note": (
         "Dieser Bericht ist eine einzelne Datei und lädt nichts aus dem Internet.",
         "This report is a single file and loads nothing from the internet.",
@@ -201,11 +207,16 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Result keys and column names of the pipeline (:mod:`cityregions.report.vocabulary`);
+#: the report's own labels above take precedence.
+LABELS = {**KEY_LABELS, **LABELS}
+
+
 def label(key: str, language: str) -> str:
-    """Return the plain-text label ``key`` in ``language`` (the key itself if unknown)."""
+    """Return the plain-text label ``key`` in ``language`` (humanised if unknown)."""
     pair = LABELS.get(key)
     if pair is None:
-        return key
+        return humanise(key)
     return pair[0] if language == "de" else pair[1]
 
 
@@ -217,8 +228,22 @@ def bilingual(german: str, english: str) -> str:
 
 
 def tr(key: str) -> str:
-    """Return the bilingual HTML of label ``key`` (the escaped key itself if unknown)."""
+    """Return the bilingual HTML of label ``key`` (the humanised key if unknown)."""
     pair = LABELS.get(key)
     if pair is None:
-        return escape(key.replace("_", " "))
+        return escape(humanise(key))
     return bilingual(*pair)
+
+
+def tr_value(value: Any) -> str | None:
+    """Return the bilingual HTML of a coded value (``silage_maize``), or None if not coded."""
+    pair = VALUE_LABELS.get(str(value)) if isinstance(value, str) else None
+    return None if pair is None else bilingual(*pair)
+
+
+def value_label(value: Any, language: str) -> str:
+    """Return the plain-text display of a coded value in ``language`` (else the value)."""
+    pair = VALUE_LABELS.get(str(value)) if isinstance(value, str) else None
+    if pair is None:
+        return str(value)
+    return pair[0] if language == "de" else pair[1]

@@ -75,7 +75,10 @@ def delineation_body(results: CaseResults, layers: MapLayers) -> str | None:
     if isinstance(params, Mapping) and params:
         rows = pd.DataFrame({"parameters": [str(v) for v in params.values()]},
                             index=pd.Index([str(k) for k in params], name="method"))  # fmt: skip
-        parts.append(subsection("params", html_table(rows)))
+        parts.append(
+            f'<details class="settings"><summary>{tr("settings")}: {tr("params")}</summary>'
+            f"{html_table(rows)}</details>"
+        )
     return "".join(parts)
 
 

@@ -149,7 +149,7 @@ def fmt_number(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     magnitude = abs(value)
-    if magnitude >= 100 or float(value).is_integer():
+    if magnitude >= 100 or abs(value - round(value)) < 1e-9:
         return f"{value:,.0f}".replace(",", "\u202f")
     if magnitude >= 1:
         return f"{value:,.1f}".replace(",", "\u202f")

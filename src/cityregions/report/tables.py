@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -10,14 +11,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityregions.report.i18n import LABELS, tr
+from cityregions.report.i18n import tr, tr_value
 from cityregions.report.svg import fmt_number
+from cityregions.report.vocabulary import CODED_COLUMNS, SETTINGS
+
+#: An absolute local path inside a text (POSIX ``/a/b`` or Windows ``C:\a\b``); a URL's
+#: ``//host/...`` part is not matched (it follows a ``:``).
+ABSOLUTE_PATH = re.compile(
+    r"(?<![\w.:/\\~-])(?:/(?:[^\s/,;()\[\]]+/)+[^\s/,;()\[\]]*|[A-Za-z]:\\(?:[^\s\\,;()]+\\)*[^\s\\,;()]*)"
+)
+
+#: Tables with more columns than this get the compact ``wide`` layout.
+WIDE_COLUMNS = 8
+
+
+def strip_paths(text: str) -> str:
+    """Return ``text`` with every absolute local path replaced by its last component.
+
+    A report is sent by e-mail: it must not reveal the author's folders
+    (``/home/x/case/coefficients.toml`` -> ``coefficients.toml``).
+    """
+
+    def last(match: re.Match[str]) -> str:
+        parts = [p for p in re.split(r"[/\\]", match.group(0)) if p]
+        return parts[-1] if parts else ""
+
+    return ABSOLUTE_PATH.sub(last, text)
 
 
 def header(name: Any) -> str:
-    """Return the bilingual header of a column (the plain name if it has no label)."""
+    """Return the bilingual header of a column (a humanised name if it has no label)."""
     key = str(name)
-    return tr(key) if key in LABELS else escape(key.replace("_", " "))
+    return tr(key) if key else ""
 
 
 def cell(value: Any) -> str:
@@ -35,7 +60,12 @@ def cell(value: Any) -> str:
         return escape(", ".join(map(str, value)))
     if isinstance(value, pd.Timestamp):
         return escape(value.date().isoformat())
-    return escape(str(value))
+    return escape(strip_paths(str(value)))
+
+
+def coded_cell(value: Any) -> str:
+    """Return a cell of a coded column (``feedstock``, ``level``…): its label if known."""
+    return tr_value(value) or cell(value)
 
 
 def html_table(
@@ -66,50 +96,77 @@ def html_table(
     shown = frame.head(max_rows)
     columns = list(shown.columns)
     numeric = {c for c in columns if pd.api.types.is_numeric_dtype(shown[c])}
+    coded = {c for c in columns if str(c) in CODED_COLUMNS and c not in numeric}
     head = "".join(f'<th class="{"num" if c in numeric else ""}">{header(c)}</th>' for c in columns)
     if index:
         head = f"<th>{header(frame.index.name or '')}</th>" + head
+    show_index = coded_cell if str(frame.index.name) in CODED_COLUMNS else cell
     body = []
     for label, row in shown.iterrows():
         cls = (row_class or {}).get(label, "")
         cells = "".join(
-            f'<td class="{"num" if c in numeric else ""}">{cell(row[c])}</td>' for c in columns
+            f'<td class="{"num" if c in numeric else ""}">'
+            f"{coded_cell(row[c]) if c in coded else cell(row[c])}</td>"
+            for c in columns
         )
         if index:
-            cells = f'<th scope="row">{cell(label)}</th>' + cells
+            cells = f'<th scope="row">{show_index(label)}</th>' + cells
         body.append(f'<tr class="{cls}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
     note = ""
     if len(frame) > max_rows:
         note = f'<p class="muted small">{max_rows} {tr("rows_shown")} {len(frame)}</p>'
+    if len(columns) + int(index) > WIDE_COLUMNS:
+        css_class += " wide"
     return (
-        f'<div class="table-wrap"><table class="{css_class}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>{note}"
+        f'<div class="table-wrap" tabindex="0"><table class="{css_class}"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{''.join(body)}</tbody></table></div>{note}"
     )
 
-
-#: Text values shown translated (provenance kinds).
-TRANSLATED_VALUES = frozenset({"observed", "modeled", "estimate", "fact"})
 
 #: Text values longer than this are listed below the cards rather than in one.
 LONG_TEXT = 24
 
 
-def key_figures(figures: Mapping[str, Any]) -> str:
-    """Return key figures as a row of cards (label from :data:`LABELS` where known).
+def figure_value(value: Any) -> str:
+    """Return a key-figure value: a coded value's label, else the formatted value."""
+    return tr_value(value) or cell(value)
 
-    Long text values (parameters, sources) are listed below the cards instead.
+
+def settings_block(settings: Mapping[str, Any]) -> str:
+    """Return technical settings as a collapsed "Einstellungen / Settings" list."""
+    items = "".join(
+        f"<dt>{header(k)}</dt><dd>{figure_value(v)}</dd>"
+        for k, v in settings.items()
+        if not isinstance(v, Mapping | list | tuple | pd.DataFrame | pd.Series)
+    )
+    if not items:
+        return ""
+    return (
+        f'<details class="settings"><summary>{tr("settings")}</summary>'
+        f'<dl class="notes">{items}</dl></details>'
+    )
+
+
+def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTINGS) -> str:
+    """Return key figures as a row of cards (labels from :data:`LABELS`, humanised else).
+
+    Keys in ``settings`` (technical settings such as the scenario file or the checksum
+    of the coefficients) go into a collapsed settings block instead; long text values
+    (notes) are listed below the cards; absolute local paths are never shown.
     """
-    cards, notes = [], []
+    cards, notes, chosen = [], [], {}
     for key, value in figures.items():
         if isinstance(value, Mapping | list | tuple | pd.DataFrame | pd.Series):
             continue
-        if isinstance(value, str) and len(value) > LONG_TEXT:
+        if str(key) in settings:
+            chosen[key] = value
+        elif isinstance(value, str) and len(value) > LONG_TEXT and tr_value(value) is None:
             notes.append(f"<dt>{header(key)}</dt><dd>{cell(value)}</dd>")
-            continue
-        shown = tr(value) if isinstance(value, str) and value in TRANSLATED_VALUES else cell(value)
-        cards.append(
-            f'<div class="figure"><div class="value">{shown}</div>'
-            f'<div class="label">{header(key)}</div></div>'
-        )
+        else:
+            cards.append(
+                f'<div class="figure"><div class="value">{figure_value(value)}</div>'
+                f'<div class="label">{header(key)}</div></div>'
+            )
     html = f'<div class="figures">{"".join(cards)}</div>' if cards else ""
-    return html + (f'<dl class="notes">{"".join(notes)}</dl>' if notes else "")
+    html += f'<dl class="notes">{"".join(notes)}</dl>' if notes else ""
+    return html + settings_block(chosen)
