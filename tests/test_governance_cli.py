@@ -224,6 +224,10 @@ def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:
     assert section["summary"]["cross_state_gaps"] >= 1
     assert any("modeled" in w for w in section["warnings"])
     assert all(path.is_file() for path in results.files)
+    written = {path.name: path for path in results.files}
+    assert set(pd.read_csv(written["gaps.csv"])["flows"]) == {"modeled"}
+    overall = pd.read_csv(written["fit_overall.csv"], index_col=0)["value"]
+    assert overall["flows"] == "modeled"
     kinds = {(n.item, n.kind) for n in results.provenance if n.section == "governance"}
     assert ("registry", "fact") in kinds
     assert ("flows", "modeled") in kinds
@@ -258,3 +262,4 @@ def test_analyze_on_observed_district_flows(
     assert row["share_ba"] == pytest.approx(4817 / 29226)
     assert bool(row["gap"])
     assert bool(row["cross_state"])
+    assert row["flows"] == "observed"

@@ -72,6 +72,7 @@ class GovernanceAnalysis:
     state_openness: pd.DataFrame | None = None
     snapshots: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    flows_provenance: str = "observed"
 
     def summary(self) -> dict[str, Any]:
         """Headline figures for reports and the command line."""
@@ -197,6 +198,7 @@ def analyze_governance(
     )
     for date in snapshots:
         result.snapshots[str(as_date(date))] = actor_metrics(registry.as_of(date))
+    result.flows_provenance = flows.provenance
     if flows.provenance == "modeled":
         result.warnings.append("flows are modeled, not observed: fit and gaps are estimates")
     return result
@@ -229,6 +231,9 @@ def _overall(
 def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     """Write the tables and network exports of ``result`` into ``out``; return the paths.
 
+    ``gaps.csv`` (column ``flows``) and ``fit_overall.csv`` (row ``flows``) say whether
+    the flows behind them are ``observed`` or ``modeled``.
+
     Files: ``actor_metrics.csv``, ``body_metrics.csv``, ``areas.csv``, ``fit_areas.csv``,
     ``fit_overall.csv``, ``gaps.csv``, ``region_gaps.csv`` and ``fit_regions.csv`` (with
     labels),
@@ -238,16 +243,19 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     ``actor_metrics_<date>.csv`` per extra snapshot.
     """
     out = Path(out)
+    overall = {**result.fit_overall, "flows": result.flows_provenance}
     files = [
         write_frame(result.actor_metrics, out / "actor_metrics.csv"),
         write_frame(result.body_metrics, out / "body_metrics.csv"),
         write_frame(result.areas, out / "areas.csv", index=False),
         write_frame(result.fit_areas, out / "fit_areas.csv"),
         write_frame(
-            pd.Series(result.fit_overall, name="value").rename_axis("indicator").to_frame(),
+            pd.Series(overall, name="value").rename_axis("indicator").to_frame(),
             out / "fit_overall.csv",
         ),
-        write_frame(result.gaps, out / "gaps.csv", index=False),
+        write_frame(
+            result.gaps.assign(flows=result.flows_provenance), out / "gaps.csv", index=False
+        ),
         write_frame(result.body_links, out / "body_links.csv", index=False),
         write_edge_list(result.registry, out / "edges.csv"),
         write_node_list(result.registry, out / "nodes.csv"),
