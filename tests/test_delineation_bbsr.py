@@ -161,3 +161,5 @@ def test_oberzentrum_criterion() -> None:
     territory = territory_from_layout(layout, population)
     assert Stadtregionen().fit(flows, territory).centres_ == ["A", "B", "C"]
     assert Stadtregionen(central_places=["C"]).fit(flows, territory).centres_ == ["C"]
+    with pytest.raises(InputError, match=r"central places not in the flows: \['Z'\]"):
+        Stadtregionen(central_places=["C", "Z"]).fit(flows, territory)

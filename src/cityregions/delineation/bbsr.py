@@ -152,6 +152,11 @@ def find_centres(
     min_in_out_ratio
         In-commuters / out-commuters ≥ this.
 
+    Raises
+    ------
+    InputError
+        If a central place is not a unit of the flows.
+
     Notes
     -----
     A candidate whose largest out-commuter flow (Hauptpendlerstrom) goes to an adjacent
@@ -164,7 +169,12 @@ def find_centres(
         & (table["in_out_ratio"] >= min_in_out_ratio)
     ).to_numpy(copy=True)
     if central_places is not None:
-        candidate &= table.index.isin([str(c) for c in central_places])
+        places = [str(c) for c in central_places]
+        unknown = sorted(set(places) - set(table.index))
+        if unknown:
+            msg = f"central places not in the flows: {unknown[:5]}"
+            raise InputError(msg, source="central_places", field=UNIT)
+        candidate &= table.index.isin(places)
     target = _largest_outflow(flows)
     day = table["day_population"].to_numpy()
     keep = candidate.copy()
@@ -376,8 +386,8 @@ class Stadtregionen:
         Raises
         ------
         InputError
-            If the territory has no polygons (adjacency is needed) or lacks population or
-            area for a unit of the flows.
+            If the territory has no polygons (adjacency is needed), lacks population or
+            area for a unit of the flows, or a central place is not a unit of the flows.
         """
         if not territory.has_polygons:
             msg = "BBSR Stadtregionen need unit polygons (adjacency of centres and complements)"
