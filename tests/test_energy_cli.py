@@ -231,7 +231,7 @@ def test_disaggregate_conserves_district_totals(tmp_path, monkeypatch):
     assert table.loc["d", "dairy_cows_status"] == "suppressed"
 
 
-def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch):
+def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch, capsys):
     """The bundled inputs are estimates: the potential and balance tables say so per unit."""
     assert run_cli(
         "energy", "potential", "--inputs", INPUTS, "--out", tmp_path / "p.csv",
@@ -239,6 +239,7 @@ def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch):
     ) == 0  # fmt: skip
     potential = pd.read_csv(tmp_path / "p.csv", dtype={"unit": str})
     assert set(potential["inputs_kind"]) == {"estimate"}
+    assert "the inputs of 50 of 50 units are estimates" in " ".join(capsys.readouterr().err.split())
     assert run_cli(
         "energy", "balance", "--inputs", INPUTS, "--out", tmp_path / "b",
         monkeypatch=monkeypatch,

@@ -73,7 +73,23 @@ def _load(inputs: Path, coefficients: Path | None) -> tuple[pd.DataFrame, Any]:
     from cityregions.energy.coefficients import load_coefficients
     from cityregions.energy.inputs import read_energy_inputs
 
-    return read_energy_inputs(inputs), load_coefficients(coefficients)
+    table = read_energy_inputs(inputs)
+    coefficient_set = load_coefficients(coefficients)
+    _note_estimates(table)
+    return table, coefficient_set
+
+
+def _note_estimates(table: pd.DataFrame) -> None:
+    """Say on the console when inputs are estimates (they are labelled in the files too)."""
+    from cityregions.energy.potential import inputs_kind
+
+    kinds = inputs_kind(table)
+    estimated = int(kinds.str.contains("estimate").sum())
+    if estimated:
+        console.print(
+            f"[yellow]note[/]: the inputs of {estimated} of {len(kinds)} units are "
+            "estimates (column inputs_kind); replace them with `cityregions energy inputs`"
+        )
 
 
 def _labels(path: Path | None, units: pd.Index) -> pd.Series | None:
