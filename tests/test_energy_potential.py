@@ -235,9 +235,12 @@ def test_assumptions_are_marked_in_outputs():
     total = table[table["feedstock"] == "total"]
     expected = "biowaste_per_inh;forest_residue_yield;grass_yield;solid_boiler_eta"
     assert (total["assumptions"] == expected).all()
-    assert biomass_potential(_inputs(), feedstocks=["silage_maize"]).query(
-        "feedstock == 'total'"
-    )["assumptions"].eq("").all()
+    assert (
+        biomass_potential(_inputs(), feedstocks=["silage_maize"])
+        .query("feedstock == 'total'")["assumptions"]
+        .eq("")
+        .all()
+    )
 
 
 def test_check4_unused_is_sustainable_minus_used_clipped():
