@@ -104,3 +104,17 @@ def test_unknown_label_names_the_columns_of_the_file(cattle_csv):
     with pytest.raises(InputError, match="Milchkühe") as info:
         genesis_column(cattle_csv, "fattening_pigs")
     assert info.value.field == "fattening_pigs"
+
+
+@pytest.mark.parametrize("year", ["2012-13-01", "1990"])
+def test_a_year_the_export_lacks_names_the_dates_it_has(cattle_csv, year):
+    with pytest.raises(InputError, match=f"no values for year '{year}'") as info:
+        genesis_column(cattle_csv, "dairy_cows", year=year)
+    assert "the export has the dates 03.11.2021" in str(info.value)
+    assert (info.value.source, info.value.field) == (str(cattle_csv), "time")
+
+
+def test_the_year_picks_the_dates_of_that_year(cattle_csv):
+    with pytest.warns(DataQualityWarning, match="kept missing"):
+        column = genesis_column(cattle_csv, "dairy_cows", year="2021")
+    assert column.loc["14628", "dairy_cows"] == 1234.5

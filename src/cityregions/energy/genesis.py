@@ -205,7 +205,8 @@ def _one_time(rows: pd.DataFrame, *, year: str | None, source: str | Path) -> pd
     if year is not None:
         rows = rows[times.str.contains(str(year), regex=False)]
         if rows.empty:
-            msg = f"no values for year {year}"
+            found = ", ".join(sorted(set(times))[:8])
+            msg = f"no values for year {year!r}; the export has the dates {found}"
             raise InputError(msg, source=source, field="time")
         return rows.drop_duplicates("key", keep="last")
     order = times.map(lambda t: t[-4:] + t[3:5] + t[:2] if len(t) == 10 else t)
