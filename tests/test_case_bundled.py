@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cityregions._errors import InputError
 from cityregions.case import Case, bundled_case_path, load_case
 from cityregions.flowmodels import DEFAULT_SHARE_COMMUTING, DEFAULT_SHARE_EMPLOYED
 
@@ -174,3 +175,19 @@ def test_demo_into_a_file_exits_2_before_running(
     assert _run_demo(["--out", str(blocker / "d")], monkeypatch) == 2
     assert "is a file, not a folder" in " ".join(capsys.readouterr().err.split())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+@pytest.mark.parametrize(
+    ("flows_table", "field"),
+    [('file = "f.csv"\nprovenance = "guessed"', "provenance"), ('model = "poisson"', "model")],
+)
+def test_bad_flows_settings_name_case_toml(tmp_path: Path, flows_table: str, field: str) -> None:
+    (tmp_path / "u.csv").write_text("unit,population,lon,lat\na,5,12,51\nb,7,13,51\n")
+    (tmp_path / "f.csv").write_text("origin,destination,value\na,a,3\nb,b,4\na,b,1\n")
+    toml = f'name = "t"\n[units]\nfile = "u.csv"\n[flows]\n{flows_table}\n'
+    (tmp_path / "case.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(InputError, match="is not one of") as error:
+        load_case(tmp_path).flows  # noqa: B018
+    assert error.value.location == "[flows]"
+    assert error.value.field == field
+    assert "case.toml" in str(error.value)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cityregions._errors import InputError
+from cityregions.constants import PROVENANCES
 from cityregions.flows import FlowTable
 from cityregions.territory import Territory
 
@@ -114,19 +115,24 @@ class Case:
     @cached_property
     def flows(self) -> FlowTable:
         """Observed flows if the case names a file, otherwise flows modeled from the units."""
+        from cityregions.flowmodels import MODELS, estimate_flows
         from cityregions.io.tables import read_flows
 
-        flows_config = self.config.get("flows", {})
+        provenance = self._choice("flows", "provenance", PROVENANCES, "observed")
         path = self.path("flows", "file")
         if path is not None:
-            return read_flows(
-                path, units=self.territory, provenance=flows_config.get("provenance", "observed")
-            )
-        from cityregions.flowmodels import estimate_flows
-
-        model = str(flows_config.get("model", "radiation"))
+            return read_flows(path, units=self.territory, provenance=provenance)  # type: ignore[arg-type]
+        model = self._choice("flows", "model", MODELS, "radiation")
         logger.info("no observed flows in %s: modeling them with the %s model", self.name, model)
         return estimate_flows(self.territory, model=model)  # type: ignore[arg-type]
+
+    def _choice(self, table: str, key: str, allowed: tuple[str, ...], default: str) -> str:
+        """Return ``[table] key`` of ``case.toml`` if it is one of ``allowed``; else raise."""
+        value = self.config.get(table, {}).get(key, default)
+        if value not in allowed:
+            msg = f"{value!r} is not one of {', '.join(allowed)}"
+            raise InputError(msg, source=self.root / "case.toml", location=f"[{table}]", field=key)
+        return str(value)
 
 
 def load_case(root: str | Path) -> Case:
