@@ -172,7 +172,7 @@ def bad_cases(files: dict[str, Path], tmp: Path) -> list[tuple[list[str | Path],
             [f, "--method", "leiden", "--summary", blocker / "s.csv"],
             "blocker' is a file, not a folder",
         ),
-        ([f, "--method", "leiden", "--summary", tmp / "out" / "labels.csv"], "different"),
+        ([f, "--method", "leiden", "--summary", tmp / "out" / "labels.csv"], "two outputs"),
         ([bad_flows, "--units", u], "line 2, field 'value': negative"),
         ([nan_flows, "--units", u], "line 2"),
         ([alien, "--units", u], "zz"),
@@ -218,6 +218,20 @@ def test_no_diagonal_warns_why(tmp_path: Path) -> None:
     # Said once (the reader and the method both warn), without our source file and line.
     assert text.count("no internal (diagonal) flows") == 1
     assert ".py:" not in text
+
+
+def test_output_over_an_input_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = write_inputs(tmp_path)
+    before = files["flows"].read_bytes()
+    for target in ("--out", "--summary"):
+        args = ["delineate", files["flows"], "--method", "leiden", "--out", tmp_path / "l.csv"]
+        code = run_cli(*args, target, files["flows"], monkeypatch=monkeypatch)
+        assert code == 2, target
+        assert "would overwrite this input file" in capsys.readouterr().err
+        assert files["flows"].read_bytes() == before
+        assert not (tmp_path / "l.csv").exists()
 
 
 def test_outputs_are_written_all_or_none(

@@ -512,3 +512,15 @@ def test_cli_unwritable_out_fails_before_modelling(
     err = " ".join(capsys.readouterr().err.split())
     assert "blocker/flows.csv" in err
     assert "is a file, not a folder" in err
+
+
+def test_cli_out_over_the_units_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = write_units(tmp_path / "units.csv")
+    before = units.read_bytes()
+    assert (
+        run_cli(["flows", "estimate", "--units", str(units), "--out", str(units)], monkeypatch) == 2
+    )
+    assert "would overwrite this input file" in capsys.readouterr().err
+    assert units.read_bytes() == before

@@ -69,9 +69,11 @@ def _id_list(text: str | None) -> list[str] | None:
     return ids
 
 
-def _check_outputs(out: Path, summary: Path | None, gpkg: Path | None) -> None:
+def _check_outputs(
+    out: Path, summary: Path | None, gpkg: Path | None, *, inputs: list[Path | None]
+) -> None:
     """Check suffixes and that every output can be written, before any work is done."""
-    from cityregions.io._atomic import check_output_file
+    from cityregions.io._atomic import check_distinct, check_output_file
 
     for path, label in ((out, "--out"), (summary, "--summary")):
         if path is not None and path.suffix.lower() not in TABLE_SUFFIXES:
@@ -81,9 +83,7 @@ def _check_outputs(out: Path, summary: Path | None, gpkg: Path | None) -> None:
         msg = "--gpkg must end in .gpkg"
         raise InputError(msg, source=gpkg)
     given = [path for path in (out, summary, gpkg) if path is not None]
-    if len({path.resolve() for path in given}) < len(given):
-        msg = "--out, --summary and --gpkg must be different files"
-        raise InputError(msg, source=out)
+    check_distinct(given, inputs)
     for path in given:
         check_output_file(path)
 
@@ -206,7 +206,7 @@ def delineate(
     if provenance not in ("observed", "modeled"):
         msg = f"--provenance must be 'observed' or 'modeled', got {provenance!r}"
         raise ParameterError(msg)
-    _check_outputs(out, summary, gpkg)
+    _check_outputs(out, summary, gpkg, inputs=[flows_file, units_file, polygons])
     params = _method_params(
         method,
         {

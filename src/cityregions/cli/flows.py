@@ -97,12 +97,13 @@ def estimate(
 ) -> None:
     """Model commuter flows between units and write origin,destination,value,provenance."""
     from cityregions.flowmodels import estimate_flows
-    from cityregions.io._atomic import check_output_file
+    from cityregions.io._atomic import check_distinct, check_output_file
     from cityregions.io.tables import read_units, write_flows
 
     if out.suffix.lower() not in TABLE_SUFFIXES:
         msg = "--out must end in .csv, .tsv or .parquet"
         raise InputError(msg, source=out)
+    check_distinct([out], [units_file, compare])
     check_output_file(out)
     params = _model_params(
         model,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cityregions._errors import InputError
@@ -61,6 +61,27 @@ def check_output_file(target: str | Path) -> Path:
         raise InputError(msg, source=target)
     _check_folder(target.parent, source=target)
     return target
+
+
+def check_distinct(outputs: Sequence[Path], inputs: Sequence[Path | None]) -> None:
+    """Raise unless the output files differ from each other and from every input file.
+
+    Raises
+    ------
+    InputError
+        An output named twice, or an output that would overwrite an input.
+    """
+    seen: dict[Path, Path] = {}
+    for path in outputs:
+        key = path.resolve()
+        if key in seen:
+            msg = "the same file is named for two outputs"
+            raise InputError(msg, source=path)
+        seen[key] = path
+    for given in inputs:
+        if given is not None and given.resolve() in seen:
+            msg = "an output would overwrite this input file; choose another output path"
+            raise InputError(msg, source=given)
 
 
 @contextlib.contextmanager
