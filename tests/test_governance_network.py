@@ -233,3 +233,22 @@ def test_popolo_export_has_the_popolo_shape(tmp_path: Path) -> None:
     )
     assert erfurt["on_behalf_of_id"] == "jena"
     assert erfurt["sources"][0]["url"].startswith("http")
+
+
+def test_a_snapshot_without_memberships_gives_empty_tables() -> None:
+    """E.g. an --as-of date before every dated membership: no error, no invented rows."""
+    registry = Registry(
+        actors=[Actor(id="a", name="A", kind="city", sources=["https://x.org"])],
+        bodies=[Body(id="b", name="B", kind="cooperation", level="city_region",
+                     founded="2010", sources=["https://x.org"])],
+        memberships=[Membership(member="a", body="b", valid_from="2010",
+                                sources=["https://x.org"])],
+    )  # fmt: skip
+    metrics = actor_metrics(registry.as_of("2005-06-30"))
+    assert metrics.empty
+    assert {"constraint", "brokerage_total", "betweenness_2mode"} <= set(metrics.columns)
+    assert structural_holes(nx.Graph()).empty
+    single = actor_metrics(registry.as_of("2015-06-30"))  # one actor, one body
+    assert single.index.tolist() == ["a"]
+    assert single.at["a", "betweenness_2mode"] == 0.0
+    assert single.at["a", "degree"] == 1

@@ -239,7 +239,10 @@ def centralities(graph: nx.Graph) -> pd.DataFrame:
     simple = nx.Graph(graph.edges())
     simple.add_nodes_from(graph.nodes())
     degree = bipartite.degree_centrality(simple, actors)
-    betweenness = bipartite.betweenness_centrality(simple, actors)
+    try:
+        betweenness = bipartite.betweenness_centrality(simple, actors)
+    except ZeroDivisionError:  # one actor and one body: the maximum is 0, so is every value
+        betweenness = dict.fromkeys(simple.nodes, 0.0)
     closeness = bipartite.closeness_centrality(simple, actors)
     order = actors + bodies
     frame = pd.DataFrame(
@@ -401,8 +404,9 @@ def structural_holes(graph: nx.Graph, *, weight: str | None = None) -> pd.DataFr
     [1.125, 1.125, 1.125]
     """
     nodes = sorted(graph.nodes())
-    constraint = nx.constraint(graph, weight=weight)
-    effective = nx.effective_size(graph, weight=weight)
+    empty = graph.number_of_nodes() == 0
+    constraint = {} if empty else nx.constraint(graph, weight=weight)
+    effective = {} if empty else nx.effective_size(graph, weight=weight)
     frame = pd.DataFrame(
         {
             "constraint": [constraint.get(n, np.nan) for n in nodes],
