@@ -141,3 +141,18 @@ def test_openapi_property_based_no_server_error(app) -> None:
             case.call_and_validate(checks=[not_a_server_error])
 
         run()
+
+
+def test_labels_and_value_names_for_the_detail_panel(client: TestClient) -> None:
+    labels = client.get("/api/labels").json()
+    # every key the unit detail panel shows as a heading ("section · key") has a label
+    unit = client.get("/api/units/14713").json()
+    nested = [k.split(":") for k, v in unit.items() if isinstance(v, dict)]
+    assert nested
+    for section, key in nested:
+        assert section in labels
+        assert key in labels
+    assert labels["core_deficit_gwh"] == ["Defizit der Kerne (GWh)", "Deficit of the cores (GWh)"]
+    values = client.get("/api/values").json()
+    assert values["silage_maize"] == ["Silomais", "Silage maize"]
+    assert values["modeled"] == ["modelliert", "modeled"]

@@ -119,6 +119,10 @@ def test_clicking_a_unit_shows_its_figures(page: Any) -> None:
     details = page.locator("#details").inner_text()
     assert "Leipzig, Stadt" in details
     assert "587.857" in details or "587,857" in details  # population, Destatis 31.12.2018
+    headings = page.locator("#details h4").all_inner_texts()
+    assert "Bioenergie · Eingangsdaten" in headings
+    raw = [h for h in headings if "_" in h or h.split(":")[0] in ("energy", "delineation")]
+    assert raw == []  # labels, not raw "section:key"
     page.screenshot(path=str(artifact("dashboard-unit.png")))
     page.get_by_role("button", name="EN").click()
     page.wait_for_function("document.querySelector('#details').innerText.includes('Population')")

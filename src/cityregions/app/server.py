@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from cityregions.app.network import network_snapshot
 from cityregions.app.payloads import LAYERS, DashboardData, build_dashboard_data
 from cityregions.report.i18n import LABELS
+from cityregions.report.vocabulary import VALUE_LABELS
 
 if TYPE_CHECKING:
     from cityregions.workflow import CaseResults
@@ -111,6 +112,11 @@ def _routes(app: FastAPI, payload: DashboardData, results: CaseResults) -> None:
     def labels() -> dict[str, list[str]]:
         """German and English labels: key -> [German, English]."""
         return {key: list(pair) for key, pair in LABELS.items()}
+
+    @app.get("/api/values", tags=["case"])
+    def values() -> dict[str, list[str]]:
+        """German and English display names of coded values (feedstocks, levels, kinds)."""
+        return {key: list(pair) for key, pair in VALUE_LABELS.items()}
 
     @app.get("/api/layers/{layer}", tags=["map"])
     def layer(layer: Layer) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from cityregions.report.i18n import LABELS, LANGUAGES, tr
 from cityregions.report.maps import map_layers
 from cityregions.report.sections import render_body
 from cityregions.report.tables import strip_paths
+from cityregions.report.vocabulary import humanise
 
 if TYPE_CHECKING:
     from cityregions.workflow import CaseResults
@@ -70,6 +71,11 @@ def short_source(source: str) -> str:
     return head + ")" * max(0, head.count("(") - head.count(")"))
 
 
+def _coefficient(item: str) -> str:
+    match = COEFFICIENT.match(item)
+    return match.group("name") if match else ""
+
+
 def _badge(kind: str) -> str:
     label = "assumptions_kind" if kind == "assumption" else kind
     return f'<span class="badge {escape(kind)}">{tr(label)}</span>'
@@ -84,7 +90,19 @@ def _collapsed_list(summary: str, items: list[str]) -> str:
     )
 
 
-def _grouped_lines(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
+def coefficient_descriptions(results: CaseResults) -> dict[str, str]:
+    """Return ``{coefficient name: description}`` from the energy section's ``coefficients``."""
+    import pandas as pd
+
+    table = (data.section(results, "energy") or {}).get("coefficients")
+    if not isinstance(table, pd.DataFrame) or "description" not in table.columns:
+        return {}
+    return {str(k): str(v) for k, v in table["description"].items() if isinstance(v, str) and v}
+
+
+def _grouped_lines(
+    rows: list[dict[str, str]], descriptions: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     """Return the banner lines as ``(kind, html)``: grouped where notes repeat a pattern.
 
     Scenario rules (one note per scenario file) are design assumptions and become one
@@ -100,8 +118,11 @@ def _grouped_lines(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
         summary = f"<strong>{tr('scenario_rules')}</strong>: {len(rules)} {tr('scenario_files')}"
         lines.append(("assumption", _collapsed_list(summary, files)))
     for kind in sorted({r["kind"] for r in coefficients}, key=lambda k: KIND_ORDER.get(k, 9)):
-        names = [COEFFICIENT.match(r["item"]).group("name") for r in coefficients  # type: ignore[union-attr]
-                 if r["kind"] == kind]  # fmt: skip
+        names = [
+            (descriptions or {}).get(name, humanise(name))
+            for r in coefficients
+            if r["kind"] == kind and (name := _coefficient(r["item"]))
+        ]
         summary = f"<strong>{tr('coefficients')}</strong>: {len(names)}"
         lines.append((kind, _collapsed_list(summary, names)))
     rest = [r for r in rows if r not in rules and r not in coefficients]
@@ -138,7 +159,8 @@ def provenance_banner(results: CaseResults, name: str) -> str:
     if not rows:
         return ""
     rows = sorted(rows, key=lambda r: (KIND_ORDER.get(r["kind"], 9), r["item"]))
-    lines = "".join(f"<li>{_badge(kind)}{html}</li>" for kind, html in _grouped_lines(rows))
+    grouped = _grouped_lines(rows, coefficient_descriptions(results))
+    lines = "".join(f"<li>{_badge(kind)}{html}</li>" for kind, html in grouped)
     table = "".join(
         f"<tr><td>{escape(r['item'])}</td><td>{tr(r['kind'])}</td><td>{escape(r['source'])}</td></tr>"
         for r in rows
@@ -149,7 +171,7 @@ def provenance_banner(results: CaseResults, name: str) -> str:
         f"<th>{tr('item')}</th><th>{tr('kind')}</th><th>{tr('source')}</th></tr></thead>"
         f"<tbody>{table}</tbody></table></div></details>"
     )
-    modeled = any(kind == "modeled" for kind, _ in _grouped_lines(rows))
+    modeled = any(kind == "modeled" for kind, _ in grouped)
     css = "provenance has-modeled" if modeled else "provenance"
     return (
         f'<aside class="{css}"><strong>{tr("provenance")}</strong><ul>{lines}</ul>{details}</aside>'

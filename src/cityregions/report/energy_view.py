@@ -77,7 +77,7 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
     parts = [key_figures(dict(found.get("summary", {})))]
     potential = _potential_by_feedstock(found)
     if potential:
-        parts.append(f'<h3>{tr("potential")} (GWh)</h3>{feedstock_chart(potential)}')
+        parts.append(f"<h3>{tr('potential')} (GWh)</h3>{feedstock_chart(potential)}")
     balance = data.energy_region_balance(results)
     links = _allocation_links(found)
     gwh = None if balance is None else {r: v / 1000 for r, v in balance.items()}

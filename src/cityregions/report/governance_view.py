@@ -218,9 +218,7 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
     return "".join(parts)
 
 
-def headline(
-    summary: Any, registry: Registry | None, overall: Any = None
-) -> dict[str, Any]:
+def headline(summary: Any, registry: Registry | None, overall: Any = None) -> dict[str, Any]:
     """Return the governance summary for the headline cards.
 
     Figures repeated in ``fit_overall`` (shown under "Institutional fit") are left out

@@ -212,9 +212,18 @@ LABELS: dict[str, tuple[str, str]] = {
 LABELS = {**KEY_LABELS, **LABELS}
 
 
+def _pair(key: str) -> tuple[str, str] | None:
+    """Return the label pair of ``key``; ``<known>_status`` reads "<label> · Status"."""
+    pair = LABELS.get(key)
+    if pair is None and key.endswith("_status") and key[:-7] in LABELS:
+        german, english = LABELS[key[:-7]]
+        pair = (f"{german} · Status", f"{english} · Status")
+    return pair
+
+
 def label(key: str, language: str) -> str:
     """Return the plain-text label ``key`` in ``language`` (humanised if unknown)."""
-    pair = LABELS.get(key)
+    pair = _pair(key)
     if pair is None:
         return humanise(key)
     return pair[0] if language == "de" else pair[1]
@@ -229,7 +238,7 @@ def bilingual(german: str, english: str) -> str:
 
 def tr(key: str) -> str:
     """Return the bilingual HTML of label ``key`` (the humanised key if unknown)."""
-    pair = LABELS.get(key)
+    pair = _pair(key)
     if pair is None:
         return escape(humanise(key))
     return bilingual(*pair)

@@ -3,13 +3,39 @@
 (function () {
   "use strict";
 
-  var state = { lang: "de", labels: {}, layers: {}, groups: {}, network: null, map: null };
+  var state = { lang: "de", labels: {}, values: {}, layers: {}, groups: {}, network: null, map: null };
+  /* Unit suffixes of result keys, shown in brackets by humanise() (as in the report). */
+  var UNITS = [["_t_per_ha", "t/ha"], ["_km2", "km²"], ["_gwh", "GWh"], ["_mwh", "MWh"], ["_km", "km"],
+    ["_eur", "EUR"], ["_ha", "ha"], ["_kw_el", "kW el."], ["_pct", "%"]];
+
+  /* Readable fallback of an unknown snake_case key: "potential_fuel_gwh" -> "Potential fuel (GWh)". */
+  function humanise(key) {
+    var text = String(key), unit = "";
+    for (var i = 0; i < UNITS.length; i++) {
+      var suffix = UNITS[i][0];
+      if (text.toLowerCase().slice(-suffix.length) === suffix && text.length > suffix.length) {
+        text = text.slice(0, -suffix.length); unit = UNITS[i][1]; break;
+      }
+    }
+    text = text.replace(/_+/g, " ").trim();
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+    return unit ? text + " (" + unit + ")" : text;
+  }
+
+  /* Display name of a coded value (silage_maize -> Silomais), else the value itself. */
+  function tv(value) {
+    var pair = typeof value === "string" ? state.values[value] : null;
+    return pair ? (state.lang === "de" ? pair[0] : pair[1]) : value;
+  }
   var LAYER_ORDER = ["regions", "energy", "areas", "flows", "gaps", "units"];
   var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false };
 
   function t(key) {
     var pair = state.labels[key];
-    if (!pair) { return key.replace(/_/g, " "); }
+    if (!pair && /_status$/.test(key) && state.labels[key.slice(0, -7)]) {
+      return t(key.slice(0, -7)) + " · Status";
+    }
+    if (!pair) { return humanise(key); }
     return state.lang === "de" ? pair[0] : pair[1];
   }
 
@@ -31,7 +57,7 @@
     if (typeof value === "boolean") { return value ? "✓" : "–"; }
     if (Array.isArray(value)) { return esc(value.join(", ")); }
     if (typeof value === "object") { return esc(JSON.stringify(value)); }
-    return esc(value);
+    return esc(tv(value));
   }
 
   function getJSON(url) {
@@ -159,7 +185,7 @@
       rows.push("<tr><th>" + esc(t(k)) + '</th><td class="num">' + fmt(v) + "</td></tr>");
     });
     var html = '<table class="fig">' + rows.join("") + "</table>";
-    nested.forEach(function (k) { html += "<h4>" + esc(k.replace(":", " · ")) + "</h4>" + figuresTable(obj[k]); });
+    nested.forEach(function (k) { html += "<h4>" + esc(k.split(":").map(t).join(" · ")) + "</h4>" + figuresTable(obj[k]); });
     return html;
   }
 
@@ -280,12 +306,14 @@
 
   function renderProvenance(caseInfo) {
     var rows = caseInfo.provenance.map(function (p) {
-      return "<tr><td>" + esc(p.section) + "</td><td>" + esc(p.item) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
+      return "<tr><td>" + esc(t(p.section)) + "</td><td>" + esc(p.item) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
     });
     document.getElementById("provenance").innerHTML = '<table class="fig"><tbody>' + rows.join("") + "</tbody></table>";
     var modeled = [];
     caseInfo.provenance.forEach(function (p) {
-      if (p.kind === "modeled" && modeled.indexOf(p.item) < 0) { modeled.push(p.item); }
+      /* scenario rules are design assumptions (listed in the provenance tab), not modeled data */
+      var item = t(p.item);
+      if (p.kind === "modeled" && !/: rules$/.test(p.item) && modeled.indexOf(item) < 0) { modeled.push(item); }
     });
     document.getElementById("provenance-note").textContent = modeled.length ? t("modeled") + ": " + modeled.join(", ") : "";
   }
@@ -305,6 +333,7 @@
     var select = document.getElementById("scenario");
     if (select && select.value) { showScenario(select.value); }
     if (state.network && state.network.available) { loadSnapshot(); }
+    if (state.caseInfo) { renderProvenance(state.caseInfo); }
   }
 
   /* ---------------------------------------------------------------- start */
@@ -314,12 +343,14 @@
       var lang = e.target.getAttribute && e.target.getAttribute("data-set-lang");
       if (lang) { state.lang = lang; applyLabels(); rerender(); }
     });
-    Promise.all([getJSON("/api/case"), getJSON("/api/labels")]).then(function (res) {
+    Promise.all([getJSON("/api/case"), getJSON("/api/labels"), getJSON("/api/values")]).then(function (res) {
       var caseInfo = res[0];
       state.labels = res[1];
+      state.values = res[2];
       state.lang = caseInfo.language === "en" ? "en" : "de";
       document.getElementById("case-name").textContent = caseInfo.name;
       document.title = caseInfo.name + " · cityregions";
+      state.caseInfo = caseInfo;
       applyLabels();
       renderProvenance(caseInfo);
       return Promise.all(caseInfo.layers.map(function (name) {
