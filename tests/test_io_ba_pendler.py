@@ -458,3 +458,13 @@ def test_gemeindedaten_unexpected_layout(tmp_path: Path) -> None:
     assert info.value.location == "column K"
     with pytest.raises(InputError, match="no sheet 'Gemeindedaten'"):
         read_ba_gemeindedaten(make_kreis_workbook(tmp_path / "k.xlsx"))
+
+
+def test_workbook_given_as_a_flow_table_says_how_to_read_it(kreis_workbook: Path) -> None:
+    from cityregions.io import read_flows
+
+    with pytest.raises(InputError, match="BA Pendlerstatistik workbook") as info:
+        read_flows(kreis_workbook)
+    assert "read_ba_pendler()" in str(info.value)
+    assert "'Auspendler Kreise'" in str(info.value)
+    assert str(kreis_workbook) in str(info.value)

@@ -134,11 +134,15 @@ def read_flows(
     >>> read_flows(frame).out_totals().to_dict()
     {'01': 7.0, '02': 3.0}
     """
-    frame, where = _load(path_or_frame, sheet=sheet, encoding=encoding, source=source)
-    origin_col = _require(frame, ORIGIN_COLUMNS, origin, where=where, role="origin")
-    destination_col = _require(
-        frame, DESTINATION_COLUMNS, destination, where=where, role="destination"
-    )
+    try:
+        frame, where = _load(path_or_frame, sheet=sheet, encoding=encoding, source=source)
+        origin_col = _require(frame, ORIGIN_COLUMNS, origin, where=where, role="origin")
+        destination_col = _require(
+            frame, DESTINATION_COLUMNS, destination, where=where, role="destination"
+        )
+    except InputError as error:
+        _explain_ba_workbook(path_or_frame, error)
+        raise
     value_col = _require(frame, VALUE_COLUMNS, value, where=where, role="value")
     row = _line_label(path_or_frame, sheet=sheet)
     origins = id_series(frame[origin_col], where=where, field=origin_col, row=row)
@@ -387,6 +391,30 @@ def _load(
     if sheet is not None:
         where = f"{where} [sheet {sheet!r}]"
     return frame, where
+
+
+def _explain_ba_workbook(path_or_frame: object, error: InputError) -> None:
+    """Raise a message that says how to use a BA Pendler workbook given as a flow table."""
+    from cityregions.io._text import excel_sheet_names
+
+    if not isinstance(path_or_frame, str | Path):
+        return
+    path = Path(path_or_frame)
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".xlsb") or not path.is_file():
+        return
+    try:
+        sheets = excel_sheet_names(path)
+    except InputError:
+        return
+    ba = [name for name in sheets if name.lower().startswith(("auspendler", "einpendler"))]
+    if ba:
+        msg = (
+            f"this is a BA Pendlerstatistik workbook (sheet {ba[0]!r}), not a long flow table "
+            "origin,destination,value; it has no internal flows, so read it with "
+            "read_ba_pendler() and add the diagonal from the BA Gemeindedaten "
+            "(docs/data-formats.md, 'BA Pendlerstatistik'), then save that table as CSV"
+        )
+        raise InputError(msg, source=path) from error
 
 
 def _line_label(path_or_frame: object, *, sheet: str | int | None = None) -> str:
