@@ -21,6 +21,33 @@ from cityregions.territory import Territory
 
 __version__ = "0.1.0"
 
+#: Entry points imported on first use, so that ``import cityregions`` stays light.
+_LAZY = {
+    "load_case": "cityregions.case",
+    "bundled_case_path": "cityregions.case",
+    "run_case": "cityregions.workflow",
+    "read_flows": "cityregions.io.tables",
+    "read_units": "cityregions.io.tables",
+    "write_table": "cityregions.io.tables",
+    "estimate_flows": "cityregions.flowmodels",
+    "common_part_of_commuters": "cityregions.flowmodels",
+    "delineate": "cityregions.delineation",
+    "LabourMarketAreas": "cityregions.delineation",
+    "read_registry": "cityregions.registry",
+    "Registry": "cityregions.registry",
+    "voting_power": "cityregions.governance.voting",
+    "weighted_game": "cityregions.governance.voting",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    msg = f"module 'cityregions' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 __all__ = [
     "CityRegionsError",
     "CityRegionsWarning",
@@ -31,4 +58,5 @@ __all__ = [
     "Territory",
     "ValidationReport",
     "__version__",
+    *_LAZY,
 ]
