@@ -363,6 +363,23 @@ def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
     assert str(path) in str(problem)
 
 
+def test_a_syntax_error_does_not_flood_the_report_with_unknown_ids(tmp_path: Path) -> None:
+    """One missing brace in the actors file must not turn every membership into a problem."""
+    (tmp_path / "a.yaml").write_text("actors:\n  - {id: x, name: X, kind: city\n  - {id: y}\n")
+    (tmp_path / "b.yaml").write_text(
+        "bodies: [{id: b, name: B, kind: cooperation, level: city_region, sources: [https://x.org]}]\n"
+        "memberships:\n"
+        "  - {member: x, body: b, sources: [https://x.org]}\n"
+        "  - {member: x, body: b, valid_from: '2015', valid_to: '2014', sources: [https://x.org]}\n"
+    )
+    texts = [str(p) for p in check_registry(tmp_path)]
+    assert any("a.yaml" in t and "not valid YAML" in t for t in texts)
+    assert any("ids and source ids were not checked across files" in t for t in texts)
+    assert any("valid_to 2014 is before valid_from 2015" in t for t in texts)  # still checked
+    assert not any("unknown member id" in t for t in texts)
+    assert len(texts) == 3, texts
+
+
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
     from cityregions import InputError
 

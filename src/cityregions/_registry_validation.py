@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from cityregions.registry import Membership, Registry
 
 
-def validate_registry(registry: Registry, *, unresolved: Iterable[str] = ()) -> list[InputError]:
+def validate_registry(
+    registry: Registry, *, unresolved: Iterable[str] = (), references: bool = True
+) -> list[InputError]:
     """Return one :class:`InputError` per cross-record problem of ``registry``.
 
     Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
@@ -27,10 +29,13 @@ def validate_registry(registry: Registry, *, unresolved: Iterable[str] = ()) -> 
 
     ``unresolved`` are ids of actors or bodies whose records could not be read (their
     own problems are already reported): references to them are not reported again.
+    With ``references=False`` (a file of the registry could not be read at all, so any
+    id may be defined there) unknown ids are not reported.
     """
     problems: list[InputError] = []
     problems += _duplicate_ids(registry)
-    problems += _unknown_ids(registry, set(unresolved))
+    if references:
+        problems += _unknown_ids(registry, set(unresolved))
     problems += _date_order(registry)
     problems += _lifetimes(registry)
     problems += _overlaps(registry)

@@ -609,7 +609,9 @@ def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------- validation
-def validate_registry(registry: Registry, *, unresolved: Iterable[str] = ()) -> list[InputError]:
+def validate_registry(
+    registry: Registry, *, unresolved: Iterable[str] = (), references: bool = True
+) -> list[InputError]:
     """Return one :class:`InputError` per cross-record problem of ``registry``.
 
     Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
@@ -619,11 +621,13 @@ def validate_registry(registry: Registry, *, unresolved: Iterable[str] = ()) -> 
     outside the body's lifetime, overlapping duplicate memberships (same member, body,
     role and status), incomplete decision rules and records without a source. Each
     error names the file, line, record id and field. References to the ``unresolved``
-    ids (records that could not be read, already reported) are not reported again.
+    ids (records that could not be read, already reported) are not reported again;
+    ``references=False`` skips the unknown-id checks (used when a whole file could not
+    be read).
     """
     from cityregions._registry_validation import validate_registry as validate
 
-    return validate(registry, unresolved=unresolved)
+    return validate(registry, unresolved=unresolved, references=references)
 
 
 def check_units(registry: Registry, unit_ids: Iterable[str]) -> list[InputError]:

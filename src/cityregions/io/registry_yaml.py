@@ -88,8 +88,16 @@ def load_registry_yaml(path: str | Path) -> tuple[Registry, list[InputError]]:
         _load_file(file, state)
     registry = Registry(**state.merged).with_origins(state.origins)
     problems = state.problems
-    problems += _check_rejected(state)
-    problems += validate_registry(registry, unresolved=state.rejected_ids)
+    references = not state.unreadable
+    problems += _check_rejected(state, sources=references)
+    problems += validate_registry(registry, unresolved=state.rejected_ids, references=references)
+    if not references:
+        names = ", ".join(p.name for p in state.unreadable)
+        msg = (
+            f"ids and source ids were not checked across files because {names} could not "
+            "be read (its records may define them); fix it and run the check again"
+        )
+        problems.append(_parse_error(msg, source=state.unreadable[0]))
     return registry, problems
 
 
@@ -103,18 +111,19 @@ class _Loading:
     origins: dict[str, tuple[str, int | None]] = dataclasses.field(default_factory=dict)
     problems: list[InputError] = dataclasses.field(default_factory=list)
     rejected: list[tuple[Path, str, dict[str, Any]]] = dataclasses.field(default_factory=list)
+    unreadable: list[Path] = dataclasses.field(default_factory=list)
 
     @property
     def rejected_ids(self) -> set[str]:
         return {str(r["id"]) for _, _, r in self.rejected if r.get("id") is not None}
 
 
-def _check_rejected(state: _Loading) -> list[InputError]:
+def _check_rejected(state: _Loading, *, sources: bool = True) -> list[InputError]:
     """Unknown sources and dates in the wrong order of records that failed to parse."""
     problems = []
     for file, where, record in state.rejected:
-        sources = record.get("sources")
-        for source in sources if isinstance(sources, list) else []:
+        given = record.get("sources") if sources else None
+        for source in given if isinstance(given, list) else []:
             if str(source) not in state.merged["sources"] and not is_url(str(source)):
                 msg = f"unknown source {source!r}; expected a key of 'sources' or a URL"
                 problems.append(_parse_error(msg, source=file, location=where, field="sources"))
@@ -169,9 +178,11 @@ def _load_file(file: Path, state: _Loading) -> None:
         where = f"line {mark.line + 1}" if mark is not None else None
         msg = f"not valid YAML: {getattr(error, 'problem', error)}"
         problems.append(_parse_error(msg, source=file, location=where))
+        state.unreadable.append(file)
         return
     except UnicodeDecodeError as error:
         problems.append(_parse_error(f"not UTF-8 text: {error}", source=file))
+        state.unreadable.append(file)
         return
     if data is None:
         msg = f"the file is empty; expected a mapping with the keys {', '.join(TOP_KEYS)}"
