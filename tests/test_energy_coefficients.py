@@ -73,6 +73,11 @@ def test_override_changes_value_and_source(tmp_path):
         ('[maize_yeld]\nunit = "t FM/ha"\ndefault = 1.0\n', None, "unknown coefficient"),
         ('[silage_maize_yield]\nunit = "t FM/ha"\ndefault = "forty"\n', "default", "valid number"),
         ("not toml = = 1\n", None, "not valid TOML"),
+        (
+            '[silage_maize_yield]\nunit = "t FM/ha"\ndefualt = 45.0\n',
+            "defualt",
+            "unknown field; expected one of group, description, unit, default, low, high",
+        ),
     ],
 )
 def test_bad_override_names_file_entry_and_field(tmp_path, text, field, message):

@@ -226,6 +226,8 @@ def _build(name: str, table: Any, *, source: Path) -> Coefficient:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or None
         message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = f"unknown field; expected one of {', '.join(Coefficient.model_fields)}"
         raise InputError(message, source=source, location=f"entry '{name}'", field=field) from error
 
 
