@@ -33,14 +33,11 @@ def check(
     registry: Annotated[Path, typer.Argument(help="Registry YAML file or folder.")],
 ) -> None:
     """Validate a registry and list all problems (exit code 2 if any)."""
-    from cityregions.registry import check_registry
+    from cityregions.io.registry_yaml import load_registry_yaml
 
-    problems = check_registry(registry)
+    reg, problems = load_registry_yaml(registry)
     if problems:
         raise ValidationReport(problems)
-    from cityregions.registry import read_registry
-
-    reg = read_registry(registry)
     console.print(
         f"[green]ok[/]: {len(reg.actors)} actors, {len(reg.bodies)} bodies, "
         f"{len(reg.memberships)} memberships, {len(reg.rules)} decision rules"
