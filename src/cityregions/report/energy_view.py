@@ -67,6 +67,21 @@ def unit_names(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+#: Columns of the balance per city region shown open (the full table is collapsed below).
+OVERVIEW_COLUMNS = (
+    "name", "core", "population", "core_demand_mwh", "core_deficit_mwh", "ring_surplus_mwh",
+    "ring_cover_share_of_deficit", "region_net_mwh",
+)  # fmt: skip
+
+
+def balance_overview(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the main columns of the balance per city region, energy in GWh (MWh / 1000)."""
+    shown = table[[c for c in OVERVIEW_COLUMNS if c in table.columns]].copy()
+    energy = [c for c in shown.columns if str(c).endswith("_mwh")]
+    shown[energy] = shown[energy].astype(float) / 1000
+    return shown.rename(columns={c: str(c)[: -len("_mwh")] + "_gwh" for c in energy})
+
+
 def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
     """Render the ``energy`` section: potential by feedstock, balance per region, map."""
     found = data.section(results, "energy")
@@ -88,7 +103,11 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
         regions = found.get("balance_regions")
         if isinstance(regions, pd.DataFrame) and not regions.empty:
             table = with_region_names(unit_names(regions, layers.units), layers.names)
-            parts.append(html_table(table, max_rows=60))
+            parts.append(html_table(balance_overview(table), max_rows=60))
+            parts.append(
+                f'<details class="table-details"><summary>{tr("balance_regions")}: '
+                f"{tr('all_columns')}</summary>{html_table(table, max_rows=60)}</details>"
+            )
     if gwh is not None or links is not None:
         svg = region_map(layers, label="energy map", values=gwh, show=(), allocation=links)
         caption = legend(

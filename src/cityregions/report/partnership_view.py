@@ -112,6 +112,28 @@ def _scenario_text(info: Any) -> str:
     return "".join(parts)
 
 
+def member_names(summary: pd.DataFrame, found: Mapping[str, Any]) -> pd.DataFrame:
+    """Show ``members_without_power`` (member ids) by the members' names."""
+    members = found.get("members")
+    column = "members_without_power"
+    if column not in summary.columns or not isinstance(members, pd.DataFrame):
+        return summary
+    if not {"member", "name"} <= set(members.columns):
+        return summary
+    names = dict(zip(members["member"].astype(str), members["name"].astype(str), strict=True))
+
+    def named(value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [names.get(str(v), str(v)) for v in value]
+        if isinstance(value, str) and value:
+            return ", ".join(names.get(v.strip(), v.strip()) for v in value.split(","))
+        return value
+
+    shown = summary.copy()
+    shown[column] = [named(v) for v in shown[column]]
+    return shown
+
+
 def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
     """Render the ``partnership`` section: overview, then per scenario table and charts."""
     found = data.section(results, "partnership")
@@ -122,7 +144,7 @@ def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
     summary = found.get("summary")
     parts = []
     if isinstance(summary, pd.DataFrame) and not summary.empty:
-        table = summary.drop(columns=["shapley_method"], errors="ignore")
+        table = member_names(summary.drop(columns=["shapley_method"], errors="ignore"), found)
         table = table.set_index("scenario") if "scenario" in table.columns else table
         parts.append(f"<h3>{tr('scenarios')}</h3>{html_table(table)}")
     elif isinstance(summary, Mapping):
