@@ -32,6 +32,15 @@ STATE_NAMES = {
     "15": "ST", "16": "TH",
 }  # fmt: skip
 
+#: German state keys to full names (state tables, e.g. the openness per state).
+STATE_FULL_NAMES = {
+    "01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
+    "05": "Nordrhein-Westfalen", "06": "Hessen", "07": "Rheinland-Pfalz",
+    "08": "Baden-Württemberg", "09": "Bayern", "10": "Saarland", "11": "Berlin",
+    "12": "Brandenburg", "13": "Mecklenburg-Vorpommern", "14": "Sachsen",
+    "15": "Sachsen-Anhalt", "16": "Thüringen",
+}  # fmt: skip
+
 
 def section(results: CaseResults, name: str) -> dict[str, Any] | None:
     """Return the section ``name`` of ``results`` or None when that step did not run."""

@@ -214,7 +214,10 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
         parts.append(subsection_html("gaps", gaps_table(gaps, layers.units)))
     from cityregions.report.sections import generic_body
 
-    parts.append(generic_body(found, skip=HANDLED, names=layers.names, units=layers.units))
+    shown = {key: registry_names(value, registry) for key, value in found.items()}
+    if isinstance(shown.get("state_openness"), pd.DataFrame):
+        shown["state_openness"] = state_names(shown["state_openness"])
+    parts.append(generic_body(shown, skip=HANDLED, names=layers.names, units=layers.units))
     return "".join(parts)
 
 
@@ -232,6 +235,37 @@ def headline(summary: Any, registry: Registry | None, overall: Any = None) -> di
         if key in figures and str(figures[key]) in names:
             figures[key] = names[str(figures[key])]
     return figures
+
+
+#: Columns of governance tables that hold actor or body ids.
+ID_COLUMNS = ("member", "body", "represented_by", "actor", "best_area")
+
+
+def registry_names(table: Any, registry: Registry | None) -> Any:
+    """Show actor and body ids in the id columns of ``table`` by their registry names."""
+    if not isinstance(table, pd.DataFrame) or registry is None:
+        return table
+    columns = [c for c in ID_COLUMNS if c in table.columns]
+    if not columns:
+        return table
+    names = {a.id: a.name for a in registry.actors} | {b.id: b.name for b in registry.bodies}
+    shown = table.copy()
+    for column in columns:
+        shown[column] = [names.get(str(v), v) if isinstance(v, str) else v for v in shown[column]]
+    return shown
+
+
+def state_names(table: pd.DataFrame) -> pd.DataFrame:
+    """Index a table of states (``14``) by the state's name (``Sachsen``)."""
+    shown = table.copy()
+    shown.index = pd.Index(
+        [
+            data.STATE_FULL_NAMES.get(str(i).zfill(2), "–" if str(i) == "?" else str(i))
+            for i in shown.index
+        ],
+        name=shown.index.name,
+    )
+    return shown
 
 
 def _as_of(value: Any) -> dt.date | None:

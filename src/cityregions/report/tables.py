@@ -21,6 +21,9 @@ ABSOLUTE_PATH = re.compile(
     r"(?<![\w.:/\\~-])(?:/(?:[^\s/,;()\[\]]+/)+[^\s/,;()\[\]]*|[A-Za-z]:\\(?:[^\s\\,;()]+\\)*[^\s\\,;()]*)"
 )
 
+#: A date or month (``2012-02``, ``2014-03-21``), kept on one line in tables.
+DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
 #: Tables with more columns than this get the compact ``wide`` layout.
 WIDE_COLUMNS = 8
 
@@ -60,7 +63,10 @@ def cell(value: Any) -> str:
         return escape(", ".join(map(str, value)))
     if isinstance(value, pd.Timestamp):
         return escape(value.date().isoformat())
-    return escape(strip_paths(str(value)))
+    text = str(value)
+    if DATE.fullmatch(text):
+        return text.replace("-", "\u2011")  # non-breaking hyphens: a date stays on one line
+    return escape(strip_paths(text))
 
 
 def coded_cell(value: Any) -> str:

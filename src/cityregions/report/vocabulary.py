@@ -252,6 +252,12 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "largest": ("größte", "largest"),
     "singleton": ("Einzelregion", "singleton"),
     "documented": ("dokumentiert", "documented"),
+    "shareholder": ("Gesellschafter", "shareholder"),
+    "full": ("Vollmitglied", "full member"),
+    "lead": ("federführend", "lead"),
+    "represented": ("vertreten", "represented"),
+    "associate": ("assoziiert", "associate"),
+    "observer": ("Beobachter", "observer"),
     "target-model": ("Zielmodell", "target model"),
     "confirmed": ("bestätigt", "confirmed"),
     "uncertain": ("unsicher", "uncertain"),
@@ -277,7 +283,7 @@ SETTINGS = frozenset({
 #: Table columns whose coded values are shown through :data:`VALUE_LABELS`.
 CODED_COLUMNS = frozenset({
     "feedstock", "level", "path", "status", "inputs_kind", "kind", "mode", "certainty",
-    "method", "method_a", "method_b", "carrier", "bloc", "provenance",
+    "method", "method_a", "method_b", "carrier", "provenance", "role",
 })  # fmt: skip
 
 _UNITS = (
