@@ -183,3 +183,11 @@ def test_scenario_rules_are_one_assumption_line_and_modeled_inputs_stay(html: st
     for item in ("Energiebedarf", "Potenzial", "Eingangsdaten"):
         assert item in energy
     assert energy.count('badge modeled"') >= 3
+
+
+def test_a_count_under_a_settings_key_stays_a_figure() -> None:
+    # energy summary: sinks = "cores" (setting); allocation summary: sinks = 8 (a count)
+    cards = key_figures({"sinks": 8}).split("<details")[0]
+    assert '<div class="value">8</div>' in cards
+    assert "<details" in key_figures({"sinks": "cores", "max_distance_km": 50.0})
+    assert '<div class="figure">' not in key_figures({"sinks": "cores", "max_distance_km": 50.0})

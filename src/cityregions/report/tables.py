@@ -153,6 +153,18 @@ def settings_block(settings: Mapping[str, Any]) -> str:
     )
 
 
+def is_setting(key: str, value: Any, settings: frozenset[str] = SETTINGS) -> bool:
+    """Whether ``key`` is a technical setting: listed, and text or a distance limit.
+
+    A listed key with a count as value (``sinks`` = 8 in the allocation summary, where
+    the energy summary's ``sinks`` = "cores" is a setting) is a figure, not a setting.
+    """
+    if key not in settings:
+        return False
+    number = isinstance(value, int | float | np.integer | np.floating)
+    return not number or key.endswith("_km")
+
+
 def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTINGS) -> str:
     """Return key figures as a row of cards (labels from :data:`LABELS`, humanised else).
 
@@ -164,7 +176,7 @@ def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTIN
     for key, value in figures.items():
         if isinstance(value, Mapping | list | tuple | pd.DataFrame | pd.Series):
             continue
-        if str(key) in settings:
+        if is_setting(str(key), value, settings):
             chosen[key] = value
         elif isinstance(value, str) and len(value) > LONG_TEXT and tr_value(value) is None:
             notes.append(f"<dt>{header(key)}</dt><dd>{cell(value)}</dd>")
