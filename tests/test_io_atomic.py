@@ -53,3 +53,19 @@ def test_unwritable_targets_are_named_and_nothing_is_created(tmp_path: Path) -> 
     ):
         pass
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_folder_without_write_permission_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from cityregions.io import _atomic
+
+    # the tests may run as root, for whom every folder is writable: ask os.access
+    monkeypatch.setattr(_atomic.os, "access", lambda path, mode: Path(path) != tmp_path)
+    assert os.access(tmp_path / "x", os.W_OK)  # other paths untouched by the stub
+    with pytest.raises(InputError, match="is not writable") as error:
+        check_output_file(tmp_path / "new" / "out.csv")
+    assert str(tmp_path) in str(error.value)
+    assert not (tmp_path / "new").exists()
