@@ -156,3 +156,9 @@ def test_labels_and_value_names_for_the_detail_panel(client: TestClient) -> None
     values = client.get("/api/values").json()
     assert values["silage_maize"] == ["Silomais", "Silage maize"]
     assert values["modeled"] == ["modelliert", "modeled"]
+
+
+def test_case_provenance_names_no_local_path(client: TestClient, results) -> None:
+    text = str(client.get("/api/case").json()["provenance"])
+    assert str(results.case.root) not in text
+    assert str(results.case.root.parent) not in text

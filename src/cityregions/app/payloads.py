@@ -19,6 +19,7 @@ import pandas as pd
 from cityregions.report import data
 from cityregions.report.maps import HULL_BUFFER_M, diverging, map_layers
 from cityregions.report.svg import colour_for
+from cityregions.report.tables import strip_paths
 
 if TYPE_CHECKING:
     from cityregions.workflow import CaseResults
@@ -93,7 +94,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "layers": [name for name in LAYERS if geo[name]["features"]],
         "summary": jsonable((data.section(results, "territory") or {}).get("summary", {})),
         "provenance": [
-            {"section": n.section, "item": n.item, "kind": n.kind, "source": n.source}
+            {"section": n.section, "item": n.item, "kind": n.kind, "source": strip_paths(n.source)}
             for n in results.provenance
         ],
     }

@@ -306,7 +306,7 @@
 
   function renderProvenance(caseInfo) {
     var rows = caseInfo.provenance.map(function (p) {
-      return "<tr><td>" + esc(t(p.section)) + "</td><td>" + esc(p.item) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
+      return "<tr><td>" + esc(t(p.section)) + "</td><td>" + esc(t(p.item)) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
     });
     document.getElementById("provenance").innerHTML = '<table class="fig"><tbody>' + rows.join("") + "</tbody></table>";
     var modeled = [];
