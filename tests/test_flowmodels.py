@@ -524,3 +524,14 @@ def test_cli_out_over_the_units_file_is_refused(
     )
     assert "would overwrite this input file" in capsys.readouterr().err
     assert units.read_bytes() == before
+
+
+def test_no_out_commuters_anywhere_warns() -> None:
+    from cityregions import DataQualityWarning
+
+    units = pd.DataFrame(
+        {"unit": ["a", "b"], "population": [0, 0], "lon": [12.0, 13.0], "lat": [51.0, 51.0]}
+    )
+    with pytest.warns(DataQualityWarning, match="no unit has out-commuters"):
+        flows = estimate_flows(Territory.from_frame(units, name="u"))
+    assert flows.total == 0

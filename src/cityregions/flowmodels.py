@@ -37,6 +37,7 @@ References
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Literal
 
@@ -44,7 +45,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from cityregions._errors import InputError, ParameterError
+from cityregions._errors import DataQualityWarning, InputError, ParameterError
 from cityregions._progress import track
 from cityregions.flows import FlowTable
 from cityregions.territory import Territory, haversine_km
@@ -606,6 +607,12 @@ def _origin_totals(
         if out_commuters is None
         else _aligned(out_commuters, territory, "out_commuters")
     )
+    if len(out_) and not out_.sum() > 0:
+        message = (
+            f"{territory.name or 'units'}: no unit has out-commuters (population, employed "
+            "or share_commuting is 0 everywhere), so the modeled flows are all internal"
+        )
+        warnings.warn(message, DataQualityWarning, stacklevel=3)
     order = np.argsort(np.asarray(territory.ids, dtype=object), kind="stable")
     return employed_, out_[order]
 
