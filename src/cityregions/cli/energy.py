@@ -25,7 +25,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
-from cityregions.cli._output import check_output, staged_folder
+from cityregions.io._atomic import atomic_paths, check_output_file, check_output_folder
 
 console = Console(stderr=True)
 
@@ -144,7 +144,7 @@ def potential(
     from cityregions.energy.potential import biomass_potential
     from cityregions.io.tables import write_table
 
-    check_output(out, folder=False)
+    check_output_file(out)
     table, coefficient_set = _load(inputs, coefficients)
     long = biomass_potential(
         table,
@@ -180,7 +180,7 @@ def balance(
     from cityregions.energy.workflow import run_energy
     from cityregions.io.tables import write_table
 
-    check_output(out, folder=True)
+    check_output_folder(out)
     table, coefficient_set = _load(inputs, coefficients)
     analysis = run_energy(
         table,
@@ -192,9 +192,12 @@ def balance(
         carrier=carrier,
         cover_share=_cover(cover_share),
     )
-    with staged_folder(out) as stage:
-        write_table(analysis.balance_units.rename_axis("unit"), stage / "balance_units.csv")
-        write_table(analysis.balance_regions, stage / "balance_regions.csv")
+    with atomic_paths(out / "balance_units.csv", out / "balance_regions.csv") as (
+        units_tmp,
+        regions_tmp,
+    ):
+        write_table(analysis.balance_units.rename_axis("unit"), units_tmp)
+        write_table(analysis.balance_regions, regions_tmp)
     console.print(
         f"[green]wrote[/] {out}: {len(analysis.balance_units)} units, "
         f"{len(analysis.balance_regions)} regions ({carrier})"
@@ -232,7 +235,7 @@ def allocate(
     if max_distance_km is not None and not max_distance_km > 0:
         msg = f"--max-distance-km must be more than 0 km, got {max_distance_km}"
         raise InputError(msg, field="--max-distance-km")
-    check_output(out, folder=True)
+    check_output_folder(out)
     table, coefficient_set = _load(inputs, coefficients)
     territory = _seats(units, table, source=units or inputs)
     analysis = run_energy(
@@ -250,11 +253,13 @@ def allocate(
         max_distance_km=max_distance_km,
     )
     result = analysis.allocation
-    with staged_folder(out) as stage:
-        write_table(result.flows, stage / "flows.csv", index=False)
-        write_table(result.sinks.rename_axis("unit"), stage / "sinks.csv")
-        write_table(result.suppliers.rename_axis("unit"), stage / "suppliers.csv")
-        write_table(analysis.balance_units.rename_axis("unit"), stage / "balance_units.csv")
+    names = ("flows.csv", "sinks.csv", "suppliers.csv", "balance_units.csv")
+    with atomic_paths(*(out / name for name in names)) as temporary:
+        flows_tmp, sinks_tmp, suppliers_tmp, units_tmp = temporary
+        write_table(result.flows, flows_tmp, index=False)
+        write_table(result.sinks.rename_axis("unit"), sinks_tmp)
+        write_table(result.suppliers.rename_axis("unit"), suppliers_tmp)
+        write_table(analysis.balance_units.rename_axis("unit"), units_tmp)
     share = result.summary["share_covered"]
     console.print(
         f"[green]wrote[/] {out}: {len(result.flows)} flows, "
@@ -338,7 +343,7 @@ def build_inputs(
     if not files:
         msg = "give at least one GENESIS export (--land-use, --holdings, --crops, …)"
         raise InputError(msg, field="--cattle")
-    check_output(out, folder=False)
+    check_output_file(out)
     base_table = _base(base)
     table = inputs_from_genesis(files, base=base_table, year=year)
     replaced = ", ".join(files)
@@ -385,7 +390,7 @@ def disaggregate(
     from cityregions.energy.inputs import read_energy_inputs, validate_energy_inputs
     from cityregions.io.tables import write_table
 
-    check_output(out, folder=False)
+    check_output_file(out)
     districts = read_energy_inputs(inputs)
     table = _read_csv(municipalities, what="municipality table", dtype={"unit": str, "parent": str})
     for column in ("unit", "parent", "population"):

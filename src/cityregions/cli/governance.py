@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ValidationReport
-from cityregions.cli._output import check_output, staged_folder
+from cityregions.io._atomic import check_output_folder
 
 console = Console(stderr=True)
 
@@ -136,7 +136,7 @@ def analyze(
 
     as_date(as_of)  # check the date and the thresholds before reading anything large
     check_tie_thresholds(min_flow=min_flow, min_share=min_share)
-    check_output(out, folder=True)
+    check_output_folder(out)
     reg = read_registry(registry)
     territory = read_units(units, id_column=id_column)
     flow_table = read_flows(flows, units=territory)
@@ -170,8 +170,7 @@ def analyze(
         rng=np.random.default_rng(seed),
         check_units_known=False,
     )
-    with staged_folder(out) as stage:
-        files = write_governance(result, stage)
+    files = write_governance(result, out)
     summary = result.summary()
     for warning in result.warnings:
         console.print(f"[yellow]warning[/]: {warning}")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +43,7 @@ from cityregions.governance.network import (
     ei_index,
     projected_graph,
 )
+from cityregions.io._atomic import atomic_paths
 from cityregions.registry import Registry, as_date, check_units, read_registry
 from cityregions.territory import Territory
 
@@ -231,47 +234,58 @@ def _overall(
 def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     """Write the tables and network exports of ``result`` into ``out``; return the paths.
 
-    ``gaps.csv`` (column ``flows``) and ``fit_overall.csv`` (row ``flows``) say whether
-    the flows behind them are ``observed`` or ``modeled``.
-
     Files: ``actor_metrics.csv``, ``body_metrics.csv``, ``areas.csv``, ``fit_areas.csv``,
     ``fit_overall.csv``, ``gaps.csv``, ``region_gaps.csv`` and ``fit_regions.csv`` (with
     labels),
     ``body_links.csv``, ``edges.csv``, ``nodes.csv`` (full registry, with dates),
     ``popolo.json`` (full registry), ``network.gexf`` (dynamic, full registry),
     ``network.graphml`` (snapshot), ``state_openness.csv`` and
-    ``actor_metrics_<date>.csv`` per extra snapshot.
+    ``actor_metrics_<date>.csv`` per extra snapshot. All files are written to temporary
+    paths first and moved into place together: if one fails, none is written.
+
+    ``gaps.csv`` (column ``flows``) and ``fit_overall.csv`` (row ``flows``) say whether
+    the flows behind them are ``observed`` or ``modeled``.
     """
     out = Path(out)
+    writers = _writers(result)
+    targets = [out / name for name in writers]
+    with atomic_paths(*targets) as temporary:
+        for write, tmp in zip(writers.values(), temporary, strict=True):
+            write(tmp)
+    return targets
+
+
+def _writers(result: GovernanceAnalysis) -> dict[str, Callable[[Path], Path]]:
+    """File name → function writing that file to a given path."""
     overall = {**result.fit_overall, "flows": result.flows_provenance}
-    files = [
-        write_frame(result.actor_metrics, out / "actor_metrics.csv"),
-        write_frame(result.body_metrics, out / "body_metrics.csv"),
-        write_frame(result.areas, out / "areas.csv", index=False),
-        write_frame(result.fit_areas, out / "fit_areas.csv"),
-        write_frame(
+    tables: dict[str, tuple[pd.DataFrame | None, bool]] = {
+        "actor_metrics.csv": (result.actor_metrics, True),
+        "body_metrics.csv": (result.body_metrics, True),
+        "areas.csv": (result.areas, False),
+        "fit_areas.csv": (result.fit_areas, True),
+        "fit_overall.csv": (
             pd.Series(overall, name="value").rename_axis("indicator").to_frame(),
-            out / "fit_overall.csv",
+            True,
         ),
-        write_frame(
-            result.gaps.assign(flows=result.flows_provenance), out / "gaps.csv", index=False
-        ),
-        write_frame(result.body_links, out / "body_links.csv", index=False),
-        write_edge_list(result.registry, out / "edges.csv"),
-        write_node_list(result.registry, out / "nodes.csv"),
-        write_popolo(result.registry, out / "popolo.json"),
-        write_gexf(result.registry, out / "network.gexf"),
-        write_graphml(result.registry.as_of(result.as_of), out / "network.graphml"),
-    ]
-    if result.region_gaps is not None:
-        files.append(write_frame(result.region_gaps, out / "region_gaps.csv", index=False))
-    if result.fit_regions is not None:
-        files.append(write_frame(result.fit_regions, out / "fit_regions.csv"))
-    if result.state_openness is not None:
-        files.append(write_frame(result.state_openness, out / "state_openness.csv"))
-    for date, table in result.snapshots.items():
-        files.append(write_frame(table, out / f"actor_metrics_{date}.csv"))
-    return files
+        "gaps.csv": (result.gaps.assign(flows=result.flows_provenance), False),
+        "body_links.csv": (result.body_links, False),
+        "region_gaps.csv": (result.region_gaps, False),
+        "fit_regions.csv": (result.fit_regions, True),
+        "state_openness.csv": (result.state_openness, True),
+        **{f"actor_metrics_{d}.csv": (t, True) for d, t in result.snapshots.items()},
+    }
+    writers: dict[str, Callable[[Path], Path]] = {
+        name: partial(write_frame, frame, index=index)
+        for name, (frame, index) in tables.items()
+        if frame is not None
+    }
+    registry, snapshot = result.registry, result.registry.as_of(result.as_of)
+    writers["edges.csv"] = partial(write_edge_list, registry)
+    writers["nodes.csv"] = partial(write_node_list, registry)
+    writers["popolo.json"] = partial(write_popolo, registry)
+    writers["network.gexf"] = partial(write_gexf, registry)
+    writers["network.graphml"] = partial(write_graphml, snapshot)
+    return writers
 
 
 def governance_step(case: Case, results: CaseResults) -> None:
