@@ -48,6 +48,7 @@ def __getattr__(name: str) -> object:
     msg = f"module 'cityregions' has no attribute {name!r}"
     raise AttributeError(msg)
 
+
 __all__ = [
     "CityRegionsError",
     "CityRegionsWarning",
