@@ -126,6 +126,26 @@ def test_layer_of_a_multi_layer_geopackage(
     assert len(gpd.read_file(gpkg, layer="regions")) == 2
 
 
+def test_flows_on_another_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = write_inputs(tmp_path)
+    workbook = tmp_path / "flows.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"Hinweis": ["Quelle"]}).to_excel(writer, sheet_name="Info", index=False)
+        pd.read_csv(files["flows"]).to_excel(writer, sheet_name="Daten", index=False)
+    out = tmp_path / "l.csv"
+    args = ["delineate", workbook, "--method", "leiden", "--out", out]
+    assert run_cli(*args, monkeypatch=monkeypatch) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "read the first sheet 'Info' of ['Info', 'Daten']" in err
+    assert "--sheet" in err
+    assert not out.exists()
+    for sheet in ("Daten", "1"):
+        assert run_cli(*args, "--sheet", sheet, monkeypatch=monkeypatch) == 0, sheet
+        assert sorted(pd.read_csv(out)["unit"]) == sorted(IDS)
+
+
 def test_fua_with_cities_and_zones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = write_inputs(tmp_path)
     out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"

@@ -69,6 +69,11 @@ def _id_list(text: str | None) -> list[str] | None:
     return ids
 
 
+def _sheet(text: str | None) -> str | int | None:
+    """A sheet name, or a 0-based index given as digits."""
+    return int(text) if text is not None and text.isdigit() else text
+
+
 def _check_outputs(
     out: Path, summary: Path | None, gpkg: Path | None, *, inputs: list[Path | None]
 ) -> None:
@@ -136,6 +141,9 @@ def delineate(
     layer: Annotated[
         str | None,
         typer.Option("--layer", help="Layer of a multi-layer --units file, e.g. vg250_krs."),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of a FLOWS workbook [the first].")
     ] = None,
     summary: Annotated[
         Path | None, typer.Option("--summary", help="Per-region summary (.csv).")
@@ -242,7 +250,12 @@ def delineate(
     if gpkg is not None and (units is None or not units.has_polygons):
         msg = "--gpkg needs --units with polygons (GeoPackage, GeoJSON or a polygons file)"
         raise InputError(msg, source=units_file or "--units", field="geometry")
-    flows = read_flows(flows_file, units=units, provenance=provenance)  # type: ignore[arg-type]
+    flows = read_flows(
+        flows_file,
+        units=units,
+        provenance=provenance,  # type: ignore[arg-type]
+        sheet=_sheet(sheet),
+    )
     if units is not None:
         check_same_units(flows, units)
     result = run(flows, method=method.value, units=units, progress=progress, **params)

@@ -141,7 +141,7 @@ def read_flows(
             frame, DESTINATION_COLUMNS, destination, where=where, role="destination"
         )
     except InputError as error:
-        _explain_ba_workbook(path_or_frame, error)
+        _explain_workbook(path_or_frame, error, sheet=sheet)
         raise
     value_col = _require(frame, VALUE_COLUMNS, value, where=where, role="value")
     row = _line_label(path_or_frame, sheet=sheet)
@@ -393,8 +393,13 @@ def _load(
     return frame, where
 
 
-def _explain_ba_workbook(path_or_frame: object, error: InputError) -> None:
-    """Raise a message that says how to use a BA Pendler workbook given as a flow table."""
+def _explain_workbook(path_or_frame: object, error: InputError, *, sheet: object) -> None:
+    """Raise a clearer message for a workbook that is not a flow table on its read sheet.
+
+    A BA Pendler workbook is named as such (it needs its own reader and the diagonal);
+    for another workbook with several sheets, the message names the sheet that was read
+    and the others.
+    """
     from cityregions.io._text import excel_sheet_names
 
     if not isinstance(path_or_frame, str | Path):
@@ -415,6 +420,14 @@ def _explain_ba_workbook(path_or_frame: object, error: InputError) -> None:
             "(docs/data-formats.md, 'BA Pendlerstatistik'), then save that table as CSV"
         )
         raise InputError(msg, source=path) from error
+    if sheet is None and len(sheets) > 1:
+        msg = (
+            f"{error.message} (read the first sheet {sheets[0]!r} of {sheets}; name the one "
+            "with the flows: --sheet on the command line, sheet=... in Python)"
+        )
+        raise InputError(
+            msg, source=error.source, location=error.location, field=error.field
+        ) from error
 
 
 def _line_label(path_or_frame: object, *, sheet: str | int | None = None) -> str:
