@@ -191,3 +191,16 @@ def test_a_count_under_a_settings_key_stays_a_figure() -> None:
     assert '<div class="value">8</div>' in cards
     assert "<details" in key_figures({"sinks": "cores", "max_distance_km": 50.0})
     assert '<div class="figure">' not in key_figures({"sinks": "cores", "max_distance_km": 50.0})
+
+
+def test_a_column_without_values_gets_no_empty_chart() -> None:
+    import pandas as pd
+
+    from cityregions.report.partnership_view import charts
+
+    table = pd.DataFrame(
+        {"name": ["A", "B"], "banzhaf": [0.6, 0.4], "fee": [float("nan"), float("nan")]}
+    )
+    html = charts(table)
+    assert html.count("<figure") == 1
+    assert "Beitrag" not in html

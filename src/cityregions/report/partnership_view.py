@@ -89,6 +89,8 @@ def charts(table: pd.DataFrame) -> str:
     for column in chart_columns(table):
         values = dict(zip(labels, table[column].astype(float), strict=True))
         svg = bar_chart(values, label=str(column), width=420)
+        if not svg:  # no finite value (e.g. no fees in this scenario): no empty chart
+            continue
         caption = f"<figcaption>{header(column)}</figcaption>"
         out.append(f'<figure class="pic">{caption}{svg}</figure>')
     return f'<div class="charts">{"".join(out)}</div>' if out else ""
