@@ -300,6 +300,12 @@
     if (!names.length) { document.getElementById("tab-partnership").innerHTML = '<p class="muted">–</p>'; return; }
     select.innerHTML = names.map(function (n) { return '<option value="' + esc(n) + '">' + esc(n) + "</option>"; }).join("");
     select.setAttribute("aria-label", t("scenario"));
+    /* show each scenario by its title (the file name stays the option's value) */
+    names.forEach(function (n, i) {
+      getJSON("/api/scenarios/" + encodeURIComponent(n)).then(function (s) {
+        if (s.title) { select.options[i].textContent = s.title; select.options[i].title = n; }
+      });
+    });
     select.addEventListener("change", function () { showScenario(select.value); });
     showScenario(names[0]);
   }
