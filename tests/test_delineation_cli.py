@@ -254,6 +254,18 @@ def test_output_over_an_input_is_refused(
         assert not (tmp_path / "l.csv").exists()
 
 
+def test_the_same_warning_is_shown_again_in_a_later_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = write_inputs(tmp_path, diagonal=False)
+    for run in (1, 2):
+        out = tmp_path / f"l{run}.csv"
+        args = ["delineate", files["flows"], "--method", "leiden", "--out", out]
+        assert run_cli(*args, monkeypatch=monkeypatch) == 0
+        err = " ".join(capsys.readouterr().err.split())
+        assert err.count("no internal (diagonal) flows") == 1, run
+
+
 def test_outputs_are_written_all_or_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -64,7 +64,10 @@ def _configure(
         force=True,
     )
     logging.captureWarnings(True)
-    logging.getLogger("py.warnings").addFilter(_OnlyOnce())
+    warnings_logger = logging.getLogger("py.warnings")
+    for old in [f for f in warnings_logger.filters if isinstance(f, _OnlyOnce)]:
+        warnings_logger.removeFilter(old)  # a fresh memory for every command run
+    warnings_logger.addFilter(_OnlyOnce())
 
 
 class _OnlyOnce(logging.Filter):
