@@ -204,3 +204,11 @@ def test_a_column_without_values_gets_no_empty_chart() -> None:
     html = charts(table)
     assert html.count("<figure") == 1
     assert "Beitrag" not in html
+
+
+def test_decimal_comma_in_german_point_in_english() -> None:
+    from cityregions.report.tables import cell
+
+    assert cell(0.5558) == '<span class="t-de">0,556</span><span class="t-en">0.556</span>'
+    assert cell(1234567.0) == "1\u202f234\u202f567"  # no decimals: one text for both
+    assert cell(80.116) == '<span class="t-de">80,1</span><span class="t-en">80.1</span>'

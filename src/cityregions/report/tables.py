@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityregions.report.i18n import tr, tr_value
+from cityregions.report.i18n import bilingual, tr, tr_value
 from cityregions.report.svg import fmt_number
 from cityregions.report.vocabulary import CODED_COLUMNS, SETTINGS
 
@@ -58,7 +58,7 @@ def cell(value: Any) -> str:
         number = float(value)
         if math.isnan(number):
             return "–"
-        return fmt_number(number)
+        return localised(fmt_number(number))
     if isinstance(value, list | tuple | set | frozenset):
         return escape(", ".join(map(str, value)))
     if isinstance(value, pd.Timestamp):
@@ -67,6 +67,17 @@ def cell(value: Any) -> str:
     if DATE.fullmatch(text):
         return text.replace("-", "\u2011")  # non-breaking hyphens: a date stays on one line
     return escape(strip_paths(text))
+
+
+def localised(number: str) -> str:
+    """Return a formatted number with a decimal comma in German, a point in English.
+
+    Thousands are separated by a narrow space in both languages (ISO 31-0), so only
+    the decimal mark differs: ``0,556`` / ``0.556``.
+    """
+    if "." not in number:
+        return number
+    return bilingual(number.replace(".", ","), number)
 
 
 def coded_cell(value: Any) -> str:
