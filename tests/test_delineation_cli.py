@@ -254,16 +254,20 @@ def test_output_over_an_input_is_refused(
         assert not (tmp_path / "l.csv").exists()
 
 
-def test_the_same_warning_is_shown_again_in_a_later_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    files = write_inputs(tmp_path, diagonal=False)
-    for run in (1, 2):
-        out = tmp_path / f"l{run}.csv"
-        args = ["delineate", files["flows"], "--method", "leiden", "--out", out]
-        assert run_cli(*args, monkeypatch=monkeypatch) == 0
-        err = " ".join(capsys.readouterr().err.split())
-        assert err.count("no internal (diagonal) flows") == 1, run
+def test_each_run_starts_with_a_fresh_show_once_filter() -> None:
+    import logging
+
+    from cityregions.cli import main as cli_main
+
+    record = logging.LogRecord("py.warnings", logging.WARNING, "", 0, "same text", None, None)
+    for _ in range(2):
+        cli_main._configure(verbose=0, quiet=False)
+        filters = [
+            f for f in logging.getLogger("py.warnings").filters if isinstance(f, cli_main._OnlyOnce)
+        ]
+        assert len(filters) == 1
+        assert filters[0].filter(record)  # shown in this run ...
+        assert not filters[0].filter(record)  # ... once
 
 
 def test_outputs_are_written_all_or_none(
