@@ -212,3 +212,11 @@ def test_decimal_comma_in_german_point_in_english() -> None:
     assert cell(0.5558) == '<span class="t-de">0,556</span><span class="t-en">0.556</span>'
     assert cell(1234567.0) == "1\u202f234\u202f567"  # no decimals: one text for both
     assert cell(80.116) == '<span class="t-de">80,1</span><span class="t-en">80.1</span>'
+
+
+def test_known_step_notes_are_shown_in_both_languages(html: str) -> None:
+    governance = html.split('id="section-governance"')[1]
+    assert "Die Pendlerverflechtungen sind modelliert, nicht beobachtet" in governance
+    assert "Flows are modeled, not observed" in governance
+    delineation = html.split('id="section-delineation"')[1]
+    assert "nicht berechnet: benötigt Gebietsflächen" in delineation

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from cityregions.report import data
 from cityregions.report.data import short_name
-from cityregions.report.i18n import tr
+from cityregions.report.i18n import tr, tr_message
 from cityregions.report.maps import MapLayers, legend, region_map
 from cityregions.report.svg import network_picture
 from cityregions.report.tables import html_table, key_figures
@@ -185,7 +184,7 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
     parts = [key_figures(headline(found.get("summary", {}), registry, overall))]
     warnings = found.get("warnings") or []
     if warnings:
-        items = "".join(f"<li>{escape(str(w))}</li>" for w in warnings)
+        items = "".join(f"<li>{tr_message(w)}</li>" for w in warnings)
         parts.append(f'<ul class="warnings">{items}</ul>')
     if registry is not None:
         parts.append(subsection_html("registry", key_figures(registry_summary(registry))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from cityregions.report.vocabulary import KEY_LABELS, VALUE_LABELS, humanise
+from cityregions.report.vocabulary import KEY_LABELS, MESSAGES, VALUE_LABELS, humanise
 
 LANGUAGES = ("de", "en")
 
@@ -256,3 +256,9 @@ def value_label(value: Any, language: str) -> str:
     if pair is None:
         return str(value)
     return pair[0] if language == "de" else pair[1]
+
+
+def tr_message(text: Any) -> str:
+    """Return a step's note in both languages if it is a known one, else escaped as is."""
+    pair = MESSAGES.get(str(text))
+    return escape(str(text)) if pair is None else bilingual(*pair)

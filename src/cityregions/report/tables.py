@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityregions.report.i18n import bilingual, tr, tr_value
+from cityregions.report.i18n import bilingual, tr, tr_message, tr_value
 from cityregions.report.svg import fmt_number
-from cityregions.report.vocabulary import CODED_COLUMNS, SETTINGS
+from cityregions.report.vocabulary import CODED_COLUMNS, MESSAGES, SETTINGS
 
 #: An absolute local path inside a text (POSIX ``/a/b`` or Windows ``C:\a\b``); a URL's
 #: ``//host/...`` part is not matched (it follows a ``:``).
@@ -190,7 +190,8 @@ def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTIN
         if is_setting(str(key), value, settings):
             chosen[key] = value
         elif isinstance(value, str) and len(value) > LONG_TEXT and tr_value(value) is None:
-            notes.append(f"<dt>{header(key)}</dt><dd>{cell(value)}</dd>")
+            shown = tr_message(value) if value in MESSAGES else cell(value)
+            notes.append(f"<dt>{header(key)}</dt><dd>{shown}</dd>")
         else:
             cards.append(
                 f'<div class="figure"><div class="value">{figure_value(value)}</div>'

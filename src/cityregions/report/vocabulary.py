@@ -273,6 +273,23 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "None": ("–", "–"),
 }
 
+#: Fixed notes of the steps (English in the results) -> (German, English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "flows are modeled, not observed: fit and gaps are estimates": (
+        "Die Pendlerverflechtungen sind modelliert, nicht beobachtet: Passung und Lücken "
+        "sind Schätzungen.",
+        "Flows are modeled, not observed: fit and gaps are estimates.",
+    ),
+    "not run: needs unit polygons (and municipalities)": (
+        "nicht berechnet: benötigt Gebietsflächen (und Gemeinden)",
+        "not computed: needs unit polygons (and municipalities)",
+    ),
+    "not run: needs [delineation] fua_cities or population and area": (
+        "nicht berechnet: benötigt [delineation] fua_cities oder Einwohner und Fläche",
+        "not computed: needs [delineation] fua_cities or population and area",
+    ),
+}
+
 #: Keys of step summaries that are technical settings (shown collapsed, not as cards).
 SETTINGS = frozenset({
     "scenario", "level", "carrier", "cover_share", "scope", "sinks", "max_distance_km",
