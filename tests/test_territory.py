@@ -98,3 +98,14 @@ def test_points_are_not_polygons() -> None:
     assert territory.units["lon"].tolist() == [12.0, 13.0]
     squares = gpd.GeoSeries([box(12, 51, 12.1, 51.1), box(13, 52, 13.1, 52.1)], crs="EPSG:4326")
     assert Territory.from_frame(frame, geometry=squares).has_polygons
+
+
+def test_messages_name_the_file_the_units_came_from() -> None:
+    frame = pd.DataFrame({"unit": ["a", "b"], "population": [1, 2]})
+    territory = Territory.from_frame(frame, name="t", source="units.csv")
+    assert territory.where == "units.csv"
+    assert territory.subset(["b"]).where == "units.csv"
+    with pytest.raises(InputError, match=r"^units\.csv, unit a: seat coordinates"):
+        territory.seat_distances_km()
+    assert Territory.from_frame(frame, name="t").where == "t"
+    assert Territory.from_frame(frame).where == "units"

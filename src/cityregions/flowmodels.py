@@ -566,9 +566,7 @@ def _seats(territory: Territory) -> tuple[np.ndarray, np.ndarray]:
     if missing.any():
         unit = territory.ids[int(np.flatnonzero(missing)[0])]
         msg = "seat coordinates (lon, lat) are needed to model flows"
-        raise InputError(
-            msg, source=territory.name or "units", location=f"unit {unit}", field="lon"
-        )
+        raise InputError(msg, source=territory.where, location=f"unit {unit}", field="lon")
     return lon, lat
 
 
@@ -577,7 +575,7 @@ def _mass(territory: Territory, column: str) -> np.ndarray:
     if column not in territory.units.columns:
         columns = list(territory.units.columns)
         msg = f"no column {column!r} for the destination mass (columns: {columns})"
-        raise InputError(msg, source=territory.name or "units", field=column)
+        raise InputError(msg, source=territory.where, field=column)
     values = pd.to_numeric(territory.units[column], errors="coerce").to_numpy(dtype=float)
     _check_known(values, territory, column)
     order = np.argsort(np.asarray(territory.ids, dtype=object), kind="stable")
@@ -609,7 +607,7 @@ def _origin_totals(
     )
     if len(out_) and not out_.sum() > 0:
         message = (
-            f"{territory.name or 'units'}: no unit has out-commuters (population, employed "
+            f"{territory.where}: no unit has out-commuters (population, employed "
             "or share_commuting is 0 everywhere), so the modeled flows are all internal"
         )
         warnings.warn(message, DataQualityWarning, stacklevel=3)
@@ -630,9 +628,7 @@ def _check_known(values: np.ndarray, territory: Territory, field: str) -> None:
     if bad.any():
         unit = territory.ids[int(np.flatnonzero(bad)[0])]
         msg = "a non-negative number is needed for every unit to model flows"
-        raise InputError(
-            msg, source=territory.name or "units", location=f"unit {unit}", field=field
-        )
+        raise InputError(msg, source=territory.where, location=f"unit {unit}", field=field)
 
 
 def _totals_text(

@@ -56,6 +56,8 @@ class Territory:
         Source and year per field, e.g. ``{"population": "Destatis 31.12.2018"}``.
     name
         A short name of the territory for reports.
+    source
+        Where the units were read from (a file name), for messages; see :attr:`where`.
 
     Examples
     --------
@@ -70,6 +72,12 @@ class Territory:
     geometry: gpd.GeoSeries | None = None
     provenance: Mapping[str, str] = field(default_factory=dict)
     name: str = ""
+    source: str = ""
+
+    @property
+    def where(self) -> str:
+        """The file the units came from, else the territory name, for error messages."""
+        return self.source or self.name or "units"
 
     @classmethod
     def from_frame(
@@ -124,7 +132,13 @@ class Territory:
                 geometry = geometry.to_crs(CRS_WGS84)
             table = _fill_from_geometry(table, geometry)
         table = table[[*UNIT_COLUMNS, *[c for c in table.columns if c not in UNIT_COLUMNS]]]
-        return cls(units=table, geometry=geometry, provenance=dict(provenance or {}), name=name)
+        return cls(
+            units=table,
+            geometry=geometry,
+            provenance=dict(provenance or {}),
+            name=name,
+            source="" if source == "<table>" else source,
+        )
 
     @property
     def ids(self) -> list[str]:
@@ -147,9 +161,9 @@ class Territory:
         missing = [i for i in wanted if i not in self.units.index]
         if missing:
             msg = f"unknown unit ids {missing[:5]}"
-            raise InputError(msg, source=self.name or "territory", field=UNIT)
+            raise InputError(msg, source=self.where, field=UNIT)
         geometry = None if self.geometry is None else self.geometry.loc[wanted]
-        return Territory(self.units.loc[wanted], geometry, self.provenance, self.name)
+        return Territory(self.units.loc[wanted], geometry, self.provenance, self.name, self.source)
 
     @cached_property
     def contiguity(self) -> sp.csr_array:
@@ -162,7 +176,7 @@ class Territory:
         """
         if self.geometry is None:
             msg = "contiguity needs unit polygons; give units as GeoPackage/GeoJSON/shapefile"
-            raise InputError(msg, source=self.name or "territory", field="geometry")
+            raise InputError(msg, source=self.where, field="geometry")
         import geopandas as gpd
 
         frame = gpd.GeoDataFrame(geometry=self.geometry.reset_index(drop=True))
@@ -208,7 +222,7 @@ class Territory:
         if np.isnan(lon).any() or np.isnan(lat).any():
             bad = self.units.index[np.isnan(lon) | np.isnan(lat)][0]
             msg = "seat coordinates (lon, lat) are needed for distances"
-            raise InputError(msg, source=self.name or "territory", location=f"unit {bad}")
+            raise InputError(msg, source=self.where, location=f"unit {bad}")
         return haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
 
 

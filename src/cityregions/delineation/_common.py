@@ -94,15 +94,13 @@ def aligned_units(
             f"flows and units cover different units ({len(missing)} in flows only, e.g. "
             f"{missing[:5]}; {len(extra)} in units only, e.g. {list(extra[:5])})"
         )
-        raise InputError(msg, source=territory.name or "units", field=UNIT)
+        raise InputError(msg, source=territory.where, field=UNIT)
     table = units.loc[list(flows.ids), list(columns)]
     for column in columns:
         if table[column].isna().any():
             bad = table.index[table[column].isna().to_numpy()][0]
             msg = f"a value of '{column}' is needed for every unit"
-            raise InputError(
-                msg, source=territory.name or "units", location=f"unit {bad}", field=column
-            )
+            raise InputError(msg, source=territory.where, location=f"unit {bad}", field=column)
     return table
 
 

@@ -182,7 +182,7 @@ def check_same_units(flows: FlowTable, units: Territory) -> None:
             f"but not in the unit table (e.g. {list(only_flows[:5])}), {len(missing)} "
             f"unit(s) in the unit table without any flow (e.g. {list(missing[:5])})"
         )
-        raise InputError(msg, source=units.name or "units", field=UNIT)
+        raise InputError(msg, source=units.where, field=UNIT)
 
 
 def _complete(labels: pd.Series, flows: FlowTable) -> pd.Series:
@@ -237,7 +237,7 @@ def _run_fua(
             "method 'fua' drops exclaves and adds enclaves using unit polygons, but the "
             "units have none; give units with polygons or switch contiguity off"
         )
-        raise InputError(msg, source=(units.name if units else None) or "units", field="geometry")
+        raise InputError(msg, source=units.where if units else "units", field="geometry")
     model = FunctionalUrbanAreas(**used).fit(flows, units)
     if isinstance(used.get("cities"), (list, tuple)):
         used["cities"] = list(used["cities"])
@@ -255,7 +255,7 @@ def _run_bbsr(
             "method 'bbsr' needs units with population, area and polygons (adjacency of "
             "centres and Ergänzungsgebiete); give --units as GeoPackage/GeoJSON"
         )
-        raise InputError(msg, source=(units.name if units else None) or "units", field="geometry")
+        raise InputError(msg, source=units.where if units else "units", field="geometry")
     model = Stadtregionen(**used).fit(flows, units)
     zones = model.zones_.map(ZONE_NAMES).rename("zone")
     return Delineation("bbsr", model.labels_, zones, used, model)
@@ -373,7 +373,7 @@ def region_layers(
 
     if not units.has_polygons:
         msg = "a GeoPackage of regions needs unit polygons; give --units as GeoPackage/GeoJSON"
-        raise InputError(msg, source=units.name or "units", field="geometry")
+        raise InputError(msg, source=units.where, field="geometry")
     layer = units_layer(units)
     layer[REGION] = labels.reindex(layer[UNIT]).astype("string").to_numpy()
     if zones is not None:

@@ -391,7 +391,7 @@ class Stadtregionen:
         """
         if not territory.has_polygons:
             msg = "BBSR Stadtregionen need unit polygons (adjacency of centres and complements)"
-            raise InputError(msg, source=territory.name or "units", field="geometry")
+            raise InputError(msg, source=territory.where, field="geometry")
         table = commuter_table(flows, territory)
         adjacency = territory.subset(flows.ids).contiguity
         centres = find_centres(

@@ -88,9 +88,7 @@ def find_cities(
         if units[column].isna().any():
             bad = units.index[units[column].isna().to_numpy()][0]
             msg = "finding cities needs population and area_km2 of every unit"
-            raise InputError(
-                msg, source=territory.name or "units", location=f"unit {bad}", field=column
-            )
+            raise InputError(msg, source=territory.where, location=f"unit {bad}", field=column)
     density = units["population"] / units["area_km2"].where(units["area_km2"] > 0)
     keep = (density >= min_density) & (units["population"] >= min_population)
     return sorted(units.index[keep.to_numpy()])
@@ -446,7 +444,9 @@ class FunctionalUrbanAreas:
                 "FUA contiguity (enclaves, exclaves) needs unit polygons; give units with "
                 "polygons or switch contiguity off"
             )
-            raise InputError(msg, source=territory.name if territory else "units", field="geometry")
+            raise InputError(
+                msg, source=territory.where if territory else "units", field="geometry"
+            )
         aligned_units(territory, flows, columns=())
         local = territory.subset(flows.ids)
         adjacency = local.contiguity

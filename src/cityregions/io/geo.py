@@ -342,7 +342,7 @@ def flows_layer(
     missing += sorted(u for u in used - set(missing) if seats.loc[u].isna().any())
     if missing:
         msg = f"units without a seat point (lon, lat) for the flows layer, e.g. {missing[:5]}"
-        raise InputError(msg, source=territory.name or "territory", field="lon")
+        raise InputError(msg, source=territory.where, field="lon")
     start = seats.loc[long["origin"]].to_numpy(dtype=float)
     end = seats.loc[long["destination"]].to_numpy(dtype=float)
     coords = np.stack([start, end], axis=1)
