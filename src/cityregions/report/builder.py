@@ -82,10 +82,14 @@ def _badge(kind: str) -> str:
 
 
 def _collapsed_list(summary: str, items: list[str]) -> str:
-    """Return ``summary`` with the escaped ``items`` in a collapsed list after it."""
+    """Return ``summary`` with the escaped ``items`` in a collapsed list after it.
+
+    The list stays collapsed in print: the sources table below the banner lists every
+    note anyway.
+    """
     shown = "".join(f"<li>{escape(i)}</li>" for i in items)
     return (
-        f'<details class="inline" data-print="open"><summary>{summary}</summary>'
+        f'<details class="inline"><summary>{summary}</summary>'
         f'<ul class="compact">{shown}</ul></details>'
     )
 
