@@ -45,6 +45,9 @@ def test_layers_and_row_counts(exported) -> None:
     assert len(areas) == len(cooperation_areas(results))
     gaps = gpd.read_file(path, layer="gaps")
     assert len(gaps) == len(governance_gaps(results))
+    # Layers derived from modeled flows say so in every row.
+    for layer in (units, regions, gaps):
+        assert set(layer["flows_provenance"]) == {"modeled"}
 
 
 def test_units_carry_their_region(exported) -> None:

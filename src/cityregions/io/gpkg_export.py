@@ -96,6 +96,11 @@ def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str
         layers["cooperation_areas"] = _areas(view)
     if not view.gaps.empty:
         layers["gaps"] = _gaps(view, terr.units)
+    if flows is not None:
+        # Regions and gaps are derived from the flows: they are as observed or modeled as those.
+        for name in ("units", "regions", "gaps"):
+            if name in layers:
+                layers[name]["flows_provenance"] = flows.provenance
     return {name: frame.reset_index(drop=True) for name, frame in layers.items()}
 
 
