@@ -1,10 +1,15 @@
-"""``cityregions flows estimate``: model commuter flows from a unit table.
+"""``cityregions flows``: import observed BA commuter flows, or model flows.
 
-A thin layer over :func:`cityregions.flowmodels.estimate_flows`: read the units (and the
-observed flows to compare with, if given), model the flows, write them as a long table
-``origin,destination,value,provenance`` (provenance ``modeled`` in every row) and print
-the common part of commuters when ``--compare`` names observed flows. Every input is read
-and checked before anything is written; bad input ends with one message and exit code 2.
+``flows import`` reads BA Pendlerstatistik workbooks (several Länder files, Auspendler
+and Einpendler sheets; one row per pair by the rule of :mod:`cityregions.io.ba_import`),
+adds the diagonal from the BA Gemeindedaten or a unit table and writes the long table
+``origin,destination,value,provenance`` (``observed``; plus men, women, germans,
+foreigners, trainees). ``flows estimate`` is a thin layer over
+:func:`cityregions.flowmodels.estimate_flows`: read the units (and the observed flows to
+compare with, if given), model the flows, write them as a long table (provenance
+``modeled`` in every row) and print the common part of commuters when ``--compare``
+names observed flows. Every input is read and checked before anything is written; bad
+input ends with one message and exit code 2.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 
@@ -31,7 +37,8 @@ if TYPE_CHECKING:
 
 console = Console(stderr=True)
 app = typer.Typer(
-    help="Estimate commuter flows with spatial-interaction models.", no_args_is_help=True
+    help="Import observed commuter flows (BA workbooks) or estimate them with models.",
+    no_args_is_help=True,
 )
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
@@ -167,4 +174,262 @@ def _print_fit(observed: FlowTable, modeled: FlowTable, path: Path | None) -> No
     console.print(
         f"common part of commuters vs {path}: {cpc_all:.3f} (all pairs), "
         f"{cpc_pairs:.3f} (pairs in the observed file)"
+    )
+
+
+class LevelName(StrEnum):
+    """Unit level of BA Pendler sheets."""
+
+    kreise = "kreise"
+    gemeinden = "gemeinden"
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="BA Pendler workbooks (.xlsx/.xlsb) or CSV exports, one per Land."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Flow table to write (.csv or .parquet).")],
+    sheet: Annotated[
+        list[str] | None,
+        typer.Option("--sheet", help="Sheet to read (repeatable) [every Aus-/Einpendler sheet]."),
+    ] = None,
+    internal: Annotated[
+        Path | None,
+        typer.Option(
+            "--internal",
+            help="The diagonal: BA Gemeindedaten workbook, or a unit table with 'internal' "
+            "or 'employees' (living in the unit) and 'out_commuters'.",
+        ),
+    ] = None,
+    no_internal: Annotated[
+        bool, typer.Option("--no-internal", help="Write no diagonal (delineation needs it).")
+    ] = False,
+    units_file: Annotated[
+        Path | None, typer.Option("--units", help="Keep only flows among these units.")
+    ] = None,
+    level: Annotated[
+        LevelName | None, typer.Option("--level", help="kreise or gemeinden [from the keys].")
+    ] = None,
+    aggregates: Annotated[
+        Path | None,
+        typer.Option("--aggregates", help="Write Übrige/Z/ZZ/country rows and '*' pairs here."),
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Unit id column of --units/--internal.")
+    ] = None,
+    layer: Annotated[
+        str | None, typer.Option("--layer", help="Layer of a vector --units/--internal file.")
+    ] = None,
+) -> None:
+    """Turn BA Pendler workbooks into origin,destination,value,provenance (observed).
+
+    Each pair is kept once: the Auspendler count, else the Einpendler count (pairs seen
+    from both sides are not double-counted); anonymised pairs ('*', 'X') are left out
+    and listed in --aggregates with the Übrige/Z/ZZ/country rows.
+    """
+    from cityregions.io._atomic import check_distinct, check_output_file
+    from cityregions.io.ba_import import combine_ba_pendler, read_ba_pendler_files
+
+    if (internal is None) == (not no_internal):
+        msg = (
+            "give --internal FILE (BA Gemeindedaten or a unit table: the people living and "
+            "working in the same unit) or --no-internal, not both"
+            if internal is not None
+            else "give --internal FILE (BA Gemeindedaten workbook or a unit table with "
+            "'employees' and 'out_commuters') for the diagonal, or --no-internal to write "
+            "the flows without it (delineation then fails)"
+        )
+        raise ParameterError(msg)
+    outputs = [out] + ([aggregates] if aggregates is not None else [])
+    for path in outputs:
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            msg = "output must end in .csv, .tsv or .parquet"
+            raise InputError(msg, source=path)
+        check_output_file(path)
+    check_distinct(outputs, [*files, internal, units_file])
+    combined = combine_ba_pendler(
+        read_ba_pendler_files(files, sheets=sheet, level=level.value if level else None)
+    )
+    chosen = _import_level(combined, level)
+    _print_read(combined, aggregates)
+    ids = None
+    if units_file is not None:
+        from cityregions.io.tables import read_units
+
+        ids = list(read_units(units_file, id_column=id_column, layer=layer).ids)
+    pairs = _keep_units(combined.flows, ids)
+    diagonal = None
+    if internal is not None:
+        diagonal = _import_diagonal(
+            internal, combined, chosen, ids=ids, pairs=pairs, id_column=id_column, layer=layer
+        )
+    table, flows = _import_table(pairs, diagonal, ids=ids, files=files)
+    extra = _import_aggregates(combined) if aggregates is not None else None
+    _write_import(table, out, extra, aggregates)
+    _print_import(flows, out)
+
+
+def _import_level(combined: Any, level: LevelName | None) -> str:
+    """Return the level of the keys read, checking it against --level."""
+    width = combined.key_width
+    found = {5: "kreise", 8: "gemeinden"}.get(width)
+    if found is None:
+        msg = f"the unit keys have {width} digits; expected 5 (Kreise) or 8 (Gemeinden)"
+        raise InputError(msg, source=combined.sources[0], field="level")
+    if level is not None and level.value != found:
+        msg = f"--level {level.value} given, but the sheets have {width}-digit ({found}) keys"
+        raise InputError(msg, source=combined.sources[0], field="level")
+    return found
+
+
+def _keep_units(pairs: Any, ids: list[str] | None) -> Any:
+    """Keep the pairs among ``ids`` (all without --units); log what is dropped."""
+    import logging
+
+    from cityregions.constants import DESTINATION, ORIGIN, VALUE
+
+    if ids is None:
+        return pairs
+    inside = pairs[ORIGIN].isin(ids) & pairs[DESTINATION].isin(ids)
+    if (~inside).any():
+        logging.getLogger(__name__).info(
+            "%d pairs (%.0f commuters) with a partner outside --units dropped",
+            int((~inside).sum()),
+            float(pairs.loc[~inside, VALUE].sum()),
+        )
+    return pairs[inside]
+
+
+def _import_diagonal(
+    path: Path,
+    combined: Any,
+    level: str,
+    *,
+    ids: list[str] | None,
+    pairs: Any,
+    id_column: str | None,
+    layer: str | None,
+) -> Any:
+    """Return the diagonal over the output units; raise if a required unit lacks one.
+
+    Required are the --units (or, without them, the units described by a sheet's
+    block); units seen only as partners get no diagonal, with a warning.
+    """
+    from cityregions.constants import DESTINATION, ORIGIN
+    from cityregions.io.ba_import import read_diagonal
+
+    values, how = read_diagonal(
+        path,
+        level=level,  # type: ignore[arg-type]
+        out_totals=combined.out_totals,
+        id_column=id_column,
+        layer=layer,
+    )
+    required = ids if ids is not None else list(combined.described)
+    known = values.reindex(required)
+    missing = list(known.index[known.isna().to_numpy()])
+    if missing:
+        reason = (
+            "no row, or an anonymised count, in this file"
+            if "Auspendler" not in how
+            else "no row in this file, or no 'Auspendler insgesamt' (Z row) in the "
+            "Auspendler sheets read"
+        )
+        msg = (
+            f"no diagonal ({how}) for {len(missing)} unit(s) {missing[:5]}: {reason}; "
+            "every unit needs its internal flow"
+        )
+        raise InputError(msg, source=path, location=f"unit {missing[0]}", field="internal")
+    if ids is None:
+        partners = sorted(set(pairs[ORIGIN]) | set(pairs[DESTINATION]) - set(required))
+        lacking = [u for u in partners if pd.isna(values.get(u))]
+        if lacking:
+            message = (
+                f"{len(lacking)} unit(s) appear only as partners (e.g. {lacking[:3]}) and get "
+                "no diagonal; give --units to keep only your study area"
+            )
+            warnings.warn(message, DataQualityWarning, stacklevel=2)
+        required = sorted(set(required) | (set(partners) - set(lacking)))
+    console.print(f"diagonal of {len(required)} units from {path} ({how})")
+    return values.reindex(required)
+
+
+def _import_table(
+    pairs: Any, diagonal: Any, *, ids: list[str] | None, files: list[Path]
+) -> tuple[Any, FlowTable]:
+    """Return the long output table (pairs + diagonal, splits) and its FlowTable."""
+    from cityregions.constants import DESTINATION, ORIGIN, PROVENANCE, VALUE
+    from cityregions.flows import FlowTable
+    from cityregions.io.ba_import import SPLITS
+
+    long = pairs[[ORIGIN, DESTINATION, VALUE, *SPLITS]]
+    if diagonal is not None:
+        inner = diagonal.rename(VALUE).rename_axis(ORIGIN).reset_index()
+        long = pd.concat([long, inner.assign(**{DESTINATION: inner[ORIGIN]})], ignore_index=True)
+    source = "BA Pendlerstatistik: " + ", ".join(path.name for path in files)
+    flows = FlowTable.from_long(long, ids=ids, provenance="observed", source=source)
+    long = long.sort_values([ORIGIN, DESTINATION], kind="stable").reset_index(drop=True)
+    long.insert(3, PROVENANCE, flows.provenance)
+    splits = [name for name in SPLITS if long[name].notna().any()]
+    long = long[[ORIGIN, DESTINATION, VALUE, PROVENANCE, *splits]]
+    return _as_counts(long, [VALUE, *splits]), flows
+
+
+def _as_counts(frame: Any, columns: list[str]) -> Any:
+    """Write whole numbers without '.0' (nullable integers; anonymised splits stay empty)."""
+    for column in columns:
+        values = frame[column]
+        if ((values.dropna() % 1) == 0).all():
+            frame[column] = values.round().astype("Int64")
+    return frame
+
+
+def _import_aggregates(combined: Any) -> Any:
+    """Aggregate rows of every sheet and the pairs left out as anonymised or empty."""
+    from cityregions.io.ba_import import SPLITS
+
+    left_out = combined.suppressed.assign(kind=combined.suppressed["status"])
+    frame = pd.concat([combined.aggregates, left_out], ignore_index=True)
+    first = ["kind", "origin", "origin_name", "destination", "destination_name", "value"]
+    rest = [*SPLITS, "status", "suppressed", "side", "source", "row"]
+    frame = frame.reindex(columns=first + rest)
+    return _as_counts(frame, ["value", *SPLITS, "row"])
+
+
+def _write_import(table: Any, out: Path, extra: Any, extra_path: Path | None) -> None:
+    from cityregions.io._atomic import atomic_paths
+
+    targets = [out] + ([extra_path] if extra_path is not None else [])
+    frames = [table] + ([extra] if extra is not None else [])
+    with atomic_paths(*targets) as temps:
+        for frame, tmp, target in zip(frames, temps, targets, strict=True):
+            suffix = target.suffix.lower()
+            if suffix in (".parquet", ".pq"):
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")
+
+
+def _print_read(combined: Any, aggregates: Path | None) -> None:
+    n_pairs = len(combined.flows)
+    console.print(
+        f"read {len(combined.sources)} sheet(s): {n_pairs} pairs with a count "
+        f"({n_pairs - combined.from_in} from Auspendler, {combined.from_in} from Einpendler "
+        f"sheets only; {combined.both_sides} seen from both sides, counted once)"
+    )
+    n_suppressed = len(combined.suppressed)
+    where = f" → {aggregates}" if aggregates is not None else " (list them with --aggregates)"
+    console.print(
+        f"{n_suppressed} pair(s) anonymised ('*'/'X': 1 or 2 people each) or empty, left out; "
+        f"{len(combined.aggregates)} Übrige/subtotal/Z/ZZ/country rows not used{where}"
+    )
+
+
+def _print_import(flows: FlowTable, out: Path) -> None:
+    internal = float(flows.internal().sum())
+    console.print(
+        f"[green]observed[/] flows for {len(flows)} units: {flows.total - internal:,.0f} "
+        f"commuters between units, {internal:,.0f} internal → {out}"
     )

@@ -72,6 +72,10 @@ _DATE = re.compile(r"(\d{1,2}\.\d{1,2}\.\d{4})")
 _COUNTRY = re.compile(r"^[A-Z]{1,3}$")
 
 
+class NoTableError(InputError):
+    """A Pendler sheet without any block row (an :class:`InputError`)."""
+
+
 @dataclass(frozen=True)
 class BAPendler:
     """The content of one BA Pendler sheet.
@@ -425,7 +429,7 @@ def _first_data_row(cells: pd.DataFrame, *, where: str) -> int:
             "no BA Pendler table found: expected rows with a 5-digit (Kreis) or 8-digit "
             "(Gemeinde) key in column A and a name in column B"
         )
-        raise InputError(msg, source=where, location="column A")
+        raise NoTableError(msg, source=where, location="column A")
     return int(np.flatnonzero(candidates.to_numpy())[0])
 
 
