@@ -145,9 +145,22 @@ def test_association_2014_board_split():
 def test_compare_writes_tables(tmp_path):
     comparison = compare_scenarios(sorted(SCENARIOS.glob("*.yaml")))
     files = write_comparison(comparison, tmp_path)
-    assert sorted(p.name for p in files) == ["blocs.csv", "members.csv", "summary.csv", "wide.csv"]
+    assert sorted(p.name for p in files) == [
+        "assumptions.csv",
+        "blocs.csv",
+        "members.csv",
+        "summary.csv",
+        "wide.csv",
+    ]
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert len(summary) == 8
+    # every scenario states its undocumented rules, in the summary and in their own table
+    assumptions = pd.read_csv(tmp_path / "assumptions.csv")
+    assert set(assumptions["scenario"]) == set(summary["scenario"])
+    network = assumptions[assumptions["scenario"] == "network-2012"]["assumption"]
+    assert network.str.contains("Gemeinsamer Ausschuss were NOT FOUND").any()
+    counts = assumptions.groupby("scenario").size()
+    assert summary.set_index("scenario")["assumptions"].to_dict() == counts.to_dict()
     assert "network-2012:power_per_inhabitant" in pd.read_csv(tmp_path / "wide.csv").columns
 
 
@@ -195,10 +208,10 @@ def test_scenario_bloc_without_members(tmp_path):
 
 def test_scenario_member_twice_and_unknown_keys(tmp_path):
     twice = _write(tmp_path / "t.yaml", "name: t\nmembers: [{id: a, bloc: x}, {id: a, bloc: y}]\n")
-    with pytest.raises(InputError, match="member 'a' is listed twice"):
+    with pytest.raises(InputError, match="member 'a' is listed in bloc 'x' and in bloc 'y'"):
         read_scenario(twice)
     typo = _write(tmp_path / "u.yaml", "name: u\nmembers: [{id: a, bloc: x, popluation: 3}]\n")
-    with pytest.raises(InputError, match=r"members\.0\.popluation"):
+    with pytest.raises(InputError, match=r"members\.0, field .popluation.: unknown key"):
         read_scenario(typo)
 
 

@@ -299,12 +299,12 @@ def test_improper_quota_warns_or_raises():
         weighted_game([1, 1, 1, 1], 2)
     with pytest.raises(InputError, match="not proper"):
         weighted_game([1, 1, 1, 1], 2, strict=True)
-    with pytest.warns(DataQualityWarning, match="no coalition can win"):
-        game = weighted_game([1, 1], 3)
-    result = voting_power(game)
-    assert result.coleman_act == 0
+    # a quota above the total is never a usable body: an error even without strict
     with pytest.raises(InputError, match="above the total"):
-        weighted_game([1, 1], 3, strict=True)
+        weighted_game([1, 1], 3)
+    with pytest.raises(InputError, match="above the total"):
+        weighted_game([1, 1], share=1, more_than=True)
+    assert voting_power(weighted_game([1, 1], 2)).coleman_act == F(1, 4)
 
 
 def test_quota_must_be_given_once():

@@ -50,7 +50,13 @@ def read_weights(path: Path) -> pd.Series:
     """
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+    except FileNotFoundError:
+        msg = "the weights file does not exist (expected a CSV with columns member,weight)"
+        raise InputError(msg, source=path) from None
+    except pd.errors.EmptyDataError:
+        msg = "the weights file is empty (expected a CSV with columns member,weight)"
+        raise InputError(msg, source=path) from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         msg = f"cannot read the weights table: {error}"
         raise InputError(msg, source=path) from None
     columns = {c.strip().lower(): c for c in table.columns}
@@ -85,7 +91,18 @@ def read_weights(path: Path) -> pd.Series:
     return pd.Series(weights, dtype=object)
 
 
-def _parse_quota(text: str) -> tuple[float | None, float | None]:
+def parse_quota(text: str, total: float) -> tuple[float | None, float | None]:
+    """Read ``--quota``: an absolute number (``12``) or a share of the total (``50%``).
+
+    Returns ``(quota, None)`` or ``(None, share)``.
+
+    Raises
+    ------
+    InputError
+        Not a number or percentage; a percentage outside (0, 100]; a plain number
+        below 1 while the weights add up to more than 1 (``0.5`` is almost always
+        meant as ``50%``, which must be written with the percent sign).
+    """
     raw = text.strip()
     try:
         if raw.endswith("%"):
@@ -93,10 +110,18 @@ def _parse_quota(text: str) -> tuple[float | None, float | None]:
             if not 0 < share <= 1:
                 raise ValueError
             return None, share
-        return float(raw), None
+        quota = float(raw)
     except ValueError:
         msg = f"quota {text!r} is neither a positive number nor a percentage in (0, 100] %"
         raise InputError(msg, field="quota") from None
+    if 0 < quota < 1 < total:
+        msg = (
+            f"quota {text} is an absolute number of votes but below 1 (the weights add up "
+            f"to {total:g}); for a share of the total write it with a percent sign, e.g. "
+            f"'{quota * 100:g}%'"
+        )
+        raise InputError(msg, field="quota")
+    return quota, None
 
 
 @app.command()
@@ -121,10 +146,11 @@ def power(
 ) -> None:
     """Banzhaf (absolute, normalised), Shapley–Shubik and Coleman indices of a body."""
     from cityregions.governance.voting import voting_power, weighted_game
-    from cityregions.io._atomic import atomic_path
+    from cityregions.io._atomic import atomic_path, check_distinct, check_output_file
 
+    check_distinct([check_output_file(out)], [weights])
     values = read_weights(weights)
-    absolute, share = _parse_quota(quota)
+    absolute, share = parse_quota(quota, float(sum(float(v) for v in values)))
     game = weighted_game(
         values, absolute, share=share, more_than=more_than, strict=strict, source=str(weights)
     )
@@ -151,8 +177,10 @@ def power(
 
 @app.command()
 def compare(
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files (YAML or TOML).")],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    scenarios: Annotated[
+        list[Path] | None, typer.Argument(help="Scenario files (YAML or TOML).")
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Error (not warning) on an improper quota.")
     ] = False,
@@ -160,7 +188,12 @@ def compare(
 ) -> None:
     """Evaluate partnership scenarios side by side."""
     from cityregions.governance.partnership import compare_scenarios, write_comparison
+    from cityregions.io._atomic import check_output_folder
 
+    if not scenarios:
+        msg = "give at least one scenario file (YAML or TOML)"
+        raise InputError(msg, field="SCENARIO")
+    check_output_folder(out)
     comparison = compare_scenarios(scenarios, strict=strict, rng=np.random.default_rng(seed))
     files = write_comparison(comparison, out)
     for row in comparison.summary.itertuples():

@@ -45,7 +45,7 @@ from cityregions.governance.voting import (
     voting_power,
     weighted_game,
 )
-from cityregions.io._atomic import atomic_path
+from cityregions.io._atomic import atomic_paths
 
 logger = logging.getLogger(__name__)
 
@@ -78,16 +78,21 @@ def rule_game(
     *,
     what: str,
     strict: bool = False,
+    source: str | None = None,
 ) -> tuple[VotingGame, pd.Series]:
     """Build the game of one body from its members' population and its rule.
 
-    Returns the game and the weights (seats) per member.
+    Returns the game and the weights (seats) per member. ``what`` names the body in
+    messages (``bloc 'x'``), ``source`` the scenario file.
 
     Raises
     ------
     InputError
-        A rule that needs population meets a member without it (naming both).
+        A rule that needs population meets a member without it, a ``fixed``
+        allocation names someone who is not a member or leaves a member out, a quota
+        above the total — naming the file, the body and the member.
     """
+    where = f"{source}, {what}" if source else what
     if rule.representation not in ("equal", "fixed"):
         missing = population[population.isna()]
         if len(missing):
@@ -95,7 +100,9 @@ def rule_game(
                 f"rule '{rule.representation}' of {what} needs the population of member "
                 f"'{missing.index[0]}', which is not given"
             )
-            raise InputError(msg, location=missing.index[0], field="population")
+            raise InputError(msg, source=where, location=missing.index[0], field="population")
+    if rule.representation == "fixed":
+        _check_fixed(rule.fixed, population.index, where)
     pop = population.fillna(0)
     weights = rep.representation_weights(
         pop,
@@ -118,7 +125,7 @@ def rule_game(
             warnings.simplefilter("ignore", DataQualityWarning)
         if rule.members_share is None:
             game = weighted_game(
-                weights, quota, share=share, more_than=more_than, strict=strict, source=what
+                weights, quota, share=share, more_than=more_than, strict=strict, source=where
             )
         else:
             ones = pd.Series(1, index=weights.index)
@@ -134,6 +141,21 @@ def rule_game(
     return game, weights
 
 
+def _check_fixed(fixed: dict[str, int], members: pd.Index, where: str) -> None:
+    """A fixed allocation must give seats to exactly the body's members."""
+    strangers = [k for k in fixed if k not in members]
+    if strangers:
+        msg = (
+            f"fixed seats name '{strangers[0]}', which is not a member here "
+            f"(members: {', '.join(map(str, members))})"
+        )
+        raise InputError(msg, source=where, field="fixed")
+    missing = [m for m in members if m not in fixed]
+    if missing:
+        msg = f"fixed seats: no seats given for member '{missing[0]}' (one per member)"
+        raise InputError(msg, source=where, field="fixed")
+
+
 def build_game(scenario: Scenario, *, strict: bool = False) -> tuple[TwoTierGame, pd.DataFrame]:
     """Compose the two-tier game of a scenario; also return weights per member and bloc."""
     members = pd.DataFrame([m.model_dump() for m in scenario.members]).set_index("id")
@@ -144,13 +166,19 @@ def build_game(scenario: Scenario, *, strict: bool = False) -> tuple[TwoTierGame
         spec = scenario.bloc(bloc_id)
         inside = members[members["bloc"] == bloc_id]
         pop = inside["population"].astype(float)
-        game, w = rule_game(pop, spec.rule, what=f"bloc '{bloc_id}'", strict=strict)
+        game, w = rule_game(
+            pop, spec.rule, what=f"bloc '{bloc_id}'", strict=strict, source=scenario.source
+        )
         blocs[bloc_id] = game
         weight[w.index] = w.astype(float)
     bloc_pop = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
     bloc_pop = bloc_pop.reindex(scenario.bloc_ids()).astype(float)
     top, top_weights = rule_game(
-        bloc_pop, scenario.top, what=f"'{scenario.top.name}'", strict=strict
+        bloc_pop,
+        scenario.top,
+        what=f"top '{scenario.top.name}'",
+        strict=strict,
+        source=scenario.source,
     )
     members["member_weight"] = weight
     members["bloc_weight"] = members["bloc"].map(top_weights.astype(float))
@@ -245,6 +273,7 @@ def _summary(
         else math.nan,
         "fee_total": float(table["fee"].sum(min_count=1)),
         "shapley_method": how,
+        "assumptions": len(scenario.assumptions),
     }
 
 
@@ -297,18 +326,34 @@ def compare_scenarios(
     return Comparison(results, members, blocs, summary, wide[order])
 
 
+def assumptions_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per scenario and assumption: ``scenario``, ``number``, ``assumption``.
+
+    Assumptions are the rules and figures a scenario file sets without a documented
+    source (its ``assumptions`` list); a scenario without any gets no row.
+    """
+    rows = [
+        {"scenario": r.scenario.name, "number": i, "assumption": text}
+        for r in comparison.results
+        for i, text in enumerate(r.scenario.assumptions, start=1)
+    ]
+    return pd.DataFrame(rows, columns=["scenario", "number", "assumption"])
+
+
 def write_comparison(comparison: Comparison, out_dir: str | Path) -> list[Path]:
-    """Write ``members.csv``, ``blocs.csv``, ``summary.csv`` and ``wide.csv``."""
+    """Write ``members.csv``, ``blocs.csv``, ``summary.csv``, ``wide.csv`` and
+    ``assumptions.csv`` — all of them or (on any error) none.
+    """
     out = Path(out_dir)
     tables = {
         "members.csv": comparison.members,
         "blocs.csv": comparison.blocs,
         "summary.csv": comparison.summary,
         "wide.csv": comparison.wide.reset_index(),
+        "assumptions.csv": assumptions_table(comparison),
     }
-    written = []
-    for name, frame in tables.items():
-        with atomic_path(out / name) as tmp:
+    written = [out / name for name in tables]
+    with atomic_paths(*written) as temps:
+        for tmp, frame in zip(temps, tables.values(), strict=True):
             frame.to_csv(tmp, index=False, float_format="%.10g")
-        written.append(out / name)
     return written

@@ -49,13 +49,15 @@ def partnership_step(case: Case, results: CaseResults) -> None:
     * ``summary`` — DataFrame per scenario: ``title``, ``members``, ``blocs``,
       ``metropolitan_rule`` (integer game), ``coleman_act`` (power to act),
       ``members_without_power``, ``per_inhabitant_spread`` (max/min among members with
-      power), ``fee_total``, ``shapley_method``;
+      power), ``fee_total``, ``shapley_method``, ``assumptions`` (how many rules and
+      figures the scenario assumes without a source; the texts are in ``scenarios``
+      and ``assumptions.csv``);
     * ``wide`` — DataFrame member × ``<scenario>:<value>`` for side-by-side tables;
     * ``scenarios`` — dict name → {``title``, ``description``, ``assumptions``,
       ``sources``} for the report text.
 
-    Files: ``members.csv``, ``blocs.csv``, ``summary.csv``, ``wide.csv`` in the
-    section folder. Populations are facts (source per member); rules that the sources do
+    Files: ``members.csv``, ``blocs.csv``, ``summary.csv``, ``wide.csv`` and
+    ``assumptions.csv`` (``scenario``, ``number``, ``assumption``) in the section folder. Populations are facts (source per member); rules that the sources do
     not document are listed as assumptions and recorded as ``modeled``.
     """
     from cityregions.governance.partnership import compare_scenarios, write_comparison

@@ -34,10 +34,18 @@ import logging
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cityregions._errors import InputError
 
@@ -55,6 +63,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _percent(value: Any) -> Any:
+    """Read ``"66.7%"`` as 0.667; other values are left to the field's own check."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
+
+
 class RuleSpec(_Strict):
     """How a body weighs its members and where its quota lies.
 
@@ -70,7 +88,7 @@ class RuleSpec(_Strict):
 
     representation: Representation = "equal"
     seats: int | None = Field(default=None, gt=0)
-    fixed: dict[str, int] = Field(default_factory=dict)
+    fixed: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     base: int = Field(default=1, ge=0)
     cap: int | None = Field(default=None, gt=0)
     method: Literal["hamilton", "dhondt", "sainte_lague"] = "sainte_lague"
@@ -80,6 +98,12 @@ class RuleSpec(_Strict):
     members_share: float | None = Field(default=None, gt=0, le=1)
     penrose_quota: bool = False
     note: str | None = None
+
+    @field_validator("share", "members_share", mode="before")
+    @classmethod
+    def percent_as_share(cls, value: Any) -> Any:
+        """Accept a share written as a percentage (``"66.7%"``)."""
+        return _percent(value)
 
 
 class MemberSpec(_Strict):
@@ -135,15 +159,27 @@ class Scenario(_Strict):
     blocs: list[BlocSpec] = Field(default_factory=list)
     top: TopSpec = Field(default_factory=TopSpec)
     fees: FeeSpec = Field(default_factory=FeeSpec)
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        """The file the scenario was read from (for messages), if any."""
+        return self._source
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for member in self.members:
             if member.id in seen:
-                msg = f"member '{member.id}' is listed twice"
+                where = (
+                    f"in bloc '{seen[member.id]}' and in bloc '{member.bloc}'; a member "
+                    "belongs to one bloc only (blocs are disjoint)"
+                    if seen[member.id] != member.bloc
+                    else "twice"
+                )
+                msg = f"member '{member.id}' is listed {where}"
                 raise ValueError(msg)
-            seen.add(member.id)
+            seen[member.id] = member.bloc
         bloc_ids = [b.id for b in self.blocs]
         if len(set(bloc_ids)) != len(bloc_ids):
             dup = next(b for b in bloc_ids if bloc_ids.count(b) > 1)
@@ -187,14 +223,23 @@ class Changes(_Strict):
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        msg = f"cannot read scenario file: {error.strerror}"
+    except FileNotFoundError:
+        msg = "the scenario file does not exist"
+        raise InputError(msg, source=path) from None
+    except (OSError, UnicodeDecodeError) as error:
+        msg = f"cannot read scenario file: {getattr(error, 'strerror', None) or error}"
         raise InputError(msg, source=path) from None
     try:
         data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
-        msg = f"not valid {'TOML' if path.suffix == '.toml' else 'YAML'}: {error}"
+    except tomllib.TOMLDecodeError as error:
+        msg = f"not valid TOML: {error}"
         raise InputError(msg, source=path) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        msg = f"not valid YAML: {problem}"
+        raise InputError(msg, source=path, location=where) from None
     if not isinstance(data, dict):
         msg = "a scenario file must hold a mapping (name, members, blocs, top, fees)"
         raise InputError(msg, source=path)
@@ -203,8 +248,15 @@ def _read_mapping(path: Path) -> dict[str, Any]:
 
 def _validation_error(error: ValidationError, path: Path) -> InputError:
     first = error.errors()[0]
-    location = ".".join(str(x) for x in first["loc"]) or None
-    return InputError(first["msg"].removeprefix("Value error, "), source=path, location=location)
+    loc = [str(x) for x in first["loc"]]
+    if first["type"] == "extra_forbidden" and loc:
+        key = loc.pop()
+        message = f"unknown key '{key}' (check the spelling; see the scenario file format)"
+        return InputError(message, source=path, location=".".join(loc) or None, field=key)
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] not in ("value_error", "assertion_error") and loc:
+        message = f"{message} (got {first.get('input')!r})"
+    return InputError(message, source=path, field=".".join(loc) or None)
 
 
 def _apply(base: Scenario, changes: Changes, path: Path) -> dict[str, Any]:
@@ -216,6 +268,12 @@ def _apply(base: Scenario, changes: Changes, path: Path) -> dict[str, Any]:
             raise InputError(msg, source=path, field="remove_members")
         del members[member_id]
     for member in changes.add_members:
+        if member.id in members:
+            msg = (
+                f"cannot add member '{member.id}': already in the base scenario "
+                "(use regroup to move it, or remove_members first)"
+            )
+            raise InputError(msg, source=path, field="add_members")
         members[member.id] = member.model_dump()
     for member_id, target in changes.regroup.items():
         if member_id not in members:
@@ -224,7 +282,11 @@ def _apply(base: Scenario, changes: Changes, path: Path) -> dict[str, Any]:
         members[member_id]["bloc"] = target
     blocs = {b["id"]: b for b in data["blocs"]}
     for bloc_id in changes.remove_blocs:
-        blocs.pop(bloc_id, None)
+        if blocs.pop(bloc_id, None) is None and not any(
+            m["bloc"] == bloc_id for m in data["members"]
+        ):
+            msg = f"cannot remove bloc '{bloc_id}': not in the base scenario"
+            raise InputError(msg, source=path, field="remove_blocs")
     for bloc in changes.blocs:
         blocs[bloc.id] = bloc.model_dump()
     data["members"] = list(members.values())
@@ -244,6 +306,12 @@ def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
         bad values — naming the file and the field.
     """
     path = Path(path)
+    scenario = _read_scenario(path, _depth)
+    scenario._source = str(path)
+    return scenario
+
+
+def _read_scenario(path: Path, _depth: int) -> Scenario:
     data = _read_mapping(path)
     if "from_registry" in data:
         return _from_registry_file(data, path)
@@ -254,7 +322,11 @@ def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
         if _depth > 5:
             msg = "scenario bases nest more than five levels (a cycle?)"
             raise InputError(msg, source=path, field="base")
-        base = read_scenario(path.parent / str(base_name), _depth=_depth + 1)
+        base_path = path.parent / str(base_name)
+        if not base_path.is_file():
+            msg = f"the base scenario {str(base_name)!r} does not exist (looked for {base_path})"
+            raise InputError(msg, source=path, field="base")
+        base = read_scenario(base_path, _depth=_depth + 1)
         changes = Changes.model_validate(data.pop("changes", {}) or {})
         merged = _apply(base, changes, path)
         merged.update(data)

@@ -239,6 +239,11 @@ def _criterion(
     return Criterion(name=name, weights=tuple(weights), quota=int_quota)
 
 
+def _rule_prefix(name: str) -> str:
+    """Name a criterion in messages; the single criterion of a weighted game is implicit."""
+    return "" if name == "weight" else f"rule '{name}': "
+
+
 def _check_proper(
     name: str,
     q: Fraction,
@@ -249,22 +254,25 @@ def _check_proper(
     rule: str,
     source: str | None,
 ) -> None:
-    problem = None
     if q > total or (more_than and q >= total):
-        problem = (
-            f"rule '{name}': {rule} is above the total weight {float(total):g}, "
-            "so no coalition can win"
+        # never a usable body: nothing can pass, normalised indices are 0/0
+        msg = (
+            f"{_rule_prefix(name)}{rule} is above the total weight {float(total):g}, "
+            "so no coalition can win; the quota must not exceed the total"
         )
-    elif q < total / 2 or (q == total / 2 and not more_than):
+        raise InputError(msg, source=source, field="quota")
+    problem = None
+    if q < total / 2 or (q == total / 2 and not more_than):
         problem = (
-            f"rule '{name}': {rule} is not above half of the total weight {float(total):g}, "
+            f"{_rule_prefix(name)}{rule} is not above half of the total weight "
+            f"{float(total):g}, "
             "so two disjoint coalitions can both win (the game is not proper)"
         )
     if problem is None:
         return
     if strict:
         raise InputError(problem, source=source, field="quota")
-    warnings.warn(problem, DataQualityWarning, stacklevel=4)
+    warnings.warn(f"{source}: {problem}" if source else problem, DataQualityWarning, stacklevel=4)
 
 
 def weighted_game(
@@ -293,8 +301,9 @@ def weighted_game(
         Require *more than* the quota (``share=0.5, more_than=True`` = simple
         majority).
     strict
-        Raise instead of warning when the quota is above the total or not above half
-        of it (an improper game).
+        Raise instead of warning when the quota is not above half of the total (an
+        improper game: two disjoint coalitions can both win). A quota above the
+        total (no coalition can win) is always an error.
     source
         File the weights came from, for error messages.
 
@@ -306,7 +315,8 @@ def weighted_game(
     ------
     InputError
         Negative or non-numeric weight (naming the member), a member listed twice,
-        no members, a non-positive quota; with ``strict`` an improper quota.
+        no members, a non-positive quota, a quota above the total weight; with
+        ``strict`` an improper quota.
 
     Examples
     --------
