@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from cityregions import DataQualityWarning
 from cityregions.io import read_flows
 from cityregions.io.ba_import import combine_ba_pendler, read_ba_pendler_files
 from test_delineation_cli import run_cli
@@ -125,8 +126,6 @@ def test_rule_auspendler_first_then_einpendler(downloads: dict[str, Path]) -> No
 
 
 def test_differing_sides_warn_and_keep_auspendler(downloads: dict[str, Path]) -> None:
-    from cityregions import DataQualityWarning
-
     other = make_sachsen_anhalt(downloads["st"].with_name("st2.xlsx"), halle_leipzig=3100)
     with pytest.warns(DataQualityWarning, match=r"1 pair\(s\) have different counts"):
         combined = combine_ba_pendler(read_ba_pendler_files([downloads["sn"], other]))
@@ -197,14 +196,21 @@ def test_kreis_diagonal_from_gemeindedaten(
     }
 
 
-@pytest.mark.filterwarnings("ignore:1 unit\\(s\\) appear only as partners")
 def test_gemeinde_level_with_gemeindedaten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     workbook = make_gemeinde_workbook(tmp_path / "pendler_gemeinden_14.xlsx")
     gemband = make_gemeindedaten(tmp_path / "gemband.xlsx")
     out = tmp_path / "flows.csv"
-    code = run_cli(
-        "flows", "import", workbook, "--internal", gemband, "--out", out, monkeypatch=monkeypatch
-    )
+    with pytest.warns(DataQualityWarning, match=r"1 unit\(s\) appear only as partners"):
+        code = run_cli(
+            "flows",
+            "import",
+            workbook,
+            "--internal",
+            gemband,
+            "--out",
+            out,
+            monkeypatch=monkeypatch,
+        )
     assert code == 0
     # Wohnort gleich Arbeitsort of the Gemeinden; Torgau (14730300) has no Gemeindedaten row
     assert _pairs(out) == {
@@ -310,3 +316,18 @@ def test_bad_input_exit_2_nothing_written(
         assert "i.csv" in message
     if case == "negative":
         assert "unit 14713" in message
+
+
+def test_interactive_csv_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_io_ba_pendler import CSV_EXPORT
+
+    export = tmp_path / "statistik_pendler_2024071523642.csv"
+    export.write_text(CSV_EXPORT, encoding="utf-8-sig")
+    out = tmp_path / "flows.csv"
+    with pytest.warns(DataQualityWarning, match="no internal"):
+        code = run_cli(
+            "flows", "import", export, "--no-internal", "--out", out, monkeypatch=monkeypatch
+        )
+    assert code == 0
+    # Einpendler of Leipzig: only the two Kreis rows; 010xx (Übrige), 0 (total), PL dropped
+    assert _pairs(out) == {("15002", "14713"): 11870, ("14729", "14713"): 40000}

@@ -33,6 +33,7 @@ from cityregions.flowmodels import (
 
 if TYPE_CHECKING:
     from cityregions.flows import FlowTable
+    from cityregions.io.ba_import import CombinedPendler, Level
     from cityregions.territory import Territory
 
 console = Console(stderr=True)
@@ -188,12 +189,17 @@ class LevelName(StrEnum):
 def import_(
     files: Annotated[
         list[Path],
-        typer.Argument(help="BA Pendler workbooks (.xlsx/.xlsb) or CSV exports, one per Land."),
+        typer.Argument(
+            metavar="FILE",
+            help="BA Pendler workbooks (.xlsx/.xlsb) or CSV exports, one per Land.",
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Flow table to write (.csv or .parquet).")],
     sheet: Annotated[
         list[str] | None,
-        typer.Option("--sheet", help="Sheet to read (repeatable) [every Aus-/Einpendler sheet]."),
+        typer.Option(
+            "--sheet", help="Sheet to read, repeatable (default: every Aus-/Einpendler sheet)."
+        ),
     ] = None,
     internal: Annotated[
         Path | None,
@@ -210,7 +216,8 @@ def import_(
         Path | None, typer.Option("--units", help="Keep only flows among these units.")
     ] = None,
     level: Annotated[
-        LevelName | None, typer.Option("--level", help="kreise or gemeinden [from the keys].")
+        LevelName | None,
+        typer.Option("--level", help="kreise or gemeinden (default: from the keys)."),
     ] = None,
     aggregates: Annotated[
         Path | None,
@@ -271,10 +278,11 @@ def import_(
     _print_import(flows, out)
 
 
-def _import_level(combined: Any, level: LevelName | None) -> str:
+def _import_level(combined: CombinedPendler, level: LevelName | None) -> Level:
     """Return the level of the keys read, checking it against --level."""
     width = combined.key_width
-    found = {5: "kreise", 8: "gemeinden"}.get(width)
+    levels: dict[int, Level] = {5: "kreise", 8: "gemeinden"}
+    found = levels.get(width)
     if found is None:
         msg = f"the unit keys have {width} digits; expected 5 (Kreise) or 8 (Gemeinden)"
         raise InputError(msg, source=combined.sources[0], field="level")
@@ -284,7 +292,7 @@ def _import_level(combined: Any, level: LevelName | None) -> str:
     return found
 
 
-def _keep_units(pairs: Any, ids: list[str] | None) -> Any:
+def _keep_units(pairs: pd.DataFrame, ids: list[str] | None) -> pd.DataFrame:
     """Keep the pairs among ``ids`` (all without --units); log what is dropped."""
     import logging
 
@@ -304,14 +312,14 @@ def _keep_units(pairs: Any, ids: list[str] | None) -> Any:
 
 def _import_diagonal(
     path: Path,
-    combined: Any,
-    level: str,
+    combined: CombinedPendler,
+    level: Level,
     *,
     ids: list[str] | None,
-    pairs: Any,
+    pairs: pd.DataFrame,
     id_column: str | None,
     layer: str | None,
-) -> Any:
+) -> pd.Series:
     """Return the diagonal over the output units; raise if a required unit lacks one.
 
     Required are the --units (or, without them, the units described by a sheet's
@@ -322,7 +330,7 @@ def _import_diagonal(
 
     values, how = read_diagonal(
         path,
-        level=level,  # type: ignore[arg-type]
+        level=level,
         out_totals=combined.out_totals,
         id_column=id_column,
         layer=layer,
@@ -357,8 +365,8 @@ def _import_diagonal(
 
 
 def _import_table(
-    pairs: Any, diagonal: Any, *, ids: list[str] | None, files: list[Path]
-) -> tuple[Any, FlowTable]:
+    pairs: pd.DataFrame, diagonal: pd.Series | None, *, ids: list[str] | None, files: list[Path]
+) -> tuple[pd.DataFrame, FlowTable]:
     """Return the long output table (pairs + diagonal, splits) and its FlowTable."""
     from cityregions.constants import DESTINATION, ORIGIN, PROVENANCE, VALUE
     from cityregions.flows import FlowTable
@@ -377,7 +385,7 @@ def _import_table(
     return _as_counts(long, [VALUE, *splits]), flows
 
 
-def _as_counts(frame: Any, columns: list[str]) -> Any:
+def _as_counts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Write whole numbers without '.0' (nullable integers; anonymised splits stay empty)."""
     for column in columns:
         values = frame[column]
@@ -386,7 +394,7 @@ def _as_counts(frame: Any, columns: list[str]) -> Any:
     return frame
 
 
-def _import_aggregates(combined: Any) -> Any:
+def _import_aggregates(combined: CombinedPendler) -> pd.DataFrame:
     """Aggregate rows of every sheet and the pairs left out as anonymised or empty."""
     from cityregions.io.ba_import import SPLITS
 
@@ -398,7 +406,9 @@ def _import_aggregates(combined: Any) -> Any:
     return _as_counts(frame, ["value", *SPLITS, "row"])
 
 
-def _write_import(table: Any, out: Path, extra: Any, extra_path: Path | None) -> None:
+def _write_import(
+    table: pd.DataFrame, out: Path, extra: pd.DataFrame | None, extra_path: Path | None
+) -> None:
     from cityregions.io._atomic import atomic_paths
 
     targets = [out] + ([extra_path] if extra_path is not None else [])
@@ -412,7 +422,7 @@ def _write_import(table: Any, out: Path, extra: Any, extra_path: Path | None) ->
                 frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")
 
 
-def _print_read(combined: Any, aggregates: Path | None) -> None:
+def _print_read(combined: CombinedPendler, aggregates: Path | None) -> None:
     n_pairs = len(combined.flows)
     console.print(
         f"read {len(combined.sources)} sheet(s): {n_pairs} pairs with a count "
