@@ -90,7 +90,11 @@ def test_network_2012_as_documented():
     assert table.loc["erfurt", "banzhaf_absolute"] == 0
     assert result.summary["members_without_power"] == "erfurt, weimar"
     assert result.summary["coleman_act"] == 0.5
-    assert table.loc["leipzig", "fee"] == 30_000
+    # documented fees (governance-facts §2.1 "Money"), the rest split over the other seven
+    assert table.loc["magdeburg", "fee"] == pytest.approx(25_000, abs=1e-3)
+    assert table.loc["dresden", "fee"] == pytest.approx(60_000, abs=1e-3)
+    assert table.loc["leipzig", "fee"] == pytest.approx(185_000 / 7, abs=1e-3)
+    assert table["fee"].sum() == pytest.approx(270_000, abs=1e-3)
     assert table.loc["erfurt", "fee"] == 0
     assert table.loc["leipzig", "population"] == 502_979
 
@@ -354,3 +358,25 @@ def test_double_majority_rule_in_a_scenario():
     )
     game, _ = rule_game(population, absolute, what="council")
     assert str(game) == "(weight ≥ 9 AND members ≥ 2)"
+
+
+def test_association_2014_power_to_act_by_hand():
+    """Board 4 + 4 with 5 of 8 seats: both sides must agree (governance-facts §2.3)."""
+    result = evaluate_scenario(SCENARIOS / "association-2014.yaml")
+    # public side: 12 territorial members, more than half = at least 7 of 12
+    public = sum(comb(12, k) for k in range(7, 13)) / 2**12  # 1586/4096
+    assert result.summary["coleman_act"] == pytest.approx(public * 0.5, abs=1e-15)
+    members = result.members
+    # a city is decisive in its side (exactly 6 of the other 11 say yes) and the
+    # business side says yes (probability 1/2)
+    assert members.loc["leipzig", "banzhaf_absolute"] == pytest.approx(
+        comb(11, 6) / 2**11 * 0.5, abs=1e-15
+    )
+    assert members.loc["business", "banzhaf_absolute"] == pytest.approx(public, abs=1e-15)
+
+
+def test_variant_keeps_base_assumptions():
+    base = read_scenario(SCENARIOS / "city-regions-2012.yaml")
+    variant = read_scenario(SCENARIOS / "city-regions-2012-penrose.yaml")
+    assert variant.assumptions[: len(base.assumptions)] == base.assumptions
+    assert variant.assumptions[-1].startswith("Variant")

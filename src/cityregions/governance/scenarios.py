@@ -25,7 +25,9 @@ A scenario can also be composed from the governance registry (see
 A *variant* names a ``base`` file (relative path) and only the ``changes``:
 ``add_members``, ``remove_members``, ``regroup`` (member → bloc), ``blocs`` (added or
 replacing blocs with the same id), ``remove_blocs``, ``top`` and ``fees`` (merged
-key by key). Unknown keys are errors (the file is checked before anything runs).
+key by key). A variant keeps the base's ``assumptions`` and ``sources`` and adds its
+own (so write them as changes: "Variant: …"). Unknown keys are errors (the file is
+checked before anything runs).
 """
 
 from __future__ import annotations
@@ -329,10 +331,13 @@ def _read_scenario(path: Path, _depth: int) -> Scenario:
         base = read_scenario(base_path, _depth=_depth + 1)
         changes = Changes.model_validate(data.pop("changes", {}) or {})
         merged = _apply(base, changes, path)
+        # a variant keeps its base's assumptions and sources and adds its own
+        for key in ("assumptions", "sources"):
+            own = data.pop(key, None) or []
+            merged[key] = [*base.model_dump()[key], *(x for x in own if x not in merged[key])]
         merged.update(data)
         if "title" not in data:
             merged["title"] = data.get("name", merged["name"])
-        merged.setdefault("assumptions", [])
         return Scenario.model_validate(merged)
     except ValidationError as error:
         raise _validation_error(error, path) from None
