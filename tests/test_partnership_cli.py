@@ -31,6 +31,11 @@ def _run(monkeypatch, capsys, *args: str) -> tuple[int, str]:
     return code, " ".join(err.split())  # rich wraps long lines
 
 
+def _power(monkeypatch, capsys, weights: Path, quota: str, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    args = ("--weights", str(weights), "--quota", quota, "--out", str(out), *extra)
+    return _run(monkeypatch, capsys, "power", *args)
+
+
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
@@ -56,9 +61,7 @@ def test_power_bad_input(tmp_path, monkeypatch, capsys, text, quota, expected):
     if text is not None:
         _write(weights, text)
     out = tmp_path / "out.csv"
-    code, err = _run(
-        monkeypatch, capsys, "power", "--weights", str(weights), "--quota", quota, "--out", str(out)
-    )
+    code, err = _power(monkeypatch, capsys, weights, quota, out)
     assert code == 2
     assert expected in err
     assert not out.exists()
@@ -68,48 +71,17 @@ def test_power_quota_forms(tmp_path, monkeypatch, capsys):
     weights = _write(tmp_path / "w.csv", EEC)
     out = tmp_path / "out.csv"
     # 66.7 % of 17 = 11.339 -> at least 12: the EEC game
-    code, err = _run(
-        monkeypatch,
-        capsys,
-        "power",
-        "--weights",
-        str(weights),
-        "--quota",
-        "66.7%",
-        "--out",
-        str(out),
-    )
+    code, err = _power(monkeypatch, capsys, weights, "66.7%", out)
     assert code == 0, err
     assert "[12; 4, 4, 4, 2, 2, 1]" in err
     assert pd.read_csv(out)["banzhaf"].tolist()[0] == pytest.approx(5 / 21)
     # below half: a warning without --strict, an error with it
     low = tmp_path / "low.csv"
     with pytest.warns(DataQualityWarning, match=r"w\.csv: quota 5\.0 is not above half"):
-        code, err = _run(
-            monkeypatch,
-            capsys,
-            "power",
-            "--weights",
-            str(weights),
-            "--quota",
-            "5",
-            "--out",
-            str(low),
-        )
+        code, err = _power(monkeypatch, capsys, weights, "5", low)
     assert code == 0
     low.unlink()
-    code, err = _run(
-        monkeypatch,
-        capsys,
-        "power",
-        "--weights",
-        str(weights),
-        "--quota",
-        "5",
-        "--strict",
-        "--out",
-        str(low),
-    )
+    code, err = _power(monkeypatch, capsys, weights, "5", low, "--strict")
     assert code == 2
     assert "w.csv, field 'quota'" in err
     assert not low.exists()
@@ -118,23 +90,10 @@ def test_power_quota_forms(tmp_path, monkeypatch, capsys):
 def test_power_output_blocked_or_onto_input(tmp_path, monkeypatch, capsys):
     weights = _write(tmp_path / "w.csv", EEC)
     blocker = _write(tmp_path / "blocker", "")
-    code, err = _run(
-        monkeypatch, capsys, "power", "--weights", str(weights), "--quota", "12",
-        "--out", str(blocker / "x.csv"),
-    )  # fmt: skip
+    code, err = _power(monkeypatch, capsys, weights, "12", blocker / "x.csv")
     assert code == 2
     assert "blocker' is a file, not a folder" in err
-    code, err = _run(
-        monkeypatch,
-        capsys,
-        "power",
-        "--weights",
-        str(weights),
-        "--quota",
-        "12",
-        "--out",
-        str(weights),
-    )
+    code, err = _power(monkeypatch, capsys, weights, "12", weights)
     assert code == 2
     assert "would overwrite this input file" in err
     assert weights.read_text(encoding="utf-8") == EEC
@@ -176,6 +135,12 @@ NETWORK = (SCENARIOS / "network-2012.yaml").read_text(encoding="utf-8")
             "name: f\nmembers: [{id: a, bloc: x}, {id: b, bloc: x}]\n"
             "blocs: [{id: x, rule: {representation: fixed, fixed: {a: 1, b: 1, c: 2}}}]\n",
             "fixed.yaml, bloc 'x', field 'fixed': fixed seats name 'c', which is not a member",
+        ),
+        (
+            "short.yaml",
+            "name: s\nmembers: [{id: a, bloc: x}, {id: b, bloc: x}]\n"
+            "blocs: [{id: x, rule: {representation: fixed, fixed: {a: 1}}}]\n",
+            "short.yaml, bloc 'x', b, field 'seats': fixed seats: no seats given for 'b'",
         ),
         (
             "negative.yaml",

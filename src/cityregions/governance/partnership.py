@@ -104,15 +104,20 @@ def rule_game(
     if rule.representation == "fixed":
         _check_fixed(rule.fixed, population.index, where)
     pop = population.fillna(0)
-    weights = rep.representation_weights(
-        pop,
-        rule.representation,
-        seats=rule.seats,
-        fixed=rule.fixed,
-        base=rule.base,
-        cap=rule.cap,
-        method=rule.method,
-    )
+    try:
+        weights = rep.representation_weights(
+            pop,
+            rule.representation,
+            seats=rule.seats,
+            fixed=rule.fixed,
+            base=rule.base,
+            cap=rule.cap,
+            method=rule.method,
+        )
+    except InputError as error:  # name the scenario file and the body
+        raise InputError(
+            error.message, source=where, location=error.location, field=error.field
+        ) from None
     share: float | None = rule.share
     more_than = rule.more_than if rule.more_than is not None else rule.quota is None
     if rule.penrose_quota:
@@ -142,17 +147,13 @@ def rule_game(
 
 
 def _check_fixed(fixed: dict[str, int], members: pd.Index, where: str) -> None:
-    """A fixed allocation must give seats to exactly the body's members."""
+    """A fixed allocation must not give seats to someone outside the body."""
     strangers = [k for k in fixed if k not in members]
     if strangers:
         msg = (
             f"fixed seats name '{strangers[0]}', which is not a member here "
             f"(members: {', '.join(map(str, members))})"
         )
-        raise InputError(msg, source=where, field="fixed")
-    missing = [m for m in members if m not in fixed]
-    if missing:
-        msg = f"fixed seats: no seats given for member '{missing[0]}' (one per member)"
         raise InputError(msg, source=where, field="fixed")
 
 
