@@ -378,3 +378,16 @@ def test_double_majority_beyond_enumeration():
         mc.banzhaf_absolute, mc.standard_error, exact.banzhaf_absolute, strict=True
     ):
         assert abs(estimate - float(truth)) <= 4.5 * se
+
+
+def test_exact_shapley_refuses_a_table_too_large(monkeypatch):
+    from cityregions.governance import _voting_dp
+
+    game = weighted_game([4, 4, 4, 2, 2, 1], 12)
+    cells = _voting_dp.shapley_cells([4, 4, 4, 2, 2, 1], 12)
+    # weight limit min(q, W - q + 1) = 6; 1 + 2 + 2 < 6: sizes 0..3; n = 6 needs one prime
+    assert cells == (3 + 1) * 6 * 1
+    monkeypatch.setattr(_voting_dp, "MAX_SHAPLEY_CELLS", cells - 1)
+    with pytest.raises(ParameterError, match="montecarlo"):
+        voting_power(game)
+    assert voting_power(game, shapley=False).banzhaf[0] == F(5, 21)

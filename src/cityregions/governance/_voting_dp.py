@@ -345,6 +345,29 @@ def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]
     return swings, winning
 
 
+#: Largest size-by-weight table (cells times primes, 8 bytes each) of the exact
+#: Shapley–Shubik program: 10**8 cells = 800 MB.
+MAX_SHAPLEY_CELLS = 100_000_000
+
+
+def _shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
+    """Weight limit and largest coalition size kept by :func:`shapley_counts`."""
+    limit = min(quota, sum(weights) - quota + 1)
+    acc, max_size = 0, 0
+    for w in sorted(weights):
+        if acc + w >= limit:
+            break
+        acc += w
+        max_size += 1
+    return limit, max_size
+
+
+def shapley_cells(weights: list[int], quota: int) -> int:
+    """Cells times primes of the table :func:`shapley_counts` would build."""
+    limit, max_size = _shapley_shape(weights, quota)
+    return (max_size + 1) * limit * len(primes_for(len(weights) + 1))
+
+
 def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
     """Swing counts by coalition size per distinct weight, exactly.
 
@@ -353,15 +376,8 @@ def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
     complement symmetry sizes ``s`` and ``n - 1 - s`` carry the same Shapley weight, so
     the counts are returned for whichever side the table was built on.
     """
-    n, total = len(weights), sum(weights)
-    limit = min(quota, total - quota + 1)
-    ordered = sorted(weights)
-    acc, max_size = 0, 0
-    for w in ordered:
-        if acc + w >= limit:
-            break
-        acc += w
-        max_size += 1
+    n = len(weights)
+    limit, max_size = _shapley_shape(weights, quota)
     primes = primes_for(n + 1)
     parts = [primes]
 

@@ -560,6 +560,16 @@ def _exact_weighted(game: VotingGame, *, shapley: bool) -> PowerResult:
     swings = [by_weight[w] << zeros if w > 0 else 0 for w in weights]
     ss: list[Fraction] | None = None
     if shapley:
+        cells = _voting_dp.shapley_cells(active, q)
+        if cells > _voting_dp.MAX_SHAPLEY_CELLS:
+            msg = (
+                f"exact Shapley–Shubik for {n} members with a total weight of "
+                f"{sum(active):,} needs a table of {cells:,} cells "
+                f"(~{cells * 8 / 1e9:.1f} GB, O(n² q) work; at most "
+                f"{_voting_dp.MAX_SHAPLEY_CELLS:,}); compute Banzhaf only "
+                "(shapley=False, --index banzhaf) or use method='montecarlo'"
+            )
+            raise ParameterError(msg)
         sizes = _voting_dp.shapley_counts(active, q)
         m = len(active)
         value = {v: _voting_enum.shapley_from_sizes(c, m) for v, c in sizes.items()}
