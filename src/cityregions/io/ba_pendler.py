@@ -456,8 +456,9 @@ def _partner_rows(
     records: list[dict[str, Any]] = []
     block_key = block_name = ""
     width = 0
-    for position in range(first, len(cells)):
-        row = cells.iloc[position]
+    lines: list[list[str]] = cells.to_numpy().tolist()  # row access on a frame is slow
+    for position in range(first, len(lines)):
+        row = lines[position]
         a, b, c, d = row[0], row[1], row[2], row[3]
         if re.fullmatch(r"\d{4,8}", a) and b and not c:
             width = 5 if len(a) <= 5 else 8
