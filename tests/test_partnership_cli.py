@@ -232,3 +232,22 @@ def test_compare_writes_all_or_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         partnership.write_comparison(comparison, tmp_path / "out")
     assert not list((tmp_path / "out").glob("*"))
+
+
+def test_compare_registry_member_in_two_city_regions(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    case = SCENARIOS.parent
+    shutil.copytree(case / "registry", tmp_path / "registry")
+    shutil.copy(case / "districts.csv", tmp_path / "districts.csv")
+    with (tmp_path / "registry" / "30_city_regions.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - {member: halle, body: regionalforum-leipzig, role: full, sources: [S48]}\n")
+    (tmp_path / "scenarios").mkdir()
+    scenario = (SCENARIOS / "registry-city-regions-2012.yaml").read_text(encoding="utf-8")
+    path = _write(tmp_path / "scenarios" / "overlap.yaml", scenario)
+    out = tmp_path / "out"
+    code, err = _run(monkeypatch, capsys, "compare", str(path), "--out", str(out))
+    assert code == 2
+    assert "overlap.yaml, registry ../registry on 2012-06-30, actor 'halle'" in err
+    assert "member of both 'regionalforum-halle' and 'regionalforum-leipzig'" in err
+    assert not out.exists()

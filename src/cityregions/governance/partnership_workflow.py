@@ -57,8 +57,9 @@ def partnership_step(case: Case, results: CaseResults) -> None:
       ``sources``} for the report text.
 
     Files: ``members.csv``, ``blocs.csv``, ``summary.csv``, ``wide.csv`` and
-    ``assumptions.csv`` (``scenario``, ``number``, ``assumption``) in the section folder. Populations are facts (source per member); rules that the sources do
-    not document are listed as assumptions and recorded as ``modeled``.
+    ``assumptions.csv`` (``scenario``, ``number``, ``assumption``) in the section
+    folder. Populations are facts (source per member); rules that the sources do not
+    document are listed as assumptions and recorded as ``modeled``.
     """
     from cityregions.governance.partnership import compare_scenarios, write_comparison
 

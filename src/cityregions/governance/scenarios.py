@@ -370,16 +370,24 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
         units = read_units(path.parent / source.units)
         population = population_from_units(registry, units.units[source.population_field])
         note = f"sum over the actor's units in {source.units}"
-    scenario = scenario_from_registry(
-        registry,
-        source.body,
-        as_of=source.as_of,
-        population=population,
-        city_regions=source.city_regions,
-        name=data.get("name"),
-        top=top,
-        source=note,
-    )
+    try:
+        scenario = scenario_from_registry(
+            registry,
+            source.body,
+            as_of=source.as_of,
+            population=population,
+            city_regions=source.city_regions,
+            name=data.get("name"),
+            top=top,
+            source=note,
+        )
+    except InputError as error:
+        if error.source is not None:
+            raise
+        where = f"{path}, registry {source.path} on {source.as_of}"
+        raise InputError(
+            error.message, source=where, location=error.location, field=error.field
+        ) from None
     extra = {
         k: v for k, v in data.items() if k in ("title", "description", "sources", "assumptions")
     }
@@ -415,12 +423,12 @@ def _region_members(
                 continue
             if inner.member in placed:
                 if placed[inner.member][0] != m.member:
-                    logger.warning(
-                        "%s is in %s and %s; kept in the first (blocs must be disjoint)",
-                        inner.member,
-                        placed[inner.member][0],
-                        m.member,
+                    msg = (
+                        f"'{inner.member}' is a member of both '{placed[inner.member][0]}' "
+                        f"and '{m.member}'; the two-stage model needs disjoint city regions "
+                        "(end one membership at this date, or evaluate the flattened body)"
                     )
+                    raise InputError(msg, location=f"actor '{inner.member}'", field="memberships")
                 continue
             placed[inner.member] = (m.member, 1 if inner.has_vote else 0)
     return placed
@@ -460,6 +468,12 @@ def scenario_from_registry(
         already in such a bloc are not counted again.
     top
         Rule of the metropolitan body (default: one vote per bloc, more than half).
+
+    Raises
+    ------
+    InputError
+        ``body`` has no memberships on ``as_of``; with ``city_regions``, an actor that
+        is a member of two city-regional bodies (blocs must be disjoint).
 
     Notes
     -----
