@@ -186,15 +186,17 @@ def cut_study_area(vg250: Path, out: Path, states: list[str]) -> Path:
 
 
 def flows_with_diagonal(downloads: Path, case: Path) -> Path:
-    """The guide's step 'flows', verbatim: BA workbooks + diagonal → flows.csv."""
-    from cityregions.io import read_ba_pendler, read_flows, read_units, write_flows
+    """The guide's step 'flows', verbatim: BA workbooks + diagonal → flows.csv.
 
-    units = read_units(case / "units.gpkg")
-    parts = [read_ba_pendler(p, units=units).to_long()
-             for p in sorted(downloads.glob("krpend-*.xlsx"))]  # fmt: skip
-    flows = read_flows(pd.concat(parts), units=units)
-    internal = pd.read_csv(case / "internal.csv", dtype={"unit": str}).set_index("unit")
-    return write_flows(flows.with_diagonal(internal["internal"]), case / "flows.csv")
+    ``cityregions flows import`` takes every pair once: the Auspendler count, or the
+    Einpendler count where no Auspendler sheet has the pair (here Nordsachsen → Leipzig
+    6,000 and Halle → Leipzig 3,000 are only on the Einpendler sheets).
+    """
+    workbooks = sorted(downloads.glob("krpend-*.xlsx"))
+    code = cli("flows", "import", *workbooks, "--internal", case / "internal.csv",
+               "--units", case / "units.gpkg", "--out", case / "flows.csv")  # fmt: skip
+    assert code == 0
+    return case / "flows.csv"
 
 
 @dataclass(frozen=True)
@@ -266,12 +268,15 @@ def test_flows_are_the_ba_unit_rows_plus_the_diagonal(user_case: UserCase) -> No
                      flows["value"], strict=True))  # fmt: skip
     # Auspendler Kreise of the fixture: unit rows only; 03159 (outside the units) and
     # 16053 ('*') are dropped, subtotals ('147', '14', 'ZZ', 'Z') never become flows.
+    # Pairs only on the Einpendler sheet of Leipzig are taken from there (each pair once).
+    assert pairs[("14730", "14713")] == 6000
+    assert pairs[("15002", "14713")] == 3000
     assert pairs[("14713", "14729")] == 25000
     assert pairs[("14729", "14713")] == 40000
     assert pairs[("14729", "15002")] == 800
     assert {o for o, _ in pairs} | {d for _, d in pairs} == set(STUDY)
     between = sum(v for (o, d), v in pairs.items() if o != d)
-    assert between == 25000 + 9000 + 6000 + 7000 + 5000 + 40000 + 3000 + 800
+    assert between == 25000 + 9000 + 6000 + 7000 + 5000 + 40000 + 3000 + 800 + 6000 + 3000
     assert {o: pairs[(o, o)] for o in STUDY} == INTERNAL
     assert set(flows["provenance"]) == {"observed"}
 
@@ -291,7 +296,8 @@ def test_labels_one_row_per_unit_leipzig_with_its_district(user_case: UserCase) 
     internal = 200000 + 25000 + 40000 + 50000
     assert (row["residents"], row["internal"]) == (residents, internal)  # 345,800 / 315,000
     assert row["self_containment_supply"] == pytest.approx(internal / residents)
-    assert row["self_containment_demand"] == pytest.approx(1.0)
+    # jobs in the region: the internal flows plus 6,000 from Nordsachsen and 3,000 from Halle
+    assert row["self_containment_demand"] == pytest.approx(internal / (internal + 9000))
     assert row["population"] == 601866 + 257763
 
 
@@ -318,7 +324,7 @@ def test_governance_analyze_gaps_and_fit(user_case: UserCase) -> None:
         65000, "rpv-lw", False)  # fmt: skip
     halle = gaps.loc[("14713", "15002")]
     assert (halle["flow_total"], bool(halle["gap"]), bool(halle["cross_state"])) == (
-        7000, True, True)  # fmt: skip
+        7000 + 3000, True, True)  # fmt: skip
     fit = pd.read_csv(out / "fit_regions.csv", dtype={"region": str}).set_index("region")
     labels = pd.read_csv(user_case.work / "labels.csv", dtype=str).set_index("unit")["region"]
     assert fit.loc[labels["14713"], "best_area"] == "rpv-lw"
@@ -353,7 +359,7 @@ def test_report_pipeline_agrees_with_the_commands(user_case: UserCase) -> None:
     pd.testing.assert_frame_equal(by_cli, by_report)
     flows = pd.read_csv(outputs / "territory" / "flows.csv")
     assert set(flows["provenance"]) == {"observed"}
-    assert flows["value"].sum() == sum(INTERNAL.values()) + 95800
+    assert flows["value"].sum() == sum(INTERNAL.values()) + 95800 + 9000
     members = pd.read_csv(outputs / "partnership" / "members.csv").set_index("member")
     # Leipzig bloc [9; 7, 5, 4]: every pair wins -> each member swings in 2 of 4 coalitions
     assert members.loc[["leipzig", "lk-leipzig", "nordsachsen"], "bloc_banzhaf_absolute"].eq(
