@@ -5,7 +5,9 @@
 - :func:`write_table`, :func:`write_flows` — CSV / Parquet, atomically
 - :func:`read_ba_pendler`, :func:`read_ba_pendler_long` — BA Pendlerstatistik
   workbooks and CSV exports; :func:`read_ba_gemeindedaten` — the BA Gemeindedaten
-  (employees at residence and workplace, *Wohnort gleich Arbeitsort*: the diagonal)
+  (employees at residence and workplace, *Wohnort gleich Arbeitsort*: the diagonal);
+  :func:`read_ba_pendler_files`, :func:`combine_ba_pendler` — several workbooks, each
+  pair once (behind ``cityregions flows import``)
 - :func:`read_genesis` — GENESIS / Regionalstatistik CSV exports
 - :func:`read_gv100`, :func:`gv100_units` — Destatis Gemeindeverzeichnis GV100AD
 - :func:`write_geopackage`, :func:`units_layer`, :func:`flows_layer` — GeoPackage
@@ -33,6 +35,8 @@ _LAZY = {
     "read_ba_pendler_long": "ba_pendler",
     "read_ba_pendler_csv": "ba_pendler",
     "read_ba_gemeindedaten": "ba_gemeindedaten",
+    "read_ba_pendler_files": "ba_import",
+    "combine_ba_pendler": "ba_import",
     "read_genesis": "genesis",
     "GenesisTable": "genesis",
     "read_gv100": "gv100",
