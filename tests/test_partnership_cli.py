@@ -44,10 +44,10 @@ def _write(path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "quota", "expected"),
     [
-        (None, "12", "weights.csv: the weights file does not exist"),
-        ("", "12", "weights.csv: the weights file is empty"),
+        (None, "12", "weights.csv: file does not exist"),
+        ("", "12", "weights.csv: the file is empty"),
         ("name,votes\nA,1\n", "1", "field 'member': column 'member' is missing"),
-        ("member,weight\n", "1", "the weights table has no rows"),
+        ("member,weight\n", "1", "weights.csv: the table has a header but no data rows"),
         ("member,weight\nA,4\nB,-1\n", "3", "line 3, field 'weight': weight of member 'B'"),
         ("member,weight\nA,4\nB,four\n", "3", "line 3, field 'weight': weight of member 'B'"),
         ("member,weight\nA,4\nB,3\nA,2\n", "5", "line 4, field 'member': member 'A' is listed"),
@@ -65,6 +65,20 @@ def test_power_bad_input(tmp_path, monkeypatch, capsys, text, quota, expected):
     assert code == 2
     assert expected in err
     assert not out.exists()
+
+
+def test_power_reads_german_and_excel_style_tables(tmp_path, monkeypatch, capsys):
+    # ';'-separated with a decimal comma and a byte-order mark; column names in any case
+    weights = tmp_path / "w.csv"
+    weights.write_bytes("\ufeffMember;Weight\nA;4,5\nB;4\nC;4\n".encode())
+    out = tmp_path / "out.csv"
+    code, err = _power(monkeypatch, capsys, weights, "60%", out)
+    assert code == 0, err
+    # 60 % of 12.5 = 7.5: any two members pass -> [15; 9, 8, 8] after exact scaling
+    assert "[15; 9, 8, 8]" in err
+    table = pd.read_csv(out)
+    assert table["weight"].tolist() == [4.5, 4, 4]
+    assert table["banzhaf_absolute"].tolist() == [0.5, 0.5, 0.5]
 
 
 def test_power_quota_forms(tmp_path, monkeypatch, capsys):

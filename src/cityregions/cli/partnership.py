@@ -40,35 +40,35 @@ class Index(StrEnum):
 
 
 def read_weights(path: Path) -> pd.Series:
-    """Read ``member,weight`` from a CSV file, checking every row.
+    """Read ``member,weight`` from a table (CSV/TSV, Excel, Parquet), checking every row.
+
+    The file is read by the shared reader (:func:`cityregions.io._text.read_frame`):
+    the separator is sniffed, a ``;``-separated table may use decimal commas, column
+    names are matched in any case.
 
     Raises
     ------
     InputError
-        Missing columns, an empty member, a member listed twice, a non-numeric or
-        negative weight — naming the line and the member.
+        A missing or empty file, missing columns, an empty member, a member listed
+        twice, a non-numeric or negative weight — naming the line and the member.
     """
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except FileNotFoundError:
-        msg = "the weights file does not exist (expected a CSV with columns member,weight)"
-        raise InputError(msg, source=path) from None
-    except pd.errors.EmptyDataError:
-        msg = "the weights file is empty (expected a CSV with columns member,weight)"
-        raise InputError(msg, source=path) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        msg = f"cannot read the weights table: {error}"
-        raise InputError(msg, source=path) from None
-    columns = {c.strip().lower(): c for c in table.columns}
+    from cityregions.io._text import find_column, german_numbers, read_frame, uses_decimal_comma
+
+    table = read_frame(path)
+    columns = {}
     for needed in ("member", "weight"):
-        if needed not in columns:
-            msg = f"column '{needed}' is missing (found: {', '.join(table.columns)})"
+        found = find_column(list(table.columns), [needed])
+        if found is None:
+            msg = f"column '{needed}' is missing (found: {', '.join(map(str, table.columns))})"
             raise InputError(msg, source=path, field=needed)
-    members = table[columns["member"]].str.strip()
-    values = table[columns["weight"]].str.strip()
+        columns[needed] = found
+    values = table[columns["weight"]]
+    if uses_decimal_comma(table, columns["weight"]):
+        values = german_numbers(values)
     seen: dict[str, int] = {}
     weights: dict[str, float] = {}
-    for row, (member, value) in enumerate(zip(members, values, strict=True), start=2):
+    for row, member, value in zip(table.index, table[columns["member"]], values, strict=True):
+        member = "" if pd.isna(member) else str(member).strip()
         if not member:
             msg = "empty member name"
             raise InputError(msg, source=path, location=f"line {row}", field="member")
@@ -76,19 +76,23 @@ def read_weights(path: Path) -> pd.Series:
             msg = f"member '{member}' is listed twice (first on line {seen[member]})"
             raise InputError(msg, source=path, location=f"line {row}", field="member")
         seen[member] = row
-        try:
-            number = float(value)
-        except ValueError:
-            msg = f"weight of member '{member}' is not a number: {value!r}"
-            raise InputError(msg, source=path, location=f"line {row}", field="weight") from None
-        if not np.isfinite(number) or number < 0:
-            msg = f"weight of member '{member}' must be a finite number ≥ 0, got {value}"
-            raise InputError(msg, source=path, location=f"line {row}", field="weight")
-        weights[member] = int(number) if number.is_integer() and "." not in value else number
-    if not weights:
-        msg = "the weights table has no rows"
-        raise InputError(msg, source=path)
+        weights[member] = _weight(value, member, source=path, line=row)
     return pd.Series(weights, dtype=object)
+
+
+def _weight(value: object, member: str, *, source: Path, line: int) -> float:
+    """One weight: a finite number ≥ 0 (an integer when written without a point)."""
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    text = text.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        msg = f"weight of member '{member}' is not a number: {text!r}"
+        raise InputError(msg, source=source, location=f"line {line}", field="weight") from None
+    if not np.isfinite(number) or number < 0:
+        msg = f"weight of member '{member}' must be a finite number ≥ 0, got {text}"
+        raise InputError(msg, source=source, location=f"line {line}", field="weight")
+    return int(number) if number.is_integer() and "." not in text else number
 
 
 def parse_quota(text: str, total: float) -> tuple[float | None, float | None]:
