@@ -157,6 +157,12 @@ NETWORK = (SCENARIOS / "network-2012.yaml").read_text(encoding="utf-8")
             "short.yaml, bloc 'x', b, field 'seats': fixed seats: no seats given for 'b'",
         ),
         (
+            "fees.yaml",
+            "name: f\nmembers: [{id: a, bloc: a}, {id: b, bloc: b}]\n"
+            "fees: {key: shares, total: 100, shares: {a: 60, b: 30}}\n",
+            "fees.yaml, fees, field 'share': cost shares add up to 90 %",
+        ),
+        (
             "negative.yaml",
             "name: n\nmembers: [{id: a, bloc: x}]\n"
             "blocs: [{id: x, rule: {representation: fixed, fixed: {a: -1}}}]\n",

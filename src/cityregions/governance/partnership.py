@@ -189,7 +189,13 @@ def build_game(scenario: Scenario, *, strict: bool = False) -> tuple[TwoTierGame
 def _fees(scenario: Scenario, members: pd.DataFrame) -> pd.Series:
     spec = scenario.fees
     payers = members[members["pays"].astype(bool)]
-    fee = _fees_of_payers(spec, payers["population"].astype(float))
+    try:
+        fee = _fees_of_payers(spec, payers["population"].astype(float))
+    except InputError as error:  # name the scenario file and its fee key
+        where = f"{scenario.source}, fees" if scenario.source else "fees"
+        raise InputError(
+            error.message, source=where, location=error.location, field=error.field
+        ) from None
     return fee.reindex(members.index).fillna(
         {m: 0.0 for m in members.index if m not in payers.index}
     )
