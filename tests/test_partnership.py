@@ -380,3 +380,22 @@ def test_variant_keeps_base_assumptions():
     variant = read_scenario(SCENARIOS / "city-regions-2012-penrose.yaml")
     assert variant.assumptions[: len(base.assumptions)] == base.assumptions
     assert variant.assumptions[-1].startswith("Variant")
+
+
+def test_city_regions_2012_power_to_act_by_hand():
+    """8 blocs, at least 5 must pass: six one-city blocs (p = 1/2), Chemnitz-Zwickau
+    (both must agree, p = 1/4), ImPuls (3 of 4, p = 5/16): A = 1013/4096."""
+    from fractions import Fraction
+    from itertools import product
+
+    passage = [Fraction(1, 2)] * 6 + [Fraction(1, 4), Fraction(5, 16)]
+    act = Fraction(0)
+    for votes in product((0, 1), repeat=8):
+        if sum(votes) >= 5:
+            chance = Fraction(1)
+            for yes, p in zip(votes, passage, strict=True):
+                chance *= p if yes else 1 - p
+            act += chance
+    assert act == Fraction(1013, 4096)
+    result = evaluate_scenario(SCENARIOS / "city-regions-2012.yaml")
+    assert result.summary["coleman_act"] == float(act)
