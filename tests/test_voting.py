@@ -391,3 +391,13 @@ def test_exact_shapley_refuses_a_table_too_large(monkeypatch):
     with pytest.raises(ParameterError, match="montecarlo"):
         voting_power(game)
     assert voting_power(game, shapley=False).banzhaf[0] == F(5, 21)
+
+
+def test_parallel_kernels_are_cached_apart_from_the_serial_ones():
+    """numba's disk cache is keyed by function name: a parallel build under the serial
+    name would load the serial code (the bug behind 'parallel' kernels that were not)."""
+    from cityregions.governance import _voting_dp
+
+    for serial, parallel in _voting_dp._kernels():
+        assert parallel.targetoptions.get("parallel") is True
+        assert parallel.py_func.__qualname__ == f"{serial.py_func.__qualname__}_parallel"
