@@ -8,7 +8,10 @@ with every section present even when a capability is missing); stand-ins are lab
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,3 +152,17 @@ def artifact(name: str) -> Path:
     """Return the path of a test artifact (screenshots) in ``test-artifacts/``."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Launch Debian's headless chromium through Playwright (no browser download)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

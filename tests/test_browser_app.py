@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from cityregions.app import create_app
-from report_support import CHROMIUM, CHROMIUM_ARGS, artifact, full_results, require_chromium
+from report_support import artifact, chromium_browser, full_results, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,15 +50,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium_browser() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cityregions.report import write_report
-from report_support import CHROMIUM, CHROMIUM_ARGS, artifact, full_results, require_chromium
+from report_support import artifact, chromium_browser, full_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,15 +22,8 @@ def report_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium_browser() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
