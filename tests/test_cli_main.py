@@ -31,3 +31,17 @@ def test_not_a_case_folder(tmp_path: Path) -> None:
     done = _run("report", str(tmp_path), "--out", str(tmp_path / "r.html"))
     assert done.returncode == 2
     assert "case.toml" in done.stderr
+
+
+def test_missing_option_is_a_usage_error_not_a_traceback() -> None:
+    done = _run("partnership", "power")
+    assert done.returncode == 2
+    assert "Missing option '--weights'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_choice_is_a_usage_error() -> None:
+    done = _run("delineate", "flows.csv", "--method", "nope", "--out", "labels.csv")
+    assert done.returncode == 2
+    assert "nope" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -132,13 +132,25 @@ def main() -> None:
         sys.exit(1)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as error:  # click usage errors carry their own exit codes
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+    except Exception as error:  # usage errors (missing option, bad value) carry exit code 2
+        if isinstance(error, _click_exceptions()):
+            error.show()  # type: ignore[attr-defined]
+            sys.exit(error.exit_code)  # type: ignore[attr-defined]
         raise
+
+
+def _click_exceptions() -> tuple[type[Exception], ...]:
+    """Return click's exception class and, in newer typer, typer's vendored copy of it."""
+    import click
+
+    classes: list[type[Exception]] = [click.ClickException]
+    try:
+        from typer import _click  # typer >= 0.26 vendors click
+
+        classes.append(_click.ClickException)
+    except ImportError:
+        pass
+    return tuple(classes)
 
 
 if __name__ == "__main__":
