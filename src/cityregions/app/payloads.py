@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions.report import data
-from cityregions.report.maps import HULL_BUFFER_M, diverging, map_layers
+from cityregions.report.maps import area_shapes, diverging, map_layers, region_shapes
 from cityregions.report.svg import colour_for
 from cityregions.report.tables import strip_paths
 
@@ -195,25 +195,11 @@ def _to_wgs84(shape: Any) -> dict[str, Any]:
     return dict(shapely.geometry.mapping(shapely.set_precision(lonlat, 1e-5)))
 
 
-def _region_shapes(layers: Any) -> dict[str, Any]:
-    from shapely.geometry import MultiPoint
-
-    shapes = {}
-    table = layers.units
-    for region, group in table.groupby("region", sort=True):
-        if layers.geometry is not None:
-            shapes[str(region)] = layers.geometry.loc[group.index].union_all()
-        else:
-            hull = MultiPoint(list(zip(group["x"], group["y"], strict=True))).convex_hull
-            shapes[str(region)] = hull.buffer(HULL_BUFFER_M, quad_segs=6)
-    return shapes
-
-
 def _regions_layer(
     results: CaseResults, layers: Any, regions: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     features = []
-    shapes = _region_shapes(layers)
+    shapes = region_shapes(layers)
     for region in data.region_order(layers.units):
         shape = shapes[str(region)]
         props = {
@@ -228,17 +214,9 @@ def _regions_layer(
 
 
 def _areas_layer(layers: Any) -> dict[str, Any]:
-    from shapely.geometry import MultiPoint
-
-    xy = layers.units[["x", "y"]]
     features = []
-    for body, area in sorted(layers.areas.items()):
-        members = [u for u in area["units"] if u in xy.index]
-        if not members:
-            continue
-        points = MultiPoint(list(zip(xy.loc[members, "x"], xy.loc[members, "y"], strict=True)))
-        shape = points.convex_hull.buffer(HULL_BUFFER_M * 1.6, quad_segs=6)
-        props = {"id": body, "name": area["name"], "units": members}
+    for body, name, members, shape in area_shapes(layers):
+        props = {"id": body, "name": name, "units": members}
         features.append(_feature(_to_wgs84(shape), props))
     return _collection(features)
 
@@ -278,7 +256,7 @@ def _energy_layer(
     finite = [abs(v) for v in balance.values() if math.isfinite(v)]
     top = max(finite) if finite else 1.0
     features = []
-    for region, shape in _region_shapes(layers).items():
+    for region, shape in region_shapes(layers).items():
         value = balance.get(region, float("nan"))
         props = {
             "id": region,

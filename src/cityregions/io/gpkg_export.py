@@ -106,51 +106,36 @@ def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str
 
 def _regions(view: Any) -> gpd.GeoDataFrame:
     import geopandas as gpd
-    from shapely.geometry import MultiPoint
 
-    from cityregions.report.maps import HULL_BUFFER_M
+    from cityregions.report.maps import region_shapes
 
-    rows, shapes = [], []
-    for region, group in view.units.groupby("region", sort=True):
-        if view.geometry is not None:
-            shape = view.geometry.loc[group.index].union_all()
-        else:
-            hull = MultiPoint(list(zip(group["x"], group["y"], strict=True))).convex_hull
-            shape = hull.buffer(HULL_BUFFER_M, quad_segs=6)
-        rows.append(
-            {
-                "region": str(region),
-                "name": view.names.get(str(region), str(region)),
-                "units": len(group),
-                "population": float(group["population"].sum()),
-                "schematic": view.geometry is None,
-            }
-        )
-        shapes.append(shape)
-    frame = gpd.GeoDataFrame(rows, geometry=shapes, crs=CRS_EQUAL_AREA)
+    shapes = region_shapes(view)
+    rows = [
+        {
+            "region": str(region),
+            "name": view.names.get(str(region), str(region)),
+            "units": len(group),
+            "population": float(group["population"].sum()),
+            "schematic": view.geometry is None,
+        }
+        for region, group in view.units.groupby("region", sort=True)
+    ]
+    geometry = [shapes[row["region"]] for row in rows]
+    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS_EQUAL_AREA)
     return frame.to_crs(CRS_WGS84)
 
 
 def _areas(view: Any) -> gpd.GeoDataFrame:
     import geopandas as gpd
-    from shapely.geometry import MultiPoint
 
-    from cityregions.report.maps import HULL_BUFFER_M
+    from cityregions.report.maps import area_shapes
 
-    rows, shapes = [], []
-    xy = view.units[["x", "y"]]
-    for body, area in sorted(view.areas.items()):
-        members = [u for u in area["units"] if u in xy.index]
-        if not members:
-            continue
-        if view.geometry is not None:
-            shape = view.geometry.loc[members].union_all()
-        else:
-            points = MultiPoint(list(zip(xy.loc[members, "x"], xy.loc[members, "y"], strict=True)))
-            shape = points.convex_hull.buffer(HULL_BUFFER_M * 1.6, quad_segs=6)
-        rows.append({"body": body, "name": area["name"], "units": ";".join(members)})
-        shapes.append(shape)
-    return gpd.GeoDataFrame(rows, geometry=shapes, crs=CRS_EQUAL_AREA).to_crs(CRS_WGS84)
+    areas = area_shapes(view)
+    rows = [
+        {"body": body, "name": name, "units": ";".join(members)} for body, name, members, _ in areas
+    ]
+    geometry = [shape for *_, shape in areas]
+    return gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS_EQUAL_AREA).to_crs(CRS_WGS84)
 
 
 def _gaps(view: Any, units: pd.DataFrame) -> gpd.GeoDataFrame:

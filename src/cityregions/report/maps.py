@@ -225,13 +225,48 @@ def _polygons(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _hulls(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
+def region_shapes(layers: MapLayers) -> dict[str, Any]:
+    """Return one shape per region (EPSG:3035): dissolved unit polygons where the units
+    have polygons, otherwise a schematic hull of the unit seats (not a boundary)."""
+    shapes = {}
+    for region, group in layers.units.groupby("region", sort=True):
+        if layers.geometry is not None:
+            shapes[str(region)] = layers.geometry.loc[group.index].union_all()
+        else:
+            shapes[str(region)] = _seat_hull(group, HULL_BUFFER_M)
+    return shapes
+
+
+def area_shapes(layers: MapLayers) -> list[tuple[str, str, list[str], Any]]:
+    """Return ``(body, name, member units, shape)`` per cooperation area with known units.
+
+    The shape is the union of the members' polygons, or a schematic seat hull drawn a
+    little wider than the region hulls so that both stay visible.
+    """
+    xy = layers.units[["x", "y"]]
+    shapes = []
+    for body, area in sorted(layers.areas.items()):
+        members = [u for u in area["units"] if u in xy.index]
+        if not members:
+            continue
+        if layers.geometry is not None:
+            shape = layers.geometry.loc[members].union_all()
+        else:
+            shape = _seat_hull(xy.loc[members], HULL_BUFFER_M * 1.6)
+        shapes.append((body, str(area["name"]), members, shape))
+    return shapes
+
+
+def _seat_hull(points: pd.DataFrame, buffer_m: float) -> Any:
     from shapely.geometry import MultiPoint
 
+    hull = MultiPoint(list(zip(points["x"], points["y"], strict=True))).convex_hull
+    return hull.buffer(buffer_m, quad_segs=6)
+
+
+def _hulls(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
     out = ['<g class="hulls">']
-    for region, group in layers.units.groupby("region", sort=True):
-        hull = MultiPoint(list(zip(group["x"], group["y"], strict=True))).convex_hull
-        shape = hull.buffer(HULL_BUFFER_M, quad_segs=6)
+    for region, shape in region_shapes(layers).items():
         out.append(
             f'<path data-region="{escape(str(region))}" d="{path_of(shape, frame)}" '
             f'fill="{fill[str(region)]}" fill-opacity="0.14" stroke="{fill[str(region)]}" '
@@ -292,22 +327,14 @@ def _links(layers: MapLayers, frame: Frame, ties: pd.DataFrame, *, colour: str, 
 
 
 def _areas(layers: MapLayers, frame: Frame) -> str:
-    from shapely.geometry import MultiPoint
-
     if not layers.areas:
         return ""
-    xy = layers.units[["x", "y"]]
     style = f'fill="none" stroke="{INK}" stroke-width="1.3" stroke-dasharray="5 4"'
     out = [f'<g class="areas" {style}>']
-    for body, area in sorted(layers.areas.items()):
-        members = [u for u in area["units"] if u in xy.index]
-        if not members:
-            continue
-        points = MultiPoint(list(zip(xy.loc[members, "x"], xy.loc[members, "y"], strict=True)))
-        shape = points.convex_hull.buffer(HULL_BUFFER_M * 1.6, quad_segs=6)
+    for body, name, _members, shape in area_shapes(layers):
         out.append(
             f'<path data-body="{escape(body)}" d="{path_of(shape, frame)}">'
-            f"<title>{escape(area['name'])}</title></path>"
+            f"<title>{escape(name)}</title></path>"
         )
     out.append("</g>")
     return "".join(out)
