@@ -60,7 +60,7 @@ def add_stand_ins(results: CaseResults) -> CaseResults:
         results.note_provenance("delineation", "labels", "modeled", STAND_IN)
     labels = results.sections["delineation"].get("labels", _nearest_labels(units))
     if "governance" not in results.sections:
-        from cityregions.registry import read_registry
+        from cityregions.io.registry_yaml import read_registry
 
         registry = read_registry(bundled_case_path() / "registry")
         from cityregions.report.data import strongest_ties

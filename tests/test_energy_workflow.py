@@ -11,7 +11,7 @@ from cityregions.energy.actors import actor_network, bioenergy_subregistry
 from cityregions.energy.estimates import read_case_estimates
 from cityregions.energy.inputs import read_energy_inputs
 from cityregions.energy.workflow import energy_step
-from cityregions.registry import read_registry
+from cityregions.io.registry_yaml import read_registry
 from cityregions.workflow import CaseResults
 
 CASE = bundled_case_path()

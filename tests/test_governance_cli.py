@@ -11,7 +11,7 @@ import pytest
 
 from cityregions.case import bundled_case_path, load_case
 from cityregions.cli.main import main
-from cityregions.registry import read_registry
+from cityregions.io.registry_yaml import read_registry
 
 CASE = bundled_case_path()
 

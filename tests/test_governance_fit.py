@@ -21,7 +21,7 @@ from cityregions.governance.fit import (
     region_gaps,
     self_containment,
 )
-from cityregions.registry import read_registry
+from cityregions.io.registry_yaml import read_registry
 
 IDS = list("ABCDEF")
 CROSS = {("A", "B"): 30, ("A", "C"): 10, ("B", "A"): 20, ("B", "C"): 10, ("C", "A"): 15,

@@ -28,7 +28,8 @@ from cityregions.governance.network import (
     projection,
     structural_holes,
 )
-from cityregions.registry import Actor, Body, Membership, Registry, read_registry
+from cityregions.io.registry_yaml import read_registry
+from cityregions.registry import Actor, Body, Membership, Registry
 
 GROUPS = {"L": "SN", "LL": "SN", "IHK": "SN", "H": "ST", "SK": "ST", "J": "TH", "G": "TH"}
 TIES = [("LL", "L"), ("L", "H"), ("L", "IHK"), ("H", "SK"), ("H", "J"), ("SK", "J"),

@@ -169,7 +169,7 @@ def test_compare_writes_tables(tmp_path):
 
 
 def test_registry_composes_the_documented_network():
-    from cityregions.registry import read_registry
+    from cityregions.io.registry_yaml import read_registry
 
     registry = read_registry(bundled_case_path() / "registry")
     documented = read_scenario(SCENARIOS / "network-2012.yaml")

@@ -10,6 +10,7 @@ import yaml
 
 from cityregions import ValidationReport
 from cityregions.case import bundled_case_path
+from cityregions.io.registry_yaml import check_registry, read_registry, write_registry
 from cityregions.registry import (
     Actor,
     Body,
@@ -17,11 +18,9 @@ from cityregions.registry import (
     Membership,
     Registry,
     Source,
-    check_registry,
     date_end,
     date_start,
-    read_registry,
-    write_registry,
+    rule_game,
 )
 
 CASE_REGISTRY = bundled_case_path() / "registry"
@@ -400,7 +399,7 @@ def test_decision_rule_rebuilds_the_hand_entered_game() -> None:
     from itertools import combinations
 
     reg = read_registry(CASE_REGISTRY).as_of("2016-06-30")
-    game = reg.rule_game("rpv-lw-statute")
+    game = rule_game(reg, "rpv-lw-statute")
     assert game == [({"leipzig": 7.0, "lk-leipzig": 5.0, "nordsachsen": 4.0}, 8.0, True)]
     weights = {"leipzig": 7, "lk-leipzig": 5, "nordsachsen": 4}
     for size in range(4):
@@ -429,13 +428,13 @@ def test_double_majority_game_uses_members_and_population() -> None:
         ],
     )
     population = {"a": 50, "b": 30, "c": 15, "d": 5}
-    game = reg.rule_game("dm", population=population)
+    game = rule_game(reg, "dm", population=population)
     # equivalent to [5; 3, 1, 1, 1] (governance-methods check 4)
     for coalition in [set("abc"), set("abd"), set("acd"), set("bcd"), set("ab"), set("abcd")]:
         by_hand = 3 * ("a" in coalition) + len(coalition - {"a"}) >= 5
         assert winning(game, coalition) == by_hand, coalition
     with pytest.raises(ValueError, match="no population"):
-        reg.rule_game("dm")
+        rule_game(reg, "dm")
 
 
 def test_lenient_reading_logs_cross_record_problems(

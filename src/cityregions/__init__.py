@@ -33,7 +33,7 @@ _LAZY = {
     "common_part_of_commuters": "cityregions.flowmodels",
     "delineate": "cityregions.delineation",
     "LabourMarketAreas": "cityregions.delineation",
-    "read_registry": "cityregions.registry",
+    "read_registry": "cityregions.io.registry_yaml",
     "Registry": "cityregions.registry",
     "voting_power": "cityregions.governance.voting",
     "weighted_game": "cityregions.governance.voting",

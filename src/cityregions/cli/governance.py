@@ -132,7 +132,8 @@ def analyze(
         write_governance,
     )
     from cityregions.io.tables import read_flows, read_units
-    from cityregions.registry import as_date, read_registry
+    from cityregions.io.registry_yaml import read_registry
+    from cityregions.registry import as_date
 
     as_date(as_of)  # check the date and the thresholds before reading anything large
     check_tie_thresholds(min_flow=min_flow, min_share=min_share)

@@ -11,7 +11,7 @@ bioenergy activity are tied into the city-regional cooperation bodies.
 Examples
 --------
 >>> from cityregions.case import bundled_case_path
->>> from cityregions.registry import read_registry
+>>> from cityregions.io.registry_yaml import read_registry
 >>> registry = read_registry(bundled_case_path() / "registry")
 >>> sub = bioenergy_subregistry(registry)
 >>> "bio-klotzsche-biogas" in sub.body_ids and "dresden" in sub.actor_ids

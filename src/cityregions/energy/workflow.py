@@ -228,7 +228,7 @@ def _actor_network(case: Case) -> pd.DataFrame | None:
     if registry_path is None:
         return None
     from cityregions.energy.actors import actor_network
-    from cityregions.registry import read_registry
+    from cityregions.io.registry_yaml import read_registry
 
     try:
         return actor_network(read_registry(registry_path))

@@ -356,7 +356,7 @@ class RegistrySource(_Strict):
 
 def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     from cityregions.io.tables import read_units
-    from cityregions.registry import read_registry
+    from cityregions.io.registry_yaml import read_registry
 
     try:
         source = RegistrySource.model_validate(data.pop("from_registry"))

@@ -44,7 +44,8 @@ from cityregions.governance.network import (
     projected_graph,
 )
 from cityregions.io._atomic import atomic_paths
-from cityregions.registry import Registry, as_date, check_units, read_registry
+from cityregions.io.registry_yaml import read_registry
+from cityregions.registry import Registry, as_date, check_units
 from cityregions.territory import Territory
 
 if TYPE_CHECKING:

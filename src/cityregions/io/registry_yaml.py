@@ -34,9 +34,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from cityregions._errors import InputError, ValidationReport
-from cityregions._registry_validation import is_url
 from cityregions.io._atomic import atomic_path
-from cityregions.registry import (
+from cityregions.registry.model import (
     Actor,
     Body,
     DecisionRule,
@@ -46,8 +45,8 @@ from cityregions.registry import (
     _check_partial_date,
     date_end,
     date_start,
-    validate_registry,
 )
+from cityregions.registry.validation import is_url, validate_registry
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +143,22 @@ def _valid_date(value: Any) -> str | None:
         return None
 
 
-def read_registry_yaml(path: str | Path, *, strict: bool = True) -> Registry:
-    """Read a registry; raise a :class:`ValidationReport` listing every problem.
+def read_registry(path: str | Path, *, strict: bool = True) -> Registry:
+    """Read a registry from one YAML file or a folder of YAML files.
 
-    With ``strict=False`` only unparsable records raise; cross-record problems are
-    logged as warnings.
+    Parameters
+    ----------
+    path
+        A ``.yaml``/``.yml`` file, or a folder whose YAML files (sorted by name) are
+        merged.
+    strict
+        With True (default) any problem raises; with False only unreadable records
+        raise and cross-record problems are logged as warnings.
+
+    Raises
+    ------
+    ValidationReport
+        Listing **all** problems found (file, record id, field, what was expected).
     """
     registry, problems = load_registry_yaml(path)
     if problems and (strict or any(_is_parse_problem(p) for p in problems)):
@@ -340,7 +350,7 @@ def _pydantic_message(item: Any) -> str:
     return f"{message} (got {value!r})"
 
 
-def write_registry_yaml(registry: Registry, path: str | Path) -> Path:
+def write_registry(registry: Registry, path: str | Path) -> Path:
     """Write ``registry`` to one YAML file atomically; fields at defaults are omitted."""
     path = Path(path)
     data: dict[str, Any] = {
@@ -357,3 +367,8 @@ def write_registry_yaml(registry: Registry, path: str | Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
+
+
+def check_registry(path: str | Path) -> list[InputError]:
+    """Return all problems of the registry at ``path`` (empty list when valid)."""
+    return load_registry_yaml(path)[1]

@@ -25,10 +25,12 @@ Every record carries ``sources`` (ids of the registry's ``sources`` list or URLs
 reduced precision allowed, as in Popolo: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a start
 date ``2014`` means 1 January 2014 and an end date ``2013`` means 31 December 2013.
 
-Registries are read from YAML (one file or a folder of files) by :func:`read_registry`,
-which reports **all** problems at once as a :class:`~cityregions.ValidationReport`
-(file, record id, field, what was expected); see :mod:`cityregions.io.registry_yaml` for
-the file layout.
+This module holds the records and the registry itself; queries that turn a registry into
+weights and games are in :mod:`cityregions.registry.query`, cross-record checks in
+:mod:`cityregions.registry.validation`. Registries are read from YAML (one file or a
+folder of files) by :func:`cityregions.io.registry_yaml.read_registry`, which reports
+**all** problems at once as a :class:`~cityregions.ValidationReport` (file, record id,
+field, what was expected).
 
 Examples
 --------
@@ -539,65 +541,6 @@ class Registry(BaseModel):
             out[actor.id] = state
         return out
 
-    def voting_weights(
-        self,
-        body_id: str,
-        *,
-        measure: str = "weight",
-        population: Mapping[str, float] | None = None,
-    ) -> dict[str, float]:
-        """Voting members of ``body_id`` and their value of ``measure``, sorted by id.
-
-        ``weight`` = the membership's ``weight`` (1 if unset), ``seats``, ``members`` (1
-        each) or ``population`` (from ``population``: member id → inhabitants). Take a
-        snapshot with :meth:`as_of` first: one membership per member is expected.
-        """
-        out: dict[str, float] = {}
-        for m in self.memberships:
-            if m.body != body_id or not m.has_vote:
-                continue
-            if measure == "members":
-                value = 1.0
-            elif measure == "weight":
-                value = float(m.weight if m.weight is not None else 1.0)
-            elif measure == "seats":
-                value = float(m.seats or 0)
-            elif population is not None and m.member in population:
-                value = float(population[m.member])
-            else:
-                msg = f"no {measure} for member {m.member!r} of {body_id!r}"
-                raise InputError(msg, field=measure)
-            out[m.member] = value
-        return dict(sorted(out.items()))
-
-    def rule_game(
-        self, rule_id: str, *, population: Mapping[str, float] | None = None
-    ) -> list[tuple[dict[str, float], float, bool]]:
-        """The game of a decision rule: one ``(weights, threshold, strict)`` per criterion.
-
-        A coalition ``S`` wins iff for every criterion ``Σ_{i∈S} w_i ≥ threshold``
-        (``> threshold`` when ``strict``), with ``threshold = quota · Σ_i w_i``.
-
-        Examples
-        --------
-        For a simple majority of seats 7/5/4 the game is ``[9; 7, 5, 4]``: more than 8.
-        """
-        rule = next((r for r in self.rules if r.id == rule_id), None)
-        if rule is None:
-            msg = f"unknown decision rule {rule_id!r}"
-            raise InputError(msg, field="rule")
-        game = []
-        for criterion in rule.normalized_criteria():
-            weights = self.voting_weights(
-                rule.body, measure=criterion.measure, population=population
-            )
-            game.append((weights, criterion.quota * sum(weights.values()), criterion.strict))
-        return game
-
-    def check(self) -> list[InputError]:
-        """Return every cross-record problem (see :func:`validate_registry`)."""
-        return validate_registry(self)
-
 
 def _alive(body: Body, day: dt.date) -> bool:
     return _in_interval(day, body.founded, body.dissolved)
@@ -606,72 +549,6 @@ def _alive(body: Body, day: dt.date) -> bool:
 def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
     lo, hi = date_start(start), date_end(end)
     return (lo is None or lo <= day) and (hi is None or day <= hi)
-
-
-# ---------------------------------------------------------------------- validation
-def validate_registry(
-    registry: Registry, *, unresolved: Iterable[str] = (), references: bool = True
-) -> list[InputError]:
-    """Return one :class:`InputError` per cross-record problem of ``registry``.
-
-    Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
-    have their own), unknown ids (member, body, represented_by, parent, predecessor,
-    rule body, source ids), a body that is a member of itself, dates in the wrong order
-    (``valid_to`` before ``valid_from``, ``dissolved`` before ``founded``), memberships
-    outside the body's lifetime, overlapping duplicate memberships (same member, body,
-    role and status), incomplete decision rules and records without a source. Each
-    error names the file, line, record id and field. References to the ``unresolved``
-    ids (records that could not be read, already reported) are not reported again;
-    ``references=False`` skips the unknown-id checks (used when a whole file could not
-    be read).
-    """
-    from cityregions._registry_validation import validate_registry as validate
-
-    return validate(registry, unresolved=unresolved, references=references)
-
-
-def check_units(registry: Registry, unit_ids: Iterable[str]) -> list[InputError]:
-    """Return one error per actor or body unit id that is not among ``unit_ids``."""
-    from cityregions._registry_validation import check_units as check
-
-    return check(registry, unit_ids)
-
-
-# ---------------------------------------------------------------------- I/O facade
-def read_registry(path: str | Path, *, strict: bool = True) -> Registry:
-    """Read a registry from one YAML file or a folder of YAML files.
-
-    Parameters
-    ----------
-    path
-        A ``.yaml``/``.yml`` file, or a folder whose YAML files (sorted by name) are
-        merged.
-    strict
-        With True (default) any problem raises; with False only unreadable records
-        raise and cross-record problems are logged as warnings.
-
-    Raises
-    ------
-    ValidationReport
-        Listing **all** problems found (file, record id, field, what was expected).
-    """
-    from cityregions.io.registry_yaml import read_registry_yaml
-
-    return read_registry_yaml(path, strict=strict)
-
-
-def write_registry(registry: Registry, path: str | Path) -> Path:
-    """Write ``registry`` to one YAML file (atomically); return the path."""
-    from cityregions.io.registry_yaml import write_registry_yaml
-
-    return write_registry_yaml(registry, path)
-
-
-def check_registry(path: str | Path) -> list[InputError]:
-    """Return all problems of the registry at ``path`` (empty list when valid)."""
-    from cityregions.io.registry_yaml import load_registry_yaml
-
-    return load_registry_yaml(path)[1]
 
 
 __all__ = [
@@ -685,11 +562,6 @@ __all__ = [
     "Registry",
     "Source",
     "as_date",
-    "check_registry",
-    "check_units",
     "date_end",
     "date_start",
-    "read_registry",
-    "validate_registry",
-    "write_registry",
 ]

@@ -1,4 +1,8 @@
-"""Cross-record checks of the governance registry (see :func:`validate_registry`)."""
+"""Cross-record checks of the governance registry (see :func:`validate_registry`).
+
+The checks read only the registry model; they never read files (the YAML reader in
+:mod:`cityregions.io.registry_yaml` runs them after loading).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from cityregions._errors import InputError
-from cityregions.registry import date_end, date_start
+from cityregions.registry.model import date_end, date_start
 
 if TYPE_CHECKING:
-    from cityregions.registry import Membership, Registry
+    from cityregions.registry.model import Membership, Registry
 
 
 def validate_registry(
