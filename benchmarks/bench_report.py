@@ -4,7 +4,7 @@ Run ``python benchmarks/bench_report.py [--repeat N] [--no-browser]``.
 
 Measures (targets from issue 7):
 
-- ``pipeline``: :func:`cityregions.workflow.run_case` on the bundled case (all steps);
+- ``pipeline``: :func:`cityregions.pipeline.steps.run_case` on the bundled case (all steps);
 - ``report``: :func:`cityregions.report.build_report` + writing the file (target < 10 s),
   and ``end to end`` = pipeline + report, what ``cityregions report`` does;
 - ``report size`` (target < 5 MB);
@@ -27,8 +27,8 @@ import threading
 import time
 from pathlib import Path
 
-from cityregions.case import bundled_case_path, load_case
-from cityregions.workflow import run_case
+from cityregions.pipeline.case import bundled_case_path, load_case
+from cityregions.pipeline.steps import run_case
 
 CHROMIUM = Path("/usr/bin/chromium")
 TARGETS = {"report": 10.0, "report size MB": 5.0, "first paint": 2.0, "map drawn": 2.0}

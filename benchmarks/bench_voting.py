@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from cityregions.governance.voting import voting_power, weighted_game
+from cityregions.partnership.voting import voting_power, weighted_game
 
 
 def _time(fn, repeat=3):  # type: ignore[no-untyped-def]

@@ -39,7 +39,6 @@ from typing import Any
 
 import pandas as pd
 
-from cityregions.case import bundled_case_path
 from cityregions.flowmodels import (
     DEFAULT_SHARE_COMMUTING,
     DEFAULT_SHARE_EMPLOYED,
@@ -48,6 +47,7 @@ from cityregions.flowmodels import (
     estimate_flows,
 )
 from cityregions.flows import FlowTable
+from cityregions.pipeline.case import bundled_case_path
 from cityregions.territory import Territory
 
 REPO = Path(__file__).resolve().parents[1]

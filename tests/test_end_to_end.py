@@ -41,10 +41,14 @@ from shapely.ops import unary_union
 
 from cityregions import DataQualityWarning
 from cityregions.cli.main import main
-from test_io_ba_pendler import make_kreis_workbook
-from test_io_genesis import AREA_33111, CATTLE_41312, _cp1252
-from test_io_gv100 import DOC_LINES
-from test_io_gv100 import _write as write_gv100
+from tests.support.official_files import (
+    AREA_33111,
+    CATTLE_41312,
+    DOC_LINES,
+    make_kreis_workbook,
+    write_cp1252,
+    write_gv100,
+)
 
 # -- 1. the downloads ------------------------------------------------------------------
 
@@ -84,8 +88,8 @@ def write_downloads(folder: Path) -> Path:
     """Write the files a planner downloads, in their official layouts."""
     folder.mkdir(parents=True)
     make_kreis_workbook(folder / "krpend-14-0-202306-xlsx.xlsx")
-    _cp1252(folder / "33111-01-02-4.csv", AREA_33111)
-    _cp1252(folder / "41312-01-01-4.csv", CATTLE_41312)
+    write_cp1252(folder / "33111-01-02-4.csv", AREA_33111)
+    write_cp1252(folder / "41312-01-01-4.csv", CATTLE_41312)
     write_vg250(folder / "DE_VG250.gpkg")
     write_gv100(folder / "GV100AD_31122023.txt", DOC_LINES)
     return folder

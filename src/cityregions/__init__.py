@@ -23,9 +23,9 @@ __version__ = "0.1.0"
 
 #: Entry points imported on first use, so that ``import cityregions`` stays light.
 _LAZY = {
-    "load_case": "cityregions.case",
-    "bundled_case_path": "cityregions.case",
-    "run_case": "cityregions.workflow",
+    "load_case": "cityregions.pipeline.case",
+    "bundled_case_path": "cityregions.pipeline.case",
+    "run_case": "cityregions.pipeline.steps",
     "read_flows": "cityregions.io.tables",
     "read_units": "cityregions.io.tables",
     "write_table": "cityregions.io.tables",
@@ -35,8 +35,8 @@ _LAZY = {
     "LabourMarketAreas": "cityregions.delineation",
     "read_registry": "cityregions.io.registry_yaml",
     "Registry": "cityregions.registry",
-    "voting_power": "cityregions.governance.voting",
-    "weighted_game": "cityregions.governance.voting",
+    "voting_power": "cityregions.partnership.voting",
+    "weighted_game": "cityregions.partnership.voting",
 }
 
 

@@ -1,4 +1,4 @@
-"""The local web dashboard: a FastAPI app over :class:`~cityregions.workflow.CaseResults`.
+"""The local web dashboard: a FastAPI app over :class:`~cityregions.pipeline.steps.CaseResults`.
 
 Thin: payloads are selected from the pipeline's sections once at startup
 (:mod:`cityregions.app.payloads`); the page draws them with the vendored Leaflet

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from cityregions.report import data
-from cityregions.report.governance_view import NODE_COLOURS, layout, registry_of
+from cityregions.geometry import NODE_COLOURS, network_layout
+from cityregions.pipeline import views
 
 if TYPE_CHECKING:
+    from cityregions.pipeline.results import CaseResults
     from cityregions.registry import Registry
-    from cityregions.workflow import CaseResults
 
 __all__ = ["network_payload", "network_snapshot", "scenario_payloads"]
 
@@ -27,10 +26,10 @@ logger = logging.getLogger(__name__)
 
 def network_payload(results: CaseResults) -> dict[str, Any]:
     """Return the static part of the network view: nodes with positions and the date range."""
-    registry = registry_of(results)
+    registry = views.registry(results)
     if registry is None:
         return {"available": False, "nodes": [], "dates": []}
-    positions = layout(registry)
+    positions = network_layout(registry)
     nodes = []
     for actor in registry.actors:
         x, y = positions.get(actor.id, (0.5, 0.5))
@@ -58,7 +57,7 @@ def network_snapshot(
     results: CaseResults, as_of: dt.date, *, include_target: bool = False
 ) -> dict[str, Any]:
     """Return the links (memberships) and live bodies of the registry on ``as_of``."""
-    registry = registry_of(results)
+    registry = views.registry(results)
     if registry is None:
         return {"as_of": as_of.isoformat(), "edges": [], "bodies": []}
     snapshot = registry.as_of(as_of, include_target=include_target)
@@ -80,30 +79,27 @@ def scenario_payloads(results: CaseResults) -> dict[str, dict[str, Any]]:
     """Return the partnership scenarios: title, description, assumptions and tables.
 
     ``{scenario: {"title", "description", "assumptions", "tables": {"members", "blocs"}}}``
-    from the ``partnership`` section (see :func:`cityregions.report.partnership_view.
-    scenario_tables`).
+    from the partnership comparison, with the member columns the report shows.
     """
     from cityregions.app.payloads import jsonable
-    from cityregions.report.partnership_view import (
-        MEMBER_COLUMNS,
-        _by_scenario,
-        scenario_tables,
-    )
 
-    found = data.section(results, "partnership") or {}
-    texts = found.get("scenarios") if isinstance(found.get("scenarios"), Mapping) else {}
-    blocs = _by_scenario(found.get("blocs"))
+    comparison = results.partnership
+    if comparison is None:
+        return {}
+    from cityregions.partnership.compare import MEMBER_COLUMNS
+
+    members = comparison.member_tables()
+    blocs = comparison.bloc_tables()
     out: dict[str, dict[str, Any]] = {}
-    for name, table in scenario_tables(found).items():
-        info = texts.get(name, {}) if isinstance(texts, Mapping) else {}
-        info = info if isinstance(info, Mapping) else {}
+    for name, table in members.items():
+        info = comparison.scenarios.get(name, {})
         shown = [c for c in MEMBER_COLUMNS if c in table.columns] or list(table.columns)
         tables = {"members": jsonable(table[shown].reset_index(drop=True))}
         if name in blocs:
             tables["blocs"] = jsonable(blocs[name].reset_index(drop=True))
         out[name] = {
             "title": str(info.get("title", name)),
-            "description": str(info.get("description", "")),
+            "description": str(info.get("description") or ""),
             "assumptions": [str(a) for a in info.get("assumptions", [])],
             "tables": tables,
         }

@@ -1,4 +1,4 @@
-"""JSON payloads of the dashboard, built once from :class:`~cityregions.workflow.CaseResults`.
+"""JSON payloads of the dashboard, built once from the typed results of a case.
 
 Everything the dashboard shows is computed here at startup (GeoJSON layers, unit and
 region figures, the registry network with fixed node positions, the partnership
@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cityregions.report import data
-from cityregions.report.maps import area_shapes, diverging, map_layers, region_shapes
-from cityregions.report.svg import colour_for
-from cityregions.report.tables import strip_paths
+from cityregions.geometry import (
+    MapView,
+    area_shapes,
+    diverging,
+    region_order,
+    region_shapes,
+    transformer,
+)
+from cityregions.pipeline import views
+from cityregions.pipeline.views import strip_paths
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +81,9 @@ class DashboardData:
 
 def build_dashboard_data(results: CaseResults) -> DashboardData:
     """Compute every payload of the dashboard from ``results``."""
-    layers = map_layers(results, n_ties=60, n_gaps=15)
+    layers = views.case_map(results, n_ties=60, n_gaps=15)
     table = layers.units
-    units = _unit_figures(results, table)
+    units = _unit_figures(results, table, layers.names)
     regions = _region_figures(results, table, layers.names)
     geo = {
         "units": _units_layer(table, layers.colours, units),
@@ -90,9 +96,9 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
     case = {
         "name": results.case.name,
         "language": results.case.language,
-        "sections": list(results.sections),
+        "sections": results.sections(),
         "layers": [name for name in LAYERS if geo[name]["features"]],
-        "summary": jsonable((data.section(results, "territory") or {}).get("summary", {})),
+        "summary": jsonable(results.territory.summary if results.territory else {}),
         "provenance": [
             {"section": n.section, "item": n.item, "kind": n.kind, "source": strip_paths(n.source)}
             for n in results.provenance
@@ -107,7 +113,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         regions=regions,
         network=network_payload(results),
         scenarios=scenario_payloads(results),
-        sections={name: _section_tables(body) for name, body in results.sections.items()},
+        sections={name: _section_tables(results.parts(name)) for name in results.sections()},
         files={
             path.relative_to(results.out_dir).as_posix(): path
             for path in results.files
@@ -116,15 +122,16 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
     )
 
 
-def _unit_figures(results: CaseResults, table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+def _unit_figures(
+    results: CaseResults, table: pd.DataFrame, names: dict[str, str]
+) -> dict[str, dict[str, Any]]:
     columns = [c for c in ("name", "state", "population", "employees", "area_km2") if c in table]
     figures = {str(u): {"id": str(u), **row.to_dict()} for u, row in table[columns].iterrows()}
-    names = data.region_names(results, table)
     for unit, row in table.iterrows():
         figures[str(unit)]["region"] = str(row["region"])
         figures[str(unit)]["region_name"] = names.get(str(row["region"]), str(row["region"]))
-    for name, body in results.sections.items():
-        for key, value in body.items():
+    for name in results.sections():
+        for key, value in results.parts(name).items():
             if isinstance(value, pd.DataFrame) and _indexed_by_units(value, table):
                 for unit, row in value.iterrows():
                     if str(unit) in figures:
@@ -153,8 +160,8 @@ def _region_figures(
             "population": float(group["population"].sum()),
             "area_km2": float(group["area_km2"].sum()),
         }
-    for name, body in results.sections.items():
-        for key, value in body.items():
+    for name in results.sections():
+        for key, value in results.parts(name).items():
             if isinstance(value, pd.DataFrame) and not value.empty:
                 index = value.index.astype(str)
                 if index.isin(list(out)).mean() > 0.9 and len(value) <= len(out) * 2:
@@ -186,7 +193,6 @@ def _to_wgs84(shape: Any) -> dict[str, Any]:
     import shapely
 
     from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
-    from cityregions.report.svg import transformer
 
     inverse = transformer(CRS_EQUAL_AREA, CRS_WGS84)
     lonlat = shapely.transform(
@@ -196,11 +202,11 @@ def _to_wgs84(shape: Any) -> dict[str, Any]:
 
 
 def _regions_layer(
-    results: CaseResults, layers: Any, regions: dict[str, dict[str, Any]]
+    results: CaseResults, layers: MapView, regions: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     features = []
     shapes = region_shapes(layers)
-    for region in data.region_order(layers.units):
+    for region in region_order(layers.units):
         shape = shapes[str(region)]
         props = {
             "id": region,
@@ -213,7 +219,7 @@ def _regions_layer(
     return _collection(features)
 
 
-def _areas_layer(layers: Any) -> dict[str, Any]:
+def _areas_layer(layers: MapView) -> dict[str, Any]:
     features = []
     for body, name, members, shape in area_shapes(layers):
         props = {"id": body, "name": name, "units": members}
@@ -248,9 +254,9 @@ def _lines_layer(table: pd.DataFrame, pairs: pd.DataFrame, *, kind: str) -> dict
 
 
 def _energy_layer(
-    results: CaseResults, layers: Any, regions: dict[str, dict[str, Any]]
+    results: CaseResults, layers: MapView, regions: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
-    balance = data.energy_region_balance(results)
+    balance = views.energy_region_balance(results)
     if balance is None:
         return _collection([])
     finite = [abs(v) for v in balance.values() if math.isfinite(v)]
@@ -282,4 +288,4 @@ def _section_tables(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["LAYERS", "DashboardData", "build_dashboard_data", "colour_for", "jsonable"]
+__all__ = ["LAYERS", "DashboardData", "build_dashboard_data", "jsonable"]

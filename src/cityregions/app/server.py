@@ -1,7 +1,7 @@
 """The FastAPI application of the dashboard: a read-only JSON API and the static page.
 
 All payloads are computed once, when the app is created, from
-:class:`~cityregions.workflow.CaseResults` (:func:`create_app`) or from a case folder
+:class:`~cityregions.pipeline.steps.CaseResults` (:func:`create_app`) or from a case folder
 (:func:`create_app_for_case`, which runs the pipeline into a temporary folder). No
 endpoint writes anything; the only files served are the page's own static files and
 the result files the pipeline listed in ``results.files``, looked up by name in a fixed
@@ -26,11 +26,11 @@ from pydantic import BaseModel
 
 from cityregions.app.network import network_snapshot
 from cityregions.app.payloads import LAYERS, DashboardData, build_dashboard_data
-from cityregions.report.i18n import LABELS
-from cityregions.report.vocabulary import VALUE_LABELS
+from cityregions.i18n import LABELS
+from cityregions.vocabulary import VALUE_LABELS
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ def create_app_for_case(case_dir: str | Path, *, work_dir: str | Path | None = N
     work_dir
         Folder for the pipeline outputs (default: a new temporary folder).
     """
-    from cityregions.case import load_case
-    from cityregions.workflow import run_case
+    from cityregions.pipeline.case import load_case
+    from cityregions.pipeline.steps import run_case
 
     out = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="cityregions-"))
     return create_app(run_case(load_case(case_dir), out))

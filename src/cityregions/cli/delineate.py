@@ -207,8 +207,9 @@ def delineate(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Delineate functional regions from commuting flows and write unit,region."""
-    from cityregions.delineation.api import check_same_units, region_layers
+    from cityregions.delineation.api import check_same_units
     from cityregions.delineation.api import delineate as run
+    from cityregions.geometry import region_layers
     from cityregions.io.tables import read_flows, read_units
 
     if provenance not in ("observed", "modeled"):

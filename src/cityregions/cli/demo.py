@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 if TYPE_CHECKING:
-    from cityregions.workflow import ProvenanceNote
+    from cityregions.pipeline.results import ProvenanceNote
 
 console = Console(stderr=True)
 
@@ -19,10 +19,10 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("demo-out"),
 ) -> None:
     """Run every capability on the bundled Mitteldeutschland case and write the outputs."""
-    from cityregions.case import bundled_case_path, load_case
     from cityregions.cli.report import write_demo_outputs
     from cityregions.io._atomic import check_output_folder
-    from cityregions.workflow import run_case
+    from cityregions.pipeline.case import bundled_case_path, load_case
+    from cityregions.pipeline.steps import run_case
 
     check_output_folder(out)
     case = load_case(bundled_case_path())
@@ -30,7 +30,7 @@ def demo(
         results = run_case(case, out, on_step=lambda s: status.update(f"running {s}"))
     for line in modeled_lines(results.provenance):
         console.print(line, highlight=False)
-    summary = results.sections["territory"]["summary"]
+    summary = results.territory.summary if results.territory else {}
     console.print(
         f"{escape(case.name)}: {summary['units']} units, population "
         f"{summary['population']:,.0f}, flows {summary['flows_total']:,.0f} "

@@ -177,7 +177,7 @@ def balance(
     cover_share: CoverOption = "1",
 ) -> None:
     """Balance per unit and per city region: core deficit, ring surplus, cover shares."""
-    from cityregions.energy.workflow import run_energy
+    from cityregions.energy.analysis import run_energy
     from cityregions.io.tables import write_table
 
     check_output_folder(out)
@@ -229,7 +229,7 @@ def allocate(
 ) -> None:
     """Allocate rural surpluses to urban deficits (transport problem, seat distances)."""
     from cityregions.energy.allocation import seat_distance_table
-    from cityregions.energy.workflow import run_energy
+    from cityregions.energy.analysis import run_energy
     from cityregions.io.tables import write_table
 
     if max_distance_km is not None and not max_distance_km > 0:
@@ -252,18 +252,18 @@ def allocate(
         sinks=sinks,
         max_distance_km=max_distance_km,
     )
-    result = analysis.allocation
     names = ("flows.csv", "sinks.csv", "suppliers.csv", "balance_units.csv")
     with atomic_paths(*(out / name for name in names)) as temporary:
         flows_tmp, sinks_tmp, suppliers_tmp, units_tmp = temporary
-        write_table(result.flows, flows_tmp, index=False)
-        write_table(result.sinks.rename_axis("unit"), sinks_tmp)
-        write_table(result.suppliers.rename_axis("unit"), suppliers_tmp)
+        write_table(analysis.allocation_flows, flows_tmp, index=False)
+        write_table(analysis.allocation_sinks.rename_axis("unit"), sinks_tmp)
+        write_table(analysis.allocation_suppliers.rename_axis("unit"), suppliers_tmp)
         write_table(analysis.balance_units.rename_axis("unit"), units_tmp)
-    share = result.summary["share_covered"]
+    summary = analysis.allocation_summary
+    share = summary["share_covered"]
     console.print(
-        f"[green]wrote[/] {out}: {len(result.flows)} flows, "
-        f"{result.summary['supplied_mwh'] / 1000:,.1f} GWh/a allocated, share of the "
+        f"[green]wrote[/] {out}: {len(analysis.allocation_flows)} flows, "
+        f"{summary['supplied_mwh'] / 1000:,.1f} GWh/a allocated, share of the "
         f"deficits covered {share:.1%}"
         if share == share
         else f"[green]wrote[/] {out}: no deficit to cover"
@@ -357,7 +357,7 @@ def _base(base: str | None) -> pd.DataFrame | None:
     if base is None:
         return None
     if base == "bundled":
-        from cityregions.case import bundled_case_path
+        from cityregions.pipeline.case import bundled_case_path
 
         path = bundled_case_path() / "energy" / "inputs.csv"
     else:

@@ -125,14 +125,11 @@ def analyze(
     """Network metrics, institutional fit, governance gaps and exports into OUT."""
     import numpy as np
 
+    from cityregions.governance.analysis import analyze_governance, check_inputs_known
     from cityregions.governance.fit import check_tie_thresholds
-    from cityregions.governance.workflow import (
-        analyze_governance,
-        check_inputs_known,
-        write_governance,
-    )
-    from cityregions.io.tables import read_flows, read_units
     from cityregions.io.registry_yaml import read_registry
+    from cityregions.io.result_tables import write_governance
+    from cityregions.io.tables import read_flows, read_units
     from cityregions.registry import as_date
 
     as_date(as_of)  # check the date and the thresholds before reading anything large

@@ -149,8 +149,8 @@ def power(
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
 ) -> None:
     """Banzhaf (absolute, normalised), Shapley–Shubik and Coleman indices of a body."""
-    from cityregions.governance.voting import voting_power, weighted_game
     from cityregions.io._atomic import atomic_path, check_distinct, check_output_file
+    from cityregions.partnership.voting import voting_power, weighted_game
 
     check_distinct([check_output_file(out)], [weights])
     values = read_weights(weights)
@@ -191,14 +191,17 @@ def compare(
     seed: Annotated[int, typer.Option("--seed", help="Seed for Monte Carlo parts.")] = 0,
 ) -> None:
     """Evaluate partnership scenarios side by side."""
-    from cityregions.governance.partnership import compare_scenarios, write_comparison
     from cityregions.io._atomic import check_output_folder
+    from cityregions.io.result_tables import write_comparison
+    from cityregions.io.scenario_files import read_scenario
+    from cityregions.partnership.compare import compare_scenarios
 
     if not scenarios:
         msg = "give at least one scenario file (YAML or TOML)"
         raise InputError(msg, field="SCENARIO")
     check_output_folder(out)
-    comparison = compare_scenarios(scenarios, strict=strict, rng=np.random.default_rng(seed))
+    loaded = [read_scenario(path) for path in scenarios]
+    comparison = compare_scenarios(loaded, strict=strict, rng=np.random.default_rng(seed))
     files = write_comparison(comparison, out)
     for row in comparison.summary.itertuples():
         console.print(

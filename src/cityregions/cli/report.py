@@ -13,7 +13,7 @@ from rich.console import Console
 from cityregions._errors import InputError
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.pipeline.results import CaseResults
 
 console = Console(stderr=True)
 logger = logging.getLogger(__name__)
@@ -42,9 +42,9 @@ def report(
     ] = None,
 ) -> None:
     """Run the pipeline on CASE_DIR and write one self-contained, offline HTML report."""
-    from cityregions.case import load_case
+    from cityregions.pipeline.case import load_case
+    from cityregions.pipeline.steps import run_case
     from cityregions.report import write_report
-    from cityregions.workflow import run_case
 
     _check_lang(lang)
     case = load_case(case_dir)

@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from cityregions._errors import InputError, ParameterError
 from cityregions.flows import FlowTable
-from cityregions.partitions import adjusted_rand_index, variation_of_information
+from cityregions.labels import adjusted_rand_index, variation_of_information
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from cityregions._errors import InputError
@@ -43,7 +42,6 @@ from cityregions.territory import Territory
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from cityregions.flows import FlowTable
 
 logger = logging.getLogger(__name__)
 
@@ -292,63 +290,6 @@ def read_units_geo(
     return Territory.from_frame(
         table, geometry=geometry, provenance=provenance, name=title, source=where
     )
-
-
-def units_layer(territory: Territory) -> gpd.GeoDataFrame:
-    """Return the ``units`` layer: unit fields with polygons (or seat points)."""
-    frame = territory.to_geodataframe()
-    for column in frame.columns:
-        if frame[column].dtype == object and column != frame.geometry.name:
-            frame[column] = frame[column].astype("string")
-    return frame
-
-
-def flows_layer(
-    flows: FlowTable,
-    territory: Territory,
-    *,
-    min_value: float = 0.0,
-    include_internal: bool = False,
-) -> gpd.GeoDataFrame:
-    """Return the ``flows`` layer: one straight line per flow between unit seats.
-
-    Parameters
-    ----------
-    flows
-        The flows; their ``provenance`` (observed/modeled) and ``source`` become columns.
-    territory
-        Units with seats (``lon``, ``lat``) for every id of ``flows``.
-    min_value
-        Only flows strictly above this value are drawn.
-    include_internal
-        Also write the diagonal (as zero-length lines); off by default.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Columns ``origin, destination, value, provenance, source`` and LineString
-        geometry in EPSG:4326, sorted by origin and destination.
-    """
-    import geopandas as gpd
-    import shapely
-
-    long = flows.to_long()
-    long = long[long["value"] > min_value]
-    if not include_internal:
-        long = long[long["origin"] != long["destination"]]
-    seats = territory.units[["lon", "lat"]]
-    used = set(long["origin"]) | set(long["destination"])
-    missing = sorted(used - set(seats.index))
-    missing += sorted(u for u in used - set(missing) if seats.loc[u].isna().any())
-    if missing:
-        msg = f"units without a seat point (lon, lat) for the flows layer, e.g. {missing[:5]}"
-        raise InputError(msg, source=territory.where, field="lon")
-    start = seats.loc[long["origin"]].to_numpy(dtype=float)
-    end = seats.loc[long["destination"]].to_numpy(dtype=float)
-    coords = np.stack([start, end], axis=1)
-    lines = shapely.linestrings(coords)
-    frame = long.reset_index(drop=True).assign(source=flows.source)
-    return gpd.GeoDataFrame(frame, geometry=lines, crs=CRS_WGS84)
 
 
 def write_geopackage(

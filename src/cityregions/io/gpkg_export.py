@@ -1,6 +1,7 @@
 """The GeoPackage export for QGIS: units, regions, flows, cooperation areas, gaps, styles.
 
-:func:`export_geopackage` writes the layers of one :class:`~cityregions.workflow.CaseResults`
+:func:`export_geopackage` writes the layers of one pipeline run (:class:`~cityregions.pipeline.
+results.CaseResults`)
 into one ``.gpkg`` (EPSG:4326) with :func:`cityregions.io.geo.write_geopackage` (atomic),
 plus a ``layer_styles`` table in the layout QGIS reads on opening a layer, so each layer
 opens with a readable default style (regions coloured as in the report, flows grey,
@@ -28,7 +29,8 @@ from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from cityregions.workflow import CaseResults
+    from cityregions.geometry import MapView
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def export_geopackage(
     Parameters
     ----------
     results
-        Output of :func:`cityregions.workflow.run_case`.
+        Output of :func:`cityregions.pipeline.steps.run_case`.
     path
         Target ``.gpkg`` (replaced as a whole; nothing is written on error).
     max_flows
@@ -73,19 +75,17 @@ def export_geopackage(
 
 def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str, gpd.GeoDataFrame]:
     """Return the spatial layers of the export (see :func:`export_geopackage`)."""
+    from cityregions.geometry import flows_layer, units_layer
+    from cityregions.pipeline import views
 
-    from cityregions.io.geo import flows_layer, units_layer
-    from cityregions.report import data
-    from cityregions.report.maps import map_layers
-
-    view = map_layers(results, n_ties=0, n_gaps=1000)
-    terr = data.territory(results)
+    view = views.case_map(results, n_ties=0, n_gaps=1000)
+    terr = views.territory(results)
     units = units_layer(terr)
     units["region"] = units["unit"].map(view.units["region"]).astype("string")
     units["region_name"] = units["region"].map(view.names).astype("string")
     layers: dict[str, gpd.GeoDataFrame] = {"units": units}
     layers["regions"] = _regions(view)
-    flows = data.flows(results)
+    flows = views.flows(results)
     if flows is not None:
         long = flows.to_long()
         off = long[long["origin"] != long["destination"]]
@@ -104,10 +104,10 @@ def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str
     return {name: frame.reset_index(drop=True) for name, frame in layers.items()}
 
 
-def _regions(view: Any) -> gpd.GeoDataFrame:
+def _regions(view: MapView) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    from cityregions.report.maps import region_shapes
+    from cityregions.geometry import region_shapes
 
     shapes = region_shapes(view)
     rows = [
@@ -120,15 +120,15 @@ def _regions(view: Any) -> gpd.GeoDataFrame:
         }
         for region, group in view.units.groupby("region", sort=True)
     ]
-    geometry = [shapes[row["region"]] for row in rows]
+    geometry = [shapes[str(row["region"])] for row in rows]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS_EQUAL_AREA)
     return frame.to_crs(CRS_WGS84)
 
 
-def _areas(view: Any) -> gpd.GeoDataFrame:
+def _areas(view: MapView) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    from cityregions.report.maps import area_shapes
+    from cityregions.geometry import area_shapes
 
     areas = area_shapes(view)
     rows = [
@@ -138,7 +138,7 @@ def _areas(view: Any) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS_EQUAL_AREA).to_crs(CRS_WGS84)
 
 
-def _gaps(view: Any, units: pd.DataFrame) -> gpd.GeoDataFrame:
+def _gaps(view: MapView, units: pd.DataFrame) -> gpd.GeoDataFrame:
     import geopandas as gpd
     from shapely.geometry import LineString
 
@@ -159,8 +159,7 @@ def _gaps(view: Any, units: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def _region_colours(layers: Mapping[str, Any]) -> dict[str, str]:
-    from cityregions.report.data import region_order
-    from cityregions.report.svg import colour_for
+    from cityregions.geometry import colour_for, region_order
 
     regions = layers["regions"]
     table = pd.DataFrame({"region": regions["region"], "population": regions["population"]})

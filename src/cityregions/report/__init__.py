@@ -1,7 +1,8 @@
 """The self-contained HTML report: :func:`build_report` and :func:`write_report`.
 
-A thin layer over :class:`~cityregions.workflow.CaseResults`: it renders what the pipeline
-steps put into ``results.sections`` and holds no analysis of its own.
+A thin layer over :class:`~cityregions.pipeline.results.CaseResults`: it renders the
+typed result of each step and holds no analysis of its own. Shapes it shares with the
+dashboard and the GeoPackage come from :mod:`cityregions.geometry`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Assemble the self-contained HTML report from :class:`~cityregions.workflow.CaseResults`.
+"""Assemble the self-contained HTML report from :class:`~cityregions.pipeline.results.CaseResults`.
 
 The report is one HTML file: the stylesheet, the script (language switch and print
 button) and every map and chart (inline SVG) are written into it, and it names no
@@ -16,16 +16,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cityregions.i18n import LABELS, LANGUAGES, tr
 from cityregions.io._atomic import atomic_path
-from cityregions.report import data
-from cityregions.report.i18n import LABELS, LANGUAGES, tr
-from cityregions.report.maps import map_layers
+from cityregions.pipeline import views
+from cityregions.pipeline.views import strip_paths
 from cityregions.report.sections import render_body
-from cityregions.report.tables import strip_paths
-from cityregions.report.vocabulary import humanise
+from cityregions.vocabulary import humanise
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +95,9 @@ def _collapsed_list(summary: str, items: list[str]) -> str:
 
 def coefficient_descriptions(results: CaseResults) -> dict[str, str]:
     """Return ``{coefficient name: description}`` from the energy section's ``coefficients``."""
-    import pandas as pd
-
-    table = (data.section(results, "energy") or {}).get("coefficients")
-    if not isinstance(table, pd.DataFrame) or "description" not in table.columns:
+    if results.energy is None or "description" not in results.energy.coefficients:
         return {}
+    table = results.energy.coefficients
     return {str(k): str(v) for k, v in table["description"].items() if isinstance(v, str) and v}
 
 
@@ -159,7 +156,7 @@ def provenance_banner(results: CaseResults, name: str) -> str:
     grouped (:func:`_grouped_lines`). The sources table below lists every note as
     recorded. Local folder paths are shown by their last part only.
     """
-    rows = [{**r, "source": strip_paths(r["source"])} for r in data.provenance_rows(results, name)]
+    rows = [{**r, "source": strip_paths(r["source"])} for r in views.provenance_rows(results, name)]
     if not rows:
         return ""
     rows = sorted(rows, key=lambda r: (KIND_ORDER.get(r["kind"], 9), r["item"]))
@@ -184,8 +181,7 @@ def provenance_banner(results: CaseResults, name: str) -> str:
 
 def section_names(results: CaseResults) -> list[str]:
     """Return the sections present in ``results``, in report order."""
-    known = [name for name in data.SECTION_ORDER if name in results.sections]
-    return known + sorted(name for name in results.sections if name not in known)
+    return results.sections()
 
 
 def build_report(results: CaseResults, *, lang: str | None = None) -> str:
@@ -194,7 +190,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
     Parameters
     ----------
     results
-        Output of :func:`cityregions.workflow.run_case`.
+        Output of :func:`cityregions.pipeline.steps.run_case`.
     lang
         ``de`` or ``en``; default: the case's language. Both languages are always in the
         file; this only chooses the one shown first.
@@ -211,7 +207,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
     lang = lang or results.case.language
     if lang not in LANGUAGES:
         lang = "en"
-    layers = map_layers(results)
+    layers = views.case_map(results)
     sections = []
     for name in section_names(results):
         body = render_body(name, results, layers)

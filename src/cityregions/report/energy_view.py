@@ -1,7 +1,7 @@
 """Report section ``energy``: potential by feedstock, balance per city region, allocation map.
 
 It only lays out what the energy step computed (see the step's docstring in
-:mod:`cityregions.energy.workflow`): the potential (sustainable level) summed by
+:mod:`cityregions.energy.analysis`): the potential (sustainable level) summed by
 feedstock, the net balance per city region (supply − demand) and the allocation of
 rural surpluses to urban deficits drawn on the map.
 """
@@ -10,41 +10,43 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cityregions.report import data
-from cityregions.report.data import short_name
-from cityregions.report.i18n import LANGUAGES, label, tr, value_label
-from cityregions.report.maps import MapLayers, legend, region_map
+from cityregions.geometry import MapView, short_name
+from cityregions.i18n import LANGUAGES, label, tr, value_label
+from cityregions.pipeline import views
+from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import bar_chart
 from cityregions.report.tables import html_table, key_figures
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.energy.analysis import EnergyAnalysis
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
 
-def _potential_by_feedstock(found: Mapping[str, Any]) -> dict[str, float] | None:
-    for value in found.values():
-        if isinstance(value, pd.DataFrame) and {"feedstock", "fuel_mwh"} <= set(value.columns):
-            table = value[value["feedstock"] != "total"]
-            if "level" in table.columns and (table["level"] == "sustainable").any():
-                table = table[table["level"] == "sustainable"]
-            summed = table.groupby("feedstock")["fuel_mwh"].sum().sort_values(ascending=False)
-            return {str(k): float(v) / 1000 for k, v in summed.items()}
-    return None
+def _potential_by_feedstock(analysis: EnergyAnalysis) -> dict[str, float] | None:
+    """Fuel potential per feedstock (GWh/a) at the sustainable level, largest first."""
+    table = analysis.potential
+    if table.empty:
+        return None
+    table = table[table["feedstock"] != "total"]
+    if (table["level"] == "sustainable").any():
+        table = table[table["level"] == "sustainable"]
+    summed = table.groupby("feedstock")["fuel_mwh"].sum().sort_values(ascending=False)
+    return {str(k): float(v) / 1000 for k, v in summed.items()}
 
 
-def _allocation_links(found: Mapping[str, Any]) -> pd.DataFrame | None:
-    for value in found.values():
-        flows = getattr(value, "flows", value)
-        if isinstance(flows, pd.DataFrame) and {"supplier", "sink", "mwh"} <= set(flows.columns):
-            links = flows.rename(columns={"supplier": "a", "sink": "b", "mwh": "value"})
-            return links[["a", "b", "value"]].astype({"a": str, "b": str})
-    return None
+def _allocation_links(analysis: EnergyAnalysis) -> pd.DataFrame | None:
+    """The allocation as links ``a`` (supplier), ``b`` (sink), ``value`` (MWh)."""
+    flows = analysis.allocation_flows
+    if not {"supplier", "sink", "mwh"} <= set(flows.columns):
+        return None
+    links = flows.rename(columns={"supplier": "a", "sink": "b", "mwh": "value"})
+    return links[["a", "b", "value"]].astype({"a": str, "b": str})
 
 
 def feedstock_chart(potential: Mapping[str, float]) -> str:
@@ -82,26 +84,26 @@ def balance_overview(table: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={c: str(c)[: -len("_mwh")] + "_gwh" for c in energy})
 
 
-def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
+def energy_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``energy`` section: potential by feedstock, balance per region, map."""
-    found = data.section(results, "energy")
-    if found is None:
+    analysis = results.energy
+    if analysis is None:
         return None
     from cityregions.report.sections import generic_body, with_region_names
 
-    parts = [key_figures(dict(found.get("summary", {})))]
-    potential = _potential_by_feedstock(found)
+    parts = [key_figures(dict(analysis.summary))]
+    potential = _potential_by_feedstock(analysis)
     if potential:
         parts.append(f"<h3>{tr('potential')} (GWh)</h3>{feedstock_chart(potential)}")
-    balance = data.energy_region_balance(results)
-    links = _allocation_links(found)
+    balance = views.energy_region_balance(results)
+    links = _allocation_links(analysis)
     gwh = None if balance is None else {r: v / 1000 for r, v in balance.items()}
     if gwh is not None:
         names = {short_name(layers.names.get(r, r)): v for r, v in gwh.items()}
         svg = bar_chart(names, label="balance per region", unit="GWh", positive="#1a9850")
         parts.append(f'<h3>{tr("balance")} (GWh)</h3><figure class="pic">{svg}</figure>')
-        regions = found.get("balance_regions")
-        if isinstance(regions, pd.DataFrame) and not regions.empty:
+        regions = analysis.balance_regions
+        if not regions.empty:
             table = with_region_names(unit_names(regions, layers.units), layers.names)
             parts.append(html_table(balance_overview(table), max_rows=60))
             parts.append(
@@ -116,5 +118,6 @@ def energy_body(results: CaseResults, layers: MapLayers) -> str | None:
         parts.append(f"<h3>{tr('allocation')}</h3><figure class=\"pic\">{svg}"
                      f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
     skip = {"summary", "balance_regions"}
+    found = results.parts("energy")
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)

@@ -14,88 +14,24 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cityregions.report import data
-from cityregions.report.data import short_name
-from cityregions.report.i18n import tr, tr_message
-from cityregions.report.maps import MapLayers, legend, region_map
+from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES, MapView, network_layout, short_name
+from cityregions.i18n import tr, tr_message
+from cityregions.pipeline import views
+from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import network_picture
 from cityregions.report.tables import html_table, key_figures
 
 if TYPE_CHECKING:
+    from cityregions.pipeline.results import CaseResults
     from cityregions.registry import Registry
-    from cityregions.workflow import CaseResults
 
 logger = logging.getLogger(__name__)
 
-#: Node colours by record kind (bodies by level).
-NODE_COLOURS = {
-    "metropolitan": "#0b5cad",
-    "city_region": "#2f855a",
-    "thematic": "#805ad5",
-    "actor": "#9aa5b1",
-}
-
+#: Parts of the governance result drawn by :func:`governance_body` itself.
 HANDLED = {
-    "registry", "fit", "fit_areas", "fit_overall", "gaps", "summary", "areas", "body_names",
-    "network", "as_of", "warnings", "snapshots",
+    "registry", "fit_areas", "fit_overall", "gaps", "summary", "areas", "as_of", "warnings",
+    "snapshots",
 }  # fmt: skip
-
-
-def registry_of(results: CaseResults) -> Registry | None:
-    """Return the governance registry of the results (section ``governance``), or None."""
-    found = data.section(results, "governance") or {}
-    registry = found.get("registry")
-    return registry if registry is not None and hasattr(registry, "as_of") else None
-
-
-def layout(registry: Registry, *, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Return node positions in [0, 1]² for every actor and body of ``registry``.
-
-    The largest connected part is laid out in the upper 80 % of the picture; smaller
-    parts (and isolated records) sit side by side in a band below it. The layout uses
-    all memberships of all dates, so a snapshot on any date keeps the same positions.
-    """
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted([*registry.actor_ids, *registry.body_ids]))
-    graph.add_edges_from(sorted({(m.member, m.body) for m in registry.memberships}))
-    if graph.number_of_nodes() == 0:
-        return {}
-    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
-    main, others = parts[0], [p for p in parts[1:] if len(p) > 0]
-    positions = _fit(_spring(graph.subgraph(main), seed), (0.0, 0.0, 1.0, 0.8 if others else 1.0))
-    for i, part in enumerate(others):
-        box = (i / len(others), 0.88, (i + 0.8) / len(others), 1.0)
-        positions.update(_fit(_spring(graph.subgraph(part), seed), box))
-    return positions
-
-
-def _spring(graph: Any, seed: int) -> dict[str, tuple[float, float]]:
-    import networkx as nx
-
-    if graph.number_of_nodes() == 1:
-        return {str(n): (0.5, 0.5) for n in graph.nodes}
-    k = 2.0 / graph.number_of_nodes() ** 0.5
-    found = nx.spring_layout(graph, seed=seed, k=k, iterations=200)
-    return {str(n): (float(p[0]), float(p[1])) for n, p in found.items()}
-
-
-def _fit(
-    positions: dict[str, tuple[float, float]], box: tuple[float, float, float, float]
-) -> dict[str, tuple[float, float]]:
-    """Scale positions into ``box`` = (x0, y0, x1, y1), keeping single points centred."""
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    x0, y0, x1, y1 = box
-    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
-    return {
-        n: (
-            x0 + (x1 - x0) * ((p[0] - min(xs)) / span_x if span_x else 0.5),
-            y0 + (y1 - y0) * ((p[1] - min(ys)) / span_y if span_y else 0.5),
-        )
-        for n, p in positions.items()
-    }
 
 
 def registry_summary(registry: Registry) -> dict[str, Any]:
@@ -132,7 +68,7 @@ def bodies_table(registry: Registry) -> pd.DataFrame:
 def network_svg(registry: Registry, *, as_of: dt.date | None = None) -> str:
     """Return the SVG picture of the registry network valid on ``as_of`` (default today)."""
     snapshot = registry.as_of(as_of or dt.date.today())
-    positions = layout(registry)
+    positions = network_layout(registry)
     degree: dict[str, int] = {}
     edges = []
     for m in snapshot.memberships:
@@ -173,20 +109,20 @@ def _network_legend() -> str:
     )
 
 
-def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
+def governance_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``governance`` section."""
-    found = data.section(results, "governance")
-    if found is None:
+    analysis = results.governance
+    if analysis is None:
         return None
-    registry = registry_of(results)
-    as_of = _as_of(found.get("as_of"))
-    overall = found.get("fit_overall")
-    parts = [key_figures(headline(found.get("summary", {}), registry, overall))]
-    warnings = found.get("warnings") or []
+    registry = analysis.registry
+    as_of = _as_of(analysis.as_of)
+    overall = analysis.fit_overall
+    parts = [key_figures(headline(analysis.summary(), registry, overall))]
+    warnings = analysis.warnings
     if warnings:
         items = "".join(f"<li>{tr_message(w)}</li>" for w in warnings)
         parts.append(f'<ul class="warnings">{items}</ul>')
-    if registry is not None:
+    if registry is not None:  # always, in a governance result
         parts.append(subsection_html("registry", key_figures(registry_summary(registry))))
         parts.append(
             f"<details><summary>{tr('bodies')}</summary>"
@@ -203,16 +139,17 @@ def governance_body(results: CaseResults, layers: MapLayers) -> str | None:
         svg = region_map(layers, label="cooperation areas and gaps", show=("areas", "gaps"))
         caption = f"<figcaption>{legend(layers, show=('areas', 'gaps'))}</figcaption>"
         parts.append(subsection_html("map", f'<figure class="pic">{svg}{caption}</figure>'))
-    fit = found.get("fit_areas", found.get("fit"))
-    fit_html = key_figures(overall) if isinstance(overall, dict) else ""
-    if isinstance(fit, pd.DataFrame) and not fit.empty:
+    fit = analysis.fit_areas
+    fit_html = key_figures(overall)
+    if not fit.empty:
         fit_html += html_table(_with_area_names(fit, layers))
     parts.append(subsection_html("fit", fit_html))
-    gaps = data.governance_gaps(results)
+    gaps = views.governance_gaps(results)
     if not gaps.empty:
         parts.append(subsection_html("gaps", gaps_table(gaps, layers.units)))
     from cityregions.report.sections import generic_body
 
+    found = results.parts("governance")
     shown = {key: registry_names(value, registry) for key, value in found.items()}
     if isinstance(shown.get("state_openness"), pd.DataFrame):
         shown["state_openness"] = state_names(shown["state_openness"])
@@ -259,7 +196,7 @@ def state_names(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.copy()
     shown.index = pd.Index(
         [
-            data.STATE_FULL_NAMES.get(str(i).zfill(2), "–" if str(i) == "?" else str(i))
+            STATE_FULL_NAMES.get(str(i).zfill(2), "–" if str(i) == "?" else str(i))
             for i in shown.index
         ],
         name=shown.index.name,
@@ -274,7 +211,7 @@ def _as_of(value: Any) -> dt.date | None:
         return None
 
 
-def _with_area_names(fit: pd.DataFrame, layers: MapLayers) -> pd.DataFrame:
+def _with_area_names(fit: pd.DataFrame, layers: MapView) -> pd.DataFrame:
     """Index a table of areas by the area (body) name and name its best-matching region."""
     names = {body: area["name"] for body, area in layers.areas.items()}
     table = fit.copy()

@@ -12,82 +12,40 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cityregions.report import data
-from cityregions.report.i18n import tr
+from cityregions.geometry import (
+    MapView,
+    area_shapes,
+    diverging,
+    map_label,
+    region_order,
+    region_shapes,
+)
+from cityregions.i18n import tr
 from cityregions.report.svg import (
     GAP_RED,
     INK,
     Frame,
-    colour_for,
     fit_frame,
     fmt_number,
     path_of,
     place_labels,
-    project,
     scale_bar,
     svg_open,
 )
 
-if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
-
 logger = logging.getLogger(__name__)
 
 R_MAX = 20.0
-HULL_BUFFER_M = 9000.0
-
-
-@dataclass
-class MapLayers:
-    """What one map shows; built by :func:`map_layers` from the results."""
-
-    units: pd.DataFrame  # unit table with region, x, y (projected)
-    colours: dict[str, str]
-    names: dict[str, str]
-    geometry: Any = None  # projected GeoSeries of unit polygons, or None
-    ties: pd.DataFrame = field(default_factory=pd.DataFrame)
-    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
-    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
-    has_labels: bool = False
-
-
-def map_layers(results: CaseResults, *, n_ties: int = 30, n_gaps: int = 10) -> MapLayers:
-    """Collect the layers of the city-region map from ``results``."""
-    table = data.units_frame(results)
-    x, y = project(table["lon"], table["lat"])
-    table["x"], table["y"] = x, y
-    order = data.region_order(table)
-    colours = {region: colour_for(i) for i, region in enumerate(order)}
-    terr = data.territory(results)
-    geometry = None
-    if terr.geometry is not None:
-        from cityregions.constants import CRS_EQUAL_AREA
-
-        geometry = terr.geometry.to_crs(CRS_EQUAL_AREA)
-    flows = data.flows(results)
-    ties = data.strongest_ties(flows, n=n_ties) if flows is not None else pd.DataFrame()
-    gaps = data.governance_gaps(results).head(n_gaps)
-    return MapLayers(
-        units=table,
-        colours=colours,
-        names=data.region_names(results, table),
-        geometry=geometry,
-        ties=ties,
-        areas=data.cooperation_areas(results),
-        gaps=gaps,
-        has_labels=data.region_labels(results) is not None,
-    )
 
 
 def region_map(
-    layers: MapLayers,
+    layers: MapView,
     *,
     label: str,
     values: Mapping[str, float] | None = None,
@@ -140,7 +98,7 @@ def region_map(
 
 
 def legend(
-    layers: MapLayers,
+    layers: MapView,
     *,
     values: Mapping[str, float] | None = None,
     show: tuple[str, ...] = ("ties", "areas", "gaps"),
@@ -152,7 +110,7 @@ def legend(
     fill = _fills(layers, values)
     table = layers.units
     pop = table.groupby("region")["population"].sum()
-    for region in data.region_order(table):
+    for region in region_order(table):
         value = (
             ""
             if values is None
@@ -182,14 +140,14 @@ def legend(
     return f'<ul class="legend">{"".join(items)}</ul><ul class="map-notes">{note_html}</ul>'
 
 
-def _frame(layers: MapLayers, width: float) -> Frame:
+def _frame(layers: MapView, width: float) -> Frame:
     if layers.geometry is not None:
         xmin, ymin, xmax, ymax = layers.geometry.total_bounds
         return fit_frame(np.array([xmin, xmax]), np.array([ymin, ymax]), width=width, margin=0.03)
     return fit_frame(layers.units["x"].to_numpy(), layers.units["y"].to_numpy(), width=width)
 
 
-def _fills(layers: MapLayers, values: Mapping[str, float] | None) -> dict[str, str]:
+def _fills(layers: MapView, values: Mapping[str, float] | None) -> dict[str, str]:
     if values is None:
         return dict(layers.colours)
     finite = [abs(v) for v in values.values() if np.isfinite(v)]
@@ -197,18 +155,7 @@ def _fills(layers: MapLayers, values: Mapping[str, float] | None) -> dict[str, s
     return {r: diverging(values.get(r, float("nan")), top or 1.0) for r in layers.colours}
 
 
-def diverging(value: float, top: float) -> str:
-    """Return a green (positive) to red (negative) colour for ``value`` in [-top, top]."""
-    if not np.isfinite(value):
-        return "#cbd2d9"
-    t = min(abs(value) / top, 1.0) ** 0.6
-    base = (26, 152, 80) if value >= 0 else (215, 48, 39)
-    light = (247, 247, 247)
-    rgb = [round(light[i] + (base[i] - light[i]) * (0.25 + 0.75 * t)) for i in range(3)]
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
-
-
-def _polygons(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
+def _polygons(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
     out = ['<g class="units" stroke="#fff" stroke-width="0.6">']
     for unit, geom in layers.geometry.items():
         row = layers.units.loc[unit]
@@ -225,46 +172,7 @@ def _polygons(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def region_shapes(layers: MapLayers) -> dict[str, Any]:
-    """Return one shape per region (EPSG:3035): dissolved unit polygons where the units
-    have polygons, otherwise a schematic hull of the unit seats (not a boundary)."""
-    shapes = {}
-    for region, group in layers.units.groupby("region", sort=True):
-        if layers.geometry is not None:
-            shapes[str(region)] = layers.geometry.loc[group.index].union_all()
-        else:
-            shapes[str(region)] = _seat_hull(group, HULL_BUFFER_M)
-    return shapes
-
-
-def area_shapes(layers: MapLayers) -> list[tuple[str, str, list[str], Any]]:
-    """Return ``(body, name, member units, shape)`` per cooperation area with known units.
-
-    The shape is the union of the members' polygons, or a schematic seat hull drawn a
-    little wider than the region hulls so that both stay visible.
-    """
-    xy = layers.units[["x", "y"]]
-    shapes = []
-    for body, area in sorted(layers.areas.items()):
-        members = [u for u in area["units"] if u in xy.index]
-        if not members:
-            continue
-        if layers.geometry is not None:
-            shape = layers.geometry.loc[members].union_all()
-        else:
-            shape = _seat_hull(xy.loc[members], HULL_BUFFER_M * 1.6)
-        shapes.append((body, str(area["name"]), members, shape))
-    return shapes
-
-
-def _seat_hull(points: pd.DataFrame, buffer_m: float) -> Any:
-    from shapely.geometry import MultiPoint
-
-    hull = MultiPoint(list(zip(points["x"], points["y"], strict=True))).convex_hull
-    return hull.buffer(buffer_m, quad_segs=6)
-
-
-def _hulls(layers: MapLayers, frame: Frame, fill: Mapping[str, str]) -> str:
+def _hulls(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
     out = ['<g class="hulls">']
     for region, shape in region_shapes(layers).items():
         out.append(
@@ -300,11 +208,11 @@ def _title(unit: Any, row: pd.Series) -> str:
     return f"<title>{escape(str(row['name']))} ({escape(str(unit))}): {pop}</title>"
 
 
-def _ties(layers: MapLayers, frame: Frame) -> str:
+def _ties(layers: MapView, frame: Frame) -> str:
     return _links(layers, frame, layers.ties, colour="#52606d", css="ties")
 
 
-def _links(layers: MapLayers, frame: Frame, ties: pd.DataFrame, *, colour: str, css: str) -> str:
+def _links(layers: MapView, frame: Frame, ties: pd.DataFrame, *, colour: str, css: str) -> str:
     if ties.empty:
         return ""
     xy = layers.units[["x", "y"]]
@@ -326,7 +234,7 @@ def _links(layers: MapLayers, frame: Frame, ties: pd.DataFrame, *, colour: str, 
     return "".join(out)
 
 
-def _areas(layers: MapLayers, frame: Frame) -> str:
+def _areas(layers: MapView, frame: Frame) -> str:
     if not layers.areas:
         return ""
     style = f'fill="none" stroke="{INK}" stroke-width="1.3" stroke-dasharray="5 4"'
@@ -340,7 +248,7 @@ def _areas(layers: MapLayers, frame: Frame) -> str:
     return "".join(out)
 
 
-def _gaps(layers: MapLayers, frame: Frame) -> str:
+def _gaps(layers: MapView, frame: Frame) -> str:
     if layers.gaps.empty:
         return ""
     xy = layers.units[["x", "y"]]
@@ -365,7 +273,7 @@ def _labels(units: pd.DataFrame, frame: Frame, *, n: int = 14) -> str:
     candidates = []
     for i, (_, row) in enumerate(top.iterrows()):
         radius = R_MAX * np.sqrt(float(row["population"]) / pop_max)
-        candidates.append((px[i], py[i] - radius - 3, data.map_label(row)))
+        candidates.append((px[i], py[i] - radius - 3, map_label(row)))
     for x, y, text in place_labels(candidates):
         out.append(
             f'<text class="halo" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(text)}</text>'

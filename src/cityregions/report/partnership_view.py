@@ -1,8 +1,8 @@
 """Report section ``partnership``: scenario overview, member tables and bar charts.
 
 It only lays out what the partnership step computed: per scenario the weights, seats,
-voting power per member and per inhabitant, and fees (see the step's docstring in
-:mod:`cityregions.governance.partnership_workflow`).
+voting power per member and per inhabitant, and fees (see
+:class:`cityregions.partnership.compare.Comparison`).
 """
 
 from __future__ import annotations
@@ -14,56 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cityregions.report import data
-from cityregions.report.i18n import tr
-from cityregions.report.maps import MapLayers
+from cityregions.geometry import MapView
+from cityregions.i18n import tr
+from cityregions.partnership.compare import MEMBER_COLUMNS
 from cityregions.report.svg import bar_chart
-from cityregions.report.tables import header, html_table, key_figures
+from cityregions.report.tables import header, html_table
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
 #: Member-table columns drawn as bar charts, in order (exact names first, then fragments).
 CHART_COLUMNS = ("banzhaf", "per_inhabitant_ratio", "fee", "shapley", "power", "seats", "weight")
-
-#: Member-table columns shown in the report (when present), in order.
-MEMBER_COLUMNS = (
-    "name", "bloc", "population", "member_weight", "bloc_weight", "seats", "banzhaf",
-    "shapley_shubik", "power_per_inhabitant", "per_inhabitant_ratio", "fee",
-    "fee_per_inhabitant",
-)  # fmt: skip
-
-
-def _by_scenario(table: Any) -> dict[str, pd.DataFrame]:
-    if not isinstance(table, pd.DataFrame) or "scenario" not in table.columns:
-        return {}
-    return {
-        str(name): group.drop(columns="scenario")
-        for name, group in table.groupby("scenario", sort=False)
-    }
-
-
-def scenario_tables(found: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """Return ``{scenario: member table}`` from the partnership section.
-
-    Reads ``members`` (one DataFrame with a ``scenario`` column, as written by the
-    partnership step); else ``scenarios`` as a dict of DataFrames (or of dicts holding a
-    ``members`` DataFrame) or one DataFrame with a ``scenario`` column.
-    """
-    members = _by_scenario(found.get("members"))
-    if members:
-        return members
-    scenarios = found.get("scenarios")
-    out = _by_scenario(scenarios)
-    if isinstance(scenarios, Mapping):
-        for name, value in scenarios.items():
-            if isinstance(value, pd.DataFrame):
-                out[str(name)] = value
-            elif isinstance(value, Mapping) and isinstance(value.get("members"), pd.DataFrame):
-                out[str(name)] = value["members"]
-    return out
 
 
 def chart_columns(table: pd.DataFrame) -> list[str]:
@@ -114,11 +77,10 @@ def _scenario_text(info: Any) -> str:
     return "".join(parts)
 
 
-def member_names(summary: pd.DataFrame, found: Mapping[str, Any]) -> pd.DataFrame:
+def member_names(summary: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """Show ``members_without_power`` (member ids) by the members' names."""
-    members = found.get("members")
     column = "members_without_power"
-    if column not in summary.columns or not isinstance(members, pd.DataFrame):
+    if column not in summary.columns:
         return summary
     if not {"member", "name"} <= set(members.columns):
         return summary
@@ -136,26 +98,25 @@ def member_names(summary: pd.DataFrame, found: Mapping[str, Any]) -> pd.DataFram
     return shown
 
 
-def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
+def partnership_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``partnership`` section: overview, then per scenario table and charts."""
-    found = data.section(results, "partnership")
-    if found is None:
+    comparison = results.partnership
+    if comparison is None:
         return None
     from cityregions.report.sections import generic_body
 
-    summary = found.get("summary")
+    summary = comparison.summary
     parts = []
-    if isinstance(summary, pd.DataFrame) and not summary.empty:
-        table = member_names(summary.drop(columns=["shapley_method"], errors="ignore"), found)
+    if not summary.empty:
+        shown_summary = summary.drop(columns=["shapley_method"], errors="ignore")
+        table = member_names(shown_summary, comparison.members)
         table = table.set_index("scenario") if "scenario" in table.columns else table
         parts.append(f"<h3>{tr('scenarios')}</h3>{html_table(table)}")
-    elif isinstance(summary, Mapping):
-        parts.append(key_figures(summary))
-    texts = found.get("scenarios") if isinstance(found.get("scenarios"), Mapping) else {}
-    blocs = _by_scenario(found.get("blocs"))
-    for name, table in scenario_tables(found).items():
-        info = texts.get(name, {}) if isinstance(texts, Mapping) else {}
-        title = info.get("title", name) if isinstance(info, Mapping) else name
+    texts = comparison.scenarios
+    blocs = comparison.bloc_tables()
+    for name, table in comparison.member_tables().items():
+        info = texts.get(name, {})
+        title = info.get("title", name)
         parts.append(f'<h3>{tr("scenario")}: {escape(str(title))} '
                      f'<span class="muted small">({escape(name)})</span></h3>')  # fmt: skip
         parts.append(_scenario_text(info))
@@ -167,6 +128,7 @@ def partnership_body(results: CaseResults, layers: MapLayers) -> str | None:
                 f"<details><summary>{tr('blocs')}</summary>"
                 f"{html_table(blocs[name], index=False)}</details>"
             )
-    skip = {"scenarios", "summary", "members", "blocs", "wide"}
+    skip = {"results", "scenarios", "summary", "members", "blocs", "wide"}
+    found = results.parts("partnership")
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)

@@ -1,4 +1,4 @@
-"""One renderer per report section; each turns ``results.sections[name]`` into HTML.
+"""One renderer per report section; each turns one typed result of the case into HTML.
 
 A renderer takes the results (and the map layers shared by the sections) and returns the
 body HTML of its section, or None when the section is absent. Keys that a renderer does
@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cityregions.report import data
-from cityregions.report.i18n import tr
-from cityregions.report.maps import MapLayers, legend, region_map
+from cityregions.geometry import MapView
+from cityregions.i18n import tr
+from cityregions.pipeline import views
+from cityregions.report.maps import legend, region_map
 from cityregions.report.tables import html_table, key_figures
 
 if TYPE_CHECKING:
-    from cityregions.workflow import CaseResults
+    from cityregions.pipeline.results import CaseResults
 
 logger = logging.getLogger(__name__)
 
-Renderer = Callable[["CaseResults", MapLayers], str | None]
+Renderer = Callable[["CaseResults", MapView], str | None]
 
 
 def figure(body: str, caption: str = "") -> str:
@@ -41,38 +42,36 @@ def subsection(key_or_html: str, body: str) -> str:
     return f"<h3>{heading}</h3>{body}"
 
 
-def territory_body(results: CaseResults, layers: MapLayers) -> str | None:
+def territory_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``territory`` section: key figures, the map (without regions), units."""
-    found = data.section(results, "territory")
-    if found is None:
+    if results.territory is None:
         return None
-    summary = dict(found.get("summary", {}))
-    parts = [key_figures(summary)]
-    if data.region_labels(results) is None:
+    parts = [key_figures(dict(results.territory.summary))]
+    if views.region_labels(results) is None:
         parts.append(_map_block(layers, "units"))
     units = layers.units[["name", "state", "population", "area_km2", "region"]]
     units = units.sort_values(["population", "name"], ascending=[False, True])
     table = html_table(units, max_rows=len(units))
     parts.append(f'<details class="screen-only"><summary>{tr("units")}</summary>{table}</details>')
     skip = {"territory", "flows", "summary"}
+    found = results.parts("territory")
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)
 
 
-def delineation_body(results: CaseResults, layers: MapLayers) -> str | None:
+def delineation_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``delineation`` section: the city-region map and the quality table."""
-    found = data.section(results, "delineation")
-    if found is None:
+    result = results.delineation
+    if result is None:
         return None
-    parts = [key_figures(dict(found.get("summary", {})))]
+    parts = [key_figures(dict(result.summary))]
     parts.append(_map_block(layers, "regions"))
-    quality = found.get("quality")
-    if isinstance(quality, pd.DataFrame):
-        parts.append(subsection("quality", html_table(quality)))
-    skip = {"labels", "quality", "summary", "region_names", "params"}
+    parts.append(subsection("quality", html_table(result.quality)))
+    skip = {"labels", "quality", "summary", "region_names", "params", "flows_source"}
+    found = results.parts("delineation")
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
-    params = found.get("params")
-    if isinstance(params, Mapping) and params:
+    params = result.params
+    if params:
         rows = pd.DataFrame({"parameters": [str(v) for v in params.values()]},
                             index=pd.Index([str(k) for k in params], name="method"))  # fmt: skip
         parts.append(
@@ -82,7 +81,7 @@ def delineation_body(results: CaseResults, layers: MapLayers) -> str | None:
     return "".join(parts)
 
 
-def _map_block(layers: MapLayers, key: str) -> str:
+def _map_block(layers: MapView, key: str) -> str:
     svg = region_map(layers, label=f"{key} map", show=("ties",))
     return figure(svg, legend(layers, show=("ties",)))
 
@@ -99,12 +98,12 @@ def generic_body(
     DataFrames and Series become tables (tables indexed by region get the region's
     name from ``names``, tables indexed by unit the unit's name from ``units``), a dict
     of scalars becomes key-figure cards; other objects (core objects, graphs) and the
-    ``provenance`` key (shown in the banner) are left out.
+    flows provenance (shown in the banner) are left out.
     """
     parts = []
     scalars = {}
     for key, value in found.items():
-        if key in skip or key == "provenance":
+        if key in skip or key in ("provenance", "flows_provenance"):
             continue
         if isinstance(value, pd.DataFrame) and units is not None and value.index.name == "unit":
             unit_names = {str(k): str(v) for k, v in units["name"].items()}
@@ -171,10 +170,10 @@ def _renderers() -> dict[str, Renderer]:
 RENDERERS: dict[str, Renderer] = _renderers()
 
 
-def render_body(name: str, results: CaseResults, layers: MapLayers) -> str | None:
+def render_body(name: str, results: CaseResults, layers: MapView) -> str | None:
     """Return the body HTML of section ``name`` or None when it is absent."""
     renderer = RENDERERS.get(name)
     if renderer is not None:
         return renderer(results, layers)
-    found = data.section(results, name)
-    return None if found is None else generic_body(found)
+    found = results.parts(name)
+    return generic_body(found) if found else None

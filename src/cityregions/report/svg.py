@@ -7,7 +7,6 @@ the picture, so distances and the scale bar are true to within the projection's 
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,23 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
+from cityregions.geometry import PALETTE
 
 logger = logging.getLogger(__name__)
 
-#: Colour-blind-safe qualitative palette (Okabe & Ito 2008, extended with Tol's muted).
-PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-    "#332288", "#88CCEE", "#44AA99", "#999933", "#AA4499", "#882255", "#117733",
-)  # fmt: skip
 INK = "#1f2933"
 MUTED = "#7b8794"
 GAP_RED = "#c0392b"
-
-
-def colour_for(index: int) -> str:
-    """Return the palette colour number ``index`` (cycling)."""
-    return PALETTE[index % len(PALETTE)]
 
 
 @dataclass(frozen=True)
@@ -73,21 +62,6 @@ class Frame:
         px = off_x + (np.asarray(x, dtype=float) - self.xmin) * s
         py = self.height - off_y - (np.asarray(y, dtype=float) - self.ymin) * s
         return px, py
-
-
-@functools.lru_cache(maxsize=4)
-def transformer(source: str, target: str) -> Any:
-    """Return a (cached) pyproj transformer with longitude/latitude axis order."""
-    from pyproj import Transformer
-
-    return Transformer.from_crs(source, target, always_xy=True)
-
-
-def project(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Project WGS84 longitude/latitude to ETRS89-LAEA metres (EPSG:3035)."""
-    forward = transformer(CRS_WGS84, CRS_EQUAL_AREA)
-    x, y = forward.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
 def fit_frame(x: np.ndarray, y: np.ndarray, *, width: float = 880, margin: float = 0.08) -> Frame:

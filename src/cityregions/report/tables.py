@@ -11,35 +11,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cityregions.report.i18n import bilingual, tr, tr_message, tr_value
+from cityregions.i18n import bilingual, tr, tr_message, tr_value
+from cityregions.pipeline.views import strip_paths
 from cityregions.report.svg import fmt_number
-from cityregions.report.vocabulary import CODED_COLUMNS, MESSAGES, SETTINGS
-
-#: An absolute local path inside a text (POSIX ``/a/b`` or Windows ``C:\a\b``); a URL's
-#: ``//host/...`` part is not matched (it follows a ``:``).
-ABSOLUTE_PATH = re.compile(
-    r"(?<![\w.:/\\~-])(?:/(?:[^\s/,;()\[\]]+/)+[^\s/,;()\[\]]*|[A-Za-z]:\\(?:[^\s\\,;()]+\\)*[^\s\\,;()]*)"
-)
+from cityregions.vocabulary import CODED_COLUMNS, MESSAGES, SETTINGS
 
 #: A date or month (``2012-02``, ``2014-03-21``), kept on one line in tables.
 DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 
 #: Tables with more columns than this get the compact ``wide`` layout.
 WIDE_COLUMNS = 8
-
-
-def strip_paths(text: str) -> str:
-    """Return ``text`` with every absolute local path replaced by its last component.
-
-    A report is sent by e-mail: it must not reveal the author's folders
-    (``/home/x/case/coefficients.toml`` -> ``coefficients.toml``).
-    """
-
-    def last(match: re.Match[str]) -> str:
-        parts = [p for p in re.split(r"[/\\]", match.group(0)) if p]
-        return parts[-1] if parts else ""
-
-    return ABSOLUTE_PATH.sub(last, text)
 
 
 def header(name: Any) -> str:

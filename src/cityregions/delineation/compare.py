@@ -1,0 +1,278 @@
+"""City regions by several methods, compared: one typed result for the report and exports.
+
+:func:`run_methods` delineates with LMA, Leiden, FUA and (with polygons) BBSR using
+parameters suited to the units; :func:`compare_delineations` puts the partitions side by
+side (per-region summaries, quality measures, ARI and VI between methods, the overlap
+of LMA and Leiden) in a :class:`DelineationComparison`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cityregions.constants import REGION, UNIT
+from cityregions.delineation.api import Delineation, delineate
+from cityregions.delineation.community import flow_modularity
+from cityregions.labels import adjusted_rand_index, overlap_table, variation_of_information
+
+if TYPE_CHECKING:
+    from cityregions.flows import FlowTable
+    from cityregions.territory import Territory
+
+logger = logging.getLogger(__name__)
+
+#: LMA parameters for districts (Kreise). Sizes are employed residents: every German
+#: district has more than 10,000, so the ISTAT sizes (1,000 / 10,000), made for
+#: municipalities, would never bind. With these a region of fewer than 25,000 workers
+#: is valid only if fully self-contained, one of 25,000 needs a self-containment of
+#: 0.75, and from 100,000 workers 0.6667 suffices (hyperbolic in between).
+DISTRICT_LMA = {
+    "min_size": 25_000,
+    "min_self_containment": 0.6667,
+    "target_size": 100_000,
+    "target_self_containment": 0.75,
+}
+#: The ISTAT 2011 parameters, for municipalities.
+ISTAT_LMA = {
+    "min_size": 1_000,
+    "min_self_containment": 0.6667,
+    "target_size": 10_000,
+    "target_self_containment": 0.75,
+}
+
+
+def run_methods(
+    flows: FlowTable,
+    territory: Territory,
+    *,
+    lma: dict[str, Any] | None = None,
+    leiden_resolution: float = 1.0,
+    fua_cities: list[str] | None = None,
+) -> dict[str, Delineation]:
+    """Delineate with LMA, Leiden, FUA and (when the units have polygons) BBSR.
+
+    Parameters
+    ----------
+    flows, territory
+        Flows with the diagonal, and their units.
+    lma
+        LMA parameters overriding the defaults: :data:`DISTRICT_LMA` when the units
+        are districts, else :data:`ISTAT_LMA`.
+    leiden_resolution
+        Resolution of the Leiden modularity.
+    fua_cities
+        Unit ids of the FUA cities; default: the kreisfreie Städte with at least
+        50,000 inhabitants (``type`` column), else the cities found by density.
+
+    Returns
+    -------
+    dict
+        Method → :class:`~cityregions.delineation.api.Delineation`; FUA and BBSR are
+        left out (with a log note) when their inputs are missing.
+    """
+    districts = (territory.units["level"].astype(str) == "district").all()
+    lma_params = {**(DISTRICT_LMA if districts else ISTAT_LMA), **(lma or {})}
+    runs = {
+        "lma": delineate(flows, method="lma", **lma_params),
+        "leiden": delineate(flows, method="leiden", resolution=float(leiden_resolution)),
+    }
+    cities = fua_cities or _district_cities(territory)
+    has_size = territory.units[["population", "area_km2"]].notna().all().all()
+    if cities is not None or has_size:
+        runs["fua"] = delineate(
+            flows,
+            method="fua",
+            units=territory,
+            cities=cities,
+            contiguity=territory.has_polygons,
+        )
+    else:
+        logger.info("FUA skipped: no city ids given and the units lack population or area")
+    if territory.has_polygons and territory.units[["population", "area_km2"]].notna().all().all():
+        runs["bbsr"] = delineate(flows, method="bbsr", units=territory)
+    else:
+        logger.info("BBSR Stadtregionen skipped: the units have no polygons")
+    return runs
+
+
+def _district_cities(territory: Territory) -> list[str] | None:
+    """Kreisfreie Städte with at least 50,000 inhabitants, if the units say which."""
+    units = territory.units
+    if "type" not in units.columns:
+        return None
+    urban = units["type"].astype(str).str.lower().str.startswith("kreisfreie")
+    cities = units.index[(urban & (units["population"] >= 50_000)).to_numpy()]
+    return sorted(cities) or None
+
+
+def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
+    """Return ARI and VI (nats, and normalised by ln n) for every pair of partitions."""
+    methods = list(labels)
+    rows = []
+    for i, a in enumerate(methods):
+        for b in methods[i + 1 :]:
+            rows.append(
+                {
+                    "method_a": a,
+                    "method_b": b,
+                    "regions_a": labels[a].nunique(),
+                    "regions_b": labels[b].nunique(),
+                    "ari": adjusted_rand_index(labels[a], labels[b]),
+                    "vi": variation_of_information(labels[a], labels[b]),
+                    "vi_normalized": variation_of_information(
+                        labels[a], labels[b], normalized=True
+                    ),
+                }
+            )
+    columns = ["method_a", "method_b", "regions_a", "regions_b", "ari", "vi", "vi_normalized"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def quality_table(
+    flows: FlowTable,
+    runs: dict[str, Delineation],
+    summaries: dict[str, pd.DataFrame],
+    comparisons: pd.DataFrame,
+) -> pd.DataFrame:
+    """Return one row of quality figures per method (same measures for every method)."""
+    rows = []
+    for method, run in runs.items():
+        table = summaries[method]
+        against = comparisons[
+            (comparisons["method_a"] == "lma") & (comparisons["method_b"] == method)
+        ]
+        rows.append(
+            {
+                "method": method,
+                "regions": len(table),
+                "singletons": int((table["units"] == 1).sum()),
+                "modularity": flow_modularity(flows, run.labels),
+                "sc_supply_mean": table["self_containment_supply"].mean(),
+                "sc_supply_min": table["self_containment_supply"].min(),
+                "sc_demand_mean": table["self_containment_demand"].mean(),
+                "sc_demand_min": table["self_containment_demand"].min(),
+                "ari_vs_lma": float(against["ari"].iloc[0]) if len(against) else 1.0,
+                "vi_vs_lma": float(against["vi"].iloc[0]) if len(against) else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _labels_by_method(territory: Territory, runs: dict[str, Delineation]) -> pd.DataFrame:
+    table = pd.DataFrame({"name": territory.units["name"]})
+    for method, run in runs.items():
+        table[method] = run.labels.reindex(table.index)
+        if run.zones is not None:
+            table[f"{method}_zone"] = run.zones.reindex(table.index)
+    return table.rename_axis(UNIT)
+
+
+def _as_text(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items() if v is not None)
+
+
+def _headline(runs: dict[str, Delineation], flows: FlowTable) -> dict[str, Any]:
+    method = "lma" if "lma" in runs else next(iter(runs))
+    headline: dict[str, Any] = {"method": method, "flows": flows.provenance}
+    for method, run in runs.items():
+        headline[f"regions_{method}"] = int(run.labels.nunique())
+    if "bbsr" not in runs:
+        headline["bbsr"] = "not run: needs unit polygons (and municipalities)"
+    if "fua" not in runs:
+        headline["fua"] = "not run: needs [delineation] fua_cities or population and area"
+    return headline
+
+
+@dataclass
+class DelineationComparison:
+    """City regions by several methods, compared (see :func:`compare_delineations`).
+
+    Attributes
+    ----------
+    labels
+        Unit → region of the **LMA** partition (the one other analyses use).
+    region_names
+        Region → name of its member with the most jobs.
+    regions
+        LMA per-region summary (:func:`~cityregions.delineation.api.region_summary`).
+    labels_by_method
+        Per unit: ``name``, ``lma``, ``leiden``, ``fua``, ``fua_zone`` (``bbsr``,
+        ``bbsr_zone`` when run).
+    summaries
+        Method → per-region summary.
+    quality
+        Per method: regions, singletons, flow modularity Q, mean/min self-containment
+        (supply, demand), ARI and VI (nats) against LMA.
+    comparisons
+        Per pair of methods: ``ari``, ``vi``, ``vi_normalized``, region counts.
+    overlap
+        :func:`~cityregions.labels.overlap_table` of LMA vs Leiden, weighted by
+        population.
+    params
+        Method → parameters as text.
+    summary
+        Headline figures (method, counts, flows provenance, methods not run).
+    flows_provenance, flows_source
+        Where the flows behind every figure come from.
+    """
+
+    labels: pd.Series
+    region_names: pd.Series | None
+    regions: pd.DataFrame
+    labels_by_method: pd.DataFrame
+    summaries: dict[str, pd.DataFrame]
+    quality: pd.DataFrame
+    comparisons: pd.DataFrame
+    overlap: pd.DataFrame
+    params: dict[str, str]
+    summary: dict[str, Any]
+    flows_provenance: str = "observed"
+    flows_source: str = ""
+
+
+def compare_delineations(
+    flows: FlowTable, territory: Territory, runs: dict[str, Delineation]
+) -> DelineationComparison:
+    """Compare the partitions of ``runs``; the primary one is ``lma`` (else the first).
+
+    The overlap table compares the primary partition with ``leiden`` when both ran
+    (else it is empty); a partition given by the user can be compared as a run of its
+    own (``Delineation(method="given", labels=...)``).
+
+    Examples
+    --------
+    >>> from cityregions.pipeline.case import bundled_case_path, load_case
+    >>> case = load_case(bundled_case_path())
+    >>> runs = run_methods(case.flows, case.territory)
+    >>> result = compare_delineations(case.flows, case.territory, runs)
+    >>> list(result.quality["method"])[:2]
+    ['lma', 'leiden']
+    """
+    key = "lma" if "lma" in runs else next(iter(runs))
+    primary = runs[key]
+    summaries = {m: r.summary(flows, territory) for m, r in runs.items()}
+    comparisons = compare_methods({m: r.labels for m, r in runs.items()})
+    if "leiden" in runs and key != "leiden":
+        weights = territory.units["population"].fillna(0)
+        overlap = overlap_table(primary.labels, runs["leiden"].labels, weights=weights)
+    else:
+        overlap = pd.DataFrame()
+    names = summaries[key].set_index(REGION)["name"] if "name" in summaries[key] else None
+    return DelineationComparison(
+        labels=primary.labels,
+        region_names=names,
+        regions=summaries[key],
+        labels_by_method=_labels_by_method(territory, runs),
+        summaries=summaries,
+        quality=quality_table(flows, runs, summaries, comparisons),
+        comparisons=comparisons,
+        overlap=overlap,
+        params={m: _as_text(r.params) for m, r in runs.items()},
+        summary=_headline(runs, flows),
+        flows_provenance=flows.provenance,
+        flows_source=flows.source,
+    )

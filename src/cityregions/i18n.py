@@ -1,0 +1,264 @@
+"""German and English labels of the report and the dashboard.
+
+Every visible label exists in both languages. In the HTML report both are written, each
+in a ``<span class="t-de">`` / ``<span class="t-en">``; a stylesheet rule hides the one
+that does not match ``<html data-lang="...">``, and a small inline script switches it.
+The dashboard fetches :data:`LABELS` from its API.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from cityregions.vocabulary import KEY_LABELS, MESSAGES, VALUE_LABELS, humanise
+
+LANGUAGES = ("de", "en")
+
+#: key -> (German, English)
+LABELS: dict[str, tuple[str, str]] = {
+    "report_title": ("Evidenzbericht", "Evidence report"),
+    "contents": ("Inhalt", "Contents"),
+    "generated": ("Erstellt", "Generated"),
+    "language": ("Sprache", "Language"),
+    "print": ("Drucken", "Print"),
+    "territory": ("Gebiet und Verflechtungen", "Territory and flows"),
+    "delineation": ("Stadtregionen", "City regions"),
+    "governance": ("Governance", "Governance"),
+    "partnership": ("Partnerschaft", "Partnership"),
+    "energy": ("Bioenergie", "Bioenergy"),
+    "provenance": ("Herkunft der Daten", "Data provenance"),
+    "observed": ("beobachtet", "observed"),
+    "modeled": ("modelliert", "modeled"),
+    "estimate": ("geschätzt", "estimate"),
+    "fact": ("Fakt", "fact"),
+    "item": ("Merkmal", "Item"),
+    "kind": ("Art", "Kind"),
+    "source": ("Quelle", "Source"),
+    "units": ("Einheiten", "Units"),
+    "unit": ("Einheit", "Unit"),
+    "name": ("Name", "Name"),
+    "population": ("Einwohner", "Population"),
+    "employees": ("Beschäftigte", "Employees"),
+    "area_km2": ("Fläche (km²)", "Area (km²)"),
+    "state": ("Land", "State"),
+    "region": ("Region", "Region"),
+    "region_name": ("Name der Region", "Region name"),
+    "regions": ("Funktionale Regionen", "Functional regions"),
+    "flows": ("Pendlerverflechtungen", "Commuter flows"),
+    "flows_total": ("Pendler insgesamt", "Commuters in total"),
+    "strongest_ties": ("stärkste Verflechtungen", "strongest ties"),
+    "cooperation_areas": ("Kooperationsräume", "Cooperation areas"),
+    "gaps": ("Governance-Lücken", "Governance gaps"),
+    "energy_balance": ("Energiebilanz", "Energy balance"),
+    "map": ("Karte", "Map"),
+    "map_units": (
+        "Kreissymbole: Fläche proportional zur Einwohnerzahl, Farbe = funktionale Region",
+        "Circles: area proportional to population, colour = functional region",
+    ),
+    "map_polygons": (
+        "Flächen: Gebietseinheiten, eingefärbt nach funktionaler Region; dicke Linien: "
+        "Regionsgrenzen",
+        "Areas: territorial units coloured by functional region; thick lines: region boundaries",
+    ),
+    "map_hulls": (
+        "Helle Flächen: schematische Hülle der Sitze einer Region (keine Grenzen)",
+        "Light areas: schematic hull of a region's seats (not boundaries)",
+    ),
+    "map_flows": (
+        "Linien: stärkste Pendlerverflechtungen (beide Richtungen), Breite ∝ Pendler",
+        "Lines: strongest commuter ties (both directions), width ∝ commuters",
+    ),
+    "map_coop": ("Gestrichelt: Kooperationsräume", "Dashed: cooperation areas"),
+    "map_gaps": (
+        "Rot gestrichelt: starke Verflechtung ohne gemeinsames Gremium",
+        "Red dashed: strong tie without a shared body",
+    ),
+    "map_balance": (
+        "Farbe: Netto-Bilanz der Region (grün Überschuss, rot Defizit)",
+        "Colour: net balance of the region (green surplus, red deficit)",
+    ),
+    "map_allocation": (
+        "Grüne Linien: Zuordnung von Überschüssen zu Defiziten, Breite ∝ MWh",
+        "Green lines: surpluses allocated to deficits, width ∝ MWh",
+    ),
+    "params": ("Parameter", "Parameters"),
+    "assumptions": ("Annahmen", "Assumptions"),
+    "blocs": ("Blöcke", "Blocs"),
+    "bloc": ("Block", "Bloc"),
+    "member_weight": ("Gewicht im Block", "Weight in bloc"),
+    "bloc_weight": ("Gewicht des Blocks", "Bloc weight"),
+    "power_per_inhabitant": ("Stimmmacht je Einwohner", "Power per inhabitant"),
+    "per_inhabitant_ratio": ("Macht je Einwohner (relativ)", "Power per inhabitant (relative)"),
+    "fee": ("Beitrag", "Fee"),
+    "fee_per_inhabitant": ("Beitrag je Einwohner", "Fee per inhabitant"),
+    "fee_total": ("Beiträge gesamt", "Fees in total"),
+    "title": ("Titel", "Title"),
+    "metropolitan_rule": ("Abstimmungsregel", "Voting rule"),
+    "coleman_act": ("Handlungsfähigkeit (Coleman)", "Power to act (Coleman)"),
+    "members_without_power": ("Mitglieder ohne Macht", "Members without power"),
+    "per_inhabitant_spread": ("Spreizung je Einwohner", "Per-inhabitant spread"),
+    "parameters": ("Parameter", "Parameters"),
+    "no_regions": (
+        "Noch keine funktionale Abgrenzung: Farben zeigen das Land",
+        "No functional delineation yet: colours show the state",
+    ),
+    "key_figures": ("Kennzahlen", "Key figures"),
+    "quality": ("Qualität der Abgrenzung", "Quality of the delineation"),
+    "table": ("Tabelle", "Table"),
+    "rows_shown": ("Zeilen gezeigt von", "rows shown of"),
+    "registry": ("Register", "Registry"),
+    "network": ("Netzwerk", "Network"),
+    "fit": ("Institutionelle Passung", "Institutional fit"),
+    "cross_border": ("länderübergreifend", "cross-border"),
+    "scenarios": ("Szenarien", "Scenarios"),
+    "power": ("Stimmmacht", "Voting power"),
+    "seats": ("Sitze", "Seats"),
+    "fees": ("Beiträge", "Fees"),
+    "potential": ("Potenzial", "Potential"),
+    "balance": ("Bilanz", "Balance"),
+    "allocation": ("Zuordnung", "Allocation"),
+    "other_results": ("Weitere Ergebnisse", "Further results"),
+    "bodies": ("Gremien", "Bodies"),
+    "actors": ("Akteure", "Actors"),
+    "memberships": ("Mitgliedschaften", "Memberships"),
+    "as_of": ("Stand", "As of"),
+    "layers": ("Ebenen", "Layers"),
+    "details": ("Details", "Details"),
+    "click_hint": (
+        "Einheit oder Region anklicken, um ihre Kennzahlen zu sehen",
+        "Click a unit or region to see its figures",
+    ),
+    "scenario": ("Szenario", "Scenario"),
+    "dashboard": ("Dashboard", "Dashboard"),
+    "surplus": ("Überschuss", "Surplus"),
+    "deficit": ("Defizit", "Deficit"),
+    "a_name": ("Einheit A", "Unit A"),
+    "b_name": ("Einheit B", "Unit B"),
+    "flow_ab": ("Pendler A→B", "Commuters A→B"),
+    "flow_ba": ("Pendler B→A", "Commuters B→A"),
+    "flow_total": ("Pendler gesamt", "Commuters total"),
+    "share_ab": ("Anteil A→B", "Share A→B"),
+    "share_ba": ("Anteil B→A", "Share B→A"),
+    "shared_bodies": ("gemeinsame Gremien", "Shared bodies"),
+    "other_bodies": ("andere Gremien", "Other bodies"),
+    "rank": ("Rang", "Rank"),
+    "singletons": ("Einzelregionen", "Singletons"),
+    "sc_supply_mean": ("Eigenversorgung Wohnort, Mittel", "Self-containment supply, mean"),
+    "sc_supply_min": ("Eigenversorgung Wohnort, Min.", "Self-containment supply, min"),
+    "sc_demand_mean": ("Eigenversorgung Arbeitsort, Mittel", "Self-containment demand, mean"),
+    "sc_demand_min": ("Eigenversorgung Arbeitsort, Min.", "Self-containment demand, min"),
+    "ari_vs_lma": ("ARI gegen LMA", "ARI vs LMA"),
+    "vi_vs_lma": ("VI gegen LMA", "VI vs LMA"),
+    "vi_normalized": ("VI normiert", "VI normalised"),
+    "population_covered": ("abgedeckte Bevölkerung", "Population covered"),
+    "coverage": ("Abdeckung", "Coverage"),
+    "precision": ("Präzision", "Precision"),
+    "jaccard": ("Jaccard-Index", "Jaccard index"),
+    "area": ("Kooperationsraum", "Cooperation area"),
+    "self_containment": ("Eigenversorgungsgrad", "Self-containment"),
+    "self_containment_supply": ("Eigenversorgung Wohnort", "Self-containment (supply)"),
+    "self_containment_demand": ("Eigenversorgung Arbeitsort", "Self-containment (demand)"),
+    "internal_share": ("interner Anteil", "Internal share"),
+    "strong_ties": ("starke Verflechtungen", "Strong ties"),
+    "cross_state_gaps": ("länderübergreifende Lücken", "Cross-state gaps"),
+    "most_central_actor": ("zentralster Akteur", "Most central actor"),
+    "internal_share_areas": ("interner Anteil Kooperationsräume", "Internal share, areas"),
+    "internal_share_functional": ("interner Anteil Stadtregionen", "Internal share, regions"),
+    "ari": ("ARI (bereinigter Rand-Index)", "ARI (adjusted Rand index)"),
+    "vi": ("Variation of Information", "Variation of information"),
+    "modularity": ("Modularität", "Modularity"),
+    "target_model_links": ("Zielmodell-Verbindungen", "Target-model links"),
+    "metropolitan": ("metropolitanes Gremium", "Metropolitan body"),
+    "city_region": ("stadtregionales Gremium", "City-regional body"),
+    "thematic": ("thematisches Gremium", "Thematic body"),
+    "actor": ("Akteur", "Actor"),
+    "level": ("Ebene", "Level"),
+    "founded": ("gegründet", "Founded"),
+    "dissolved": ("aufgelöst", "Dissolved"),
+    "members": ("Mitglieder", "Members"),
+    "member": ("Mitglied", "Member"),
+    "banzhaf": ("Banzhaf-Index", "Banzhaf index"),
+    "shapley_shubik": ("Shapley-Shubik-Index", "Shapley–Shubik index"),
+    "weight": ("Gewicht", "Weight"),
+    "fee_eur": ("Beitrag (EUR)", "Fee (EUR)"),
+    "core": ("Kern", "Core"),
+    "core_supply_mwh": ("Kern: Angebot (MWh)", "Core supply (MWh)"),
+    "core_demand_mwh": ("Kern: Bedarf (MWh)", "Core demand (MWh)"),
+    "core_deficit_mwh": ("Kern: Defizit (MWh)", "Core deficit (MWh)"),
+    "ring_supply_mwh": ("Umland: Angebot (MWh)", "Ring supply (MWh)"),
+    "ring_demand_mwh": ("Umland: Bedarf (MWh)", "Ring demand (MWh)"),
+    "ring_surplus_mwh": ("Umland: Überschuss (MWh)", "Ring surplus (MWh)"),
+    "ring_cover_share": ("Deckung des Kernbedarfs durch Umland", "Core demand covered by ring"),
+    "ring_cover_share_of_deficit": ("Deckung des Kerndefizits", "Core deficit covered"),
+    "region_net_mwh": ("Netto-Bilanz (MWh)", "Net balance (MWh)"),
+    "method": ("Methode", "Method"),
+    "actor_metrics": ("Kennzahlen der Akteure", "Actor metrics"),
+    "body_metrics": ("Kennzahlen der Gremien", "Body metrics"),
+    "body_links": ("Verbindungen zwischen Gremien", "Links between bodies"),
+    "region_gaps": ("Lücken zwischen Stadtregionen", "Gaps between city regions"),
+    "settings": ("Einstellungen", "Settings"),
+    "assumptions_kind": ("Annahme", "assumption"),
+    "not_run": ("nicht berechnet", "not computed"),
+    "offline_note": (
+        "Dieser Bericht ist eine einzelne Datei und lädt nichts aus dem Internet.",
+        "This report is a single file and loads nothing from the internet.",
+    ),
+}
+
+
+#: Result keys and column names of the pipeline (:mod:`cityregions.vocabulary`);
+#: the report's own labels above take precedence.
+LABELS = {**KEY_LABELS, **LABELS}
+
+
+def _pair(key: str) -> tuple[str, str] | None:
+    """Return the label pair of ``key``; ``<known>_status`` reads "<label> · Status"."""
+    pair = LABELS.get(key)
+    if pair is None and key.endswith("_status") and key[:-7] in LABELS:
+        german, english = LABELS[key[:-7]]
+        pair = (f"{german} · Status", f"{english} · Status")
+    return pair
+
+
+def label(key: str, language: str) -> str:
+    """Return the plain-text label ``key`` in ``language`` (humanised if unknown)."""
+    pair = _pair(key)
+    if pair is None:
+        return humanise(key)
+    return pair[0] if language == "de" else pair[1]
+
+
+def bilingual(german: str, english: str) -> str:
+    """Return HTML with both language variants, one shown at a time by the stylesheet."""
+    if german == english:
+        return escape(german)
+    return f'<span class="t-de">{escape(german)}</span><span class="t-en">{escape(english)}</span>'
+
+
+def tr(key: str) -> str:
+    """Return the bilingual HTML of label ``key`` (the humanised key if unknown)."""
+    pair = _pair(key)
+    if pair is None:
+        return escape(humanise(key))
+    return bilingual(*pair)
+
+
+def tr_value(value: Any) -> str | None:
+    """Return the bilingual HTML of a coded value (``silage_maize``), or None if not coded."""
+    pair = VALUE_LABELS.get(str(value)) if isinstance(value, str) else None
+    return None if pair is None else bilingual(*pair)
+
+
+def value_label(value: Any, language: str) -> str:
+    """Return the plain-text display of a coded value in ``language`` (else the value)."""
+    pair = VALUE_LABELS.get(str(value)) if isinstance(value, str) else None
+    if pair is None:
+        return str(value)
+    return pair[0] if language == "de" else pair[1]
+
+
+def tr_message(text: Any) -> str:
+    """Return a step's note in both languages if it is a known one, else escaped as is."""
+    pair = MESSAGES.get(str(text))
+    return escape(str(text)) if pair is None else bilingual(*pair)

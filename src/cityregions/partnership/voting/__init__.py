@@ -1,0 +1,42 @@
+"""Voting power: games, exact and approximate indices, two-tier (compound) bodies.
+
+* :mod:`~cityregions.partnership.voting.games` — weighted and multi-criteria games;
+* :mod:`~cityregions.partnership.voting.power` — Banzhaf, Shapley–Shubik, Coleman;
+* :mod:`~cityregions.partnership.voting.approx` — normal approximation, sample sizes;
+* :mod:`~cityregions.partnership.voting.two_tier` — members in blocs, blocs in a body.
+"""
+
+from __future__ import annotations
+
+from cityregions.partnership.voting.approx import (
+    hoeffding_samples,
+    normal_approximation,
+    penrose_psi,
+)
+from cityregions.partnership.voting.games import (
+    Criterion,
+    VotingGame,
+    double_majority,
+    equivalent,
+    multi_criteria_game,
+    weighted_game,
+)
+from cityregions.partnership.voting.power import PowerResult, voting_power
+from cityregions.partnership.voting.two_tier import TwoTierGame, TwoTierResult, two_tier_power
+
+__all__ = [
+    "Criterion",
+    "PowerResult",
+    "TwoTierGame",
+    "TwoTierResult",
+    "VotingGame",
+    "double_majority",
+    "equivalent",
+    "hoeffding_samples",
+    "multi_criteria_game",
+    "normal_approximation",
+    "penrose_psi",
+    "two_tier_power",
+    "voting_power",
+    "weighted_game",
+]

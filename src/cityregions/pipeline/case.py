@@ -1,0 +1,156 @@
+"""A *case*: a folder with ``case.toml`` naming its inputs.
+
+The bundled Mitteldeutschland case is just a case that ships with the package
+(:func:`bundled_case_path`). ``case.toml`` has these tables (paths relative to the
+folder; every table but ``[units]`` is optional)::
+
+    name = "Metropolregion Mitteldeutschland"
+    language = "de"                       # default language of reports
+    [units]
+    file = "districts.csv"                # CSV/Parquet/GeoPackage/GeoJSON read by read_units
+    layer = "vg250_krs"                   # optional: the layer of a multi-layer GeoPackage
+    id_column = "unit"
+    polygons = "districts.geojson"        # optional polygons keyed by the same ids
+    [flows]
+    file = "flows.csv"                    # observed flows; without it flows are modeled
+    provenance = "observed"
+    model = "radiation"                   # model used when no file is given
+    [registry]
+    path = "registry"                     # YAML file or folder
+    [partnership]
+    scenarios = "scenarios"               # folder of scenario files
+    [energy]
+    inputs = "energy_inputs.csv"
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from cityregions._errors import InputError
+from cityregions.constants import PROVENANCES
+from cityregions.flows import FlowTable
+from cityregions.territory import Territory
+
+logger = logging.getLogger(__name__)
+
+
+def bundled_case_path(name: str = "mitteldeutschland") -> Path:
+    """Return the folder of a case that ships with the package."""
+    path = Path(__file__).parent.parent / "cases" / name
+    if not (path / "case.toml").is_file():
+        msg = f"no bundled case '{name}' (expected {path / 'case.toml'})"
+        raise InputError(msg, source=str(path))
+    return path
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """A case folder and its parsed ``case.toml``; inputs are read lazily.
+
+    Parameters
+    ----------
+    root
+        The case folder.
+    config
+        The parsed ``case.toml``.
+    """
+
+    root: Path
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """Human-readable name of the case."""
+        return str(self.config.get("name", self.root.name))
+
+    @property
+    def language(self) -> str:
+        """Default language of reports (``de`` or ``en``)."""
+        return str(self.config.get("language", "en"))
+
+    def path(self, table: str, key: str) -> Path | None:
+        """Return the path named by ``[table] key`` in ``case.toml``, or None if absent.
+
+        Raises
+        ------
+        InputError
+            If the file named there does not exist, or points outside the case folder.
+        """
+        value = self.config.get(table, {}).get(key)
+        if value is None:
+            return None
+        path = (self.root / str(value)).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            msg = f"path {value!r} points outside the case folder"
+            raise InputError(msg, source=self.root / "case.toml", location=f"[{table}]", field=key)
+        if not path.exists():
+            msg = f"file {value!r} does not exist"
+            raise InputError(msg, source=self.root / "case.toml", location=f"[{table}]", field=key)
+        return path
+
+    @cached_property
+    def territory(self) -> Territory:
+        """The territorial units of the case."""
+        from cityregions.io.tables import read_units
+
+        units = self.config.get("units", {})
+        path = self.path("units", "file")
+        if path is None:
+            msg = "a case needs [units] file = ..."
+            raise InputError(msg, source=self.root / "case.toml", location="[units]", field="file")
+        return read_units(
+            path,
+            id_column=units.get("id_column"),
+            polygons=self.path("units", "polygons"),
+            provenance_file=self.path("units", "provenance"),
+            layer=units.get("layer"),
+        )
+
+    @cached_property
+    def flows(self) -> FlowTable:
+        """Observed flows if the case names a file, otherwise flows modeled from the units."""
+        from cityregions.flowmodels import MODELS, estimate_flows
+        from cityregions.io.tables import read_flows
+
+        provenance = self._choice("flows", "provenance", PROVENANCES, "observed")
+        path = self.path("flows", "file")
+        if path is not None:
+            return read_flows(path, units=self.territory, provenance=provenance)  # type: ignore[arg-type]
+        model = self._choice("flows", "model", MODELS, "radiation")
+        logger.info("no observed flows in %s: modeling them with the %s model", self.name, model)
+        return estimate_flows(self.territory, model=model)  # type: ignore[arg-type]
+
+    def _choice(self, table: str, key: str, allowed: tuple[str, ...], default: str) -> str:
+        """Return ``[table] key`` of ``case.toml`` if it is one of ``allowed``; else raise."""
+        value = self.config.get(table, {}).get(key, default)
+        if value not in allowed:
+            msg = f"{value!r} is not one of {', '.join(allowed)}"
+            raise InputError(msg, source=self.root / "case.toml", location=f"[{table}]", field=key)
+        return str(value)
+
+
+def load_case(root: str | Path) -> Case:
+    """Read ``case.toml`` in ``root`` and return the :class:`Case`.
+
+    Raises
+    ------
+    InputError
+        If the folder or ``case.toml`` is missing or not valid TOML.
+    """
+    root = Path(root)
+    toml_path = root / "case.toml"
+    if not toml_path.is_file():
+        msg = "not a case folder: expected a case.toml naming the inputs"
+        raise InputError(msg, source=root)
+    try:
+        config = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        msg = f"not valid TOML: {error}"
+        raise InputError(msg, source=toml_path) from error
+    return Case(root=root, config=config)

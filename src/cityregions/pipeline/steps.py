@@ -1,0 +1,385 @@
+"""Run every capability on a case: the pipeline behind ``cityregions demo`` and the report.
+
+The pipeline is a list of *steps* (:data:`STEPS`), each a function
+``step(case, results) -> None`` of this module. A step reads the inputs the case names,
+calls one analysis, stores its typed result on :class:`~cityregions.pipeline.results.
+CaseResults`, writes the result's files below ``results.out_dir`` with the writers of
+:mod:`cityregions.io`, and records which inputs are observed and which are modeled with
+:meth:`~cityregions.pipeline.results.CaseResults.note_provenance`. This is the only
+module that knows the order of the steps; the analyses know nothing of cases or files.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cityregions.pipeline.results import CaseResults, TerritoryResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cityregions.energy.analysis import EnergyAnalysis
+    from cityregions.pipeline.case import Case
+
+logger = logging.getLogger(__name__)
+
+Step = Callable[["Case", CaseResults], None]
+
+#: Snapshot dates of the governance actor metrics: the MORO period and after the reform.
+GOVERNANCE_SNAPSHOTS = ("2012-06-30", "2015-06-30")
+#: Scenario folder used when ``case.toml`` has no ``[partnership] scenarios``.
+DEFAULT_SCENARIO_FOLDER = "scenarios"
+
+
+def territory_step(case: Case, results: CaseResults) -> None:
+    """Write the units and the flows of the case (``results.territory``).
+
+    Files (``<out>/territory/``): ``units.csv``, ``flows.csv``.
+    """
+    from cityregions.io.tables import write_table
+
+    territory, flows = case.territory, case.flows
+    out = results.section_dir("territory")
+    write_table(territory.units.reset_index(), out / "units.csv")
+    write_table(flows.to_long(), out / "flows.csv")
+    results.files += [out / "units.csv", out / "flows.csv"]
+    for column, source in territory.provenance.items():
+        results.note_provenance("territory", column, "fact", source)
+    results.note_provenance("territory", "flows", flows.provenance, flows.source)
+    results.territory = TerritoryResult(
+        territory=territory,
+        flows=flows,
+        summary={
+            "units": len(territory),
+            "population": float(territory.units["population"].sum()),
+            "flows_total": flows.total,
+            "flows_provenance": flows.provenance,
+        },
+    )
+
+
+def delineation_step(case: Case, results: CaseResults) -> None:
+    """Delineate the case's city regions with LMA, Leiden, FUA (and BBSR); compare them.
+
+    Parameters come from the optional ``[delineation]`` table of ``case.toml``: ``lma``
+    (a table of LMA parameters), ``leiden_resolution``, ``fua_cities`` (unit ids); see
+    :func:`cityregions.delineation.compare.run_methods` for the defaults.
+
+    Files (``<out>/delineation/``): ``labels.csv`` (``unit,region``, LMA),
+    ``labels_by_method.csv``, ``regions.csv`` (LMA summary), ``regions_<method>.csv``,
+    ``quality.csv``, ``comparison.csv``, ``overlap_lma_leiden.csv``. The tables of
+    per-region and per-method figures end with a ``flows_provenance`` column.
+    """
+    from cityregions.delineation.compare import compare_delineations, run_methods
+
+    config = dict(case.config.get("delineation", {}))
+    runs = run_methods(
+        case.flows,
+        case.territory,
+        lma=config.get("lma"),
+        leiden_resolution=float(config.get("leiden_resolution", 1.0)),
+        fua_cities=config.get("fua_cities"),
+    )
+    result = compare_delineations(case.flows, case.territory, runs)
+    _write_delineation(results, result)
+    flows = case.flows
+    results.note_provenance("delineation", "flows", flows.provenance, flows.source)
+    kind = "modeled" if flows.provenance == "modeled" else "estimate"
+    results.note_provenance(
+        "delineation", "labels", kind, f"LMA on {flows.provenance} flows ({flows.source})"
+    )
+    results.delineation = result
+
+
+def _write_delineation(results: CaseResults, result: Any) -> None:
+    from cityregions.constants import REGION, UNIT
+    from cityregions.io.tables import write_table
+
+    out = results.section_dir("delineation")
+    labels = result.labels.rename(REGION).rename_axis(UNIT).reset_index()
+    files = {
+        "labels.csv": labels,
+        "labels_by_method.csv": result.labels_by_method.reset_index(),
+        "regions.csv": result.regions,
+        "comparison.csv": result.comparisons,
+        "quality.csv": result.quality,
+        "overlap_lma_leiden.csv": result.overlap,
+    }
+    files |= {f"regions_{m}.csv": t for m, t in result.summaries.items() if m != "lma"}
+    for name in ("regions.csv", "quality.csv", *(f"regions_{m}.csv" for m in result.summaries)):
+        if name in files:  # figures computed from the flows carry their provenance
+            files[name] = files[name].assign(flows_provenance=result.flows_provenance)
+    for name, table in files.items():
+        write_table(table, out / name, index=False)
+        results.files.append(out / name)
+
+
+def governance_step(case: Case, results: CaseResults) -> None:
+    """Check and analyse the case's governance registry (``results.governance``).
+
+    Reads ``[registry] path`` of ``case.toml`` (optional ``as_of``, default
+    ``2015-06-30``; ``min_flow``, ``min_share``), the case's units and flows, and the
+    functional labels of the delineation step when it ran. Files: see
+    :func:`cityregions.io.result_tables.write_governance`.
+    """
+    from cityregions.governance.analysis import analyze_governance
+    from cityregions.io.registry_yaml import read_registry
+    from cityregions.io.result_tables import write_governance
+
+    config = case.config.get("registry", {})
+    path = case.path("registry", "path")
+    if path is None:
+        logger.info("case %s has no [registry] path: governance step skipped", case.name)
+        return
+    registry = read_registry(path)
+    analysis = analyze_governance(
+        registry,
+        case.flows,
+        territory=case.territory,
+        labels=results.delineation.labels if results.delineation is not None else None,
+        as_of=str(config.get("as_of", "2015-06-30")),
+        snapshots=GOVERNANCE_SNAPSHOTS,
+        min_flow=float(config.get("min_flow", 1000)),
+        min_share=float(config.get("min_share", 0.05)),
+    )
+    results.files += write_governance(analysis, results.section_dir("governance"))
+    results.note_provenance("governance", "registry", "fact", str(path))
+    results.note_provenance("governance", "flows", case.flows.provenance, case.flows.source)
+    results.governance = analysis
+
+
+def scenario_files(case: Case) -> list[Path]:
+    """Scenario files of a case: ``[partnership] scenarios`` or the ``scenarios`` folder."""
+    folder = case.path("partnership", "scenarios")
+    if folder is None:
+        folder = case.root / DEFAULT_SCENARIO_FOLDER
+    if folder.is_file():
+        return [folder]
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".toml"))
+
+
+def partnership_step(case: Case, results: CaseResults) -> None:
+    """Evaluate and compare the case's partnership scenarios (``results.partnership``).
+
+    Files: ``members.csv``, ``blocs.csv``, ``summary.csv``, ``wide.csv`` and
+    ``assumptions.csv`` (see :func:`cityregions.io.result_tables.write_comparison`).
+    Populations are facts (source per member); rules that the sources do not document
+    are listed as assumptions and recorded as ``modeled``.
+    """
+    import numpy as np
+
+    from cityregions.io.result_tables import write_comparison
+    from cityregions.io.scenario_files import read_scenario
+    from cityregions.partnership.compare import compare_scenarios
+
+    files = scenario_files(case)
+    if not files:
+        logger.info("no partnership scenarios in %s", case.root)
+        return
+    comparison = compare_scenarios([read_scenario(f) for f in files], rng=np.random.default_rng(0))
+    results.files += write_comparison(comparison, results.section_dir("partnership"))
+    for result, path in zip(comparison.results, files, strict=True):
+        spec = result.scenario
+        sources = sorted({str(m.source) for m in spec.members if m.source})
+        results.note_provenance(
+            "partnership", f"{spec.name}: population", "fact", "; ".join(sources)
+        )
+        kind = "modeled" if spec.assumptions else "fact"
+        results.note_provenance(
+            "partnership", f"{spec.name}: rules", kind, f"scenario file {path.name}"
+        )
+    results.partnership = comparison
+
+
+def energy_step(case: Case, results: CaseResults) -> None:
+    """Run the bioenergy chain on a case (``results.energy``).
+
+    Reads ``[energy] inputs`` of ``case.toml`` (skipped with a note when absent; the
+    other keys are described in :mod:`cityregions.energy.analysis`), uses the labels
+    of the delineation step when it ran (else every unit is its own region), the seat
+    distances of the territory, and the bioenergy actors of the case's registry.
+
+    Files (``<out>/energy/``): ``potential.csv``, ``potential_wide.csv``,
+    ``balance_units.csv``, ``balance_regions.csv``, ``allocation_flows.csv``,
+    ``allocation_sinks.csv``, ``allocation_suppliers.csv``, ``actor_network.csv``,
+    ``coefficients.csv``.
+    """
+    import dataclasses
+
+    from cityregions.energy.allocation import seat_distance_table
+    from cityregions.energy.analysis import run_energy
+    from cityregions.energy.coefficients import load_coefficients
+    from cityregions.energy.inputs import read_energy_inputs
+
+    config = dict(case.config.get("energy", {}))
+    path = case.path("energy", "inputs")
+    if path is None:
+        logger.info("no [energy] inputs in case.toml: energy step skipped")
+        return
+    inputs = read_energy_inputs(path)
+    territory = case.territory
+    known = [u for u in inputs.index if u in territory.units.index]
+    if len(known) < len(inputs):
+        extra = [u for u in inputs.index if u not in territory.units.index]
+        logger.warning("energy inputs for units not in the territory ignored: %s", extra[:5])
+        inputs = inputs.loc[known]
+    labels = results.delineation.labels if results.delineation is not None else None
+    analysis = run_energy(
+        inputs,
+        coefficients=load_coefficients(case.path("energy", "coefficients")),
+        labels=labels,
+        labels_from="delineation",
+        distances_km=seat_distance_table(territory.subset(known)),
+        cores=config.get("cores"),
+        scenario=str(config.get("scenario", "default")),
+        level=str(config.get("level", "sustainable")),
+        carrier=str(config.get("carrier", "heat")),
+        cover_share=config.get("cover_share", "overall"),
+        scope=str(config.get("scope", "within_first")),
+        sinks=str(config.get("sinks", "cores")),
+        max_distance_km=config.get("max_distance_km"),
+        full_load_hours=config.get("full_load_hours"),
+    )
+    analysis = dataclasses.replace(analysis, actor_network=_actor_network(case))
+    _write_energy(results, analysis)
+    _energy_provenance(results, inputs, analysis, path.name, labelled=labels is not None)
+    results.energy = analysis
+
+
+def _actor_network(case: Case) -> pd.DataFrame | None:
+    from cityregions._errors import InputError
+    from cityregions.governance.activity import actor_network
+    from cityregions.io.registry_yaml import read_registry
+
+    registry_path = case.path("registry", "path")
+    if registry_path is None:
+        return None
+    try:
+        return actor_network(read_registry(registry_path))
+    except InputError as error:  # a broken registry is the governance step's to report
+        logger.warning("bioenergy actor network skipped: %s", error)
+        return None
+
+
+def _write_energy(results: CaseResults, analysis: EnergyAnalysis) -> None:
+    from cityregions.io.tables import write_table
+
+    out = results.section_dir("energy")
+    tables = {
+        "potential.csv": (analysis.potential, False),
+        "potential_wide.csv": (analysis.potential_wide, True),
+        "balance_units.csv": (analysis.balance_units.rename_axis("unit"), True),
+        "balance_regions.csv": (analysis.balance_regions, True),
+        "allocation_flows.csv": (analysis.allocation_flows, False),
+        "allocation_sinks.csv": (analysis.allocation_sinks.rename_axis("unit"), True),
+        "allocation_suppliers.csv": (analysis.allocation_suppliers.rename_axis("unit"), True),
+        "coefficients.csv": (analysis.coefficients, True),
+    }
+    if analysis.actor_network is not None:
+        tables["actor_network.csv"] = (analysis.actor_network, True)
+    for name, (frame, index) in tables.items():
+        write_table(frame, out / name, index=index)
+        results.files.append(out / name)
+
+
+def _energy_provenance(
+    results: CaseResults,
+    inputs: pd.DataFrame,
+    analysis: EnergyAnalysis,
+    inputs_name: str,
+    *,
+    labelled: bool,
+) -> None:
+    import pandas as pd
+
+    kinds = set(inputs.get("kind", pd.Series(dtype=str)).dropna())
+    kind = "estimate" if "estimate" in kinds or not kinds else "observed"
+    results.note_provenance(
+        "energy",
+        "inputs",
+        kind,
+        f"{inputs_name}: land use and population facts; arable, grassland, cereals and "
+        "livestock estimated from state shares where no district statistics exist "
+        "(replace with `cityregions energy inputs`)",
+    )
+    results.note_provenance(
+        "energy", "potential", "modeled", "coefficients.toml (FNR, LfL, LWF, …) on the inputs"
+    )
+    for name in analysis.settings["assumptions"]:
+        results.note_provenance("energy", f"coefficient {name}", "estimate", "assumption")
+    results.note_provenance(
+        "energy", "demand", "modeled", "per-capita figures of AGEB Energiebilanz 2021 (derived)"
+    )
+    # The city regions are as observed or modeled as the delineation that made them.
+    labels_kind = next(
+        (n.kind for n in results.provenance if (n.section, n.item) == ("delineation", "labels")),
+        "modeled",
+    )
+    results.note_provenance(
+        "energy",
+        "labels",
+        labels_kind if labelled else "fact",
+        "delineation labels" if labelled else "each unit its own region",
+    )
+
+
+#: The steps in run order; each sets one attribute of :class:`CaseResults`.
+STEPS: list[tuple[str, Step]] = [
+    ("territory", territory_step),
+    ("delineation", delineation_step),
+    ("governance", governance_step),
+    ("partnership", partnership_step),
+    ("energy", energy_step),
+]
+
+
+def run_case(
+    case: Case,
+    out_dir: str | Path,
+    *,
+    steps: list[tuple[str, Step]] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> CaseResults:
+    """Run the pipeline steps on ``case``, writing outputs below ``out_dir``.
+
+    Parameters
+    ----------
+    case
+        The case to analyse.
+    out_dir
+        Output folder (created).
+    steps
+        Steps to run (default :data:`STEPS`).
+    on_step
+        Called with each section name before its step runs (for progress display).
+    """
+    from cityregions.io._atomic import check_output_folder
+
+    results = CaseResults(case=case, out_dir=check_output_folder(out_dir))
+    results.out_dir.mkdir(parents=True, exist_ok=True)
+    for section, step in steps or STEPS:
+        if on_step is not None:
+            on_step(section)
+        started = time.perf_counter()
+        step(case, results)
+        results.timings[section] = time.perf_counter() - started
+        logger.info("%s done in %.1f s", section, results.timings[section])
+    return results
+
+
+__all__ = [
+    "STEPS",
+    "delineation_step",
+    "energy_step",
+    "governance_step",
+    "partnership_step",
+    "run_case",
+    "scenario_files",
+    "territory_step",
+]

@@ -1,0 +1,165 @@
+"""What the report, the dashboard and the GeoPackage draw from one run's results.
+
+These functions only *select* from the typed :class:`~cityregions.pipeline.results.
+CaseResults` and hand plain data to :mod:`cityregions.geometry`; they compute no
+analysis of their own. A step that did not run yields None or an empty table, and the
+presentation then leaves that part out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from cityregions.geometry import MapView, map_view, units_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cityregions.flows import FlowTable
+    from cityregions.pipeline.results import CaseResults
+    from cityregions.registry import Registry
+    from cityregions.territory import Territory
+
+logger = logging.getLogger(__name__)
+
+#: An absolute local path inside a text (POSIX ``/a/b`` or Windows ``C:\\a\\b``); a URL's
+#: ``//host/...`` part is not matched (it follows a ``:``).
+ABSOLUTE_PATH = re.compile(
+    r"(?<![\w.:/\\~-])(?:/(?:[^\s/,;()\[\]]+/)+[^\s/,;()\[\]]*|[A-Za-z]:\\(?:[^\s\\,;()]+\\)*[^\s\\,;()]*)"
+)
+
+
+def territory(results: CaseResults) -> Territory:
+    """Return the territory of the case (from the territory step, else the case)."""
+    if results.territory is not None:
+        return results.territory.territory
+    return results.case.territory
+
+
+def flows(results: CaseResults) -> FlowTable | None:
+    """Return the flows of the territory step, or None."""
+    return results.territory.flows if results.territory is not None else None
+
+
+def region_labels(results: CaseResults) -> pd.Series | None:
+    """Return the functional partition (unit → region) of the delineation step, or None."""
+    if results.delineation is None or not len(results.delineation.labels):
+        return None
+    return results.delineation.labels.astype(str).rename("region")
+
+
+def units_table(results: CaseResults) -> pd.DataFrame:
+    """Return the unit table with a ``region`` column (the state when no labels exist)."""
+    return units_frame(territory(results), region_labels(results))
+
+
+def registry(results: CaseResults) -> Registry | None:
+    """Return the governance registry of the results, or None."""
+    return results.governance.registry if results.governance is not None else None
+
+
+def cooperation_areas(results: CaseResults) -> dict[str, dict[str, Any]]:
+    """Return cooperation areas as ``{body id: {"name": ..., "units": [...]}}``.
+
+    From the governance result's ``areas`` table (city-regional areas on its date);
+    empty without a governance result.
+    """
+    if results.governance is None:
+        return {}
+    areas = results.governance.areas
+    out: dict[str, dict[str, Any]] = {}
+    for body, group in areas.groupby("area", sort=True):
+        out[str(body)] = {
+            "name": str(group["name"].iloc[0]),
+            "units": sorted(map(str, group["unit"])),
+        }
+    return out
+
+
+def governance_gaps(results: CaseResults) -> pd.DataFrame:
+    """Return the ranked governance gaps: strong unit ties that no shared body covers.
+
+    Columns ``a``, ``b`` (unit ids), ``cross_border`` and the others of
+    :func:`cityregions.governance.fit.governance_gaps`; covered ties are left out.
+    """
+    import pandas as pd
+
+    if results.governance is None or results.governance.gaps.empty:
+        return pd.DataFrame(columns=["a", "b"])
+    gaps = results.governance.gaps
+    gaps = gaps[gaps["gap"].astype(bool)]
+    renamed = gaps.rename(columns={"unit_a": "a", "unit_b": "b", "cross_state": "cross_border"})
+    return renamed.astype({"a": str, "b": str}).reset_index(drop=True)
+
+
+def region_names(results: CaseResults) -> dict[str, str] | None:
+    """Return the delineation step's name per region, or None."""
+    if results.delineation is None or results.delineation.region_names is None:
+        return None
+    return {str(k): str(v) for k, v in results.delineation.region_names.items()}
+
+
+def case_map(results: CaseResults, *, n_ties: int = 30, n_gaps: int = 10) -> MapView:
+    """Return the map of the case: units by region, ties, cooperation areas and gaps."""
+    return map_view(
+        territory(results),
+        labels=region_labels(results),
+        names=region_names(results),
+        flows=flows(results),
+        areas=cooperation_areas(results),
+        gaps=governance_gaps(results),
+        n_ties=n_ties,
+        n_gaps=n_gaps,
+    )
+
+
+def provenance_rows(results: CaseResults, name: str) -> list[dict[str, str]]:
+    """Return the provenance notes of section ``name`` (deduplicated, in order)."""
+    seen: set[tuple[str, str, str]] = set()
+    rows = []
+    for note in results.provenance:
+        key = (note.item, note.kind, note.source)
+        if note.section == name and key not in seen:
+            seen.add(key)
+            rows.append({"item": note.item, "kind": note.kind, "source": note.source})
+    return rows
+
+
+def energy_region_balance(results: CaseResults) -> dict[str, float] | None:
+    """Return the net bioenergy balance per region (MWh; supply − demand), or None."""
+    if results.energy is None or "region_net_mwh" not in results.energy.balance_regions:
+        return None
+    series = results.energy.balance_regions["region_net_mwh"].astype(float)
+    return {str(k): float(v) for k, v in series.items()}
+
+
+def strip_paths(text: str) -> str:
+    """Return ``text`` with every absolute local path replaced by its last component.
+
+    A report is sent by e-mail: it must not reveal the author's folders
+    (``/home/x/case/coefficients.toml`` -> ``coefficients.toml``).
+    """
+
+    def last(match: re.Match[str]) -> str:
+        parts = [p for p in re.split(r"[/\\]", match.group(0)) if p]
+        return parts[-1] if parts else ""
+
+    return ABSOLUTE_PATH.sub(last, text)
+
+
+__all__ = [
+    "case_map",
+    "cooperation_areas",
+    "energy_region_balance",
+    "flows",
+    "governance_gaps",
+    "provenance_rows",
+    "region_labels",
+    "region_names",
+    "registry",
+    "strip_paths",
+    "territory",
+    "units_table",
+]

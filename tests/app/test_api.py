@@ -1,0 +1,163 @@
+"""The dashboard's read-only JSON API: figures, layers, network snapshots, 4xx never 5xx."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cityregions.app import create_app
+from tests.support.results import bundled_results
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory):
+    return bundled_results(tmp_path_factory.mktemp("app"))
+
+
+@pytest.fixture(scope="module")
+def app(results):
+    return create_app(results)
+
+
+@pytest.fixture(scope="module")
+def client(app) -> TestClient:
+    return TestClient(app)
+
+
+def test_case_and_layers(client: TestClient, results) -> None:
+    case = client.get("/api/case").json()
+    assert case["name"] == "Metropolregion Mitteldeutschland"
+    assert case["language"] == "de"
+    assert {"units", "regions", "flows", "areas", "gaps", "energy"} <= set(case["layers"])
+    units = client.get("/api/layers/units").json()
+    assert units["type"] == "FeatureCollection"
+    assert len(units["features"]) == 50
+    leipzig = next(f for f in units["features"] if f["properties"]["id"] == "14713")
+    assert leipzig["geometry"]["coordinates"] == pytest.approx([12.37129, 51.33962], abs=0.01)
+
+
+def test_unit_and_region_figures(client: TestClient, results) -> None:
+    unit = client.get("/api/units/14713").json()
+    assert unit["name"] == "Leipzig, Stadt"
+    assert unit["population"] == results.case.territory.units.loc["14713", "population"]
+    region = client.get(f"/api/regions/{unit['region']}").json()
+    assert "14713" in region["units"]
+    members = results.case.territory.units.loc[region["units"], "population"].sum()
+    assert region["population"] == pytest.approx(members)
+
+
+def test_network_snapshot_matches_registry(client: TestClient, results) -> None:
+    registry = results.governance.registry
+    for day in ("2013-06-30", "2016-06-30"):
+        snap = client.get("/api/network/snapshot", params={"as_of": day}).json()
+        expected = registry.as_of(dt.date.fromisoformat(day)).memberships
+        assert len(snap["edges"]) == len(expected)
+    nodes = client.get("/api/network").json()["nodes"]
+    assert len(nodes) == len(registry.actors) + len(registry.bodies)
+    assert all(0 <= n["x"] <= 1 and 0 <= n["y"] <= 1 for n in nodes)
+
+
+def test_scenarios(client: TestClient) -> None:
+    names = client.get("/api/scenarios").json()
+    assert names
+    tables = client.get(f"/api/scenarios/{names[0]}").json()["tables"]
+    assert tables["members"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/units/nope",
+        "/api/regions/nope",
+        "/api/scenarios/nope",
+        "/api/sections/nope",
+        "/api/layers/nope",
+        "/api/files/nope.csv",
+        "/api/files/../case.toml",
+        "/api/files/..%2F..%2Fcase.toml",
+        "/api/files/%2e%2e/%2e%2e/etc/passwd",
+        "/api/units/..%2F..%2Fetc%2Fpasswd",
+        "/static/../../pyproject.toml",
+        "/static/%2e%2e/%2e%2e/case.py",
+        "/static/..%2F..%2Fcase.py",
+        "/api/network/snapshot?as_of=not-a-date",
+        "/docs",
+        "/redoc",
+    ],
+)
+def test_unknown_ids_and_traversal_are_4xx(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+    assert "[units]" not in response.text
+    assert "root:" not in response.text
+
+
+def test_listed_files_are_served_and_nothing_else(client: TestClient, results) -> None:
+    names = client.get("/api/files").json()
+    assert names
+    assert all(not n.startswith(("/", "..")) for n in names)
+    first = client.get(f"/api/files/{names[0]}")
+    assert first.status_code == 200
+    assert first.content == (results.out_dir / names[0]).read_bytes()
+
+
+def test_api_is_read_only(client: TestClient) -> None:
+    for method in ("post", "put", "delete", "patch"):
+        assert getattr(client, method)("/api/units/14713").status_code == 405
+
+
+def test_page_and_vendored_leaflet_are_served(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "/static/vendor/leaflet/leaflet.js" in page.text
+    assert "http" not in page.text.replace("http-equiv", "")
+    assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
+    assert "BSD" in client.get("/static/vendor/leaflet/LICENSE").text
+
+
+def test_openapi_property_based_no_server_error(app) -> None:
+    """Schemathesis drives every operation of the OpenAPI description (bounded run)."""
+    import hypothesis
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    operations = [r.ok() for r in schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+
+        @hypothesis.settings(
+            max_examples=8,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        )
+        @hypothesis.given(case=operation.as_strategy())
+        def run(case: schemathesis.Case) -> None:
+            case.call_and_validate(checks=[not_a_server_error])
+
+        run()
+
+
+def test_labels_and_value_names_for_the_detail_panel(client: TestClient) -> None:
+    labels = client.get("/api/labels").json()
+    # every key the unit detail panel shows as a heading ("section · key") has a label
+    unit = client.get("/api/units/14713").json()
+    nested = [k.split(":") for k, v in unit.items() if isinstance(v, dict)]
+    assert nested
+    for section, key in nested:
+        assert section in labels
+        assert key in labels
+    assert labels["core_deficit_gwh"] == ["Defizit der Kerne (GWh)", "Deficit of the cores (GWh)"]
+    values = client.get("/api/values").json()
+    assert values["silage_maize"] == ["Silomais", "Silage maize"]
+    assert values["modeled"] == ["modelliert", "modeled"]
+
+
+def test_case_provenance_names_no_local_path(client: TestClient, results) -> None:
+    text = str(client.get("/api/case").json()["provenance"])
+    assert str(results.case.root) not in text
+    assert str(results.case.root.parent) not in text

