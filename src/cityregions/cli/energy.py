@@ -322,8 +322,8 @@ def build_inputs(
     year: Annotated[str | None, typer.Option("--year", help="Reference year.")] = None,
 ) -> None:
     """Build or update the per-unit inputs from GENESIS / Regionalstatistik CSV exports."""
-    from cityregions.energy.genesis import inputs_from_genesis
     from cityregions.energy.inputs import validate_energy_inputs
+    from cityregions.io.energy_genesis import inputs_from_genesis
     from cityregions.io.tables import write_table
 
     files: dict[str, Path] = {}

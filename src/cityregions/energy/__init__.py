@@ -1,7 +1,7 @@
 """Urban–rural bioenergy: potential, demand, balance, allocation and the actor network.
 
 The chain: per-unit inputs (:mod:`~cityregions.energy.inputs`, or GENESIS exports via
-:mod:`~cityregions.energy.genesis`) → potential per unit × feedstock × level
+:mod:`~cityregions.io.energy_genesis`) → potential per unit × feedstock × level
 (:func:`biomass_potential`) → demand (:func:`energy_demand`) → balance per unit and per
 city region (:func:`unit_balance`, :func:`region_balance`) → allocation of rural
 surpluses to urban deficits (:func:`allocate_surplus`). Every coefficient lives in

@@ -10,8 +10,8 @@ import pytest
 
 from cityregions._errors import DataQualityWarning, InputError
 from cityregions.energy import biomass_potential
-from cityregions.energy.genesis import genesis_column, inputs_from_genesis
 from cityregions.energy.inputs import validate_energy_inputs
+from cityregions.io.energy_genesis import genesis_column, inputs_from_genesis
 
 CATTLE = """GENESIS-Tabelle: 41312-01-01-4
 Rinderbestand: Kreise, Stichtag
