@@ -169,6 +169,11 @@ def projected_graph(
     * ``jaccard``: ``|B(u) ∩ B(v)| / |B(u) ∪ B(v)|``;
     * ``overlap``: ``|B(u) ∩ B(v)| / min(|B(u)|, |B(v)|)``.
 
+    Nodes, each node's ties and the bodies of the Newman sum are taken in id order, so
+    the weights and everything computed on the projection (strength, betweenness, Burt
+    constraint, brokerage) are the same whatever ``PYTHONHASHSEED`` is and whatever the
+    order of the registry's records (networkx's own projections iterate sets of ids).
+
     Examples
     --------
     >>> g = nx.Graph()
@@ -178,27 +183,42 @@ def projected_graph(
     >>> projected_graph(g, weighting="count")["a"]["b"]["weight"]
     2
     """
+    if weighting not in WEIGHTINGS:
+        msg = f"unknown weighting {weighting!r}; expected one of {', '.join(WEIGHTINGS)}"
+        raise ParameterError(msg)
     actors, bodies = _modes(graph)
     nodes = actors if mode == "actor" else bodies
     simple = nx.Graph(graph.edges())
     simple.add_nodes_from(graph.nodes())
-    if weighting == "simple":
-        projected = bipartite.projected_graph(simple, nodes)
-        nx.set_edge_attributes(projected, 1, "weight")
-    elif weighting == "count":
-        projected = bipartite.weighted_projected_graph(simple, nodes)
-    elif weighting == "newman":
-        projected = bipartite.collaboration_weighted_projected_graph(simple, nodes)
-    elif weighting in ("jaccard", "overlap"):
-        projected = bipartite.overlap_weighted_projected_graph(
-            simple, nodes, jaccard=weighting == "jaccard"
-        )
-    else:
-        msg = f"unknown weighting {weighting!r}; expected one of {', '.join(WEIGHTINGS)}"
-        raise ParameterError(msg)
-    for node in projected:
-        projected.nodes[node].update(graph.nodes[node])
+    projected = nx.Graph()
+    projected.add_nodes_from((n, graph.nodes[n]) for n in nodes)
+    for u in nodes:
+        mine = sorted(simple[u])
+        for v in sorted({w for b in mine for w in simple[b]} - {u}):
+            if v > u:
+                common = [b for b in mine if b in simple[v]]
+                weight = _tie_weight(weighting, common, simple, len(mine), len(simple[v]))
+                projected.add_edge(u, v, weight=weight)
     return projected
+
+
+def _tie_weight(
+    weighting: str, common: list[str], simple: nx.Graph, n_u: int, n_v: int
+) -> float | int:
+    """Weight of a projected tie with shared affiliations ``common`` (sorted by id).
+
+    The Newman sum runs over ``common`` in id order: a float sum in the order of a set
+    of strings would change in the last digits with ``PYTHONHASHSEED``.
+    """
+    if weighting == "simple":
+        return 1
+    if weighting == "count":
+        return len(common)
+    if weighting == "newman":
+        return sum(1.0 / (len(simple[b]) - 1) for b in common if len(simple[b]) > 1)
+    if weighting == "jaccard":
+        return len(common) / (n_u + n_v - len(common))
+    return len(common) / min(n_u, n_v)  # overlap
 
 
 def projection(
