@@ -428,11 +428,26 @@ def network_layout(registry: Registry, *, seed: int = 7) -> dict[str, tuple[floa
         return {}
     parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     main, others = parts[0], [p for p in parts[1:] if len(p) > 0]
-    positions = _fit(_spring(graph.subgraph(main), seed), (0.0, 0.0, 1.0, 0.8 if others else 1.0))
+    positions = _fit(_spring(_part(graph, main), seed), (0.0, 0.0, 1.0, 0.8 if others else 1.0))
     for i, part in enumerate(others):
         box = (i / len(others), 0.88, (i + 0.8) / len(others), 1.0)
-        positions.update(_fit(_spring(graph.subgraph(part), seed), box))
+        positions.update(_fit(_spring(_part(graph, part), seed), box))
     return positions
+
+
+def _part(graph: Any, nodes: set[str]) -> Any:
+    """Return the part of ``graph`` on ``nodes`` as a new graph with nodes in id order.
+
+    ``graph.subgraph(nodes)`` iterates a *set* of ids when the part is less than half
+    the graph, so the order in which the spring layout draws its seeded start positions
+    (and hence the picture) would follow ``PYTHONHASHSEED``.
+    """
+    import networkx as nx
+
+    part = nx.Graph()
+    part.add_nodes_from(sorted(nodes))
+    part.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.subgraph(nodes).edges()))
+    return part
 
 
 def _spring(graph: Any, seed: int) -> dict[str, tuple[float, float]]:
