@@ -218,11 +218,35 @@ def modularity(flows: FlowTable, labels: pd.Series) -> float:
         if i < j:
             graph.add_edge(flows.ids[i], flows.ids[j], weight=float(w))
     aligned = labels.reindex(pd.Index(flows.ids))
-    communities: dict[str, set[str]] = {}
+    communities: dict[str, list[str]] = {}
     for unit, label in aligned.items():
         key = str(label) if pd.notna(label) else "-" + str(unit)
-        communities.setdefault(key, set()).add(str(unit))
-    return float(nx.community.modularity(graph, communities.values(), weight="weight"))
+        communities.setdefault(key, []).append(str(unit))
+    return _modularity(graph, list(communities.values()))
+
+
+def _modularity(graph: nx.Graph, communities: list[list[str]]) -> float:
+    """``networkx.community.modularity`` with every sum taken in the order of the units.
+
+    networkx sums the weights of each community in the order of a set of unit ids, so
+    with non-integer flows the last digits would follow ``PYTHONHASHSEED``. Each
+    internal tie is counted once, as networkx counts it.
+    """
+    degree = dict(graph.degree(weight="weight"))
+    deg_sum = sum(degree.values())
+    m, norm = deg_sum / 2, 1 / deg_sum**2
+    total = 0.0
+    for community in communities:
+        position = {u: i for i, u in enumerate(community)}
+        internal = sum(  # each tie once: from the unit that comes first
+            data.get("weight", 1)
+            for i, u in enumerate(community)
+            for v, data in graph[u].items()
+            if position.get(v, -1) >= i
+        )
+        strength = sum(degree[u] for u in community)
+        total += internal / m - strength * strength * norm
+    return float(total)
 
 
 def _population(flows: FlowTable, population: pd.Series | None) -> pd.Series:

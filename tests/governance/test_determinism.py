@@ -1,22 +1,27 @@
-"""Governance network metrics do not depend on string hashing or on record order.
+"""Governance results do not depend on string hashing or on the order of records.
 
-networkx's bipartite projections iterate Python sets of ids, so the Newman weights (float
-sums over shared bodies) and the order of each node's ties used to follow
-``PYTHONHASHSEED``; the actor metrics of ``cityregions demo`` differed in the last digits
-from one run to the next. :func:`cityregions.governance.network.projected_graph` now
-takes nodes, ties and shared bodies in id order.
+networkx's bipartite projections and its modularity iterate Python sets of ids, so float
+sums (Newman weights over shared bodies, weights inside a community) and the order of
+each node's ties followed ``PYTHONHASHSEED``: the actor metrics of ``cityregions demo``
+differed in the last digits from one run to the next.
+:func:`cityregions.governance.network.projected_graph` now takes nodes, ties and shared
+bodies in id order, :func:`cityregions.governance.fit.modularity` sums in unit order.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
-import textwrap
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 import pytest
 
+from cityregions.flows import FlowTable
+from cityregions.governance.fit import modularity
 from cityregions.governance.network import projected_graph, structural_holes
 
 #: Shared bodies of actors ``a`` and ``b``: id → number of members (``a``, ``b`` and fillers).
@@ -72,29 +77,64 @@ def test_projection_keeps_the_networkx_weights() -> None:
     assert projected_graph(graph, weighting="jaccard")["a"]["b"]["weight"] == jaccard
 
 
-METRICS_SCRIPT = textwrap.dedent(
-    """
-    from cityregions.governance.network import actor_metrics
-    from cityregions.io.registry_yaml import read_registry
-    from cityregions.pipeline.case import bundled_case_path
+def random_flows(n: int = 40) -> tuple[FlowTable, pd.Series]:
+    """Non-integer flows between ``n`` units (sums of them depend on the order)."""
+    rng = np.random.default_rng(1)
+    units = [f"u{i:02d}" for i in range(n)]
+    origin, destination = np.meshgrid(units, units, indexing="ij")
+    table = pd.DataFrame(
+        {"origin": origin.ravel(), "destination": destination.ravel(), "value": rng.random(n * n)}
+    )
+    labels = pd.Series([f"r{i % 3}" for i in range(n)], index=units)
+    return FlowTable.from_long(table, ids=units), labels
 
-    registry = read_registry(bundled_case_path() / "registry")
-    print(actor_metrics(registry.as_of("2015-06-30")).to_csv(), end="")
-    """
-)
+
+def test_modularity_equals_the_networkx_modularity() -> None:
+    flows, labels = random_flows()
+    matrix = flows.matrix.toarray()
+    np.fill_diagonal(matrix, 0.0)
+    graph = nx.from_numpy_array(matrix + matrix.T)
+    graph = nx.relabel_nodes(graph, dict(enumerate(flows.ids)))
+    communities = [set(labels.index[labels == r]) for r in ("r0", "r1", "r2")]
+    expected = nx.community.modularity(graph, communities, weight="weight")
+    assert modularity(flows, labels) == pytest.approx(expected, rel=1e-12)
+    assert modularity(flows, labels) < 0.0  # random flows: no structure
 
 
-def metrics_with_hash_seed(seed: int) -> str:
+SCRIPT = """
+import numpy as np
+import pandas as pd
+
+from cityregions.flows import FlowTable
+from cityregions.governance.fit import modularity
+from cityregions.governance.network import actor_metrics
+from cityregions.io.registry_yaml import read_registry
+from cityregions.pipeline.case import bundled_case_path
+
+{random_flows}
+registry = read_registry(bundled_case_path() / "registry")
+print(actor_metrics(registry.as_of("2015-06-30")).to_csv(), end="")
+print(repr(modularity(*random_flows())))
+"""
+
+
+def results_with_hash_seed(seed: int) -> str:
+    """Actor metrics and a modularity computed in a Python with ``PYTHONHASHSEED=seed``."""
+    script = SCRIPT.format(random_flows=inspect.getsource(random_flows))
     env = {**os.environ, "PYTHONHASHSEED": str(seed)}
     done = subprocess.run(
-        [sys.executable, "-c", METRICS_SCRIPT], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     return done.stdout
 
 
-def test_actor_metrics_of_the_bundled_case_do_not_depend_on_string_hashing() -> None:
-    """Hash seeds 0 and 1 gave Chemnitz a strength of 3.0000000000000004 and 3.0."""
-    first, second = metrics_with_hash_seed(0), metrics_with_hash_seed(1)
+def test_results_do_not_depend_on_string_hashing() -> None:
+    """Hash seeds 0 and 1 gave Chemnitz a strength of 3.0000000000000004 and 3.0.
+
+    The modularity of the random flows was -0.012708276279153316 with hash seed 0 and
+    -0.012708276279153441 with hash seed 1.
+    """
+    first, second = results_with_hash_seed(0), results_with_hash_seed(1)
     assert first.splitlines()[0].startswith("actor,name,degree")
     assert len(first.splitlines()) > 20
     assert first == second
