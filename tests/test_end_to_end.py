@@ -109,9 +109,9 @@ actors:
   - {id: saalekreis, name: Saalekreis, kind: district, units: ["15088"], sources: [PG]}
 bodies:
   - {id: rpv-lw, name: Regionaler Planungsverband Leipzig-Westsachsen,
-     kind: planning_association, level: city_region, sources: [RPV]}
+     kind: planning_association, body_level: city_region, sources: [RPV]}
   - {id: rpg-halle, name: Regionale Planungsgemeinschaft Halle,
-     kind: planning_association, level: city_region, sources: [PG]}
+     kind: planning_association, body_level: city_region, sources: [PG]}
 memberships:
   - {member: leipzig, body: rpv-lw, weight: 7, valid_from: "1992", sources: [RPV]}
   - {member: lk-leipzig, body: rpv-lw, weight: 5, valid_from: "2008-08", sources: [RPV]}
@@ -282,7 +282,7 @@ def test_flows_are_the_ba_unit_rows_plus_the_diagonal(user_case: UserCase) -> No
     between = sum(v for (o, d), v in pairs.items() if o != d)
     assert between == 25000 + 9000 + 6000 + 7000 + 5000 + 40000 + 3000 + 800 + 6000 + 3000
     assert {o: pairs[(o, o)] for o in STUDY} == INTERNAL
-    assert set(flows["provenance"]) == {"observed"}
+    assert set(flows["flows_provenance"]) == {"observed"}
 
 
 def test_labels_one_row_per_unit_leipzig_with_its_district(user_case: UserCase) -> None:
@@ -362,7 +362,7 @@ def test_report_pipeline_agrees_with_the_commands(user_case: UserCase) -> None:
     by_report = pd.read_csv(outputs / "delineation" / "labels.csv", dtype=str)
     pd.testing.assert_frame_equal(by_cli, by_report)
     flows = pd.read_csv(outputs / "territory" / "flows.csv")
-    assert set(flows["provenance"]) == {"observed"}
+    assert set(flows["flows_provenance"]) == {"observed"}
     assert flows["value"].sum() == sum(INTERNAL.values()) + 95800 + 9000
     members = pd.read_csv(outputs / "partnership" / "members.csv").set_index("member")
     # Leipzig bloc [9; 7, 5, 4]: every pair wins -> each member swings in 2 of 4 coalitions
@@ -382,7 +382,7 @@ def test_report_geopackage_has_dissolved_regions(user_case: UserCase) -> None:
     regions = gpd.read_file(user_case.work / "case.gpkg", layer="regions")
     assert len(regions) == 5
     flows = gpd.read_file(user_case.work / "case.gpkg", layer="flows")
-    assert set(flows["provenance"]) == {"observed"}
+    assert set(flows["flows_provenance"]) == {"observed"}
 
 
 # -- the observed BA district flows of 2016 --------------------------------------------

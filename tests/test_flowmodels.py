@@ -85,7 +85,7 @@ def test_radiation_toy_by_hand() -> None:
         ]
     )
     np.testing.assert_allclose(dense(flows, ["A", "B", "C"]), expected, atol=1e-6)
-    assert flows.provenance == "modeled"
+    assert flows.flows_provenance == "modeled"
     assert "radiation" in flows.source
     assert "finite_size=False" in flows.source
 
@@ -104,7 +104,7 @@ def test_radiation_finite_size_by_hand() -> None:
         ]
     )
     np.testing.assert_allclose(dense(flows, ["A", "B", "C"]), expected, atol=1e-6)
-    np.testing.assert_allclose(flows.out_totals().to_numpy(), [50.0, 25.0, 100.0])
+    np.testing.assert_allclose(flows.residents().to_numpy(), [50.0, 25.0, 100.0])
 
 
 def test_radiation_does_not_depend_on_unit_order() -> None:
@@ -219,7 +219,7 @@ def test_gravity_is_production_constrained(deterrence: str, beta: float) -> None
     np.fill_diagonal(off, 0.0)
     origin = 0.4 * 0.3 * t.units["population"].to_numpy(dtype=float)
     np.testing.assert_allclose(off.sum(axis=1), origin, rtol=1e-12)
-    np.testing.assert_allclose(flows.out_totals().to_numpy(), origin / 0.3, rtol=1e-12)
+    np.testing.assert_allclose(flows.residents().to_numpy(), origin / 0.3, rtol=1e-12)
 
 
 def test_gravity_matches_dense_formula_with_seat_distances() -> None:
@@ -301,7 +301,7 @@ def test_given_totals_replace_the_shares() -> None:
     employed = pd.Series({"C": 90.0, "A": 60.0, "B": 30.0})
     out = pd.Series({"A": 6.0, "B": 3.0, "C": 9.0})
     flows = gravity_flows(t, employed=employed, out_commuters=out)
-    np.testing.assert_allclose(flows.out_totals().to_numpy(), [60.0, 30.0, 90.0])
+    np.testing.assert_allclose(flows.residents().to_numpy(), [60.0, 30.0, 90.0])
     np.testing.assert_allclose(flows.internal().to_numpy(), [54.0, 27.0, 81.0])
     assert "out_commuters given" in flows.source
 
@@ -337,7 +337,7 @@ def test_cpc_toy_by_hand() -> None:
             | {("c", "a"): 1, ("c", "b"): 1}
         ),
         ids=["c", "b", "a"],  # other order: aligned by id
-        provenance="modeled",
+        flows_provenance="modeled",
     )
     # Off-diagonal: Σ min = 8 + 0 + 5 + 3 + 0 + 1 = 17, Σ obs = 22, Σ mod = 20 -> 34/42.
     assert common_part_of_commuters(observed, modeled) == pytest.approx(34 / 42)
@@ -430,8 +430,8 @@ def test_cli_writes_modeled_flows(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     args += ["--share-employed", "0.5", "--share-commuting", "0.4", "--no-progress"]
     assert run_cli(args, monkeypatch) == 0
     table = pd.read_csv(out, dtype={"origin": str, "destination": str})
-    assert list(table.columns) == ["origin", "destination", "value", "provenance"]
-    assert set(table["provenance"]) == {"modeled"}
+    assert list(table.columns) == ["origin", "destination", "value", "flows_provenance"]
+    assert set(table["flows_provenance"]) == {"modeled"}
     values = table.set_index(["origin", "destination"])["value"]
     assert values[("A", "B")] == pytest.approx(9.333333, abs=1e-5)  # finite-size toy value
     assert values[("C", "C")] == pytest.approx(60.0)

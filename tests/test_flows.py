@@ -24,8 +24,8 @@ def test_from_long_sums_duplicates_and_totals() -> None:
     assert flows.ids == ("a", "b", "c")
     # a->b appears twice: 2 + 3
     assert flows.matrix[0, 1] == 5
-    assert flows.out_totals().to_dict() == {"a": 15.0, "b": 8.0, "c": 5.0}
-    assert flows.in_totals().to_dict() == {"a": 11.0, "b": 12.0, "c": 5.0}
+    assert flows.residents().to_dict() == {"a": 15.0, "b": 8.0, "c": 5.0}
+    assert flows.jobs().to_dict() == {"a": 11.0, "b": 12.0, "c": 5.0}
     assert flows.internal().to_dict() == {"a": 10.0, "b": 7.0, "c": 5.0}
     assert flows.total == 28.0
 
@@ -36,7 +36,7 @@ def test_ids_order_follows_given_units_and_keeps_leading_zeros() -> None:
         flows = FlowTable.from_long(table, ids=["01002", "01001", "01003"])
     assert flows.ids == ("01002", "01001", "01003")
     assert flows.matrix[1, 0] == 4
-    assert flows.out_totals()["01003"] == 0
+    assert flows.residents()["01003"] == 0
 
 
 @pytest.mark.parametrize(
@@ -65,9 +65,9 @@ def test_missing_column() -> None:
 
 
 def test_to_long_round_trip_and_provenance() -> None:
-    flows = FlowTable.from_long(_toy(), provenance="modeled", source="toy")
+    flows = FlowTable.from_long(_toy(), flows_provenance="modeled", source="toy")
     long = flows.to_long()
-    assert set(long["provenance"]) == {"modeled"}
+    assert set(long["flows_provenance"]) == {"modeled"}
     again = FlowTable.from_long(long, source="again")
     assert (again.matrix != flows.matrix).nnz == 0
 
@@ -89,4 +89,4 @@ def test_subset_aggregate_and_with_diagonal() -> None:
 
 def test_provenance_must_be_known() -> None:
     with pytest.raises(InputError, match="provenance"):
-        FlowTable.from_long(_toy(), provenance="guessed")  # type: ignore[arg-type]
+        FlowTable.from_long(_toy(), flows_provenance="guessed")  # type: ignore[arg-type]

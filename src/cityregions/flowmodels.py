@@ -113,7 +113,7 @@ def estimate_flows(
         für Arbeit publishes even where pair flows are suppressed).
     destination_mass
         Column of ``territory.units`` measuring the opportunities (jobs) of a unit:
-        ``"population"`` (default) or e.g. ``"employees"`` (jobs at place of work).
+        ``"population"`` (default) or e.g. ``"jobs"`` (jobs at the place of work).
     progress
         Show a progress bar over chunks of origins.
     **params
@@ -123,7 +123,7 @@ def estimate_flows(
     Returns
     -------
     FlowTable
-        Flows over ``territory.ids`` with ``provenance="modeled"`` and a ``source`` naming
+        Flows over ``territory.ids`` with ``flows_provenance="modeled"`` and a ``source`` naming
         the model and its parameters.
 
     Raises
@@ -139,7 +139,7 @@ def estimate_flows(
     ...                       "lon": [0.0, 0.01, 0.03], "lat": [0.0, 0.0, 0.0]})
     >>> flows = estimate_flows(Territory.from_frame(units), share_employed=0.5,
     ...                        share_commuting=0.4)
-    >>> flows.provenance, round(flows.total, 6)
+    >>> flows.flows_provenance, round(flows.total, 6)
     ('modeled', 1750.0)
     """
     if model == "radiation":

@@ -1,8 +1,9 @@
 """The :class:`FlowTable`: a sparse origin–destination matrix over unit ids.
 
 Rows are origins (place of residence), columns destinations (place of work); the
-diagonal holds the people who live and work in the same unit. Provenance
-(``observed`` or ``modeled``) travels with the object into every output.
+diagonal holds the people who live and work in the same unit. Where the values come
+from, :attr:`FlowTable.flows_provenance` (``observed``, ``completed`` or ``modeled``),
+travels with the object into every output.
 """
 
 from __future__ import annotations
@@ -18,15 +19,23 @@ import pandas as pd
 import scipy.sparse as sp
 
 from cityregions._errors import DataQualityWarning, InputError
-from cityregions.constants import DESTINATION, ORIGIN, PROVENANCES, UNIT, VALUE, Provenance
+from cityregions.constants import (
+    DESTINATION,
+    FLOWS_PROVENANCE,
+    FLOWS_PROVENANCES,
+    ORIGIN,
+    UNIT,
+    VALUE,
+    FlowsProvenance,
+)
 
 logger = logging.getLogger(__name__)
 
 NO_DIAGONAL_MESSAGE = (
     "the flows have no internal (diagonal) flows: people living and working in the same "
     "unit are missing, so self-containment is near zero and functional delineation "
-    "collapses into one region or fails; add the diagonal (e.g. employees living in the "
-    "unit minus its out-commuters)"
+    "collapses into one region or fails; add the diagonal (e.g. the employed residents "
+    "of the unit minus its out-commuters)"
 )
 
 
@@ -41,8 +50,9 @@ class FlowTable:
     matrix
         Square CSR array, ``matrix[i, j]`` = people living in ``ids[i]`` and working in
         ``ids[j]``; the diagonal holds internal flows.
-    provenance
-        ``"observed"`` or ``"modeled"``.
+    flows_provenance
+        Where the values come from: ``"observed"`` (counted), ``"completed"`` (observed
+        with missing cells filled by a model) or ``"modeled"`` (estimated).
     source
         Where the flows come from (file, statistic and year, or the model).
 
@@ -50,14 +60,14 @@ class FlowTable:
     --------
     >>> long = pd.DataFrame({"origin": ["a", "a", "b"], "destination": ["a", "b", "b"],
     ...                      "value": [3, 1, 4]})
-    >>> flows = FlowTable.from_long(long, provenance="observed", source="toy")
-    >>> flows.out_totals().tolist(), flows.in_totals().tolist()
+    >>> flows = FlowTable.from_long(long, flows_provenance="observed", source="toy")
+    >>> flows.residents().tolist(), flows.jobs().tolist()
     ([4.0, 4.0], [3.0, 5.0])
     """
 
     ids: tuple[str, ...]
     matrix: sp.csr_array
-    provenance: Provenance = "observed"
+    flows_provenance: FlowsProvenance = "observed"
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -65,9 +75,10 @@ class FlowTable:
         if self.matrix.shape != (n, n):
             msg = f"matrix shape {self.matrix.shape} does not match {n} unit ids"
             raise InputError(msg, source=self.source or "flows")
-        if self.provenance not in PROVENANCES:
-            msg = f"provenance must be one of {PROVENANCES}, got {self.provenance!r}"
-            raise InputError(msg, source=self.source or "flows", field="provenance")
+        if self.flows_provenance not in FLOWS_PROVENANCES:
+            allowed = ", ".join(FLOWS_PROVENANCES)
+            msg = f"flows_provenance must be one of {allowed}, got {self.flows_provenance!r}"
+            raise InputError(msg, source=self.source or "flows", field=FLOWS_PROVENANCE)
 
     @classmethod
     def from_long(
@@ -78,7 +89,7 @@ class FlowTable:
         destination: str = DESTINATION,
         value: str = VALUE,
         ids: Sequence[str] | None = None,
-        provenance: Provenance = "observed",
+        flows_provenance: FlowsProvenance = "observed",
         source: str = "<table>",
         warn_no_diagonal: bool = True,
     ) -> FlowTable:
@@ -95,8 +106,8 @@ class FlowTable:
         ids
             The unit ids, in order (e.g. ``territory.ids``). Flows naming other ids are an
             error. Without ``ids`` the sorted union of origins and destinations is used.
-        provenance
-            ``"observed"`` or ``"modeled"``.
+        flows_provenance
+            ``"observed"``, ``"completed"`` or ``"modeled"``.
         source
             Where the table came from, for messages and outputs.
         warn_no_diagonal
@@ -130,7 +141,7 @@ class FlowTable:
         coo = sp.coo_array((values, (rows, cols)), shape=(n, n))
         matrix = sp.csr_array(coo)  # duplicates are summed here
         matrix.eliminate_zeros()
-        flows = cls(tuple(id_list), matrix, provenance, source)
+        flows = cls(tuple(id_list), matrix, flows_provenance, source)
         if warn_no_diagonal and len(table) and not flows.has_diagonal:
             warnings.warn(f"{source}: {NO_DIAGONAL_MESSAGE}", DataQualityWarning, stacklevel=2)
         return flows
@@ -153,12 +164,20 @@ class FlowTable:
         """Sum of all flows."""
         return float(self.matrix.sum())
 
-    def out_totals(self) -> pd.Series:
-        """Return the flows by origin (residents who work, incl. internal): row sums."""
+    def residents(self) -> pd.Series:
+        """Return the employed residents of each unit in the table: row sums.
+
+        :math:`R_i = \\sum_j T_{ij}`, the internal flow :math:`T_{ii}` included. Flows to
+        units beyond the table are not counted: a truncated table gives less than the
+        official number of employed residents.
+        """
         return pd.Series(np.asarray(self.matrix.sum(axis=1)).ravel(), index=self.index)
 
-    def in_totals(self) -> pd.Series:
-        """Return the flows by destination (jobs, incl. internal): column sums."""
+    def jobs(self) -> pd.Series:
+        """Return the jobs of each unit held by residents of the table: column sums.
+
+        :math:`W_j = \\sum_i T_{ij}`, the internal flow :math:`T_{jj}` included.
+        """
         return pd.Series(np.asarray(self.matrix.sum(axis=0)).ravel(), index=self.index)
 
     def internal(self) -> pd.Series:
@@ -166,7 +185,7 @@ class FlowTable:
         return pd.Series(self.matrix.diagonal(), index=self.index)
 
     def to_long(self, *, include_zero: bool = False) -> pd.DataFrame:
-        """Return the flows as a long table ``origin, destination, value, provenance``."""
+        """Return the flows as a long table ``origin, destination, value, flows_provenance``."""
         coo = self.matrix.tocoo()
         ids = np.asarray(self.ids, dtype=object)
         frame = pd.DataFrame(
@@ -175,7 +194,7 @@ class FlowTable:
         if not include_zero:
             frame = frame[frame[VALUE] != 0]
         frame = frame.sort_values([ORIGIN, DESTINATION], kind="stable").reset_index(drop=True)
-        frame["provenance"] = self.provenance
+        frame[FLOWS_PROVENANCE] = self.flows_provenance
         return frame
 
     def subset(self, ids: Iterable[str]) -> FlowTable:
@@ -187,7 +206,7 @@ class FlowTable:
             msg = f"unknown unit ids {missing}"
             raise InputError(msg, source=self.source or "flows", field=UNIT)
         matrix = sp.csr_array(self.matrix[codes][:, codes])
-        return FlowTable(tuple(wanted), matrix, self.provenance, self.source)
+        return FlowTable(tuple(wanted), matrix, self.flows_provenance, self.source)
 
     def with_diagonal(self, internal: pd.Series) -> FlowTable:
         """Return a copy whose diagonal is replaced by ``internal`` (aligned by unit id)."""
@@ -201,7 +220,7 @@ class FlowTable:
         lil.setdiag(values)
         matrix = sp.csr_array(lil)
         matrix.eliminate_zeros()
-        return FlowTable(self.ids, matrix, self.provenance, self.source)
+        return FlowTable(self.ids, matrix, self.flows_provenance, self.source)
 
     def aggregate(self, labels: pd.Series) -> FlowTable:
         """Return the flows between groups of units (e.g. regions) given ``unit → group``."""
@@ -214,7 +233,7 @@ class FlowTable:
         n, k = len(self.ids), len(groups)
         membership = sp.csr_array((np.ones(n), (np.arange(n), codes)), shape=(n, k))
         matrix = sp.csr_array(membership.T @ self.matrix @ membership)
-        return FlowTable(tuple(str(g) for g in groups), matrix, self.provenance, self.source)
+        return FlowTable(tuple(str(g) for g in groups), matrix, self.flows_provenance, self.source)
 
 
 def _check_values(values: pd.Series, *, source: str, field: str) -> np.ndarray:

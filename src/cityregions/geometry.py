@@ -148,7 +148,8 @@ def flows_layer(
     Parameters
     ----------
     flows
-        The flows; their ``provenance`` (observed/modeled) and ``source`` become columns.
+        The flows; their ``flows_provenance`` (observed, completed or modeled) and
+        ``source`` become columns.
     territory
         Units with seats (``lon``, ``lat``) for every id of ``flows``.
     min_value
@@ -159,7 +160,7 @@ def flows_layer(
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``origin, destination, value, provenance, source`` and LineString
+        Columns ``origin, destination, value, flows_provenance, source`` and LineString
         geometry in EPSG:4326, sorted by origin and destination.
     """
     import geopandas as gpd

@@ -115,14 +115,14 @@ def test_every_field_has_provenance(case: Case) -> None:
 
 def test_flows_are_modeled(case: Case) -> None:
     flows = case.flows
-    assert flows.provenance == "modeled"
+    assert flows.flows_provenance == "modeled"
     assert "radiation" in flows.source
     assert list(flows.ids) == case.territory.ids
     long = flows.to_long()
-    assert set(long["provenance"]) == {"modeled"}
+    assert set(long["flows_provenance"]) == {"modeled"}
     population = case.territory.units["population"].to_numpy()
     employed = DEFAULT_SHARE_EMPLOYED * population
-    np.testing.assert_allclose(flows.out_totals().to_numpy(), employed, rtol=1e-9)
+    np.testing.assert_allclose(flows.residents().to_numpy(), employed, rtol=1e-9)
     np.testing.assert_allclose(
         flows.internal().to_numpy(), (1 - DEFAULT_SHARE_COMMUTING) * employed, rtol=1e-9
     )
@@ -160,7 +160,7 @@ def test_demo_command_writes_modeled_flows_and_says_so(
     monkeypatch.setattr(cityregions.cli.report, "write_demo_outputs", lambda *a: None)
     assert _run_demo(["--out", str(tmp_path / "d")], monkeypatch) == 0
     flows = pd.read_csv(tmp_path / "d" / "territory" / "flows.csv", dtype=str)
-    assert set(flows["provenance"]) == {"modeled"}
+    assert set(flows["flows_provenance"]) == {"modeled"}
     err = " ".join(capsys.readouterr().err.split())
     assert err.count("modeled: radiation model") == 1  # one line per modeled source
     assert "territory/flows" in err
@@ -179,7 +179,10 @@ def test_demo_into_a_file_exits_2_before_running(
 
 @pytest.mark.parametrize(
     ("flows_table", "field"),
-    [('file = "f.csv"\nprovenance = "guessed"', "provenance"), ('model = "poisson"', "model")],
+    [
+        ('file = "f.csv"\nflows_provenance = "guessed"', "flows_provenance"),
+        ('model = "poisson"', "model"),
+    ],
 )
 def test_bad_flows_settings_name_case_toml(tmp_path: Path, flows_table: str, field: str) -> None:
     (tmp_path / "u.csv").write_text("unit,population,lon,lat\na,5,12,51\nb,7,13,51\n")
@@ -191,3 +194,30 @@ def test_bad_flows_settings_name_case_toml(tmp_path: Path, flows_table: str, fie
     assert error.value.location == "[flows]"
     assert error.value.field == field
     assert "case.toml" in str(error.value)
+
+
+def _flows_case(tmp_path: Path, flows_table: str) -> Case:
+    (tmp_path / "u.csv").write_text("unit,population,lon,lat\na,5,12,51\nb,7,13,51\n")
+    (tmp_path / "f.csv").write_text("origin,destination,value\na,a,3\nb,b,4\na,b,1\n")
+    toml = f'name = "t"\n[units]\nfile = "u.csv"\n[flows]\nfile = "f.csv"\n{flows_table}\n'
+    (tmp_path / "case.toml").write_text(toml, encoding="utf-8")
+    return load_case(tmp_path)
+
+
+def test_flows_provenance_key_sets_the_flows_provenance(tmp_path: Path) -> None:
+    flows = _flows_case(tmp_path, 'flows_provenance = "completed"').flows
+    assert flows.flows_provenance == "completed"
+    assert set(flows.to_long()["flows_provenance"]) == {"completed"}
+
+
+def test_old_provenance_key_still_read_with_a_warning_naming_the_new_key(tmp_path: Path) -> None:
+    case = _flows_case(tmp_path, 'provenance = "modeled"')
+    with pytest.warns(FutureWarning, match="flows_provenance = 'modeled'"):
+        assert case.flows.flows_provenance == "modeled"
+
+
+def test_old_and_new_provenance_keys_together_are_an_error(tmp_path: Path) -> None:
+    case = _flows_case(tmp_path, 'provenance = "observed"\nflows_provenance = "modeled"')
+    with pytest.raises(InputError, match="flows_provenance only") as error:
+        case.flows  # noqa: B018
+    assert (error.value.location, error.value.field) == ("[flows]", "provenance")

@@ -159,8 +159,8 @@ def test_two_laender_with_units_table_diagonal(
     expected |= {(u, u): v for u, v in diagonal.items()}
     assert _pairs(out) == expected
     table = pd.read_csv(out, dtype={"origin": str, "destination": str})
-    assert list(table.columns[:4]) == ["origin", "destination", "value", "provenance"]
-    assert set(table["provenance"]) == {"observed"}
+    assert list(table.columns[:4]) == ["origin", "destination", "value", "flows_provenance"]
+    assert set(table["flows_provenance"]) == {"observed"}
     assert (
         table.loc[table["origin"].eq("14713") & table["destination"].eq("14729"), "men"].item()
         == 13750

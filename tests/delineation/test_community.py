@@ -35,7 +35,7 @@ def test_recovers_two_obvious_clusters() -> None:
     truth = pd.Series([i[0] for i in flows.ids], index=list(flows.ids))
     assert adjusted_rand_index(fit.labels_, truth) == 1.0
     # region named after the member with the most jobs
-    jobs = flows.in_totals()
+    jobs = flows.jobs()
     west = [u for u in flows.ids if u.startswith("w")]
     assert fit.labels_["w0"] == jobs[west].idxmax()
     # symmetrised and without self-loops the split is the same

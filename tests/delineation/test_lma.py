@@ -186,8 +186,8 @@ def test_kreise_invariants(kreise: FlowTable) -> None:  # D
     assert set(reserve) == set(model.reserve_events_["unit"])
     # every region of the pre-reserve state is valid
     aggregated = kreise.aggregate(before[before > 0].reindex(kreise.index).fillna(0).astype(int))
-    totals = aggregated.out_totals()
-    jobs = aggregated.in_totals()
+    totals = aggregated.residents()
+    jobs = aggregated.jobs()
     internal = aggregated.internal()
     keep = totals.index != "0"
     assert (validity(internal[keep], totals[keep], jobs[keep]) >= 1).all()

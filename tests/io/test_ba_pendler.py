@@ -61,8 +61,8 @@ def test_auspendler_kreise_unit_flows_only(kreis_workbook: Path) -> None:
         ("14729", "15002"): 800,
     }
     # Sum of unit rows + remainders + Jena (*) and ZZ rest = the Z total of the block
-    assert flows.out_totals()["14713"] == 52012
-    assert flows.provenance == "observed"
+    assert flows.residents()["14713"] == 52012
+    assert flows.flows_provenance == "observed"
 
 
 def test_long_table_keeps_every_split_status_and_aggregates(kreis_workbook: Path) -> None:
@@ -100,7 +100,7 @@ def test_einpendler_sheet_reverses_direction_and_keeps_countries(kreis_workbook:
         warnings.simplefilter("ignore", DataQualityWarning)
         into = read_ba_pendler(kreis_workbook, direction="in")
         out = read_ba_pendler(kreis_workbook, sheet="Auspendler Kreise")
-    assert into.in_totals()["14713"] == 49000
+    assert into.jobs()["14713"] == 49000
     # the same pair seen from both sides has the same count
     assert into.matrix[into.ids.index("14729"), into.ids.index("14713")] == 40000
     assert out.matrix[out.ids.index("14729"), out.ids.index("14713")] == 40000
@@ -185,7 +185,7 @@ def test_interactive_csv_export(tmp_path: Path) -> None:
     assert kinds == {"0": "total", "010xx": "remainder", "PL": "country"}
     with pytest.warns(DataQualityWarning, match="no internal"):
         flow_table = read_ba_pendler(path)
-    assert flow_table.in_totals()["14713"] == 51870
+    assert flow_table.jobs()["14713"] == 51870
 
 
 def test_interactive_csv_bad_count(tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_gemeindedaten_levels_and_kreis_diagonal(tmp_path: Path, kreis_workbook:
         flows = read_ba_pendler(kreis_workbook, units=["14713", "14729"])
     complete = flows.with_diagonal(internal)
     assert complete.has_diagonal
-    assert complete.out_totals()["14713"] == 25000 + 192086  # 14729 only, within the units
+    assert complete.residents()["14713"] == 25000 + 192086  # 14729 only, within the units
 
 
 def test_gemeindedaten_unexpected_layout(tmp_path: Path) -> None:

@@ -203,7 +203,7 @@ def _toy() -> tuple[FlowTable, object]:
     long = pd.DataFrame(
         {"origin": ["01", "01", "02", "03"], "destination": ["01", "02", "01", "02"]}
     ).assign(value=[10, 4, 2, 1])
-    flows = FlowTable.from_long(long, ids=territory.ids, provenance="modeled", source="radiation")
+    flows = FlowTable.from_long(long, ids=territory.ids, flows_provenance="modeled", source="radiation")
     return flows, territory
 
 
@@ -215,7 +215,7 @@ def test_write_geopackage_units_flows_and_table(tmp_path: Path) -> None:
         ["02", "01", 2.0],
         ["03", "02", 1.0],
     ]
-    assert set(lines["provenance"]) == {"modeled"}
+    assert set(lines["flows_provenance"]) == {"modeled"}
     assert list(lines.geometry.iloc[0].coords) == [(12.0, 51.0), (12.5, 51.0)]
     path = write_geopackage(
         tmp_path / "out" / "case.gpkg",

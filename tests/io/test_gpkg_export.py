@@ -40,7 +40,7 @@ def test_layers_and_row_counts(exported) -> None:
     flows = gpd.read_file(path, layer="flows")
     assert len(flows) >= 120
     assert (flows["origin"] != flows["destination"]).all()
-    assert set(flows["provenance"]) == {"modeled"}
+    assert set(flows["flows_provenance"]) == {"modeled"}
     areas = gpd.read_file(path, layer="cooperation_areas")
     assert len(areas) == len(cooperation_areas(results))
     gaps = gpd.read_file(path, layer="gaps")

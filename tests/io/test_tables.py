@@ -41,7 +41,7 @@ def test_lma_reference_flows_keep_the_file_totals(lma_reference_dir: Path) -> No
     assert flows.total == total == 29136608.0
     assert len(flows) == 401
     assert flows.has_diagonal
-    out = flows.out_totals()
+    out = flows.residents()
     assert {k: out[k] for k in per_origin} == per_origin
 
 
@@ -55,10 +55,10 @@ def test_ba_district_flows_with_units_keep_the_file_totals(kreise_dir: Path) -> 
         flows = read_flows(kreise_dir / "flows.csv", units=units)
     assert flows.ids == tuple(units.ids)
     assert flows.total == total
-    out = flows.out_totals()
+    out = flows.residents()
     assert {k: out[k] for k in per_origin} == per_origin
     assert flows.matrix.nnz == 5006  # one entry per pair in the file
-    assert flows.provenance == "observed"
+    assert flows.flows_provenance == "observed"
 
 
 def test_lma_ids_without_leading_zeros_are_padded_to_the_units(
@@ -101,7 +101,7 @@ def test_column_conventions_are_detected(tmp_path: Path, header: str) -> None:
     flows = read_flows(_write(tmp_path / "f.csv", header + "\n" + body))
     assert flows.ids == ("01", "02")
     assert flows.matrix[0, 1] == 5  # 2 + 3 aggregated
-    assert flows.out_totals().to_dict() == {"01": 15.0, "02": 8.0}
+    assert flows.residents().to_dict() == {"01": 15.0, "02": 8.0}
 
 
 def test_explicit_columns_semicolon_and_units_order(tmp_path: Path) -> None:
@@ -112,12 +112,12 @@ def test_explicit_columns_semicolon_and_units_order(tmp_path: Path) -> None:
         destination="ao",
         value="n",
         units=["02", "01", "03"],
-        provenance="modeled",
+        flows_provenance="modeled",
     )
     assert flows.ids == ("02", "01", "03")
     assert flows.matrix[1, 0] == 4
     assert flows.matrix[0, 0] == 6
-    assert flows.provenance == "modeled"
+    assert flows.flows_provenance == "modeled"
 
 
 def test_no_diagonal_warns(tmp_path: Path) -> None:
@@ -203,7 +203,7 @@ def test_write_flows_round_trip(tmp_path: Path) -> None:
     flows = read_flows(_write(tmp_path / "f.csv", TOY))
     path = write_flows(flows, tmp_path / "flows.csv")
     long = pd.read_csv(path, dtype=str)
-    assert list(long.columns) == ["origin", "destination", "value", "provenance"]
+    assert list(long.columns) == ["origin", "destination", "value", "flows_provenance"]
     again = read_flows(path)
     assert np.array_equal(again.matrix.toarray(), flows.matrix.toarray())
 
@@ -338,7 +338,7 @@ def test_german_spreadsheet_export_with_decimal_comma(tmp_path: Path) -> None:
     flows = read_flows(
         _write(tmp_path / "f.csv", "origin;destination;value\n01;01;1.234,5\n01;02;2,5\n")
     )
-    assert flows.out_totals()["01"] == 1237.0
+    assert flows.residents()["01"] == 1237.0
     units = read_units(
         _write(tmp_path / "u.csv", "unit;name;population;lon;lat\n01;A;1.234;12,37;51,34\n")
     )

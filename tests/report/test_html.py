@@ -50,7 +50,7 @@ def test_strongest_ties_sum_both_directions_hand_computed() -> None:
             "value": [3.0, 2.0, 4.0, 9.0, 7.0, 4.0],
         }
     )
-    flows = FlowTable.from_long(long, provenance="observed", source="toy")
+    flows = FlowTable.from_long(long, flows_provenance="observed", source="toy")
     ties = strongest_ties(flows, n=2)
     # a-b: 3 + 2 = 5; a-c: 4; b-c: 4; diagonal (a-a, c-c) left out; ties by ids
     assert ties.to_dict("list") == {"a": ["a", "a"], "b": ["b", "c"], "value": [5.0, 4.0]}

@@ -38,7 +38,7 @@ def toy(tmp_path: Path) -> CaseResults:
             "value": [50.0, 20.0, 40.0, 30.0, 10.0],
         }
     )
-    flows = FlowTable.from_long(long, provenance="observed", source="toy")
+    flows = FlowTable.from_long(long, flows_provenance="observed", source="toy")
     case = Case(root=tmp_path, config={"name": "Toy", "language": "en"})
     results = CaseResults(case=case, out_dir=tmp_path / "out")
     results.territory = TerritoryResult(territory=territory, flows=flows, summary={})

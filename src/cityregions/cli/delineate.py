@@ -40,6 +40,14 @@ class Parity(StrEnum):
     clean = "clean"
 
 
+class FlowsProvenanceName(StrEnum):
+    """Where flow values come from."""
+
+    observed = "observed"
+    completed = "completed"
+    modeled = "modeled"
+
+
 class Objective(StrEnum):
     """Leiden objectives."""
 
@@ -151,9 +159,14 @@ def delineate(
     gpkg: Annotated[
         Path | None, typer.Option("--gpkg", help="GeoPackage with units and regions layers.")
     ] = None,
-    provenance: Annotated[
-        str, typer.Option("--provenance", help="observed or modeled flows.")
-    ] = "observed",
+    flows_provenance: Annotated[
+        FlowsProvenanceName,
+        typer.Option(
+            "--flows-provenance",
+            "--provenance",
+            help="Where the flow values come from (--provenance is the old name).",
+        ),
+    ] = FlowsProvenanceName.observed,
     min_size: Annotated[
         float | None, typer.Option("--min-size", help="LMA minimum size [1000].")
     ] = None,
@@ -212,9 +225,6 @@ def delineate(
     from cityregions.geometry import region_layers
     from cityregions.io.tables import read_flows, read_units
 
-    if provenance not in ("observed", "modeled"):
-        msg = f"--provenance must be 'observed' or 'modeled', got {provenance!r}"
-        raise ParameterError(msg)
     _check_outputs(out, summary, gpkg, inputs=[flows_file, units_file, polygons])
     params = _method_params(
         method,
@@ -254,14 +264,14 @@ def delineate(
     flows = read_flows(
         flows_file,
         units=units,
-        provenance=provenance,  # type: ignore[arg-type]
+        flows_provenance=flows_provenance.value,  # type: ignore[arg-type]
         sheet=_sheet(sheet),
     )
     if units is not None:
         check_same_units(flows, units)
     result = run(flows, method=method.value, units=units, progress=progress, **params)
     # Per-region figures come from the flows: say in every row whether they are modeled.
-    table = result.summary(flows, units).assign(flows_provenance=flows.provenance)
+    table = result.summary(flows, units).assign(flows_provenance=flows.flows_provenance)
     layers = None
     if gpkg is not None and units is not None:
         layers = region_layers(units, result.labels, table, zones=result.zones)
@@ -269,7 +279,7 @@ def delineate(
     _write_outputs(labels, out, table=table, summary=summary, layers=layers, gpkg=gpkg)
     console.print(
         f"{method.value}: {len(table)} regions for {len(result.labels)} units "
-        f"({flows.provenance} flows) → {out}"
+        f"({flows.flows_provenance} flows) → {out}"
     )
 
 

@@ -3,13 +3,13 @@
 ``flows import`` reads BA Pendlerstatistik workbooks (several Länder files, Auspendler
 and Einpendler sheets; one row per pair by the rule of :mod:`cityregions.io.ba_import`),
 adds the diagonal from the BA Gemeindedaten or a unit table and writes the long table
-``origin,destination,value,provenance`` (``observed``; plus men, women, germans,
+``origin,destination,value,flows_provenance`` (``observed``; plus men, women, germans,
 foreigners, trainees). ``flows estimate`` is a thin layer over
 :func:`cityregions.flowmodels.estimate_flows`: read the units (and the observed flows to
-compare with, if given), model the flows, write them as a long table (provenance
-``modeled`` in every row) and print the common part of commuters when ``--compare``
-names observed flows. Every input is read and checked before anything is written; bad
-input ends with one message and exit code 2.
+compare with, if given), model the flows, write them as a long table
+(``flows_provenance`` ``modeled`` in every row) and print the common part of commuters
+when ``--compare`` names observed flows. Every input is read and checked before anything
+is written; bad input ends with one message and exit code 2.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def estimate(
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
-    """Model commuter flows between units and write origin,destination,value,provenance."""
+    """Model commuter flows between units; write origin,destination,value,flows_provenance."""
     from cityregions.flowmodels import estimate_flows
     from cityregions.io._atomic import check_distinct, check_output_file
     from cityregions.io.tables import read_units, write_flows
@@ -206,7 +206,7 @@ def import_(
         typer.Option(
             "--internal",
             help="The diagonal: BA Gemeindedaten workbook, or a unit table with 'internal' "
-            "or 'employees' (living in the unit) and 'out_commuters'.",
+            "or 'residents' (employed people living in the unit) and 'out_commuters'.",
         ),
     ] = None,
     no_internal: Annotated[
@@ -215,9 +215,13 @@ def import_(
     units_file: Annotated[
         Path | None, typer.Option("--units", help="Keep only flows among these units.")
     ] = None,
-    level: Annotated[
+    unit_level: Annotated[
         LevelName | None,
-        typer.Option("--level", help="kreise or gemeinden (default: from the keys)."),
+        typer.Option(
+            "--unit-level",
+            "--level",
+            help="Unit level of the sheets: kreise or gemeinden (default: from the keys).",
+        ),
     ] = None,
     aggregates: Annotated[
         Path | None,
@@ -230,7 +234,7 @@ def import_(
         str | None, typer.Option("--layer", help="Layer of a vector --units/--internal file.")
     ] = None,
 ) -> None:
-    """Turn BA Pendler workbooks into origin,destination,value,provenance (observed).
+    """Turn BA Pendler workbooks into origin,destination,value,flows_provenance (observed).
 
     Each pair is kept once: the Auspendler count, else the Einpendler count (pairs seen
     from both sides are not double-counted); anonymised pairs ('*', 'X') are left out
@@ -245,7 +249,7 @@ def import_(
             "working in the same unit) or --no-internal, not both"
             if internal is not None
             else "give --internal FILE (BA Gemeindedaten workbook or a unit table with "
-            "'employees' and 'out_commuters') for the diagonal, or --no-internal to write "
+            "'residents' and 'out_commuters') for the diagonal, or --no-internal to write "
             "the flows without it (delineation then fails)"
         )
         raise ParameterError(msg)
@@ -257,9 +261,9 @@ def import_(
         check_output_file(path)
     check_distinct(outputs, [*files, internal, units_file])
     combined = combine_ba_pendler(
-        read_ba_pendler_files(files, sheets=sheet, level=level.value if level else None)
+        read_ba_pendler_files(files, sheets=sheet, level=unit_level.value if unit_level else None)
     )
-    chosen = _import_level(combined, level)
+    chosen = _import_level(combined, unit_level)
     _print_read(combined, aggregates)
     ids = None
     if units_file is not None:
@@ -287,7 +291,7 @@ def _import_level(combined: CombinedPendler, level: LevelName | None) -> Level:
         msg = f"the unit keys have {width} digits; expected 5 (Kreise) or 8 (Gemeinden)"
         raise InputError(msg, source=combined.sources[0], field="level")
     if level is not None and level.value != found:
-        msg = f"--level {level.value} given, but the sheets have {width}-digit ({found}) keys"
+        msg = f"--unit-level {level.value} given, but the sheets have {width}-digit ({found}) keys"
         raise InputError(msg, source=combined.sources[0], field="level")
     return found
 
@@ -368,7 +372,9 @@ def _import_table(
     pairs: pd.DataFrame, diagonal: pd.Series | None, *, ids: list[str] | None, files: list[Path]
 ) -> tuple[pd.DataFrame, FlowTable]:
     """Return the long output table (pairs + diagonal, splits) and its FlowTable."""
-    from cityregions.constants import DESTINATION, ORIGIN, PROVENANCE, VALUE
+    import pandas as pd
+
+    from cityregions.constants import DESTINATION, FLOWS_PROVENANCE, ORIGIN, VALUE
     from cityregions.flows import FlowTable
     from cityregions.io.ba_import import SPLITS
 
@@ -377,11 +383,11 @@ def _import_table(
         inner = diagonal.rename(VALUE).rename_axis(ORIGIN).reset_index()
         long = pd.concat([long, inner.assign(**{DESTINATION: inner[ORIGIN]})], ignore_index=True)
     source = "BA Pendlerstatistik: " + ", ".join(path.name for path in files)
-    flows = FlowTable.from_long(long, ids=ids, provenance="observed", source=source)
+    flows = FlowTable.from_long(long, ids=ids, flows_provenance="observed", source=source)
     long = long.sort_values([ORIGIN, DESTINATION], kind="stable").reset_index(drop=True)
-    long.insert(3, PROVENANCE, flows.provenance)
+    long.insert(3, FLOWS_PROVENANCE, flows.flows_provenance)
     splits = [name for name in SPLITS if long[name].notna().any()]
-    long = long[[ORIGIN, DESTINATION, VALUE, PROVENANCE, *splits]]
+    long = long[[ORIGIN, DESTINATION, VALUE, FLOWS_PROVENANCE, *splits]]
     return _as_counts(long, [VALUE, *splits]), flows
 
 

@@ -65,8 +65,8 @@ class Delineation:
         The parameters used (defaults filled in).
     model
         The fitted method object (``LabourMarketAreas``, ``FunctionalUrbanAreas``, …).
-    provenance
-        Provenance of the flows (``observed`` or ``modeled``).
+    flows_provenance
+        Where the flow values come from (``observed``, ``completed`` or ``modeled``).
     """
 
     method: str
@@ -74,7 +74,7 @@ class Delineation:
     zones: pd.Series | None = None
     params: dict[str, Any] = field(default_factory=dict)
     model: Any = None
-    provenance: str = "observed"
+    flows_provenance: str = "observed"
 
     def summary(self, flows: FlowTable, units: Territory | None = None) -> pd.DataFrame:
         """Return :func:`region_summary` of this result.
@@ -159,7 +159,7 @@ def delineate(
     runner = {"lma": _run_lma, "fua": _run_fua, "bbsr": _run_bbsr, "leiden": _run_leiden}
     result = runner[method](flows, units, params, progress)
     result.labels = _complete(result.labels, flows)
-    result.provenance = flows.provenance
+    result.flows_provenance = flows.flows_provenance
     return result
 
 
@@ -306,7 +306,7 @@ def region_summary(
     labels = _complete(labels, flows)
     regional = flows.aggregate(labels)
     totals = CommuterTotals.of(regional)
-    jobs_by_unit = flows.in_totals()
+    jobs_by_unit = flows.jobs()
     main = (
         pd.DataFrame(
             {

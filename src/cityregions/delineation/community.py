@@ -270,7 +270,7 @@ class LeidenRegions:
         assert best is not None
         self.seeds_ = seeds
         self.quality_ = best[1]
-        self.labels_ = name_regions(best[0], list(graph.vs["name"]), flows.in_totals())
+        self.labels_ = name_regions(best[0], list(graph.vs["name"]), flows.jobs())
         self.modularity_ = flow_modularity(flows, self.labels_)
         logger.info("Leiden: %d regions, modularity %.4f", self.labels_.nunique(), self.modularity_)
         return self

@@ -177,7 +177,7 @@ def _as_text(params: dict[str, Any]) -> str:
 
 def _headline(runs: dict[str, Delineation], flows: FlowTable) -> dict[str, Any]:
     method = "lma" if "lma" in runs else next(iter(runs))
-    headline: dict[str, Any] = {"method": method, "flows": flows.provenance}
+    headline: dict[str, Any] = {"method": method, "flows": flows.flows_provenance}
     for method, run in runs.items():
         headline[f"regions_{method}"] = int(run.labels.nunique())
     if "bbsr" not in runs:
@@ -273,6 +273,6 @@ def compare_delineations(
         overlap=overlap,
         params={m: _as_text(r.params) for m, r in runs.items()},
         summary=_headline(runs, flows),
-        flows_provenance=flows.provenance,
+        flows_provenance=flows.flows_provenance,
         flows_source=flows.source,
     )

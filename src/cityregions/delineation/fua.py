@@ -135,7 +135,7 @@ def merge_polycentric(
         msg = f"city units not in the flows: {sorted(unknown)[:5]}"
         raise InputError(msg, source="cities", field=UNIT)
     if weight is None:
-        weight = flows.out_totals()
+        weight = flows.residents()
     group = pd.Series({unit: str(name) for unit, name in cities.items()}).sort_index()
     while True:
         merged = _merge_once(flows, group, share)
@@ -394,7 +394,7 @@ class FunctionalUrbanAreas:
             polygons), if the units differ from the flows' units, or if no city exists.
         """
         cities = self._city_mapping(flows, territory)
-        weight = flows.out_totals()
+        weight = flows.residents()
         if territory is not None and territory.units["population"].notna().all():
             weight = aligned_units(territory, flows, columns=("population",))["population"]
         groups = merge_polycentric(flows, cities, share=self.polycentric_share, weight=weight)

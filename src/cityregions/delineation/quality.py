@@ -133,8 +133,8 @@ def region_statistics(
     pair_links = np.bincount(codes[coo.row[same]], minlength=k).astype(float)
     pair_flows = np.bincount(codes[coo.row[same]], coo.data[same], minlength=k)
     res, jobs, diag = (
-        flows.out_totals().to_numpy(),
-        flows.in_totals().to_numpy(),
+        flows.residents().to_numpy(),
+        flows.jobs().to_numpy(),
         flows.internal().to_numpy(),
     )
     with np.errstate(divide="ignore", invalid="ignore"):

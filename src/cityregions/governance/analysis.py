@@ -222,9 +222,11 @@ def analyze_governance(
     )
     for date in snapshots:
         result.snapshots[str(as_date(date))] = actor_metrics(registry.as_of(date))
-    result.flows_provenance = flows.provenance
-    if flows.provenance == "modeled":
-        result.warnings.append("flows are modeled, not observed: fit and gaps are estimates")
+    result.flows_provenance = flows.flows_provenance
+    if flows.flows_provenance != "observed":
+        result.warnings.append(
+            f"flows are {flows.flows_provenance}, not observed: fit and gaps are estimates"
+        )
     return result
 
 

@@ -251,7 +251,7 @@ def _modularity(graph: nx.Graph, communities: list[list[str]]) -> float:
 
 def _population(flows: FlowTable, population: pd.Series | None) -> pd.Series:
     if population is None:
-        return flows.out_totals().astype(float)
+        return flows.residents().astype(float)
     return population.reindex(flows.index).astype(float).fillna(0.0)
 
 

@@ -188,7 +188,7 @@ def read_ba_pendler(
                 float(long.loc[~inside, VALUE].sum()),
             )
         long = long[inside]
-    return FlowTable.from_long(long, ids=ids, provenance="observed", source=table.source)
+    return FlowTable.from_long(long, ids=ids, flows_provenance="observed", source=table.source)
 
 
 def read_ba_pendler_long(

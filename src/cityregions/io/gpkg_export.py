@@ -100,7 +100,7 @@ def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str
         # Regions and gaps are derived from the flows: they are as observed or modeled as those.
         for name in ("units", "regions", "gaps"):
             if name in layers:
-                layers[name]["flows_provenance"] = flows.provenance
+                layers[name]["flows_provenance"] = flows.flows_provenance
     return {name: frame.reset_index(drop=True) for name, frame in layers.items()}
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions._errors import InputError
-from cityregions.constants import DESTINATION, ORIGIN, UNIT, VALUE, Provenance
+from cityregions.constants import DESTINATION, ORIGIN, UNIT, VALUE, FlowsProvenance
 from cityregions.flows import FlowTable
 from cityregions.io._atomic import atomic_path
 from cityregions.io._text import find_column, german_numbers, read_frame, uses_decimal_comma
@@ -86,7 +86,7 @@ def read_flows(
     origin: str | None = None,
     destination: str | None = None,
     value: str | None = None,
-    provenance: Provenance = "observed",
+    flows_provenance: FlowsProvenance = "observed",
     sheet: str | int | None = None,
     encoding: str | None = None,
     source: str | None = None,
@@ -106,8 +106,8 @@ def read_flows(
         in the file is used.
     origin, destination, value
         Column names; by default found among the usual conventions (module docstring).
-    provenance
-        ``"observed"`` or ``"modeled"``.
+    flows_provenance
+        Where the values come from: ``"observed"``, ``"completed"`` or ``"modeled"``.
     sheet
         Sheet of a workbook (name or 0-based index; default the first).
     encoding
@@ -131,7 +131,7 @@ def read_flows(
     --------
     >>> frame = pd.DataFrame({"RES": ["01", "01", "02"], "POW": ["01", "02", "02"],
     ...                       "TotalFlow": [5, 2, 3]})
-    >>> read_flows(frame).out_totals().to_dict()
+    >>> read_flows(frame).residents().to_dict()
     {'01': 7.0, '02': 3.0}
     """
     try:
@@ -158,7 +158,7 @@ def read_flows(
         _check_known(origins, ids, where=where, field=origin_col, row=row)
         _check_known(destinations, ids, where=where, field=destination_col, row=row)
     long = pd.DataFrame({ORIGIN: origins, DESTINATION: destinations, VALUE: values})
-    flows = FlowTable.from_long(long, ids=ids, provenance=provenance, source=where)
+    flows = FlowTable.from_long(long, ids=ids, flows_provenance=flows_provenance, source=where)
     logger.info("read %d flow rows (%d units) from %s", len(long), len(flows), where)
     return flows
 

@@ -13,7 +13,8 @@ folder; every table but ``[units]`` is optional)::
     polygons = "districts.geojson"        # optional polygons keyed by the same ids
     [flows]
     file = "flows.csv"                    # observed flows; without it flows are modeled
-    provenance = "observed"
+    flows_provenance = "observed"         # or "completed"; the old key "provenance" is
+                                          # still read, with a deprecation warning
     model = "radiation"                   # model used when no file is given
     [registry]
     path = "registry"                     # YAML file or folder
@@ -27,13 +28,14 @@ from __future__ import annotations
 
 import logging
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from cityregions._errors import InputError
-from cityregions.constants import PROVENANCES
+from cityregions.constants import FLOWS_PROVENANCES
 from cityregions.flows import FlowTable
 from cityregions.territory import Territory
 
@@ -118,13 +120,38 @@ class Case:
         from cityregions.flowmodels import MODELS, estimate_flows
         from cityregions.io.tables import read_flows
 
-        provenance = self._choice("flows", "provenance", PROVENANCES, "observed")
         path = self.path("flows", "file")
         if path is not None:
-            return read_flows(path, units=self.territory, provenance=provenance)  # type: ignore[arg-type]
+            provenance = self._flows_provenance()
+            return read_flows(
+                path,
+                units=self.territory,
+                flows_provenance=provenance,  # type: ignore[arg-type]
+            )
         model = self._choice("flows", "model", MODELS, "radiation")
         logger.info("no observed flows in %s: modeling them with the %s model", self.name, model)
         return estimate_flows(self.territory, model=model)  # type: ignore[arg-type]
+
+    def _flows_provenance(self) -> str:
+        """Return ``[flows] flows_provenance``; the old key ``provenance`` still works.
+
+        The old key gives a :class:`FutureWarning` naming the new one; giving both is an
+        error.
+        """
+        flows = self.config.get("flows", {})
+        if "provenance" not in flows:
+            return self._choice("flows", "flows_provenance", FLOWS_PROVENANCES, "observed")
+        where = self.root / "case.toml"
+        if "flows_provenance" in flows:
+            msg = "give flows_provenance only (provenance is its old name)"
+            raise InputError(msg, source=where, location="[flows]", field="provenance")
+        warnings.warn(
+            f"{where}: [flows] provenance is deprecated; write flows_provenance = "
+            f"{flows['provenance']!r} instead",
+            FutureWarning,
+            stacklevel=3,
+        )
+        return self._choice("flows", "provenance", FLOWS_PROVENANCES, "observed")
 
     def _choice(self, table: str, key: str, allowed: tuple[str, ...], default: str) -> str:
         """Return ``[table] key`` of ``case.toml`` if it is one of ``allowed``; else raise."""

@@ -49,7 +49,7 @@ def territory_step(case: Case, results: CaseResults) -> None:
     results.files += [out / "units.csv", out / "flows.csv"]
     for column, source in territory.provenance.items():
         results.note_provenance("territory", column, "fact", source)
-    results.note_provenance("territory", "flows", flows.provenance, flows.source)
+    results.note_provenance("territory", "flows", flows.flows_provenance, flows.source)
     results.territory = TerritoryResult(
         territory=territory,
         flows=flows,
@@ -57,7 +57,7 @@ def territory_step(case: Case, results: CaseResults) -> None:
             "units": len(territory),
             "population": float(territory.units["population"].sum()),
             "flows_total": flows.total,
-            "flows_provenance": flows.provenance,
+            "flows_provenance": flows.flows_provenance,
         },
     )
 
@@ -87,10 +87,10 @@ def delineation_step(case: Case, results: CaseResults) -> None:
     result = compare_delineations(case.flows, case.territory, runs)
     _write_delineation(results, result)
     flows = case.flows
-    results.note_provenance("delineation", "flows", flows.provenance, flows.source)
-    kind = "modeled" if flows.provenance == "modeled" else "estimate"
+    results.note_provenance("delineation", "flows", flows.flows_provenance, flows.source)
+    kind = "estimate" if flows.flows_provenance == "observed" else "modeled"
     results.note_provenance(
-        "delineation", "labels", kind, f"LMA on {flows.provenance} flows ({flows.source})"
+        "delineation", "labels", kind, f"LMA on {flows.flows_provenance} flows ({flows.source})"
     )
     results.delineation = result
 
@@ -148,7 +148,9 @@ def governance_step(case: Case, results: CaseResults) -> None:
     )
     results.files += write_governance(analysis, results.section_dir("governance"))
     results.note_provenance("governance", "registry", "fact", str(path))
-    results.note_provenance("governance", "flows", case.flows.provenance, case.flows.source)
+    results.note_provenance(
+        "governance", "flows", case.flows.flows_provenance, case.flows.source
+    )
     results.governance = analysis
 
 
@@ -238,7 +240,7 @@ def energy_step(case: Case, results: CaseResults) -> None:
         distances_km=seat_distance_table(territory.subset(known)),
         cores=config.get("cores"),
         scenario=str(config.get("scenario", "default")),
-        level=str(config.get("level", "sustainable")),
+        potential_level=_potential_level(config),
         carrier=str(config.get("carrier", "heat")),
         cover_share=config.get("cover_share", "overall"),
         scope=str(config.get("scope", "within_first")),
@@ -250,6 +252,22 @@ def energy_step(case: Case, results: CaseResults) -> None:
     _write_energy(results, analysis)
     _energy_provenance(results, inputs, analysis, path.name, labelled=labels is not None)
     results.energy = analysis
+
+
+def _potential_level(config: dict[str, Any]) -> str:
+    """``[energy] potential_level`` (``level`` is its old name, read with a warning)."""
+    if "level" in config and "potential_level" not in config:
+        import warnings
+
+        from cityregions._errors import DataQualityWarning
+
+        warnings.warn(
+            "case.toml, [energy]: 'level' is the old name of 'potential_level'; rename the key",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+        return str(config["level"])
+    return str(config.get("potential_level", "sustainable"))
 
 
 def _actor_network(case: Case) -> pd.DataFrame | None:
