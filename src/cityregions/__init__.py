@@ -16,13 +16,14 @@ from cityregions._errors import (
     ParameterError,
     ValidationReport,
 )
-from cityregions.flows import FlowTable
-from cityregions.territory import Territory
 
 __version__ = "0.1.0"
 
-#: Entry points imported on first use, so that ``import cityregions`` stays light.
+#: Every public name that needs pandas, numpy or scipy, imported on first use (PEP 562),
+#: so that ``import cityregions`` (and ``cityregions --help``) load none of them.
 _LAZY = {
+    "FlowTable": "cityregions.flows",
+    "Territory": "cityregions.territory",
     "load_case": "cityregions.pipeline.case",
     "bundled_case_path": "cityregions.pipeline.case",
     "run_case": "cityregions.pipeline.steps",
@@ -41,22 +42,28 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
+    """Import the public name ``name`` from its module on first use and keep it."""
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     msg = f"module 'cityregions' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    """List the lazy public names too (tab completion, ``dir(cityregions)``)."""
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [
     "CityRegionsError",
     "CityRegionsWarning",
     "DataQualityWarning",
-    "FlowTable",
     "InputError",
     "ParameterError",
-    "Territory",
     "ValidationReport",
     "__version__",
     *_LAZY,

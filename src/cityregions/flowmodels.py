@@ -47,6 +47,12 @@ import scipy.sparse as sp
 
 from cityregions._errors import DataQualityWarning, InputError, ParameterError
 from cityregions._progress import track
+from cityregions.constants import (  # defined there so that --help needs no models
+    DEFAULT_BETA,
+    DEFAULT_MIN_DISTANCE_KM,
+    DEFAULT_SHARE_COMMUTING,
+    DEFAULT_SHARE_EMPLOYED,
+)
 from cityregions.flows import FlowTable
 from cityregions.territory import Territory, haversine_km
 
@@ -56,18 +62,6 @@ Model = Literal["radiation", "gravity"]
 Deterrence = Literal["power", "exponential"]
 MODELS: tuple[Model, ...] = ("radiation", "gravity")
 
-#: Employees subject to social insurance living in a district per inhabitant, Germany:
-#: 0.376 (BA 2016 / Destatis 2018), Mitteldeutschland 0.389. See docs/flow-models.md.
-DEFAULT_SHARE_EMPLOYED = 0.38
-#: Share of employed residents working outside their district (Germany 2016: 0.390,
-#: Mitteldeutschland 0.347); 0.35 gives the best CPC on both (docs/flow-models.md).
-#: For municipalities the share is much higher: give ``out_commuters`` or raise it.
-DEFAULT_SHARE_COMMUTING = 0.35
-#: Exponent of the power deterrence ``d**-beta`` of the gravity model (best CPC on the
-#: German district flows, see docs/flow-models.md).
-DEFAULT_BETA = 2.5
-#: Distances below this (km) are raised to it in the gravity model (co-located seats).
-DEFAULT_MIN_DISTANCE_KM = 1.0
 #: Number of matrix cells (origins × units) computed at once; bounds the memory used.
 CHUNK_CELLS = 2_000_000
 #: Above this many units, modeling without ``top_k`` logs a warning about memory.

@@ -18,14 +18,16 @@ message naming file, row and column (exit code 2) and writes nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
 from cityregions.io._atomic import atomic_paths, check_output_file, check_output_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console(stderr=True)
 
@@ -110,6 +112,8 @@ def _labels(path: Path | None, units: pd.Index) -> pd.Series | None:
 
 def _read_csv(path: Path, *, what: str, dtype: dict[str, type]) -> pd.DataFrame:
     """Read a CSV; a missing, empty or malformed file is an :class:`InputError`."""
+    import pandas as pd
+
     if not path.is_file():
         msg = f"{what} not found"
         raise InputError(msg, source=path)

@@ -19,12 +19,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from cityregions._errors import DataQualityWarning, InputError, ParameterError
-from cityregions.flowmodels import (
+from cityregions.constants import (
     DEFAULT_BETA,
     DEFAULT_MIN_DISTANCE_KM,
     DEFAULT_SHARE_COMMUTING,
@@ -32,6 +31,8 @@ from cityregions.flowmodels import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cityregions.flows import FlowTable
     from cityregions.io.ba_import import CombinedPendler, Level
     from cityregions.territory import Territory
@@ -329,6 +330,8 @@ def _import_diagonal(
     Required are the --units (or, without them, the units described by a sheet's
     block); units seen only as partners get no diagonal, with a warning.
     """
+    import pandas as pd
+
     from cityregions.constants import DESTINATION, ORIGIN
     from cityregions.io.ba_import import read_diagonal
 
@@ -402,6 +405,8 @@ def _as_counts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _import_aggregates(combined: CombinedPendler) -> pd.DataFrame:
     """Aggregate rows of every sheet and the pairs left out as anonymised or empty."""
+    import pandas as pd
+
     from cityregions.io.ba_import import SPLITS
 
     left_out = combined.suppressed.assign(kind=combined.suppressed["status"])

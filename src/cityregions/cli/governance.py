@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ValidationReport
 from cityregions.io._atomic import check_output_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console(stderr=True)
 
@@ -46,6 +48,8 @@ def check(
 
 def read_labels(path: Path) -> pd.Series:
     """Read a ``unit,region`` CSV into a Series (ids as strings)."""
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
@@ -80,6 +84,8 @@ def _check_labels_cover(labels: pd.Series, unit_ids: Sequence[str], *, source: P
 
 def _out_commuter_totals(column: pd.Series, *, source: Path) -> pd.Series:
     """Numbers ≥ 0 (empty cells stay missing: the flows' row total is used there)."""
+    import pandas as pd
+
     values = pd.to_numeric(column, errors="coerce")
     text = column.astype(str).str.strip()
     bad = (values.isna() & column.notna() & ~text.isin(["", "nan", "<NA>"])) | (values < 0)

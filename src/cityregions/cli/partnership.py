@@ -12,16 +12,18 @@ Nothing is written unless every input is valid; errors exit with code 2.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console(stderr=True)
 
@@ -52,6 +54,8 @@ def read_weights(path: Path) -> pd.Series:
         A missing or empty file, missing columns, an empty member, a member listed
         twice, a non-numeric or negative weight — naming the line and the member.
     """
+    import pandas as pd
+
     from cityregions.io._text import find_column, german_numbers, read_frame, uses_decimal_comma
 
     table = read_frame(path)
@@ -82,14 +86,14 @@ def read_weights(path: Path) -> pd.Series:
 
 def _weight(value: object, member: str, *, source: Path, line: int) -> float:
     """One weight: a finite number ≥ 0 (an integer when written without a point)."""
-    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     text = text.strip()
     try:
         number = float(text)
     except ValueError:
         msg = f"weight of member '{member}' is not a number: {text!r}"
         raise InputError(msg, source=source, location=f"line {line}", field="weight") from None
-    if not np.isfinite(number) or number < 0:
+    if not math.isfinite(number) or number < 0:
         msg = f"weight of member '{member}' must be a finite number ≥ 0, got {text}"
         raise InputError(msg, source=source, location=f"line {line}", field="weight")
     return int(number) if number.is_integer() and "." not in text else number
@@ -149,6 +153,8 @@ def power(
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
 ) -> None:
     """Banzhaf (absolute, normalised), Shapley–Shubik and Coleman indices of a body."""
+    import numpy as np
+
     from cityregions.io._atomic import atomic_path, check_distinct, check_output_file
     from cityregions.partnership.voting import voting_power, weighted_game
 
@@ -191,6 +197,8 @@ def compare(
     seed: Annotated[int, typer.Option("--seed", help="Seed for Monte Carlo parts.")] = 0,
 ) -> None:
     """Evaluate partnership scenarios side by side."""
+    import numpy as np
+
     from cityregions.io._atomic import check_output_folder
     from cityregions.io.result_tables import write_comparison
     from cityregions.io.scenario_files import read_scenario

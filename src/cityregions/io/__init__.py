@@ -13,8 +13,9 @@
 - :func:`write_geopackage`, :func:`units_layer`, :func:`flows_layer` — GeoPackage
   with several layers, atomically
 
-GeoPandas is imported only when a vector file is read or written, so that
-``import cityregions.io`` stays light. See ``docs/data-formats.md``.
+Every reader is imported on first use, so that ``import cityregions.io`` (and
+``cityregions.io._atomic``, which every command imports) loads no pandas, numpy or
+GeoPandas. See ``docs/data-formats.md``.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cityregions.io.tables import read_flows, read_provenance, read_units, write_flows, write_table
-
 #: Names provided lazily by submodules (name → module).
 _LAZY = {
+    "read_flows": "tables",
+    "read_provenance": "tables",
+    "read_units": "tables",
+    "write_flows": "tables",
+    "write_table": "tables",
     "read_vector": "geo",
     "read_units_geo": "geo",
     "write_geopackage": "geo",
@@ -44,14 +48,7 @@ _LAZY = {
     "list_layers": "geo",
 }
 
-__all__ = [
-    "read_flows",
-    "read_provenance",
-    "read_units",
-    "write_flows",
-    "write_table",
-    *_LAZY,
-]
+__all__ = [*_LAZY]
 
 
 def __getattr__(name: str) -> Any:
