@@ -174,6 +174,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "thematic": ("thematisches Gremium", "Thematic body"),
     "actor": ("Akteur", "Actor"),
     "level": ("Ebene", "Level"),
+    "body_level": ("Ebene des Gremiums", "Body level"),
+    "potential_level": ("Potenzialebene", "Potential level"),
     "founded": ("gegründet", "Founded"),
     "dissolved": ("aufgelöst", "Dissolved"),
     "members": ("Mitglieder", "Members"),

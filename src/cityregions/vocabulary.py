@@ -292,14 +292,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 #: Keys of step summaries that are technical settings (shown collapsed, not as cards).
 SETTINGS = frozenset({
-    "scenario", "level", "carrier", "cover_share", "scope", "sinks", "max_distance_km",
+    "scenario", "potential_level", "carrier", "cover_share", "scope", "sinks", "max_distance_km",
     "solid_path", "coefficients", "coefficients_digest", "labels_from", "overlap",
     "outside", "shapley_method",
 })  # fmt: skip
 
 #: Table columns whose coded values are shown through :data:`VALUE_LABELS`.
 CODED_COLUMNS = frozenset({
-    "feedstock", "level", "path", "status", "inputs_kind", "kind", "mode", "certainty",
+    "feedstock", "level", "body_level", "potential_level", "path", "status", "inputs_kind",
+    "kind", "mode", "certainty",
     "method", "method_a", "method_b", "carrier", "provenance", "role",
 })  # fmt: skip
 

@@ -47,7 +47,7 @@ def test_potential_contract(tmp_path, monkeypatch):
     )
     assert code == 0
     table = pd.read_csv(out, dtype={"unit": str})
-    for column in ("unit", "feedstock", "level", "fuel_mwh", "electricity_mwh", "heat_mwh"):
+    for column in ("unit", "feedstock", "potential_level", "fuel_mwh", "electricity_mwh", "heat_mwh"):
         assert column in table.columns
     assert set(table["feedstock"]) == {
         "silage_maize",
@@ -60,8 +60,8 @@ def test_potential_contract(tmp_path, monkeypatch):
         "sewage_gas",
         "total",
     }
-    assert set(table["level"]) == {"theoretical", "technical", "sustainable"}
-    total = table[(table["feedstock"] == "total") & (table["level"] == "theoretical")]
+    assert set(table["potential_level"]) == {"theoretical", "technical", "sustainable"}
+    total = table[(table["feedstock"] == "total") & (table["potential_level"] == "theoretical")]
     assert len(total) == 1
     assert float(total["capacity_kw_el"].iloc[0]) == pytest.approx(244.5, abs=0.05)
 

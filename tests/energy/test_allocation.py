@@ -106,7 +106,7 @@ def _potential(supply_heat: dict[str, float]) -> pd.DataFrame:
             {
                 "unit": u,
                 "feedstock": "total",
-                "level": "sustainable",
+                "potential_level": "sustainable",
                 "fuel_mwh": h,
                 "electricity_mwh": 0.0,
                 "heat_mwh": h,

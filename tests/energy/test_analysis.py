@@ -78,7 +78,7 @@ def test_step_potential_plausible_against_mastr(step_results):
     rows = potential[
         potential["unit"].isin(DRESDEN_REGION)
         & (potential["feedstock"] == "total")
-        & (potential["level"] == "sustainable")
+        & (potential["potential_level"] == "sustainable")
     ]
     gwh_el = rows["electricity_mwh"].sum() / 1000
     assert 105_457 * 8_000 / 1e6 / 10 < gwh_el < 105_457 * 8_000 / 1e6 * 10

@@ -34,7 +34,7 @@ def _inputs(**overrides: float) -> pd.DataFrame:
 
 
 def _value(table: pd.DataFrame, feedstock: str, level: str, column: str = "fuel_mwh") -> float:
-    rows = table[(table["feedstock"] == feedstock) & (table["level"] == level)]
+    rows = table[(table["feedstock"] == feedstock) & (table["potential_level"] == level)]
     assert len(rows) == 1
     return float(rows[column].iloc[0])
 
@@ -96,14 +96,14 @@ def test_check2_musterdorf(tmp_path):
         '[pig_slurry_stable_share]\nunit = "share"\ndefault = 1.0\n',
     )
     table = biomass_potential(_inputs(), full)
-    biogas = table[(table["level"] == "sustainable") & (table["path"] == "biogas")]
+    biogas = table[(table["potential_level"] == "sustainable") & (table["path"] == "biogas")]
     assert biogas["fuel_mwh"].sum() == pytest.approx(5_147.5, abs=0.05)
     assert biogas["electricity_mwh"].sum() == pytest.approx(1_956.1, abs=0.05)
     assert biogas["heat_mwh"].sum() == pytest.approx(2_316.4, abs=0.05)
-    solid = table[(table["level"] == "sustainable") & (table["path"] == "boiler")]
+    solid = table[(table["potential_level"] == "sustainable") & (table["path"] == "boiler")]
     assert solid["fuel_mwh"].sum() == pytest.approx(4_696.0, rel=REL)
     assert solid["heat_mwh"].sum() == pytest.approx(3_991.6, rel=REL)
-    total = table[(table["feedstock"] == "total") & (table["level"] == "sustainable")]
+    total = table[(table["feedstock"] == "total") & (table["potential_level"] == "sustainable")]
     assert float(total["electricity_mwh"].iloc[0]) == pytest.approx(1_956.1, abs=0.05)
     assert float(total["heat_mwh"].iloc[0]) == pytest.approx(2_316.4 + 3_991.6, abs=0.1)
 
@@ -113,12 +113,13 @@ def test_check3_capacity_from_full_load_hours():
     for hours, kw in expected.items():
         assert float(capacity_kw(1956.1, hours)) == pytest.approx(kw, abs=0.05)
     table = biomass_potential(_inputs(), full_load_hours=[8000, 2920])
-    theo = table[(table["feedstock"] == "total") & (table["level"] == "theoretical")]
+    theo = table[(table["feedstock"] == "total") & (table["potential_level"] == "theoretical")]
     assert float(theo["capacity_kw_el"].iloc[0]) == pytest.approx(244.5, abs=0.05)
     assert float(theo["capacity_kw_el_2920h"].iloc[0]) == pytest.approx(669.9, abs=0.05)
     # manure only: 600 LU -> 50.1 kW_el at 8000 h -> 12 LU per kW (rule of thumb 8-12)
     manure = table[
-        table["feedstock"].isin(["cattle_slurry", "pig_slurry"]) & (table["level"] == "theoretical")
+        table["feedstock"].isin(["cattle_slurry", "pig_slurry"])
+        & (table["potential_level"] == "theoretical")
     ]
     kw = float(capacity_kw(manure["electricity_mwh"].sum(), 8000))
     assert kw == pytest.approx(50.1, abs=0.05)
@@ -132,7 +133,9 @@ def test_check4_invariants_and_energy_crop_cap(tmp_path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataQualityWarning)  # the low cap clips
             table = biomass_potential(_inputs(), scenario=scenario)
-        wide = table.pivot_table(index=["unit", "feedstock"], columns="level", values="fuel_mwh")
+        wide = table.pivot_table(
+            index=["unit", "feedstock"], columns="potential_level", values="fuel_mwh"
+        )
         assert (wide["theoretical"] >= wide["technical"] - 1e-9).all()
         assert (wide["technical"] >= wide["sustainable"] - 1e-9).all()
         assert (wide["sustainable"] >= 0).all()
@@ -252,7 +255,7 @@ def test_check4_unused_is_sustainable_minus_used_clipped():
     )
     inputs.loc["musterdorf", "installed_kw_el"] = 100.0
     table = biomass_potential(inputs)
-    total = table[(table["feedstock"] == "total") & (table["level"] == "sustainable")]
+    total = table[(table["feedstock"] == "total") & (table["potential_level"] == "sustainable")]
     total = total.set_index("unit")
     used_small = 100.0 * 8000 / 1000 / 0.38  # kW x h / eta_el = fuel MWh
     assert total.loc["musterdorf", "used_fuel_mwh"] == pytest.approx(used_small)

@@ -142,7 +142,7 @@ def test_halle_leipzig_ties_are_cross_border_gaps(kreise_dir: Path) -> None:
         registry.areas(),
         states=units["state"],
         out_commuters=units["out_commuters_total"],
-        other_areas=registry.areas(levels=("thematic", "metropolitan")),
+        other_areas=registry.areas(body_levels=("thematic", "metropolitan")),
     )
     rows = gaps.set_index(["unit_a", "unit_b"])
     # the numbers behind the ties, straight from flows.csv / units.csv
@@ -182,7 +182,7 @@ def test_halle_leipzig_ties_are_cross_border_gaps(kreise_dir: Path) -> None:
 def test_cross_border_gap_disappears_when_a_body_spans_it(kreise_dir: Path) -> None:
     flows, units = kreise_flows(kreise_dir)
     registry = read_registry(bundled_case_path() / "registry").as_of("2016-06-30")
-    areas = registry.areas(levels=("city_region", "thematic"))
+    areas = registry.areas(body_levels=("city_region", "thematic"))
     gaps = governance_gaps(flows, areas, out_commuters=units["out_commuters_total"])
     row = gaps.set_index(["unit_a", "unit_b"]).loc[("14713", "15002")]
     assert not row["gap"]

@@ -123,7 +123,7 @@ def affiliation_example() -> Registry:
     return Registry(
         actors=[Actor(id=a, name=a, kind="city", sources=src) for a in spec],
         bodies=[
-            Body(id=b, name=b, kind="cooperation", level="city_region", sources=src)
+            Body(id=b, name=b, kind="cooperation", body_level="city_region", sources=src)
             for b in ("emmd", "rpv", "grl")
         ],
         memberships=[
@@ -240,7 +240,7 @@ def test_a_snapshot_without_memberships_gives_empty_tables() -> None:
     """E.g. an --as-of date before every dated membership: no error, no invented rows."""
     registry = Registry(
         actors=[Actor(id="a", name="A", kind="city", sources=["https://x.org"])],
-        bodies=[Body(id="b", name="B", kind="cooperation", level="city_region",
+        bodies=[Body(id="b", name="B", kind="cooperation", body_level="city_region",
                      founded="2010", sources=["https://x.org"])],
         memberships=[Membership(member="a", body="b", valid_from="2010",
                                 sources=["https://x.org"])],

@@ -237,7 +237,11 @@ def test_variant_changes_and_toml(tmp_path):
     )
     scenario = read_scenario(variant)
     assert scenario.bloc_ids() == ["a", "c"]
-    assert scenario.top.share == 0.9
+    assert (scenario.top.kind, scenario.top.threshold, scenario.top.strict) == (
+        "qualified",
+        0.9,
+        True,
+    )  # share: 0.9 of the file = more than 90 %
     with pytest.raises(InputError, match="cannot regroup member 'zz'"):
         read_scenario(
             _write(tmp_path / "w.yaml", "name: w\nbase: base.toml\nchanges: {regroup: {zz: a}}\n")
@@ -326,33 +330,39 @@ def test_registry_two_stage_target_model_scenario_file():
 
 def test_absolute_quota_means_at_least_like_the_power_command():
     population = pd.Series({"a": 1.0, "b": 1.0, "c": 1.0})
-    from cityregions.partnership.compare import rule_game
-    from cityregions.partnership.scenarios import RuleSpec
+    from cityregions.partnership.compare import body_game
+    from cityregions.partnership.scenarios import ScenarioRule
 
-    at_least, _ = rule_game(
+    at_least, _ = body_game(
         population,
-        RuleSpec(representation="fixed", fixed={"a": 7, "b": 5, "c": 4}, quota=9),
+        ScenarioRule.model_validate(
+            {"representation": "fixed", "fixed": {"a": 7, "b": 5, "c": 4}, "quota": 9}
+        ),
         what="rpv",
     )
     assert str(at_least) == "[9; 7, 5, 4]"
-    majority, _ = rule_game(population, RuleSpec(representation="equal"), what="x")
+    majority, _ = body_game(population, ScenarioRule(representation="equal"), what="x")
     assert str(majority) == "[2; 1, 1, 1]"  # share 0.5: more than half
 
 
 def test_double_majority_rule_in_a_scenario():
-    from cityregions.partnership.compare import rule_game
-    from cityregions.partnership.scenarios import RuleSpec
+    from cityregions.partnership.compare import body_game
+    from cityregions.partnership.scenarios import ScenarioRule
 
     population = pd.Series({"A": 50.0, "B": 30.0, "C": 15.0, "D": 5.0})
-    rule = RuleSpec(representation="proportional", share=0.65, more_than=False, members_share=0.75)
-    game, _ = rule_game(population, rule, what="council")
+    rule = ScenarioRule.model_validate(
+        {"representation": "proportional", "share": 0.65, "more_than": False,
+         "members_share": 0.75}
+    )  # fmt: skip
+    game, _ = body_game(population, rule, what="council")
     from cityregions.partnership.voting import voting_power
 
     assert voting_power(game).banzhaf_absolute == (F(1, 2), F(1, 4), F(1, 4), F(1, 4))
-    absolute = RuleSpec(
-        representation="fixed", fixed={"A": 7, "B": 5, "C": 4, "D": 0}, quota=9, members_share=0.5
-    )
-    game, _ = rule_game(population, absolute, what="council")
+    absolute = ScenarioRule.model_validate(
+        {"representation": "fixed", "fixed": {"A": 7, "B": 5, "C": 4, "D": 0}, "quota": 9,
+         "members_share": 0.5}
+    )  # fmt: skip
+    game, _ = body_game(population, absolute, what="council")
     assert str(game) == "(weight ≥ 9 AND members ≥ 2)"
 
 

@@ -14,13 +14,13 @@ from cityregions.pipeline.case import bundled_case_path
 from cityregions.registry import (
     Actor,
     Body,
-    DecisionRule,
+    BodyRule,
     Membership,
     Registry,
     Source,
     date_end,
     date_start,
-    rule_game,
+    rule_weights,
 )
 
 CASE_REGISTRY = bundled_case_path() / "registry"
@@ -52,7 +52,7 @@ def small_registry() -> Registry:
                 id="emmd",
                 name="EMMD e.V.",
                 kind="metropolitan_association",
-                level="metropolitan",
+                body_level="metropolitan",
                 founded="2014-03-18",
                 sources=["S28"],
             ),
@@ -60,7 +60,7 @@ def small_registry() -> Registry:
                 id="grl",
                 name="Grüner Ring",
                 kind="cooperation",
-                level="city_region",
+                body_level="city_region",
                 founded="1996-09-20",
                 sources=["S28"],
             ),
@@ -79,7 +79,7 @@ def small_registry() -> Registry:
             ),
         ],
         rules=[
-            DecisionRule(
+            BodyRule(
                 id="r1",
                 body="emmd",
                 kind="qualified",
@@ -132,19 +132,57 @@ def test_body_units_are_derived_from_members_recursively() -> None:
 
 def test_decision_rules_normalize_to_criteria() -> None:
     qualified = small_registry().rules[0].normalized_criteria()
-    assert [(c.measure, c.quota, c.strict) for c in qualified] == [("members", 0.75, False)]
-    simple = DecisionRule(id="s", body="b", kind="simple", sources=["x"])
-    assert [(c.measure, c.quota, c.strict) for c in simple.normalized_criteria()] == [
+    assert [(c.measure, c.threshold, c.strict) for c in qualified] == [("members", 0.75, False)]
+    simple = BodyRule(id="s", body="b", kind="simple", sources=["x"])
+    assert [(c.measure, c.threshold, c.strict) for c in simple.normalized_criteria()] == [
         ("weight", 0.5, True)
     ]
-    double = DecisionRule(
+    double = BodyRule(
         id="d", body="b", kind="double_majority", sources=["x"],
-        criteria=[{"measure": "members", "quota": 0.55}, {"measure": "population", "quota": 0.65}],
+        criteria=[{"measure": "members", "threshold": 0.55},
+                  {"measure": "population", "threshold": "65%"}],
     )  # fmt: skip
-    assert [c.measure for c in double.normalized_criteria()] == ["members", "population"]
-    assert DecisionRule(id="u", body="b", kind="unanimity", sources=["x"]).normalized_criteria()[
-        0
-    ].quota == pytest.approx(1.0)
+    assert [(c.measure, c.threshold) for c in double.normalized_criteria()] == [
+        ("members", 0.55),
+        ("population", 0.65),
+    ]
+    unanimity = BodyRule(id="u", body="b", kind="unanimity", sources=["x"])
+    assert [(c.measure, c.threshold) for c in unanimity.normalized_criteria()] == [("members", 1.0)]
+    absolute = BodyRule(id="q", body="b", kind="qualified", quota=35, sources=["x"])
+    assert [(c.threshold, c.quota, c.strict) for c in absolute.normalized_criteria()] == [
+        (None, 35.0, False)
+    ]
+
+
+def test_a_share_written_as_an_absolute_quota_is_refused() -> None:
+    """Criteria once took `quota` as a share: 0.55 must not silently mean 0.55 members."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"write a share as threshold: 0\.55"):
+        BodyRule(
+            id="d", body="b", kind="double_majority", sources=["x"],
+            criteria=[{"measure": "members", "quota": 0.55},
+                      {"measure": "population", "threshold": 0.65}],
+        )  # fmt: skip
+
+
+def test_rules_whose_fields_do_not_fit_their_kind_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "sources: {S: https://x.org}\n"
+        "bodies: [{id: b, name: B, kind: cooperation, body_level: city_region, sources: [S]}]\n"
+        "rules:\n"
+        "  - {id: q, body: b, kind: qualified, sources: [S]}\n"
+        "  - {id: d, body: b, kind: double_majority, sources: [S],\n"
+        "     criteria: [{measure: members, threshold: 0.5}]}\n"
+        "  - {id: s, body: b, kind: simple, threshold: 0.6, sources: [S]}\n",
+        encoding="utf-8",
+    )
+    texts = [str(p) for p in check_registry(path)]
+    assert any("record 'q', field 'threshold'" in t and "needs threshold" in t for t in texts)
+    assert any("record 'd', field 'criteria'" in t and "at least 2 criteria" in t for t in texts)
+    assert any("record 's', field 'threshold'" in t and "use qualified" in t for t in texts)
+    assert len(texts) == 3, texts
 
 
 # ---------------------------------------------------------------- round trips
@@ -225,7 +263,7 @@ actors:
   - {id: leipzig, name: Leipzig again, kind: city, sources: [S1]}
   - {id: halle, name: Halle, kind: city}
 bodies:
-  - {id: emmd, name: EMMD, kind: metropolitan_association, level: metropolitan,
+  - {id: emmd, name: EMMD, kind: metropolitan_association, body_level: metropolitan,
      founded: "2014-03-18", sources: [S1]}
 memberships:
   - {id: m-date, member: leipzig, body: emmd, valid_from: "2012-13-01", sources: [S1]}
@@ -275,7 +313,7 @@ def test_membership_after_the_body_was_dissolved_is_an_error(tmp_path: Path) -> 
     path = tmp_path / "r.yaml"
     path.write_text(
         "actors: [{id: a, name: A, kind: city, sources: [https://x.org]}]\n"
-        "bodies: [{id: b, name: B, kind: cooperation, level: city_region, founded: '2000',\n"
+        "bodies: [{id: b, name: B, kind: cooperation, body_level: city_region, founded: '2000',\n"
         "          dissolved: '2010-06-30', sources: [https://x.org]}]\n"
         "memberships: [{id: m, member: a, body: b, valid_from: '2001', sources: [https://x.org]}]\n"
     )
@@ -331,9 +369,9 @@ sources: {S1: https://example.org}
 actors:
   - {id: a, name: A, kind: spaceship, sources: [S1]}
 bodies:
-  - {id: y, name: Y, kind: cooperation, level: galactic, founded: "2010",
+  - {id: y, name: Y, kind: cooperation, body_level: galactic, founded: "2010",
      dissolved: "2005", sources: [S99]}
-  - {id: z, name: Z, kind: cooperation, level: city_region, sources: [S1]}
+  - {id: z, name: Z, kind: cooperation, body_level: city_region, sources: [S1]}
 memberships:
   - {member: a, body: y, sources: [S1]}
   - {member: z, body: z, sources: [S1]}
@@ -346,7 +384,7 @@ def test_a_rejected_record_is_checked_and_not_reported_as_unknown(tmp_path: Path
     texts = [str(p) for p in check_registry(path)]
     assert not any("unknown member id 'a'" in t or "unknown body id 'y'" in t for t in texts)
     assert any("record 'a'" in t and "field 'kind'" in t for t in texts)
-    assert any("record 'y'" in t and "field 'level'" in t for t in texts)
+    assert any("record 'y'" in t and "field 'body_level'" in t for t in texts)
     # the rejected body's other problems still show in the same run
     assert any("record 'y'" in t and "unknown source 'S99'" in t for t in texts)
     assert any("record 'y'" in t and "dissolved 2005 is before founded 2010" in t for t in texts)
@@ -366,7 +404,7 @@ def test_a_syntax_error_does_not_flood_the_report_with_unknown_ids(tmp_path: Pat
     """One missing brace in the actors file must not turn every membership into a problem."""
     (tmp_path / "a.yaml").write_text("actors:\n  - {id: x, name: X, kind: city\n  - {id: y}\n")
     (tmp_path / "b.yaml").write_text(
-        "bodies: [{id: b, name: B, kind: cooperation, level: city_region, sources: [https://x.org]}]\n"
+        "bodies: [{id: b, name: B, kind: cooperation, body_level: city_region, sources: [https://x.org]}]\n"
         "memberships:\n"
         "  - {member: x, body: b, sources: [https://x.org]}\n"
         "  - {member: x, body: b, valid_from: '2015', valid_to: '2014', sources: [https://x.org]}\n"
@@ -386,55 +424,44 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
         read_registry(tmp_path / "nope.yaml")
 
 
-def winning(game: list[tuple[dict[str, float], float, bool]], coalition: set[str]) -> bool:
-    return all(
-        (sum(w[m] for m in coalition if m in w) > t) if strict else
-        (sum(w[m] for m in coalition if m in w) >= t)
-        for w, t, strict in game
-    )  # fmt: skip
-
-
-def test_decision_rule_rebuilds_the_hand_entered_game() -> None:
-    """Check 10: RPV Leipzig-Westsachsen, majority of all votes 7/5/4 = [9; 7, 5, 4]."""
-    from itertools import combinations
-
+def test_rule_weights_of_the_bundled_planning_association() -> None:
+    """Check 10: the RPV Leipzig-Westsachsen statute counts the seats 7/5/4 as weights."""
     reg = read_registry(CASE_REGISTRY).as_of("2016-06-30")
-    game = rule_game(reg, "rpv-lw-statute")
-    assert game == [({"leipzig": 7.0, "lk-leipzig": 5.0, "nordsachsen": 4.0}, 8.0, True)]
-    weights = {"leipzig": 7, "lk-leipzig": 5, "nordsachsen": 4}
-    for size in range(4):
-        for coalition in combinations(weights, size):
-            by_hand = sum(weights[m] for m in coalition) >= 9
-            assert winning(game, set(coalition)) == by_hand, coalition
+    rule, weights = rule_weights(reg, "rpv-lw-statute")
+    assert (rule.kind, rule.measure, rule.body) == ("simple", "weight", "rpv-lw")
+    assert weights == {"weight": {"leipzig": 7.0, "lk-leipzig": 5.0, "nordsachsen": 4.0}}
 
 
-def test_double_majority_game_uses_members_and_population() -> None:
+def test_rule_weights_of_a_double_majority_need_population() -> None:
     src = ["https://x.org"]
     reg = Registry(
-        actors=[Actor(id=a, name=a, kind="city", sources=src) for a in "abcd"],
-        bodies=[Body(id="b", name="B", kind="cooperation", level="city_region", sources=src)],
-        memberships=[Membership(member=a, body="b", sources=src) for a in "abcd"],
+        actors=[Actor(id=a, name=a, kind="city", sources=src) for a in "dcba"],
+        bodies=[Body(id="b", name="B", kind="cooperation", body_level="city_region", sources=src)],
+        memberships=[Membership(member=a, body="b", sources=src) for a in "dcba"],
         rules=[
-            DecisionRule(
+            BodyRule(
                 id="dm",
                 body="b",
                 kind="double_majority",
                 sources=src,
                 criteria=[
-                    {"measure": "members", "quota": 0.75},
-                    {"measure": "population", "quota": 0.65},
+                    {"measure": "members", "threshold": 0.75},
+                    {"measure": "population", "threshold": 0.65},
                 ],
             ),
         ],
     )
     population = {"a": 50, "b": 30, "c": 15, "d": 5}
-    game = rule_game(reg, "dm", population=population)
-    # equivalent to [5; 3, 1, 1, 1] (governance-methods check 4)
-    for coalition in [set("abc"), set("abd"), set("acd"), set("bcd"), set("ab"), set("abcd")]:
-        by_hand = 3 * ("a" in coalition) + len(coalition - {"a"}) >= 5
-        assert winning(game, coalition) == by_hand, coalition
+    _, weights = rule_weights(reg, "dm", population=population)
+    # voting members sorted by id, one value per measure the criteria count
+    assert weights == {
+        "members": {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0},
+        "population": {"a": 50.0, "b": 30.0, "c": 15.0, "d": 5.0},
+    }
     with pytest.raises(ValueError, match="no population"):
-        rule_game(reg, "dm")
+        rule_weights(reg, "dm")
+    with pytest.raises(ValueError, match="unknown decision rule 'nope'"):
+        rule_weights(reg, "nope")
 
 
 def test_lenient_reading_logs_cross_record_problems(
@@ -443,7 +470,7 @@ def test_lenient_reading_logs_cross_record_problems(
     path = tmp_path / "r.yaml"
     path.write_text(
         "actors: [{id: a, name: A, kind: city}]\n"
-        "bodies: [{id: b, name: B, kind: cooperation, level: city_region, sources: [x]}]\n"
+        "bodies: [{id: b, name: B, kind: cooperation, body_level: city_region, sources: [x]}]\n"
     )
     reg = read_registry(path, strict=False)
     assert reg.actor_ids == ["a"]
@@ -452,3 +479,30 @@ def test_lenient_reading_logs_cross_record_problems(
     path.write_text("actors: [{id: a, name: A, kind: town, sources: [https://x.org]}]\n")
     with pytest.raises(ValidationReport, match="got 'town'"):
         read_registry(path, strict=False)
+
+
+def test_old_key_level_is_read_as_body_level_with_a_warning(tmp_path: Path) -> None:
+    from cityregions import DataQualityWarning
+
+    path = tmp_path / "old.yaml"
+    path.write_text(
+        "sources: {S: https://x.org}\n"
+        "bodies:\n"
+        "  - {id: a, name: A, kind: cooperation, level: city_region, sources: [S]}\n"
+        "  - {id: b, name: B, kind: cooperation, level: thematic, sources: [S]}\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(DataQualityWarning, match=r"old key 'level' \(2 records, first on line 3\)"):
+        registry = read_registry(path)
+    assert [b.body_level for b in registry.bodies] == ["city_region", "thematic"]
+    both = tmp_path / "both.yaml"
+    both.write_text(
+        "sources: {S: https://x.org}\n"
+        "bodies: [{id: a, name: A, kind: cooperation, level: city_region,\n"
+        "          body_level: city_region, sources: [S]}]\n",
+        encoding="utf-8",
+    )
+    texts = [str(p) for p in check_registry(both)]
+    assert texts == [
+        f"{both}, line 2, record 'a', field 'level': give body_level only ('level' is its old name)"
+    ], texts

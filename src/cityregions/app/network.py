@@ -34,12 +34,12 @@ def network_payload(results: CaseResults) -> dict[str, Any]:
     for actor in registry.actors:
         x, y = positions.get(actor.id, (0.5, 0.5))
         nodes.append({"id": actor.id, "label": actor.name, "kind": actor.kind, "type": "actor",
-                      "level": None, "colour": NODE_COLOURS["actor"], "x": x, "y": y})  # fmt: skip
+                      "body_level": None, "colour": NODE_COLOURS["actor"], "x": x, "y": y})  # fmt: skip
     for body in registry.bodies:
         x, y = positions.get(body.id, (0.5, 0.5))
-        colour = NODE_COLOURS.get(body.level, NODE_COLOURS["thematic"])
+        colour = NODE_COLOURS.get(body.body_level, NODE_COLOURS["thematic"])
         nodes.append({"id": body.id, "label": body.name, "kind": body.kind, "type": "body",
-                      "level": body.level, "colour": colour, "x": x, "y": y})  # fmt: skip
+                      "body_level": body.body_level, "colour": colour, "x": x, "y": y})  # fmt: skip
     years = _years(registry)
     return {"available": True, "nodes": nodes, "dates": years}
 

@@ -1,7 +1,8 @@
 """``cityregions energy``: bioenergy potential, balance, allocation and GENESIS inputs.
 
 * ``cityregions energy potential --inputs U.csv [--coefficients F] [--scenario S]
-  --out F.csv`` — long table unit × feedstock × level (+ ``feedstock = total``).
+  --out F.csv`` — long table unit × feedstock × potential_level (+ ``feedstock =
+  total``).
 * ``cityregions energy balance --inputs U.csv [--labels L.csv] --out DIR`` — balance per
   unit and per city region.
 * ``cityregions energy allocate --inputs U.csv [--units SEATS] [--labels L.csv] --out
@@ -55,8 +56,14 @@ CoverOption = Annotated[
         "--cover-share", help="Share of demand biomass is to cover: 0-1, overall or regional."
     ),
 ]
-LevelOption = Annotated[
-    str, typer.Option("--level", help="Potential level: theoretical, technical, sustainable.")
+PotentialLevelOption = Annotated[
+    str,
+    typer.Option(
+        "--potential-level",
+        "--level",
+        help="Tier of the potential used as supply: theoretical, technical, sustainable "
+        "(--level is the old name).",
+    ),
 ]
 CoresOption = Annotated[str | None, typer.Option("--cores", help="Comma-separated core unit ids.")]
 
@@ -144,7 +151,7 @@ def potential(
         list[str] | None, typer.Option("--feedstock", help="Only these feedstocks (repeatable).")
     ] = None,
 ) -> None:
-    """Biomass potential per unit, feedstock and level (MWh/a fuel, electricity, heat)."""
+    """Biomass potential per unit, feedstock and potential level (MWh/a fuel, power, heat)."""
     from cityregions.energy.potential import biomass_potential
     from cityregions.io.tables import write_table
 
@@ -159,7 +166,7 @@ def potential(
         feedstocks=feedstock,
     )
     write_table(long, out, index=False)
-    totals = long[(long["feedstock"] == "total") & (long["level"] == "sustainable")]
+    totals = long[(long["feedstock"] == "total") & (long["potential_level"] == "sustainable")]
     missing = int(totals["fuel_mwh"].isna().sum())
     gap = f"; {missing} unit(s) with missing inputs left out of the sum" if missing else ""
     console.print(
@@ -176,7 +183,7 @@ def balance(
     cores: CoresOption = None,
     coefficients: CoefficientsOption = None,
     scenario: ScenarioOption = "default",
-    level: LevelOption = "sustainable",
+    potential_level: PotentialLevelOption = "sustainable",
     carrier: CarrierOption = "heat",
     cover_share: CoverOption = "1",
 ) -> None:
@@ -192,7 +199,7 @@ def balance(
         labels=_labels(labels, table.index),
         cores=cores.split(",") if cores else None,
         scenario=scenario,
-        level=level,
+        potential_level=potential_level,
         carrier=carrier,
         cover_share=_cover(cover_share),
     )
@@ -220,7 +227,7 @@ def allocate(
     cores: CoresOption = None,
     coefficients: CoefficientsOption = None,
     scenario: ScenarioOption = "default",
-    level: LevelOption = "sustainable",
+    potential_level: PotentialLevelOption = "sustainable",
     carrier: CarrierOption = "heat",
     cover_share: CoverOption = "overall",
     scope: Annotated[
@@ -249,7 +256,7 @@ def allocate(
         distances_km=seat_distance_table(territory),
         cores=cores.split(",") if cores else None,
         scenario=scenario,
-        level=level,
+        potential_level=potential_level,
         carrier=carrier,
         cover_share=_cover(cover_share),
         scope=scope,

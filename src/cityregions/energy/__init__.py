@@ -1,7 +1,7 @@
 """Urban–rural bioenergy: potential, demand, balance, allocation and the actor network.
 
 The chain: per-unit inputs (:mod:`~cityregions.energy.inputs`, or GENESIS exports via
-:mod:`~cityregions.io.energy_genesis`) → potential per unit × feedstock × level
+:mod:`~cityregions.io.energy_genesis`) → potential per unit × feedstock × potential level
 (:func:`biomass_potential`) → demand (:func:`energy_demand`) → balance per unit and per
 city region (:func:`unit_balance`, :func:`region_balance`) → allocation of rural
 surpluses to urban deficits (:func:`allocate_surplus`). Every coefficient lives in
@@ -20,11 +20,11 @@ from cityregions.energy.coefficients import (
 from cityregions.energy.demand import energy_demand
 from cityregions.energy.disaggregation import disaggregate, disaggregate_inputs
 from cityregions.energy.inputs import read_energy_inputs, validate_energy_inputs
-from cityregions.energy.potential import LEVELS, biomass_potential, livestock_units
+from cityregions.energy.potential import POTENTIAL_LEVELS, biomass_potential, livestock_units
 
 __all__ = [
     "FEEDSTOCKS",
-    "LEVELS",
+    "POTENTIAL_LEVELS",
     "SCENARIOS",
     "Allocation",
     "Coefficient",

@@ -8,7 +8,7 @@ sets its options (all optional but ``inputs``)::
     inputs = "energy/inputs.csv"       # plain per-unit inputs (see cityregions.energy.inputs)
     coefficients = "my-coefficients.toml"
     scenario = "default"               # low | default | high
-    level = "sustainable"              # potential level used as supply
+    potential_level = "sustainable"    # tier of the potential used as supply
     carrier = "heat"                   # heat | electricity | final
     cover_share = "overall"            # number in (0, 1], "overall" or "regional"
     scope = "within_first"             # within | across | within_first
@@ -44,11 +44,11 @@ class EnergyAnalysis:
     inputs
         Per unit: the inputs used (with ``<column>_status``).
     potential
-        Long table ``unit, feedstock, level, path, fuel_mwh, electricity_mwh, heat_mwh,
-        full_load_hours, capacity_kw_el, …, status, assumptions, scenario``
-        (``feedstock = "total"`` rows per unit and level).
+        Long table ``unit, feedstock, potential_level, path, fuel_mwh, electricity_mwh,
+        heat_mwh, full_load_hours, capacity_kw_el, …, status, assumptions, scenario``
+        (``feedstock = "total"`` rows per unit and potential level).
     potential_wide
-        Unit × feedstock, fuel MWh/a at the chosen level, plus ``electricity_mwh``,
+        Unit × feedstock, fuel MWh/a at the chosen potential level, plus ``electricity_mwh``,
         ``heat_mwh``.
     demand
         Per unit: ``demand_electricity_mwh``, ``demand_heat_mwh``.
@@ -71,7 +71,7 @@ class EnergyAnalysis:
     coefficients
         The coefficients used (unit, range, source, assumption).
     settings
-        The options (scenario, level, carrier, …, ``assumptions``).
+        The options (scenario, potential_level, carrier, …, ``assumptions``).
     summary
         Headline figures.
     """
@@ -100,7 +100,7 @@ def run_energy(
     distances_km: pd.DataFrame | None = None,
     cores: list[str] | None = None,
     scenario: str = "default",
-    level: str = "sustainable",
+    potential_level: str = "sustainable",
     carrier: str = "heat",
     cover_share: float | str = 1.0,
     scope: str = "within_first",
@@ -124,7 +124,7 @@ def run_energy(
         Seat distances labelled by unit id; without them no allocation is made.
     labels_from
         Where ``labels`` come from, for the summary (ignored without labels).
-    cores, scenario, level, carrier, cover_share, scope, sinks, max_distance_km,
+    cores, scenario, potential_level, carrier, cover_share, scope, sinks, max_distance_km,
     solid_path, full_load_hours
         See :func:`~cityregions.energy.potential.biomass_potential`,
         :func:`~cityregions.energy.balance.unit_balance`,
@@ -145,7 +145,7 @@ def run_energy(
     balance = unit_balance(
         potential,
         demand,
-        level=level,
+        potential_level=potential_level,
         carrier=carrier,
         cover_share=cover_share,
         labels=labels,
@@ -170,7 +170,7 @@ def run_energy(
         allocation = allocate_surplus(balance.iloc[:0], pd.DataFrame(), labels)
     settings = {
         "scenario": scenario,
-        "level": level,
+        "potential_level": potential_level,
         "carrier": carrier,
         "cover_share": str(cover_share),
         "scope": scope,
@@ -211,9 +211,9 @@ def _analysis(
         "regions": len(regions),
         "labels_from": labels_from,
         "potential_fuel_gwh": float(
-            potential.query("feedstock == 'total' and level == @settings['level']")[
-                "fuel_mwh"
-            ].sum()
+            potential.query(
+                "feedstock == 'total' and potential_level == @settings['potential_level']"
+            )["fuel_mwh"].sum()
             / 1000
         ),
         "supply_gwh": float(balance["supply_mwh"].sum() / 1000),
@@ -229,7 +229,7 @@ def _analysis(
     return EnergyAnalysis(
         inputs=inputs,
         potential=potential,
-        potential_wide=wide_summary(potential, level=settings["level"]),
+        potential_wide=wide_summary(potential, potential_level=settings["potential_level"]),
         demand=demand,
         balance_units=balance,
         balance_regions=regions,

@@ -1,7 +1,7 @@
 """Bioenergy balance per unit and per city region: core deficit, rural surplus.
 
-Supply is the potential of one level (default ``sustainable``) converted to electricity
-and heat; demand comes from :func:`~cityregions.energy.demand.energy_demand`. The
+Supply is the potential of one ``potential_level`` (default ``sustainable``) converted to
+electricity and heat; demand comes from :func:`~cityregions.energy.demand.energy_demand`. The
 balance is taken for one *carrier*: ``heat``, ``electricity`` or ``final`` (their sum),
 optionally against a share of the demand only (``cover_share``: the part of demand that
 biomass is meant to cover, e.g. a heat-plan target).
@@ -43,7 +43,7 @@ def unit_balance(
     potential: pd.DataFrame,
     demand: pd.DataFrame,
     *,
-    level: str = "sustainable",
+    potential_level: str = "sustainable",
     carrier: str = "heat",
     cover_share: float | str | pd.Series = 1.0,
     labels: pd.Series | None = None,
@@ -57,8 +57,9 @@ def unit_balance(
         Long potential table (:func:`~cityregions.energy.potential.biomass_potential`).
     demand
         Demand per unit (``demand_electricity_mwh``, ``demand_heat_mwh``).
-    level
-        Potential level used as supply.
+    potential_level
+        Tier of the potential used as supply: ``theoretical``, ``technical`` or
+        ``sustainable``.
     carrier
         ``heat``, ``electricity`` or ``final`` (heat + electricity).
     cover_share
@@ -84,10 +85,12 @@ def unit_balance(
     if carrier not in CARRIERS:
         msg = f"unknown carrier '{carrier}' (allowed: {', '.join(CARRIERS)})"
         raise InputError(msg, field="carrier")
-    totals = potential[(potential["feedstock"] == "total") & (potential["level"] == level)]
+    totals = potential[
+        (potential["feedstock"] == "total") & (potential["potential_level"] == potential_level)
+    ]
     if totals.empty:
-        msg = f"no 'total' rows at level '{level}' in the potential table"
-        raise InputError(msg, field="level")
+        msg = f"no 'total' rows at potential level '{potential_level}' in the potential table"
+        raise InputError(msg, field="potential_level")
     supply = totals.set_index("unit")[["electricity_mwh", "heat_mwh"]]
     supply.columns = ["supply_electricity_mwh", "supply_heat_mwh"]
     table = demand.join(supply, how="left")
@@ -105,7 +108,9 @@ def unit_balance(
     table["deficit_mwh"] = (-table["net_mwh"]).clip(lower=0)
     if population is not None:
         table["population"] = population.reindex(table.index).astype(float)
-    table.attrs.update(carrier=carrier, level=level, cover_share=str(cover_share))
+    table.attrs.update(
+        carrier=carrier, potential_level=potential_level, cover_share=str(cover_share)
+    )
     return table
 
 

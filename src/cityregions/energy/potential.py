@@ -1,4 +1,4 @@
-"""Biomass potential per territorial unit, feedstock and level.
+"""Biomass potential per territorial unit, feedstock and potential level.
 
 The chain of the research note (``bioenergy.md`` section 7): mass → fuel energy at the
 *theoretical* level, then technical and sustainable restrictions, then conversion along
@@ -46,7 +46,8 @@ from cityregions.energy.conversion import PATHS, capacity_kw, convert
 
 logger = logging.getLogger(__name__)
 
-LEVELS: tuple[str, ...] = ("theoretical", "technical", "sustainable")
+#: The tiers of a potential (``potential_level``), from the most to the least.
+POTENTIAL_LEVELS: tuple[str, ...] = ("theoretical", "technical", "sustainable")
 #: Input columns each feedstock needs.
 NEEDS: dict[str, tuple[str, ...]] = {
     "silage_maize": ("arable_ha", "energy_crop_share"),
@@ -181,7 +182,7 @@ def biomass_potential(
     full_load_hours: Sequence[float] | None = None,
     feedstocks: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Compute the potential per unit, feedstock and level as a long table.
+    """Compute the potential per unit, feedstock and potential level as a long table.
 
     Parameters
     ----------
@@ -203,12 +204,12 @@ def biomass_potential(
     Returns
     -------
     pandas.DataFrame
-        Columns ``unit, feedstock, level, path, fuel_mwh, electricity_mwh, heat_mwh,
+        Columns ``unit, feedstock, potential_level, path, fuel_mwh, electricity_mwh, heat_mwh,
         status, assumptions, used_fuel_mwh, unused_fuel_mwh, overused,
         full_load_hours, capacity_kw_el, capacity_kw_el_<h>h..., scenario,
         inputs_kind`` (the inputs' ``kind`` per unit, e.g. ``estimate``, so that
         estimates stay labelled in every output; ``unstated`` without it); one row
-        per unit × feedstock × level plus ``feedstock = "total"`` rows (NaN where any
+        per unit × feedstock × potential level plus ``feedstock = "total"`` rows (NaN where any
         feedstock of the unit is missing; status says which). The used/unused columns
         are filled on total rows when ``installed_kw_el`` is given.
 
@@ -240,7 +241,7 @@ def biomass_potential(
     order = {u: i for i, u in enumerate(inputs.index)}
     long["_u"] = long["unit"].map(order)
     long["_f"] = long["feedstock"].map({f: i for i, f in enumerate([*chosen, "total"])})
-    long["_l"] = long["level"].map({lv: i for i, lv in enumerate(LEVELS)})
+    long["_l"] = long["potential_level"].map({lv: i for i, lv in enumerate(POTENTIAL_LEVELS)})
     long = long.sort_values(["_u", "_f", "_l"], kind="stable").drop(columns=["_u", "_f", "_l"])
     return long.reset_index(drop=True)
 
@@ -262,14 +263,14 @@ def _feedstock_rows(
         and _uses(name, feedstock, solid_path)
     )
     rows = []
-    for level, fuel in zip(LEVELS, levels, strict=True):
+    for level, fuel in zip(POTENTIAL_LEVELS, levels, strict=True):
         electricity, heat = convert(fuel, PATHS[feedstock], values, solid_path=solid_path)
         rows.append(
             pd.DataFrame(
                 {
                     "unit": inputs.index.to_numpy(),
                     "feedstock": feedstock,
-                    "level": level,
+                    "potential_level": level,
                     "path": PATHS[feedstock] if PATHS[feedstock] == "biogas" else solid_path,
                     "fuel_mwh": fuel,
                     "electricity_mwh": electricity,
@@ -335,7 +336,7 @@ def _status(inputs: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
 
 
 def _totals(long: pd.DataFrame) -> pd.DataFrame:
-    grouped = long.groupby(["unit", "level"], sort=False)
+    grouped = long.groupby(["unit", "potential_level"], sort=False)
     sums = grouped[["fuel_mwh", "electricity_mwh", "heat_mwh"]].sum(min_count=1)
     any_missing = grouped["fuel_mwh"].apply(lambda s: bool(s.isna().any()))
     sums.loc[any_missing.to_numpy(), :] = np.nan
@@ -356,9 +357,9 @@ def _totals(long: pd.DataFrame) -> pd.DataFrame:
     return sums
 
 
-def wide_summary(potential: pd.DataFrame, *, level: str = "sustainable") -> pd.DataFrame:
-    """Return unit × feedstock fuel (MWh/a) at one level, plus the unit's totals by carrier."""
-    rows = potential[potential["level"] == level]
+def wide_summary(potential: pd.DataFrame, *, potential_level: str = "sustainable") -> pd.DataFrame:
+    """Return unit × feedstock fuel (MWh/a) at one potential level, plus totals by carrier."""
+    rows = potential[potential["potential_level"] == potential_level]
     table = rows.pivot(index="unit", columns="feedstock", values="fuel_mwh")
     totals = rows[rows["feedstock"] == "total"].set_index("unit")
     table["electricity_mwh"] = totals["electricity_mwh"]

@@ -59,7 +59,7 @@ class GovernanceAnalysis:
     snapshots
         Date → actor metrics on further dates.
     areas
-        ``area, unit, name, level, kind`` of the city-regional cooperation areas.
+        ``area, unit, name, body_level, kind`` of the city-regional cooperation areas.
     fit_areas
         Per area: self-containment, internal share, coverage.
     fit_overall
@@ -120,11 +120,11 @@ class GovernanceAnalysis:
 def _areas_table(registry: Registry, areas: dict[str, list[str]]) -> pd.DataFrame:
     rows = [
         {"area": area, "unit": unit, "name": registry.body(area).name,
-         "level": registry.body(area).level, "kind": registry.body(area).kind}
+         "body_level": registry.body(area).body_level, "kind": registry.body(area).kind}
         for area, units in areas.items()
         for unit in units
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["area", "unit", "name", "level", "kind"])
+    return pd.DataFrame(rows, columns=["area", "unit", "name", "body_level", "kind"])
 
 
 def analyze_governance(
@@ -185,7 +185,7 @@ def analyze_governance(
     bodies = centralities(graph)
     bodies = bodies[bodies["mode"] == "body"].drop(columns=["mode"]).rename_axis("body")
     areas = snapshot.areas()
-    other = snapshot.areas(levels=("thematic", "metropolitan"))
+    other = snapshot.areas(body_levels=("thematic", "metropolitan"))
     population = states = None
     if territory is not None:
         population = _population_of(territory)

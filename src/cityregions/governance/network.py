@@ -76,7 +76,7 @@ def affiliation_graph(registry: Registry, *, include_isolates: bool = False) -> 
         )
     for body in registry.bodies:
         attrs = {"mode": "body", "bipartite": 1, "name": body.name, "kind": body.kind}
-        attrs["level"] = body.level
+        attrs["body_level"] = body.body_level
         graph.add_node(body.id, **attrs, **_lifetime(body.founded, body.dissolved))
     actor_ids = set(registry.actor_ids)
     for membership in registry.memberships:

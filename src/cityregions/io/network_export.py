@@ -47,7 +47,7 @@ def dynamic_graph(registry: Registry) -> nx.Graph:
     for node in [n for n in list(graph) if graph.degree(n) == 0]:
         graph.remove_node(node)
     for _, data in graph.nodes(data=True):
-        data.setdefault("level", "")
+        data.setdefault("body_level", "")
     return graph
 
 
@@ -125,10 +125,10 @@ def edge_list(registry: Registry) -> pd.DataFrame:
 
 
 def node_list(registry: Registry) -> pd.DataFrame:
-    """One row per actor and body: ``id``, ``mode``, ``name``, ``kind``, level, state, dates."""
+    """One row per actor and body: ``id``, ``mode``, ``name``, ``kind``, ``body_level``, state, dates."""
     states = registry.actor_states()
     rows: list[dict[str, Any]] = [
-        {"id": a.id, "mode": "actor", "name": a.name, "kind": a.kind, "level": "",
+        {"id": a.id, "mode": "actor", "name": a.name, "kind": a.kind, "body_level": "",
          "state": states[a.id] or "", "units": ";".join(a.units), "start": "", "end": "",
          "certainty": a.certainty, "sources": ";".join(a.sources)}
         for a in registry.actors
@@ -136,7 +136,7 @@ def node_list(registry: Registry) -> pd.DataFrame:
     for b in registry.bodies:
         life = _lifetime(b.founded, b.dissolved)
         rows.append(
-            {"id": b.id, "mode": "body", "name": b.name, "kind": b.kind, "level": b.level,
+            {"id": b.id, "mode": "body", "name": b.name, "kind": b.kind, "body_level": b.body_level,
              "state": "", "units": ";".join(registry.body_units(b.id)),
              "start": life.get("start", ""), "end": life.get("end", ""),
              "certainty": b.certainty, "sources": ";".join(b.sources)}

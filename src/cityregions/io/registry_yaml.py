@@ -10,12 +10,17 @@ merged in file-name order)::
          units: ["14713"], sources: [S15]}
     bodies:
       - {id: mmd2012, name: Metropolregion Mitteldeutschland, kind: metropolitan_network,
-         level: metropolitan, legal_form: informal, founded: "2009-05-27", sources: [S02]}
+         body_level: metropolitan, legal_form: informal, founded: "2009-05-27",
+         sources: [S02]}
     memberships:
       - {member: leipzig, body: mmd2012, role: full, valid_from: "2009-05-27",
          sources: [S15], certainty: confirmed}
     rules:
       - {id: rpv-lw-simple, body: rpv-lw, kind: simple, measure: weight, sources: [S57]}
+
+Bodies name their tier ``body_level``; the old key ``level`` is still read, with one
+:class:`~cityregions.DataQualityWarning` per file that names the new key (a record with
+both is an error).
 
 Every problem is collected – YAML syntax, a file that is not a mapping, unknown keys,
 bad field values (e.g. a date ``2012-13-01``), unknown ids, duplicates, dates in the
@@ -27,18 +32,19 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cityregions._errors import InputError, ValidationReport
+from cityregions._errors import DataQualityWarning, InputError, ValidationReport
 from cityregions.io._atomic import atomic_path
 from cityregions.registry.model import (
     Actor,
     Body,
-    DecisionRule,
+    BodyRule,
     Membership,
     Registry,
     Source,
@@ -54,9 +60,11 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "actors": Actor,
     "bodies": Body,
     "memberships": Membership,
-    "rules": DecisionRule,
+    "rules": BodyRule,
 }
 TOP_KEYS = ("sources", *SECTIONS)
+#: Old record keys still read (with a DataQualityWarning) → their new names.
+OLD_KEYS = {"level": "body_level"}
 _SUFFIXES = (".yaml", ".yml")
 
 
@@ -308,6 +316,7 @@ def _load_section(
         problems.append(_parse_error(msg, source=file, field=section))
         return
     model = SECTIONS[section]
+    renamed: list[int | None] = []
     for index, record in enumerate(value):
         label = _record_label(section, index, record)
         line = lines[index] if index < len(lines) else None
@@ -316,6 +325,13 @@ def _load_section(
             msg = f"a record must be a mapping of field: value, got {type(record).__name__}"
             problems.append(_parse_error(msg, source=file, location=where))
             continue
+        if section == "bodies" and OLD_KEYS["level"] in record and "level" in record:
+            msg = "give body_level only ('level' is its old name)"
+            problems.append(_parse_error(msg, source=file, location=where, field="level"))
+            continue
+        if section == "bodies" and "level" in record:
+            record = {OLD_KEYS["level"] if k == "level" else k: v for k, v in record.items()}
+            renamed.append(line)
         try:
             parsed = model.model_validate(record)
         except ValidationError as error:
@@ -332,6 +348,14 @@ def _load_section(
         state.merged[section].append(parsed)
         key = parsed.label if isinstance(parsed, Membership) else str(parsed.id)  # type: ignore[attr-defined]
         state.origins[key] = (str(file), line)
+    if renamed:
+        first = f", first on line {renamed[0]}" if renamed[0] else ""
+        warnings.warn(
+            f"{file}: bodies use the old key 'level' ({len(renamed)} records{first}); "
+            "read as 'body_level' — rename the key to body_level",
+            DataQualityWarning,
+            stacklevel=2,
+        )
 
 
 def _pydantic_message(item: Any) -> str:

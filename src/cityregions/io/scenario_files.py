@@ -20,7 +20,7 @@ from cityregions._errors import InputError
 from cityregions.partnership.scenarios import (
     Changes,
     Scenario,
-    TopSpec,
+    TopRule,
     apply_changes,
     population_from_units,
     scenario_from_registry,
@@ -132,7 +132,7 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
 
     try:
         source = RegistrySource.model_validate(data.pop("from_registry"))
-        top = TopSpec.model_validate(data.pop("top", {}))
+        top = TopRule.model_validate(data.pop("top", {}))
     except ValidationError as error:
         raise _validation_error(error, path) from None
     registry = read_registry(path.parent / source.path)

@@ -29,15 +29,15 @@ import pandas as pd
 from cityregions._errors import DataQualityWarning, InputError
 from cityregions.partnership import representation as rep
 from cityregions.partnership.fees import scenario_fees
-from cityregions.partnership.scenarios import RuleSpec, Scenario
+from cityregions.partnership.scenarios import Scenario, ScenarioRule
 from cityregions.partnership.voting import (
     TwoTierGame,
     VotingGame,
-    multi_criteria_game,
+    rule_game,
     two_tier_power,
     voting_power,
-    weighted_game,
 )
+from cityregions.registry.model import DecisionRule
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +64,21 @@ class PartnershipResult:
     summary: dict[str, Any]
 
 
-def rule_game(
+def body_game(
     population: pd.Series,
-    rule: RuleSpec,
+    rule: ScenarioRule,
     *,
     what: str,
     strict: bool = False,
     source: str | None = None,
 ) -> tuple[VotingGame, pd.Series]:
-    """Build the game of one body from its members' population and its rule.
+    """Build the game of one body of a scenario from its members' population and rule.
 
-    Returns the game and the weights (seats) per member. ``what`` names the body in
-    messages (``bloc 'x'``), ``source`` the scenario file.
+    The representation part of ``rule`` gives the weights (seats) per member; the
+    decision part is turned into the game by
+    :func:`~cityregions.partnership.voting.rule_game` with measures ``weight`` (and
+    ``seats``) = those weights, ``population`` and ``members``. Returns the game and the
+    weights. ``what`` names the body in messages (``bloc 'x'``), ``source`` the file.
 
     Raises
     ------
@@ -85,11 +88,13 @@ def rule_game(
         above the total — naming the file, the body and the member.
     """
     where = f"{source}, {what}" if source else what
-    if rule.representation not in ("equal", "fixed"):
+    counts_population = any(c.measure == "population" for c in rule.normalized_criteria())
+    if rule.representation not in ("equal", "fixed") or counts_population:
         missing = population[population.isna()]
         if len(missing):
+            needs = "population" if counts_population else f"'{rule.representation}'"
             msg = (
-                f"rule '{rule.representation}' of {what} needs the population of member "
+                f"rule {needs} of {what} needs the population of member "
                 f"'{missing.index[0]}', which is not given"
             )
             raise InputError(msg, source=where, location=missing.index[0], field="population")
@@ -110,32 +115,34 @@ def rule_game(
         raise InputError(
             error.message, source=where, location=error.location, field=error.field
         ) from None
-    share: float | None = rule.share
-    more_than = rule.more_than if rule.more_than is not None else rule.quota is None
-    if rule.penrose_quota:
-        share, more_than = rep.penrose_optimal_quota(pop[pop > 0]), False
-    quota = rule.quota
-    if quota is not None:
-        share = None
+    decision = _with_penrose_quota(rule, pop) if rule.penrose_quota else rule.decision_rule()
+    measures = {"weight": weights, "seats": weights, "population": pop.reindex(weights.index)}
     with warnings.catch_warnings():
         if len(weights) == 1:  # a single member: any majority is that member
             warnings.simplefilter("ignore", DataQualityWarning)
-        if rule.members_share is None:
-            game = weighted_game(
-                weights, quota, share=share, more_than=more_than, strict=strict, source=where
-            )
-        else:
-            ones = pd.Series(1, index=weights.index)
-            if quota is not None:  # the criteria take shares: quota / total weight
-                share = quota / float(weights.sum())
-            game = multi_criteria_game(
-                {
-                    "weight": (weights, share if share is not None else 0.5, more_than),
-                    "members": (ones, rule.members_share),
-                },
-                strict=strict,
-            )
+        game = rule_game(decision, measures, strict=strict, source=where)
     return game, weights
+
+
+def _with_penrose_quota(rule: ScenarioRule, population: pd.Series) -> DecisionRule:
+    """The rule with the optimal quota of the square-root rule (at least that share).
+
+    ``q* = ½(1 + √ΣN / Σ√N)`` (Słomczyński & Życzkowski 2006) replaces the threshold of
+    the rule's first criterion; an absolute ``quota`` is kept (then: at least it).
+    """
+    optimal = rep.penrose_optimal_quota(population[population > 0])
+    data = rule.decision_rule().model_dump()
+    if data["kind"] == "double_majority":
+        first = data["criteria"][0]
+        if first.get("quota") is None:
+            first["threshold"] = optimal
+        first["strict"] = False
+    else:
+        data["kind"] = "qualified"
+        if data.get("quota") is None:
+            data["threshold"] = optimal
+        data["strict"] = False
+    return DecisionRule.model_validate(data)
 
 
 def _check_fixed(fixed: dict[str, int], members: pd.Index, where: str) -> None:
@@ -159,14 +166,14 @@ def build_game(scenario: Scenario, *, strict: bool = False) -> tuple[TwoTierGame
         spec = scenario.bloc(bloc_id)
         inside = members[members["bloc"] == bloc_id]
         pop = inside["population"].astype(float)
-        game, w = rule_game(
+        game, w = body_game(
             pop, spec.rule, what=f"bloc '{bloc_id}'", strict=strict, source=scenario.source
         )
         blocs[bloc_id] = game
         weight[w.index] = w.astype(float)
     bloc_pop = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
     bloc_pop = bloc_pop.reindex(scenario.bloc_ids()).astype(float)
-    top, top_weights = rule_game(
+    top, top_weights = body_game(
         bloc_pop,
         scenario.top,
         what=f"top '{scenario.top.name}'",

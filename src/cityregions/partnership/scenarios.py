@@ -43,11 +43,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    field_validator,
     model_validator,
 )
 
 from cityregions._errors import InputError
+from cityregions.registry.model import DecisionRule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,27 +63,43 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _percent(value: Any) -> Any:
-    """Read ``"66.7%"`` as 0.667; other values are left to the field's own check."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return float(value.strip()[:-1]) / 100
-        except ValueError:
-            return value
-    return value
+#: Keys of scenario files for the quota, mapped onto the :class:`DecisionRule` fields.
+FILE_KEYS = ("share", "more_than", "members_share")
 
 
-class RuleSpec(_Strict):
-    """How a body weighs its members and where its quota lies.
+class ScenarioRule(DecisionRule):
+    """The rule of a body in a scenario: representation plus the decision rule.
 
-    ``representation`` turns the members' population into weights (``fixed`` takes
-    ``fixed`` — member/bloc id → seats; ``degressive`` and apportioned rules use
-    ``seats``). The quota is ``share`` of the total weight or an absolute ``quota``;
-    ``more_than`` asks for strictly more and defaults to true for a share (``share:
-    0.5`` = simple majority) and to false for an absolute quota (``quota: 9`` = at
-    least 9, as in ``partnership power --quota 9``). ``members_share`` adds a second criterion: at
-    least that share of the members (a double majority). ``penrose_quota: true`` uses
-    the optimal quota of the square-root rule instead of ``share``.
+    *Representation* turns the members' population into weights: ``representation``
+    (``equal``, ``proportional``, ``penrose``, ``degressive``, ``fixed``), ``seats``,
+    ``fixed`` (member/bloc id → seats), ``base``, ``cap``, ``method`` (see
+    :func:`~cityregions.partnership.representation.representation_weights`). The
+    *decision rule* is a :class:`~cityregions.registry.DecisionRule` over those weights
+    (measure ``weight``; ``members`` and ``population`` can be counted too): ``kind``,
+    ``measure``, ``threshold`` or absolute ``quota``, ``strict``, ``criteria``.
+    ``penrose_quota: true`` replaces the threshold by the optimal quota of the
+    square-root rule (at least that share).
+
+    Scenario files may write the quota with their own words, mapped onto the model
+    when the file is read:
+
+    * ``share: x`` → ``threshold: x`` (a percentage such as ``"66.7%"`` is accepted);
+      ``more_than`` → ``strict``, which defaults to true for a share (``share: 0.5`` =
+      simple majority) and to false for an absolute ``quota`` (``quota: 9`` = at least
+      9, as in ``partnership power --quota 9``);
+    * ``members_share: y`` → a ``double_majority`` of the weight criterion and at least
+      ``y`` of the members.
+
+    Without any quota the rule is a simple majority of the weights.
+
+    Examples
+    --------
+    >>> rule = ScenarioRule.model_validate({"representation": "fixed",
+    ...     "fixed": {"a": 7, "b": 5, "c": 4}, "quota": 9})
+    >>> rule.kind, rule.quota, rule.strict
+    ('qualified', 9.0, False)
+    >>> ScenarioRule.model_validate({"share": 0.5, "more_than": True}).kind
+    'simple'
     """
 
     representation: Representation = "equal"
@@ -92,18 +108,99 @@ class RuleSpec(_Strict):
     base: int = Field(default=1, ge=0)
     cap: int | None = Field(default=None, gt=0)
     method: Literal["hamilton", "dhondt", "sainte_lague"] = "sainte_lague"
-    share: float | None = Field(default=0.5, gt=0, le=1)
-    more_than: bool | None = None
-    quota: float | None = Field(default=None, gt=0)
-    members_share: float | None = Field(default=None, gt=0, le=1)
     penrose_quota: bool = False
     note: str | None = None
+    _given: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    @field_validator("share", "members_share", mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def percent_as_share(cls, value: Any) -> Any:
-        """Accept a share written as a percentage (``"66.7%"``)."""
-        return _percent(value)
+    def _remember_keys(cls, data: Any, handler: Any) -> Any:
+        """Keep the keys as written: a variant merges its changes into them."""
+        rule = handler(_from_file_keys(data))
+        if isinstance(data, dict):
+            rule._given = dict(data)
+        elif isinstance(data, ScenarioRule):
+            rule._given = dict(data.given)
+        return rule
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> ScenarioRule:
+        problems = self.problems()
+        if problems:
+            field, problem = problems[0]
+            msg = f"{field}: {problem}"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def given(self) -> dict[str, Any]:
+        """The keys of the rule as written in the file (or passed in code)."""
+        return dict(self._given) if self._given else self.model_dump(exclude_defaults=True)
+
+    def decision_rule(self) -> DecisionRule:
+        """Return the decision rule alone (without representation)."""
+        return DecisionRule.model_validate(self.model_dump(include=set(DecisionRule.model_fields)))
+
+
+def _from_file_keys(data: Any) -> Any:
+    """Map the scenario-file words (share, more_than, members_share) onto the model."""
+    if not isinstance(data, dict) or ("kind" in data and not set(FILE_KEYS) & set(data)):
+        return data
+    data = dict(data)
+    share = _percent(data.pop("share", None))
+    more_than = data.pop("more_than", None)
+    members_share = _percent(data.pop("members_share", None))
+    for word, field, value in (("share", "threshold", share), ("more_than", "strict", more_than)):
+        if value is not None and data.get(field) is not None:
+            msg = f"give {word} or {field}, not both"
+            raise ValueError(msg)
+    if share is not None and data.get("quota") is None:
+        data["threshold"] = share
+    if more_than is not None:
+        data["strict"] = more_than
+    elif share is not None and data.get("quota") is None and data.get("strict") is None:
+        data["strict"] = True  # a share asks for more than it unless said otherwise
+    if members_share is not None:
+        return _double_majority(data, members_share)
+    if "kind" not in data and not data.get("criteria"):
+        data["kind"] = _kind(data)
+    return data
+
+
+def _kind(data: dict[str, Any]) -> str:
+    """``simple`` for more than half (no quota), else ``qualified``."""
+    threshold, quota, strict = data.get("threshold"), data.get("quota"), data.get("strict")
+    if quota is None and threshold is None:
+        return "simple"
+    if quota is None and threshold == 0.5 and strict:
+        data["threshold"] = data["strict"] = None
+        return "simple"
+    return "qualified"
+
+
+def _double_majority(data: dict[str, Any], members_share: Any) -> dict[str, Any]:
+    """The weight criterion of ``data`` and at least ``members_share`` of the members."""
+    quota, threshold = data.pop("quota", None), data.pop("threshold", None)
+    strict = data.pop("strict", None)
+    first = {"measure": data.pop("measure", "weight"), "strict": bool(strict)}
+    if quota is not None:
+        first["quota"] = quota
+    else:
+        first["threshold"] = threshold if threshold is not None else 0.5
+        first["strict"] = strict if strict is not None else True
+    data["kind"] = "double_majority"
+    data["criteria"] = [first, {"measure": "members", "threshold": members_share}]
+    return data
+
+
+def _percent(value: Any) -> Any:
+    """Read ``"66.7%"`` as 0.667; other values are left to the field's own check."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
 
 
 class MemberSpec(_Strict):
@@ -123,7 +220,7 @@ class BlocSpec(_Strict):
 
     id: str
     name: str | None = None
-    rule: RuleSpec = Field(default_factory=RuleSpec)
+    rule: ScenarioRule = Field(default_factory=ScenarioRule)
     note: str | None = None
 
 
@@ -141,7 +238,7 @@ class FeeSpec(_Strict):
     note: str | None = None
 
 
-class TopSpec(RuleSpec):
+class TopRule(ScenarioRule):
     """The metropolitan body: a name plus its rule over the blocs."""
 
     name: str = "metropolitan body"
@@ -157,7 +254,7 @@ class Scenario(_Strict):
     assumptions: list[str] = Field(default_factory=list)
     members: list[MemberSpec]
     blocs: list[BlocSpec] = Field(default_factory=list)
-    top: TopSpec = Field(default_factory=TopSpec)
+    top: TopRule = Field(default_factory=TopRule)
     fees: FeeSpec = Field(default_factory=FeeSpec)
     _source: str | None = PrivateAttr(default=None)
 
@@ -262,7 +359,7 @@ def apply_changes(
         blocs[bloc.id] = bloc.model_dump()
     data["members"] = list(members.values())
     data["blocs"] = list(blocs.values())
-    data["top"] = {**data["top"], **changes.top}
+    data["top"] = {**base.top.given, **changes.top}  # key by key, as written
     data["fees"] = {**data["fees"], **changes.fees}
     return data
 
@@ -316,7 +413,7 @@ def scenario_from_registry(
     regions: Mapping[str, str] | None = None,
     city_regions: bool = False,
     name: str | None = None,
-    top: RuleSpec | None = None,
+    top: ScenarioRule | None = None,
     source: str = "population mapping",
 ) -> Scenario:
     """Compose a scenario from the registry's memberships of ``body`` on ``as_of``.
@@ -391,11 +488,10 @@ def scenario_from_registry(
             {
                 "id": bloc_id,
                 "name": label,
-                "rule": RuleSpec(representation="fixed", fixed=votes).model_dump(),
+                "rule": {"representation": "fixed", "fixed": votes},
             }
         )
-    top_rule = (top or TopSpec()).model_dump()
-    top_rule["name"] = registry.body(body).name
+    top_rule = {**(top.given if top is not None else {}), "name": registry.body(body).name}
     return Scenario.model_validate(
         {
             "name": name or f"{body}-{as_of}",

@@ -10,9 +10,10 @@ A core object: it imports nothing above it (no reader, no analysis). The model i
 from __future__ import annotations
 
 from cityregions.registry.model import (
-    LEVELS,
+    BODY_LEVELS,
     Actor,
     Body,
+    BodyRule,
     Criterion,
     DecisionRule,
     Fee,
@@ -23,13 +24,14 @@ from cityregions.registry.model import (
     date_end,
     date_start,
 )
-from cityregions.registry.query import rule_game, voting_weights
+from cityregions.registry.query import rule_weights, voting_weights
 from cityregions.registry.validation import check_units, validate_registry
 
 __all__ = [
-    "LEVELS",
+    "BODY_LEVELS",
     "Actor",
     "Body",
+    "BodyRule",
     "Criterion",
     "DecisionRule",
     "Fee",
@@ -40,7 +42,7 @@ __all__ = [
     "check_units",
     "date_end",
     "date_start",
-    "rule_game",
+    "rule_weights",
     "validate_registry",
     "voting_weights",
 ]

@@ -9,7 +9,7 @@ rules:
   territorial ``units`` (ids of the case's :class:`~cityregions.Territory`, e.g. 5-digit
   district keys) it stands for;
 * :class:`Body` — a cooperation, planning association, metropolitan network or
-  association, company, working group or other organ, on a ``level``
+  association, company, working group or other organ, on a ``body_level``
   (``city_region`` | ``metropolitan`` | ``thematic``), with legal form, seat, founding and
   dissolution dates, an explicit territory or one derived from its members, themes and
   an optional ``parent`` body (the organ of which body it is);
@@ -17,8 +17,9 @@ rules:
   right and weight, fee, validity dates, source and certainty, and a ``status`` that
   separates documented memberships from links of a *target model*
   (``status: target-model``);
-* :class:`DecisionRule` — how a body decides, as data: simple or qualified majority,
-  unanimity or a double majority with two criteria.
+* :class:`BodyRule` — how a body decides (a :class:`DecisionRule`: simple or
+  qualified majority, unanimity or a double majority with several criteria) with its
+  id, body, decision type and validity.
 
 Every record carries ``sources`` (ids of the registry's ``sources`` list or URLs) and a
 ``certainty`` (``confirmed`` | ``single-source`` | ``uncertain``). Dates are ISO 8601 with
@@ -39,7 +40,7 @@ Examples
 ...     actors=[Actor(id="leipzig", name="Leipzig", kind="city", units=["14713"],
 ...                   sources=["S1"])],
 ...     bodies=[Body(id="emmd", name="EMMD e.V.", kind="metropolitan_association",
-...                  level="metropolitan", founded="2014-03", sources=["S1"])],
+...                  body_level="metropolitan", founded="2014-03", sources=["S1"])],
 ...     memberships=[Membership(member="leipzig", body="emmd", valid_from="2015-01-01",
 ...                             sources=["S1"])],
 ... )
@@ -54,9 +55,17 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from cityregions._errors import InputError
 
@@ -81,7 +90,7 @@ BodyKind = Literal[
     "forum",
     "other",
 ]
-Level = Literal["city_region", "metropolitan", "thematic"]
+BodyLevel = Literal["city_region", "metropolitan", "thematic"]
 Role = Literal[
     "full", "advisory", "represented", "lead", "chair", "deputy", "observer", "shareholder"
 ]
@@ -90,7 +99,8 @@ Status = Literal["documented", "target-model"]
 RuleKind = Literal["simple", "qualified", "unanimity", "double_majority"]
 Measure = Literal["members", "weight", "seats", "population"]
 
-LEVELS: tuple[str, ...] = ("city_region", "metropolitan", "thematic")
+#: The tiers of bodies (``body_level``).
+BODY_LEVELS: tuple[str, ...] = ("city_region", "metropolitan", "thematic")
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DATE_EXPECTED = "an ISO date YYYY, YYYY-MM or YYYY-MM-DD with a valid month and day"
@@ -208,8 +218,9 @@ class Body(_Record):
 
     Attributes
     ----------
-    level
-        ``city_region``, ``metropolitan`` or ``thematic``.
+    body_level
+        The body's tier: ``city_region``, ``metropolitan`` or ``thematic`` (registry
+        files may still write ``level``; the reader warns and maps it).
     parent
         Id of the body this one is an organ or subsidiary of (Popolo ``parent_id``).
     predecessor
@@ -223,7 +234,7 @@ class Body(_Record):
     id: str
     name: str
     kind: BodyKind
-    level: Level
+    body_level: BodyLevel
     legal_form: str | None = None
     seat: str | None = None
     founded: PartialDate | None = None
@@ -301,62 +312,181 @@ class Membership(_Record):
         return (start is None or start <= day) and (end is None or day <= end)
 
 
-class Criterion(BaseModel):
-    """One criterion of a decision rule: the ``measure`` of the yes-side ≥ ``quota``.
+def _share(value: Any) -> Any:
+    """Read a share written as a percentage (``"66.7%"`` → 0.667); leave others as given."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
 
-    ``quota`` is relative (share of the total of all members, or of those present);
-    ``strict`` means *more than* (a simple majority is ``quota=0.5, strict=True``).
+
+class Criterion(BaseModel):
+    """One criterion of a decision rule: the yes-side's ``measure`` reaches a quota.
+
+    The quota is ``threshold`` — a share of the total of all voting members (``0.55``
+    or ``"55%"``) — or ``quota``, an absolute amount of the measure (``35`` votes).
+    ``strict`` means *more than* (a simple majority is ``threshold=0.5, strict=True``).
+
+    Notes
+    -----
+    A coalition :math:`S` meets the criterion iff :math:`m(S) \\ge q` (:math:`m(S) > q`
+    when ``strict``), with :math:`m(S) = \\sum_{i \\in S} m_i` and
+    :math:`q = t \\sum_i m_i` for a threshold :math:`t`.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     measure: Measure = "weight"
-    quota: float = Field(gt=0, le=1)
+    threshold: float | None = Field(default=None, gt=0, le=1)
+    quota: float | None = Field(default=None, gt=0)
     strict: bool = False
 
+    _percent = field_validator("threshold", mode="before")(_share)
 
-class DecisionRule(_Record):
-    """How a body decides, as data the voting-power module turns into a game.
+    @model_validator(mode="after")
+    def _one_quota(self) -> Criterion:
+        if (self.threshold is None) == (self.quota is None):
+            msg = (
+                f"criterion on {self.measure}: give exactly one of threshold (a share, "
+                "e.g. 0.55) or quota (an absolute amount, e.g. 35)"
+            )
+            raise ValueError(msg)
+        _check_quota(self.quota, self.measure)
+        return self
+
+
+def _check_quota(quota: float | None, measure: str) -> None:
+    """An absolute quota ≤ 1 is almost surely a share written in the wrong field."""
+    if quota is not None and quota <= 1:
+        msg = (
+            f"quota {quota:g} is an absolute amount of {measure} (e.g. 35 of 69 votes); "
+            f"write a share as threshold: {quota:g}"
+        )
+        raise ValueError(msg)
+
+
+class DecisionRule(BaseModel):
+    """How a body decides, as data that the voting-power module turns into a game.
+
+    The same model describes the rule of a body in the registry (:class:`BodyRule`
+    adds id, body and validity) and the rule of a body in a partnership scenario
+    (:class:`cityregions.partnership.scenarios.ScenarioRule` adds how weights come
+    from population); :func:`cityregions.partnership.voting.rule_game` builds the game.
 
     Attributes
     ----------
     kind
         ``simple`` (more than half of ``measure``), ``qualified`` (at least
-        ``threshold`` of ``measure``), ``unanimity`` (all voting members) or
-        ``double_majority`` (two ``criteria`` that must both hold).
+        ``threshold`` of ``measure``, or the absolute ``quota``; more than it with
+        ``strict``), ``unanimity`` (all voting members) or ``double_majority``
+        (``criteria`` that must all hold, e.g. members and population).
     measure
-        What is counted for simple and qualified majorities: ``weight`` (the
-        memberships' voting weights), ``members`` (one member one vote), ``seats`` or
-        ``population``.
+        What is counted for simple and qualified majorities: ``weight`` (voting
+        weights), ``members`` (one member one vote), ``seats`` or ``population``.
+    threshold, quota
+        The quota of a qualified majority as a share of the total (``2/3``, ``"60%"``)
+        or as an absolute amount of ``measure``.
+    strict
+        *More than* the quota (default: at least).
+    criteria
+        The criteria of a double majority.
+
+    Examples
+    --------
+    >>> [(c.measure, c.threshold, c.strict) for c in DecisionRule().normalized_criteria()]
+    [('weight', 0.5, True)]
+    >>> rule = DecisionRule(kind="double_majority", criteria=[
+    ...     {"measure": "members", "threshold": 0.55},
+    ...     {"measure": "population", "threshold": "65%"}])
+    >>> [(c.measure, c.threshold) for c in rule.normalized_criteria()]
+    [('members', 0.55), ('population', 0.65)]
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: RuleKind = "simple"
+    measure: Measure = "weight"
+    threshold: float | None = Field(default=None, gt=0, le=1)
+    quota: float | None = Field(default=None, gt=0)
+    strict: bool | None = None
+    criteria: list[Criterion] = Field(default_factory=list)
+
+    _percent = field_validator("threshold", mode="before")(_share)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Return ``(field, message)`` for each field that does not fit the ``kind``."""
+        out = []
+        if self.kind == "qualified" and self.threshold is None and self.quota is None:
+            out.append(("threshold", "a qualified majority needs threshold (e.g. 0.6667)"))
+        if self.kind == "qualified" and self.threshold is not None and self.quota is not None:
+            out.append(("quota", "give threshold (a share) or quota (an amount), not both"))
+        if self.kind in ("simple", "unanimity") and (
+            self.threshold is not None or self.quota is not None
+        ):
+            field = "threshold" if self.threshold is not None else "quota"
+            out.append((field, f"a rule of kind '{self.kind}' takes no {field} (use qualified)"))
+        if self.kind == "double_majority" and len(self.criteria) < 2:
+            msg = f"a double majority needs at least 2 criteria, got {len(self.criteria)}"
+            out.append(("criteria", msg))
+        if self.kind != "double_majority" and self.criteria:
+            out.append(("criteria", f"a rule of kind '{self.kind}' takes no criteria"))
+        try:
+            _check_quota(self.quota, self.measure)
+        except ValueError as error:
+            out.append(("quota", str(error)))
+        return out
+
+    def normalized_criteria(self) -> list[Criterion]:
+        """Return the rule as a list of criteria that must all hold.
+
+        ``simple`` → ``[measure > 1/2]``; ``qualified`` → ``[measure ≥ threshold]``
+        (``>`` with ``strict``; a missing threshold is read as 2/3); ``unanimity`` →
+        ``[members ≥ all]``; ``double_majority`` → ``criteria``.
+        """
+        if self.kind == "simple":
+            return [Criterion(measure=self.measure, threshold=0.5, strict=True)]
+        if self.kind == "qualified":
+            threshold = self.threshold if self.quota is None else None
+            if threshold is None and self.quota is None:
+                threshold = 2 / 3
+            return [
+                Criterion(
+                    measure=self.measure,
+                    threshold=threshold,
+                    quota=self.quota if threshold is None else None,
+                    strict=bool(self.strict),
+                )
+            ]
+        if self.kind == "unanimity":
+            return [Criterion(measure="members", threshold=1.0)]
+        return list(self.criteria)
+
+
+class BodyRule(DecisionRule, _Record):
+    """A decision rule of a body in the registry: the rule plus its record fields.
+
+    Attributes
+    ----------
+    id, body
+        Rule id and the body it belongs to.
+    decision
+        The kind of decision it governs (``default``, ``statute``, …).
     base
         ``all`` members or those ``present``.
+    valid_from, valid_to, status
+        Validity and whether it is documented or part of a target model.
     """
 
     id: str
     body: str
     decision: str = "default"
     kind: RuleKind
-    measure: Measure = "weight"
-    threshold: float | None = Field(default=None, gt=0, le=1)
-    criteria: list[Criterion] = Field(default_factory=list)
     base: Literal["all", "present"] = "all"
     valid_from: PartialDate | None = None
     valid_to: PartialDate | None = None
     status: Status = "documented"
-
-    def normalized_criteria(self) -> list[Criterion]:
-        """Return the rule as a list of criteria that must all hold.
-
-        ``simple`` → ``[measure > 1/2]``; ``qualified`` → ``[measure ≥ threshold]``;
-        ``unanimity`` → ``[members ≥ 1]``; ``double_majority`` → ``criteria``.
-        """
-        if self.kind == "simple":
-            return [Criterion(measure=self.measure, quota=0.5, strict=True)]
-        if self.kind == "qualified":
-            return [Criterion(measure=self.measure, quota=float(self.threshold or 2 / 3))]
-        if self.kind == "unanimity":
-            return [Criterion(measure="members", quota=1.0)]
-        return list(self.criteria)
 
 
 class Registry(BaseModel):
@@ -372,7 +502,7 @@ class Registry(BaseModel):
     actors: list[Actor] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
     memberships: list[Membership] = Field(default_factory=list)
-    rules: list[DecisionRule] = Field(default_factory=list)
+    rules: list[BodyRule] = Field(default_factory=list)
     _origins: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
 
     def __eq__(self, other: object) -> bool:
@@ -503,18 +633,18 @@ class Registry(BaseModel):
     def areas(
         self,
         *,
-        levels: Iterable[str] = ("city_region",),
+        body_levels: Iterable[str] = ("city_region",),
         kinds: Iterable[str] | None = None,
         include_partial: bool = True,
         include_organs: bool = False,
     ) -> dict[str, list[str]]:
-        """Cooperation areas: body id → unit ids, for bodies on ``levels`` with units.
+        """Cooperation areas: body id → unit ids, for bodies on ``body_levels`` with units.
 
         ``kinds`` restricts the body kinds (e.g. leave out ``planning_association``);
         organs and subsidiaries (bodies with a ``parent``) are left out unless
         ``include_organs``.
         """
-        wanted = set(levels)
+        wanted = set(body_levels)
         wanted_kinds = set(kinds) if kinds is not None else None
         out = {}
         for body in self.bodies:
@@ -522,7 +652,7 @@ class Registry(BaseModel):
                 continue
             if wanted_kinds is not None and body.kind not in wanted_kinds:
                 continue
-            if body.level in wanted:
+            if body.body_level in wanted:
                 units = self.body_units(body.id, include_partial=include_partial)
                 if units:
                     out[body.id] = units
@@ -551,9 +681,10 @@ def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
 
 
 __all__ = [
-    "LEVELS",
+    "BODY_LEVELS",
     "Actor",
     "Body",
+    "BodyRule",
     "Criterion",
     "DecisionRule",
     "Fee",

@@ -1,7 +1,7 @@
-"""Queries of a registry: the voting weights of a body and the game of a decision rule.
+"""Queries of a registry: the voting weights of a body and the weights of a decision rule.
 
 These take a validated :class:`~cityregions.registry.model.Registry` and return plain
-data (dicts of weights and thresholds) that the voting-power engine of
+data (the rule and dicts of weights) that the voting-power engine of
 :mod:`cityregions.partnership` turns into games, so that partnership needs the registry
 but not the other way round.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cityregions._errors import InputError
-from cityregions.registry.model import Registry
+from cityregions.registry.model import BodyRule, Registry
 
 
 def voting_weights(
@@ -46,29 +46,37 @@ def voting_weights(
     return dict(sorted(out.items()))
 
 
-def rule_game(
+def rule_weights(
     registry: Registry, rule_id: str, *, population: Mapping[str, float] | None = None
-) -> list[tuple[dict[str, float], float, bool]]:
-    """The game of a decision rule: one ``(weights, threshold, strict)`` per criterion.
+) -> tuple[BodyRule, dict[str, dict[str, float]]]:
+    """A decision rule of the registry and its voting members' value of each measure.
 
-    A coalition ``S`` wins iff for every criterion ``Σ_{i∈S} w_i ≥ threshold``
-    (``> threshold`` when ``strict``), with ``threshold = quota · Σ_i w_i``.
+    Returns ``(rule, weights)`` with ``weights[measure]`` = member → value for every
+    measure the rule's criteria count (see :func:`voting_weights`), ready for
+    :func:`cityregions.partnership.voting.rule_game` (the registry builds no games
+    itself: ``rule_game(*rule_weights(registry, "rpv-lw-statute"))``).
+
+    Raises
+    ------
+    InputError
+        An unknown rule id, or a measure without values (e.g. no ``population``).
 
     Examples
     --------
-    For a simple majority of seats 7/5/4 the game is ``[9; 7, 5, 4]``: more than 8.
+    For a simple majority of weights 7/5/4 the measure is ``weight``:
+    ``{"weight": {"a": 7.0, "b": 5.0, "c": 4.0}}``, and the game is ``[9; 7, 5, 4]``.
     """
     rule = next((r for r in registry.rules if r.id == rule_id), None)
     if rule is None:
         msg = f"unknown decision rule {rule_id!r}"
         raise InputError(msg, field="rule")
-    game = []
-    for criterion in rule.normalized_criteria():
-        weights = voting_weights(
+    weights: dict[str, dict[str, float]] = {
+        criterion.measure: voting_weights(
             registry, rule.body, measure=criterion.measure, population=population
         )
-        game.append((weights, criterion.quota * sum(weights.values()), criterion.strict))
-    return game
+        for criterion in rule.normalized_criteria()
+    }
+    return rule, weights
 
 
-__all__ = ["rule_game", "voting_weights"]
+__all__ = ["rule_weights", "voting_weights"]

@@ -28,7 +28,8 @@ def validate_registry(
     have their own), unknown ids (member, body, represented_by, parent, rule body,
     source ids), dates in the wrong order (``valid_to`` before ``valid_from``,
     ``dissolved`` before ``founded``), memberships outside the body's lifetime,
-    overlapping duplicate memberships (same member, body, role and status) and records
+    overlapping duplicate memberships (same member, body, role and status), decision
+    rules whose fields do not fit their kind (``DecisionRule.problems``) and records
     without a source. Each error names the file, the record id and the field.
 
     ``unresolved`` are ids of actors or bodies whose records could not be read (their
@@ -135,12 +136,8 @@ def _date_order(registry: Registry) -> list[InputError]:
                 msg = f"{hi_field} {hi} is before {lo_field} {lo}; expected {hi_field} ≥ {lo_field}"
                 problems.append(_error(registry, record_id, hi_field, msg))
     for rule in registry.rules:
-        if rule.kind == "qualified" and rule.threshold is None:
-            msg = "a qualified majority needs threshold (e.g. 0.6667)"
-            problems.append(_error(registry, rule.id, "threshold", msg))
-        if rule.kind == "double_majority" and len(rule.criteria) != 2:
-            msg = f"a double majority needs exactly 2 criteria, got {len(rule.criteria)}"
-            problems.append(_error(registry, rule.id, "criteria", msg))
+        for field, msg in rule.problems():
+            problems.append(_error(registry, rule.id, field, msg))
     return problems
 
 

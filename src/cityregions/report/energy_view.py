@@ -34,8 +34,8 @@ def _potential_by_feedstock(analysis: EnergyAnalysis) -> dict[str, float] | None
     if table.empty:
         return None
     table = table[table["feedstock"] != "total"]
-    if (table["level"] == "sustainable").any():
-        table = table[table["level"] == "sustainable"]
+    if (table["potential_level"] == "sustainable").any():
+        table = table[table["potential_level"] == "sustainable"]
     summed = table.groupby("feedstock")["fuel_mwh"].sum().sort_values(ascending=False)
     return {str(k): float(v) / 1000 for k, v in summed.items()}
 

@@ -46,12 +46,12 @@ def registry_summary(registry: Registry) -> dict[str, Any]:
 
 
 def bodies_table(registry: Registry) -> pd.DataFrame:
-    """Return one row per body: name, level, kind, founded, dissolved, members."""
+    """Return one row per body: name, body_level, kind, founded, dissolved, members."""
     rows = [
         {
             "body": b.id,
             "name": b.name,
-            "level": b.level,
+            "body_level": b.body_level,
             "kind": b.kind,
             "founded": b.founded or "",
             "dissolved": b.dissolved or "",
@@ -62,7 +62,7 @@ def bodies_table(registry: Registry) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame()
     table = pd.DataFrame(rows).set_index("body")
-    return table.sort_values(["level", "name"])
+    return table.sort_values(["body_level", "name"])
 
 
 def network_svg(registry: Registry, *, as_of: dt.date | None = None) -> str:
@@ -84,9 +84,9 @@ def network_svg(registry: Registry, *, as_of: dt.date | None = None) -> str:
                           "show_label": degree[actor.id] >= 3})  # fmt: skip
     for body in snapshot.bodies:
         x, y = positions[body.id]
-        labelled = body.level != "thematic" or degree.get(body.id, 0) >= 3
+        labelled = body.body_level != "thematic" or degree.get(body.id, 0) >= 3
         nodes.append({"id": body.id, "x": x, "y": y, "label": body.name,
-                      "colour": NODE_COLOURS.get(body.level, NODE_COLOURS["thematic"]),
+                      "colour": NODE_COLOURS.get(body.body_level, NODE_COLOURS["thematic"]),
                       "size": 6 + degree.get(body.id, 0) ** 0.5,
                       "show_label": labelled})  # fmt: skip
     return network_picture(nodes, edges, label="governance network")

@@ -14,28 +14,30 @@ from cityregions.partnership.voting.approx import (
     penrose_psi,
 )
 from cityregions.partnership.voting.games import (
-    Criterion,
     VotingGame,
+    WeightedCriterion,
     double_majority,
     equivalent,
     multi_criteria_game,
+    rule_game,
     weighted_game,
 )
 from cityregions.partnership.voting.power import PowerResult, voting_power
 from cityregions.partnership.voting.two_tier import TwoTierGame, TwoTierResult, two_tier_power
 
 __all__ = [
-    "Criterion",
     "PowerResult",
     "TwoTierGame",
     "TwoTierResult",
     "VotingGame",
+    "WeightedCriterion",
     "double_majority",
     "equivalent",
     "hoeffding_samples",
     "multi_criteria_game",
     "normal_approximation",
     "penrose_psi",
+    "rule_game",
     "two_tier_power",
     "voting_power",
     "weighted_game",

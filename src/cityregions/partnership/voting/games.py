@@ -3,7 +3,10 @@
 :func:`weighted_game` builds the usual weighted majority game ``[q; w_1, …, w_n]``;
 :func:`multi_criteria_game` and :func:`double_majority` build rules with several
 criteria (all must hold, optionally or-ed with a clause such as the EU blocking-minority
-rule). The indices are computed by :mod:`cityregions.partnership.voting.power`.
+rule); :func:`rule_game` builds the game of a
+:class:`~cityregions.registry.DecisionRule` (the rule of a registry body or of a
+scenario) from the members' weights per measure. The indices are computed by
+:mod:`cityregions.partnership.voting.power`.
 
 References
 ----------
@@ -19,7 +22,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +30,9 @@ import pandas as pd
 
 from cityregions._errors import DataQualityWarning, InputError, ParameterError
 from cityregions.partnership.voting import _enum
+
+if TYPE_CHECKING:
+    from cityregions.registry import DecisionRule
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +43,12 @@ Number = int | float | Fraction
 
 # --------------------------------------------------------------------------- games
 @dataclass(frozen=True)
-class Criterion:
-    """One weighted criterion: the yes-side's total of ``weights`` must reach ``quota``.
+class WeightedCriterion:
+    """One criterion of a game: the yes-side's total of ``weights`` must reach ``quota``.
 
-    Weights and quota are integers (rational input is scaled exactly).
+    Weights and quota are integers (rational input is scaled exactly). The rule a
+    criterion comes from is a :class:`cityregions.registry.Criterion` (a measure with a
+    share or an absolute quota); :func:`rule_game` turns it into this integer form.
     """
 
     name: str
@@ -70,7 +78,7 @@ class VotingGame:
     """
 
     members: tuple[str, ...]
-    criteria: tuple[Criterion, ...]
+    criteria: tuple[WeightedCriterion, ...]
     clauses: tuple[tuple[int, ...], ...] = ((0,),)
 
     @property
@@ -201,7 +209,7 @@ def _criterion(
     strict: bool,
     source: str | None,
     check: bool = True,
-) -> Criterion:
+) -> WeightedCriterion:
     exact = [_as_fraction(v, m, source) for v, m in zip(values, members, strict=True)]
     total = sum(exact, Fraction(0))
     if (quota is None) == (share is None):
@@ -222,7 +230,7 @@ def _criterion(
     q_scaled = q / scale
     # w(S) ≥ q  ⇔  w'(S) ≥ ceil(q');  w(S) > q  ⇔  w'(S) ≥ floor(q') + 1
     int_quota = math.floor(q_scaled) + 1 if more_than else math.ceil(q_scaled)
-    return Criterion(name=name, weights=tuple(weights), quota=int_quota)
+    return WeightedCriterion(name=name, weights=tuple(weights), quota=int_quota)
 
 
 def _rule_prefix(name: str) -> str:
@@ -352,7 +360,7 @@ def multi_criteria_game(
     >>> equivalent(game, weighted_game([3, 1, 1, 1], 5, members=list(pop)))
     True
     """
-    built: list[Criterion] = []
+    built: list[WeightedCriterion] = []
     members: tuple[str, ...] | None = None
     clauses: list[tuple[int, ...]] = []
     for group, is_and in ((criteria, True), (either or {}, False)):
@@ -426,6 +434,99 @@ def double_majority(
     return multi_criteria_game(criteria, either=either)
 
 
+def rule_game(
+    rule: DecisionRule,
+    weights: Mapping[str, Mapping[str, Any] | pd.Series],
+    *,
+    strict: bool = False,
+    source: str | None = None,
+) -> VotingGame:
+    """Build the game of a decision rule from the members' value of each measure.
+
+    This is the one place where a :class:`~cityregions.registry.DecisionRule` (of a
+    registry body or of a scenario) becomes a game: each of the rule's criteria
+    (:meth:`~cityregions.registry.DecisionRule.normalized_criteria`) becomes a weighted
+    criterion, and a coalition wins iff all of them hold.
+
+    Parameters
+    ----------
+    rule
+        How the body decides: kind, measure, threshold or absolute quota, strict,
+        criteria.
+    weights
+        Measure → (member → value), e.g. ``{"weight": {...}, "population": {...}}``; all
+        measures list the same members in the same order. ``members`` (one each) need
+        not be given.
+    strict
+        Raise instead of warning when the quota of a single-criterion rule is not
+        above half of the total (an improper game).
+    source
+        Where the rule and weights come from, for messages.
+
+    Returns
+    -------
+    VotingGame
+        Criteria named by their measure; a single criterion is a weighted game
+        ``[q; w]``.
+
+    Raises
+    ------
+    InputError
+        A measure the rule needs is not in ``weights``, or the measures list
+        different members; the errors of :func:`weighted_game`.
+
+    Notes
+    -----
+    A criterion with threshold :math:`t` on measure :math:`m` holds for coalition
+    :math:`S` iff :math:`m(S) \\ge t \\, m(N)` (``>`` when strict); an absolute quota
+    :math:`q` replaces :math:`t \\, m(N)`.
+
+    Examples
+    --------
+    >>> from cityregions.registry import DecisionRule
+    >>> str(rule_game(DecisionRule(), {"weight": {"a": 7, "b": 5, "c": 4}}))
+    '[9; 7, 5, 4]'
+    >>> rule = DecisionRule(kind="double_majority", criteria=[
+    ...     {"measure": "members", "threshold": 0.75},
+    ...     {"measure": "population", "threshold": 0.65}])
+    >>> game = rule_game(rule, {"population": {"A": 50, "B": 30, "C": 15, "D": 5}})
+    >>> equivalent(game, weighted_game([3, 1, 1, 1], 5, members=list("ABCD")))
+    True
+    """
+    criteria = rule.normalized_criteria()
+    given = {k: _members_and_values(v, None, source) for k, v in weights.items()}
+    if not given:
+        msg = "no weights given for the rule's members"
+        raise InputError(msg, source=source)
+    members = next(iter(given.values()))[0]
+    built = []
+    for criterion in criteria:
+        if criterion.measure in given:
+            names, values = given[criterion.measure]
+        elif criterion.measure == "members":
+            names, values = members, [1] * len(members)
+        else:
+            msg = f"the rule counts {criterion.measure}, but no {criterion.measure} is given"
+            raise InputError(msg, source=source, field=criterion.measure)
+        if names != members:
+            msg = f"the {criterion.measure} values list other members than the first measure"
+            raise InputError(msg, source=source, field=criterion.measure)
+        built.append(
+            _criterion(
+                criterion.measure,
+                names,
+                values,
+                quota=criterion.quota,
+                share=criterion.threshold,
+                more_than=criterion.strict,
+                strict=strict,
+                source=source,
+                check=len(criteria) == 1,
+            )
+        )
+    return VotingGame(members=members, criteria=tuple(built), clauses=(tuple(range(len(built))),))
+
+
 def equivalent(game: VotingGame, other: VotingGame) -> bool:
     """True if two games on the same members have the same winning coalitions."""
     if game.members != other.members:
@@ -435,10 +536,11 @@ def equivalent(game: VotingGame, other: VotingGame) -> bool:
 
 __all__ = [
     "MAX_TOTAL_WEIGHT",
-    "Criterion",
     "VotingGame",
+    "WeightedCriterion",
     "double_majority",
     "equivalent",
     "multi_criteria_game",
+    "rule_game",
     "weighted_game",
 ]
