@@ -31,6 +31,7 @@ from cityregions._errors import InputError
 from cityregions.constants import CRS_WGS84, UNIT
 from cityregions.io._atomic import atomic_path
 from cityregions.io._text import check_file, find_column
+from cityregions.io._timestamp import gdal_build_time
 from cityregions.io.tables import (
     ID_COLUMNS,
     check_unique,
@@ -308,12 +309,15 @@ def write_geopackage(
     Returns
     -------
     Path
-        The written file; nothing is written if any layer fails.
+        The written file; nothing is written if any layer fails. With the environment
+        variable ``SOURCE_DATE_EPOCH`` set, GDAL stamps that time (not now) into
+        ``gpkg_contents.last_change``, so equal layers give a byte-identical file.
 
     Raises
     ------
     InputError
-        If ``layers`` is empty or a name is not a valid layer name.
+        If ``layers`` is empty, a name is not a valid layer name or
+        ``SOURCE_DATE_EPOCH`` is not a number of seconds.
     """
     import geopandas as gpd
     import pyogrio
@@ -326,7 +330,7 @@ def write_geopackage(
         if not layer_name or not str(layer_name).replace("_", "").isalnum():
             msg = f"invalid layer name {layer_name!r}: use letters, digits and '_'"
             raise InputError(msg, source=path, field="layer")
-    with atomic_path(path, suffix=".gpkg") as tmp:
+    with atomic_path(path, suffix=".gpkg") as tmp, gdal_build_time():
         for layer_name, frame in layers.items():
             table = frame if isinstance(frame, gpd.GeoDataFrame) else pd.DataFrame(frame)
             pyogrio.write_dataframe(table, tmp, layer=layer_name, driver="GPKG")

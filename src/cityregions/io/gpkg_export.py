@@ -14,7 +14,6 @@ the ``schematic`` column.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from html import escape
@@ -25,6 +24,7 @@ import pandas as pd
 
 from cityregions._errors import ParameterError
 from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
+from cityregions.io._timestamp import build_time
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,6 +62,10 @@ def export_geopackage(
     Path
         The written file. Layers: ``units`` (always), ``regions``, ``flows``,
         ``cooperation_areas``, ``gaps`` (when the results have them), ``layer_styles``.
+        Layers and rows come in a fixed order (flows by value, then origin and
+        destination id); with ``SOURCE_DATE_EPOCH`` set, its time is the only time
+        stamped into the file (``layer_styles.update_time``, ``gpkg_contents.last_change``),
+        so two runs on the same results give byte-identical files.
     """
     from cityregions.io.geo import write_geopackage
 
@@ -91,7 +95,9 @@ def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str
         off = long[long["origin"] != long["destination"]]
         threshold = float(off["value"].nlargest(max_flows).min()) if len(off) else 0.0
         layer = flows_layer(flows, terr, min_value=threshold - 1e-9)
-        layers["flows"] = layer.sort_values(["value", "origin"], ascending=[False, True])
+        layers["flows"] = layer.sort_values(
+            ["value", "origin", "destination"], ascending=[False, True, True], kind="stable"
+        )
     if view.areas:
         layers["cooperation_areas"] = _areas(view)
     if not view.gaps.empty:
@@ -246,7 +252,7 @@ def layer_styles(layers: Mapping[str, Any], *, colours: Mapping[str, str]) -> pd
             "line", {"line_color": "192,57,43,255", "line_width": "0.9", "line_style": "dash"}
         ),
     }
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")  # SOURCE_DATE_EPOCH when set
     rows = [
         {
             "f_table_catalog": "",

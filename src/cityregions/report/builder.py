@@ -7,7 +7,6 @@ external resource, so it opens offline and can be sent by e-mail.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from cityregions.i18n import LABELS, LANGUAGES, tr
 from cityregions.io._atomic import atomic_path
+from cityregions.io._timestamp import build_date
 from cityregions.pipeline import views
 from cityregions.pipeline.views import strip_paths
 from cityregions.report.sections import render_body
@@ -198,7 +198,8 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
     Returns
     -------
     str
-        A complete, self-contained HTML document.
+        A complete, self-contained HTML document, dated today (or the day of
+        ``SOURCE_DATE_EPOCH`` when that environment variable is set).
     """
     import jinja2
 
@@ -229,7 +230,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
         case_name=escape(results.case.name),
         title_plain=escape(LABELS["report_title"][0 if lang == "de" else 1]),
         labels={key: tr(key) for key in LABELS},
-        generated=dt.date.today().isoformat(),
+        generated=build_date().isoformat(),  # SOURCE_DATE_EPOCH when set
         sections=sections,
         css=_asset("report.css"),
         js=_asset("report.js"),
