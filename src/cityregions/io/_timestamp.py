@@ -34,10 +34,11 @@ def source_date() -> dt.datetime | None:
 
     Examples
     --------
+    >>> previous = os.environ.get("SOURCE_DATE_EPOCH")
     >>> os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     >>> source_date().isoformat()
     '2023-11-14T22:13:20+00:00'
-    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    >>> os.environ["SOURCE_DATE_EPOCH"] = previous or ""  # empty counts as not set
     """
     value = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
     if not value:
