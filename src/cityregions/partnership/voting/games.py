@@ -416,6 +416,7 @@ def double_majority(
 
     Examples
     --------
+    >>> from cityregions.partnership.voting import voting_power
     >>> game = double_majority({"A": 50, "B": 30, "C": 15, "D": 5},
     ...                        members_share=0.75, population_share=0.65)
     >>> [float(x) for x in voting_power(game).banzhaf]
