@@ -306,6 +306,7 @@ def voting_power(
 
     Examples
     --------
+    >>> from cityregions.partnership.voting import weighted_game
     >>> result = voting_power(weighted_game([4, 4, 4, 2, 2, 1], 12))
     >>> [str(x) for x in result.banzhaf]
     ['5/21', '5/21', '5/21', '1/7', '1/7', '0']
