@@ -26,9 +26,12 @@ scenario can also be composed from the governance registry (see
 A *variant* names a ``base`` file (relative path) and only the ``changes``:
 ``add_members``, ``remove_members``, ``regroup`` (member → bloc), ``blocs`` (added or
 replacing blocs with the same id), ``remove_blocs``, ``top`` and ``fees`` (merged
-key by key). A variant keeps the base's ``assumptions`` and ``sources`` and adds its
-own (so write them as changes: "Variant: …"). Unknown keys are errors (the file is
-checked before anything runs).
+key by key; a ``top`` change naming ``kind`` replaces the base's decision rule). A
+variant keeps the base's ``assumptions`` and ``sources`` and adds its own (so write them
+as changes: "Variant: …"). Unknown keys are errors (the file is checked before anything
+runs). The rules of blocs and of the metropolitan body are :class:`ScenarioRule`
+objects: representation plus the :class:`~cityregions.registry.DecisionRule` that
+registry bodies use too.
 """
 
 from __future__ import annotations
@@ -96,8 +99,8 @@ class ScenarioRule(DecisionRule):
     --------
     >>> rule = ScenarioRule.model_validate({"representation": "fixed",
     ...     "fixed": {"a": 7, "b": 5, "c": 4}, "quota": 9})
-    >>> rule.kind, rule.quota, rule.strict
-    ('qualified', 9.0, False)
+    >>> rule.kind, [(c.quota, c.strict) for c in rule.normalized_criteria()]
+    ('qualified', [(9.0, False)])
     >>> ScenarioRule.model_validate({"share": 0.5, "more_than": True}).kind
     'simple'
     """
@@ -317,6 +320,29 @@ class Changes(_Strict):
     fees: dict[str, Any] = Field(default_factory=dict)
 
 
+#: Keys of a rule that say how it decides (model fields and scenario-file words).
+DECISION_KEYS = (*DecisionRule.model_fields, *FILE_KEYS, "penrose_quota")
+
+
+def merge_rule(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a variant's change of a rule into the base rule, both as written.
+
+    Keys are merged one by one (``{more_than: false}`` keeps the base's ``share``),
+    except that a change naming ``kind`` replaces the base's whole decision rule (its
+    representation keys stay).
+
+    Examples
+    --------
+    >>> merge_rule({"representation": "equal", "share": 0.6}, {"more_than": False})
+    {'representation': 'equal', 'share': 0.6, 'more_than': False}
+    >>> merge_rule({"representation": "equal", "share": 0.6}, {"kind": "unanimity"})
+    {'representation': 'equal', 'kind': 'unanimity'}
+    """
+    if "kind" in change:
+        base = {k: v for k, v in base.items() if k not in DECISION_KEYS}
+    return {**base, **change}
+
+
 def apply_changes(
     base: Scenario, changes: Changes, path: Path | str | None = None
 ) -> dict[str, Any]:
@@ -359,7 +385,7 @@ def apply_changes(
         blocs[bloc.id] = bloc.model_dump()
     data["members"] = list(members.values())
     data["blocs"] = list(blocs.values())
-    data["top"] = {**base.top.given, **changes.top}  # key by key, as written
+    data["top"] = merge_rule(base.top.given, changes.top)
     data["fees"] = {**data["fees"], **changes.fees}
     return data
 
