@@ -28,6 +28,7 @@ import pandas as pd
 
 from cityregions.governance.network import _add_membership_edge, _lifetime, affiliation_graph
 from cityregions.io._atomic import atomic_path
+from cityregions.io._timestamp import build_date
 from cityregions.registry import Registry
 
 logger = logging.getLogger(__name__)
@@ -66,10 +67,20 @@ def _gexf_ready(graph: nx.Graph) -> nx.Graph:
 
 
 def write_gexf(registry: Registry, path: str | Path) -> Path:
-    """Write the dynamic governance network as GEXF (Gephi timeline ready)."""
+    """Write the dynamic governance network as GEXF (Gephi timeline ready).
+
+    The file's ``lastmodifieddate`` is today, or the day of ``SOURCE_DATE_EPOCH`` when
+    that environment variable is set (reproducible builds).
+    """
+    from networkx.readwrite.gexf import GEXFWriter
+
     graph = _gexf_ready(dynamic_graph(registry))
+    writer = GEXFWriter(version="1.2draft")  # what nx.write_gexf does, with our date
+    for meta in writer.xml.iter("meta"):
+        meta.set("lastmodifieddate", build_date().isoformat())
+    writer.add_graph(graph)
     with atomic_path(path) as tmp:
-        nx.write_gexf(graph, tmp, version="1.2draft")
+        writer.write(tmp)
     return Path(path)
 
 
