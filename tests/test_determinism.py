@@ -2,10 +2,10 @@
 
 Each run is a fresh Python (the hash seed is fixed when the interpreter starts), with
 ``SOURCE_DATE_EPOCH`` pinned so that the only time stamps written (the report's date,
-``layer_styles.update_time`` and ``gpkg_contents.last_change`` of the GeoPackage) are
-equal too. Before the fix, hash seeds 0 and 12345 gave different actor metrics (Newman
-weights summed in set order), network pictures (spring layout of parts taken from a set)
-and GeoPackages.
+the GEXF's ``lastmodifieddate``, ``layer_styles.update_time`` and
+``gpkg_contents.last_change`` of the GeoPackage) are equal too. Before the fix, hash
+seeds 0 and 12345 gave different actor metrics (Newman weights summed in set order) and
+network pictures (spring layout of parts taken from a set).
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def test_demo_outputs_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     assert not differing, f"files differ between hash seeds 0 and 12345: {differing}"
     # the pinned time is the one written, so the comparison above covers the stamps
     assert b"2023-11-14" in first["report.html"]
+    assert b'lastmodifieddate="2023-11-14"' in first["governance/network.gexf"]
     with sqlite3.connect(tmp_path / "seed-0" / "cityregions.gpkg") as db:
         stamps = {t for (t,) in db.execute("SELECT update_time FROM layer_styles")}
         stamps |= {t for (t,) in db.execute("SELECT last_change FROM gpkg_contents")}
