@@ -1,7 +1,14 @@
-"""The ``delineation`` pipeline step on the bundled Mitteldeutschland case (modeled flows)."""
+"""The ``delineation`` pipeline step on the bundled Mitteldeutschland case (modeled flows).
+
+ARI, VI, modularity, self-containment and the overlap table are recomputed from the
+written labels and the flow matrix by the brute-force references of
+``tests/support/brute_force.py`` (pair counting, entropies, loops over the matrix).
+"""
 
 from __future__ import annotations
 
+import csv
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +18,11 @@ from cityregions.delineation.compare import DISTRICT_LMA, DelineationComparison
 from cityregions.delineation.lma import validity
 from cityregions.pipeline.case import bundled_case_path, load_case
 from cityregions.pipeline.steps import delineation_step, run_case, territory_step
+from tests.support.brute_force import (
+    adjusted_rand_by_pairs,
+    directed_modularity,
+    variation_of_information_by_entropy,
+)
 
 STEPS = [("territory", territory_step), ("delineation", delineation_step)]
 
@@ -23,6 +35,13 @@ def section(tmp_path_factory: pytest.TempPathFactory) -> tuple[DelineationCompar
     assert modeled[0].kind == "modeled"
     assert results.delineation is not None
     return results.delineation, out / "delineation"
+
+
+@pytest.fixture(scope="module")
+def flows_matrix() -> tuple[list[str], list[list[float]]]:
+    """Unit ids and the dense flow matrix (diagonal = internal flows) as plain lists."""
+    flows = load_case(bundled_case_path()).flows
+    return list(flows.ids), flows.matrix.toarray().tolist()
 
 
 def test_files(section: tuple[DelineationComparison, Path]) -> None:
@@ -58,15 +77,106 @@ def test_lma_regions_are_valid_with_district_parameters(
     assert found.summary["regions_lma"] == len(regions)
 
 
-def test_comparisons_are_consistent(section: tuple[DelineationComparison, Path]) -> None:
-    found, _ = section
+def _partition(column: pd.Series) -> dict[str, object]:
+    """Unit -> region as written; a unit outside every region (empty) is alone."""
+    return {u: (r if isinstance(r, str) else ("alone", u)) for u, r in column.items()}
+
+
+def test_references_reproduce_hand_worked_values() -> None:
+    """The brute-force references give known values before they judge anything.
+
+    ARI: the documented examples of scikit-learn's ``adjusted_rand_score`` worked by hand
+    (Hubert & Arabie 1985, eq. 5): {ab}{cd} vs {ab}{c}{d} has 1 pair together in both,
+    2 in A, 1 in B of N = 6: (1 - 2/6) / (3/2 - 2/6) = 4/7; vs {ac}{bd}: (0 - 4/6) /
+    (2 - 4/6) = -1/2. VI (Meila 2007): H(A) = ln 2, H(B) = H(A,B) = 1.5 ln 2, so
+    VI = 2 H(A,B) - H(A) - H(B) = 0.5 ln 2. Modularity: flows a->a 6, a->b 2, b->b 8,
+    c->c 5, c->b 1 with regions {ab}{c}: m = 22, Q = (16 - 16 * 17 / 22 + 5 - 6 * 5 / 22)
+    / 22 = 40/121.
+    """
+    a = dict(zip("abcd", [0, 0, 1, 1], strict=True))
+    split = dict(zip("abcd", [0, 0, 1, 2], strict=True))
+    assert adjusted_rand_by_pairs(a, split) == pytest.approx(4 / 7, abs=1e-15)
+    crossed = dict(zip("abcd", [0, 1, 0, 1], strict=True))
+    assert adjusted_rand_by_pairs(a, crossed) == pytest.approx(-1 / 2, abs=1e-15)
+    assert adjusted_rand_by_pairs(a, dict(zip("abcd", "xxyy", strict=True))) == 1.0
+    vi = variation_of_information_by_entropy(a, split)
+    assert vi == pytest.approx(0.5 * math.log(2), abs=1e-15)
+    matrix = [[6, 2, 0], [0, 8, 0], [0, 1, 5]]
+    assert directed_modularity(matrix, ["ab", "ab", "c"]) == pytest.approx(40 / 121, abs=1e-15)
+
+
+def test_ari_and_vi_between_methods_by_brute_force(
+    section: tuple[DelineationComparison, Path],
+) -> None:
+    found, folder = section
+    written = pd.read_csv(folder / "labels_by_method.csv", dtype=str).set_index("unit")
+    methods = [m for m in ("lma", "leiden", "fua", "bbsr") if m in written.columns]
     comparisons = found.comparisons
+    pairs = {(a, b) for a, b in zip(comparisons.method_a, comparisons.method_b, strict=True)}
+    assert pairs == {(a, b) for i, a in enumerate(methods) for b in methods[i + 1 :]}
+    for row in comparisons.itertuples():
+        a, b = _partition(written[row.method_a]), _partition(written[row.method_b])
+        assert len(a) == 50
+        assert row.ari == pytest.approx(adjusted_rand_by_pairs(a, b), abs=1e-12)
+        vi = variation_of_information_by_entropy(a, b)
+        assert row.vi == pytest.approx(vi, abs=1e-12)
+        assert row.vi_normalized == pytest.approx(vi / math.log(50), abs=1e-12)
+        assert (row.regions_a, row.regions_b) == (len(set(a.values())), len(set(b.values())))
+    # LMA and Leiden differ (else this comparison would measure nothing)
+    lma_leiden = comparisons[(comparisons.method_a == "lma") & (comparisons.method_b == "leiden")]
+    assert 0 < lma_leiden["ari"].iloc[0] < 1
+    assert lma_leiden["vi"].iloc[0] > 0
+
+
+def test_quality_table_recomputed_from_the_flows(
+    section: tuple[DelineationComparison, Path], flows_matrix: tuple[list[str], list[list[float]]]
+) -> None:
+    found, folder = section
+    units, matrix = flows_matrix
+    written = pd.read_csv(folder / "labels_by_method.csv", dtype=str).set_index("unit")
+    lma = _partition(written["lma"])
     quality = found.quality.set_index("method")
-    row = comparisons[(comparisons.method_a == "lma") & (comparisons.method_b == "leiden")].iloc[0]
-    assert quality.loc["leiden", "ari_vs_lma"] == pytest.approx(row["ari"])
-    assert quality.loc["lma", "ari_vs_lma"] == 1.0
-    assert -1 <= row["ari"] <= 1
-    assert row["vi"] >= 0
-    overlap = found.overlap
-    # population shares of each LMA region over the Leiden regions sum to 1
-    assert overlap.groupby("region_a")["share_of_a"].sum().round(12).eq(1).all()
+    assert list(quality.index) == [m for m in ("lma", "leiden", "fua", "bbsr") if m in written]
+    for method, row in quality.iterrows():
+        labels = _partition(written[method])
+        regions = [labels[u] for u in units]
+        supply, demand, sizes = [], [], []
+        for region in dict.fromkeys(regions):
+            members = [i for i, r in enumerate(regions) if r == region]
+            inside = sum(matrix[i][j] for i in members for j in members)
+            supply.append(inside / sum(sum(matrix[i]) for i in members))
+            demand.append(inside / sum(matrix[j][i] for i in members for j in range(len(units))))
+            sizes.append(len(members))
+        assert row["regions"] == len(sizes), method
+        assert row["singletons"] == sizes.count(1), method
+        assert row["modularity"] == pytest.approx(directed_modularity(matrix, regions), abs=1e-12)
+        assert row["sc_supply_mean"] == pytest.approx(sum(supply) / len(supply), abs=1e-12)
+        assert row["sc_supply_min"] == pytest.approx(min(supply), abs=1e-12)
+        assert row["sc_demand_mean"] == pytest.approx(sum(demand) / len(demand), abs=1e-12)
+        assert row["sc_demand_min"] == pytest.approx(min(demand), abs=1e-12)
+        assert row["ari_vs_lma"] == pytest.approx(adjusted_rand_by_pairs(lma, labels), abs=1e-12)
+        vi = variation_of_information_by_entropy(lma, labels)
+        assert row["vi_vs_lma"] == pytest.approx(vi, abs=1e-12)
+    written_quality = pd.read_csv(folder / "quality.csv").set_index("method")
+    assert written_quality["modularity"].tolist() == pytest.approx(quality["modularity"].tolist())
+
+
+def test_overlap_of_lma_and_leiden_by_hand(section: tuple[DelineationComparison, Path]) -> None:
+    found, folder = section
+    written = pd.read_csv(folder / "labels_by_method.csv", dtype=str).set_index("unit")
+    with (bundled_case_path() / "districts.csv").open(encoding="utf-8", newline="") as handle:
+        population = {r["unit"]: int(r["population"]) for r in csv.DictReader(handle)}
+    cells: dict[tuple[str, str], list[str]] = {}
+    for unit, (a, b) in written[["lma", "leiden"]].iterrows():
+        cells.setdefault((a, b), []).append(unit)
+    total_a: dict[str, int] = {}
+    for (a, _), members in cells.items():
+        total_a[a] = total_a.get(a, 0) + sum(population[u] for u in members)
+    overlap = found.overlap.astype({"region_a": str, "region_b": str})
+    assert len(overlap) == len(cells)
+    for row in overlap.itertuples():
+        members = sorted(cells[(row.region_a, row.region_b)])
+        assert row.members == ";".join(members)
+        weight = sum(population[u] for u in members)
+        assert row.weight == weight
+        assert row.share_of_a == pytest.approx(weight / total_a[row.region_a], abs=1e-12)
