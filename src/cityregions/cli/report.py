@@ -69,8 +69,11 @@ def serve(
     ] = "127.0.0.1",
 ) -> None:
     """Compute the results of CASE_DIR once and serve the dashboard on http://HOST:PORT."""
-    import uvicorn
+    from cityregions._optional import import_optional
 
+    purpose = "cityregions serve (the dashboard)"
+    import_optional("fastapi", extra="dashboard", purpose=purpose)  # before any work
+    uvicorn = import_optional("uvicorn", extra="dashboard", purpose=purpose)
     from cityregions.app import create_app_for_case
 
     if not 0 < port < 65536:

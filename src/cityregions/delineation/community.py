@@ -29,6 +29,11 @@ Lower the resolution (or drop self-loops) to get larger regions.
 
 ``directed=True`` (default) uses the directed modularity of Leicht & Newman (2008),
 which leidenalg applies to directed graphs.
+
+Leiden needs the ``leiden`` extra (igraph, leidenalg: ``pip install
+"cityregions[leiden]"``); without it :class:`LeidenRegions` raises
+:class:`~cityregions._optional.OptionalDependencyError`, which says so.
+:func:`flow_modularity` needs neither.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from cityregions._errors import ParameterError
+from cityregions._optional import import_optional
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation._common import check_positive
 from cityregions.flows import FlowTable
@@ -106,8 +112,7 @@ def flow_graph(flows: FlowTable, *, directed: bool = True, self_loops: bool = Tr
     igraph.Graph
         Vertex attribute ``name`` (unit id), edge attribute ``weight``.
     """
-    import igraph as ig
-
+    ig = import_optional("igraph", extra="leiden", purpose="Leiden communities")
     order = np.argsort(np.asarray(flows.ids), kind="stable")
     matrix = sp.csr_array(flows.matrix[order][:, order])
     if not self_loops:
@@ -152,8 +157,7 @@ def leiden_labels(
     n_iterations
         Leiden iterations; negative runs until the partition is stable.
     """
-    import leidenalg
-
+    leidenalg = import_optional("leidenalg", extra="leiden", purpose="Leiden communities")
     partition_type = (
         leidenalg.RBConfigurationVertexPartition
         if objective == "modularity"

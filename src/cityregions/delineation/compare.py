@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cityregions._optional import OptionalDependencyError, install_hint
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation.api import Delineation, delineate
 from cityregions.delineation.community import flow_modularity
@@ -72,14 +73,16 @@ def run_methods(
     -------
     dict
         Method → :class:`~cityregions.delineation.api.Delineation`; FUA and BBSR are
-        left out (with a log note) when their inputs are missing.
+        left out (with a log note) when their inputs are missing, Leiden when the
+        ``leiden`` extra (igraph, leidenalg) is not installed.
     """
     districts = (territory.units["level"].astype(str) == "district").all()
     lma_params = {**(DISTRICT_LMA if districts else ISTAT_LMA), **(lma or {})}
-    runs = {
-        "lma": delineate(flows, method="lma", **lma_params),
-        "leiden": delineate(flows, method="leiden", resolution=float(leiden_resolution)),
-    }
+    runs = {"lma": delineate(flows, method="lma", **lma_params)}
+    try:
+        runs["leiden"] = delineate(flows, method="leiden", resolution=float(leiden_resolution))
+    except OptionalDependencyError as missing:
+        logger.info("Leiden skipped: %s", missing)
     cities = fua_cities or _district_cities(territory)
     has_size = territory.units[["population", "area_km2"]].notna().all().all()
     if cities is not None or has_size:
@@ -184,6 +187,8 @@ def _headline(runs: dict[str, Delineation], flows: FlowTable) -> dict[str, Any]:
         headline["bbsr"] = "not run: needs unit polygons (and municipalities)"
     if "fua" not in runs:
         headline["fua"] = "not run: needs [delineation] fua_cities or population and area"
+    if "leiden" not in runs:
+        headline["leiden"] = f"not run: needs the leiden extra ({install_hint('leiden')})"
     return headline
 
 

@@ -7,6 +7,10 @@ indices need are rebuilt as Python integers with the Chinese remainder theorem. 
 product of the primes exceeds ``2**(n + 1)``, larger than any count, so the result is
 exact, not an approximation.
 
+The table kernels are compiled with numba (the ``fast`` extra). Without numba the same
+kernels run as numpy array operations (:mod:`._dp_numpy`): the same residues bit for
+bit, only slower.
+
 Notation: ``c[k]`` is the number of coalitions of *all* players with weight ``k`` (only
 ``k < q`` is kept); ``c[s, k]`` the same split by coalition size ``s``.
 
@@ -32,6 +36,7 @@ ISAAC 2012, LNCS 7676.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import types
@@ -40,6 +45,10 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+
+from cityregions._optional import has_optional, install_hint
+
+logger = logging.getLogger(__name__)
 
 U64 = npt.NDArray[np.uint64]
 _LOW_BITS = 31
@@ -105,9 +114,23 @@ def _run(parts: list[tuple[int, ...]], work: int, fn):  # type: ignore[no-untype
 
 
 def _kernels():  # type: ignore[no-untyped-def]
-    """Compile (once, cached on disk) the numba kernels of the two counting tables."""
+    """Compile (once, cached on disk) the numba kernels of the two counting tables.
+
+    Without numba (the ``fast`` extra is not installed), the numpy kernels of
+    :mod:`._dp_numpy`, which give the same residues.
+    """
     global _KERNELS
     if _KERNELS is not None:
+        return _KERNELS
+    if not has_optional("numba"):
+        from cityregions.partnership.voting import _dp_numpy
+
+        logger.info(
+            "numba is not installed: exact voting power runs on numpy kernels (same "
+            "results, slower); for the compiled ones: %s",
+            install_hint("fast"),
+        )
+        _KERNELS = _dp_numpy.kernels()
         return _KERNELS
     import numba
 

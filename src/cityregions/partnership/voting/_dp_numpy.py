@@ -1,0 +1,153 @@
+"""The counting kernels of :mod:`._dp` in plain numpy, for installs without numba (private).
+
+Same four kernels, same arguments, same results bit for bit: every entry is a residue
+modulo a prime just below ``2**61``, and a residue is unique, so two correct programs
+agree exactly. The loops over table cells of the numba kernels become whole-array
+operations; what stays a Python loop is one pass per *weight* (``by_weight``,
+``by_size``), per distinct weight (``windows``, ``regions``) and, where the recursion
+runs along coalition size, per size (``regions``). Exact voting power therefore works
+without the ``fast`` extra, only slower.
+
+Arithmetic (as in :mod:`._dp`): residues are below ``p < 2**61``, so the sum of two is
+below ``2**62`` and one conditional subtraction of ``p`` reduces it, in int64 or uint64
+without overflow. Long sums (windows, regions) split each residue into its low 31 and
+high 30 bits, sum the halves exactly in int64 (exact while the summed axis is shorter
+than ``2**32``) and reduce ``high * 2**31 + low`` modulo ``p`` with Python integers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+_LOW_BITS = 31
+_LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
+
+
+def by_weight(weights: I64, limit: int, primes: I64) -> I64:
+    """Counts ``c[r, k]`` (``k < limit``) of coalitions by weight modulo ``primes[r]``.
+
+    The knapsack step of weight ``w`` is ``c[k] += c[k - w]`` for every ``k >= w`` at
+    once (the right-hand side is read before it is written, as the numba kernel's
+    descending loop does).
+    """
+    p = np.asarray(primes, dtype=np.int64)[:, None]
+    table = np.zeros((len(p), limit), dtype=np.int64)
+    table[:, 0] = 1
+    for w in (int(x) for x in weights):
+        if w >= limit:
+            continue
+        x = table[:, w:] + table[:, : limit - w]
+        x -= p * (x >= p)
+        table[:, w:] = x
+    return table
+
+
+def by_size(weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64) -> I64:
+    """Counts ``c[r, s, k]`` by coalition size ``s <= max_size`` and weight ``k < limit``.
+
+    The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]`` for all sizes and weights
+    at once. Only weights below ``upper[rows]`` (one more than the heaviest coalition of
+    ``rows`` members) are touched; every cell outside the band ``lower[s] <= k <
+    upper[s]`` of the numba kernel counts no coalition and stays 0 here as there.
+    ``lower`` is not needed.
+    """
+    p = np.asarray(primes, dtype=np.int64)[:, None, None]
+    table = np.zeros((len(p), max_size + 1, limit), dtype=np.int64)
+    table[:, 0, 0] = 1
+    rows = 0
+    for w in (int(x) for x in weights):
+        rows = min(rows + 1, max_size)
+        hi = min(int(upper[rows]), limit) if rows else 0
+        if hi <= w:
+            continue
+        x = table[:, 1 : rows + 1, w:hi] + table[:, :rows, : hi - w]
+        x -= p * (x >= p)
+        table[:, 1 : rows + 1, w:hi] = x
+    return table
+
+
+def _halves(table: U64) -> tuple[I64, I64]:
+    """The low 31 and high 30 bits of each residue, as int64."""
+    low = (table & _LOW_MASK).astype(np.int64)
+    high = (table >> np.uint64(_LOW_BITS)).astype(np.int64)
+    return low, high
+
+
+def _residues(low: I64, high: I64, primes: npt.ArrayLike) -> U64:
+    """Return ``(high * 2**31 + low) mod p`` per prime (axis 0) as uint64 residues."""
+    out = np.empty(np.shape(low), dtype=np.uint64)
+    for r, p in enumerate(int(x) for x in np.asarray(primes).ravel()):
+        hi = np.mod(high[r], p).astype(object)
+        lo = np.mod(low[r], p).astype(object)
+        out[r] = ((hi * (1 << _LOW_BITS) + lo) % p).astype(np.uint64)
+    return out
+
+
+def windows(table: U64, primes: U64, limit: int, values: I64, shift: bool) -> U64:
+    """Alternating block sums: ``out[r, i, s] = Σ_m (-1)**j(m) table[r, s - d(m), m]``.
+
+    ``j(m) = floor((limit - 1 - m) / v_i)``, ``d(m) = j(m)`` with ``shift`` else 0
+    (see :mod:`._dp`); blocks are differences of exact prefix sums of the two halves.
+    """
+    n_p, n_s = table.shape[0], table.shape[1]
+    low, high = _halves(table[..., :limit])
+    shape = (n_p, n_s, limit + 1)
+    low_prefix, high_prefix = np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+    np.cumsum(low, axis=-1, out=low_prefix[..., 1:])
+    np.cumsum(high, axis=-1, out=high_prefix[..., 1:])
+    out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
+    for i, v in enumerate(int(x) for x in values):
+        blocks = -(-limit // v)
+        j = np.arange(min(blocks, n_s) if shift else blocks)
+        b0, b1 = limit - j * v, np.maximum(limit - (j + 1) * v, 0)
+        sign = 1 - 2 * (j % 2)
+        low_blocks = low_prefix[..., b0] - low_prefix[..., b1]  # (primes, sizes, blocks)
+        high_blocks = high_prefix[..., b0] - high_prefix[..., b1]
+        if shift:
+            lo, hi = np.zeros((n_p, n_s), np.int64), np.zeros((n_p, n_s), np.int64)
+            for d in j.tolist():  # block d lands d sizes further up
+                lo[:, d:] += sign[d] * low_blocks[:, : n_s - d, d]
+                hi[:, d:] += sign[d] * high_blocks[:, : n_s - d, d]
+        else:
+            lo, hi = low_blocks @ sign, high_blocks @ sign
+        out[:, i, :] = _residues(lo, hi, primes)
+    return out
+
+
+def _masked_sums(table: U64, mask: npt.NDArray[np.bool_], primes: U64) -> U64:
+    """``Σ_m table[r, s, m]`` over the cells where ``mask[s, m]``, modulo each prime."""
+    low, high = _halves(np.where(mask, table, np.uint64(0)))
+    return _residues(low.sum(axis=-1), high.sum(axis=-1), primes)
+
+
+def regions(table: U64, primes: U64, win: npt.NDArray[np.bool_], values: I64) -> U64:
+    """Sums over swing regions of the leave-one-out tables (see the numba kernel).
+
+    For weight ``v``: ``d[s, m] = table[s, m] - d[s - 1, m - v]`` (the table without one
+    player of weight ``v``, built size by size) summed over ``{(s, m): not win[s, m] and
+    win[s + 1, m + v]}``; ``v = -1`` sums ``table`` over the winning cells.
+    """
+    n_p, n_s, n_m = table.shape
+    p = np.asarray(primes, dtype=np.uint64)[:, None]
+    out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
+    for i, v in enumerate(int(x) for x in values):
+        if v < 0:
+            out[:, i, :] = _masked_sums(table, win, primes)
+            continue
+        d = table.copy()
+        mask = np.zeros((n_s, n_m), dtype=bool)
+        if v < n_m:
+            for s in range(1, n_s):
+                x = table[:, s, v:] + (p - d[:, s - 1, : n_m - v])
+                d[:, s, v:] = np.minimum(x, x - p)  # x - p wraps around when x < p
+            mask[:-1, : n_m - v] = win[1:, v:] & ~win[:-1, : n_m - v]
+        out[:, i, :] = _masked_sums(d, mask, primes)
+    return out
+
+
+def kernels() -> tuple[tuple[object, object], ...]:
+    """The kernels in the layout of ``_dp._kernels()``: (serial, parallel) per kernel."""
+    return tuple((kernel, kernel) for kernel in (by_weight, by_size, windows, regions))
