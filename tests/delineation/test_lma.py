@@ -6,6 +6,9 @@ research note ``delineation.md`` §7 (A1–A5, B1, B2, B5).
 
 from __future__ import annotations
 
+import logging
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -292,6 +295,39 @@ def test_invariants_on_random_flows(seed: int, parity: str) -> None:  # D
     pd.testing.assert_series_equal(again.labels_, labels)
 
 
-def test_progress_flag_runs_quietly(brindisi: FlowTable) -> None:
+def test_progress_flag_is_quiet_off_a_terminal(
+    brindisi: FlowTable,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    recwarn: pytest.WarningsRecorder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``progress=True`` with standard error not a terminal (CI, a pipe) shows nothing."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    caplog.set_level(logging.DEBUG)
     labels = find_clusters(brindisi, progress=True)
+    assert capsys.readouterr() == ("", "")
+    assert [r.getMessage() for r in caplog.records if r.levelno > logging.INFO] == []
+    assert [str(w.message) for w in recwarn] == []
+    pd.testing.assert_series_equal(labels, find_clusters(brindisi))  # the same partition
     assert labels.nunique() == 9
+
+
+def test_progress_flag_draws_a_bar_on_a_terminal(
+    brindisi: FlowTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flag is not ignored: on a terminal the iterations go through rich's bar."""
+    import rich.progress
+
+    bars: list[str] = []
+
+    def bar(iterable: Iterable[object], **options: object) -> Iterator[object]:
+        bars.append(str(options["description"]))
+        yield from iterable
+
+    monkeypatch.setattr(rich.progress, "track", bar)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert find_clusters(brindisi, progress=True).nunique() == 9
+    assert bars == ["labour market areas"]
+    find_clusters(brindisi)  # progress=False: no bar, even on a terminal
+    assert bars == ["labour market areas"]
