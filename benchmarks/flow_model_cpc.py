@@ -143,7 +143,7 @@ def configurations(quick: bool) -> list[tuple[str, str, dict[str, Any]]]:
 def observed_totals_rows(area: Area) -> list[dict[str, Any]]:
     """Rows for the models fed with the observed totals (distribution part only)."""
     totals = area.totals
-    given = {"employed": totals["employees_svb"], "out_commuters": totals["out_commuters_total"]}
+    given = {"residents": totals["employees_svb"], "out_commuters": totals["out_commuters_total"]}
     rows = []
     for model, label, options in (
         ("radiation", "finite_size=True", {"finite_size": True}),
@@ -194,7 +194,7 @@ def summary(table: pd.DataFrame) -> str:
         f"All models at share_employed={DEFAULT_SHARE_EMPLOYED}, "
         f"share_commuting={DEFAULT_SHARE_COMMUTING}:",
         markdown(at_default[columns]),
-        "Models fed with the observed totals (employed, out-commuters) per district:",
+        "Models fed with the observed totals (residents, out-commuters) per district:",
         markdown(observed[columns]),
     ])  # fmt: skip
 

@@ -72,7 +72,7 @@ SEATS = {
 }  # fmt: skip
 
 COLUMNS = [
-    "unit", "name", "level", "state", "parent", "population", "area_km2", "nuts3", "type",
+    "unit", "name", "unit_level", "state", "parent", "population", "area_km2", "nuts3", "type",
     "seat", "lon", "lat", "geonameid",
 ]  # fmt: skip
 
@@ -137,7 +137,7 @@ def build(package: Path) -> pd.DataFrame:
         state = ags[:2]
         place = match_seat(SEATS[ags], ADMIN1[state], cities)
         rows.append({
-            "unit": ags, "name": record["name"], "level": "district", "state": state,
+            "unit": ags, "name": record["name"], "unit_level": "district", "state": state,
             "parent": state, "population": int(record["population"]),
             "area_km2": float(record["area_km2"]), "nuts3": record["NUTS3"],
             "type": record["type"], "seat": SEATS[ags],

@@ -260,7 +260,7 @@ def test_units_are_the_study_area_districts_from_vg250(user_case: UserCase) -> N
     units = read_units(user_case.case / "units.gpkg")
     assert list(units.ids) == STUDY  # 13073 (state 13) left out, file order kept
     table = units.units
-    assert (table["level"] == "district").all()  # VG250 ADE 4
+    assert (table["unit_level"] == "district").all()  # VG250 ADE 4
     assert table.loc["14713", "population"] == 601866  # EWZ
     assert table.loc["14729", "area_km2"] == pytest.approx(1651.3)  # KFL
     assert units.has_polygons
@@ -405,7 +405,7 @@ def observed_case(kreise_dir: Path, case: Path, *, fua_cities: list[str] | None)
     )
     pd.concat([flows[["origin", "destination", "commuters"]], diagonal]).to_csv(
         case / "flows.csv", index=False)  # fmt: skip
-    units.assign(level="district").to_csv(case / "units.csv", index=False)
+    units.assign(unit_level="district").to_csv(case / "units.csv", index=False)
     polygons = gpd.read_file(kreise_dir / "kreise.geojson")
     polygons[polygons["ags"].isin(ids)].to_file(case / "kreise.geojson", driver="GeoJSON")
     toml = ('name = "BA district flows 2016"\n[units]\nfile = "units.csv"\n'

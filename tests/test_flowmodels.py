@@ -163,7 +163,7 @@ def test_origin_without_mass_sends_everyone_to_the_nearest_unit() -> None:
         {
             "unit": ["A", "B", "C"],
             "population": [100, 50, 200],
-            "employees": [0, 30, 80],
+            "jobs": [0, 30, 80],
             "lon": [0.0, 0.01, 0.03],
             "lat": [0.0, 0.0, 0.0],
         }
@@ -172,7 +172,7 @@ def test_origin_without_mass_sends_everyone_to_the_nearest_unit() -> None:
         Territory.from_frame(frame),
         share_employed=0.5,
         share_commuting=0.4,
-        destination_mass="employees",
+        destination_mass="jobs",
     )
     values = dense(flows, ["A", "B", "C"])
     assert values[0, 1] == pytest.approx(20.0)
@@ -300,7 +300,7 @@ def test_given_totals_replace_the_shares() -> None:
     t = toy()
     employed = pd.Series({"C": 90.0, "A": 60.0, "B": 30.0})
     out = pd.Series({"A": 6.0, "B": 3.0, "C": 9.0})
-    flows = gravity_flows(t, employed=employed, out_commuters=out)
+    flows = gravity_flows(t, residents=employed, out_commuters=out)
     np.testing.assert_allclose(flows.residents().to_numpy(), [60.0, 30.0, 90.0])
     np.testing.assert_allclose(flows.internal().to_numpy(), [54.0, 27.0, 81.0])
     assert "out_commuters given" in flows.source

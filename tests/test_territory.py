@@ -17,7 +17,33 @@ def test_from_frame_fills_defaults_and_keeps_string_ids() -> None:
     )
     assert territory.ids == ["01001", "01002"]
     assert territory.units["population"].tolist() == [10.0, 20.0]
-    assert np.isnan(territory.units.loc["01001", "employees"])
+    assert np.isnan(territory.units.loc["01001", "jobs"])
+    assert np.isnan(territory.units.loc["01001", "residents"])
+    assert territory.units.loc["01001", "unit_level"] is None
+
+
+def test_old_column_names_level_and_employees_are_read_as_unit_level_and_jobs() -> None:
+    frame = pd.DataFrame({"unit": ["a", "b"], "level": ["district"] * 2, "employees": [3, 4]})
+    territory = Territory.from_frame(frame, provenance={"level": "GV", "employees": "BA"})
+    assert territory.units["unit_level"].tolist() == ["district", "district"]
+    assert territory.units["jobs"].tolist() == [3.0, 4.0]
+    assert "level" not in territory.units
+    assert "employees" not in territory.units
+    assert territory.provenance == {"unit_level": "GV", "jobs": "BA"}
+
+
+def test_new_column_name_wins_over_the_old_one() -> None:
+    frame = pd.DataFrame({"unit": ["a"], "jobs": [5], "employees": [9]})
+    territory = Territory.from_frame(frame)
+    assert territory.units.loc["a", "jobs"] == 5.0
+    assert territory.units.loc["a", "employees"] == 9  # kept as an extra column
+
+
+def test_negative_jobs_name_unit_and_field() -> None:
+    frame = pd.DataFrame({"unit": ["a", "b"], "jobs": [1, -2]})
+    with pytest.raises(InputError, match="zero or positive") as error:
+        Territory.from_frame(frame)
+    assert (error.value.location, error.value.field) == ("unit b", "jobs")
 
 
 def test_duplicate_id_names_row() -> None:

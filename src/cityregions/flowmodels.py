@@ -10,7 +10,7 @@ seat points) into a *modeled* :class:`~cityregions.FlowTable`:
 
 Both need the number of out-commuters of each unit ``i``,
 ``T_i = share_employed · share_commuting · population_i``, and both fill the diagonal
-(people working in their unit of residence) with ``employed_i − Σ_j T_ij`` so that
+(people working in their unit of residence) with ``residents_i − Σ_j T_ij`` so that
 functional delineation, which relies on self-containment, works on modeled flows.
 
 The fit of modeled to observed flows is measured with the *common part of commuters*
@@ -78,7 +78,7 @@ def estimate_flows(
     share_employed: float = DEFAULT_SHARE_EMPLOYED,
     share_commuting: float = DEFAULT_SHARE_COMMUTING,
     top_k: int | None = None,
-    employed: pd.Series | None = None,
+    residents: pd.Series | None = None,
     out_commuters: pd.Series | None = None,
     destination_mass: str = "population",
     progress: bool = False,
@@ -93,17 +93,17 @@ def estimate_flows(
     model
         ``"radiation"`` (:func:`radiation_flows`) or ``"gravity"`` (:func:`gravity_flows`).
     share_employed
-        Employed residents per inhabitant: ``employed_i = share_employed · population_i``.
+        Employed residents per inhabitant: ``residents_i = share_employed · population_i``.
     share_commuting
         Share of the employed residents who work outside their unit:
-        ``T_i = share_commuting · employed_i``.
+        ``T_i = share_commuting · residents_i``.
     top_k
         Keep only each origin's ``top_k`` largest outgoing flows (ties by unit id). The
         diagonal still counts all modeled out-commuters as leaving. Use it for many
         units (10,000 and more): memory then grows with ``n · top_k``, not ``n²``.
-    employed, out_commuters
+    residents, out_commuters
         Known numbers per unit id that replace ``share_employed · population`` and
-        ``share_commuting · employed`` (e.g. the out-commuter totals the Bundesagentur
+        ``share_commuting · residents`` (e.g. the out-commuter totals the Bundesagentur
         für Arbeit publishes even where pair flows are suppressed).
     destination_mass
         Column of ``territory.units`` measuring the opportunities (jobs) of a unit:
@@ -142,7 +142,7 @@ def estimate_flows(
             share_employed=share_employed,
             share_commuting=share_commuting,
             top_k=top_k,
-            employed=employed,
+            residents=residents,
             out_commuters=out_commuters,
             destination_mass=destination_mass,
             progress=progress,
@@ -155,7 +155,7 @@ def estimate_flows(
             share_employed=share_employed,
             share_commuting=share_commuting,
             top_k=top_k,
-            employed=employed,
+            residents=residents,
             out_commuters=out_commuters,
             destination_mass=destination_mass,
             progress=progress,
@@ -174,7 +174,7 @@ def radiation_flows(
     share_commuting: float = DEFAULT_SHARE_COMMUTING,
     finite_size: bool = True,
     top_k: int | None = None,
-    employed: pd.Series | None = None,
+    residents: pd.Series | None = None,
     out_commuters: pd.Series | None = None,
     destination_mass: str = "population",
     progress: bool = False,
@@ -183,7 +183,7 @@ def radiation_flows(
 
     Parameters
     ----------
-    territory, share_employed, share_commuting, top_k, employed, out_commuters,
+    territory, share_employed, share_commuting, top_k, residents, out_commuters,
     destination_mass, progress
         As in :func:`estimate_flows`.
     finite_size
@@ -193,7 +193,7 @@ def radiation_flows(
     Returns
     -------
     FlowTable
-        Modeled flows; the diagonal holds ``employed_i − Σ_{j≠i} T_ij``.
+        Modeled flows; the diagonal holds ``residents_i − Σ_{j≠i} T_ij``.
 
     Notes
     -----
@@ -226,8 +226,8 @@ def radiation_flows(
     >>> flows.matrix.toarray().round(6).tolist()
     [[40.0, 10.0], [30.0, 120.0]]
     """
-    employed_, out_ = _origin_totals(
-        territory, share_employed, share_commuting, employed, out_commuters
+    residents_, out_ = _origin_totals(
+        territory, share_employed, share_commuting, residents, out_commuters
     )
     mass = _mass(territory, destination_mass)
     total_mass = float(mass.sum())
@@ -242,10 +242,10 @@ def radiation_flows(
 
     source = (
         f"radiation model (Simini et al. 2012), mass={destination_mass}, "
-        f"{_totals_text(share_employed, share_commuting, employed, out_commuters)}, "
+        f"{_totals_text(share_employed, share_commuting, residents, out_commuters)}, "
         f"finite_size={finite_size}, top_k={top_k}"
     )
-    return _assemble(territory, block, employed_, top_k=top_k, source=source, progress=progress)
+    return _assemble(territory, block, residents_, top_k=top_k, source=source, progress=progress)
 
 
 def gravity_flows(
@@ -257,7 +257,7 @@ def gravity_flows(
     beta: float = DEFAULT_BETA,
     min_distance_km: float = DEFAULT_MIN_DISTANCE_KM,
     top_k: int | None = None,
-    employed: pd.Series | None = None,
+    residents: pd.Series | None = None,
     out_commuters: pd.Series | None = None,
     destination_mass: str = "population",
     progress: bool = False,
@@ -266,7 +266,7 @@ def gravity_flows(
 
     Parameters
     ----------
-    territory, share_employed, share_commuting, top_k, employed, out_commuters,
+    territory, share_employed, share_commuting, top_k, residents, out_commuters,
     destination_mass, progress
         As in :func:`estimate_flows`.
     deterrence
@@ -281,7 +281,7 @@ def gravity_flows(
     -------
     FlowTable
         Modeled flows; off-diagonal row sums equal ``O_i = T_i`` exactly, the diagonal
-        holds ``employed_i − O_i``.
+        holds ``residents_i − O_i``.
 
     Notes
     -----
@@ -306,8 +306,8 @@ def gravity_flows(
     if min_distance_km <= 0:
         msg = f"min_distance_km must be > 0, got {min_distance_km}"
         raise ParameterError(msg)
-    employed_, out_ = _origin_totals(
-        territory, share_employed, share_commuting, employed, out_commuters
+    residents_, out_ = _origin_totals(
+        territory, share_employed, share_commuting, residents, out_commuters
     )
     mass = _mass(territory, destination_mass)
 
@@ -325,9 +325,9 @@ def gravity_flows(
         "production-constrained gravity model (Wilson 1971), "
         f"f(d)={'d^-β' if deterrence == 'power' else 'exp(-β·d)'}, "
         f"β={beta:g}, mass={destination_mass}, "
-        f"{_totals_text(share_employed, share_commuting, employed, out_commuters)}, top_k={top_k}"
+        f"{_totals_text(share_employed, share_commuting, residents, out_commuters)}, top_k={top_k}"
     )
-    return _assemble(territory, block, employed_, top_k=top_k, source=source, progress=progress)
+    return _assemble(territory, block, residents_, top_k=top_k, source=source, progress=progress)
 
 
 def common_part_of_commuters(
@@ -471,7 +471,7 @@ def _rank(distances: np.ndarray) -> np.ndarray:
 def _assemble(
     territory: Territory,
     block: _Block,
-    employed: np.ndarray,
+    residents: np.ndarray,
     *,
     top_k: int | None,
     source: str,
@@ -507,7 +507,7 @@ def _assemble(
         values_out.append(values)
     inverse = np.empty(n, dtype=int)
     inverse[by_id] = np.arange(n)
-    internal = np.maximum(employed - leaving[inverse], 0.0)
+    internal = np.maximum(residents - leaving[inverse], 0.0)
     rows_all = np.concatenate([*rows_out, np.arange(n)])
     cols_all = np.concatenate([*cols_out, np.arange(n)])
     values_all = np.concatenate([*values_out, internal])
@@ -571,6 +571,9 @@ def _mass(territory: Territory, column: str) -> np.ndarray:
         msg = f"no column {column!r} for the destination mass (columns: {columns})"
         raise InputError(msg, source=territory.where, field=column)
     values = pd.to_numeric(territory.units[column], errors="coerce").to_numpy(dtype=float)
+    if len(values) and np.isnan(values).all():
+        msg = f"column {column!r} has no values for the destination mass"
+        raise InputError(msg, source=territory.where, field=column)
     _check_known(values, territory, column)
     order = np.argsort(np.asarray(territory.ids, dtype=object), kind="stable")
     return values[order]
@@ -580,7 +583,7 @@ def _origin_totals(
     territory: Territory,
     share_employed: float,
     share_commuting: float,
-    employed: pd.Series | None,
+    residents: pd.Series | None,
     out_commuters: pd.Series | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return employed residents (territory order) and out-commuters (unit-id order)."""
@@ -588,25 +591,25 @@ def _origin_totals(
         if not 0.0 <= value <= 1.0:
             msg = f"{name} must be between 0 and 1, got {value}"
             raise ParameterError(msg)
-    if employed is None:
+    if residents is None:
         population = territory.units["population"].to_numpy(dtype=float)
         _check_known(population, territory, "population")
-        employed_ = share_employed * population
+        residents_ = share_employed * population
     else:
-        employed_ = _aligned(employed, territory, "employed")
+        residents_ = _aligned(residents, territory, "residents")
     out_ = (
-        share_commuting * employed_
+        share_commuting * residents_
         if out_commuters is None
         else _aligned(out_commuters, territory, "out_commuters")
     )
     if len(out_) and not out_.sum() > 0:
         message = (
-            f"{territory.where}: no unit has out-commuters (population, employed "
+            f"{territory.where}: no unit has out-commuters (population, residents "
             "or share_commuting is 0 everywhere), so the modeled flows are all internal"
         )
         warnings.warn(message, DataQualityWarning, stacklevel=3)
     order = np.argsort(np.asarray(territory.ids, dtype=object), kind="stable")
-    return employed_, out_[order]
+    return residents_, out_[order]
 
 
 def _aligned(values: pd.Series, territory: Territory, name: str) -> np.ndarray:
@@ -628,11 +631,11 @@ def _check_known(values: np.ndarray, territory: Territory, field: str) -> None:
 def _totals_text(
     share_employed: float,
     share_commuting: float,
-    employed: pd.Series | None,
+    residents: pd.Series | None,
     out_commuters: pd.Series | None,
 ) -> str:
     parts = [
-        "employed given" if employed is not None else f"share_employed={share_employed:g}",
+        "residents given" if residents is not None else f"share_employed={share_employed:g}",
         "out_commuters given"
         if out_commuters is not None
         else f"share_commuting={share_commuting:g}",

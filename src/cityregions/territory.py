@@ -1,9 +1,14 @@
 """The :class:`Territory`: the territorial units of one level.
 
 A territory is a table of units (municipalities, districts or grid cells) keyed by a
-string id (German AGS keeps its leading zeros), with names, parent ids, population,
-employees where known, area, a seat point and, optionally, polygons. Contiguity (which
+string id (German AGS keeps its leading zeros), with names, the unit's tier
+(``unit_level``), parent ids, population, employed residents (``residents``) and jobs
+(``jobs``) where known, area, a seat point and, optionally, polygons. Contiguity (which
 units touch) is derived from the polygons.
+
+Tables written before the vocabulary of issue 10 are still understood by
+:meth:`Territory.from_frame`: a column ``level`` is read as ``unit_level`` and a column
+``employees`` as ``jobs`` (:data:`OLD_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -26,19 +31,25 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Columns a territory always has (missing optional values are NaN / None).
+#: Columns a territory always has (missing optional values are NaN / None):
+#: ``unit_level`` is the unit's administrative tier (``municipality``, ``district``);
+#: ``residents`` the employed people living in the unit and ``jobs`` the jobs in it
+#: (place of work), both where known.
 UNIT_COLUMNS = (
     "name",
-    "level",
+    "unit_level",
     "parent",
     "state",
     "population",
-    "employees",
+    "residents",
+    "jobs",
     "area_km2",
     "lon",
     "lat",
 )
-_NUMERIC = ("population", "employees", "area_km2", "lon", "lat")
+_NUMERIC = ("population", "residents", "jobs", "area_km2", "lon", "lat")
+#: Column names of older tables and the unit field they fill (when that field is absent).
+OLD_COLUMNS: dict[str, str] = {"level": "unit_level", "employees": "jobs"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,12 +107,13 @@ class Territory:
         ----------
         frame
             The unit table; ``id_column`` (or the index if the column is absent) holds ids.
+            Old column names (``level``, ``employees``: :data:`OLD_COLUMNS`) are renamed.
         id_column
             Column with the unit ids; ids are converted to strings.
         geometry
             Optional polygons aligned to the rows of ``frame``.
         provenance
-            Source and year per field.
+            Source and year per field (old field names are renamed like the columns).
         name
             Name of the territory.
         source
@@ -112,7 +124,9 @@ class Territory:
         InputError
             On missing, empty or duplicate ids or non-numeric numeric fields.
         """
-        table = frame.copy()
+        table = frame.rename(columns=_old_column_names(frame.columns))
+        fields = dict(provenance or {})
+        fields = {_old_column_names(pd.Index(fields)).get(k, k): v for k, v in fields.items()}
         if id_column in table.columns:
             table = table.set_index(id_column)
         elif table.index.name != id_column:
@@ -135,7 +149,7 @@ class Territory:
         return cls(
             units=table,
             geometry=geometry,
-            provenance=dict(provenance or {}),
+            provenance=fields,
             name=name,
             source="" if source == "<table>" else source,
         )
@@ -226,6 +240,12 @@ class Territory:
         return haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
 
 
+def _old_column_names(columns: pd.Index) -> dict[str, str]:
+    """Renames of old column names (:data:`OLD_COLUMNS`) whose new name is not taken."""
+    present = set(columns)
+    return {old: new for old, new in OLD_COLUMNS.items() if old in present and new not in present}
+
+
 def haversine_km(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
     """Return great-circle distances in km between points given in radians."""
     a = (
@@ -252,7 +272,8 @@ def _clean_ids(index: pd.Index, *, source: str, field: str) -> list[str]:
 #: Allowed closed range of numeric unit fields, and how a message states it.
 _RANGES: dict[str, tuple[float, float, str]] = {
     "population": (0.0, np.inf, "zero or positive"),
-    "employees": (0.0, np.inf, "zero or positive"),
+    "residents": (0.0, np.inf, "zero or positive"),
+    "jobs": (0.0, np.inf, "zero or positive"),
     "area_km2": (0.0, np.inf, "zero or positive"),
     "lon": (-180.0, 180.0, "a longitude in degrees between -180 and 180"),
     "lat": (-90.0, 90.0, "a latitude in degrees between -90 and 90"),

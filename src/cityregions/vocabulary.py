@@ -48,6 +48,8 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "main_unit": ("Haupteinheit", "Main unit"),
     "residents": ("Erwerbstätige am Wohnort", "Resident workers"),
     "jobs": ("Arbeitsplätze", "Jobs"),
+    "unit_level": ("Gebietsebene", "Unit level"),
+    "units_compared": ("verglichene Einheiten", "Units compared"),
     "internal": ("intern", "Internal"),
     "validity": ("Gültigkeit", "Validity"),
     # governance
@@ -215,6 +217,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
 #: Coded values shown in cards, charts and tables -> (German, English).
 VALUE_LABELS: dict[str, tuple[str, str]] = {
     "observed": ("beobachtet", "observed"),
+    "completed": ("ergänzt (beobachtet, Lücken modelliert)", "completed (observed, gaps modeled)"),
     "modeled": ("modelliert", "modeled"),
     "modelled": ("modelliert", "modelled"),
     "estimate": ("geschätzt", "estimated"),
@@ -279,6 +282,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Die Pendlerverflechtungen sind modelliert, nicht beobachtet: Passung und Lücken "
         "sind Schätzungen.",
         "Flows are modeled, not observed: fit and gaps are estimates.",
+    ),
+    "flows are completed, not observed: fit and gaps are estimates": (
+        "Die Pendlerverflechtungen sind ergänzt (Lücken modelliert), nicht vollständig "
+        "beobachtet: Passung und Lücken sind Schätzungen.",
+        "Flows are completed (gaps modeled), not fully observed: fit and gaps are estimates.",
     ),
     "not run: needs unit polygons (and municipalities)": (
         "nicht berechnet: benötigt Gebietsflächen (und Gemeinden)",

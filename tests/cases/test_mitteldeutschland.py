@@ -54,7 +54,7 @@ def test_fifty_districts_with_core_cities(case: Case) -> None:
     assert all(len(unit) == 5 and unit.isdigit() for unit in units.index)
     assert units.groupby("state").size().to_dict() == {"14": 13, "15": 14, "16": 23}
     assert (units["parent"] == units["state"]).all()
-    assert (units["level"] == "district").all()
+    assert (units["unit_level"] == "district").all()
     for unit, seat in CORE_DISTRICTS.items():
         assert units.loc[unit, "seat"] == seat
         assert units.loc[unit, "type"] == "Kreisfreie Stadt"

@@ -141,11 +141,11 @@ def test_two_laender_with_units_table_diagonal(
     units = _units(
         tmp_path / "units.csv",
         {
-            "14713": {"employees": 250000, "out_commuters": 57914},
-            "14729": {"employees": 110000, "out_commuters": 43800},
-            "14730": {"employees": 80000, "out_commuters": 20000},
-            "15002": {"employees": 60000, "out_commuters": 20000},
-            "15088": {"employees": 70000, "out_commuters": 30000},
+            "14713": {"residents": 250000, "out_commuters": 57914},
+            "14729": {"residents": 110000, "out_commuters": 43800},
+            "14730": {"residents": 80000, "out_commuters": 20000},
+            "15002": {"residents": 60000, "out_commuters": 20000},
+            "15088": {"residents": 70000, "out_commuters": 30000},
         },
     )
     out, aggregates = tmp_path / "out" / "flows.csv", tmp_path / "out" / "aggregates.csv"
@@ -294,7 +294,7 @@ def test_bad_input_exit_2_nothing_written(
         files = [downloads["st"], make_sachsen_anhalt(tmp_path / "old.xlsx", halle_leipzig=10)]
     elif case == "out_blocked":
         (tmp_path / "res").write_text("a file where the output folder should be")
-    elif case == "negative":
+    elif case == "negative":  # 'employees' is the old name of 'residents': still read
         units = _units(
             tmp_path / "u.csv", {"14713": {"employees": 50000}, "14729": {"employees": 1}}
         )

@@ -211,7 +211,7 @@ def test_gemeindedaten_levels_and_kreis_diagonal(tmp_path: Path, kreis_workbook:
     assert gemeinden["internal"].tolist() == [192086, 2500, 1500]
     assert np.isnan(gemeinden.loc["14729140", "residents_foreigners"])
     assert gemeinden.loc["14729140", "suppressed"] == "residents_foreigners"
-    kreise = read_ba_gemeindedaten(path, level="district")
+    kreise = read_ba_gemeindedaten(path, unit_level="district")
     assert list(kreise.index) == ["14713", "14729"]
     # Kreis diagonal = employees living in the Kreis - its out-commuters (Z row)
     out = read_ba_pendler_long(kreis_workbook)

@@ -143,7 +143,8 @@ def test_vg250_kreise_land_parts_only(vg250: Path) -> None:
     assert vorpommern["area_km2"] == pytest.approx(3215.6)  # KFL, not the polygon area
     assert units.geometry.loc["13073"].bounds[3] == pytest.approx(54.5, abs=1e-6)  # no sea
     leipzig = units.units.loc["14713"]
-    assert (leipzig["name"], leipzig["state"], leipzig["level"]) == ("Leipzig", "14", "district")
+    expected = ("Leipzig", "14", "district")
+    assert (leipzig["name"], leipzig["state"], leipzig["unit_level"]) == expected
     assert leipzig["lon"] == pytest.approx(12.375, abs=0.01)  # inside the box
     assert units.neighbours()["14713"] == ["14729"]
 
@@ -152,7 +153,7 @@ def test_vg250_gemeinden_old_attributes_without_kondominium(vg250: Path) -> None
     units = read_units(vg250, layer="vg250_gem")
     assert units.ids == ["14729140", "14713000"]  # AGS-8, Kondominium dropped
     assert units.units.loc["14729140", "parent"] == "14729"
-    assert units.units.loc["14729140", "level"] == "municipality"
+    assert units.units.loc["14729140", "unit_level"] == "municipality"
     by_ars = read_units(vg250, layer="vg250_gem", id_column="RS")
     assert by_ars.ids == ["147290140140", "147130000000"]
 
@@ -203,7 +204,9 @@ def _toy() -> tuple[FlowTable, object]:
     long = pd.DataFrame(
         {"origin": ["01", "01", "02", "03"], "destination": ["01", "02", "01", "02"]}
     ).assign(value=[10, 4, 2, 1])
-    flows = FlowTable.from_long(long, ids=territory.ids, flows_provenance="modeled", source="radiation")
+    flows = FlowTable.from_long(
+        long, ids=territory.ids, flows_provenance="modeled", source="radiation"
+    )
     return flows, territory
 
 

@@ -55,7 +55,7 @@ def test_units_of_both_levels(tmp_path: Path) -> None:
     assert gemeinden.ids == ["15002000", "15088999"]
     assert gemeinden.units.loc["15002000", "area_km2"] == pytest.approx(135.01)
     assert gemeinden.units.loc["15088999", "parent"] == "15088"
-    kreise = gv100_units(records, level="district")
+    kreise = gv100_units(records, unit_level="district")
     assert kreise.ids == ["15002", "15088"]
     assert kreise.units["population"].tolist() == [238000, 1234]
     assert kreise.units.loc["15088", "name"] == "Saalekreis"

@@ -169,15 +169,44 @@ def test_cp1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
     assert units.units.loc["01", "name"] == "Lübeck"
 
 
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("jobs", "jobs"),
+        ("employees", "jobs"),  # the name older tables used
+        ("SvB am Arbeitsort", "jobs"),
+        ("Erwerbstätige", "jobs"),
+        ("residents", "residents"),
+        ("employees_svb", "residents"),  # residence count of the BA district table
+        ("SvB am Wohnort", "residents"),
+    ],
+)
+def test_read_units_reads_residents_and_jobs_columns(
+    tmp_path: Path, header: str, field: str
+) -> None:
+    path = _write(tmp_path / "u.csv", f"unit;level;{header}\n01;district;1.234\n02;district;5\n")
+    units = read_units(path).units
+    assert units[field].tolist() == [1234.0, 5.0]  # dot thousands separator, as counts
+    other = "jobs" if field == "residents" else "residents"
+    assert units[other].isna().all()
+    assert units["unit_level"].tolist() == ["district", "district"]
+
+
+def test_read_units_explicit_column_wins_over_the_default_names(tmp_path: Path) -> None:
+    path = _write(tmp_path / "u.csv", "unit,employees,jobs\n01,7,3\n")
+    units = read_units(path, columns={"residents": "employees"}).units
+    assert (units.loc["01", "residents"], units.loc["01", "jobs"]) == (7.0, 3.0)
+
+
 def test_read_units_detects_columns_and_provenance(tmp_path: Path) -> None:
     path = _write(tmp_path / "u.csv", "AGS,GEN,EWZ,Land\n14713,Leipzig,600000,14\n")
     prov = _write(
         tmp_path / "p.csv",
         "field,source,year\npopulation,Destatis,2018\nname,BKG VG250,\n",
     )
-    units = read_units(path, provenance_file=prov, level="district")
+    units = read_units(path, provenance_file=prov, unit_level="district")
     row = units.units.loc["14713"]
-    assert (row["name"], row["population"], row["state"], row["level"]) == (
+    assert (row["name"], row["population"], row["state"], row["unit_level"]) == (
         "Leipzig",
         600000.0,
         "14",

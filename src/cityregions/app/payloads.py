@@ -125,7 +125,8 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
 def _unit_figures(
     results: CaseResults, table: pd.DataFrame, names: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
-    columns = [c for c in ("name", "state", "population", "employees", "area_km2") if c in table]
+    wanted = ("name", "state", "population", "residents", "jobs", "area_km2")
+    columns = [c for c in wanted if c in table]
     figures = {str(u): {"id": str(u), **row.to_dict()} for u, row in table[columns].iterrows()}
     for unit, row in table.iterrows():
         figures[str(unit)]["region"] = str(row["region"])

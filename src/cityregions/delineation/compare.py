@@ -76,7 +76,7 @@ def run_methods(
         left out (with a log note) when their inputs are missing, Leiden when the
         ``leiden`` extra (igraph, leidenalg) is not installed.
     """
-    districts = (territory.units["level"].astype(str) == "district").all()
+    districts = (territory.units["unit_level"].astype(str) == "district").all()
     lma_params = {**(DISTRICT_LMA if districts else ISTAT_LMA), **(lma or {})}
     runs = {"lma": delineate(flows, method="lma", **lma_params)}
     try:

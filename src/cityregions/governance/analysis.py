@@ -231,8 +231,11 @@ def analyze_governance(
 
 
 def _population_of(territory: Territory) -> pd.Series | None:
-    """Population, else employees, else None (then employed residents from the flows)."""
-    for column in ("population", "employees"):
+    """Population, else employed residents, else jobs of the units, else None.
+
+    With None, fit and coverage are weighted by the employed residents in the flows.
+    """
+    for column in ("population", "residents", "jobs"):
         values = pd.to_numeric(territory.units[column], errors="coerce")
         if values.notna().any():
             if column != "population":

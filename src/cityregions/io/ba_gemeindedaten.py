@@ -55,7 +55,7 @@ _INTERNAL_COLUMN = 2 + COLUMNS.index("internal")  # L
 def read_ba_gemeindedaten(
     path: str | Path,
     *,
-    level: Literal["municipality", "district"] = "municipality",
+    unit_level: Literal["municipality", "district"] = "municipality",
     sheet: str | int | None = "Gemeindedaten",
 ) -> pd.DataFrame:
     """Read the BA Gemeindedaten workbook into one row per Gemeinde or Kreis.
@@ -64,7 +64,7 @@ def read_ba_gemeindedaten(
     ----------
     path
         ``gemband-dlk-0-<YYYYMM>-xlsx.xlsx`` (``.xlsb`` needs ``pyxlsb``).
-    level
+    unit_level
         ``"municipality"``: 8-digit rows, plus kreisfreie Städte (5-digit rows without
         Gemeinden below them) as ``<key>000``. ``"district"``: all 5-digit rows
         (kreisfreie Städte and Landkreis totals).
@@ -102,8 +102,8 @@ def read_ba_gemeindedaten(
         for i in np.flatnonzero(is_row.to_numpy())
     ]
     table = pd.DataFrame.from_records(records)
-    table = _select_level(table, level)
-    logger.info("%s: %d %s rows", where, len(table), level)
+    table = _select_level(table, unit_level)
+    logger.info("%s: %d %s rows", where, len(table), unit_level)
     return table.set_index(UNIT)
 
 
@@ -144,13 +144,13 @@ def _record(row: pd.Series, *, excel_row: int, where: str) -> dict[str, Any]:
     return record
 
 
-def _select_level(table: pd.DataFrame, level: str) -> pd.DataFrame:
+def _select_level(table: pd.DataFrame, unit_level: str) -> pd.DataFrame:
     short = table[UNIT].str.len() == 5
-    if level == "district":
+    if unit_level == "district":
         return table[short].reset_index(drop=True)
-    if level != "municipality":
-        msg = f"level must be 'municipality' or 'district', got {level!r}"
-        raise InputError(msg, field="level")
+    if unit_level != "municipality":
+        msg = f"unit_level must be 'municipality' or 'district', got {unit_level!r}"
+        raise InputError(msg, field="unit_level")
     prefixes = set(table.loc[~short, UNIT].str[:5])
     city = short & ~table[UNIT].isin(prefixes)
     cities = table[city].assign(**{UNIT: table.loc[city, UNIT] + "000"})

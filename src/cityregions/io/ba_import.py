@@ -22,8 +22,8 @@ Gemeinden it is *Wohnort gleich Arbeitsort* of the BA Gemeindedaten; for Kreise 
 
 .. math:: F_{kk} = E^{\\mathrm{res}}_k - A_k
 
-with :math:`E^{\\mathrm{res}}_k` the employees living in :math:`k` (Gemeindedaten column
-*SvB am Wohnort*, or a unit table's ``employees``) and :math:`A_k` its out-commuters in
+with :math:`E^{\\mathrm{res}}_k` the employed residents of :math:`k` (Gemeindedaten column
+*SvB am Wohnort*, or a unit table's ``residents``) and :math:`A_k` its out-commuters in
 total (the ``Z`` row *Auspendler insgesamt* of its Auspendler block, or a unit table's
 out-commuter column). The Gemeindedaten's own *Wohnort gleich Arbeitsort* of a Landkreis
 row is the sum over its Gemeinden and counts Gemeinde-to-Gemeinde commuters inside the
@@ -349,8 +349,9 @@ def read_diagonal(
     path
         The BA Gemeindedaten workbook (a workbook with a sheet ``Gemeindedaten``) or a
         unit table / vector file read by :func:`cityregions.io.read_units` with a column
-        ``internal``, or ``employees`` (employees *living* in the unit) together with an
-        out-commuter column (:data:`OUT_COMMUTER_COLUMNS`) or the Auspendler totals.
+        ``internal``, or ``residents`` (employed people *living* in the unit; older
+        tables call it ``employees``) together with an out-commuter column
+        (:data:`OUT_COMMUTER_COLUMNS`) or the Auspendler totals.
     level
         ``"gemeinden"``: Gemeindedaten *Wohnort gleich Arbeitsort*; ``"kreise"``:
         :math:`E^{res}_k - A_k` (module docstring).
@@ -378,7 +379,7 @@ def read_diagonal(
         from cityregions.io.ba_gemeindedaten import read_ba_gemeindedaten
 
         district = level == "kreise"
-        table = read_ba_gemeindedaten(path, level="district" if district else "municipality")
+        table = read_ba_gemeindedaten(path, unit_level="district" if district else "municipality")
         if district:
             internal = table["residents"] - out_totals.reindex(table.index)
             how = "SvB am Wohnort (Gemeindedaten) − Auspendler insgesamt (Auspendler sheets)"
@@ -398,31 +399,38 @@ def _diagonal_from_units(
     if "internal" in columns:
         how = f"column {columns['internal']!r}"
         return _checked(_numbers(units[columns["internal"]]), path, how, None), how
-    if "employees" not in units.columns:
-        msg = (
-            "expected a column 'internal' (the diagonal), or 'employees' (employees living "
-            f"in the unit) with out-commuter totals; columns are {list(units.columns)}"
-        )
-        raise InputError(msg, source=path, field="internal")
-    employees = _numbers(units["employees"])
+    if units["residents"].isna().all():
+        # Older unit tables call the employed residents 'employees' (read as jobs).
+        try:
+            units = read_units(
+                path, id_column=id_column, layer=layer, columns={"residents": "employees"}
+            ).units
+        except InputError:
+            msg = (
+                "expected a column 'internal' (the diagonal), or 'residents' (employed "
+                "people living in the unit) with out-commuter totals; columns are "
+                f"{list(units.columns)}"
+            )
+            raise InputError(msg, source=path, field="internal") from None
+    residents = _numbers(units["residents"])
     found = next((columns[c] for c in OUT_COMMUTER_COLUMNS if c in columns), None)
     if found is not None:
-        out, how = _numbers(units[found]), f"employees − {found} ({path.name})"
+        out, how = _numbers(units[found]), f"residents − {found} ({path.name})"
     else:
-        out, how = out_totals.reindex(units.index), "employees − Auspendler insgesamt"
-    return _checked(employees - out, path, how, employees), how
+        out, how = out_totals.reindex(units.index), "residents − Auspendler insgesamt"
+    return _checked(residents - out, path, how, residents), how
 
 
 def _numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def _checked(internal: pd.Series, path: Path, how: str, employees: pd.Series | None) -> pd.Series:
+def _checked(internal: pd.Series, path: Path, how: str, residents: pd.Series | None) -> pd.Series:
     internal = internal.astype(float).rename("internal").rename_axis(UNIT)
     negative = internal < 0
     if negative.any():
         unit = str(internal.index[negative.to_numpy()][0])
-        detail = "" if employees is None else f" (employees {employees[unit]:,.0f})"
+        detail = "" if residents is None else f" (employed residents {residents[unit]:,.0f})"
         msg = (
             f"negative diagonal {internal[unit]:,.0f} for unit {unit}{detail} from {how}: "
             "fewer employed residents than out-commuters; are editions mixed?"

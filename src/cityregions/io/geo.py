@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: VG250 ``ADE`` (administrative level) → unit level.
+#: VG250 ``ADE`` (administrative level) → ``unit_level``.
 VG250_LEVELS = {
     1: "state_nation",
     2: "land",
@@ -196,8 +196,9 @@ def clean_vg250(frame: gpd.GeoDataFrame, *, id_column: str, source: str) -> gpd.
     -------
     geopandas.GeoDataFrame
         One row per key with ``GF`` in :data:`VG250_LAND_GF`, without Kondominium rows;
-        attributes of the first part, ``EWZ`` and ``KFL`` summed over parts, a ``level``
-        from ``ADE``, ``state`` from ``SN_L`` and, for Gemeinden, ``parent`` = Kreis key.
+        attributes of the first part, ``EWZ`` and ``KFL`` summed over parts, a
+        ``unit_level`` from ``ADE``, ``state`` from ``SN_L`` and, for Gemeinden,
+        ``parent`` = Kreis key.
     """
     gf = pd.to_numeric(frame["GF"], errors="coerce")
     land = frame[gf.isin(VG250_LAND_GF).to_numpy()]
@@ -216,7 +217,7 @@ def clean_vg250(frame: gpd.GeoDataFrame, *, id_column: str, source: str) -> gpd.
     firsts = {c: "first" for c in land.columns if c not in (*sums, "geometry", "_key")}
     merged = land.dissolve(by="_key", aggfunc={**firsts, **sums}, sort=False)
     ade = pd.to_numeric(merged["ADE"], errors="coerce")
-    merged["level"] = ade.map(VG250_LEVELS).to_numpy()
+    merged["unit_level"] = ade.map(VG250_LEVELS).to_numpy()
     if "SN_L" in merged.columns:
         merged["state"] = merged["SN_L"].astype(str).to_numpy()
     keys = merged.index.to_series()
@@ -234,7 +235,7 @@ def read_units_geo(
     layer: str | None = None,
     name_column: str | None = None,
     columns: Mapping[str, str] | None = None,
-    level: str | None = None,
+    unit_level: str | None = None,
     provenance: Mapping[str, str] | None = None,
     name: str = "",
 ) -> Territory:
@@ -250,7 +251,7 @@ def read_units_geo(
         :func:`cityregions.io.tables.read_units`; for VG250 this picks ``AGS``).
     layer
         Layer of a multi-layer file.
-    name_column, columns, level
+    name_column, columns, unit_level
         As in :func:`cityregions.io.tables.read_units` (VG250: ``GEN`` → name,
         ``EWZ`` → population, ``KFL`` → area_km2).
     provenance
@@ -285,8 +286,9 @@ def read_units_geo(
     table = rename_unit_fields(table, id_col, name_column=name_column, columns=columns, where=where)
     table[UNIT] = id_series(table[UNIT], where=where, field=id_col, row="feature").to_numpy()
     check_unique(table[UNIT], where=where, field=id_col, row="feature")
-    if level is not None and ("level" not in table.columns or table["level"].isna().all()):
-        table["level"] = level
+    present = "unit_level" in table.columns and table["unit_level"].notna().any()
+    if unit_level is not None and not present:
+        table["unit_level"] = unit_level
     title = name or layer or Path(path).stem
     return Territory.from_frame(
         table, geometry=geometry, provenance=provenance, name=title, source=where

@@ -113,8 +113,8 @@ def read_gv100(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
     return frame
 
 
-def gv100_units(records: pd.DataFrame, *, level: str = "municipality") -> Territory:
-    """Return the Gemeinden (``level="municipality"``) or Kreise as a Territory.
+def gv100_units(records: pd.DataFrame, *, unit_level: str = "municipality") -> Territory:
+    """Return the Gemeinden (``unit_level="municipality"``) or Kreise as a Territory.
 
     Kreise get the sums of population and area of their Gemeinden. Area is converted
     from hectares to km² (÷ 100).
@@ -122,18 +122,18 @@ def gv100_units(records: pd.DataFrame, *, level: str = "municipality") -> Territ
     Raises
     ------
     InputError
-        If the records have no unit of that level.
+        If the records have no unit of that tier.
     """
     gemeinden = records[records["satzart"] == "60"]
-    if level == "municipality":
+    if unit_level == "municipality":
         table = gemeinden.assign(
             unit=gemeinden["ags"],
             parent=gemeinden["ags"].str[:5],
             state=gemeinden["land"],
             area_km2=gemeinden["area_ha"] / 100.0,
-            level="municipality",
+            unit_level="municipality",
         )
-    elif level == "district":
+    elif unit_level == "district":
         kreise = records[records["satzart"] == "40"]
         sums = gemeinden.groupby(gemeinden["ags"].str[:5])[["population", "area_ha"]].sum()
         table = kreise.assign(
@@ -142,15 +142,15 @@ def gv100_units(records: pd.DataFrame, *, level: str = "municipality") -> Territ
             state=kreise["land"],
             population=kreise["ags"].map(sums["population"]).to_numpy(),
             area_km2=kreise["ags"].map(sums["area_ha"]).to_numpy() / 100.0,
-            level="district",
+            unit_level="district",
         )
     else:
-        msg = f"level must be 'municipality' or 'district', got {level!r}"
-        raise InputError(msg, field="level")
+        msg = f"unit_level must be 'municipality' or 'district', got {unit_level!r}"
+        raise InputError(msg, field="unit_level")
     if table.empty:
-        msg = f"no records of level {level!r} in the Gemeindeverzeichnis"
+        msg = f"no records of unit level {unit_level!r} in the Gemeindeverzeichnis"
         raise InputError(msg, field="satzart")
-    columns = ["unit", "name", "level", "parent", "state", "population", "area_km2"]
+    columns = ["unit", "name", "unit_level", "parent", "state", "population", "area_km2"]
     extra = ["ars", "textkennzeichen", "postcode", "stand"]
     provenance = {"*": f"Destatis Gemeindeverzeichnis GV100AD, Stand {table['stand'].iloc[0]}"}
     return Territory.from_frame(

@@ -13,11 +13,15 @@ value          ``value``, ``commuters``, ``amount``, ``flow``, ``flows``, ``Tota
                ``count``, ``insgesamt``
 unit id        ``unit``, ``id``, ``ags``, ``ARS``, ``AGS_0``, ``ARS_0``, ``RS``, ``code``,
                ``key``, ``community``
+unit fields    :data:`UNIT_FIELD_COLUMNS`, e.g. ``unit_level`` from ``level``; ``jobs``
+               (place of work) from ``employees``, ``SvB am Arbeitsort``,
+               ``Erwerbstätige``; ``residents`` (employed residents, place of residence)
+               from ``employees_svb``, ``SvB am Wohnort``
 =============  ==========================================================================
 
 Ids are always read as text, so German keys keep their leading zeros. Files exported by
 a German spreadsheet (``;``-separated) may write numbers the German way: counts
-(flows, population, employees) with dot thousands separators (``616.093``) and, when
+(flows, population, residents, jobs) with dot thousands separators (``616.093``) and, when
 the file uses decimal commas anywhere, every number as ``1.234,5``; both are understood.
 """
 
@@ -67,11 +71,36 @@ ID_COLUMNS = ("unit", "id", "ags", "ARS", "AGS_0", "ARS_0", "RS", "code", "key",
 #: Unit fields and the column names that fill them (first match wins, any case).
 UNIT_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "GEN", "label", "bezeichnung"),
-    "level": ("level",),
+    "unit_level": ("unit_level", "level"),
     "parent": ("parent", "district", "kreis"),
     "state": ("state", "land", "bundesland"),
     "population": ("population", "EWZ", "pop", "einwohner", "bevoelkerung"),
-    "employees": ("employees", "employees_svb", "svb", "beschaeftigte"),
+    # employed people living in the unit (place of residence); ``employees_svb`` is the
+    # residence count of the BA district table in ../shared/data
+    "residents": (
+        "residents",
+        "employed_residents",
+        "employees_svb",
+        "SvB am Wohnort",
+        "svb_wohnort",
+        "Erwerbstätige am Wohnort",
+        "erwerbstaetige_wohnort",
+    ),
+    # jobs in the unit (place of work); ``employees`` is the name older tables used
+    "jobs": (
+        "jobs",
+        "employees",
+        "SvB am Arbeitsort",
+        "svb_arbeitsort",
+        "svb",
+        "Erwerbstätige",
+        "erwerbstaetige",
+        "Erwerbstätige am Arbeitsort",
+        "beschaeftigte",
+        "Beschäftigte",
+        "arbeitsplaetze",
+        "Arbeitsplätze",
+    ),
     "area_km2": ("area_km2", "KFL", "area", "flaeche_km2"),
     "lon": ("lon", "longitude", "lng"),
     "lat": ("lat", "latitude"),
@@ -171,7 +200,7 @@ def read_units(
     provenance_file: str | Path | None = None,
     name_column: str | None = None,
     columns: Mapping[str, str] | None = None,
-    level: str | None = None,
+    unit_level: str | None = None,
     sheet: str | int | None = None,
     layer: str | None = None,
     encoding: str | None = None,
@@ -201,9 +230,11 @@ def read_units(
         Column with unit names (default: ``name``, ``GEN``, ``label``, ``bezeichnung``).
     columns
         Further explicit mapping ``unit field → column in the file`` (fields
-        ``parent, state, population, employees, area_km2, lon, lat, level``).
-    level
-        Level of all units (e.g. ``"district"``) if the file has no ``level`` column.
+        ``unit_level, parent, state, population, residents, jobs, area_km2, lon, lat``);
+        it wins over the column names tried by default.
+    unit_level
+        Tier of all units (``"municipality"``, ``"district"``) if the file has no
+        ``unit_level`` (or ``level``) column.
     sheet, layer
         Sheet of a workbook; layer of a multi-layer vector file (of ``path``, or of
         ``polygons`` when ``path`` is a table).
@@ -234,7 +265,7 @@ def read_units(
             layer=layer,
             name_column=name_column,
             columns=columns,
-            level=level,
+            unit_level=unit_level,
             provenance=provenance,
             name=name,
         )
@@ -242,15 +273,15 @@ def read_units(
     id_col = _require(frame, ID_COLUMNS, id_column, where=where, role="unit id")
     geometry = None
     frame = rename_unit_fields(frame, id_col, name_column=name_column, columns=columns, where=where)
-    for numeric in ("population", "employees", "area_km2", "lon", "lat"):
-        count = numeric in ("population", "employees")
+    for numeric in ("population", "residents", "jobs", "area_km2", "lon", "lat"):
+        count = numeric in ("population", "residents", "jobs")
         if numeric in frame.columns and uses_decimal_comma(frame, numeric, count=count):
             frame[numeric] = german_numbers(frame[numeric])
     row = _line_label(path)
     frame[UNIT] = id_series(frame[UNIT], where=where, field=id_col, row=row).to_numpy()
     check_unique(frame[UNIT], where=where, field=id_col, row=row)
-    if level is not None and frame.get("level", pd.Series(dtype=object)).isna().all():
-        frame["level"] = level
+    if unit_level is not None and frame.get("unit_level", pd.Series(dtype=object)).isna().all():
+        frame["unit_level"] = unit_level
     if layer is not None and polygons is None:
         msg = f"layer {layer!r} given, but neither the units nor polygons are a vector file"
         raise InputError(msg, source=where, field="layer")
@@ -561,7 +592,10 @@ def rename_unit_fields(
     if name_column is not None:
         explicit["name"] = name_column
     renames: dict[str, str] = {id_col: UNIT}
-    for unit_field, candidates in UNIT_FIELD_COLUMNS.items():
+    # fields named explicitly first, so that a default candidate never takes their column
+    fields = sorted(UNIT_FIELD_COLUMNS, key=lambda name: name not in explicit)
+    for unit_field in fields:
+        candidates = UNIT_FIELD_COLUMNS[unit_field]
         given = explicit.get(unit_field)
         found = find_column(list(frame.columns), candidates, given=given)
         if given is not None and found is None:

@@ -50,7 +50,14 @@ def _template() -> str:
 
 
 #: Display order of the provenance kinds (``assumption``: scenario rules, see below).
-KIND_ORDER = {"modeled": 0, "estimate": 1, "assumption": 2, "observed": 3, "fact": 4}
+KIND_ORDER = {
+    "modeled": 0,
+    "completed": 1,
+    "estimate": 2,
+    "assumption": 3,
+    "observed": 4,
+    "fact": 5,
+}
 
 #: ``<scenario>: rules`` notes whose source is a scenario file: design assumptions.
 SCENARIO_RULES = re.compile(r"^(?P<scenario>.+): rules$")
@@ -129,7 +136,7 @@ def _grouped_lines(
     rest = [r for r in rows if r not in rules and r not in coefficients]
     for kind in sorted({r["kind"] for r in rest}, key=lambda k: KIND_ORDER.get(k, 9)):
         of_kind = [r for r in rest if r["kind"] == kind]
-        if kind in ("modeled", "estimate"):
+        if kind in ("modeled", "completed", "estimate"):
             lines += [
                 (kind, f"<strong>{tr(r['item'])}</strong> — {escape(short_source(r['source']))}")
                 for r in of_kind
@@ -172,7 +179,7 @@ def provenance_banner(results: CaseResults, name: str) -> str:
         f"<th>{tr('item')}</th><th>{tr('kind')}</th><th>{tr('source')}</th></tr></thead>"
         f"<tbody>{table}</tbody></table></div></details>"
     )
-    modeled = any(kind == "modeled" for kind, _ in grouped)
+    modeled = any(kind in ("modeled", "completed") for kind, _ in grouped)
     css = "provenance has-modeled" if modeled else "provenance"
     return (
         f'<aside class="{css}"><strong>{tr("provenance")}</strong><ul>{lines}</ul>{details}</aside>'
