@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
+import csv
 import datetime as dt
 
 import pytest
+import yaml
+
+pytest.importorskip("fastapi", reason="the dashboard extra: pip install 'cityregions[dashboard]'")
+
 from fastapi.testclient import TestClient
 
 from cityregions.app import create_app
+from cityregions.pipeline.case import bundled_case_path
 from tests.support.results import bundled_results
 
 
@@ -41,21 +48,91 @@ def test_case_and_layers(client: TestClient, results) -> None:
 def test_unit_and_region_figures(client: TestClient, results) -> None:
     unit = client.get("/api/units/14713").json()
     assert unit["name"] == "Leipzig, Stadt"
-    assert unit["population"] == results.case.territory.units.loc["14713", "population"]
+    assert unit["population"] == 587_857  # districts.csv: Destatis, 31.12.2018
     region = client.get(f"/api/regions/{unit['region']}").json()
     assert "14713" in region["units"]
-    members = results.case.territory.units.loc[region["units"], "population"].sum()
-    assert region["population"] == pytest.approx(members)
+    with (bundled_case_path() / "districts.csv").open(encoding="utf-8", newline="") as handle:
+        population = {row["unit"]: int(row["population"]) for row in csv.DictReader(handle)}
+    assert region["population"] == sum(population[u] for u in region["units"])
 
 
-def test_network_snapshot_matches_registry(client: TestClient, results) -> None:
-    registry = results.governance.registry
-    for day in ("2013-06-30", "2016-06-30"):
-        snap = client.get("/api/network/snapshot", params={"as_of": day}).json()
-        expected = registry.as_of(dt.date.fromisoformat(day)).memberships
-        assert len(snap["edges"]) == len(expected)
+def _registry_records() -> dict[str, list[dict]]:
+    """Actors, bodies and memberships of the bundled registry, read with yaml.safe_load."""
+    records: dict[str, list[dict]] = {"actors": [], "bodies": [], "memberships": []}
+    for path in sorted((bundled_case_path() / "registry").glob("*.yaml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, found in records.items():
+            found += document.get(key) or []
+    return records
+
+
+def _first_day(value: object) -> dt.date | None:
+    """First day a (partial) date can mean: "2014" -> 2014-01-01."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    parts = [int(p) for p in str(value).split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+def _last_day(value: object) -> dt.date | None:
+    """Last day a (partial) date can mean: "2013" -> 2013-12-31, "2014-02" -> 2014-02-28."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    parts = [int(p) for p in str(value).split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return dt.date(*parts)
+
+
+def _within(day: dt.date, start: object, end: object) -> bool:
+    first, last = _first_day(start), _last_day(end)
+    return (first is None or first <= day) and (last is None or day <= last)
+
+
+def _links_by_hand(day: dt.date) -> set[tuple[str, str, str]]:
+    """(member, body, role) valid on ``day``: documented, both ends alive (open ends open)."""
+    records = _registry_records()
+    alive = {a["id"] for a in records["actors"]}
+    alive |= {
+        b["id"] for b in records["bodies"] if _within(day, b.get("founded"), b.get("dissolved"))
+    }
+    return {
+        (m["member"], m["body"], m.get("role", "full"))  # role: full unless written
+        for m in records["memberships"]
+        if _within(day, m.get("valid_from"), m.get("valid_to"))
+        and m["member"] in alive
+        and m["body"] in alive
+        and m.get("status", "documented") == "documented"
+    }
+
+
+#: Links on two days, counted from the YAML files by hand (2013: the city network with
+#: Dresden and Magdeburg still in it; 2016: the EMMD e.V. instead).
+LINKS = {"2013-06-30": 79, "2016-06-30": 82}
+
+
+@pytest.mark.parametrize(("day", "count"), LINKS.items())
+def test_network_snapshot_has_the_links_valid_that_day(
+    client: TestClient, day: str, count: int
+) -> None:
+    snap = client.get("/api/network/snapshot", params={"as_of": day}).json()
+    edges = {(e["source"], e["target"], e["role"]) for e in snap["edges"]}
+    assert len(edges) == len(snap["edges"])  # no link twice
+    assert edges == _links_by_hand(dt.date.fromisoformat(day))
+    assert len(edges) == count, "the bundled registry changed: recount LINKS by hand"
+    network = ("mmd-network" in snap["bodies"], "emmd" in snap["bodies"])
+    assert network == ((True, False) if day.startswith("2013") else (False, True))
+    assert (("dresden", "mmd-network", "full") in edges) == day.startswith("2013")
+
+
+def test_network_nodes_are_every_actor_and_body(client: TestClient) -> None:
+    records = _registry_records()
     nodes = client.get("/api/network").json()["nodes"]
-    assert len(nodes) == len(registry.actors) + len(registry.bodies)
+    expected = {a["id"] for a in records["actors"]} | {b["id"] for b in records["bodies"]}
+    assert {n["id"] for n in nodes} == expected
+    assert len(nodes) == len(expected) == 42 + 41
     assert all(0 <= n["x"] <= 1 and 0 <= n["y"] <= 1 for n in nodes)
 
 
