@@ -1,9 +1,15 @@
 """Entry point of the ``cityregions`` command.
 
 Each capability has its own module in this package defining a Typer sub-app or command;
-they are registered here. Errors raised on purpose by the library
+they are registered here (:data:`COMMANDS`). Errors raised on purpose by the library
 (:class:`~cityregions.CityRegionsError`) are shown as one clear message and end the
 process with exit code 2; no traceback is shown for bad input.
+
+Start-up is kept short (``cityregions --help`` and every ``--help`` well under 0.3 s,
+``benchmarks/bench_startup.py``): no module here or in the command modules imports
+pandas, numpy, scipy or geopandas at module level (the commands import what they use),
+and a command's module is imported only when that command runs or the command list is
+shown (:class:`LazyGroup`, the "lazily loading subcommands" pattern of click's docs).
 """
 
 from __future__ import annotations
@@ -12,24 +18,18 @@ import importlib
 import logging
 import sys
 import warnings
-from typing import Annotated
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.text import Text
+from typer.core import TyperGroup
 
 from cityregions._errors import CityRegionsError, DataQualityWarning
 
 err_console = Console(stderr=True)
-
-app = typer.Typer(
-    name="cityregions",
-    help="Functional city regions, their governance and the metropolitan partnership.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 
 #: (module in cityregions.cli, attribute, name as sub-group or None for a plain command).
 #: Each capability adds its own line.
@@ -45,6 +45,78 @@ COMMANDS: list[tuple[str, str, str | None]] = [
 ]
 
 
+def command_name(attribute: str, group: str | None) -> str:
+    """Return the name a :data:`COMMANDS` entry has on the command line (as typer names it)."""
+    return group or attribute.replace("_", "-")
+
+
+def load_command(module_name: str, attribute: str, name: str) -> Any:
+    """Import ``cityregions.cli.<module_name>`` and return its command ``attribute`` as click.
+
+    A :class:`typer.Typer` sub-app becomes a group; a function becomes one command.
+    """
+    module = importlib.import_module(f"cityregions.cli.{module_name}")
+    target = getattr(module, attribute)
+    if isinstance(target, typer.Typer):
+        command: Any = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name=name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands: every name is known up front, each loaded on first use."""
+
+    def __init__(self, loaded: MutableMapping[str, Any]) -> None:
+        self.specs = {command_name(a, g): (m, a) for m, a, g in COMMANDS}
+        self.loaded = dict(loaded)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.loaded:
+            module_name, attribute = self.specs[name]  # KeyError: no such command
+            self.loaded[name] = load_command(module_name, attribute, name)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self.specs.pop(name, None)
+        self.loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self.specs, *self.loaded]))
+
+    def __len__(self) -> int:
+        return len(set(self.specs) | set(self.loaded))
+
+
+class LazyGroup(TyperGroup):
+    """The root command group; its subcommands are imported when they are looked up.
+
+    ``cityregions delineate --help`` imports ``cityregions.cli.delineate`` only;
+    ``cityregions --help`` lists every command and so imports every command module
+    (none of which imports the heavy libraries).
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands(self.commands)
+
+
+app = typer.Typer(
+    name="cityregions",
+    cls=LazyGroup,
+    help="Functional city regions, their governance and the metropolitan partnership.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
 @app.callback()
 def _configure(
     verbose: Annotated[
@@ -57,6 +129,8 @@ def _configure(
         level = logging.ERROR
     else:
         level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    from rich.logging import RichHandler
+
     logging.basicConfig(
         level=level,
         format="%(message)s",
@@ -83,19 +157,6 @@ class _OnlyOnce(logging.Filter):
             return False
         self.seen.add(text)
         return True
-
-
-def _register() -> None:
-    for module_name, attribute, group in COMMANDS:
-        module = importlib.import_module(f"cityregions.cli.{module_name}")
-        target = getattr(module, attribute)
-        if isinstance(target, typer.Typer):
-            app.add_typer(target, name=group)
-        else:
-            app.command(name=group)(target)
-
-
-_register()
 
 
 def _print_error(error: BaseException) -> None:
