@@ -4,9 +4,11 @@ Goal (issue 10, DESIGN.md): each ``--help`` under 0.3 s on the development machi
 ``import cityregions`` loads no pandas, numpy or scipy (that is asserted by
 ``tests/test_import_hygiene.py``; this script only measures time).
 
-Every command runs as a fresh subprocess ``--runs`` times; the table shows the best and
-the median wall-clock time and the best CPU time (user + system of the child, less
-sensitive to other load on the machine). Baselines measured in the same run put the
+Every command runs as a fresh subprocess ``--runs`` times, the commands taking turns
+(round robin, so that a burst of other load on the machine does not hit all runs of
+one command); the table shows the best and the median wall-clock time and the best CPU
+time (user + system of the child, less sensitive to other load; the load average is
+printed too). Baselines measured in the same run put the
 figures in proportion: the interpreter alone (``python -c pass``), ``import typer`` and
 a minimal typer app with one subcommand (``sub --help``: the floor any typer command
 line pays, rich help and typer's pydantic-based option parsing included).
@@ -50,23 +52,34 @@ app()
 '''
 
 
-def time_command(command: list[str], runs: int) -> tuple[list[float], list[float]]:
-    """Return the wall-clock and CPU (user + system) seconds of ``runs`` fresh runs."""
-    walls, cpus = [], []
-    env = {**os.environ, "COLUMNS": "100"}
+def run_once(command: list[str]) -> tuple[float, float]:
+    """Return the wall-clock and CPU (user + system) seconds of one fresh run."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        msg = f"{' '.join(command)} exited with {os.waitstatus_to_exitcode(status)}"
+        raise SystemExit(msg)
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def time_commands(
+    commands: dict[str, list[str]], runs: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Time every command ``runs`` times, taking turns; label → (walls, cpus)."""
+    times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in commands}
     for _ in range(runs):
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        walls.append(time.perf_counter() - started)
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            msg = f"{' '.join(command)} exited with {child.returncode}"
-            raise SystemExit(msg)
-    return walls, cpus
+        for label, command in commands.items():
+            wall, cpu = run_once(command)
+            times[label][0].append(wall)
+            times[label][1].append(cpu)
+    return times
 
 
 def console_script() -> str:
@@ -113,34 +126,40 @@ def main() -> int:
     parser.add_argument("--also", help="another cityregions executable to time (e.g. a shim)")
     options = parser.parse_args()
     python, script = sys.executable, console_script()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal_typer_app.py"
         minimal.write_text(MINIMAL_TYPER_APP, encoding="utf-8")
-        baselines = [
-            ("python -c pass", [python, "-c", "pass"]),
-            ("python -c 'import typer'", [python, "-c", "import typer"]),
-            ("minimal typer app: sub run --help", [python, str(minimal), "sub", "run", "--help"]),
-        ]
-        measured = {label: time_command(cmd, options.runs) for label, cmd in baselines}
-    base = min(measured["python -c pass"][0])
+        baselines = {
+            "python -c pass": [python, "-c", "pass"],
+            "python -c 'import typer'": [python, "-c", "import typer"],
+            "minimal typer app: sub run --help": [python, str(minimal), "sub", "run", "--help"],
+            "python -c 'import cityregions'": [python, "-c", "import cityregions"],
+        }
+        helps = {
+            " ".join(["cityregions", *path, "--help"]): [script, *path, "--help"]
+            for path in help_commands()
+        }
+        also = {}
+        if options.also:
+            also = {
+                "  cityregions " + " ".join(args): [options.also, *args]
+                for args in (["--help"], ["delineate", "--help"])
+            }
+        times = time_commands({**baselines, **helps, **also}, options.runs)
+    base = min(times["python -c pass"][0])
     print(f"{sys.version.split()[0]} {python}; console script {script}; {options.runs} runs")
+    print(f"load average (1 min): {load:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'command':<42} {'best':>7} {'median':>7} {'cpu':>7} {'-python':>8}  goal")
-    for label, _ in baselines:
-        print(row(label, *measured[label], base, None))
-    walls, cpus = time_command([python, "-c", "import cityregions"], options.runs)
-    print(row("python -c 'import cityregions'", walls, cpus, base, None))
-    missed = []
-    for path in help_commands():
-        walls, cpus = time_command([script, *path, "--help"], options.runs)
-        label = " ".join(["cityregions", *path, "--help"])
-        print(row(label, walls, cpus, base, options.goal))
-        if min(walls) >= options.goal:
-            missed.append(label)
-    if options.also:
+    for label in baselines:
+        print(row(label, *times[label], base, None))
+    missed = [label for label in helps if min(times[label][0]) >= options.goal]
+    for label in helps:
+        print(row(label, *times[label], base, options.goal))
+    if also:
         print(f"--also {options.also} (its own wrapper included):")
-        for args in (["--help"], ["delineate", "--help"]):
-            walls, cpus = time_command([options.also, *args], options.runs)
-            print(row("  cityregions " + " ".join(args), walls, cpus, base, None))
+        for label in also:
+            print(row(label, *times[label], base, None))
     verdict = "met" if not missed else f"NOT met by {len(missed)}: {', '.join(missed)}"
     print(f"goal: every --help under {options.goal:g} s (best of {options.runs}): {verdict}")
     return 1 if missed else 0
