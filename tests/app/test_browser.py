@@ -1,4 +1,8 @@
-"""The dashboard in a real browser: first paint, layer toggles, unit figures, network, scenarios."""
+"""The dashboard in a real browser: the map, layer toggles, unit figures, network, scenarios.
+
+What the page shows is asserted here; how fast it shows it (wall clock, machine
+dependent) is measured by ``benchmarks/bench_browser.py`` against an empty page.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
+pytest.importorskip("fastapi", reason="the dashboard extra: pip install 'cityregions[dashboard]'")
+
 from cityregions.app import create_app
 from tests.support.results import artifact, bundled_results, chromium_browser, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-FIRST_PAINT_LIMIT_MS = 2000
 
 
 def _free_port() -> int:
@@ -64,25 +68,18 @@ def page(browser: Any, server: str) -> Iterator[Any]:
         "request",
         lambda r: r.url.startswith(server) or page.problems.append(f"request {r.url}"),
     )
-    started = time.perf_counter()
     page.goto(server + "/")
     page.wait_for_selector("body[data-ready=true]", timeout=15_000)
-    page.map_ready_ms = (time.perf_counter() - started) * 1000
     yield page
     page.close()
 
 
-def test_first_paint_under_two_seconds(page: Any) -> None:
-    paint = page.evaluate(
-        "() => Object.fromEntries(performance.getEntriesByType('paint')"
-        ".map(e => [e.name, e.startTime]))"
-    )
-    first = paint.get("first-contentful-paint", paint.get("first-paint"))
-    print(
-        f"\ndashboard first contentful paint {first:.0f} ms, map drawn {page.map_ready_ms:.0f} ms"
-    )
-    assert first < FIRST_PAINT_LIMIT_MS
-    assert page.map_ready_ms < FIRST_PAINT_LIMIT_MS
+def test_the_map_is_drawn_with_every_unit_and_no_error(page: Any) -> None:
+    paint = page.evaluate("() => performance.getEntriesByType('paint').map(e => e.name)")
+    assert "first-contentful-paint" in paint  # something was painted
+    units = page.locator("#map path.unit-marker")
+    assert units.count() == 50  # one marker per district of the bundled case
+    assert page.locator("#map path.unit-14713").count() == 1
     page.screenshot(path=str(artifact("dashboard.png")))
     assert page.problems == []
 
