@@ -47,7 +47,14 @@ def test_potential_contract(tmp_path, monkeypatch):
     )
     assert code == 0
     table = pd.read_csv(out, dtype={"unit": str})
-    for column in ("unit", "feedstock", "potential_level", "fuel_mwh", "electricity_mwh", "heat_mwh"):
+    for column in (
+        "unit",
+        "feedstock",
+        "potential_level",
+        "fuel_mwh",
+        "electricity_mwh",
+        "heat_mwh",
+    ):
         assert column in table.columns
     assert set(table["feedstock"]) == {
         "silage_maize",
@@ -173,7 +180,7 @@ def test_inputs_from_genesis_replaces_the_estimate(tmp_path, monkeypatch):
         ).encode("cp1252")
     )
     out = tmp_path / "u.csv"
-    with pytest.warns(DataQualityWarning, match="suppressed"):
+    with pytest.warns(DataQualityWarning, match="unknown_or_secret"):
         code = run_cli(
             "energy",
             "inputs",
@@ -189,7 +196,7 @@ def test_inputs_from_genesis_replaces_the_estimate(tmp_path, monkeypatch):
     table = pd.read_csv(out, dtype={"unit": str}).set_index("unit")
     assert table.loc["14628", "dairy_cows"] == 15123
     assert pd.isna(table.loc["14627", "dairy_cows"])
-    assert table.loc["14627", "dairy_cows_status"] == "suppressed"
+    assert table.loc["14627", "dairy_cows_status"] == "unknown_or_secret"
     assert "41312" in table.loc["14628", "source"]
     assert "observed: dairy_cows" in table.loc["14628", "kind"]
     # the estimate of a district not in the export is kept
@@ -228,7 +235,7 @@ def test_disaggregate_conserves_district_totals(tmp_path, monkeypatch):
     assert table.loc[["a", "b", "c"], "arable_ha"].tolist() == [2000.0, 3000.0, 5000.0]
     assert table.loc[["a", "b", "c"], "dairy_cows"].sum() == pytest.approx(300.0)
     assert pd.isna(table.loc["d", "dairy_cows"])
-    assert table.loc["d", "dairy_cows_status"] == "suppressed"
+    assert table.loc["d", "dairy_cows_status"] == "unknown_or_secret"
 
 
 def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def test_analyze_writes_metrics_fit_gaps_and_exports(
     ("change", "expected"),
     [
         ("registry", "unknown member id"),
-        ("as_of", "2012-13-01"),
+        ("as_of", "field '--as-of': expected an ISO date YYYY, YYYY-MM or YYYY-MM-DD"),
         ("units_in_registry", "unknown unit '99999'"),
         ("labels", "missing column 'region'"),
         ("labels_other_units", "labels.csv, field 'unit': 3 of 4 units have no region"),
@@ -217,8 +218,11 @@ def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:
     results = CaseResults(case=case, out_dir=tmp_path)
     governance_step(case, results)
     section = results.governance
-    assert section.as_of == "2015-06-30"
-    assert set(section.snapshots) == {"2012-06-30", "2015-06-30"}
+    assert section.as_of == dt.date(2015, 6, 30)
+    assert set(section.snapshots) == {dt.date(2012, 6, 30), dt.date(2015, 6, 30)}
+    assert {"actor_metrics_2012-06-30.csv", "actor_metrics_2015-06-30.csv"} <= {
+        path.name for path in results.files
+    }  # files still name the dates as YYYY-MM-DD
     gaps = section.gaps.set_index(["unit_a", "unit_b"])
     assert gaps.loc[("14713", "15002"), "gap"]  # Halle–Leipzig across the border
     assert section.summary()["cross_state_gaps"] >= 1
@@ -263,3 +267,18 @@ def test_analyze_on_observed_district_flows(
     assert bool(row["gap"])
     assert bool(row["cross_state"])
     assert row["flows"] == "observed"
+
+
+def test_pipeline_step_names_the_case_field_of_a_bad_date(tmp_path: Path) -> None:
+    from cityregions import InputError
+    from cityregions.pipeline.results import CaseResults
+    from cityregions.pipeline.steps import governance_step
+
+    case = load_case(CASE)
+    case.config["registry"] = {**case.config["registry"], "as_of": "2015-13-01"}
+    with pytest.raises(InputError) as caught:
+        governance_step(case, CaseResults(case=case, out_dir=tmp_path))
+    assert str(caught.value).startswith(
+        f"{CASE / 'case.toml'}, [registry], field 'as_of': expected an ISO date"
+    )
+    assert not list(tmp_path.iterdir())  # nothing written

@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 
 import cityregions.energy
-from cityregions.energy.estimates import read_case_estimates
-from cityregions.energy.inputs import read_energy_inputs
 from cityregions.governance.activity import actor_network, bioenergy_subregistry
+from cityregions.io.energy_inputs import read_case_estimates, read_energy_inputs
 from cityregions.io.registry_yaml import read_registry
 from cityregions.pipeline.case import bundled_case_path, load_case
 from cityregions.pipeline.results import CaseResults
@@ -52,6 +51,18 @@ def test_step_section_keys_and_files(step_results):
         "coefficients.csv",
     ):
         assert (out / name).is_file(), name
+    # the written tables carry the figures worked out by hand below
+    potential = pd.read_csv(out / "potential.csv", dtype={"unit": str})
+    maize = potential[
+        (potential["unit"] == "14627")
+        & (potential["feedstock"] == "silage_maize")
+        & (potential["potential_level"] == "sustainable")
+    ]
+    assert maize["fuel_mwh"].tolist() == pytest.approx([MEISSEN_FUEL_MWH["silage_maize"]])
+    flows = pd.read_csv(out / "allocation_flows.csv", dtype={"supplier": str, "sink": str})
+    assert flows["mwh"].sum() == pytest.approx(
+        step_results.energy.allocation_summary["supplied_mwh"]
+    )
     kinds = {(p.item, p.kind) for p in step_results.provenance if p.section == "energy"}
     assert ("inputs", "estimate") in kinds
     assert ("labels", "modeled") in kinds

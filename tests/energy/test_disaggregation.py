@@ -21,12 +21,15 @@ def test_check5_straw_split_by_arable_share():
     parent = pd.Series({"g1": "K", "g2": "K", "g3": "K", "h1": "L", "h2": "L"})
     proxy = pd.Series({"g1": 200.0, "g2": 300.0, "g3": 500.0, "h1": 1.0, "h2": 3.0})
     values = pd.Series({"K": 10_000.0, "L": np.nan})
-    status = pd.Series({"K": "ok", "L": "suppressed"})
+    status = pd.Series({"K": "ok", "L": "unknown_or_secret"})
     result = disaggregate(values, proxy, parent, status=status)
     assert result[["g1", "g2", "g3"]].tolist() == pytest.approx([2000.0, 3000.0, 5000.0])
     assert result[["g1", "g2", "g3"]].sum() == pytest.approx(10_000.0)
-    assert result[["h1", "h2"]].isna().all()  # suppressed stays missing, never 0
-    assert result.attrs["status"][["h1", "h2"]].tolist() == ["suppressed", "suppressed"]
+    assert result[["h1", "h2"]].isna().all()  # a secret value stays missing, never 0
+    assert result.attrs["status"][["h1", "h2"]].tolist() == [
+        "unknown_or_secret",
+        "unknown_or_secret",
+    ]
     assert result.attrs["status"]["g1"] == "ok"
 
 
@@ -51,7 +54,7 @@ def test_disaggregate_inputs_table():
             "arable_ha": [1000.0],
             "arable_ha_status": ["ok"],
             "dairy_cows": [np.nan],
-            "dairy_cows_status": ["suppressed"],
+            "dairy_cows_status": ["unknown_or_secret"],
             "cereal_yield_t_per_ha": [7.0],
         },
         index=pd.Index(["K"], name="unit"),
@@ -68,7 +71,7 @@ def test_disaggregate_inputs_table():
     out = disaggregate_inputs(districts, municipalities)
     assert out["arable_ha"].tolist() == [250.0, 750.0]
     assert out["dairy_cows"].isna().all()
-    assert out["dairy_cows_status"].tolist() == ["suppressed", "suppressed"]
+    assert out["dairy_cows_status"].tolist() == ["unknown_or_secret", "unknown_or_secret"]
     assert out["cereal_yield_t_per_ha"].tolist() == [7.0, 7.0]
 
 

@@ -198,23 +198,25 @@ def test_missing_input_stays_missing_not_zero():
             {
                 "unit": "a",
                 "population": 10,
-                "arable_ha": ".",
+                "arable_ha": float("nan"),  # a '.' in the file, read by io.energy_inputs
+                "arable_ha_status": "unknown_or_secret",
                 "grassland_ha": 5,
                 "forest_ha": 1,
                 "cereal_ha": 1,
                 "cereal_yield_t_per_ha": 7,
-                "dairy_cows": "-",
+                "dairy_cows": 0.0,  # a '-' in the file
+                "dairy_cows_status": "nothing",
             },
         ]
     )
-    with pytest.warns(DataQualityWarning, match=r"row 2, field 'arable_ha'.*suppressed"):
+    with pytest.warns(DataQualityWarning, match=r"row 2, field 'arable_ha'.*unknown_or_secret"):
         inputs = validate_energy_inputs(frame, source="u.csv")
     assert inputs.loc["a", "dairy_cows"] == 0.0
-    assert inputs.loc["a", "dairy_cows_status"] == "zero"
+    assert inputs.loc["a", "dairy_cows_status"] == "nothing"
     table = biomass_potential(inputs)
     maize = table[(table["feedstock"] == "silage_maize")]
     assert maize["fuel_mwh"].isna().all()
-    assert (maize["status"] == "arable_ha:suppressed").all()
+    assert (maize["status"] == "arable_ha:unknown_or_secret").all()
     total = table[table["feedstock"] == "total"]
     assert total["fuel_mwh"].isna().all()
     assert (total["status"] == "incomplete:silage_maize").all()

@@ -102,6 +102,8 @@ def test_modularity_equals_the_networkx_modularity() -> None:
 
 
 SCRIPT = """
+import datetime
+
 import numpy as np
 import pandas as pd
 
@@ -113,7 +115,7 @@ from cityregions.pipeline.case import bundled_case_path
 
 {random_flows}
 registry = read_registry(bundled_case_path() / "registry")
-print(actor_metrics(registry.as_of("2015-06-30")).to_csv(), end="")
+print(actor_metrics(registry.as_of(datetime.date(2015, 6, 30))).to_csv(), end="")
 print(repr(modularity(*random_flows())))
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def kreise_flows(folder: Path) -> tuple[FlowTable, pd.DataFrame]:
 def test_halle_leipzig_ties_are_cross_border_gaps(kreise_dir: Path) -> None:
     """Halle/Saalekreis (ST) – Leipzig/Nordsachsen (SN) on the observed 2016 flows."""
     flows, units = kreise_flows(kreise_dir)
-    registry = read_registry(bundled_case_path() / "registry").as_of("2016-06-30")
+    registry = read_registry(bundled_case_path() / "registry").as_of(dt.date(2016, 6, 30))
     gaps = governance_gaps(
         flows,
         registry.areas(),
@@ -181,7 +182,7 @@ def test_halle_leipzig_ties_are_cross_border_gaps(kreise_dir: Path) -> None:
 @pytest.mark.shared
 def test_cross_border_gap_disappears_when_a_body_spans_it(kreise_dir: Path) -> None:
     flows, units = kreise_flows(kreise_dir)
-    registry = read_registry(bundled_case_path() / "registry").as_of("2016-06-30")
+    registry = read_registry(bundled_case_path() / "registry").as_of(dt.date(2016, 6, 30))
     areas = registry.areas(body_levels=("city_region", "thematic"))
     gaps = governance_gaps(flows, areas, out_commuters=units["out_commuters_total"])
     row = gaps.set_index(["unit_a", "unit_b"]).loc[("14713", "15002")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import networkx as nx
@@ -162,7 +163,7 @@ def test_two_mode_degree_centrality() -> None:
 
 def test_actor_metrics_on_the_bundled_case() -> None:
     reg = read_registry(bundled_case_path() / "registry")
-    metrics = actor_metrics(reg.as_of("2012-06-30"))
+    metrics = actor_metrics(reg.as_of(dt.date(2012, 6, 30)))
     assert metrics.index.is_monotonic_increasing
     assert metrics.at["jena", "state"] == "16"
     # Halle links Saxony-Anhalt to the Saxon members through the network and the forums
@@ -196,7 +197,7 @@ def test_gexf_has_dynamic_spells_and_reimports(tmp_path: Path) -> None:
 
 def test_graphml_and_edge_list(tmp_path: Path) -> None:
     reg = read_registry(bundled_case_path() / "registry")
-    back = nx.read_graphml(write_graphml(reg.as_of("2012-06-30"), tmp_path / "n.graphml"))
+    back = nx.read_graphml(write_graphml(reg.as_of(dt.date(2012, 6, 30)), tmp_path / "n.graphml"))
     assert back.edges["erfurt", "mmd-network"]["role"] == "represented"
     table = pd.read_csv(write_edge_list(reg, tmp_path / "e.csv"), dtype=str)
     assert len(table) == len(reg.memberships) == len(edge_list(reg))
@@ -245,11 +246,11 @@ def test_a_snapshot_without_memberships_gives_empty_tables() -> None:
         memberships=[Membership(member="a", body="b", valid_from="2010",
                                 sources=["https://x.org"])],
     )  # fmt: skip
-    metrics = actor_metrics(registry.as_of("2005-06-30"))
+    metrics = actor_metrics(registry.as_of(dt.date(2005, 6, 30)))
     assert metrics.empty
     assert {"constraint", "brokerage_total", "betweenness_2mode"} <= set(metrics.columns)
     assert structural_holes(nx.Graph()).empty
-    single = actor_metrics(registry.as_of("2015-06-30"))  # one actor, one body
+    single = actor_metrics(registry.as_of(dt.date(2015, 6, 30)))  # one actor, one body
     assert single.index.tolist() == ["a"]
     assert single.at["a", "betweenness_2mode"] == 0.0
     assert single.at["a", "degree"] == 1

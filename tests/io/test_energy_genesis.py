@@ -45,9 +45,9 @@ def test_check6_special_values_and_keys(cattle_csv):
         column = genesis_column(cattle_csv, "dairy_cows")
     assert column.loc["14628", "dairy_cows"] == 1234.5
     assert column.loc["14612", "dairy_cows"] == 0.0
-    assert column.loc["14612", "dairy_cows_status"] == "zero"
+    assert column.loc["14612", "dairy_cows_status"] == "nothing"
     expected = {
-        "02000": "suppressed",
+        "02000": "unknown_or_secret",
         "14627": "not_yet_available",
         "14625": "unreliable",
         "14626": "locked",

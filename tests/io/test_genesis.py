@@ -37,12 +37,12 @@ def test_table_layout_with_status_and_footer(tmp_path: Path) -> None:
     assert data.loc[("14511", "Rinder | Insgesamt"), "value"] == 1234
     chemnitz_dairy = data.loc[("14511", "Rinder | Milchkühe")]
     assert np.isnan(chemnitz_dairy["value"])
-    assert chemnitz_dairy["status"] == "secret"
+    assert chemnitz_dairy["status"] == "unknown_or_secret"
     statuses = table.data.set_index(["key", "variable"])["status"]
     assert statuses[("14612", "Rinder | Insgesamt")] == "nothing"
     assert statuses[("14713", "Rinder | Milchkühe")] == "unreliable"
     assert statuses[("14713", "Rinder | Kühe zusammen")] == "locked"
-    assert statuses[("14729", "Rinder | Kühe zusammen")] == "later"
+    assert statuses[("14729", "Rinder | Kühe zusammen")] == "not_yet_available"
     assert data.loc[("02", "Rinder | Insgesamt"), "value"] == 900
     assert data.loc[("02", "Rinder | Insgesamt"), "status"] == "uncertain"
     # special signs never become 0; the sum over Kreise counts only known values
@@ -102,7 +102,10 @@ def test_old_flat_file(tmp_path: Path) -> None:
     assert rows.loc["14713", "value"] == pytest.approx(297.8)
     assert rows.loc["14713", "variable"] == "FLC006"
     assert rows.loc["14713", "time"] == "31.12.2022"
-    assert (np.isnan(rows.loc["02000", "value"]), rows.loc["02000", "status"]) == (True, "later")
+    assert (np.isnan(rows.loc["02000", "value"]), rows.loc["02000", "status"]) == (
+        True,
+        "not_yet_available",
+    )
 
 
 def test_new_ffcsv_with_bom(tmp_path: Path) -> None:
@@ -113,7 +116,7 @@ def test_new_ffcsv_with_bom(tmp_path: Path) -> None:
     rows = table.data.set_index("key")
     assert rows.loc["14713", "value"] == 619879
     assert rows.loc["14713", "value_q"] == "e"
-    assert rows.loc["01001", "status"] == "secret"  # leading zero kept
+    assert rows.loc["01001", "status"] == "unknown_or_secret"  # leading zero kept
     assert rows.loc["01001", "name"] == "Flensburg, Kreisfreie Stadt"
 
 
@@ -127,7 +130,7 @@ def test_new_ffcsv_with_bom(tmp_path: Path) -> None:
         ("(7)", (7.0, "uncertain")),
         ("-", (np.nan, "nothing")),
         ("x", (np.nan, "locked")),
-        ("", (np.nan, "empty")),
+        ("", (np.nan, "missing")),
         ("abc", (np.nan, "bad")),
     ],
 )
@@ -190,7 +193,7 @@ Stand: 10.10.2023 / 11:57:53
         "31.12.2022 | männlich",
     ]
     assert data.loc[("14713", "31.12.2022 | männlich"), "flag"] == "p"
-    assert data.loc[("14729", "31.12.2022 | männlich"), "status"] == "secret"
+    assert data.loc[("14729", "31.12.2022 | männlich"), "status"] == "unknown_or_secret"
 
 
 def test_dissolved_units_keep_their_end_date(tmp_path: Path) -> None:

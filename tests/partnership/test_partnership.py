@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from fractions import Fraction as F  # noqa: N817
@@ -171,7 +172,7 @@ def test_registry_composes_the_documented_network():
     documented = read_scenario(SCENARIOS / "network-2012.yaml")
     population = {m.id: m.population for m in documented.members}
     scenario = scenario_from_registry(
-        registry, "mmd-network", as_of="2012-06-30", population=population
+        registry, "mmd-network", as_of=dt.date(2012, 6, 30), population=population
     )
     ours = evaluate_scenario(scenario).members["banzhaf_absolute"]
     theirs = evaluate_scenario(documented).members["banzhaf_absolute"]

@@ -102,23 +102,23 @@ def test_partial_dates_mean_first_and_last_day() -> None:
 def test_as_of_keeps_membership_only_inside_its_validity() -> None:
     """Check 10: Leipzig → EMMD from 2015-01-01 is in 2015-06-30, not in 2014-12-31."""
     reg = small_registry()
-    pairs = {(m.member, m.body) for m in reg.as_of("2015-06-30").memberships}
+    pairs = {(m.member, m.body) for m in reg.as_of(dt.date(2015, 6, 30)).memberships}
     assert ("leipzig", "emmd") in pairs
     assert ("lk-leipzig", "grl") not in pairs  # ended 2013-12-31
-    early = {(m.member, m.body) for m in reg.as_of("2014-12-31").memberships}
+    early = {(m.member, m.body) for m in reg.as_of(dt.date(2014, 12, 31)).memberships}
     assert ("leipzig", "emmd") not in early
     assert ("lk-leipzig", "grl") not in early
     assert ("lk-leipzig", "grl") in {
-        (m.member, m.body) for m in reg.as_of("2013-12-31").memberships
+        (m.member, m.body) for m in reg.as_of(dt.date(2013, 12, 31)).memberships
     }
 
 
 def test_as_of_drops_bodies_outside_their_lifetime_and_target_links() -> None:
     reg = small_registry()
-    assert "emmd" not in reg.as_of("2013-06-30").body_ids
-    snap = reg.as_of("2016-01-01")
+    assert "emmd" not in reg.as_of(dt.date(2013, 6, 30)).body_ids
+    snap = reg.as_of(dt.date(2016, 1, 1))
     assert all(m.status == "documented" for m in snap.memberships)
-    with_target = reg.as_of("2016-01-01", include_target=True)
+    with_target = reg.as_of(dt.date(2016, 1, 1), include_target=True)
     assert ("grl", "emmd") in {(m.member, m.body) for m in with_target.memberships}
 
 
@@ -126,8 +126,10 @@ def test_body_units_are_derived_from_members_recursively() -> None:
     reg = small_registry()
     assert reg.body_units("grl") == ["14713", "14729"]
     # EMMD's territory includes the target-model member body's units only if kept
-    assert reg.as_of("2016-01-01").body_units("emmd") == ["14713"]
-    assert reg.as_of("2013-01-01", include_target=True).areas() == {"grl": ["14713", "14729"]}
+    assert reg.as_of(dt.date(2016, 1, 1)).body_units("emmd") == ["14713"]
+    assert reg.as_of(dt.date(2013, 1, 1), include_target=True).areas() == {
+        "grl": ["14713", "14729"]
+    }
 
 
 def test_decision_rules_normalize_to_criteria() -> None:
@@ -217,7 +219,7 @@ def test_folder_and_single_file_give_the_same_registry(tmp_path: Path) -> None:
 def test_bundled_case_registry_is_valid_and_complete() -> None:
     assert check_registry(CASE_REGISTRY) == []
     reg = read_registry(CASE_REGISTRY)
-    snap = reg.as_of("2012-06-30")
+    snap = reg.as_of(dt.date(2012, 6, 30))
     members = {m.member: m for m in snap.memberships if m.body == "mmd-network"}
     voting = {a for a, m in members.items() if m.role == "full"}
     assert voting == {"chemnitz", "dresden", "leipzig", "zwickau", "halle", "magdeburg",
@@ -226,7 +228,7 @@ def test_bundled_case_registry_is_valid_and_complete() -> None:
     assert members["erfurt"].represented_by == "jena"
     assert "ag-ueberregionale-kooperation" in snap.body_ids
     # 2015: Dresden and Magdeburg have left, the association exists
-    later = reg.as_of("2015-06-30")
+    later = reg.as_of(dt.date(2015, 6, 30))
     emmd = {m.member for m in later.memberships if m.body == "emmd"}
     assert {"leipzig", "halle", "saalekreis", "lk-leipzig"} <= emmd
     assert not {"dresden", "magdeburg"} & emmd
@@ -239,7 +241,9 @@ def test_bundled_case_target_model_links_are_marked_and_sourced() -> None:
     assert len(target) >= 7
     assert all(m.body == "mmd-network" and m.represented_by for m in target)
     assert all("S18" in m.sources for m in target)
-    assert not [m for m in reg.as_of("2012-06-30").memberships if m.status == "target-model"]
+    assert not [
+        m for m in reg.as_of(dt.date(2012, 6, 30)).memberships if m.status == "target-model"
+    ]
 
 
 def test_bundled_case_units_are_district_keys_of_the_case() -> None:
@@ -426,7 +430,7 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 
 def test_rule_weights_of_the_bundled_planning_association() -> None:
     """Check 10: the RPV Leipzig-Westsachsen statute counts the seats 7/5/4 as weights."""
-    reg = read_registry(CASE_REGISTRY).as_of("2016-06-30")
+    reg = read_registry(CASE_REGISTRY).as_of(dt.date(2016, 6, 30))
     rule, weights = rule_weights(reg, "rpv-lw-statute")
     assert (rule.kind, rule.measure, rule.body) == ("simple", "weight", "rpv-lw")
     assert weights == {"weight": {"leipzig": 7.0, "lk-leipzig": 5.0, "nordsachsen": 4.0}}
@@ -506,3 +510,20 @@ def test_old_key_level_is_read_as_body_level_with_a_warning(tmp_path: Path) -> N
     assert texts == [
         f"{both}, line 2, record 'a', field 'level': give body_level only ('level' is its old name)"
     ], texts
+
+
+def test_as_of_takes_a_date_and_text_is_parsed_at_the_edges() -> None:
+    from cityregions import InputError, ParameterError
+    from cityregions.registry import parse_as_of
+
+    reg = small_registry()
+    with pytest.raises(ParameterError, match=r"as_of must be a datetime\.date, got '2015-06-30'"):
+        reg.as_of("2015-06-30")  # type: ignore[arg-type]
+    assert parse_as_of("2015-06") == dt.date(2015, 6, 30)  # the last day of the month
+    assert parse_as_of(dt.date(2015, 6, 30)) == dt.date(2015, 6, 30)
+    with pytest.raises(InputError) as caught:
+        parse_as_of("2015-02-30", field="as_of", source="case.toml", location="[registry]")
+    assert str(caught.value) == (
+        "case.toml, [registry], field 'as_of': expected an ISO date YYYY, YYYY-MM or "
+        "YYYY-MM-DD with a valid month and day, got '2015-02-30' (day 30 does not exist)"
+    )

@@ -33,8 +33,9 @@ def network_payload(results: CaseResults) -> dict[str, Any]:
     nodes = []
     for actor in registry.actors:
         x, y = positions.get(actor.id, (0.5, 0.5))
-        nodes.append({"id": actor.id, "label": actor.name, "kind": actor.kind, "type": "actor",
-                      "body_level": None, "colour": NODE_COLOURS["actor"], "x": x, "y": y})  # fmt: skip
+        nodes.append({"id": actor.id, "label": actor.name, "kind": actor.kind,
+                      "type": "actor", "body_level": None, "colour": NODE_COLOURS["actor"],
+                      "x": x, "y": y})  # fmt: skip
     for body in registry.bodies:
         x, y = positions.get(body.id, (0.5, 0.5))
         colour = NODE_COLOURS.get(body.body_level, NODE_COLOURS["thematic"])

@@ -275,6 +275,10 @@ def _energy_layer(
     return _collection(features)
 
 
+#: Values shown as figures (dates, e.g. a governance ``as_of``, as ``YYYY-MM-DD``).
+SCALARS = (str, int, float, bool, dt.date)
+
+
 def _section_tables(body: dict[str, Any]) -> dict[str, Any]:
     """Return the JSON-able parts of one section: tables as rows, scalar dicts as figures."""
     out: dict[str, Any] = {}
@@ -283,8 +287,8 @@ def _section_tables(body: dict[str, Any]) -> dict[str, Any]:
             out[key] = jsonable(value.head(500))
         elif (
             isinstance(value, dict)
-            and all(isinstance(v, str | int | float | bool) or v is None for v in value.values())
-        ) or isinstance(value, str | int | float | bool):
+            and all(isinstance(v, SCALARS) or v is None for v in value.values())
+        ) or isinstance(value, SCALARS):
             out[key] = jsonable(value)
     return out
 

@@ -80,7 +80,7 @@ def _cover(value: str) -> float | str:
 
 def _load(inputs: Path, coefficients: Path | None) -> tuple[pd.DataFrame, Any]:
     from cityregions.energy.coefficients import load_coefficients
-    from cityregions.energy.inputs import read_energy_inputs
+    from cityregions.io.energy_inputs import read_energy_inputs
 
     table = read_energy_inputs(inputs)
     coefficient_set = load_coefficients(coefficients)
@@ -398,7 +398,8 @@ def disaggregate(
 ) -> None:
     """Split district inputs to municipalities in proportion to proxies (totals conserved)."""
     from cityregions.energy.disaggregation import DEFAULT_PROXIES, disaggregate_inputs
-    from cityregions.energy.inputs import read_energy_inputs, validate_energy_inputs
+    from cityregions.energy.inputs import validate_energy_inputs
+    from cityregions.io.energy_inputs import read_energy_inputs
     from cityregions.io.tables import write_table
 
     check_output_file(out)

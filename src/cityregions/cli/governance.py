@@ -47,28 +47,13 @@ def check(
 
 
 def read_labels(path: Path) -> pd.Series:
-    """Read a ``unit,region`` CSV into a Series (ids as strings)."""
-    import pandas as pd
+    """Read ``unit,region`` labels (:func:`cityregions.io.tables.read_labels`).
 
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        msg = f"cannot read labels: {error}"
-        raise InputError(msg, source=path) from error
-    for column in ("unit", "region"):
-        if column not in frame.columns:
-            msg = f"missing column '{column}'; expected a CSV with columns unit,region"
-            raise InputError(msg, source=path, field=column)
-    empty = frame["region"].str.strip() == ""
-    if empty.any():
-        line = int(empty.to_numpy().nonzero()[0][0]) + 2
-        msg = "missing region label"
-        raise InputError(msg, source=path, location=f"line {line}")
-    if frame["unit"].duplicated().any():
-        dup = frame.loc[frame["unit"].duplicated(), "unit"].iloc[0]
-        msg = f"unit '{dup}' appears more than once"
-        raise InputError(msg, source=path, field="unit")
-    return pd.Series(frame["region"].to_numpy(), index=frame["unit"].str.strip(), name="region")
+    An empty region marks a unit outside every region (NaN).
+    """
+    from cityregions.io.tables import read_labels as read
+
+    return read(path)
 
 
 def _check_labels_cover(labels: pd.Series, unit_ids: Sequence[str], *, source: Path) -> None:
@@ -105,9 +90,9 @@ def analyze(
     labels: Annotated[
         Path | None, typer.Option("--labels", help="Functional regions: CSV unit,region.")
     ] = None,
-    as_of: Annotated[str, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD.")] = (
-        "2015-06-30"
-    ),
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (YYYY: 31 December).")
+    ] = "2015-06-30",
     min_flow: Annotated[float, typer.Option(help="Strong tie: at least this many.")] = 1000,
     min_share: Annotated[
         float, typer.Option(help="Strong tie: at least this share of out-commuters.")
@@ -136,9 +121,9 @@ def analyze(
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.result_tables import write_governance
     from cityregions.io.tables import read_flows, read_units
-    from cityregions.registry import as_date
+    from cityregions.registry import parse_as_of
 
-    as_date(as_of)  # check the date and the thresholds before reading anything large
+    day = parse_as_of(as_of, field="--as-of")  # checked before reading anything large
     check_tie_thresholds(min_flow=min_flow, min_share=min_share)
     check_output_folder(out)
     reg = read_registry(registry)
@@ -167,7 +152,7 @@ def analyze(
         flow_table,
         territory=territory,
         labels=label_series,
-        as_of=as_of,
+        as_of=day,
         min_flow=min_flow,
         min_share=min_share,
         out_commuters=totals,

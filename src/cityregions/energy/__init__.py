@@ -1,6 +1,7 @@
 """Urban–rural bioenergy: potential, demand, balance, allocation and the actor network.
 
-The chain: per-unit inputs (:mod:`~cityregions.energy.inputs`, or GENESIS exports via
+The chain: per-unit inputs (checked by :mod:`~cityregions.energy.inputs`; files are read
+by :mod:`~cityregions.io.energy_inputs`, GENESIS exports by
 :mod:`~cityregions.io.energy_genesis`) → potential per unit × feedstock × potential level
 (:func:`biomass_potential`) → demand (:func:`energy_demand`) → balance per unit and per
 city region (:func:`unit_balance`, :func:`region_balance`) → allocation of rural
@@ -19,7 +20,7 @@ from cityregions.energy.coefficients import (
 )
 from cityregions.energy.demand import energy_demand
 from cityregions.energy.disaggregation import disaggregate, disaggregate_inputs
-from cityregions.energy.inputs import read_energy_inputs, validate_energy_inputs
+from cityregions.energy.inputs import validate_energy_inputs
 from cityregions.energy.potential import POTENTIAL_LEVELS, biomass_potential, livestock_units
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "energy_demand",
     "livestock_units",
     "load_coefficients",
-    "read_energy_inputs",
     "region_balance",
     "seat_distance_table",
     "unit_balance",

@@ -115,7 +115,7 @@ def run_energy(
     Parameters
     ----------
     inputs
-        Validated per-unit inputs (:func:`~cityregions.energy.inputs.read_energy_inputs`).
+        Validated per-unit inputs (:func:`~cityregions.io.energy_inputs.read_energy_inputs`).
     coefficients
         Coefficient set (default: shipped).
     labels

@@ -4,7 +4,7 @@ Agricultural statistics are published per district; municipal results need a pro
 feedstock (research note section 7 step 2): crops and straw by arable or agricultural
 area, grassland biomass by grassland area, livestock by agricultural area, forest by
 forest area, biowaste and sewage by population. Every split conserves the district total
-exactly; a district value that is missing (e.g. suppressed, ``.``) stays missing for all
+exactly; a district value that is missing (e.g. ``unknown_or_secret``, ``.``) stays missing for all
 its municipalities with the district's status, never zero.
 
 The module also holds the top-down helpers of the PyPSA-Eur / ENSPRESO path (check 7 of
@@ -75,7 +75,7 @@ def disaggregate(
     parent
         District id per municipality id.
     status
-        Optional status per district (e.g. ``suppressed``); copied to the municipalities
+        Optional status per district (e.g. ``unknown_or_secret``); copied to the municipalities
         of a missing district in the result's ``attrs["status"]``.
     source
         Name used in error messages.

@@ -15,6 +15,9 @@ user supplies GENESIS exports (``cityregions energy inputs``), each district get
   assumption: none recorded);
 * ``installed_kw_el``: installed biomass power (MaStR) where the facts file has it.
 
+The bundled case's files are read by
+:func:`cityregions.io.energy_inputs.read_case_estimates`.
+
 Notes
 -----
 :math:`x_d = A^{agri}_d \\; X_s / A^{agri}_s` for district :math:`d` in state :math:`s`.
@@ -25,7 +28,6 @@ different concepts; the ratio carries that difference into the estimate.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -142,11 +144,3 @@ def estimate_inputs(
         for u in inputs["unit"]
     ]
     return inputs[list(COLUMNS)], provenance
-
-
-def read_case_estimates(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Build the estimates from ``district_facts.csv`` and ``state_shares.csv`` in ``folder``."""
-    folder = Path(folder)
-    facts = pd.read_csv(folder / "district_facts.csv", dtype={"unit": str, "state": str})
-    shares = pd.read_csv(folder / "state_shares.csv", dtype={"state": str})
-    return estimate_inputs(facts, shares)

@@ -26,9 +26,15 @@ installed_kw_el        kW          installed biomass power, e.g. MaStR (optional
 Columns ``name``, ``source``, ``kind``, ``lon``, ``lat`` and ``<column>_status`` are
 carried along; other columns are ignored with a note, except columns that look like
 livestock or land use the module does not model (an error, because silently dropping
-them would understate the potential). Cells holding the GENESIS special values ``.``,
-``...``, ``/``, ``x`` or left empty stay missing (NaN) with their status and a
-:class:`~cityregions.DataQualityWarning` naming file, row and column; ``-`` means zero.
+them would understate the potential). A missing value (NaN) stays missing — never zero —
+with its status (``missing``, or the status of a GENESIS special sign given in
+``<column>_status``) and a :class:`~cityregions.DataQualityWarning` naming source, row
+and column.
+
+This module checks a table that is already in memory (:func:`validate_energy_inputs`);
+files are read by :func:`cityregions.io.energy_inputs.read_energy_inputs`, which turns
+the GENESIS special signs (``.``, ``...``, ``/``, ``x``, ``-``; the one table is
+:data:`cityregions.io.genesis.SPECIAL_SIGNS`) into missing values with their status.
 """
 
 from __future__ import annotations
@@ -36,7 +42,6 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -67,14 +72,8 @@ SHARES = ("energy_crop_share", "sewage_digestion_share")
 NUMERIC = (*REQUIRED, *OPTIONAL)
 CARRIED = ("name", "source", "kind", "lon", "lat")
 
-#: GENESIS special values (Zeichenerklärung) → status; ``-`` is an exact zero.
-SPECIAL_VALUES = {
-    ".": "suppressed",
-    "...": "not_yet_available",
-    "/": "unreliable",
-    "x": "locked",
-    "": "missing",
-}
+#: Status of a missing value without a known reason, and of an absent energy-crop share.
+MISSING, CAP = "missing", "cap"
 _LIVESTOCK_WORDS = re.compile(
     r"cow|cattle|calf|calves|heifer|bull|pig|sow|piglet|hog|swine|hen|poultry|chicken|"
     r"broiler|turkey|duck|goose|sheep|goat|horse|ewe|lamb|livestock|rind|schwein|kuh|kuehe|"
@@ -83,58 +82,33 @@ _LIVESTOCK_WORDS = re.compile(
 )
 
 
-def read_energy_inputs(path: str | Path) -> pd.DataFrame:
-    """Read and validate a plain per-unit input CSV.
+def validate_energy_inputs(frame: pd.DataFrame, *, source: str = "<inputs>") -> pd.DataFrame:
+    """Check a per-unit input table and return it in the form the module computes with.
 
     Parameters
     ----------
-    path
-        CSV file (comma separated, UTF-8) with the columns of the module docstring.
+    frame
+        One row per unit with the columns of the module docstring: numbers (or their
+        text) in the numeric columns, NaN where a value is missing, optionally
+        ``<column>_status`` (e.g. the status of a GENESIS special sign).
+    source
+        Where the table comes from, for messages. Row numbers in messages are file
+        lines (header = line 1).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``unit`` (str); numeric columns as float (NaN = missing), plus one
-        ``<column>_status`` column per numeric column (``ok``, ``zero`` or the special
-        value's status).
+        ``<column>_status`` column per numeric column (``ok``, the given status,
+        ``missing``, ``cap`` for an absent energy-crop share, ``absent`` for a column
+        not given).
 
     Raises
     ------
     InputError
-        On a missing required column, an unknown livestock or land-use column, a
-        non-numeric or negative value or a share above 1 (file, row and column named).
-    """
-    path = Path(path)
-    if not path.is_file():
-        msg = "input file not found"
-        raise InputError(msg, source=path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError as error:
-        msg = "the file is empty; expected a CSV with a header line (unit, population, …)"
-        raise InputError(msg, source=path) from error
-    except UnicodeDecodeError as error:
-        msg = (
-            f"not UTF-8 text ({error.reason} at byte {error.start}); save the table as "
-            "'CSV UTF-8 (comma delimited)'"
-        )
-        raise InputError(msg, source=path) from error
-    except pd.errors.ParserError as error:
-        msg = f"cannot read as a comma-separated CSV table: {error}"
-        raise InputError(msg, source=path) from error
-    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
-        msg = (
-            "the header is separated by ';' (a German spreadsheet export?); expected a "
-            "comma-separated CSV with '.' as decimal mark"
-        )
-        raise InputError(msg, source=path, location="line 1")
-    return validate_energy_inputs(frame, source=str(path))
-
-
-def validate_energy_inputs(frame: pd.DataFrame, *, source: str = "<inputs>") -> pd.DataFrame:
-    """Validate a per-unit input table (see :func:`read_energy_inputs`).
-
-    Row numbers in messages are file lines (header = line 1).
+        On a missing required column, an unknown livestock or land-use column, a value
+        that is not a number, a negative value or a share above 1 (source, row and
+        column named).
     """
     table = frame.copy()
     table.columns = [str(c).strip() for c in table.columns]
@@ -207,39 +181,49 @@ def _unit_ids(values: pd.Series, *, source: str) -> list[str]:
 def _parse_column(
     raw: pd.Series, *, column: str, source: str, given: pd.Series | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Parse one column; ``given`` holds statuses set upstream (e.g. from GENESIS)."""
-    text = ["" if pd.isna(v) else str(v).strip() for v in raw]
+    """Numbers of one column and their status; ``given`` holds statuses set upstream."""
     known = [
         "" if given is None or pd.isna(g) else str(g).strip()
-        for g in (given if given is not None else [None] * len(text))
+        for g in (given if given is not None else [None] * len(raw))
     ]
-    values = np.full(len(text), np.nan)
+    values = np.full(len(raw), np.nan)
     status = np.array([k or "ok" for k in known], dtype=object)
-    for position, cell in enumerate(text):
-        if cell in ("", "nan") and column == "energy_crop_share":
-            status[position] = "cap"  # empty share: the sustainable cap applies
+    for position, cell in enumerate(raw):
+        value = _number(cell, column=column, row=position + 2, source=source)
+        if not np.isnan(value):
+            values[position] = value
             continue
-        if cell in SPECIAL_VALUES or cell.lower() == "nan":
-            if status[position] in ("ok", "zero"):
-                status[position] = SPECIAL_VALUES.get(cell, "missing")
-            warnings.warn(
-                f"{source}, row {position + 2}, field '{column}': value {cell!r} is "
-                f"{status[position]}; kept missing (NaN), not zero",
-                DataQualityWarning,
-                stacklevel=3,
-            )
+        if column == "energy_crop_share" and known[position] in ("", MISSING):
+            status[position] = CAP  # no share requested: the sustainable cap applies
             continue
-        if cell == "-":
-            values[position], status[position] = 0.0, "zero"
-            continue
-        try:
-            values[position] = float(cell.replace(",", ".") if cell.count(",") == 1 else cell)
-        except ValueError:
-            msg = f"expected a number, got {cell!r}"
-            raise InputError(
-                msg, source=source, location=f"row {position + 2}", field=column
-            ) from None
+        if status[position] == "ok":
+            status[position] = MISSING
+        warnings.warn(
+            f"{source}, row {position + 2}, field '{column}': {status[position]}; "
+            "kept missing (NaN), not zero",
+            DataQualityWarning,
+            stacklevel=4,
+        )
     return values, status
+
+
+def _number(cell: object, *, column: str, row: int, source: str) -> float:
+    """A cell as a float (NaN if empty); text may use one decimal comma."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return np.nan
+    if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
+        return float(cell)
+    text = str(cell).strip()
+    if text == "" or text.lower() == "nan":
+        return np.nan
+    try:
+        return float(text.replace(",", ".") if text.count(",") == 1 else text)
+    except ValueError:
+        msg = (
+            f"expected a number, got {text!r} (files with GENESIS special signs are read "
+            "by cityregions.io.energy_inputs.read_energy_inputs)"
+        )
+        raise InputError(msg, source=source, location=f"row {row}", field=column) from None
 
 
 def _check_ranges(table: pd.DataFrame, *, source: str) -> None:

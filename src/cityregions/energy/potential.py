@@ -187,7 +187,7 @@ def biomass_potential(
     Parameters
     ----------
     inputs
-        Validated per-unit inputs (:func:`~cityregions.energy.inputs.read_energy_inputs`).
+        Validated per-unit inputs (:func:`~cityregions.io.energy_inputs.read_energy_inputs`).
     coefficients
         Coefficient set (default: the shipped one).
     scenario

@@ -7,6 +7,7 @@ gaps in memory and returns a :class:`GovernanceAnalysis`; the files are written 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from dataclasses import dataclass, field
@@ -32,13 +33,15 @@ from cityregions.governance.network import (
     ei_index,
     projected_graph,
 )
-from cityregions.registry import Registry, as_date, check_units
+from cityregions.registry import Registry, check_units
 from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
 
 #: Default snapshot dates of the bundled case: the MORO period and after the 2014 reform.
-DEFAULT_SNAPSHOTS = ("2012-06-30", "2015-06-30")
+DEFAULT_SNAPSHOTS = (dt.date(2012, 6, 30), dt.date(2015, 6, 30))
+#: Default date of the fit, the gaps and the main tables (after the 2014 reform).
+DEFAULT_AS_OF = dt.date(2015, 6, 30)
 
 
 @dataclass
@@ -50,14 +53,15 @@ class GovernanceAnalysis:
     registry
         The full registry (validated).
     as_of
-        The snapshot date (ISO string) of the fit, the gaps and the main tables.
+        The snapshot date of the fit, the gaps and the main tables (files write it as
+        ``YYYY-MM-DD``).
     actor_metrics
         Per actor: two-mode degree/betweenness/closeness, Newman strength, brokerage
         roles by state with expected counts and p-values, Burt constraint, effective size.
     body_metrics
         Per body: two-mode centralities.
     snapshots
-        Date → actor metrics on further dates.
+        Date → actor metrics on further dates (files ``actor_metrics_YYYY-MM-DD.csv``).
     areas
         ``area, unit, name, body_level, kind`` of the city-regional cooperation areas.
     fit_areas
@@ -82,10 +86,10 @@ class GovernanceAnalysis:
     """
 
     registry: Registry
-    as_of: str
+    as_of: dt.date
     actor_metrics: pd.DataFrame
     body_metrics: pd.DataFrame
-    snapshots: dict[str, pd.DataFrame]
+    snapshots: dict[dt.date, pd.DataFrame]
     areas: pd.DataFrame
     fit_areas: pd.DataFrame
     fit_overall: dict[str, Any]
@@ -98,14 +102,14 @@ class GovernanceAnalysis:
     flows_provenance: str = "observed"
 
     def summary(self) -> dict[str, Any]:
-        """Headline figures for reports and the command line."""
+        """Headline figures for reports and the command line (``as_of`` as ``YYYY-MM-DD``)."""
         gaps = self.gaps[self.gaps["gap"]] if len(self.gaps) else self.gaps
         cross = gaps[gaps["cross_state"]] if len(gaps) else gaps
         top = self.actor_metrics.sort_values(
             ["betweenness_2mode", "degree"], ascending=False, kind="mergesort"
         )
         return {
-            "as_of": self.as_of,
+            "as_of": self.as_of.isoformat(),
             "actors": len(self.actor_metrics),
             "bodies": len(self.body_metrics),
             "areas": int(self.areas["area"].nunique()) if len(self.areas) else 0,
@@ -133,8 +137,8 @@ def analyze_governance(
     *,
     territory: Territory | None = None,
     labels: pd.Series | None = None,
-    as_of: str = "2015-06-30",
-    snapshots: tuple[str, ...] = (),
+    as_of: dt.date = DEFAULT_AS_OF,
+    snapshots: tuple[dt.date, ...] = (),
     min_flow: float = 1000,
     min_share: float = 0.05,
     out_commuters: pd.Series | None = None,
@@ -175,11 +179,10 @@ def analyze_governance(
         If registry units are not in the territory or flows.
     """
     rng = rng if rng is not None else np.random.default_rng(0)
-    day = str(as_date(as_of))
     problems = check_units(registry, flows.ids) if check_units_known else []
     if problems:
         raise ValidationReport(problems)
-    snapshot = registry.as_of(day)
+    snapshot = registry.as_of(as_of)
     metrics = actor_metrics(snapshot, n_permutations=n_permutations, rng=rng)
     graph = affiliation_graph(snapshot)
     bodies = centralities(graph)
@@ -191,7 +194,7 @@ def analyze_governance(
         population = _population_of(territory)
         states = territory.units["state"].astype(str)
     result = GovernanceAnalysis(
-        as_of=day,
+        as_of=as_of,
         registry=registry,
         actor_metrics=metrics,
         body_metrics=bodies,
@@ -220,8 +223,8 @@ def analyze_governance(
     result.state_openness = ei_index(
         projected, {n: projected.nodes[n].get("state") or "?" for n in projected}
     )
-    for date in snapshots:
-        result.snapshots[str(as_date(date))] = actor_metrics(registry.as_of(date))
+    for day in snapshots:
+        result.snapshots[day] = actor_metrics(registry.as_of(day))
     result.flows_provenance = flows.flows_provenance
     if flows.flows_provenance != "observed":
         result.warnings.append(

@@ -18,9 +18,10 @@ population           12411-…                      ``Insgesamt``, ``Bevölkerun
 
 Labels are matched case-insensitively inside the joined column labels; give
 ``columns={"arable_ha": "<label>"}`` when an export names them differently. The latest
-year per district is used unless ``year`` is given. Special values keep their status
-(``.`` → ``suppressed``, ``...`` → ``not_yet_available``, ``/`` → ``unreliable``,
-``x`` → ``locked``) and stay NaN; ``-`` is an exact zero (status ``zero``).
+year per district is used unless ``year`` is given. Special values keep the status of
+:data:`cityregions.io.genesis.SPECIAL_SIGNS` (``.`` → ``unknown_or_secret``, ``...`` →
+``not_yet_available``, ``/`` → ``unreliable``, ``x`` → ``locked``) and stay NaN; ``-``
+is an exact zero (status ``nothing``).
 """
 
 from __future__ import annotations
@@ -48,17 +49,6 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], float]] = {
     "dairy_cows": ("cattle", ("milchkühe", "milchkuehe"), 1.0),
     "fattening_pigs": ("livestock", ("mastschweine", "schweine"), 1.0),
     "population": ("population", ("insgesamt", "bevölkerung", "bevoelkerung"), 1.0),
-}
-#: Status names of :mod:`cityregions.io.genesis` → status names of the energy inputs.
-STATUS = {
-    "ok": "ok",
-    "nothing": "zero",
-    "secret": "suppressed",
-    "later": "not_yet_available",
-    "unreliable": "unreliable",
-    "locked": "locked",
-    "empty": "missing",
-    "uncertain": "uncertain",
 }
 
 
@@ -116,7 +106,7 @@ def genesis_column(
     factor = factor * _area_factor(table.measure, column)
     out = pd.DataFrame(index=pd.Index(picked["key"].astype(str), name="unit"))
     out[column] = picked["value"].to_numpy(dtype=float) * factor
-    out[f"{column}_status"] = [STATUS.get(s, s) for s in picked["status"]]
+    out[f"{column}_status"] = picked["status"].astype(str).to_numpy()
     when = f", {picked['time'].iloc[0]}" if "time" in picked else ""
     out[f"{column}_source"] = f"{Path(path).name} ({table.code or 'GENESIS'}: {chosen}{when})"
     _warn_missing(out, column, picked, source=path)

@@ -15,20 +15,29 @@ the new ``ffcsv`` (``statistics_code;…;value;value_unit;value_variable_code;�
 UTF-8 with byte-order mark).
 
 Values are returned in a long table with a parallel ``status``: special signs (Destatis
-*Zeichenerklärung*) are never turned into numbers:
+*Zeichenerklärung*) are never turned into numbers. :data:`SPECIAL_SIGNS` is the one table
+of these signs in the package; every reader (this one, the energy inputs of
+:mod:`cityregions.io.energy_inputs` and :mod:`cityregions.io.energy_genesis`) writes its
+status words:
 
-=======  ====================  =========================================================
-sign     status                meaning
-=======  ====================  =========================================================
-``-``    ``nothing``           nichts vorhanden (also: unit outside its validity period)
-``.``    ``secret``            Zahlenwert unbekannt oder geheim zu halten
-``...``  ``later``             Angabe fällt später an
-``/``    ``unreliable``        keine Angabe, da Zahlenwert nicht sicher genug
-``x``    ``locked``            Tabellenfach gesperrt, weil Aussage nicht sinnvoll
-``(n)``  ``uncertain``         value n, Aussagewert eingeschränkt
-=======  ====================  =========================================================
+=======  =====================  ====================================================
+sign     status                 official meaning (reader action)
+=======  =====================  ====================================================
+``-``    ``nothing``            nichts vorhanden — exactly zero or set to zero for
+                                confidentiality; also written for units outside
+                                their validity period (NaN; 0 with ``dash_as_zero``)
+``.``    ``unknown_or_secret``  Zahlenwert unbekannt oder geheim zu halten (NaN)
+``...``  ``not_yet_available``  Angabe fällt später an (NaN)
+``/``    ``unreliable``         keine Angabe, da Zahlenwert nicht sicher genug (NaN)
+``x``    ``locked``             Tabellenfach gesperrt, weil Aussage nicht sinnvoll
+                                (NaN)
+``(n)``  ``uncertain``          Aussagewert eingeschränkt (the value n, flagged)
+=======  =====================  ====================================================
 
-All of them give NaN (``-`` gives 0 only with ``dash_as_zero=True``).
+An empty cell has the status ``missing`` (NaN), a number ``ok``. The sign ``0`` (more
+than nothing, but less than half of the smallest unit shown) is read as the number 0;
+the quality flags ``p``, ``r``, ``s``, ``e`` (vorläufig, berichtigt, geschätzt,
+endgültig) stand in their own columns and are kept as ``flag``, never as values.
 
 References
 ----------
@@ -53,16 +62,79 @@ from cityregions.io._text import check_file, decode_text
 
 logger = logging.getLogger(__name__)
 
-#: Special signs → status (values NaN).
-SPECIAL_VALUES = {
-    "-": "nothing",
-    ".": "secret",
-    "...": "later",
-    "…": "later",
-    "/": "unreliable",
-    "x": "locked",
+
+@dataclass(frozen=True)
+class SpecialSign:
+    """One special sign of GENESIS tables (Destatis *Zeichenerklärung*).
+
+    Attributes
+    ----------
+    sign
+        The cell text (``.``, ``...``, …).
+    status
+        The status word written to files beside the (missing) value.
+    meaning
+        The official meaning (German, as in the *Zeichenerklärung*).
+    zero
+        True for ``-``: the value is zero where a reader takes it as a number.
+    """
+
+    sign: str
+    status: str
+    meaning: str
+    zero: bool = False
+
+
+#: The one table of GENESIS special signs (sign, status, official meaning).
+SPECIAL_SIGNS: tuple[SpecialSign, ...] = (
+    SpecialSign(
+        "-",
+        "nothing",
+        "nichts vorhanden (genau null oder aus Geheimhaltungsgründen auf null gesetzt; "
+        "auch für Einheiten außerhalb ihrer Gültigkeit)",
+        zero=True,
+    ),
+    SpecialSign(".", "unknown_or_secret", "Zahlenwert unbekannt oder geheim zu halten"),
+    SpecialSign("...", "not_yet_available", "Angabe fällt später an"),
+    SpecialSign("/", "unreliable", "keine Angabe, da Zahlenwert nicht sicher genug"),
+    SpecialSign("x", "locked", "Tabellenfach gesperrt, weil Aussage nicht sinnvoll"),
+)
+#: Cell text → status; ``…`` (one character) and ``X`` are written for ``...`` and ``x``.
+SPECIAL_VALUES: dict[str, str] = {
+    **{s.sign: s.status for s in SPECIAL_SIGNS},
+    "…": "not_yet_available",
     "X": "locked",
 }
+#: Status of an empty cell (no value, no sign) and of a value in brackets ``(n)``.
+MISSING, UNCERTAIN = "missing", "uncertain"
+#: Statuses whose value is a number (``nothing`` only with ``dash_as_zero``).
+NUMERIC_STATUSES = frozenset({"ok", UNCERTAIN})
+
+
+def special_value(cell: str, *, dash_as_zero: bool = True) -> tuple[float, str] | None:
+    """Return ``(value, status)`` if ``cell`` is a special sign or empty, else None.
+
+    The value is NaN, or 0 for ``-`` with ``dash_as_zero``. Numbers are left to the
+    caller (GENESIS writes a decimal comma, other tables a decimal point).
+
+    Examples
+    --------
+    >>> special_value(".")
+    (nan, 'unknown_or_secret')
+    >>> special_value("-"), special_value("-", dash_as_zero=False)
+    ((0.0, 'nothing'), (nan, 'nothing'))
+    >>> special_value("12") is None
+    True
+    """
+    text = cell.strip().replace("\u00a0", "")
+    if text == "":
+        return np.nan, MISSING
+    status = SPECIAL_VALUES.get(text)
+    if status is None:
+        return None
+    return (0.0 if dash_as_zero and status == "nothing" else np.nan), status
+
+
 #: Quality flags of GENESIS exported with ``quality=on`` (in their own columns).
 QUALITY_FLAGS = frozenset({"", "e", "p", "r", "s", "g", "v", "()"})
 _REGION_KEY = re.compile(r"^(DG|\d{2,12})$")
@@ -83,9 +155,9 @@ class GenesisTable:
         One row per value: key columns (``time``, ``key``, ``name``, ``level`` where
         present), ``variable`` (column labels joined with `` | ``; flat files: the
         content code), ``value`` (float, NaN for special signs), ``status`` (``ok``,
-        ``uncertain``, ``empty`` or the status of a special sign, see the module
-        docs), ``raw`` (the cell text) and ``line`` (1-based line in the file); where
-        present ``flag`` (quality-flag column: ``e``, ``p``, …) and ``valid_until``
+        ``uncertain``, ``missing`` or the status of a special sign, see
+        :data:`SPECIAL_SIGNS`), ``raw`` (the cell text) and ``line`` (1-based line in
+        the file); where present ``flag`` (quality-flag column: ``e``, ``p``, …) and ``valid_until``
         (GENESIS-Online names of dissolved units end in ``(bis DD.MM.YYYY)``).
     code
         Table code (``41312-01-01-4``) or statistic code for flat files.
@@ -171,7 +243,7 @@ def read_genesis(
     >>> parse_value("1234,5")
     (1234.5, 'ok')
     >>> parse_value("...")
-    (nan, 'later')
+    (nan, 'not_yet_available')
     """
     path = check_file(path)
     text = _decode(path.read_bytes(), encoding=encoding, source=path)
@@ -189,12 +261,10 @@ def parse_value(raw: str, *, dash_as_zero: bool = False) -> tuple[float, str]:
     Decimal comma; dot thousands separators (``1.234,5``) are accepted; ``(12)`` is 12
     with status ``uncertain``; special signs give NaN and their status.
     """
+    special = special_value(raw, dash_as_zero=dash_as_zero)
+    if special is not None:
+        return special
     text = raw.strip().replace("\u00a0", "")
-    if text == "":
-        return np.nan, "empty"
-    if text in SPECIAL_VALUES:
-        status = SPECIAL_VALUES[text]
-        return (0.0 if dash_as_zero and status == "nothing" else np.nan), status
     status = "ok"
     if text.startswith("(") and text.endswith(")"):
         text, status = text[1:-1].strip(), "uncertain"

@@ -136,7 +136,7 @@ def edge_list(registry: Registry) -> pd.DataFrame:
 
 
 def node_list(registry: Registry) -> pd.DataFrame:
-    """One row per actor and body: ``id``, ``mode``, ``name``, ``kind``, ``body_level``, state, dates."""
+    """One row per actor and body: ``id``, ``mode``, ``name``, ``kind``, ``body_level``, …"""
     states = registry.actor_states()
     rows: list[dict[str, Any]] = [
         {"id": a.id, "mode": "actor", "name": a.name, "kind": a.kind, "body_level": "",

@@ -8,6 +8,7 @@ Every problem ends in one :class:`~cityregions.InputError` naming the file and f
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tomllib
 from pathlib import Path
@@ -25,6 +26,7 @@ from cityregions.partnership.scenarios import (
     population_from_units,
     scenario_from_registry,
 )
+from cityregions.registry import parse_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ class RegistrySource(BaseModel):
 
     path: str
     body: str
-    as_of: str
+    as_of: str | dt.date
     city_regions: bool = True
     units: str | None = None
     population_field: str = "population"
@@ -135,6 +137,7 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
         top = TopRule.model_validate(data.pop("top", {}))
     except ValidationError as error:
         raise _validation_error(error, path) from None
+    as_of = parse_as_of(source.as_of, field="from_registry.as_of", source=path)
     registry = read_registry(path.parent / source.path)
     population: dict[str, float] = {}
     note = "registry (no population)"
@@ -146,7 +149,7 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
         scenario = scenario_from_registry(
             registry,
             source.body,
-            as_of=source.as_of,
+            as_of=as_of,
             population=population,
             city_regions=source.city_regions,
             name=data.get("name"),
@@ -156,7 +159,7 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     except InputError as error:
         if error.source is not None:
             raise
-        where = f"{path}, registry {source.path} on {source.as_of}"
+        where = f"{path}, registry {source.path} on {as_of.isoformat()}"
         raise InputError(
             error.message, source=where, location=error.location, field=error.field
         ) from None

@@ -36,6 +36,7 @@ registry bodies use too.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -434,7 +435,7 @@ def scenario_from_registry(
     registry: Registry,
     body: str,
     *,
-    as_of: str,
+    as_of: dt.date,
     population: Mapping[str, float],
     regions: Mapping[str, str] | None = None,
     city_regions: bool = False,
@@ -479,7 +480,7 @@ def scenario_from_registry(
     snapshot = registry.as_of(as_of, include_target=city_regions)
     memberships = [m for m in snapshot.memberships if m.body == body]
     if not memberships:
-        msg = f"body '{body}' has no memberships on {as_of}"
+        msg = f"body '{body}' has no memberships on {as_of.isoformat()}"
         raise InputError(msg, field="body")
     bodies = set(snapshot.body_ids)
     placed = _region_members(snapshot, memberships, bodies) if city_regions else {}
@@ -520,8 +521,8 @@ def scenario_from_registry(
     top_rule = {**(top.given if top is not None else {}), "name": registry.body(body).name}
     return Scenario.model_validate(
         {
-            "name": name or f"{body}-{as_of}",
-            "title": f"{registry.body(body).name} on {as_of} (from the registry)",
+            "name": name or f"{body}-{as_of.isoformat()}",
+            "title": f"{registry.body(body).name} on {as_of.isoformat()} (from the registry)",
             "members": members,
             "blocs": blocs,
             "top": top_rule,

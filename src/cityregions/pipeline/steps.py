@@ -11,6 +11,7 @@ module that knows the order of the steps; the analyses know nothing of cases or 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -30,7 +31,9 @@ logger = logging.getLogger(__name__)
 Step = Callable[["Case", CaseResults], None]
 
 #: Snapshot dates of the governance actor metrics: the MORO period and after the reform.
-GOVERNANCE_SNAPSHOTS = ("2012-06-30", "2015-06-30")
+GOVERNANCE_SNAPSHOTS = (dt.date(2012, 6, 30), dt.date(2015, 6, 30))
+#: Date of the governance fit and gaps when ``case.toml`` gives no ``[registry] as_of``.
+GOVERNANCE_AS_OF = dt.date(2015, 6, 30)
 #: Scenario folder used when ``case.toml`` has no ``[partnership] scenarios``.
 DEFAULT_SCENARIO_FOLDER = "scenarios"
 
@@ -121,36 +124,45 @@ def _write_delineation(results: CaseResults, result: Any) -> None:
 def governance_step(case: Case, results: CaseResults) -> None:
     """Check and analyse the case's governance registry (``results.governance``).
 
-    Reads ``[registry] path`` of ``case.toml`` (optional ``as_of``, default
-    ``2015-06-30``; ``min_flow``, ``min_share``), the case's units and flows, and the
-    functional labels of the delineation step when it ran. Files: see
+    Reads ``[registry] path`` of ``case.toml`` (optional ``as_of`` — a date
+    ``YYYY-MM-DD``, default ``2015-06-30`` —, ``min_flow``, ``min_share``), the case's
+    units and flows, and the functional labels of the delineation step when it ran. The
+    brokerage permutation test draws from ``numpy.random.default_rng(0)``. Files: see
     :func:`cityregions.io.result_tables.write_governance`.
     """
+    import numpy as np
+
     from cityregions.governance.analysis import analyze_governance
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.result_tables import write_governance
+    from cityregions.registry import parse_as_of
 
     config = case.config.get("registry", {})
     path = case.path("registry", "path")
     if path is None:
         logger.info("case %s has no [registry] path: governance step skipped", case.name)
         return
+    as_of = parse_as_of(
+        config.get("as_of", GOVERNANCE_AS_OF),
+        field="as_of",
+        source=case.root / "case.toml",
+        location="[registry]",
+    )
     registry = read_registry(path)
     analysis = analyze_governance(
         registry,
         case.flows,
         territory=case.territory,
         labels=results.delineation.labels if results.delineation is not None else None,
-        as_of=str(config.get("as_of", "2015-06-30")),
+        as_of=as_of,
         snapshots=GOVERNANCE_SNAPSHOTS,
+        rng=np.random.default_rng(0),
         min_flow=float(config.get("min_flow", 1000)),
         min_share=float(config.get("min_share", 0.05)),
     )
     results.files += write_governance(analysis, results.section_dir("governance"))
     results.note_provenance("governance", "registry", "fact", str(path))
-    results.note_provenance(
-        "governance", "flows", case.flows.flows_provenance, case.flows.source
-    )
+    results.note_provenance("governance", "flows", case.flows.flows_provenance, case.flows.source)
     results.governance = analysis
 
 
@@ -217,7 +229,7 @@ def energy_step(case: Case, results: CaseResults) -> None:
     from cityregions.energy.allocation import seat_distance_table
     from cityregions.energy.analysis import run_energy
     from cityregions.energy.coefficients import load_coefficients
-    from cityregions.energy.inputs import read_energy_inputs
+    from cityregions.io.energy_inputs import read_energy_inputs
 
     config = dict(case.config.get("energy", {}))
     path = case.path("energy", "inputs")

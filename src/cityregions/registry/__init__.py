@@ -20,9 +20,9 @@ from cityregions.registry.model import (
     Membership,
     Registry,
     Source,
-    as_date,
     date_end,
     date_start,
+    parse_as_of,
 )
 from cityregions.registry.query import rule_weights, voting_weights
 from cityregions.registry.validation import check_units, validate_registry
@@ -38,10 +38,10 @@ __all__ = [
     "Membership",
     "Registry",
     "Source",
-    "as_date",
     "check_units",
     "date_end",
     "date_start",
+    "parse_as_of",
     "rule_weights",
     "validate_registry",
     "voting_weights",

@@ -44,8 +44,11 @@ Examples
 ...     memberships=[Membership(member="leipzig", body="emmd", valid_from="2015-01-01",
 ...                             sources=["S1"])],
 ... )
->>> len(reg.as_of("2015-06-30").memberships), len(reg.as_of("2014-12-31").memberships)
-(1, 0)
+>>> import datetime as dt
+>>> len(reg.as_of(dt.date(2015, 6, 30)).memberships)
+1
+>>> len(reg.as_of(dt.date(2014, 12, 31)).memberships)
+0
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -67,7 +71,7 @@ from pydantic import (
     model_validator,
 )
 
-from cityregions._errors import InputError
+from cityregions._errors import InputError, ParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -148,14 +152,45 @@ def date_end(value: str | dt.date | None) -> dt.date | None:
     return dt.date(year, month, day or calendar.monthrange(year, month)[1])
 
 
-def as_date(value: str | dt.date) -> dt.date:
-    """Parse a query date (``YYYY-MM-DD``; ``YYYY`` means 31 December of that year)."""
+def parse_as_of(
+    value: str | dt.date,
+    *,
+    field: str = "as_of",
+    source: str | Path | None = None,
+    location: str | None = None,
+) -> dt.date:
+    """Parse a snapshot date given as text at an edge (command line, case.toml, a file).
+
+    ``YYYY-MM-DD``; reduced precision is allowed, ``YYYY`` and ``YYYY-MM`` mean the last
+    day of the year or month. A :class:`datetime.date` (TOML and YAML read unquoted
+    dates as dates) is returned as it is. The library itself takes dates only.
+
+    Parameters
+    ----------
+    value
+        The text (or date) as given.
+    field
+        The option or field it came from (``--as-of``, ``[registry] as_of``), named in
+        the message.
+    source, location
+        The file it came from and where in it (``[registry]``), if any.
+
+    Raises
+    ------
+    InputError
+        Naming ``field`` (and ``source``) and what is allowed.
+
+    Examples
+    --------
+    >>> parse_as_of("2015-06-30"), parse_as_of("2013")
+    (datetime.date(2015, 6, 30), datetime.date(2013, 12, 31))
+    """
     if isinstance(value, dt.date):
-        return value
+        return value.date() if isinstance(value, dt.datetime) else value
     try:
-        end = date_end(_check_partial_date(value))
+        end = date_end(_check_partial_date(str(value)))
     except ValueError as error:
-        raise InputError(str(error), field="as_of") from error
+        raise InputError(str(error), source=source, location=location, field=field) from error
     assert end is not None
     return end
 
@@ -547,22 +582,34 @@ class Registry(BaseModel):
         return self
 
     # ------------------------------------------------------------------ time
-    def as_of(self, date: str | dt.date, *, include_target: bool = False) -> Registry:
-        """Return the snapshot valid on ``date``.
+    def as_of(self, as_of: dt.date, *, include_target: bool = False) -> Registry:
+        """Return the snapshot valid on the day ``as_of``.
 
-        Keeps all actors, the bodies alive on ``date`` (``founded`` ≤ date ≤
+        Keeps all actors, the bodies alive on ``as_of`` (``founded`` ≤ as_of ≤
         ``dissolved``; unknown dates are open), the memberships and rules valid on
-        ``date`` whose body is alive, and – only with ``include_target=True`` – the
+        ``as_of`` whose body is alive, and – only with ``include_target=True`` – the
         links marked ``status: target-model``.
 
         Parameters
         ----------
-        date
-            ``YYYY-MM-DD`` (or a :class:`datetime.date`; ``YYYY`` means 31 December).
+        as_of
+            The day (a :class:`datetime.date`; text from a command line or a file is
+            parsed there with :func:`parse_as_of`).
         include_target
             Keep target-model links (the two-stage partnership) in the snapshot.
+
+        Raises
+        ------
+        ParameterError
+            If ``as_of`` is not a date.
         """
-        day = as_date(date)
+        if not isinstance(as_of, dt.date):
+            msg = (
+                f"as_of must be a datetime.date, got {as_of!r}; parse text with "
+                "cityregions.registry.parse_as_of"
+            )
+            raise ParameterError(msg)
+        day = as_of
         bodies = [b for b in self.bodies if _alive(b, day)]
         alive = {b.id for b in bodies} | set(self.actor_ids)
         memberships = [
@@ -691,7 +738,7 @@ __all__ = [
     "Membership",
     "Registry",
     "Source",
-    "as_date",
     "date_end",
     "date_start",
+    "parse_as_of",
 ]

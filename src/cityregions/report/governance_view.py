@@ -115,7 +115,7 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
     if analysis is None:
         return None
     registry = analysis.registry
-    as_of = _as_of(analysis.as_of)
+    as_of = analysis.as_of
     overall = analysis.fit_overall
     parts = [key_figures(headline(analysis.summary(), registry, overall))]
     warnings = analysis.warnings
@@ -202,13 +202,6 @@ def state_names(table: pd.DataFrame) -> pd.DataFrame:
         name=shown.index.name,
     )
     return shown
-
-
-def _as_of(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _with_area_names(fit: pd.DataFrame, layers: MapView) -> pd.DataFrame:

@@ -6,6 +6,7 @@ winning coalitions), never taken from the implementation.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pandas as pd
@@ -38,7 +39,7 @@ def test_registry_rule_and_scenario_rule_give_the_same_game_and_banzhaf_by_hand(
     others still have 9), so every member is decisive in 2 of the 4 coalitions of the
     others: absolute Banzhaf 2/4 = 1/2, normalised 1/3 each.
     """
-    registry = read_registry(bundled_case_path() / "registry").as_of("2016-06-30")
+    registry = read_registry(bundled_case_path() / "registry").as_of(dt.date(2016, 6, 30))
     from_registry = rule_game(*rule_weights(registry, "rpv-lw-statute"))
     scenario_rule = ScenarioRule.model_validate(
         {"representation": "fixed", "fixed": RPV, "share": 0.5, "more_than": True}

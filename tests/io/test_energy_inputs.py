@@ -1,11 +1,14 @@
-"""Bad per-unit inputs: clear errors naming file, row and column; suppressed cells kept."""
+"""Reading per-unit inputs: errors name file, row and column; special signs stay missing."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from cityregions._errors import DataQualityWarning, InputError
-from cityregions.energy.inputs import read_energy_inputs
+from cityregions.energy.inputs import validate_energy_inputs
+from cityregions.io.energy_inputs import read_case_estimates, read_energy_inputs
+from cityregions.io.genesis import SPECIAL_SIGNS, parse_value
 
 HEADER = "unit,population,arable_ha,grassland_ha,forest_ha,cereal_ha,cereal_yield_t_per_ha"
 
@@ -78,7 +81,7 @@ def test_bad_input_names_file_row_and_column(tmp_path, text, field, location, me
 @pytest.mark.parametrize(
     ("cell", "status"),
     [
-        (".", "suppressed"),
+        (".", "unknown_or_secret"),
         ("...", "not_yet_available"),
         ("/", "unreliable"),
         ("x", "locked"),
@@ -97,7 +100,7 @@ def test_dash_is_zero(tmp_path):
     path = _write(tmp_path, f"{HEADER},dairy_cows\n01,100,10,5,3,4,7.0,-\n")
     table = read_energy_inputs(path)
     assert table.loc["01", "dairy_cows"] == 0.0
-    assert table.loc["01", "dairy_cows_status"] == "zero"
+    assert table.loc["01", "dairy_cows_status"] == "nothing"
 
 
 @pytest.mark.parametrize(
@@ -120,3 +123,49 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
     path = tmp_path / "units.csv"
     path.write_bytes(f"{HEADER}\n01,100,10,5,3,4,7.0\n".encode("utf-8-sig"))
     assert list(read_energy_inputs(path).index) == ["01"]
+
+
+def test_every_genesis_sign_has_the_status_of_the_one_table(tmp_path):
+    """The energy reader and the GENESIS reader write the same words for the same sign."""
+    rows = "\n".join(
+        f"{i:02d},100,10,5,3,4,7.0,{sign.sign}" for i, sign in enumerate(SPECIAL_SIGNS)
+    )
+    path = _write(tmp_path, f"{HEADER},dairy_cows\n{rows}\n")
+    with pytest.warns(DataQualityWarning):
+        table = read_energy_inputs(path)
+    for i, sign in enumerate(SPECIAL_SIGNS):
+        value, status = parse_value(sign.sign, dash_as_zero=True)
+        assert table.iloc[i]["dairy_cows_status"] == status == sign.status
+        assert table.iloc[i]["dairy_cows"] == value if sign.zero else pd.isna(value)
+
+
+def test_a_given_status_is_kept_and_read_back(tmp_path):
+    """A file written by `energy inputs` carries the status of an empty cell."""
+    path = _write(
+        tmp_path,
+        f"{HEADER},dairy_cows,dairy_cows_status\n01,100,10,5,3,4,7.0,,unreliable\n"
+        "02,100,10,5,3,4,7.0,0,nothing\n",
+    )
+    with pytest.warns(DataQualityWarning, match="row 2, field 'dairy_cows': unreliable"):
+        table = read_energy_inputs(path)
+    assert table["dairy_cows_status"].tolist() == ["unreliable", "nothing"]
+    assert table.loc["02", "dairy_cows"] == 0.0
+
+
+def test_validation_in_memory_knows_no_special_signs():
+    """Only the reader knows the signs: a table in memory holds numbers or NaN."""
+    row = {"unit": "01", "population": 100, "arable_ha": ".", "grassland_ha": 5,
+           "forest_ha": 3, "cereal_ha": 4, "cereal_yield_t_per_ha": 7.0}  # fmt: skip
+    with pytest.raises(InputError, match=r"expected a number, got '\.'") as info:
+        validate_energy_inputs(pd.DataFrame([row]), source="memory")
+    assert (info.value.field, info.value.location) == ("arable_ha", "row 2")
+
+
+def test_bundled_estimates_are_read_from_the_case_folder(tmp_path):
+    from cityregions.pipeline.case import bundled_case_path
+
+    inputs, provenance = read_case_estimates(bundled_case_path() / "energy")
+    assert len(inputs) == 50
+    assert set(provenance["kind"]) >= {"fact", "estimate"}
+    with pytest.raises(InputError, match=r"no district_facts\.csv in the folder"):
+        read_case_estimates(tmp_path)

@@ -1,0 +1,147 @@
+"""Read the per-unit input table of the bioenergy module, and the bundled case's estimates.
+
+:func:`read_energy_inputs` reads the plain CSV (columns in
+:mod:`cityregions.energy.inputs`): it turns each cell into a number, reads the GENESIS
+special signs of :data:`cityregions.io.genesis.SPECIAL_SIGNS` as missing values with
+their status (``-`` as an exact zero), and hands the table to
+:func:`cityregions.energy.inputs.validate_energy_inputs` for the schema check.
+
+:func:`read_case_estimates` reads the facts and state shares the bundled case estimates
+its inputs from (``energy/district_facts.csv``, ``energy/state_shares.csv``) and returns
+:func:`cityregions.energy.estimates.estimate_inputs` of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cityregions._errors import InputError
+from cityregions.energy.estimates import estimate_inputs
+from cityregions.energy.inputs import NUMERIC, validate_energy_inputs
+from cityregions.io.genesis import special_value
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+#: Statuses a special sign replaces: a value read back as ``ok`` or ``nothing`` (zero).
+_PLAIN = ("", "ok", "nothing")
+
+
+def read_energy_inputs(path: str | Path) -> pd.DataFrame:
+    """Read and validate a plain per-unit input CSV.
+
+    Parameters
+    ----------
+    path
+        CSV file (comma separated, UTF-8, ``.`` or a single ``,`` as decimal mark) with
+        the columns of :mod:`cityregions.energy.inputs`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``unit`` (str); numeric columns as float (NaN = missing), plus one
+        ``<column>_status`` column per numeric column: ``ok``, a status of
+        :data:`~cityregions.io.genesis.SPECIAL_SIGNS` (``unknown_or_secret``,
+        ``not_yet_available``, ``unreliable``, ``locked``; ``nothing`` for ``-`` = 0),
+        ``missing`` for an empty cell, or the status the file gives in
+        ``<column>_status``.
+
+    Raises
+    ------
+    InputError
+        On a missing or unreadable file, a missing required column, an unknown
+        livestock or land-use column, a value that is neither a number nor a special
+        sign, a negative value or a share above 1 (file, row and column named).
+
+    Examples
+    --------
+    >>> from cityregions.pipeline.case import bundled_case_path
+    >>> inputs = read_energy_inputs(bundled_case_path() / "energy" / "inputs.csv")
+    >>> inputs.index[0], str(inputs["forest_ha_status"].iloc[0])
+    ('14511', 'ok')
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        msg = "input file not found"
+        raise InputError(msg, source=path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError as error:
+        msg = "the file is empty; expected a CSV with a header line (unit, population, …)"
+        raise InputError(msg, source=path) from error
+    except UnicodeDecodeError as error:
+        msg = (
+            f"not UTF-8 text ({error.reason} at byte {error.start}); save the table as "
+            "'CSV UTF-8 (comma delimited)'"
+        )
+        raise InputError(msg, source=path) from error
+    except pd.errors.ParserError as error:
+        msg = f"cannot read as a comma-separated CSV table: {error}"
+        raise InputError(msg, source=path) from error
+    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        msg = (
+            "the header is separated by ';' (a German spreadsheet export?); expected a "
+            "comma-separated CSV with '.' as decimal mark"
+        )
+        raise InputError(msg, source=path, location="line 1")
+    return validate_energy_inputs(special_signs(frame), source=str(path))
+
+
+def special_signs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Read the special signs of the numeric columns as NaN (or 0) with their status.
+
+    A sign replaces a status the table gives only if that status is empty, ``ok`` or
+    ``nothing``; other cells are left as they are for the schema check.
+    """
+    import numpy as np
+    import pandas as pd
+
+    table = frame.copy()
+    table.columns = [str(c).strip() for c in table.columns]
+    for column in (c for c in NUMERIC if c in table.columns):
+        given = table.get(f"{column}_status", pd.Series("", index=table.index))
+        values = table[column].astype(object).to_numpy(copy=True)
+        status = np.array(["" if pd.isna(g) else str(g).strip() for g in given], dtype=object)
+        for position, cell in enumerate(values):
+            found = special_value(str(cell)) if isinstance(cell, str) else None
+            if found is None:
+                continue
+            values[position] = found[0]
+            if status[position] in _PLAIN:
+                status[position] = found[1]
+        table[column] = values
+        table[f"{column}_status"] = status
+    return table
+
+
+def read_case_estimates(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Estimate a case's inputs from ``district_facts.csv`` and ``state_shares.csv``.
+
+    Returns the input table and its long provenance table (see
+    :func:`cityregions.energy.estimates.estimate_inputs`); the bundled case's
+    ``energy/inputs.csv`` and ``inputs_provenance.csv`` are made this way.
+
+    Raises
+    ------
+    InputError
+        If one of the two files is missing.
+    """
+    import pandas as pd
+
+    folder = Path(folder)
+    for name in ("district_facts.csv", "state_shares.csv"):
+        if not (folder / name).is_file():
+            msg = f"no {name} in the folder (needed for the estimates)"
+            raise InputError(msg, source=folder)
+    facts = pd.read_csv(folder / "district_facts.csv", dtype={"unit": str, "state": str})
+    shares = pd.read_csv(folder / "state_shares.csv", dtype={"state": str})
+    return estimate_inputs(facts, shares)
+
+
+__all__ = ["read_case_estimates", "read_energy_inputs", "special_signs"]
