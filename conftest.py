@@ -53,10 +53,14 @@ def _missing_extra(path: Path) -> str | None:
 def pytest_collect_file(
     file_path: Path, parent: pytest.Collector
 ) -> Generator[None, list[pytest.Collector], list[pytest.Collector]]:
-    """Replace the doctests of a module that needs a missing extra by a skipped module."""
+    """Replace the doctests of a module that needs a missing extra by a skipped module.
+
+    Test files are not searched for doctests (they have none; importing them twice
+    would only report each import error twice).
+    """
     collected = yield
     if not file_path.is_relative_to(SRC):
-        return collected
+        return [node for node in collected if type(node).__name__ != "DoctestModule"]
     result: list[pytest.Collector] = []
     for node in collected:
         reason = _missing_extra(file_path) if type(node).__name__ == "DoctestModule" else None
