@@ -328,3 +328,25 @@ def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch, capsys):
     assert "disk full" in capsys.readouterr().err
     assert len(calls) == 2
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # no file, no temporary
+
+
+def test_potential_level_option_and_its_old_name(tmp_path, monkeypatch):
+    """Supply in the balance is the chosen tier's heat from the potential table."""
+    subset = pd.read_csv(INPUTS, dtype={"unit": str}).head(3)
+    inputs = tmp_path / "u.csv"
+    subset.to_csv(inputs, index=False)
+    assert run_cli("energy", "potential", "--inputs", inputs, "--out", tmp_path / "p.csv",
+                   monkeypatch=monkeypatch) == 0  # fmt: skip
+    potential = pd.read_csv(tmp_path / "p.csv", dtype={"unit": str})
+    technical = potential[
+        (potential["feedstock"] == "total") & (potential["potential_level"] == "technical")
+    ].set_index("unit")["heat_mwh"]
+    for option, out in (("--potential-level", "new"), ("--level", "old")):
+        code = run_cli("energy", "balance", "--inputs", inputs, option, "technical",
+                       "--out", tmp_path / out, monkeypatch=monkeypatch)  # fmt: skip
+        assert code == 0
+    new = pd.read_csv(tmp_path / "new" / "balance_units.csv", dtype={"unit": str})
+    old = pd.read_csv(tmp_path / "old" / "balance_units.csv", dtype={"unit": str})
+    pd.testing.assert_frame_equal(new, old)
+    supply = new.set_index("unit")["supply_mwh"]
+    assert supply.to_dict() == pytest.approx(technical.reindex(supply.index).to_dict())
