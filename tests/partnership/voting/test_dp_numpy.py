@@ -48,7 +48,8 @@ def random_games(count: int, *, max_n: int, max_weight: int, seed: int) -> list:
 
 
 #: Up to 140 players: counts up to 2**140 (three primes, every residue wraps around).
-GAMES = random_games(12, max_n=140, max_weight=25, seed=7) + [
+GAMES = [
+    *random_games(12, max_n=140, max_weight=25, seed=7),
     ([1] * 130, 66),
     ([100, 1, 1, 1], 101),
     ([5], 5),

@@ -24,6 +24,8 @@ I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
 _LOW_BITS = 31
 _LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
+#: Coalition sizes updated together by :func:`by_size` (bounds its scratch memory).
+_ROWS = 32
 
 
 def by_weight(weights: I64, limit: int, primes: I64) -> I64:
@@ -48,25 +50,44 @@ def by_weight(weights: I64, limit: int, primes: I64) -> I64:
 def by_size(weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64) -> I64:
     """Counts ``c[r, s, k]`` by coalition size ``s <= max_size`` and weight ``k < limit``.
 
-    The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]`` for all sizes and weights
-    at once. Only weights below ``upper[rows]`` (one more than the heaviest coalition of
-    ``rows`` members) are touched; every cell outside the band ``lower[s] <= k <
-    upper[s]`` of the numba kernel counts no coalition and stays 0 here as there.
-    ``lower`` is not needed.
+    The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]``, done for a block of
+    :data:`_ROWS` sizes at a time, highest sizes first (so ``c[s - 1]`` is still the
+    old row, as in the numba kernel's descending loop) and only between the lightest
+    and the heaviest possible weight of those sizes (``lower``, ``upper``: the band of
+    the numba kernel; cells outside it count no coalition and stay 0 in both).
     """
-    p = np.asarray(primes, dtype=np.int64)[:, None, None]
-    table = np.zeros((len(p), max_size + 1, limit), dtype=np.int64)
+    table = np.zeros((len(primes), max_size + 1, limit), dtype=np.int64)
     table[:, 0, 0] = 1
+    cells = table.view(np.uint64)
+    p = np.asarray(primes, dtype=np.int64).astype(np.uint64)[:, None, None]
+    scratch = np.empty((2, len(primes) * min(_ROWS, max_size) * limit), dtype=np.uint64)
     rows = 0
     for w in (int(x) for x in weights):
         rows = min(rows + 1, max_size)
-        hi = min(int(upper[rows]), limit) if rows else 0
-        if hi <= w:
-            continue
-        x = table[:, 1 : rows + 1, w:hi] + table[:, :rows, : hi - w]
-        x -= p * (x >= p)
-        table[:, 1 : rows + 1, w:hi] = x
+        for first in reversed(range(1, rows + 1, _ROWS)):
+            last = min(first + _ROWS, rows + 1)  # sizes first .. last - 1
+            lo, hi = max(w, int(lower[first])), min(int(upper[last - 1]), limit)
+            if hi > lo:
+                _add_mod(
+                    cells[:, first:last, lo:hi],
+                    cells[:, first - 1 : last - 1, lo - w : hi - w],
+                    p,
+                    scratch,
+                )
     return table
+
+
+def _add_mod(target: U64, other: U64, p: U64, scratch: U64) -> None:
+    """``target = (target + other) mod p`` for residues below ``p < 2**61``.
+
+    The sum is formed in ``scratch`` before ``target`` is written (the two may overlap).
+    """
+    size = target.size
+    total = scratch[0, :size].reshape(target.shape)
+    less = scratch[1, :size].reshape(target.shape)
+    np.add(target, other, out=total)
+    np.subtract(total, p, out=less)  # wraps around (huge) where total < p
+    np.minimum(total, less, out=target)
 
 
 def _halves(table: U64) -> tuple[I64, I64]:
