@@ -12,7 +12,9 @@ from cityregions._errors import InputError
 from cityregions.labels import (
     adjusted_rand_index,
     contingency_table,
+    normalize_labels,
     overlap_table,
+    units_in_both,
     variation_of_information,
 )
 
@@ -129,6 +131,59 @@ def test_overlap_table_counts_and_weighted_shares() -> None:
     assert unweighted.loc[1, "share_of_b"] == pytest.approx(1 / 3)
 
 
+def test_units_outside_every_region_are_left_out_of_ari_and_vi() -> None:
+    # u1..u6 as in test_ari_six_units_hand_value; u7 is outside every region of A,
+    # u8 outside every region of B: compared are u1..u6 only.
+    ids = [f"u{i}" for i in range(1, 9)]
+    a = pd.Series(["x", "x", "x", "y", "y", "y", np.nan, "z"], index=ids)
+    b = pd.Series(["1", "1", "2", "2", "3", "3", "4", np.nan], index=ids)
+    assert list(units_in_both(a, b)) == ids[:6]
+    assert adjusted_rand_index(a, b) == pytest.approx(0.8 / 3.3, abs=1e-12)
+    # VI on u1..u6: cells (x,1) 2, (x,2) 1, (y,2) 1, (y,3) 2; H(A) = ln 2, H(B) = ln 3,
+    # H(A,B) = -(2 · 2/6 ln 2/6 + 2 · 1/6 ln 1/6); VI = 2 H(A,B) - H(A) - H(B)
+    joint = -(4 / 6 * math.log(2 / 6) + 2 / 6 * math.log(1 / 6))
+    expected = 2 * joint - math.log(2) - math.log(3)
+    assert variation_of_information(a, b) == pytest.approx(expected, abs=1e-12)
+    assert variation_of_information(a, b, normalized=True) == pytest.approx(
+        expected / math.log(6), abs=1e-12
+    )
+    assert contingency_table(a, b).to_numpy().sum() == 6
+
+
+def test_nan_is_not_a_region_of_its_own() -> None:
+    # Two units outside every region of A are not "together" in a region: with them
+    # left out, A and B agree perfectly; as one region "nan" they would not.
+    a = pd.Series({"u1": "x", "u2": "x", "u3": None, "u4": None})
+    b = pd.Series({"u1": "1", "u2": "1", "u3": "2", "u4": "3"})
+    assert adjusted_rand_index(a, b) == 1.0
+    assert adjusted_rand_index(a.fillna("nan"), b) < 1.0
+
+
+def test_overlap_shares_are_of_the_whole_region() -> None:
+    # region L of A has nordsachsen outside every region of B: L's shares add up to the
+    # part of L that B covers, and nordsachsen is in no row.
+    a = pd.Series({"halle": "H", "leipzig": "L", "nordsachsen": "L"})
+    b = pd.Series({"halle": "M", "leipzig": "M", "nordsachsen": None})
+    pop = pd.Series({"halle": 240, "leipzig": 590, "nordsachsen": 200})
+    table = overlap_table(a, b, weights=pop)
+    assert table[["region_a", "region_b", "units"]].values.tolist() == [
+        ["H", "M", 1],
+        ["L", "M", 1],
+    ]
+    assert table.loc[1, "share_of_a"] == pytest.approx(590 / 790)
+    assert table.loc[1, "share_of_b"] == pytest.approx(590 / 830)
+    assert "nordsachsen" not in ";".join(table["members"])
+
+
+def test_normalize_labels_gives_text_ids_and_keeps_nan() -> None:
+    raw = pd.Series([3.0, np.nan, 12.0, "R7"], index=[1, 2, 3, 4])  # floats: NaN upcasts
+    labels = normalize_labels(raw)
+    assert labels.index.tolist() == ["1", "2", "3", "4"]
+    assert labels.iloc[[0, 2, 3]].tolist() == ["3", "12", "R7"]
+    assert np.isnan(labels.iloc[1])
+    assert labels.name == "region"
+
+
 def test_numeric_regions_sorted_numerically() -> None:
     a = labels([10, 2, 2])
     b = labels([1, 1, 1])
@@ -148,9 +203,9 @@ def test_bad_labels_and_weights_raise() -> None:
     dup = pd.Series([1, 2], index=["a", "a"])
     with pytest.raises(InputError, match="more than once"):
         adjusted_rand_index(dup, dup)
-    missing = pd.Series([1, None], index=["a", "b"])
-    with pytest.raises(InputError, match="missing region label"):
-        variation_of_information(missing, missing)
+    nowhere = pd.Series([None, None], index=["a", "b"])
+    with pytest.raises(InputError, match="no unit lies in a region of both"):
+        variation_of_information(nowhere, pd.Series([1, 2], index=["a", "b"]))
     a = pd.Series({"a": 1, "b": 2})
     with pytest.raises(InputError, match="unit b"):
         overlap_table(a, a, weights=pd.Series({"a": 1.0}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Final, Literal
 
 UNIT: Final = "unit"
@@ -37,3 +38,51 @@ DEFAULT_SHARE_COMMUTING: Final = 0.35
 DEFAULT_BETA: Final = 2.5
 #: Distances below this (km) are raised to it in the gravity model (co-located seats).
 DEFAULT_MIN_DISTANCE_KM: Final = 1.0
+
+
+@dataclass(frozen=True)
+class LMAThresholds:
+    """The four thresholds of the labour market area algorithm (the X-equation).
+
+    A region with employed residents :math:`R` and self-containment
+    :math:`\\mathrm{msc}` is valid when ``R >= target_size`` and
+    ``msc >= min_self_containment``, or ``R = min_size`` and
+    ``msc >= target_self_containment``, with a hyperbolic trade-off in between
+    (:func:`cityregions.delineation.lma.validity`). Defined here, not in the algorithm's
+    module, so that the command line shows them in ``--help`` without loading it.
+    """
+
+    min_size: float
+    min_self_containment: float
+    target_size: float
+    target_self_containment: float
+
+    def as_dict(self) -> dict[str, float]:
+        """Return the thresholds as keyword arguments of the LMA functions."""
+        return asdict(self)
+
+
+#: The Istat parameters of the 2011 *Sistemi Locali del Lavoro* (611 labour market
+#: areas of Italian municipalities), the defaults of R LabourMarketAreas 3.4 and of its
+#: vignette: minimum size 1,000 and target size 10,000 employed residents, minimum
+#: self-containment 0.6667, target self-containment 0.75 (Franconi, D'Alò & Ichim 2016,
+#: *Istat implementation of the algorithm to develop Labour Market Areas*; research note
+#: ``delineation.md`` §1.1). Made for municipalities.
+LMA_ISTAT_2011: Final = LMAThresholds(
+    min_size=1_000,
+    min_self_containment=0.6667,
+    target_size=10_000,
+    target_self_containment=0.75,
+)
+#: The project's parameters for German districts (Kreise). Sizes are employed
+#: residents: every German district has more than 10,000, so the Istat sizes, made for
+#: municipalities, would never bind. With these a region of fewer than 25,000 workers
+#: is valid only if fully self-contained, one of 25,000 needs a self-containment of
+#: 0.75, and from 100,000 workers 0.6667 suffices (hyperbolic in between). A choice of
+#: this project (docs/delineation.md), not an official definition.
+LMA_DISTRICTS: Final = LMAThresholds(
+    min_size=25_000,
+    min_self_containment=0.6667,
+    target_size=100_000,
+    target_self_containment=0.75,
+)

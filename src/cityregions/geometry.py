@@ -52,6 +52,11 @@ PALETTE = (
 )  # fmt: skip
 
 
+#: The ``region`` shown for a unit outside every region (NaN labels), and its colour.
+OUTSIDE_REGION = "–"
+OUTSIDE_COLOUR = "#cbd2d9"
+
+
 def colour_for(index: int) -> str:
     """Return the palette colour number ``index`` (cycling)."""
     return PALETTE[index % len(PALETTE)]
@@ -267,11 +272,12 @@ class MapView:
 def units_frame(territory: Territory, labels: pd.Series | None = None) -> pd.DataFrame:
     """Return the unit table with a ``region`` column (the state when no labels are given).
 
-    Units outside every region get ``–``.
+    Units outside every region (NaN labels) get :data:`OUTSIDE_REGION` (``–``).
     """
     table = territory.units.copy()
     if labels is not None:
-        table[REGION] = labels.reindex(table.index).fillna("–").astype(str)
+        aligned = labels.reindex(table.index)
+        table[REGION] = aligned.where(aligned.isna(), aligned.astype(str)).fillna(OUTSIDE_REGION)
     else:
         state = table["state"].astype(str).str.zfill(2)
         table[REGION] = state.map(STATE_NAMES).fillna(state)
@@ -292,7 +298,10 @@ def region_names(
         return {r: r for r in table[REGION].unique()}
     largest = table.sort_values(["population", "name"], ascending=[False, True])
     first = largest.groupby(REGION, sort=False)["name"].first()
-    return {str(r): short_name(str(n)) for r, n in first.items()}
+    names = {str(r): short_name(str(n)) for r, n in first.items()}
+    if OUTSIDE_REGION in names:
+        names[OUTSIDE_REGION] = OUTSIDE_REGION  # not a region: no name of a unit
+    return names
 
 
 def map_view(
@@ -328,6 +337,10 @@ def map_view(
     table["x"], table["y"] = x, y
     order = region_order(table)
     colours = {region: colour_for(i) for i, region in enumerate(order)}
+    if OUTSIDE_REGION in colours:  # units outside every region are grey, not a region
+        order.remove(OUTSIDE_REGION)
+        colours = {region: colour_for(i) for i, region in enumerate(order)}
+        colours[OUTSIDE_REGION] = OUTSIDE_COLOUR
     geometry = None
     if territory.geometry is not None:
         geometry = territory.geometry.to_crs(CRS_EQUAL_AREA)
@@ -375,9 +388,14 @@ def strongest_ties(table: FlowTable, *, n: int = 40) -> pd.DataFrame:
 
 def region_shapes(layers: MapView) -> dict[str, Any]:
     """Return one shape per region (EPSG:3035): dissolved unit polygons where the units
-    have polygons, otherwise a schematic hull of the unit seats (not a boundary)."""
+    have polygons, otherwise a schematic hull of the unit seats (not a boundary).
+
+    Units outside every region (:data:`OUTSIDE_REGION`) get no shape.
+    """
     shapes = {}
     for region, group in layers.units.groupby("region", sort=True):
+        if region == OUTSIDE_REGION and layers.has_labels:
+            continue  # units outside every region form no region
         if layers.geometry is not None:
             shapes[str(region)] = layers.geometry.loc[group.index].union_all()
         else:

@@ -1,10 +1,20 @@
 """Compare two partitions of the same units (functional regions, cooperation areas).
 
 A partition is plain data: a pandas Series ``unit → region`` indexed by unit id (the
-CSV ``unit,region``). The functions here align two such Series by unit id and refuse to
-compare partitions of different unit sets, because silently dropping units would give a
-misleadingly good match.
+CSV ``unit,region``), region ids as text and **NaN for a unit outside every region**
+(an empty cell in the CSV): the units a functional urban area or a Stadtregion leaves
+out, the units a labour market area run cannot place. :func:`normalize_labels` brings
+any Series to this form.
 
+The functions here align two such Series by unit id and refuse to compare partitions
+of different unit sets, because silently dropping units would give a misleadingly good
+match. Units outside every region of either partition are not in a region to compare:
+ARI, VI, the contingency and the overlap table are computed on the units that lie in
+a region of **both** partitions (:func:`units_in_both`; comparisons report their
+number as ``units_compared``).
+
+- :func:`normalize_labels` — labels as str region ids, NaN outside every region;
+- :func:`units_in_both` — the units compared;
 - :func:`contingency_table` — units (or weights) in each pair of regions;
 - :func:`adjusted_rand_index` — pair-counting agreement corrected for chance;
 - :func:`variation_of_information` — information-theoretic distance, in nats;
@@ -18,6 +28,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,9 +42,53 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "adjusted_rand_index",
     "contingency_table",
+    "normalize_labels",
     "overlap_table",
+    "sort_regions",
+    "units_in_both",
     "variation_of_information",
 ]
+
+
+def normalize_labels(labels: pd.Series, *, name: str = "labels") -> pd.Series:
+    """Return ``labels`` as the library writes them: str region ids, NaN outside.
+
+    Parameters
+    ----------
+    labels
+        Series unit → region; region ids of any type (``3`` and ``3.0`` become ``"3"``),
+        missing values (None, NaN) for units outside every region.
+    name
+        Name of the labels' source in messages.
+
+    Returns
+    -------
+    pandas.Series
+        Index ``unit`` (str ids, same order), values str or NaN, dtype object, named
+        ``region``.
+
+    Raises
+    ------
+    InputError
+        If ``labels`` is not a Series or names a unit twice.
+
+    Examples
+    --------
+    >>> normalize_labels(pd.Series({"a": 3, "b": None, "c": 3})).tolist()
+    ['3', nan, '3']
+    """
+    checked = _check_labels(labels, name=name)
+    text = [_region_text(v) for v in checked.to_numpy(dtype=object)]
+    return pd.Series(text, index=checked.index, name=REGION, dtype=object)
+
+
+def _region_text(value: Any) -> object:
+    """A region id as text (``3.0`` from a column upcast by NaN gives ``"3"``); NaN stays."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return np.nan
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _check_labels(labels: pd.Series, *, name: str) -> pd.Series:
@@ -44,14 +100,10 @@ def _check_labels(labels: pd.Series, *, name: str) -> pd.Series:
         dup = index[index.duplicated()][0]
         msg = f"unit id '{dup}' appears more than once (each unit needs one region)"
         raise InputError(msg, source=name, field=UNIT)
-    if labels.isna().any():
-        bad = index[labels.isna().to_numpy()][0]
-        msg = "missing region label"
-        raise InputError(msg, source=name, location=f"unit {bad}", field=REGION)
     return pd.Series(labels.to_numpy(), index=pd.Index(index, name=UNIT), name=REGION)
 
 
-def _align(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _same_units(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return ``a`` and ``b`` on the same unit order; raise if the unit sets differ."""
     a = _check_labels(a, name="partition A")
     b = _check_labels(b, name="partition B")
@@ -65,10 +117,64 @@ def _align(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
             "restrict both to the same units first"
         )
         raise InputError(msg, field=UNIT)
-    if len(a) == 0:
-        msg = "the partitions are empty"
-        raise InputError(msg, field=UNIT)
     return a, b.reindex(a.index)
+
+
+def units_in_both(a: pd.Series, b: pd.Series) -> pd.Index:
+    """Return the units that lie in a region of both partitions (the units compared).
+
+    Parameters
+    ----------
+    a, b
+        Region labels indexed by unit id over the same units; NaN = outside every region.
+
+    Raises
+    ------
+    InputError
+        If the partitions cover different units or repeat a unit.
+
+    Examples
+    --------
+    >>> a = pd.Series({"u1": "x", "u2": "x", "u3": None})
+    >>> b = pd.Series({"u1": "1", "u2": None, "u3": "2"})
+    >>> list(units_in_both(a, b))
+    ['u1']
+    """
+    a, b = _same_units(a, b)
+    return a.index[(a.notna() & b.notna()).to_numpy()]
+
+
+def _align(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return ``a`` and ``b`` on the units in a region of both; raise if there are none."""
+    a, b = _same_units(a, b)
+    both = (a.notna() & b.notna()).to_numpy()
+    if not both.any():
+        msg = (
+            "no unit lies in a region of both partitions" if len(a) else "the partitions are empty"
+        )
+        raise InputError(msg, field=UNIT)
+    return a[both], b[both]
+
+
+def sort_regions(regions: Iterable[Any]) -> list[Any]:
+    """Return distinct region ids in natural order: numbers first (ids of digits as
+    text too, by value: ``"3"`` before ``"10"``, as R numbers LMA clusters), then text.
+
+    Examples
+    --------
+    >>> sort_regions(["10", "3", "b", "a", "3"])
+    ['3', '10', 'a', 'b']
+    """
+
+    def key(region: Any) -> tuple[int, float, str]:
+        text = str(region)
+        if isinstance(region, int | float | np.number) and not isinstance(region, bool):
+            return (0, float(region), text)
+        if text.isdigit():
+            return (0, float(text), text)
+        return (1, 0.0, text)
+
+    return sorted(set(regions), key=key)
 
 
 def _codes(labels: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -89,7 +195,8 @@ def contingency_table(
     Parameters
     ----------
     a, b
-        Region labels indexed by unit id, covering the same units.
+        Region labels indexed by unit id, covering the same units; a unit outside every
+        region (NaN) of either partition is left out.
     weights
         Optional weight per unit (e.g. population); the default counts units.
 
@@ -145,22 +252,25 @@ def adjusted_rand_index(a: pd.Series, b: pd.Series) -> float:
     ----------
     a, b
         Region labels indexed by unit id; the unit sets must be equal (order may differ).
+        NaN = outside every region.
 
     Returns
     -------
     float
         1 for identical partitions (up to relabelling), about 0 for a chance match,
-        negative for less agreement than chance.
+        negative for less agreement than chance, computed on the units that lie in a
+        region of both partitions (:func:`units_in_both`).
 
     Raises
     ------
     InputError
-        If the partitions cover different units, repeat a unit or miss a label.
+        If the partitions cover different units, repeat a unit, or no unit lies in a
+        region of both.
 
     Notes
     -----
-    With the contingency table :math:`n_{ij}`, row sums :math:`a_i`, column sums
-    :math:`b_j` and :math:`n` units,
+    With the contingency table :math:`n_{ij}` of the units in a region of both
+    partitions, row sums :math:`a_i`, column sums :math:`b_j` and :math:`n` such units,
 
     .. math::
 
@@ -202,7 +312,8 @@ def variation_of_information(a: pd.Series, b: pd.Series, *, normalized: bool = F
     Parameters
     ----------
     a, b
-        Region labels indexed by unit id; the unit sets must be equal.
+        Region labels indexed by unit id; the unit sets must be equal. NaN = outside
+        every region.
     normalized
         Divide by :math:`\\ln n` (its maximum over all partitions of ``n`` units), giving
         a value in [0, 1] that can be compared across unit sets of the same size.
@@ -211,6 +322,8 @@ def variation_of_information(a: pd.Series, b: pd.Series, *, normalized: bool = F
     -------
     float
         0 for identical partitions (up to relabelling); larger is more different.
+        Computed on the :math:`n` units that lie in a region of both partitions
+        (:func:`units_in_both`).
 
     Notes
     -----
@@ -256,7 +369,8 @@ def overlap_table(a: pd.Series, b: pd.Series, *, weights: pd.Series | None = Non
     Parameters
     ----------
     a, b
-        Region labels indexed by unit id; the unit sets must be equal.
+        Region labels indexed by unit id; the unit sets must be equal. NaN = outside
+        every region.
     weights
         Optional weight per unit, e.g. population. Shares are then weighted; without
         weights they are shares of units.
@@ -270,7 +384,9 @@ def overlap_table(a: pd.Series, b: pd.Series, *, weights: pd.Series | None = Non
         (part of region_b's weight lying in region_a) and ``members`` (the unit ids in
         both, sorted, separated by ``;``). Sorted by region_a, then share_of_a
         descending, then region_b. Only pairs with at least one common unit appear.
-        A region with zero total weight gets shares of NaN.
+        A region with zero total weight gets shares of NaN. Shares are of the whole
+        region: where part of region_a lies outside every region of B, the shares of
+        region_a add up to less than 1.
 
     Examples
     --------
@@ -280,19 +396,21 @@ def overlap_table(a: pd.Series, b: pd.Series, *, weights: pd.Series | None = Non
     >>> overlap_table(a, b, weights=pop)[["region_a", "share_of_b"]].round(3).values.tolist()
     [['H', 0.419], ['L', 0.581]]
     """
-    a, b = _align(a, b)
-    values = np.ones(len(a)) if weights is None else _weights(weights, a.index)
-    frame = pd.DataFrame(
-        {"unit": a.index, "region_a": a.to_numpy(), "region_b": b.to_numpy(), "w": values}
-    )
+    full_a, full_b = _same_units(a, b)
+    a, b = _align(full_a, full_b)
+    values = np.ones(len(full_a)) if weights is None else _weights(weights, full_a.index)
+    everything = pd.DataFrame(
+        {"unit": full_a.index, "region_a": full_a.to_numpy(), "region_b": full_b.to_numpy()}
+    ).assign(w=values)
+    frame = everything[everything["unit"].isin(a.index)]
     grouped = frame.groupby(["region_a", "region_b"], sort=False)
     pairs = grouped.agg(
         units=("unit", "size"),
         weight=("w", "sum"),
         members=("unit", lambda ids: ";".join(sorted(ids))),
     ).reset_index()
-    total_a = frame.groupby("region_a", sort=False)["w"].sum()
-    total_b = frame.groupby("region_b", sort=False)["w"].sum()
+    total_a = everything.groupby("region_a", sort=False)["w"].sum()  # NaN regions dropped
+    total_b = everything.groupby("region_b", sort=False)["w"].sum()
     denom_a = pairs["region_a"].map(total_a).to_numpy(dtype=float)
     denom_b = pairs["region_b"].map(total_b).to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -145,13 +145,14 @@ def test_fua_with_cities_and_zones(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "--cities", "w0", "--out", out, "--summary", summary, monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 0
-    labels = pd.read_csv(out, dtype=str).set_index("unit")["region"]
+    labels = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("unit")["region"]
     # w1..w3 send 60 of 284 (21 %) to w0 -> commuting zone; e* send 1 of 284 -> outside
-    assert labels.to_dict() == {u: "w0" if u[0] == "w" else u for u in IDS}
+    # every FUA: an empty region in the file
+    assert labels.to_dict() == {u: "w0" if u[0] == "w" else "" for u in IDS}
     table = pd.read_csv(summary, dtype=str).set_index("region")
+    assert list(table.index) == ["w0"]  # one row per region; units outside have none
     assert table.loc["w0", "zone"] == "city"
     assert table.loc["w0", "units"] == "4"
-    assert table.loc["e0", "zone"] == "outside"
 
 
 def bad_cases(files: dict[str, Path], tmp: Path) -> list[tuple[list[str | Path], str]]:

@@ -71,7 +71,7 @@ def test_belt_thresholds(region: Stadtregionen) -> None:
     assert zones["u25"] == 4  # 25.0 % -> weiterer
     assert zones["u2499"] == 0  # 24.99 % -> none
     assert region.labels_["u50"] == "Z"
-    assert region.labels_["u2499"] == "u2499"  # outside: own id
+    assert pd.isna(region.labels_["u2499"])  # outside every region
     assert region.table_.loc["u4999", "share"] == pytest.approx(0.4999)
     assert region.table_.loc["u50", "zone_name"] == ZONE_NAMES[3]
 

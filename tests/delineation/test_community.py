@@ -31,7 +31,7 @@ def two_clusters(*, seed: int = 3, noise: float = 1.0) -> FlowTable:
 
 def test_recovers_two_obvious_clusters() -> None:
     flows = two_clusters()
-    fit = LeidenRegions(seed=0).fit(flows)
+    fit = LeidenRegions().fit(flows)
     truth = pd.Series([i[0] for i in flows.ids], index=list(flows.ids))
     assert adjusted_rand_index(fit.labels_, truth) == 1.0
     # region named after the member with the most jobs
@@ -44,7 +44,7 @@ def test_recovers_two_obvious_clusters() -> None:
         {"self_loops": False},
         {"objective": "cpm", "resolution": 5},
     ):
-        other = LeidenRegions(seed=0, **kwargs).fit(flows)  # type: ignore[arg-type]
+        other = LeidenRegions(**kwargs).fit(flows)  # type: ignore[arg-type]
         assert adjusted_rand_index(other.labels_, truth) == 1.0, kwargs
 
 
@@ -68,17 +68,32 @@ def test_heavy_self_loops_keep_units_alone_at_resolution_one() -> None:
 
 def test_deterministic_and_independent_of_input_order() -> None:
     flows = two_clusters(noise=15.0)
-    first = LeidenRegions(seed=7, n_runs=3).fit(flows)
-    again = LeidenRegions(seed=7, n_runs=3).fit(flows)
+    first = LeidenRegions(n_runs=3, rng=np.random.default_rng(7)).fit(flows)
+    again = LeidenRegions(n_runs=3, rng=np.random.default_rng(7)).fit(flows)
     pd.testing.assert_series_equal(first.labels_, again.labels_)
-    assert first.seeds_ == [7, 8, 9]
+    draws = np.random.default_rng(7)
+    assert first.seeds_ == [int(draws.integers(2**31 - 1)) for _ in range(3)]
     long = flows.to_long().sample(frac=1.0, random_state=5)
     shuffled = FlowTable.from_long(long, ids=list(reversed(flows.ids)))
-    other = LeidenRegions(seed=7, n_runs=3).fit(shuffled)
+    other = LeidenRegions(n_runs=3, rng=np.random.default_rng(7)).fit(shuffled)
     pd.testing.assert_series_equal(first.labels_, other.labels_)
-    with_rng = LeidenRegions(rng=np.random.default_rng(42)).fit(flows)
-    again_rng = LeidenRegions(rng=np.random.default_rng(42)).fit(flows)
-    assert with_rng.seeds_ == again_rng.seeds_
+    assert LeidenRegions(n_runs=3).fit(flows).seeds_ == [0, 1, 2]  # without rng: fixed
+
+
+def test_seed_is_not_a_parameter_and_rng_must_be_a_generator() -> None:
+    from cityregions.delineation import delineate
+
+    flows = two_clusters()
+    with pytest.raises(TypeError, match="seed"):
+        LeidenRegions(seed=3)  # type: ignore[call-arg]
+    with pytest.raises(ParameterError, match=r"rng must be a numpy\.random\.Generator"):
+        LeidenRegions(rng=3)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"rng=numpy\.random\.default_rng"):
+        delineate(flows, method="leiden", seed=3)
+    result = delineate(flows, method="leiden", rng=np.random.default_rng(7))
+    draws = np.random.default_rng(7)
+    assert result.params["seeds"] == [int(draws.integers(2**31 - 1))]
+    assert delineate(flows, method="leiden").params["seeds"] == [0]
 
 
 def test_flow_modularity_matches_hand_value_and_leidenalg() -> None:

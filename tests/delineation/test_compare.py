@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cityregions.delineation.compare import DISTRICT_LMA, DelineationComparison
-from cityregions.delineation.lma import validity
+from cityregions.delineation.compare import DelineationComparison
+from cityregions.delineation.lma import DISTRICT_PARAMETERS, validity
 from cityregions.pipeline.case import bundled_case_path, load_case
 from cityregions.pipeline.steps import delineation_step, run_case, territory_step
 from tests.support.brute_force import (
@@ -67,7 +67,7 @@ def test_lma_regions_are_valid_with_district_parameters(
         regions["internal"].to_numpy(),
         regions["residents"].to_numpy(),
         regions["jobs"].to_numpy(),
-        **DISTRICT_LMA,
+        **DISTRICT_PARAMETERS.as_dict(),
     )
     # after the reserve list some regions may fall below 1 (as in R); here none does
     assert (values >= 1 - 1e-12).all(), regions.assign(v=values, sc=sc)
@@ -80,6 +80,12 @@ def test_lma_regions_are_valid_with_district_parameters(
 def _partition(column: pd.Series) -> dict[str, object]:
     """Unit -> region as written; a unit outside every region (empty) is alone."""
     return {u: (r if isinstance(r, str) else ("alone", u)) for u, r in column.items()}
+
+
+def _in_both(a: pd.Series, b: pd.Series) -> tuple[dict[str, object], dict[str, object]]:
+    """The two partitions on the units in a region of both (those ARI and VI compare)."""
+    both = a.notna() & b.notna()
+    return a[both].to_dict(), b[both].to_dict()
 
 
 def test_references_reproduce_hand_worked_values() -> None:
@@ -115,13 +121,14 @@ def test_ari_and_vi_between_methods_by_brute_force(
     pairs = {(a, b) for a, b in zip(comparisons.method_a, comparisons.method_b, strict=True)}
     assert pairs == {(a, b) for i, a in enumerate(methods) for b in methods[i + 1 :]}
     for row in comparisons.itertuples():
-        a, b = _partition(written[row.method_a]), _partition(written[row.method_b])
-        assert len(a) == 50
+        a, b = _in_both(written[row.method_a], written[row.method_b])
+        assert row.units_compared == len(a)
         assert row.ari == pytest.approx(adjusted_rand_by_pairs(a, b), abs=1e-12)
         vi = variation_of_information_by_entropy(a, b)
         assert row.vi == pytest.approx(vi, abs=1e-12)
-        assert row.vi_normalized == pytest.approx(vi / math.log(50), abs=1e-12)
-        assert (row.regions_a, row.regions_b) == (len(set(a.values())), len(set(b.values())))
+        assert row.vi_normalized == pytest.approx(vi / math.log(len(a)), abs=1e-12)
+        regions = (written[row.method_a].nunique(), written[row.method_b].nunique())
+        assert (row.regions_a, row.regions_b) == regions
     # LMA and Leiden differ (else this comparison would measure nothing)
     lma_leiden = comparisons[(comparisons.method_a == "lma") & (comparisons.method_b == "leiden")]
     assert 0 < lma_leiden["ari"].iloc[0] < 1
@@ -134,14 +141,13 @@ def test_quality_table_recomputed_from_the_flows(
     found, folder = section
     units, matrix = flows_matrix
     written = pd.read_csv(folder / "labels_by_method.csv", dtype=str).set_index("unit")
-    lma = _partition(written["lma"])
     quality = found.quality.set_index("method")
     assert list(quality.index) == [m for m in ("lma", "leiden", "fua", "bbsr") if m in written]
     for method, row in quality.iterrows():
         labels = _partition(written[method])
         regions = [labels[u] for u in units]
         supply, demand, sizes = [], [], []
-        for region in dict.fromkeys(regions):
+        for region in dict.fromkeys(r for r in regions if isinstance(r, str)):  # no "alone"
             members = [i for i, r in enumerate(regions) if r == region]
             inside = sum(matrix[i][j] for i in members for j in members)
             supply.append(inside / sum(sum(matrix[i]) for i in members))
@@ -149,11 +155,13 @@ def test_quality_table_recomputed_from_the_flows(
             sizes.append(len(members))
         assert row["regions"] == len(sizes), method
         assert row["singletons"] == sizes.count(1), method
+        assert row["units_outside"] == written[method].isna().sum(), method
         assert row["modularity"] == pytest.approx(directed_modularity(matrix, regions), abs=1e-12)
         assert row["sc_supply_mean"] == pytest.approx(sum(supply) / len(supply), abs=1e-12)
         assert row["sc_supply_min"] == pytest.approx(min(supply), abs=1e-12)
         assert row["sc_demand_mean"] == pytest.approx(sum(demand) / len(demand), abs=1e-12)
         assert row["sc_demand_min"] == pytest.approx(min(demand), abs=1e-12)
+        lma, labels = _in_both(written["lma"], written[method])
         assert row["ari_vs_lma"] == pytest.approx(adjusted_rand_by_pairs(lma, labels), abs=1e-12)
         vi = variation_of_information_by_entropy(lma, labels)
         assert row["vi_vs_lma"] == pytest.approx(vi, abs=1e-12)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from cityregions import FlowTable, Territory
+from cityregions import FlowTable, InputError, Territory
 from cityregions.delineation import LabourMarketAreas
 from cityregions.delineation.quality import (
     cohesion,
@@ -42,10 +42,10 @@ def test_brindisi_marginals_and_validities(
 ) -> None:
     flows, labels = brindisi
     stats = region_statistics(flows, labels)
-    assert list(stats.index) == [1, 3, 5, 7, 8, 10, 12, 16, 20]
-    assert stats.loc[1, ["residents", "jobs"]].tolist() == [28895, 34742]
-    assert stats.loc[12, ["residents", "jobs"]].tolist() == [11072, 10626]
-    assert stats.loc[20, ["residents", "jobs"]].tolist() == [1293, 1114]
+    assert list(stats.index) == ["1", "3", "5", "7", "8", "10", "12", "16", "20"]  # R's ids
+    assert stats.loc["1", ["residents", "jobs"]].tolist() == [28895, 34742]
+    assert stats.loc["12", ["residents", "jobs"]].tolist() == [11072, 10626]
+    assert stats.loc["20", ["residents", "jobs"]].tolist() == [1293, 1114]
     expected = [
         1.124944,
         1.041773,
@@ -86,7 +86,7 @@ def test_brindisi_fine_tuning(brindisi: tuple[FlowTable, pd.Series]) -> None:  #
     moves = {"74007": [12, 5], "74003": [1, 12, 20, 8], "74005": [12, 7], "74020": [3, 8]}
     tuned = fine_tuning(flows, labels, moves)
     stats = tuned.statistics
-    assert list(stats.index) == [1, 5, 8, 10, 12, 16]
+    assert list(stats.index) == ["1", "5", "8", "10", "12", "16"]
     assert stats[["residents", "jobs"]].to_numpy().tolist() == [
         [28895, 34742],
         [10162, 10055],
@@ -97,7 +97,7 @@ def test_brindisi_fine_tuning(brindisi: tuple[FlowTable, pd.Series]) -> None:  #
     ]
     assert q_modularity(flows, tuned.labels) == pytest.approx(0.6341678, abs=5e-8)
     assert tuned.not_tuned == []
-    assert fine_tuning(flows, labels, {"74015": [10, 16]}).labels["74015"] == 10
+    assert fine_tuning(flows, labels, {"74015": [10, 16]}).labels["74015"] == "10"
 
 
 def test_fine_tuning_without_link_reports_unit(brindisi: tuple[FlowTable, pd.Series]) -> None:
@@ -139,6 +139,41 @@ def test_toy_statistics_by_hand() -> None:
     assert np.isnan(stats.loc["Y", "internal_cohesion_link"])
     pair = cohesion(flows, labels).iloc[0]
     assert pair["cohesion"] == pytest.approx(10**2 / (120 * 50) + 200**2 / (240 * 310))
+
+
+def test_unit_outside_every_region_has_no_row_but_its_flows_count() -> None:
+    # The toy of test_toy_statistics_by_hand with c outside every region (NaN): X keeps
+    # L = 120 (b -> c counts), W = 310 (c -> a counts), LW = 110; there is no row for c,
+    # and X has links with itself only.
+    long = pd.DataFrame(
+        {
+            "origin": ["a", "a", "b", "b", "c", "c"],
+            "destination": ["a", "b", "b", "c", "c", "a"],
+            "value": [60.0, 20.0, 30.0, 10.0, 40.0, 200.0],
+        }
+    )
+    flows = FlowTable.from_long(long)
+    labels = pd.Series({"a": "X", "b": "X", "c": np.nan})
+    stats = region_statistics(flows, labels, min_size=10, target_size=100)
+    assert list(stats.index) == ["X"]
+    assert stats.loc["X", ["residents", "jobs", "internal"]].tolist() == [120, 310, 110]
+    assert stats.loc["X", ["n_units", "n_links_in", "n_links_out"]].tolist() == [2, 1, 1]
+    assert cohesion(flows, labels).empty  # one region: no pair
+    # c is a community of its own: m = 360, Q = (110 - 120·310/360 + 40 - 240·50/360) / 360
+    assert q_modularity(flows, labels) == pytest.approx(1 / 27, abs=1e-15)
+    assert quality_summary(flows, labels, min_size=10, target_size=100)["n_regions"] == 1
+    with pytest.raises(InputError, match=r"no entry for units \['c'\]"):
+        region_statistics(flows, labels.drop("c"))
+
+
+def test_fine_tuning_places_a_unit_outside_every_region() -> None:
+    long = pd.DataFrame(
+        {"origin": ["a", "b", "c", "c"], "destination": ["a", "b", "c", "a"], "value": [5, 5, 5, 3]}
+    )
+    flows = FlowTable.from_long(long)
+    labels = pd.Series({"a": "1", "b": "2", "c": np.nan})
+    tuned = fine_tuning(flows, labels, {"c": [1, 2]})  # candidates given as numbers
+    assert tuned.labels.to_dict() == {"a": "1", "b": "2", "c": "1"}
 
 
 def test_reserve_list_summary_counts() -> None:
@@ -184,6 +219,20 @@ def test_contiguity_on_toy_grid() -> None:
     assert region_adjacency(territory, labels)[["region_a", "region_b"]].values.tolist() == [[1, 2]]
 
 
+def test_contiguity_ignores_units_outside_every_region() -> None:
+    territory = grid_territory()
+    # region 1: a1, a2; b2 outside every region; region 2: everything else
+    labels = pd.Series(
+        {u: (np.nan if u == "b2" else "1" if u in {"a1", "a2"} else "2") for u in territory.ids}
+    )
+    contiguity = region_contiguity(territory, labels)
+    assert contiguity["n_units"].to_dict() == {"1": 2, "2": 6}
+    assert contiguity["contiguous"].all()  # region 2 is a ring around b2: one piece
+    assert exclaves(territory, labels).empty
+    pairs = region_adjacency(territory, labels)
+    assert pairs[["region_a", "region_b"]].values.tolist() == [["1", "2"]]
+
+
 def test_kreise_regions_against_district_polygons(
     kreise_dir: Path, lma_reference_dir: Path
 ) -> None:
@@ -222,12 +271,10 @@ def test_kreise_regions_against_district_polygons(
 
 def test_fine_tuning_accepts_region_ids_as_text(brindisi: tuple[FlowTable, pd.Series]) -> None:
     flows, labels = brindisi
-    assert fine_tuning(flows, labels, {"74015": ["10", "16"]}).labels["74015"] == 10
+    assert fine_tuning(flows, labels, {"74015": ["10", "16"]}).labels["74015"] == "10"
 
 
 def test_statistics_reject_labels_missing_units(brindisi: tuple[FlowTable, pd.Series]) -> None:
-    from cityregions import InputError
-
     flows, labels = brindisi
     with pytest.raises(InputError, match="74020"):
         region_statistics(flows, labels.drop("74020"))

@@ -119,6 +119,24 @@ def test_region_fit_on_the_toy(toy: FlowTable) -> None:
     assert table.at["f2", "covered_share"] == pytest.approx(25 / 80)
 
 
+def test_units_outside_every_functional_region(toy: FlowTable) -> None:
+    """F outside every functional region (NaN): fit, region table and gaps leave it out."""
+    labels = pd.Series(["f1", "f1", "f1", "f2", "f2", np.nan], index=IDS)
+    fit = overall_fit(toy, INSTITUTIONAL, labels)
+    # compared: A..E. f1 = ABC, f2 = DE; x = AB, y = CDE: cells 2, 1, 2 -> sum C = 2;
+    # rows 3, 2 -> 4; columns 2, 3 -> 4; C(5, 2) = 10; E = 1.6; ARI = 0.4 / 2.4
+    assert fit["units_compared"] == 5
+    assert fit["ari"] == pytest.approx(1 / 6)
+    table = region_fit(toy, labels, INSTITUTIONAL)
+    assert table.index.tolist() == ["f1", "f2"]
+    assert table.at["f2", "units"] == 2
+    gaps = region_gaps(toy, labels, {"x": ["A", "B"]}, min_flow=10, min_share=0.0)
+    # f2 <-> F (E->F 25, F->E 20) is no tie between regions; f1 <-> f2 is (C->D 5, D->C 10)
+    assert gaps[["rank", "region_a", "region_b"]].to_numpy().tolist() == [[1, "f1", "f2"]]
+    # out-commuters of f2 include those working in F: D->C 10, D->F 5, E->F 25
+    assert gaps.loc[0, "share_ba"] == pytest.approx(10 / 40)
+
+
 # ---------------------------------------------------------------- observed district flows
 def kreise_flows(folder: Path) -> tuple[FlowTable, pd.DataFrame]:
     """Observed BA district flows 2016 with diagonal = employees_svb − out_commuters_total."""

@@ -12,7 +12,14 @@ import pandas as pd
 import pytest
 
 from cityregions import DataQualityWarning, InputError
-from cityregions.io import read_flows, read_provenance, read_units, write_flows, write_table
+from cityregions.io import (
+    read_flows,
+    read_labels,
+    read_provenance,
+    read_units,
+    write_flows,
+    write_table,
+)
 
 TOY = "origin,destination,value\n01,01,10\n01,02,2\n02,02,7\n02,01,1\n01,02,3\n"
 
@@ -196,6 +203,40 @@ def test_read_units_explicit_column_wins_over_the_default_names(tmp_path: Path) 
     path = _write(tmp_path / "u.csv", "unit,employees,jobs\n01,7,3\n")
     units = read_units(path, columns={"residents": "employees"}).units
     assert (units.loc["01", "residents"], units.loc["01", "jobs"]) == (7.0, 3.0)
+
+
+def test_read_labels_empty_region_is_nan_and_ids_stay_text(tmp_path: Path) -> None:
+    path = _write(tmp_path / "labels.csv", "unit,region\n01001,07\n01002,\n01003,07\n")
+    labels = read_labels(path)
+    assert labels.index.tolist() == ["01001", "01002", "01003"]
+    assert labels[["01001", "01003"]].tolist() == ["07", "07"]
+    assert pd.isna(labels["01002"])  # outside every region
+    assert (labels.index.name, labels.name) == ("unit", "region")
+
+
+def test_labels_written_with_nan_read_back_the_same(tmp_path: Path) -> None:
+    labels = pd.Series(["1", np.nan, "3"], index=pd.Index(["a", "b", "c"], name="unit"))
+    path = write_table(labels.rename("region").reset_index(), tmp_path / "l.csv", index=False)
+    assert path.read_text(encoding="utf-8").splitlines() == ["unit,region", "a,1", "b,", "c,3"]
+    pd.testing.assert_series_equal(
+        read_labels(path), labels.rename("region"), check_index_type=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "location"),
+    [
+        ("unit,cluster\na,1\n", "missing column 'region'", None),
+        ("unit,region\na,1\na,2\n", "duplicate unit id 'a'", "line 3"),
+        ("unit,region\n,1\n", "empty unit id", "line 2"),
+    ],
+)
+def test_read_labels_bad_input(
+    tmp_path: Path, text: str, message: str, location: str | None
+) -> None:
+    error = _error(read_labels, _write(tmp_path / "labels.csv", text))
+    assert message in str(error)
+    assert error.location == location
 
 
 def test_read_units_detects_columns_and_provenance(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ParameterError
+from cityregions.constants import LMA_ISTAT_2011
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,18 +169,26 @@ def delineate(
         ),
     ] = FlowsProvenanceName.observed,
     min_size: Annotated[
-        float | None, typer.Option("--min-size", help="LMA minimum size [1000].")
+        float | None,
+        typer.Option("--min-size", help=f"LMA minimum size [{LMA_ISTAT_2011.min_size:g}]."),
     ] = None,
     min_self_containment: Annotated[
         float | None,
-        typer.Option("--min-self-containment", help="LMA minimum self-containment [0.6667]."),
+        typer.Option(
+            "--min-self-containment",
+            help=f"LMA minimum self-containment [{LMA_ISTAT_2011.min_self_containment:g}].",
+        ),
     ] = None,
     target_size: Annotated[
-        float | None, typer.Option("--target-size", help="LMA target size [10000].")
+        float | None,
+        typer.Option("--target-size", help=f"LMA target size [{LMA_ISTAT_2011.target_size:g}]."),
     ] = None,
     target_self_containment: Annotated[
         float | None,
-        typer.Option("--target-self-containment", help="LMA target self-containment [0.75]."),
+        typer.Option(
+            "--target-self-containment",
+            help=f"LMA target self-containment [{LMA_ISTAT_2011.target_self_containment:g}].",
+        ),
     ] = None,
     parity: Annotated[Parity | None, typer.Option("--parity", help="LMA mode \\[r].")] = None,
     cities: Annotated[
@@ -216,10 +225,22 @@ def delineate(
         bool, typer.Option("--no-self-loops", help="Leiden: drop internal flows.")
     ] = False,
     runs: Annotated[int | None, typer.Option("--runs", help="Leiden runs [1].")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Leiden seed [0].")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", help="Leiden: seed of the random numbers \\[none: leidenalg seeds 0, 1, …]."
+        ),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
-    """Delineate functional regions from commuting flows and write unit,region."""
+    """Delineate functional regions from commuting flows and write unit,region.
+
+    A unit outside every region (outside every FUA or Stadtregion, or one the LMA
+    algorithm cannot place) gets an empty region. The LMA thresholds default to the
+    Istat 2011 ones.
+    """
+    import numpy as np
+
     from cityregions.delineation.api import check_same_units
     from cityregions.delineation.api import delineate as run
     from cityregions.geometry import region_layers
@@ -249,6 +270,8 @@ def delineate(
             "seed": seed,
         },
     )
+    given_seed = params.pop("seed", None)
+    rng = None if given_seed is None else np.random.default_rng(given_seed)
     if polygons is not None and units_file is None:
         msg = "--polygons needs --units (the unit table they belong to)"
         raise InputError(msg, source=polygons)
@@ -269,7 +292,7 @@ def delineate(
     )
     if units is not None:
         check_same_units(flows, units)
-    result = run(flows, method=method.value, units=units, progress=progress, **params)
+    result = run(flows, method=method.value, units=units, rng=rng, progress=progress, **params)
     # Per-region figures come from the flows: say in every row whether they are modeled.
     table = result.summary(flows, units).assign(flows_provenance=flows.flows_provenance)
     layers = None
@@ -277,9 +300,11 @@ def delineate(
         layers = region_layers(units, result.labels, table, zones=result.zones)
     labels = result.labels.rename_axis("unit").reset_index()
     _write_outputs(labels, out, table=table, summary=summary, layers=layers, gpkg=gpkg)
+    outside = int(result.labels.isna().sum())
     console.print(
-        f"{method.value}: {len(table)} regions for {len(result.labels)} units "
-        f"({flows.flows_provenance} flows) → {out}"
+        f"{method.value}: {len(table)} regions for {len(result.labels)} units"
+        + (f", {outside} outside every region" if outside else "")
+        + f" ({flows.flows_provenance} flows) → {out}"
     )
 
 

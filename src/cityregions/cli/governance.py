@@ -47,28 +47,13 @@ def check(
 
 
 def read_labels(path: Path) -> pd.Series:
-    """Read a ``unit,region`` CSV into a Series (ids as strings)."""
-    import pandas as pd
+    """Read ``unit,region`` labels (:func:`cityregions.io.tables.read_labels`).
 
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        msg = f"cannot read labels: {error}"
-        raise InputError(msg, source=path) from error
-    for column in ("unit", "region"):
-        if column not in frame.columns:
-            msg = f"missing column '{column}'; expected a CSV with columns unit,region"
-            raise InputError(msg, source=path, field=column)
-    empty = frame["region"].str.strip() == ""
-    if empty.any():
-        line = int(empty.to_numpy().nonzero()[0][0]) + 2
-        msg = "missing region label"
-        raise InputError(msg, source=path, location=f"line {line}")
-    if frame["unit"].duplicated().any():
-        dup = frame.loc[frame["unit"].duplicated(), "unit"].iloc[0]
-        msg = f"unit '{dup}' appears more than once"
-        raise InputError(msg, source=path, field="unit")
-    return pd.Series(frame["region"].to_numpy(), index=frame["unit"].str.strip(), name="region")
+    An empty region marks a unit outside every region (NaN).
+    """
+    from cityregions.io.tables import read_labels as read
+
+    return read(path)
 
 
 def _check_labels_cover(labels: pd.Series, unit_ids: Sequence[str], *, source: Path) -> None:

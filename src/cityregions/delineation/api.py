@@ -5,13 +5,20 @@
     result = delineate(flows, method="lma", min_size=1000)
     result.labels            # Series unit → region, one row per unit of the flows
 
+Every method gives labels in one convention: a Series indexed by unit id (``unit``),
+region ids as text (``region``), **NaN for a unit outside every region** — the units
+an FUA or a Stadtregion leaves out, and the units the LMA algorithm cannot place (its
+zero list and units without any link; R's cluster 0). Written as CSV, such a unit has
+an empty ``region``.
+
 The methods and their parameters:
 
 ==========  ==========================================================================
 method      parameters (keyword, default)
 ==========  ==========================================================================
-``lma``     ``min_size`` 1000, ``min_self_containment`` 0.6667, ``target_size`` 10000,
-            ``target_self_containment`` 0.75, ``parity`` ``"r"`` — see
+``lma``     ``min_size``, ``min_self_containment``, ``target_size``,
+            ``target_self_containment`` (default: the Istat 2011 thresholds
+            :data:`~cityregions.delineation.lma.ISTAT_2011`), ``parity`` ``"r"`` — see
             :class:`cityregions.delineation.lma.LabourMarketAreas`
 ``fua``     ``cities`` (None: by density), ``min_density`` 1500, ``min_population``
             50000, ``commuting_share`` 0.15, ``polycentric_share`` 0.15, ``contiguity``
@@ -19,7 +26,7 @@ method      parameters (keyword, default)
 ``bbsr``    ``central_places`` (None), thresholds — see
             :class:`~cityregions.delineation.bbsr.Stadtregionen` (needs polygons)
 ``leiden``  ``objective`` ``"modularity"``, ``resolution`` 1.0, ``directed`` True,
-            ``self_loops`` True, ``n_runs`` 1, ``seed`` 0 — see
+            ``self_loops`` True, ``n_runs`` 1, ``rng`` None (leidenalg seeds 0, 1, …) — see
             :class:`~cityregions.delineation.community.LeidenRegions`
 ==========  ==========================================================================
 """
@@ -38,6 +45,7 @@ from cityregions._errors import InputError, ParameterError
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation._common import CommuterTotals
 from cityregions.flows import FlowTable
+from cityregions.labels import normalize_labels
 from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
@@ -57,7 +65,8 @@ class Delineation:
     method
         Name of the method.
     labels
-        Unit → region (str), one entry per unit of the flows, index named ``unit``.
+        Unit → region (str; NaN = outside every region), one entry per unit of the
+        flows, index named ``unit``.
     zones
         Unit → zone for core-based methods (FUA: ``city``/``commuting_zone``/
         ``outside``; BBSR: zone names), else None.
@@ -80,24 +89,19 @@ class Delineation:
         """Return :func:`region_summary` of this result.
 
         For LMA a ``validity`` column is added: the X-equation value of each region with
-        the parameters used (:func:`cityregions.delineation.lma.validity`); regions of
-        units left unassigned get NaN.
+        the parameters used (:func:`cityregions.delineation.lma.validity`).
         """
         table = region_summary(flows, self.labels, units=units, zones=self.zones)
         if self.method == "lma":
             from cityregions.delineation.lma import validity
 
             thresholds = {k: v for k, v in self.params.items() if k != "parity"}
-            values = validity(
+            table["validity"] = validity(
                 table["internal"].to_numpy(),
                 table["residents"].to_numpy(),
                 table["jobs"].to_numpy(),
                 **thresholds,
             )
-            assigned = table["region"].isin(
-                set(self.model.labels_[self.model.labels_ > 0].astype(str))
-            )
-            table["validity"] = np.where(assigned.to_numpy(), values, np.nan)
         return table
 
 
@@ -106,6 +110,7 @@ def delineate(
     *,
     method: Method = "lma",
     units: Territory | None = None,
+    rng: np.random.Generator | None = None,
     progress: bool = False,
     **params: Any,
 ) -> Delineation:
@@ -120,6 +125,10 @@ def delineate(
     units
         The territory (same units as the flows); needed for FUA city finding and
         contiguity, and for BBSR (population, area, polygons).
+    rng
+        Randomness of the methods that have any (``leiden``: see
+        :class:`~cityregions.delineation.community.LeidenRegions`); the rule-based
+        methods are deterministic and do not use it. ``None`` keeps the fixed seeds.
     progress
         Show a progress bar for long runs (LMA).
     **params
@@ -145,19 +154,26 @@ def delineate(
     ...                      "value": [900, 200, 50, 30, 2000]})
     >>> flows = FlowTable.from_long(long)
     >>> delineate(flows, method="lma", min_size=100, target_size=1000).labels.to_dict()
-    {'a': '1', 'b': '1', 'c': 'c'}
+    {'a': '1', 'b': '1', 'c': nan}
 
-    (``c`` has only internal flows: R's zero list, so it keeps its own id.)
+    (``c`` has only internal flows: R's zero list, outside every region.)
+
     >>> delineate(flows, method="fua", cities=["a"], contiguity=False).labels.to_dict()
-    {'a': 'a', 'b': 'a', 'c': 'c'}
+    {'a': 'a', 'b': 'a', 'c': nan}
     """
     if method not in METHODS:
         msg = f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
         raise ParameterError(msg)
     if units is not None:
         check_same_units(flows, units)
-    runner = {"lma": _run_lma, "fua": _run_fua, "bbsr": _run_bbsr, "leiden": _run_leiden}
-    result = runner[method](flows, units, params, progress)
+    if "seed" in params:
+        msg = "seed is not a parameter; give rng=numpy.random.default_rng(seed) instead"
+        raise ParameterError(msg)
+    if method == "leiden":
+        result = _run_leiden(flows, params, rng)
+    else:
+        runner = {"lma": _run_lma, "fua": _run_fua, "bbsr": _run_bbsr}
+        result = runner[method](flows, units, params, progress)
     result.labels = _complete(result.labels, flows)
     result.flows_provenance = flows.flows_provenance
     return result
@@ -186,17 +202,12 @@ def check_same_units(flows: FlowTable, units: Territory) -> None:
 
 
 def _complete(labels: pd.Series, flows: FlowTable) -> pd.Series:
-    """Labels as str on all units of the flows (in flow order); missing → own id."""
-    labels = labels.copy()
-    labels.index = labels.index.astype(str)
-    full = labels.reindex(pd.Index(flows.ids, name=UNIT))
-    missing = full.isna()
-    if missing.any():
-        logger.info("%d unit(s) without a region keep their own id", int(missing.sum()))
-        taken = set(full.dropna())
-        own = [u if u not in taken else f"unassigned-{u}" for u in full.index[missing.to_numpy()]]
-        full[missing] = own
-    return full.astype(str).rename(REGION)
+    """Labels as str on all units of the flows (in flow order); NaN outside every region."""
+    full = normalize_labels(labels).reindex(pd.Index(flows.ids, name=UNIT))
+    outside = int(full.isna().sum())
+    if outside:
+        logger.info("%d unit(s) lie outside every region (NaN)", outside)
+    return full.rename(REGION)
 
 
 def _take(cls: type, params: dict[str, Any], method: str) -> dict[str, Any]:
@@ -206,7 +217,7 @@ def _take(cls: type, params: dict[str, Any], method: str) -> dict[str, Any]:
         p.name: p.default
         for p in signature
         if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        and p.name not in ("self", "progress")
+        and p.name not in ("self", "progress", "rng")
     }
     unknown = sorted(set(params) - set(defaults))
     if unknown:
@@ -222,8 +233,7 @@ def _run_lma(
 
     used = _take(LabourMarketAreas, params, "lma")
     model = LabourMarketAreas(**used, progress=progress).fit(flows)
-    labels = model.labels_.astype(str).where(model.labels_ > 0)  # 0 = not assigned
-    return Delineation("lma", labels, None, used, model)
+    return Delineation("lma", model.labels_, None, used, model)
 
 
 def _run_fua(
@@ -262,14 +272,33 @@ def _run_bbsr(
 
 
 def _run_leiden(
-    flows: FlowTable, units: Territory | None, params: dict[str, Any], progress: bool
+    flows: FlowTable, params: dict[str, Any], rng: np.random.Generator | None
 ) -> Delineation:
     from cityregions.delineation.community import LeidenRegions
 
     used = _take(LeidenRegions, params, "leiden")
-    model = LeidenRegions(**used).fit(flows)
     used.pop("rng", None)
+    model = LeidenRegions(**used, rng=rng).fit(flows)
+    used["seeds"] = list(model.seeds_)  # the leidenalg seeds: enough to repeat the run
     return Delineation("leiden", model.labels_, None, used, model)
+
+
+def _region_totals(flows: FlowTable, labels: pd.Series) -> tuple[CommuterTotals, list[str]]:
+    """Residents, jobs and internal flows per region (units outside form no region).
+
+    Flows are summed with each unit outside every region as a group of its own (named
+    by its id, as before NaN labels existed, so that the sums are taken in the same
+    order and give the same last digits); those groups are then dropped.
+    """
+    taken = set(labels.dropna())
+    alone = {u: (u if u not in taken else f"unassigned-{u}") for u in labels.index[labels.isna()]}
+    grouped = flows.aggregate(labels.fillna(pd.Series(alone, dtype=object)))
+    keep = ~np.isin(np.asarray(grouped.ids, dtype=object), list(alone.values()))
+    totals = CommuterTotals.of(grouped)
+    return (
+        CommuterTotals(totals.residents[keep], totals.jobs[keep], totals.internal[keep]),
+        [g for g, k in zip(grouped.ids, keep, strict=True) if k],
+    )
 
 
 def region_summary(
@@ -286,7 +315,9 @@ def region_summary(
     flows
         Commuting flows (diagonal included).
     labels
-        Unit → region for every unit of the flows.
+        Unit → region for the units of the flows; NaN (or no entry) = outside every
+        region. Such units get no row, but their flows count: a region's residents
+        include its people working in them, its jobs the people coming from them.
     units
         Optional territory: adds ``population`` and ``name`` (the name of the member
         with the most jobs, as ``AssignLmaName`` of the R package does; ties: smallest
@@ -304,8 +335,8 @@ def region_summary(
         ``zone`` (with zones). Sorted by residents, descending, then region.
     """
     labels = _complete(labels, flows)
-    regional = flows.aggregate(labels)
-    totals = CommuterTotals.of(regional)
+    totals, regions = _region_totals(flows, labels)
+    labels = labels.dropna()
     jobs_by_unit = flows.jobs()
     main = (
         pd.DataFrame(
@@ -319,7 +350,7 @@ def region_summary(
         .drop_duplicates(REGION)
         .set_index(REGION)[UNIT]
     )
-    index = pd.Index(regional.ids, name=REGION)
+    index = pd.Index(regions, name=REGION)
     table = pd.DataFrame(index=index)
     table["units"] = labels.value_counts().reindex(index).to_numpy()
     table["main_unit"] = main.reindex(index).to_numpy()

@@ -35,8 +35,8 @@ Decisions where the published criteria are silent (BBSR leaves them open):
 - Without a list of Oberzentren the central-place criterion is not applied.
 
 In ``labels_`` a region is labelled by the id of its centre; a unit outside every region
-is labelled by its own id (one row per unit in ``unit,region``); ``zones_`` holds the
-zone codes.
+is NaN (one row per unit in ``unit,region``, the region empty); ``zones_`` holds the zone
+codes.
 """
 
 from __future__ import annotations
@@ -334,7 +334,7 @@ class Stadtregionen:
     Attributes
     ----------
     labels_ : pandas.Series
-        Unit → region (centre id); units outside every region have their own id.
+        Unit → region (centre id); NaN for a unit outside every region.
     zones_ : pandas.Series
         Unit → zone code (0 outside, 1 Zentrum, 2 Ergänzungsgebiet, 3 engerer, 4 weiterer
         Pendlerverflechtungsraum); names in :data:`ZONE_NAMES`.
@@ -424,11 +424,9 @@ class Stadtregionen:
             belts.loc[complements.index, "zone"] = COMPLEMENT
         self.centres_ = centres
         self.zones_ = belts["zone"].astype(int).rename("zone").rename_axis(UNIT)
-        self.labels_ = (
-            (belts["region"].fillna(pd.Series(flows.index, index=flows.index)).astype(str))
-            .rename(REGION)
-            .rename_axis(UNIT)
-        )
+        regions = belts["region"]
+        self.labels_ = regions.where(regions.isna(), regions.astype(str)).astype(object)
+        self.labels_ = self.labels_.rename(REGION).rename_axis(UNIT)
         self.table_ = pd.concat(
             [
                 self.labels_,

@@ -153,7 +153,8 @@ def leiden_labels(
     resolution
         Resolution parameter γ; larger gives more, smaller regions.
     seed
-        Seed of leidenalg's random number generator.
+        leidenalg's own integer seed (this wraps one call of
+        ``leidenalg.find_partition``; :class:`LeidenRegions` draws it from an ``rng``).
     n_iterations
         Leiden iterations; negative runs until the partition is stable.
     """
@@ -200,12 +201,11 @@ class LeidenRegions:
     n_runs
         Number of Leiden runs with different seeds; the one with the highest quality
         is kept (ties: the first).
-    seed
-        Seed of the first run (runs use ``seed, seed + 1, …``). Ignored when ``rng``
-        is given.
     rng
-        A numpy Generator from which the seeds are drawn, for callers that manage
-        randomness centrally.
+        Where the randomness comes from. ``None`` (default) runs leidenalg with the
+        seeds ``0, 1, …, n_runs − 1``, so results never change between calls; a numpy
+        ``Generator`` gives each run the seed ``int(rng.integers(2**31 - 1))``, drawn in
+        run order (the command line makes it from ``--seed``).
 
     Attributes
     ----------
@@ -216,7 +216,7 @@ class LeidenRegions:
     modularity_ : float
         :func:`flow_modularity` of ``labels_`` (directed, diagonal included).
     seeds_ : list of int
-        Seeds of the runs.
+        leidenalg seeds of the runs.
 
     References
     ----------
@@ -228,8 +228,10 @@ class LeidenRegions:
     >>> long = pd.DataFrame({"origin": ["a", "b", "a", "c", "d", "c"],
     ...                      "destination": ["a", "b", "b", "c", "d", "d"],
     ...                      "value": [50, 50, 40, 50, 50, 40]})
-    >>> LeidenRegions(seed=1).fit(FlowTable.from_long(long)).labels_.tolist()
+    >>> LeidenRegions().fit(FlowTable.from_long(long)).labels_.tolist()
     ['b', 'b', 'd', 'd']
+    >>> LeidenRegions(rng=np.random.default_rng(1)).fit(FlowTable.from_long(long)).seeds_
+    [1016164991]
     """
 
     def __init__(
@@ -240,7 +242,6 @@ class LeidenRegions:
         directed: bool = True,
         self_loops: bool = True,
         n_runs: int = 1,
-        seed: int = 0,
         rng: np.random.Generator | None = None,
     ) -> None:
         if objective not in ("modularity", "cpm"):
@@ -254,16 +255,18 @@ class LeidenRegions:
             msg = f"n_runs must be at least 1, got {n_runs}"
             raise ParameterError(msg)
         self.n_runs = int(n_runs)
-        self.seed = int(seed)
+        if rng is not None and not isinstance(rng, np.random.Generator):
+            msg = f"rng must be a numpy.random.Generator or None, got {type(rng).__name__}"
+            raise ParameterError(msg)
         self.rng = rng
 
     def fit(self, flows: FlowTable) -> LeidenRegions:
         """Find the communities of ``flows``."""
         graph = flow_graph(flows, directed=self.directed, self_loops=self.self_loops)
-        if self.rng is not None:
-            seeds = [int(s) for s in self.rng.integers(0, 2**31 - 1, size=self.n_runs)]
+        if self.rng is None:
+            seeds = list(range(self.n_runs))
         else:
-            seeds = [self.seed + k for k in range(self.n_runs)]
+            seeds = [int(self.rng.integers(2**31 - 1)) for _ in range(self.n_runs)]
         best: tuple[np.ndarray, float] | None = None
         for seed in seeds:
             membership, quality = leiden_labels(

@@ -18,32 +18,19 @@ from cityregions._optional import OptionalDependencyError, install_hint
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation.api import Delineation, delineate
 from cityregions.delineation.community import flow_modularity
-from cityregions.labels import adjusted_rand_index, overlap_table, variation_of_information
+from cityregions.delineation.lma import DISTRICT_PARAMETERS, ISTAT_2011
+from cityregions.labels import (
+    adjusted_rand_index,
+    overlap_table,
+    units_in_both,
+    variation_of_information,
+)
 
 if TYPE_CHECKING:
     from cityregions.flows import FlowTable
     from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
-
-#: LMA parameters for districts (Kreise). Sizes are employed residents: every German
-#: district has more than 10,000, so the ISTAT sizes (1,000 / 10,000), made for
-#: municipalities, would never bind. With these a region of fewer than 25,000 workers
-#: is valid only if fully self-contained, one of 25,000 needs a self-containment of
-#: 0.75, and from 100,000 workers 0.6667 suffices (hyperbolic in between).
-DISTRICT_LMA = {
-    "min_size": 25_000,
-    "min_self_containment": 0.6667,
-    "target_size": 100_000,
-    "target_self_containment": 0.75,
-}
-#: The ISTAT 2011 parameters, for municipalities.
-ISTAT_LMA = {
-    "min_size": 1_000,
-    "min_self_containment": 0.6667,
-    "target_size": 10_000,
-    "target_self_containment": 0.75,
-}
 
 
 def run_methods(
@@ -61,8 +48,9 @@ def run_methods(
     flows, territory
         Flows with the diagonal, and their units.
     lma
-        LMA parameters overriding the defaults: :data:`DISTRICT_LMA` when the units
-        are districts, else :data:`ISTAT_LMA`.
+        LMA parameters overriding the defaults:
+        :data:`~cityregions.delineation.lma.DISTRICT_PARAMETERS` when every unit is a
+        district (``unit_level``), else :data:`~cityregions.delineation.lma.ISTAT_2011`.
     leiden_resolution
         Resolution of the Leiden modularity.
     fua_cities
@@ -77,7 +65,8 @@ def run_methods(
         ``leiden`` extra (igraph, leidenalg) is not installed.
     """
     districts = (territory.units["unit_level"].astype(str) == "district").all()
-    lma_params = {**(DISTRICT_LMA if districts else ISTAT_LMA), **(lma or {})}
+    defaults = DISTRICT_PARAMETERS if districts else ISTAT_2011
+    lma_params = {**defaults.as_dict(), **(lma or {})}
     runs = {"lma": delineate(flows, method="lma", **lma_params)}
     try:
         runs["leiden"] = delineate(flows, method="leiden", resolution=float(leiden_resolution))
@@ -113,7 +102,12 @@ def _district_cities(territory: Territory) -> list[str] | None:
 
 
 def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
-    """Return ARI and VI (nats, and normalised by ln n) for every pair of partitions."""
+    """Return ARI and VI (nats, and normalised by ln n) for every pair of partitions.
+
+    Both are computed on the units that lie in a region of both partitions (a unit
+    outside every FUA, say, is not compared); ``units_compared`` gives their number
+    :math:`n`. ``regions_a`` and ``regions_b`` count regions, not units outside.
+    """
     methods = list(labels)
     rows = []
     for i, a in enumerate(methods):
@@ -124,6 +118,7 @@ def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
                     "method_b": b,
                     "regions_a": labels[a].nunique(),
                     "regions_b": labels[b].nunique(),
+                    "units_compared": len(units_in_both(labels[a], labels[b])),
                     "ari": adjusted_rand_index(labels[a], labels[b]),
                     "vi": variation_of_information(labels[a], labels[b]),
                     "vi_normalized": variation_of_information(
@@ -131,7 +126,16 @@ def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
                     ),
                 }
             )
-    columns = ["method_a", "method_b", "regions_a", "regions_b", "ari", "vi", "vi_normalized"]
+    columns = [
+        "method_a",
+        "method_b",
+        "regions_a",
+        "regions_b",
+        "units_compared",
+        "ari",
+        "vi",
+        "vi_normalized",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -141,7 +145,13 @@ def quality_table(
     summaries: dict[str, pd.DataFrame],
     comparisons: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Return one row of quality figures per method (same measures for every method)."""
+    """Return one row of quality figures per method (same measures for every method).
+
+    ``regions`` and ``singletons`` count regions; ``units_outside`` the units outside
+    every region (FUA, BBSR, LMA's unplaced units). Self-containment is of the regions;
+    the flow modularity counts each unit outside as a community of its own; ARI and VI
+    against LMA are on the units in a region of both.
+    """
     rows = []
     for method, run in runs.items():
         table = summaries[method]
@@ -153,6 +163,7 @@ def quality_table(
                 "method": method,
                 "regions": len(table),
                 "singletons": int((table["units"] == 1).sum()),
+                "units_outside": int(run.labels.isna().sum()),
                 "modularity": flow_modularity(flows, run.labels),
                 "sc_supply_mean": table["self_containment_supply"].mean(),
                 "sc_supply_min": table["self_containment_supply"].min(),
@@ -199,7 +210,8 @@ class DelineationComparison:
     Attributes
     ----------
     labels
-        Unit → region of the **LMA** partition (the one other analyses use).
+        Unit → region of the **LMA** partition (the one other analyses use); NaN =
+        outside every region.
     region_names
         Region → name of its member with the most jobs.
     regions
@@ -210,10 +222,12 @@ class DelineationComparison:
     summaries
         Method → per-region summary.
     quality
-        Per method: regions, singletons, flow modularity Q, mean/min self-containment
-        (supply, demand), ARI and VI (nats) against LMA.
+        Per method: regions, singletons, units outside every region, flow modularity
+        Q, mean/min self-containment (supply, demand), ARI and VI (nats) against LMA.
     comparisons
-        Per pair of methods: ``ari``, ``vi``, ``vi_normalized``, region counts.
+        Per pair of methods: ``ari``, ``vi``, ``vi_normalized``, region counts and
+        ``units_compared`` (the units in a region of both, on which ARI and VI are
+        computed).
     overlap
         :func:`~cityregions.labels.overlap_table` of LMA vs Leiden, weighted by
         population.

@@ -17,10 +17,10 @@ function of this module:
    connected to its city are dropped; groups of non-FUA units whose neighbours all belong
    to one FUA (and which do not touch the outer edge of the territory) are added.
 
-FUAs are not exhaustive. In ``labels_`` a unit outside every FUA is labelled by **its own
-unit id** (so every unit has one row in ``unit,region`` and comparisons treat it as a
-singleton); ``zones_`` tells ``city``, ``commuting_zone`` or ``outside``. An FUA is
-labelled by the id of its main city unit (largest population; ties: smallest id).
+FUAs are not exhaustive. In ``labels_`` a unit outside every FUA is **NaN** (every unit
+has one row in ``unit,region``, with an empty region for those outside); ``zones_`` tells
+``city``, ``commuting_zone`` or ``outside``. An FUA is labelled by the id of its main
+city unit (largest population; ties: smallest id).
 """
 
 from __future__ import annotations
@@ -339,7 +339,7 @@ class FunctionalUrbanAreas:
     Attributes
     ----------
     labels_ : pandas.Series
-        Unit → FUA label (main city id); a unit outside every FUA has its own id.
+        Unit → FUA label (main city id); NaN for a unit outside every FUA.
     zones_ : pandas.Series
         Unit → ``"city"``, ``"commuting_zone"`` or ``"outside"``.
     cities_ : pandas.Series
@@ -363,8 +363,8 @@ class FunctionalUrbanAreas:
     ...                      "value": [100, 85, 15, 90, 10]})
     >>> flows = FlowTable.from_long(long)
     >>> fua = FunctionalUrbanAreas(cities=["c"], contiguity=False).fit(flows)
-    >>> fua.labels_.to_dict()
-    {'a': 'c', 'b': 'b', 'c': 'c'}
+    >>> fua.labels_.to_dict()  # b sends 10 % to c: outside
+    {'a': 'c', 'b': nan, 'c': 'c'}
     """
 
     def __init__(
@@ -409,7 +409,7 @@ class FunctionalUrbanAreas:
         self.zones_ = pd.Series(COMMUTING_ZONE, index=flows.index, name="zone")
         self.zones_[labels.isna().to_numpy()] = OUTSIDE
         self.zones_[groups.index] = CITY
-        self.labels_ = labels.fillna(pd.Series(flows.index, index=flows.index)).astype(str)
+        self.labels_ = labels.where(labels.isna(), labels.astype(str)).rename(REGION)
         logger.info("FUA: %d cities, %d FUAs", len(groups), groups.nunique())
         return self
 

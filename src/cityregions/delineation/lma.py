@@ -58,7 +58,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from cityregions._errors import DataQualityWarning, ParameterError
-from cityregions.constants import REGION, UNIT
+from cityregions.constants import LMA_DISTRICTS, LMA_ISTAT_2011, REGION, UNIT, LMAThresholds
 from cityregions.delineation._lma_steps import (
     Engine,
     Params,
@@ -70,7 +70,24 @@ from cityregions.flows import NO_DIAGONAL_MESSAGE, FlowTable
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["LabourMarketAreas", "find_clusters", "unit_order", "validity", "zero_list"]
+__all__ = [
+    "DISTRICT_PARAMETERS",
+    "ISTAT_2011",
+    "LMAThresholds",
+    "LabourMarketAreas",
+    "find_clusters",
+    "region_labels",
+    "unit_order",
+    "validity",
+    "zero_list",
+]
+
+#: The Istat 2011 thresholds (the defaults everywhere): see
+#: :data:`cityregions.constants.LMA_ISTAT_2011`, where they are defined with their source.
+ISTAT_2011: LMAThresholds = LMA_ISTAT_2011
+#: The project's thresholds for German districts: see
+#: :data:`cityregions.constants.LMA_DISTRICTS`.
+DISTRICT_PARAMETERS: LMAThresholds = LMA_DISTRICTS
 
 EVENT_TYPES = {
     "A": "one-unit region: best link found but the move would lower its validity",
@@ -131,10 +148,10 @@ def validity(
     residents: Any,
     jobs: Any,
     *,
-    min_size: float = 1000,
-    min_self_containment: float = 0.6667,
-    target_size: float = 10000,
-    target_self_containment: float = 0.75,
+    min_size: float = ISTAT_2011.min_size,
+    min_self_containment: float = ISTAT_2011.min_self_containment,
+    target_size: float = ISTAT_2011.target_size,
+    target_self_containment: float = ISTAT_2011.target_self_containment,
 ) -> np.ndarray:
     """Return the validity (X-equation) of regions from their internal flows and totals.
 
@@ -147,7 +164,7 @@ def validity(
     jobs
         Jobs, all flows entering the region including internal ones (:math:`W`).
     min_size, min_self_containment, target_size, target_self_containment
-        The thresholds :math:`SZ_m, SC_m, SZ_t, SC_t`.
+        The thresholds :math:`SZ_m, SC_m, SZ_t, SC_t` (default :data:`ISTAT_2011`).
 
     Returns
     -------
@@ -228,6 +245,10 @@ class LabourMarketAreas:
         Residents from which the minimum self-containment suffices (:math:`SZ_t`).
     target_self_containment
         Self-containment required of a region of minimum size (:math:`SC_t`).
+
+        The four default to the Istat 2011 thresholds :data:`ISTAT_2011` (1,000,
+        0.6667, 10,000, 0.75); for German districts see :data:`DISTRICT_PARAMETERS`
+        (``LabourMarketAreas(**DISTRICT_PARAMETERS.as_dict())``).
     parity
         ``"r"`` reproduces R LabourMarketAreas 3.4 exactly (tie-breaks, region ids,
         the un-aggregated state after a partial dissolution); ``"clean"`` re-aggregates
@@ -238,18 +259,19 @@ class LabourMarketAreas:
     Attributes
     ----------
     labels_ : pandas.Series
-        Region id per unit (index: unit id, all units of the flows). Ids are R's: the
-        rank of the region's founding unit code. ``0`` = not assigned (zero list, or
-        no link to any region after the reserve list was processed).
+        Region id per unit as text (index: unit id, all units of the flows). Ids are
+        R's cluster ids: the rank of the region's founding unit code (``"1"``, ``"3"``,
+        …). NaN = outside every region (R's cluster 0: the zero list, and units left
+        without a link to any region after the reserve list was processed).
     n_regions_ : int
-        Number of regions (id 0 not counted).
+        Number of regions.
     labels_before_reserve_ : pandas.Series
-        The converged state before the reserve list is assigned (R's ``lma.before0``);
-        0 = reserve list; every region with a positive id is valid.
+        The converged state before the reserve list is assigned (R's ``lma.before0``),
+        ids as text; NaN = reserve list or zero list; every region is valid.
     reserve_events_ : pandas.DataFrame
         One row per reserve-list event: ``type`` (A–F, see ``EVENT_TYPES``),
-        ``iteration``, ``region``, ``validity`` (of the least valid region), ``unit``,
-        ``unit2`` (second-ranked member for C/D).
+        ``iteration``, ``region`` (R's cluster id as text), ``validity`` (of the least
+        valid region), ``unit``, ``unit2`` (second-ranked member for C/D).
     zero_list_ : pandas.Index
         Units dropped before the run (no residents, no jobs, or only internal flow).
     not_assigned_ : pandas.Index
@@ -269,15 +291,15 @@ class LabourMarketAreas:
     >>> flows = FlowTable.from_long(long)
     >>> lma = LabourMarketAreas(min_size=100, target_size=1000).fit(flows)
     >>> lma.labels_.to_dict()  # b (R = 80) is too small and joins a
-    {'a': 1, 'b': 1, 'c': 3}
+    {'a': '1', 'b': '1', 'c': '3'}
     """
 
     def __init__(
         self,
-        min_size: float = 1000,
-        min_self_containment: float = 0.6667,
-        target_size: float = 10000,
-        target_self_containment: float = 0.75,
+        min_size: float = ISTAT_2011.min_size,
+        min_self_containment: float = ISTAT_2011.min_self_containment,
+        target_size: float = ISTAT_2011.target_size,
+        target_self_containment: float = ISTAT_2011.target_self_containment,
         *,
         parity: Parity = "r",
         progress: bool = False,
@@ -320,8 +342,8 @@ class LabourMarketAreas:
         labels[position] = result.labels
         before = np.zeros(len(index), dtype=np.int64)
         before[position] = result.before_reserve
-        self.labels_ = pd.Series(labels, index=index, name=REGION)
-        self.labels_before_reserve_ = pd.Series(before, index=index, name=REGION)
+        self.labels_ = region_labels(labels, index)
+        self.labels_before_reserve_ = region_labels(before, index)
         self.n_regions_ = len(np.unique(labels[labels > 0]))
         self.zero_list_ = index[order[np.flatnonzero(dropped)]].sort_values()
         self.not_assigned_ = index[position[result.not_assigned]].sort_values()
@@ -349,7 +371,7 @@ class LabourMarketAreas:
             {
                 "type": [e.type for e in events],
                 "iteration": [e.iteration for e in events],
-                "region": [e.region for e in events],
+                "region": [str(e.region) for e in events],
                 "validity": [e.validity for e in events],
                 UNIT: [ids[e.unit] for e in events],
                 "unit2": [ids[e.unit2] if e.unit2 >= 0 else None for e in events],
@@ -359,7 +381,7 @@ class LabourMarketAreas:
             {
                 "type": str,
                 "iteration": "int64",
-                "region": "int64",
+                "region": object,
                 "validity": float,
                 UNIT: object,
                 "unit2": object,
@@ -367,24 +389,38 @@ class LabourMarketAreas:
         )
 
 
+def region_labels(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Return R cluster codes as labels: the id as text, NaN for cluster 0 (no region).
+
+    Examples
+    --------
+    >>> region_labels(np.array([3, 0, 3]), pd.Index(["a", "b", "c"])).tolist()
+    ['3', nan, '3']
+    """
+    text = [str(code) if code > 0 else np.nan for code in np.asarray(codes).tolist()]
+    return pd.Series(text, index=index, name=REGION, dtype=object)
+
+
 def find_clusters(
     flows: FlowTable,
     *,
-    min_size: float = 1000,
-    min_self_containment: float = 0.6667,
-    target_size: float = 10000,
-    target_self_containment: float = 0.75,
+    min_size: float = ISTAT_2011.min_size,
+    min_self_containment: float = ISTAT_2011.min_self_containment,
+    target_size: float = ISTAT_2011.target_size,
+    target_self_containment: float = ISTAT_2011.target_self_containment,
     parity: Parity = "r",
     progress: bool = False,
 ) -> pd.Series:
     """Return labour market areas as labels ``unit → region`` (see :class:`LabourMarketAreas`).
+
+    Region ids are R's cluster ids as text; NaN = outside every region.
 
     Examples
     --------
     >>> long = pd.DataFrame({"origin": ["a", "b", "b"], "destination": ["a", "a", "b"],
     ...                      "value": [500, 400, 100]})
     >>> find_clusters(FlowTable.from_long(long), min_size=10, target_size=100).tolist()
-    [1, 1]
+    ['1', '1']
     """
     model = LabourMarketAreas(
         min_size,

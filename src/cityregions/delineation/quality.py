@@ -1,8 +1,12 @@
 """Quality statistics of functional regions, contiguity checks and fine-tuning.
 
 All functions take ``flows`` (:class:`~cityregions.FlowTable`, diagonal = internal
-flows) and ``labels`` (pandas Series ``unit → region``) and return pandas objects
-indexed by region or unit. They score any partition — labour market areas, Leiden
+flows) and ``labels`` (pandas Series ``unit → region``; NaN = outside every region) and
+return pandas objects indexed by region or unit. A unit outside every region is in no
+row, but its flows count where R counts the flows of its reserve list: a region's
+residents include the people working in such units, its jobs those coming from them;
+for the modularity each such unit is a community of its own (a partition of the whole
+network is needed). They score any partition — labour market areas, Leiden
 communities, official regions — in the same way as R LabourMarketAreas 3.4
 (``StatClusterData``, ``Qmodularity``, ``FineTuning``), re-implemented from the
 project's research note (``delineation.md`` §1.7–1.8).
@@ -32,8 +36,9 @@ from scipy.sparse.csgraph import connected_components
 from cityregions._errors import InputError
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation._lma_steps import validity_array
-from cityregions.delineation.lma import _check_params
+from cityregions.delineation.lma import ISTAT_2011, _check_params
 from cityregions.flows import FlowTable
+from cityregions.labels import sort_regions
 from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
@@ -53,22 +58,66 @@ __all__ = [
 
 
 def _codes(flows: FlowTable, labels: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Region code per flows unit (aligned by unit id) and the sorted region ids."""
+    """Region code per flows unit (−1 outside every region) and the sorted region ids."""
+    return _aligned_codes(labels, flows.index, what="flows")
+
+
+def _aligned_codes(labels: pd.Series, ids: pd.Index, *, what: str) -> tuple[np.ndarray, pd.Index]:
     if not isinstance(labels, pd.Series):
         msg = f"labels must be a pandas Series unit → region, got {type(labels).__name__}"
         raise InputError(msg, source="labels")
-    aligned = pd.Series(labels.to_numpy(), index=labels.index.astype(str)).reindex(flows.index)
-    if aligned.isna().any():
-        missing = list(flows.index[aligned.isna().to_numpy()][:5])
-        msg = f"no region label for units {missing} of the flows"
+    index = labels.index.astype(str)
+    absent = ids.difference(index)
+    if len(absent):
+        msg = (
+            f"no entry for units {list(absent[:5])} of the {what} in the labels (give "
+            "every unit a row; NaN marks a unit outside every region)"
+        )
         raise InputError(msg, source="labels", field=REGION)
-    regions = pd.Index(sorted(set(aligned.to_numpy())), name=REGION)
-    return regions.get_indexer(aligned.to_numpy()), regions
+    aligned = pd.Series(labels.to_numpy(), index=index).reindex(ids)
+    inside = aligned.notna().to_numpy()
+    regions = _sorted_regions(aligned[inside].to_numpy())
+    codes = np.full(len(aligned), -1, dtype=np.int64)
+    codes[inside] = regions.get_indexer(pd.Index(aligned[inside].to_numpy()))
+    return codes, regions
+
+
+def _sorted_regions(values: np.ndarray) -> pd.Index:
+    """Distinct region ids, sorted (by text for mixed types): the order of computation."""
+    distinct = set(values.tolist())
+    try:
+        return pd.Index(sorted(distinct), name=REGION)
+    except TypeError:
+        return pd.Index(sorted(distinct, key=str), name=REGION)
+
+
+def _natural_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in natural region order (:func:`~cityregions.labels.sort_regions`: R's
+    numbered LMA clusters ``"3"`` before ``"10"``)."""
+    return frame.reindex(pd.Index(sort_regions(frame.index), name=REGION))
 
 
 def _membership(codes: np.ndarray, k: int) -> sp.csr_array:
-    n = len(codes)
-    return sp.csr_array((np.ones(n), (np.arange(n), codes)), shape=(n, k))
+    """Unit × region 0/1 matrix; units outside every region (code −1) have no 1."""
+    rows = np.flatnonzero(codes >= 0)
+    return sp.csr_array((np.ones(len(rows)), (rows, codes[rows])), shape=(len(codes), k))
+
+
+def _region_totals(flows: FlowTable, codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Residents and jobs per region, flows to and from units outside included."""
+    member = _membership(codes, k)
+    return (
+        np.asarray(member.T @ flows.residents().to_numpy(), dtype=float),
+        np.asarray(member.T @ flows.jobs().to_numpy(), dtype=float),
+    )
+
+
+def _with_singletons(codes: np.ndarray, k: int) -> tuple[np.ndarray, int]:
+    """Codes where each unit outside every region is a community of its own."""
+    outside = np.flatnonzero(codes < 0)
+    full = codes.copy()
+    full[outside] = k + np.arange(len(outside))
+    return full, k + len(outside)
 
 
 def _region_matrix(flows: FlowTable, codes: np.ndarray, k: int) -> np.ndarray:
@@ -80,10 +129,10 @@ def region_statistics(
     flows: FlowTable,
     labels: pd.Series,
     *,
-    min_size: float = 1000,
-    min_self_containment: float = 0.6667,
-    target_size: float = 10000,
-    target_self_containment: float = 0.75,
+    min_size: float = ISTAT_2011.min_size,
+    min_self_containment: float = ISTAT_2011.min_self_containment,
+    target_size: float = ISTAT_2011.target_size,
+    target_self_containment: float = ISTAT_2011.target_self_containment,
 ) -> pd.DataFrame:
     """Return per-region statistics of a partition (R's ``StatClusterData`` marginals).
 
@@ -92,14 +141,15 @@ def region_statistics(
     flows
         Commuting flows with internal flows on the diagonal.
     labels
-        Region per unit; every unit of ``flows`` needs one.
+        Region per unit; every unit of ``flows`` needs an entry, NaN for a unit outside
+        every region (its flows count in the regions' :math:`L` and :math:`W`).
     min_size, min_self_containment, target_size, target_self_containment
         Thresholds of the validity function (:func:`~cityregions.delineation.validity`).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by region, columns:
+        Indexed by region (in natural order: ``"3"`` before ``"10"``), columns:
 
         - ``residents`` :math:`L` (employed residents, flows leaving incl. internal),
           ``jobs`` :math:`W`, ``internal`` :math:`LW`;
@@ -126,10 +176,13 @@ def region_statistics(
     codes, regions = _codes(flows, labels)
     k = len(regions)
     a = _region_matrix(flows, codes, k)
-    big_l, big_w, lw = a.sum(axis=1), a.sum(axis=0), np.diag(a).copy()
-    n_units = np.bincount(codes, minlength=k)
+    big_l, big_w = _region_totals(flows, codes, k)
+    lw = np.diag(a).copy()
+    inside = codes >= 0
+    n_units = np.bincount(codes[inside], minlength=k)
     coo = flows.matrix.tocoo()
-    same = (codes[coo.row] == codes[coo.col]) & (coo.row != coo.col) & (coo.data > 0)
+    same = (codes[coo.row] == codes[coo.col]) & inside[coo.row]
+    same &= (coo.row != coo.col) & (coo.data > 0)
     pair_links = np.bincount(codes[coo.row[same]], minlength=k).astype(float)
     pair_flows = np.bincount(codes[coo.row[same]], coo.data[same], minlength=k)
     res, jobs, diag = (
@@ -138,7 +191,7 @@ def region_statistics(
         flows.internal().to_numpy(),
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        central = ((jobs - diag) / (res - diag) > 1) & (jobs > 100)
+        central = ((jobs - diag) / (res - diag) > 1) & (jobs > 100) & inside
         frame = pd.DataFrame(
             {
                 "residents": big_l,
@@ -158,7 +211,7 @@ def region_statistics(
             },
             index=regions,
         )
-    return frame
+    return _natural_order(frame)
 
 
 def q_modularity(flows: FlowTable, labels: pd.Series) -> float:
@@ -170,6 +223,9 @@ def q_modularity(flows: FlowTable, labels: pd.Series) -> float:
     :math:`m = \\sum A`, out-totals :math:`o_c` and in-totals :math:`i_c`:
 
     .. math:: Q = \\frac{1}{m}\\sum_c \\left(A_{cc} - \\frac{o_c\\, i_c}{m}\\right)
+
+    A unit outside every region (NaN) is a community :math:`c` of its own, so that
+    :math:`m` is the total flow whatever the labels leave out.
 
     References
     ----------
@@ -185,7 +241,8 @@ def q_modularity(flows: FlowTable, labels: pd.Series) -> float:
     0.375
     """
     codes, regions = _codes(flows, labels)
-    a = _region_matrix(flows, codes, len(regions))
+    full, k = _with_singletons(codes, len(regions))
+    a = _region_matrix(flows, full, k)
     m = a.sum()
     if m == 0:
         return float("nan")
@@ -203,7 +260,8 @@ def cohesion(flows: FlowTable, labels: pd.Series) -> pd.DataFrame:
     .. math:: C_{ab} = \\frac{T_{ab}^2}{R_a W_b} + \\frac{T_{ba}^2}{R_b W_a}
 
     A term with a zero denominator counts as 0. This is the measure by which the LMA
-    algorithm chooses where a unit goes.
+    algorithm chooses where a unit goes. Units outside every region form no pair; their
+    flows count in :math:`R` and :math:`W`.
 
     References
     ----------
@@ -218,7 +276,7 @@ def cohesion(flows: FlowTable, labels: pd.Series) -> pd.DataFrame:
     """
     codes, regions = _codes(flows, labels)
     a = _region_matrix(flows, codes, len(regions))
-    r, w = a.sum(axis=1), a.sum(axis=0)
+    r, w = _region_totals(flows, codes, len(regions))
     i, j = np.nonzero(np.triu(a + a.T, k=1))
     with np.errstate(divide="ignore", invalid="ignore"):
         one = np.where(r[i] * w[j] > 0, a[i, j] ** 2 / (r[i] * w[j]), 0.0)
@@ -241,10 +299,10 @@ def quality_summary(
     flows: FlowTable,
     labels: pd.Series,
     *,
-    min_size: float = 1000,
-    min_self_containment: float = 0.6667,
-    target_size: float = 10000,
-    target_self_containment: float = 0.75,
+    min_size: float = ISTAT_2011.min_size,
+    min_self_containment: float = ISTAT_2011.min_self_containment,
+    target_size: float = ISTAT_2011.target_size,
+    target_self_containment: float = ISTAT_2011.target_self_containment,
 ) -> pd.Series:
     """Return partition-level quality figures (R's ``StatQuality``).
 
@@ -326,15 +384,8 @@ def reserve_list_summary(events: pd.DataFrame) -> pd.Series:
 
 # ------------------------------------------------------------------------ contiguity
 def _territory_codes(territory: Territory, labels: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    aligned = pd.Series(labels.to_numpy(), index=labels.index.astype(str)).reindex(
-        pd.Index(territory.ids)
-    )
-    if aligned.isna().any():
-        missing = list(pd.Index(territory.ids)[aligned.isna().to_numpy()][:5])
-        msg = f"no region label for units {missing} of the territory"
-        raise InputError(msg, source="labels", field=REGION)
-    regions = pd.Index(sorted(set(aligned.to_numpy())), name=REGION)
-    return regions.get_indexer(aligned.to_numpy()), regions
+    """Region code per unit of the territory (−1 outside every region), region ids."""
+    return _aligned_codes(labels, pd.Index(territory.ids), what="territory")
 
 
 def region_adjacency(territory: Territory, labels: pd.Series) -> pd.DataFrame:
@@ -344,11 +395,12 @@ def region_adjacency(territory: Territory, labels: pd.Series) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``region_a < region_b`` and ``shared_links`` (touching unit pairs).
+        Units outside every region touch no region.
     """
     codes, regions = _territory_codes(territory, labels)
     adjacency = sp.coo_array(territory.contiguity)
     i, j = codes[adjacency.row], codes[adjacency.col]
-    keep = i < j
+    keep = (i < j) & (i >= 0)
     pairs = pd.DataFrame({"region_a": regions[i[keep]], "region_b": regions[j[keep]]})
     out = pairs.groupby(["region_a", "region_b"]).size().rename("shared_links")
     return out.reset_index()
@@ -357,7 +409,7 @@ def region_adjacency(territory: Territory, labels: pd.Series) -> pd.DataFrame:
 def _parts(territory: Territory, codes: np.ndarray) -> np.ndarray:
     """Connected component id per unit, using only links inside the same region."""
     adjacency = sp.coo_array(territory.contiguity)
-    keep = codes[adjacency.row] == codes[adjacency.col]
+    keep = (codes[adjacency.row] == codes[adjacency.col]) & (codes[adjacency.row] >= 0)
     n = len(codes)
     inside = sp.csr_array(
         (np.ones(int(keep.sum())), (adjacency.row[keep], adjacency.col[keep])), shape=(n, n)
@@ -371,18 +423,21 @@ def region_contiguity(territory: Territory, labels: pd.Series) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by region: ``n_units``, ``n_parts`` (connected pieces under queen
-        contiguity) and ``contiguous`` (``n_parts == 1``). Islands count as a piece.
+        Indexed by region (natural order): ``n_units``, ``n_parts`` (connected pieces
+        under queen contiguity) and ``contiguous`` (``n_parts == 1``). Islands count as
+        a piece.
+        Units outside every region are in no row.
     """
     codes, regions = _territory_codes(territory, labels)
     parts = _parts(territory, codes)
-    frame = pd.DataFrame({"code": codes, "part": parts})
+    frame = pd.DataFrame({"code": codes, "part": parts})[codes >= 0]
     n_parts = frame.groupby("code")["part"].nunique().reindex(range(len(regions)))
-    n_units = np.bincount(codes, minlength=len(regions))
-    return pd.DataFrame(
+    n_units = np.bincount(codes[codes >= 0], minlength=len(regions))
+    table = pd.DataFrame(
         {"n_units": n_units, "n_parts": n_parts.to_numpy(), "contiguous": n_parts.to_numpy() == 1},
         index=regions,
     )
+    return _natural_order(table)
 
 
 def exclaves(
@@ -398,7 +453,8 @@ def exclaves(
     pandas.DataFrame
         One row per exclave unit: ``unit``, ``region``, ``piece_units`` (units in its
         piece) and ``neighbour_regions`` (regions touching the unit, ``;``-separated),
-        which are the candidates for :func:`fine_tuning`.
+        which are the candidates for :func:`fine_tuning`. Units outside every region
+        are no exclaves.
     """
     codes, regions = _territory_codes(territory, labels)
     ids = np.asarray(territory.ids, dtype=object)
@@ -414,6 +470,7 @@ def exclaves(
         )
     )
     frame = pd.DataFrame({"unit": ids, "code": codes, "part": parts, "w": w})
+    frame = frame[frame["code"] >= 0]
     pieces = (
         frame.groupby(["code", "part"])
         .agg(weight=("w", "sum"), first=("unit", "min"), size=("unit", "size"))
@@ -427,7 +484,7 @@ def exclaves(
     neighbours = []
     for position in outside.index:
         touching = adjacency.indices[adjacency.indptr[position] : adjacency.indptr[position + 1]]
-        other = sorted({regions[c] for c in codes[touching] if c != codes[position]})
+        other = sorted({regions[c] for c in codes[touching] if c not in (codes[position], -1)})
         neighbours.append(";".join(str(r) for r in other))
     return (
         pd.DataFrame(
@@ -472,9 +529,12 @@ def fine_tuning(
     flows
         Commuting flows with internal flows.
     labels
-        The partition to tune (e.g. ``LabourMarketAreas.labels_``).
+        The partition to tune (e.g. ``LabourMarketAreas.labels_``); NaN = outside every
+        region.
     moves
-        ``unit → candidate regions``, e.g. from :func:`exclaves` or single-unit regions.
+        ``unit → candidate regions``, e.g. from :func:`exclaves` or single-unit regions;
+        a unit outside every region may be listed too, to place it. Candidates are
+        compared with the labels as text when the labels are text (``12`` → ``"12"``).
     **validity_params
         Thresholds passed to :func:`region_statistics`.
 
@@ -505,7 +565,10 @@ def fine_tuning(
 
 
 def _like_labels(candidates: list[Any], labels: pd.Series) -> list[Any]:
-    """Candidate regions converted to the labels' type where possible ("12" → 12)."""
+    """Candidate regions converted to the labels' type where possible (12 → "12")."""
+    present = labels.dropna()
+    if len(present) and all(isinstance(value, str) for value in present):
+        return [str(candidate) for candidate in candidates]
     try:
         return pd.Series(candidates, dtype=object).astype(labels.dtype).tolist()
     except (TypeError, ValueError):

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions._errors import InputError
+from cityregions.labels import normalize_labels
 
 logger = logging.getLogger(__name__)
 
@@ -255,18 +256,26 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def complete_labels(labels: pd.Series | None, index: pd.Index) -> pd.Series:
-    """Return the region of every unit of ``index``; unlabelled units form their own region.
+    """Return the region of every unit of ``index``; units outside form their own region.
 
-    Labels of units outside ``index`` are dropped; without ``labels`` every unit is its
-    own region. Ids and regions are strings.
+    A unit outside every functional region (a NaN label, as an FUA or a Stadtregion
+    leaves units out) or without a label forms a region of its own, named by its unit
+    id (``outside-<id>`` if that id is also a region id): its balance stays visible and
+    it is not pooled with other such units, which need not be near each other. Labels
+    of units outside ``index`` are dropped; without ``labels`` every unit is its own
+    region. Ids and regions are strings.
+
+    Examples
+    --------
+    >>> complete_labels(pd.Series({"a": "R", "b": None}), pd.Index(["a", "b", "c"])).tolist()
+    ['R', 'b', 'c']
     """
     if labels is None:
         return pd.Series(list(index), index=index, name="region")
-    labels = labels.copy()
-    labels.index = labels.index.astype(str)
-    labels = labels.astype(str).reindex(index)
-    alone = labels.isna()
+    labels = normalize_labels(labels).reindex(index)
+    alone = labels.isna().to_numpy()
     if alone.any():
-        logger.info("%d unit(s) without a region label form their own region", int(alone.sum()))
-        labels[alone] = labels.index[alone.to_numpy()]
+        logger.info("%d unit(s) outside every region form their own region", int(alone.sum()))
+        taken = set(labels.dropna())
+        labels[alone] = [u if u not in taken else f"outside-{u}" for u in index[alone]]
     return labels.rename("region")

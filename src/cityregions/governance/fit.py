@@ -2,7 +2,8 @@
 
 Inputs are plain data: a :class:`~cityregions.FlowTable` (rows = residence, columns =
 workplace, diagonal = people working where they live), functional ``labels`` (a Series
-unit → region) and cooperation ``areas`` (body id → unit ids, possibly overlapping, e.g.
+unit → region, NaN for a unit outside every functional region) and cooperation
+``areas`` (body id → unit ids, possibly overlapping, e.g.
 ``registry.as_of(date).areas()``). With flows ``f_ij`` and a unit-to-group assignment:
 
 * **internal flow share** ``Q_int = Σ_{i≠j, same group} f_ij / Σ_{i≠j} f_ij`` (commuting
@@ -44,7 +45,12 @@ import scipy.sparse as sp
 
 from cityregions._errors import InputError, ParameterError
 from cityregions.flows import FlowTable
-from cityregions.labels import adjusted_rand_index, variation_of_information
+from cityregions.labels import (
+    adjusted_rand_index,
+    normalize_labels,
+    units_in_both,
+    variation_of_information,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -297,8 +303,8 @@ def area_fit(
 
 
 def _best_region(units: list[str], labels: pd.Series, pop: pd.Series) -> dict[str, object]:
-    aligned = labels.reindex(pop.index)
-    in_area = pop.loc[units].groupby(aligned.loc[units].astype(str)).sum()
+    aligned = normalize_labels(labels).reindex(pop.index)
+    in_area = pop.loc[units].groupby(aligned.loc[units].dropna()).sum()
     if in_area.empty:
         return {"region": None, "coverage": math.nan, "precision": math.nan, "jaccard": math.nan}
     best = sorted(in_area.index, key=lambda r: (-in_area[r], r))[0]
@@ -330,30 +336,38 @@ def overall_fit(
     (``Q_int``), ``modularity_functional`` and ``modularity_areas``, ``ari``, ``vi``
     (nats), ``vi_normalized`` (``VI / ln n``), ``population_covered`` (share of the
     population in at least one area), ``mean_areas_per_unit`` and the ``overlap`` and
-    ``outside`` rules used to build the area partition. With ``outside="none"``, ARI
-    and VI are computed on the covered units only.
+    ``outside`` rules used to build the area partition, and ``units_compared``. ARI and
+    VI are computed on the units in a functional region and in the area partition:
+    units outside every functional region (NaN labels) are left out, and with
+    ``outside="none"`` so are the units in no area. For the internal share and the
+    modularity a unit outside every functional region is in a group of its own.
     """
     ids = list(flows.ids)
-    labels = labels.reindex(pd.Index(ids))
-    if labels.isna().any():
-        missing = list(labels.index[labels.isna().to_numpy()][:5])
-        msg = f"no functional region for units {missing}"
+    given = normalize_labels(labels)
+    absent = pd.Index(ids).difference(given.index)
+    if len(absent):
+        msg = (
+            f"no entry for units {list(absent[:5])} in the labels (NaN marks a unit "
+            "outside every functional region)"
+        )
         raise InputError(msg, source="labels", field="region")
+    labels = given.reindex(pd.Index(ids))
     partition = area_partition(areas, ids, overlap=overlap, outside=outside)
-    functional = labels.loc[partition.index].astype(str)
+    functional = labels.loc[partition.index]
     pop = _population(flows, population)
     membership = area_membership(areas, ids)
     covered = membership.any(axis=1)
     vi = variation_of_information(functional, partition)
-    n = len(partition)
+    n = len(units_in_both(functional, partition))
     return {
-        "internal_share_functional": internal_flow_share(flows, labels.astype(str)),
+        "internal_share_functional": internal_flow_share(flows, labels),
         "internal_share_areas": internal_flow_share(flows, areas),
-        "modularity_functional": modularity(flows, labels.astype(str)),
+        "modularity_functional": modularity(flows, labels),
         "modularity_areas": modularity(flows, partition),
         "ari": adjusted_rand_index(functional, partition),
         "vi": vi,
         "vi_normalized": vi / math.log(n) if n > 1 else math.nan,
+        "units_compared": n,
         "population_covered": float(pop[covered].sum() / pop.sum()) if pop.sum() else math.nan,
         "mean_areas_per_unit": float(membership.sum(axis=1).mean()) if len(ids) else math.nan,
         "overlap": overlap,
@@ -374,10 +388,11 @@ def region_fit(
     areas that contain at least one of its units), ``best_area`` (largest population
     overlap, ties by id), ``coverage`` = pop(region ∩ best area)/pop(region),
     ``covered_share`` = share of the region's commuting between its units that stays
-    inside some area, and ``units_outside`` (units of the region in no area).
+    inside some area, and ``units_outside`` (units of the region in no area). Units
+    outside every functional region (NaN labels) belong to no row.
     """
     pop = _population(flows, population)
-    aligned = labels.reindex(flows.index).astype(str)
+    aligned = normalize_labels(labels).reindex(flows.index).dropna()
     membership = area_membership(areas, flows.ids)
     off = _off_diagonal(flows)
     same_area = _same_group(flows, areas)
@@ -405,7 +420,9 @@ def region_fit(
                 "units_outside": int((~inside.any(axis=1)).sum()),
             }
         )
-    return pd.DataFrame(rows).set_index("region")
+    columns = ["region", "units", "population", "areas", "best_area", "coverage"]
+    columns += ["covered_share", "units_outside"]
+    return pd.DataFrame(rows, columns=columns).set_index("region")
 
 
 def _states(ids: Iterable[str], states: Mapping[str, str] | pd.Series | None) -> pd.Series:
@@ -540,14 +557,24 @@ def region_gaps(
 
     Flows are aggregated to the regions of ``labels``; a region pair is covered if some
     area contains units of both regions. Columns as in :func:`governance_gaps` with
-    ``region_a``/``region_b`` instead of units (``cross_state`` is not computed).
+    ``region_a``/``region_b`` instead of units (``cross_state`` is not computed). Units
+    outside every functional region (NaN) form no region: ties to them are not listed,
+    but their flows count in the regions' out-commuters (the share threshold).
     """
-    aggregated = flows.aggregate(labels.reindex(pd.Index(flows.ids)).astype(str))
-    aligned = labels.reindex(pd.Index(flows.ids)).astype(str)
+    aligned = normalize_labels(labels).reindex(pd.Index(flows.ids))
+    aggregated = flows.aggregate(aligned.fillna(_OUTSIDE))
     region_areas = {
-        area: sorted(set(aligned.loc[[u for u in units if u in aligned.index]]))
+        area: sorted(set(aligned.loc[[u for u in units if u in aligned.index]].dropna()))
         for area, units in areas.items()
     }
     gaps = governance_gaps(aggregated, region_areas, min_flow=min_flow, min_share=min_share)
+    inside = (gaps["unit_a"] != _OUTSIDE) & (gaps["unit_b"] != _OUTSIDE)
+    gaps = gaps[inside.to_numpy()].reset_index(drop=True)
+    gaps["rank"] = np.arange(1, len(gaps) + 1)
     gaps = gaps.drop(columns=["state_a", "state_b", "cross_state"])
     return gaps.rename(columns={"unit_a": "region_a", "unit_b": "region_b"})
+
+
+#: Group of the units outside every functional region while flows are summed by
+#: region; text no region id can be (CSV cells cannot hold a NUL).
+_OUTSIDE = "\x00outside"

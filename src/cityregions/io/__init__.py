@@ -2,10 +2,11 @@
 
 - :func:`read_flows` — long flow tables (CSV, Parquet, Excel)
 - :func:`read_units` — unit tables and vector files (incl. BKG VG250)
+- :func:`read_labels` — partitions ``unit,region`` (empty region: outside every region)
 - :func:`write_table`, :func:`write_flows` — CSV / Parquet, atomically
 - :func:`read_ba_pendler`, :func:`read_ba_pendler_long` — BA Pendlerstatistik
   workbooks and CSV exports; :func:`read_ba_gemeindedaten` — the BA Gemeindedaten
-  (employees at residence and workplace, *Wohnort gleich Arbeitsort*: the diagonal);
+  (employed residents and jobs, *Wohnort gleich Arbeitsort*: the diagonal);
   :func:`read_ba_pendler_files`, :func:`combine_ba_pendler` — several workbooks, each
   pair once (behind ``cityregions flows import``)
 - :func:`read_genesis` — GENESIS / Regionalstatistik CSV exports
@@ -26,6 +27,7 @@ from typing import Any
 #: Names provided lazily by submodules (name → module).
 _LAZY = {
     "read_flows": "tables",
+    "read_labels": "tables",
     "read_provenance": "tables",
     "read_units": "tables",
     "write_flows": "tables",

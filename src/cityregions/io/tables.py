@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions._errors import InputError
-from cityregions.constants import DESTINATION, ORIGIN, UNIT, VALUE, FlowsProvenance
+from cityregions.constants import DESTINATION, ORIGIN, REGION, UNIT, VALUE, FlowsProvenance
 from cityregions.flows import FlowTable
 from cityregions.io._atomic import atomic_path
 from cityregions.io._text import find_column, german_numbers, read_frame, uses_decimal_comma
@@ -293,6 +293,54 @@ def read_units(
     return Territory.from_frame(
         frame, geometry=geometry, provenance=provenance, name=title, source=where
     )
+
+
+def read_labels(path: str | Path, *, encoding: str | None = None) -> pd.Series:
+    """Read a partition ``unit,region`` (CSV, Parquet, Excel) into labels.
+
+    An empty ``region`` marks a unit outside every region (as the delineation writes
+    it): it becomes NaN. Ids and region ids are read as text.
+
+    Parameters
+    ----------
+    path
+        Table with the columns ``unit`` and ``region`` (any case; more are ignored).
+    encoding
+        Encoding of a text file (default: UTF-8, falling back to cp1252 with a warning).
+
+    Returns
+    -------
+    pandas.Series
+        Index ``unit`` (file order), values str or NaN, named ``region``.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, missing column, empty or repeated unit id (naming
+        the line).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unit": ["01", "02"], "region": ["R1", None]})
+    >>> read_labels(frame).to_dict()
+    {'01': 'R1', '02': nan}
+    """
+    frame, where = _load(path, sheet=None, encoding=encoding, source=None)
+    found = [find_column(list(frame.columns), (name,)) for name in (UNIT, REGION)]
+    for name, column in zip((UNIT, REGION), found, strict=True):
+        if column is None:
+            msg = (
+                f"missing column '{name}'; expected a table with columns unit,region "
+                f"(columns are {list(frame.columns)})"
+            )
+            raise InputError(msg, source=where, field=name)
+    unit_col, region_col = str(found[0]), str(found[1])
+    row = _line_label(path)
+    units = id_series(frame[unit_col], where=where, field=unit_col, row=row)
+    check_unique(units, where=where, field=unit_col, row=row)
+    regions = frame[region_col].map(id_text).replace("", np.nan)
+    labels = pd.Series(regions.to_numpy(dtype=object), index=pd.Index(units, name=UNIT))
+    return labels.rename(REGION)
 
 
 def read_provenance(path: str | Path) -> dict[str, str]:

@@ -72,7 +72,8 @@ def delineation_step(case: Case, results: CaseResults) -> None:
     (a table of LMA parameters), ``leiden_resolution``, ``fua_cities`` (unit ids); see
     :func:`cityregions.delineation.compare.run_methods` for the defaults.
 
-    Files (``<out>/delineation/``): ``labels.csv`` (``unit,region``, LMA),
+    Files (``<out>/delineation/``): ``labels.csv`` (``unit,region``, LMA; an empty
+    region marks a unit outside every region),
     ``labels_by_method.csv``, ``regions.csv`` (LMA summary), ``regions_<method>.csv``,
     ``quality.csv``, ``comparison.csv``, ``overlap_lma_leiden.csv``. The tables of
     per-region and per-method figures end with a ``flows_provenance`` column.

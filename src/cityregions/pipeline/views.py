@@ -44,10 +44,13 @@ def flows(results: CaseResults) -> FlowTable | None:
 
 
 def region_labels(results: CaseResults) -> pd.Series | None:
-    """Return the functional partition (unit → region) of the delineation step, or None."""
+    """Return the functional partition (unit → region, NaN outside) of the delineation step.
+
+    None when the step did not run.
+    """
     if results.delineation is None or not len(results.delineation.labels):
         return None
-    return results.delineation.labels.astype(str).rename("region")
+    return results.delineation.labels.rename("region")
 
 
 def units_table(results: CaseResults) -> pd.DataFrame:
