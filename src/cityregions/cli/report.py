@@ -100,7 +100,13 @@ def write_demo_outputs(results: CaseResults, out: Path) -> None:
     results.files += [report_path, gpkg_path]
     console.print(f"report: [bold]{report_path}[/] (open it in a browser; works offline)")
     console.print(f"GeoPackage for QGIS: [bold]{gpkg_path}[/]")
+    from rich.markup import escape
+
+    from cityregions._optional import has_optional, install_hint
+
+    hint = escape(f" (after {install_hint('dashboard')})")
+    needs = "" if has_optional("fastapi", "uvicorn") else hint
     console.print(
-        f"dashboard: [bold]cityregions serve {results.case.root}[/] "
+        f"dashboard{needs}: [bold]cityregions serve {results.case.root}[/] "
         "then open http://127.0.0.1:8765/"
     )
