@@ -157,7 +157,7 @@ file = "units.gpkg"
 
 [flows]
 file = "flows.csv"
-provenance = "observed"
+flows_provenance = "observed"
 
 [registry]
 path = "registry"
@@ -410,7 +410,7 @@ def observed_case(kreise_dir: Path, case: Path, *, fua_cities: list[str] | None)
     polygons[polygons["ags"].isin(ids)].to_file(case / "kreise.geojson", driver="GeoJSON")
     toml = ('name = "BA district flows 2016"\n[units]\nfile = "units.csv"\n'
             'polygons = "kreise.geojson"\n[flows]\nfile = "flows.csv"\n'
-            'provenance = "observed"\n')  # fmt: skip
+            'flows_provenance = "observed"\n')  # fmt: skip
     if fua_cities is not None:
         toml += f"[delineation]\nfua_cities = {fua_cities!r}\n".replace("'", '"')
     (case / "case.toml").write_text(toml, encoding="utf-8")

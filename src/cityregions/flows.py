@@ -223,11 +223,19 @@ class FlowTable:
         return FlowTable(self.ids, matrix, self.flows_provenance, self.source)
 
     def aggregate(self, labels: pd.Series) -> FlowTable:
-        """Return the flows between groups of units (e.g. regions) given ``unit → group``."""
+        """Return the flows between groups of units (e.g. regions) given ``unit → group``.
+
+        Every unit needs a group: flows are never dropped. Labels with units outside
+        every region (NaN) must give those units a group first (e.g. their own ids) or
+        be restricted with :meth:`subset`.
+        """
         aligned = labels.reindex(self.index)
         if aligned.isna().any():
             missing = list(aligned.index[aligned.isna().to_numpy()][:5])
-            msg = f"no region label for units {missing}"
+            msg = (
+                f"no group for units {missing} (NaN marks a unit outside every region; "
+                "give each a group or leave them out with subset())"
+            )
             raise InputError(msg, source="labels", field="region")
         groups, codes = np.unique(aligned.astype(str).to_numpy(), return_inverse=True)
         n, k = len(self.ids), len(groups)

@@ -93,6 +93,47 @@ def test_modeled_flows_are_labelled_in_the_summary(
     assert set(pd.read_csv(summary)["flows_provenance"]) == {"modeled"}
 
 
+def test_seed_gives_the_run_of_a_generator_with_that_seed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from cityregions.delineation import delineate
+    from cityregions.io import read_flows
+
+    files = write_inputs(tmp_path)
+    out = tmp_path / "labels.csv"
+    code = run_cli(
+        "delineate", files["flows"], "--method", "leiden", "--runs", "2", "--seed", "3",
+        "--resolution", "1.5", "--out", out, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    written = pd.read_csv(out, dtype=str).set_index("unit")["region"]
+    expected = delineate(
+        read_flows(files["flows"]),
+        method="leiden",
+        n_runs=2,
+        resolution=1.5,
+        rng=np.random.default_rng(3),
+    )
+    assert written.to_dict() == expected.labels.to_dict()
+    draws = np.random.default_rng(3)
+    assert expected.params["seeds"] == [int(draws.integers(2**31 - 1)) for _ in range(2)]
+
+
+def test_completed_flows_are_labelled_in_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_inputs(tmp_path)
+    out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"
+    code = run_cli(
+        "delineate", files["flows"], "--method", "leiden", "--flows-provenance", "completed",
+        "--out", out, "--summary", summary, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    assert set(pd.read_csv(summary)["flows_provenance"]) == {"completed"}
+
+
 def test_layer_of_a_multi_layer_geopackage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -197,6 +238,8 @@ def bad_cases(files: dict[str, Path], tmp: Path) -> list[tuple[list[str | Path],
         ([f, "--method", "fua", "--cities", "w0"], "polygons"),
         ([f, "--method", "leiden", "--units", t, "--gpkg", tmp / "x.gpkg"], "polygons"),
         ([f, "--method", "leiden", "--min-size", "10"], "belongs to method 'lma'"),
+        ([f, "--seed", "3"], "option --seed belongs to method 'leiden', not 'lma'"),
+        ([f, "--flows-provenance", "guessed"], "'guessed' is not one of"),
         ([f, "--method", "leiden", "--summary", tmp / "s.txt"], "--summary"),
     ]
 
