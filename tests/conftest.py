@@ -6,7 +6,10 @@ fresh clone), but fail when the environment variable ``CI`` is set: CI has it.
 
 from __future__ import annotations
 
+import logging
 import os
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +38,30 @@ def kreise_dir(shared_data: Path) -> Path:
 def lma_reference_dir(shared_data: Path) -> Path:
     """Folder of the R LabourMarketAreas reference outputs."""
     return shared_data / "lma-reference"
+
+
+def _ours(handler: logging.Handler) -> bool:
+    """True for a handler that is not pytest's own capture or reporting handler."""
+    return not type(handler).__module__.startswith("_pytest")
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """Undo what a command run in-process did to logging (root handler, level, warnings).
+
+    ``cityregions.cli.main`` configures the root logger with a rich handler on standard
+    error (``logging.basicConfig(force=True)``) and routes warnings into logging, as a
+    command should; inside the test process this would make later tests print log
+    records and see warnings as log records.
+    """
+    root = logging.getLogger()
+    handlers, level = [h for h in root.handlers if _ours(h)], root.level
+    showwarning = warnings.showwarning
+    yield
+    for handler in [h for h in root.handlers if _ours(h) and h not in handlers]:
+        root.removeHandler(handler)
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
+    warnings.showwarning = showwarning
