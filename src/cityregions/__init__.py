@@ -8,6 +8,8 @@ Analyses live in :mod:`cityregions.delineation`, :mod:`cityregions.governance` a
 
 from __future__ import annotations
 
+from typing import Any
+
 from cityregions._errors import (
     CityRegionsError,
     CityRegionsWarning,
@@ -41,7 +43,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:  # Any: type checkers accept the lazy names
     """Import the public name ``name`` from its module on first use and keep it."""
     if name in _LAZY:
         import importlib
