@@ -18,7 +18,7 @@ time, peak traced Python memory (``tracemalloc``, run separately from the timing
 the process's maximum resident set size (``resource.getrusage``). Baselines measured in
 the same run: ``parity="clean"``, and for the cases named in ``--naive`` (default:
 districts) the naive table emulation of the reference in
-``tests/test_delineation_lma_emulator.py``, which re-sums its row tables the way R
+``tests/support/lma_emulator.py``, which re-sums its row tables the way R
 does (its result must be identical). The speed-up against R uses R's timings from the
 research note (same 2-core machine class).
 """
@@ -131,10 +131,11 @@ def naive(flows: FlowTable, fast_seconds: float) -> None:
     """Time the naive table emulation on the same input and compare its partition."""
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.support.lma_emulator import Emulator
+
     from cityregions.delineation._lma_steps import Engine, Params, run
     from cityregions.delineation.lma import unit_order, zero_list
-    from test_delineation_lma_emulator import Emulator
 
     order = unit_order(flows.ids)
     matrix = sp.csr_array(flows.matrix[order][:, order])

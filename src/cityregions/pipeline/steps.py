@@ -75,7 +75,7 @@ def delineation_step(case: Case, results: CaseResults) -> None:
     Files (``<out>/delineation/``): ``labels.csv`` (``unit,region``, LMA; an empty
     region marks a unit outside every region),
     ``labels_by_method.csv``, ``regions.csv`` (LMA summary), ``regions_<method>.csv``,
-    ``quality.csv``, ``comparison.csv``, ``overlap_lma_leiden.csv``. The tables of
+    ``quality.csv``, ``comparison.csv``, ``overlap_lma_leiden.csv`` (when Leiden ran). The tables of
     per-region and per-method figures end with a ``flows_provenance`` column.
     """
     from cityregions.delineation.compare import compare_delineations, run_methods
@@ -111,8 +111,9 @@ def _write_delineation(results: CaseResults, result: Any) -> None:
         "regions.csv": result.regions,
         "comparison.csv": result.comparisons,
         "quality.csv": result.quality,
-        "overlap_lma_leiden.csv": result.overlap,
     }
+    if not result.overlap.empty:
+        files["overlap_lma_leiden.csv"] = result.overlap
     files |= {f"regions_{m}.csv": t for m, t in result.summaries.items() if m != "lma"}
     for name in ("regions.csv", "quality.csv", *(f"regions_{m}.csv" for m in result.summaries)):
         if name in files:  # figures computed from the flows carry their provenance
