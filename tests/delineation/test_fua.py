@@ -9,10 +9,12 @@ import pytest
 from shapely.geometry import box
 
 from cityregions import FlowTable, InputError, ParameterError, Territory
+from cityregions._errors import DataQualityWarning
 from cityregions.delineation.fua import (
     FunctionalUrbanAreas,
     add_enclaves,
     assign_commuting_zones,
+    city_mapping,
     commuting_shares,
     find_cities,
     merge_polycentric,
@@ -87,12 +89,22 @@ def test_polycentric_cities_merged_at_fifteen_percent() -> None:
     assert fua.labels_["c3"] == "c3"
 
 
-def test_polycentric_merge_is_transitive_on_groups() -> None:
-    # a-b 20 %, b-c 10 % alone; after a+b merge, (a+b) -> c is 12 % of 2000: not merged
-    # but c -> (a+b) is 160 of 1000 = 16 % via two 8 % links: merged in the second round
+def test_city_passing_fifteen_percent_only_cumulatively_is_not_merged() -> None:
+    # a-b: a sends 200 of 1000 (20 %) to b -> merged pairwise. c sends 80 (8 %) to a and
+    # 80 (8 %) to b: 16 % to the merged a+b, but under 15 % to each city -> not merged.
     flows = make_flows(
         {"a": 800, "b": 1000, "c": 840},
         {("a", "b"): 200, ("b", "c"): 0.5, ("c", "a"): 80, ("c", "b"): 80},
+    )
+    groups = merge_polycentric(flows, {"a": "a", "b": "b", "c": "c"})
+    assert groups.to_dict() == {"a": "b", "b": "b", "c": "c"}
+
+
+def test_pairwise_links_chain_into_one_fua() -> None:
+    # a -> b 20 % and c -> b 15 %: both join b's FUA; a and c are not linked to each other
+    flows = make_flows(
+        {"a": 800, "b": 1000, "c": 850},
+        {("a", "b"): 200, ("c", "b"): 150},
     )
     groups = merge_polycentric(flows, {"a": "a", "b": "b", "c": "c"})
     assert groups.nunique() == 1
@@ -141,15 +153,46 @@ def test_edge_unit_and_two_fua_gap_are_not_enclaves() -> None:
     assert new["e"] == "Y"
 
 
-def test_find_cities_by_density_and_population() -> None:
+def test_density_stand_in_clusters_touching_dense_units() -> None:
+    # a 1 x 4 strip: d1, d2 dense (30,000 each, touching: 60,000 together -> one city);
+    # s sparse; d3 dense but alone with 40,000 -> no urban centre
+    population = {"r0c0": 30_000, "r0c1": 30_000, "r0c2": 500, "r0c3": 40_000}
+    territory = grid_territory(1, 4, population)
+    area = {"r0c0": 10.0, "r0c1": 20.0, "r0c2": 100.0, "r0c3": 10.0}
+    frame = territory.units.reset_index().assign(area_km2=lambda t: t["unit"].map(area))
+    territory = Territory.from_frame(frame, geometry=territory.geometry.reset_index(drop=True))
+    found = find_cities(territory, territory.contiguity)
+    assert found == {"r0c0": "r0c0", "r0c1": "r0c0"}  # one city; ties -> smallest id
+    assert find_cities(territory) == {}  # without adjacency each unit alone: none ≥ 50,000
+    exact = Territory.from_frame(
+        pd.DataFrame({"unit": ["e"], "population": [50_000], "area_km2": [50_000 / 1500]})
+    )
+    assert find_cities(exact) == {"e": "e"}  # exactly 1,500 /km² and 50,000
+
+
+def test_city_sources_in_order_of_preference() -> None:
     frame = pd.DataFrame(
         {
-            "unit": ["dense_big", "dense_small", "sparse_big", "exact"],
-            "population": [60_000, 40_000, 60_000, 50_000],
-            "area_km2": [30.0, 10.0, 100.0, 50_000 / 1500],
+            "unit": ["a", "b", "c"],
+            "population": [600_000, 90_000, 2_000],
+            "area_km2": [300.0, 30.0, 20.0],
+            "degurba": ["01", "02", "03"],
+            "urban_centre_share": [0.9, 0.5, 0.0],
         }
     )
-    assert find_cities(Territory.from_frame(frame)) == ["dense_big", "exact"]
+    territory = Territory.from_frame(frame)
+    assert city_mapping(territory) == ({"a": "a"}, "degurba")  # Destatis class 01 only
+    assert city_mapping(territory, cities=["c"]) == ({"c": "c"}, "given")
+    shares = city_mapping(territory, source="urban_centre_share")
+    assert shares == ({"a": "a", "b": "b"}, "urban_centre_share")  # 0.5 counts (≥ 50 %)
+    with pytest.warns(DataQualityWarning, match="unit density"):
+        dense = city_mapping(
+            Territory.from_frame(frame.drop(columns=["degurba", "urban_centre_share"]))
+        )
+    assert dense == ({"a": "a", "b": "b"}, "density")  # 2,000 and 3,000 /km²
+    bare = Territory.from_frame(pd.DataFrame({"unit": ["a", "b"]}))
+    with pytest.raises(InputError, match="FUA needs a way to find cities: give --cities"):
+        city_mapping(bare)
 
 
 def test_fua_errors() -> None:
@@ -161,8 +204,12 @@ def test_fua_errors() -> None:
     with pytest.raises(InputError, match="not in the flows"):
         FunctionalUrbanAreas(cities=["zz"], contiguity=False).fit(flows)
     frame = pd.DataFrame({"unit": ["a", "b"], "population": [10, 10], "area_km2": [1, 1]})
-    with pytest.raises(InputError, match="no city"):
+    with pytest.raises(InputError, match="no city"), pytest.warns(DataQualityWarning):
         FunctionalUrbanAreas(contiguity=False).fit(flows, Territory.from_frame(frame))
+    with pytest.raises(InputError, match="--cities"):
+        FunctionalUrbanAreas(contiguity=False).fit(flows)
+    with pytest.raises(ParameterError, match="city_source"):
+        FunctionalUrbanAreas(city_source="grid")  # type: ignore[arg-type]
 
 
 def test_city_of_several_units_and_tie_to_smallest_label() -> None:

@@ -3,13 +3,27 @@
 The method (Dijkstra, Poelman & Veneri 2019; Eurostat 2019) in five steps, each a pure
 function of this module:
 
-1. **Cities** (:func:`find_cities`): given as unit ids (or a mapping unit → city for
-   cities made of several units), or, as a unit-level proxy for the grid-based urban
-   centre rule, units with density ≥ 1,500 inh./km² and population ≥ 50,000.
-2. **Polycentric merging** (:func:`merge_polycentric`): two cities become one
-   destination when ≥ 15 % of the employed residents of one work in the other.
+1. **Cities** (:func:`city_mapping`). A city is one or more local administrative units
+   (LAU) in which at least half of the population lives in an urban centre (a cluster
+   of contiguous 1 km² grid cells of ≥ 1,500 inh./km² with ≥ 50,000 inhabitants). In
+   order of preference the cities come from
+
+   a. a list (or a mapping unit → city for cities made of several units);
+   b. the degree of urbanisation of the units, column ``degurba`` (1 = *city*: the
+      Destatis directory's ``verstaedterungschluessel`` 01 is Eurostat's class 1);
+   c. the share of each unit's population living in an urban centre, column
+      ``urban_centre_share`` (from grid data): a unit with a share ≥ 0.5 is a city;
+   d. only without any of these: a unit-level stand-in for the grid, with a
+      :class:`~cityregions._errors.DataQualityWarning`: contiguous units of density ≥
+      1,500 inh./km² form a stand-in urban centre if together they have ≥ 50,000
+      inhabitants, and its units are one city (at unit resolution a unit is either
+      wholly in the stand-in centre or not, so the ≥ 50 % population rule reduces to
+      that).
+2. **Polycentric merging** (:func:`merge_polycentric`): a city joins another city's FUA
+   when ≥ 15 % of its employed residents work in that city — tested **pairwise**, city
+   by city, never on the flows of an already merged group.
 3. **Commuting shares** (:func:`commuting_shares`): for every unit, the share of its
-   employed residents (row total including internal flows) working in each city.
+   employed residents (row total including internal flows) working in each FUA's cities.
 4. **Commuting zones** (:func:`assign_commuting_zones`): a non-city unit with a share of
    at least 15 % (exactly 15.0 % counts) to some city joins the FUA of the city with the
    largest share (ties: smallest FUA label).
@@ -26,14 +40,16 @@ city unit (largest population; ties: smallest id).
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from cityregions._errors import InputError
+from cityregions._errors import DataQualityWarning, InputError, ParameterError
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation._common import (
     CommuterTotals,
@@ -52,34 +68,51 @@ logger = logging.getLogger(__name__)
 CITY = "city"
 COMMUTING_ZONE = "commuting_zone"
 OUTSIDE = "outside"
+#: Where the cities come from (:func:`city_mapping`).
+CitySource = Literal["auto", "given", "degurba", "urban_centre_share", "density"]
+CITY_SOURCES: tuple[str, ...] = ("auto", "given", "degurba", "urban_centre_share", "density")
+#: Message of the warning given when cities are found by unit density.
+DENSITY_WARNING = (
+    "FUA cities found by unit density (a stand-in for the 1 km² grid urban centre): "
+    "give --cities, or units with a degurba column (Destatis verstaedterungschluessel) "
+    "for the official city rule"
+)
 
 
 def find_cities(
-    territory: Territory, *, min_density: float = 1500.0, min_population: float = 50_000.0
-) -> list[str]:
-    """Return the units that qualify as cities by density and population.
+    territory: Territory,
+    adjacency: sp.csr_array | None = None,
+    *,
+    min_density: float = 1500.0,
+    min_population: float = 50_000.0,
+) -> dict[str, str]:
+    """Return the cities of a unit-level stand-in for the grid urban centres.
 
     Parameters
     ----------
     territory
         Units with ``population`` and ``area_km2``.
+    adjacency
+        Symmetric contiguity of the units (territory order); None: every unit alone.
     min_density
-        Minimum population per km² (EU-OECD urban centre: 1,500).
+        Minimum population per km² of a unit in a stand-in centre (grid rule: 1,500).
     min_population
-        Minimum population (EU-OECD urban centre: 50,000).
+        Minimum population of a stand-in centre (grid rule: 50,000).
 
     Returns
     -------
-    list of str
-        Ids of units with ``population / area_km2 >= min_density`` and
-        ``population >= min_population``, sorted.
+    dict
+        City unit → city (the id of the centre's most populous unit; ties: smallest
+        id), sorted by unit.
 
     Notes
     -----
-    The official rule works on the 1 km² population grid (urban centre: contiguous cells
-    ≥ 1,500 inh./km², ≥ 50,000 inhabitants; city: units with ≥ 50 % of their population
-    in the centre). Without the grid, unit density is a proxy: it misses cities whose
-    unit is large and rural at its edge, which is common for German districts.
+    The official urban centre is a cluster of contiguous 1 km² cells with ≥ 1,500
+    inh./km² and ≥ 50,000 inhabitants; a unit is a city when ≥ 50 % of its population
+    lives in one. Here the units are the cells: units of density ≥ ``min_density``
+    that touch form clusters, a cluster of ≥ ``min_population`` is a stand-in centre,
+    and all its units (wholly inside it) are one city. A unit that is large and rural
+    at its edge is missed, which is common for German districts.
     """
     check_positive(min_density, name="min_density")
     check_positive(min_population, name="min_population")
@@ -87,11 +120,105 @@ def find_cities(
     for column in ("population", "area_km2"):
         if units[column].isna().any():
             bad = units.index[units[column].isna().to_numpy()][0]
-            msg = "finding cities needs population and area_km2 of every unit"
+            msg = "finding cities by density needs population and area_km2 of every unit"
             raise InputError(msg, source=territory.where, location=f"unit {bad}", field=column)
     density = units["population"] / units["area_km2"].where(units["area_km2"] > 0)
-    keep = (density >= min_density) & (units["population"] >= min_population)
-    return sorted(units.index[keep.to_numpy()])
+    dense = (density >= min_density).to_numpy()
+    n = len(units)
+    links = sp.csr_array((n, n)) if adjacency is None else sp.csr_array(adjacency)
+    keep = sp.diags_array(dense.astype(float))
+    _, cluster = connected_components(keep @ links @ keep, directed=False)
+    population = units["population"].to_numpy(dtype=float)
+    mapping: dict[str, str] = {}
+    for code in np.unique(cluster[dense]):
+        members = sorted(units.index[dense & (cluster == code)])
+        if population[dense & (cluster == code)].sum() >= min_population:
+            name = main_member(members, units["population"])
+            mapping.update(dict.fromkeys(members, name))
+    return dict(sorted(mapping.items()))
+
+
+def city_mapping(
+    territory: Territory | None,
+    *,
+    cities: Sequence[str] | Mapping[str, str] | None = None,
+    source: CitySource = "auto",
+    min_density: float = 1500.0,
+    min_population: float = 50_000.0,
+) -> tuple[dict[str, str], str]:
+    """Return the cities (unit → city) and where they came from.
+
+    Parameters
+    ----------
+    territory
+        The units (needed unless ``cities`` are given).
+    cities
+        City unit ids, or a mapping unit → city for cities of several units.
+    source
+        ``"auto"``: the first available of ``given`` (``cities``), ``degurba`` (a
+        ``degurba`` column without gaps), ``urban_centre_share`` (such a column) and
+        ``density`` (population and area; warns). Or one of them by name.
+    min_density, min_population
+        Thresholds of the density stand-in (:func:`find_cities`).
+
+    Returns
+    -------
+    tuple
+        The mapping (sorted by unit) and the source used.
+
+    Raises
+    ------
+    InputError
+        No way to find cities (the message names the options that give one), or a
+        named source whose data are missing.
+    """
+    available = _city_sources(territory, cities)
+    if source == "auto":
+        source = next((s for s in ("given", "degurba", "urban_centre_share", "density")
+                       if s in available), "auto")  # fmt: skip
+    if source not in available:
+        msg = (
+            "FUA needs a way to find cities: give --cities (unit ids or @file), or "
+            "--units with a degurba column (1 = city; Destatis verstaedterungschluessel "
+            "01), an urban_centre_share column, or population and area_km2 (density "
+            f"stand-in); {'nothing' if source == 'auto' else repr(source)} is available"
+        )
+        raise InputError(msg, source="--cities", field="cities")
+    if source == "given":
+        assert cities is not None
+        if isinstance(cities, Mapping):
+            return {str(k): str(v) for k, v in sorted(cities.items())}, source
+        return {str(unit): str(unit) for unit in sorted(cities)}, source
+    assert territory is not None
+    units = territory.units
+    if source == "degurba":
+        city = pd.to_numeric(units["degurba"], errors="coerce") == 1
+        return {unit: unit for unit in sorted(units.index[city.to_numpy()])}, source
+    if source == "urban_centre_share":
+        city = units["urban_centre_share"].astype(float) >= 0.5
+        return {unit: unit for unit in sorted(units.index[city.to_numpy()])}, source
+    warnings.warn(DENSITY_WARNING, DataQualityWarning, stacklevel=2)
+    adjacency = territory.contiguity if territory.has_polygons else None
+    found = find_cities(
+        territory, adjacency, min_density=min_density, min_population=min_population
+    )
+    return found, source
+
+
+def _city_sources(
+    territory: Territory | None, cities: Sequence[str] | Mapping[str, str] | None
+) -> set[str]:
+    """The city sources whose data are present."""
+    found = {"given"} if cities is not None else set()
+    if territory is None:
+        return found
+    units = territory.units
+    for column in ("degurba", "urban_centre_share"):
+        if column in units.columns and units[column].notna().all():
+            found.add(column)
+    if units[["population", "area_km2"]].notna().all().all():
+        found.add("density")
+    return found
 
 
 def merge_polycentric(
@@ -101,7 +228,7 @@ def merge_polycentric(
     share: float = 0.15,
     weight: pd.Series | None = None,
 ) -> pd.Series:
-    """Merge cities linked by commuting into polycentric groups.
+    """Merge cities linked by commuting into polycentric groups, pair by pair.
 
     Parameters
     ----------
@@ -110,8 +237,8 @@ def merge_polycentric(
     cities
         City unit → city name (several units may form one city).
     share
-        Two cities are merged when at least this share of the employed residents of
-        one works in the other (either direction).
+        A city joins another city's FUA when at least this share of its employed
+        residents works in that city.
     weight
         Weight (e.g. population) per unit used to name a group by its largest city unit;
         default the employed residents.
@@ -125,9 +252,11 @@ def merge_polycentric(
     -----
     With :math:`T_{gh}` the flows from city :math:`g` to city :math:`h` (summed over
     their units) and :math:`R_g` the employed residents of :math:`g` (including
-    internal flows), :math:`g` and :math:`h` merge if
-    :math:`T_{gh}/R_g \\ge s` or :math:`T_{hg}/R_h \\ge s`. Merging repeats on the
-    merged groups until nothing changes.
+    internal flows), :math:`g` joins :math:`h` if :math:`T_{gh}/R_g \\ge s`. The test is
+    made for every ordered pair of the *original* cities; groups are the connected
+    components of these pairwise links (a city joining a city that joined a third one
+    ends in the same FUA). Flows of merged groups are never summed for the test, so a
+    city sending 10 % to each of two merged cities does not join them.
     """
     check_share(share, name="polycentric share")
     unknown = [unit for unit in cities if unit not in flows.index]
@@ -137,15 +266,6 @@ def merge_polycentric(
     if weight is None:
         weight = flows.residents()
     group = pd.Series({unit: str(name) for unit, name in cities.items()}).sort_index()
-    while True:
-        merged = _merge_once(flows, group, share)
-        if merged.nunique() == group.nunique():
-            break
-        group = merged
-    return _name_groups(group, weight)
-
-
-def _merge_once(flows: FlowTable, group: pd.Series, share: float) -> pd.Series:
     names = sorted(group.unique())
     positions = flows.index.get_indexer(group.index)
     code = pd.Index(names).get_indexer(group.to_numpy())
@@ -157,10 +277,11 @@ def _merge_once(flows: FlowTable, group: pd.Series, share: float) -> pd.Series:
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = np.where(residents[:, None] > 0, between / residents[:, None], 0.0)
     np.fill_diagonal(shares, 0.0)
-    linked = sp.csr_array((np.maximum(shares, shares.T) >= share - 1e-12).astype(np.int8))
+    linked = sp.csr_array((shares >= share - 1e-12).astype(np.int8))
     _, component = connected_components(linked, directed=False)
     first = {c: names[i] for i, c in reversed(list(enumerate(component)))}
-    return group.map(dict(zip(names, [first[c] for c in component], strict=True)))
+    merged = group.map(dict(zip(names, [first[c] for c in component], strict=True)))
+    return _name_groups(merged, weight)
 
 
 def _name_groups(group: pd.Series, weight: pd.Series) -> pd.Series:
@@ -323,16 +444,20 @@ class FunctionalUrbanAreas:
     ----------
     cities
         City units, as a list of unit ids (each its own city) or a mapping unit → city
-        name (several units forming one city). Default: found by
-        :func:`find_cities` from ``min_density`` and ``min_population``.
+        name (several units forming one city). Default: found from the units
+        (:func:`city_mapping`).
+    city_source
+        ``"auto"`` (default: the list, else the ``degurba`` column, else
+        ``urban_centre_share``, else the density stand-in with a warning) or one of
+        ``"given"``, ``"degurba"``, ``"urban_centre_share"``, ``"density"``.
     min_density, min_population
-        Thresholds of :func:`find_cities` (used only without ``cities``).
+        Thresholds of the density stand-in (:func:`find_cities`).
     commuting_share
         Share of employed residents working in the city that puts a unit into its
         commuting zone (default 0.15; exactly 0.15 qualifies).
     polycentric_share
         Share of one city's employed residents working in another city that merges the
-        two (default 0.15).
+        two, tested pairwise (default 0.15).
     contiguity
         Drop exclaves and add enclaves using ``territory.contiguity`` (needs polygons).
 
@@ -348,6 +473,9 @@ class FunctionalUrbanAreas:
         Commuting shares of every unit to every FUA (:func:`commuting_shares`).
     exclaves_, enclaves_ : list of str
         Units dropped as exclaves and added as enclaves.
+    city_source_ : str
+        Where the cities came from (``given``, ``degurba``, ``urban_centre_share``,
+        ``density``).
 
     References
     ----------
@@ -371,13 +499,18 @@ class FunctionalUrbanAreas:
         self,
         *,
         cities: Sequence[str] | Mapping[str, str] | None = None,
+        city_source: CitySource = "auto",
         min_density: float = 1500.0,
         min_population: float = 50_000.0,
         commuting_share: float = 0.15,
         polycentric_share: float = 0.15,
         contiguity: bool = True,
     ) -> None:
+        if city_source not in CITY_SOURCES:
+            msg = f"city_source must be one of {', '.join(CITY_SOURCES)}, got {city_source!r}"
+            raise ParameterError(msg)
         self.cities = cities
+        self.city_source: CitySource = city_source
         self.min_density = check_positive(min_density, name="min_density")
         self.min_population = check_positive(min_population, name="min_population")
         self.commuting_share = check_share(commuting_share, name="commuting_share")
@@ -414,26 +547,21 @@ class FunctionalUrbanAreas:
         return self
 
     def _city_mapping(self, flows: FlowTable, territory: Territory | None) -> dict[str, str]:
-        if self.cities is None:
-            if territory is None:
-                msg = "finding cities by density needs the units (population, area_km2)"
-                raise InputError(msg, field="population")
-            found = find_cities(
-                territory.subset(flows.ids),
-                min_density=self.min_density,
-                min_population=self.min_population,
-            )
-            mapping = {unit: unit for unit in found}
-        elif isinstance(self.cities, Mapping):
-            mapping = {str(k): str(v) for k, v in self.cities.items()}
-        else:
-            mapping = {str(unit): str(unit) for unit in self.cities}
+        local = territory.subset(flows.ids) if territory is not None else None
+        mapping, self.city_source_ = city_mapping(
+            local,
+            cities=self.cities,
+            source=self.city_source,
+            min_density=self.min_density,
+            min_population=self.min_population,
+        )
         if not mapping:
             msg = (
-                "no city: give city unit ids or lower min_density "
-                f"({self.min_density:g}) / min_population ({self.min_population:g})"
+                f"no city found ({self.city_source_}): give --cities, or lower "
+                f"--min-density ({self.min_density:g}) / --min-population "
+                f"({self.min_population:g}) of the density stand-in"
             )
-            raise InputError(msg, field="cities")
+            raise InputError(msg, source="--cities", field="cities")
         return mapping
 
     def _repair_contiguity(
