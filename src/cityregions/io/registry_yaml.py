@@ -41,6 +41,7 @@ from pydantic import BaseModel, ValidationError
 
 from cityregions._errors import DataQualityWarning, InputError, ValidationReport
 from cityregions.io._atomic import atomic_path
+from cityregions.registry.dates import _check_partial_date, date_end, date_start, is_known
 from cityregions.registry.model import (
     Actor,
     Body,
@@ -48,9 +49,6 @@ from cityregions.registry.model import (
     Membership,
     Registry,
     Source,
-    _check_partial_date,
-    date_end,
-    date_start,
 )
 from cityregions.registry.validation import is_url, validate_registry
 
@@ -136,7 +134,7 @@ def _check_rejected(state: _Loading, *, sources: bool = True) -> list[InputError
                 problems.append(_parse_error(msg, source=file, location=where, field="sources"))
         for lo_field, hi_field in (("valid_from", "valid_to"), ("founded", "dissolved")):
             lo, hi = _valid_date(record.get(lo_field)), _valid_date(record.get(hi_field))
-            if lo and hi and date_end(hi) < date_start(lo):  # type: ignore[operator]
+            if is_known(lo) and is_known(hi) and date_end(hi) < date_start(lo):  # type: ignore[operator]
                 msg = f"{hi_field} {hi} is before {lo_field} {lo}; expected {hi_field} ≥ {lo_field}"
                 problems.append(_parse_error(msg, source=file, location=where, field=hi_field))
     return problems

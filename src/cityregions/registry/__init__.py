@@ -9,8 +9,10 @@ A core object: it imports nothing above it (no reader, no analysis). The model i
 
 from __future__ import annotations
 
+from cityregions.registry.dates import UNKNOWN, is_known
 from cityregions.registry.model import (
     BODY_LEVELS,
+    CERTAINTIES,
     Actor,
     Body,
     BodyRule,
@@ -18,30 +20,40 @@ from cityregions.registry.model import (
     DecisionRule,
     Fee,
     Membership,
+    OtherName,
     Registry,
     Source,
     date_end,
     date_start,
     parse_as_of,
 )
-from cityregions.registry.query import rule_weights, voting_weights
-from cityregions.registry.validation import check_units, validate_registry
+from cityregions.registry.query import for_units, rule_weights, voting_weights
+from cityregions.registry.validation import Flag, check_units, registry_flags, validate_registry
+from cityregions.registry.validity import Assumption
 
 __all__ = [
     "BODY_LEVELS",
+    "CERTAINTIES",
+    "UNKNOWN",
     "Actor",
+    "Assumption",
     "Body",
     "BodyRule",
     "Criterion",
     "DecisionRule",
     "Fee",
+    "Flag",
     "Membership",
+    "OtherName",
     "Registry",
     "Source",
     "check_units",
     "date_end",
     "date_start",
+    "for_units",
+    "is_known",
     "parse_as_of",
+    "registry_flags",
     "rule_weights",
     "validate_registry",
     "voting_weights",

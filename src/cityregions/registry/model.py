@@ -22,9 +22,14 @@ rules:
   id, body, decision type and validity.
 
 Every record carries ``sources`` (ids of the registry's ``sources`` list or URLs) and a
-``certainty`` (``confirmed`` | ``single-source`` | ``uncertain``). Dates are ISO 8601 with
+``certainty`` (``confirmed`` | ``single-source`` | ``uncertain`` | ``unspecified``, the
+default: a record is never *confirmed* unless it says so). Dates are ISO 8601 with
 reduced precision allowed, as in Popolo: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a start
 date ``2014`` means 1 January 2014 and an end date ``2013`` means 31 December 2013.
+Validity and lifetime dates may say ``unknown``; ``first_evidence`` and
+``last_evidence`` bound what a snapshot counts without assuming
+(:mod:`cityregions.registry.validity`; the snapshot lists its
+:attr:`Registry.assumptions`).
 
 This module holds the records and the registry itself; queries that turn a registry into
 weights and games are in :mod:`cityregions.registry.query`, cross-record checks in
@@ -53,16 +58,12 @@ Examples
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
-import re
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -71,7 +72,22 @@ from pydantic import (
     model_validator,
 )
 
-from cityregions._errors import InputError, ParameterError
+from cityregions._errors import ParameterError
+from cityregions.registry.dates import (
+    DateOrUnknown,
+    PartialDate,
+    date_end,
+    date_start,
+    parse_as_of,
+)
+from cityregions.registry.validity import (
+    Assumption,
+    Undated,
+    earlier,
+    existence,
+    later,
+    window,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,107 +108,31 @@ BodyKind = Literal[
     "office",
     "conference",
     "forum",
+    "project",
     "other",
 ]
 BodyLevel = Literal["city_region", "metropolitan", "thematic"]
 Role = Literal[
-    "full", "advisory", "represented", "lead", "chair", "deputy", "observer", "shareholder"
+    "full",
+    "advisory",
+    "represented",
+    "lead",
+    "chair",
+    "deputy",
+    "observer",
+    "shareholder",
+    "partner",
+    "funder",
 ]
-Certainty = Literal["confirmed", "single-source", "uncertain"]
+Certainty = Literal["confirmed", "single-source", "uncertain", "unspecified"]
+#: Certainty flags; ``unspecified`` (the default) is never shown as confirmed.
+CERTAINTIES: tuple[str, ...] = ("confirmed", "single-source", "uncertain", "unspecified")
 Status = Literal["documented", "target-model"]
 RuleKind = Literal["simple", "qualified", "unanimity", "double_majority"]
 Measure = Literal["members", "weight", "seats", "population"]
 
 #: The tiers of bodies (``body_level``).
 BODY_LEVELS: tuple[str, ...] = ("city_region", "metropolitan", "thematic")
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DATE_EXPECTED = "an ISO date YYYY, YYYY-MM or YYYY-MM-DD with a valid month and day"
-
-
-def _check_partial_date(value: str) -> str:
-    """Return ``value`` if it is a valid reduced-precision ISO date, else raise."""
-    text = str(value).strip()
-    match = _DATE_RE.match(text)
-    if match is None:
-        msg = f"expected {DATE_EXPECTED}, got {value!r}"
-        raise ValueError(msg)
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if month is not None and not 1 <= month <= 12:
-        msg = f"expected {DATE_EXPECTED}, got {value!r} (month {month} does not exist)"
-        raise ValueError(msg)
-    if day is not None and month is not None:
-        last = calendar.monthrange(year or 1, month)[1]
-        if not 1 <= day <= last:
-            msg = f"expected {DATE_EXPECTED}, got {value!r} (day {day} does not exist)"
-            raise ValueError(msg)
-    return text
-
-
-#: A reduced-precision ISO 8601 date string (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
-PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
-
-
-def date_start(value: str | dt.date | None) -> dt.date | None:
-    """Return the first day a (partial) date can mean: ``"2014"`` → 2014-01-01."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    year, month, day = (int(g) if g else None for g in _DATE_RE.match(value).groups())  # type: ignore[union-attr]
-    return dt.date(year or 1, month or 1, day or 1)
-
-
-def date_end(value: str | dt.date | None) -> dt.date | None:
-    """Return the last day a (partial) date can mean: ``"2013"`` → 2013-12-31."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    year, month, day = (int(g) if g else None for g in _DATE_RE.match(value).groups())  # type: ignore[union-attr]
-    year = year or 1
-    if month is None:
-        return dt.date(year, 12, 31)
-    return dt.date(year, month, day or calendar.monthrange(year, month)[1])
-
-
-def parse_as_of(
-    value: str | dt.date,
-    *,
-    field: str = "as_of",
-    source: str | Path | None = None,
-    location: str | None = None,
-) -> dt.date:
-    """Parse a snapshot date given as text at an edge (command line, case.toml, a file).
-
-    ``YYYY-MM-DD``; reduced precision is allowed, ``YYYY`` and ``YYYY-MM`` mean the last
-    day of the year or month. A :class:`datetime.date` (TOML and YAML read unquoted
-    dates as dates) is returned as it is. The library itself takes dates only.
-
-    Parameters
-    ----------
-    value
-        The text (or date) as given.
-    field
-        The option or field it came from (``--as-of``, ``[registry] as_of``), named in
-        the message.
-    source, location
-        The file it came from and where in it (``[registry]``), if any.
-
-    Raises
-    ------
-    InputError
-        Naming ``field`` (and ``source``) and what is allowed.
-
-    Examples
-    --------
-    >>> parse_as_of("2015-06-30"), parse_as_of("2013")
-    (datetime.date(2015, 6, 30), datetime.date(2013, 12, 31))
-    """
-    if isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    try:
-        end = date_end(_check_partial_date(str(value)))
-    except ValueError as error:
-        raise InputError(str(error), source=source, location=location, field=field) from error
-    assert end is not None
-    return end
 
 
 class _Record(BaseModel):
@@ -204,7 +144,7 @@ class _Record(BaseModel):
         default_factory=list,
         description="Source ids (keys of the registry's `sources`) or URLs; at least one.",
     )
-    certainty: Certainty = "confirmed"
+    certainty: Certainty = "unspecified"
     note: str | None = None
 
 
@@ -236,6 +176,11 @@ class Actor(_Record):
         True when the actor covers only part of its ``units`` (a town inside a district).
     state
         Two-digit state key (``14`` Saxony, ``15`` Saxony-Anhalt, ``16`` Thuringia).
+    founded, dissolved
+        When the actor came into existence in the form its ``key`` and ``units`` name
+        (e.g. a district created by the Saxon district reform of 1 August 2008) and when
+        it ended; a membership never counts outside this span. ``None`` or ``unknown``:
+        not recorded.
     """
 
     id: str
@@ -246,6 +191,18 @@ class Actor(_Record):
     units: list[str] = Field(default_factory=list)
     units_partial: bool = False
     state: str | None = None
+    founded: DateOrUnknown | None = None
+    dissolved: DateOrUnknown | None = None
+
+
+class OtherName(BaseModel):
+    """A former or alternative name of a body with its validity (Popolo ``other_names``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
 
 
 class Body(_Record):
@@ -263,7 +220,22 @@ class Body(_Record):
     territory
         Explicit unit ids; ``None`` means: derived from the members' ``units``.
     founded, dissolved
-        Lifetime (partial ISO dates); memberships must lie inside it.
+        Lifetime (partial ISO dates or ``unknown``); memberships must lie inside it.
+    first_evidence, last_evidence
+        Earliest and latest date a source shows the body at work: with an unknown
+        founding date the body counts from its first evidence; with an unknown or open
+        end, snapshots after the last evidence *assume* it still exists and say so
+        (:mod:`cityregions.registry.validity`).
+    other_names
+        Former names with their validity (the legal person continues under a new name,
+        e.g. the Wirtschaftsinitiative's association renamed EMMD e.V. in 2014).
+    member_states
+        Legal limit recorded in the statute or law: members may only come from these
+        states (two-digit keys). ``None``: no limit recorded. Recommendations never
+        propose a member from another state.
+    membership_fixed
+        The members are fixed by law (e.g. a statutory planning region): nobody can join
+        by decision, so recommendations never propose joining it.
     """
 
     id: str
@@ -272,16 +244,41 @@ class Body(_Record):
     body_level: BodyLevel
     legal_form: str | None = None
     seat: str | None = None
-    founded: PartialDate | None = None
-    dissolved: PartialDate | None = None
+    founded: DateOrUnknown | None = None
+    dissolved: DateOrUnknown | None = None
+    first_evidence: PartialDate | None = None
+    last_evidence: PartialDate | None = None
     territory: list[str] | None = None
     themes: list[str] = Field(default_factory=list)
     parent: str | None = None
     predecessor: str | None = None
+    other_names: list[OtherName] = Field(default_factory=list)
+    member_states: list[str] | None = None
+    membership_fixed: bool = False
+
+    def name_on(self, day: dt.date) -> str:
+        """The body's name on ``day``: a former name (``other_names``) valid then, or ``name``.
+
+        Examples
+        --------
+        >>> body = Body(id="emmd", name="EMMD e.V.", kind="association",
+        ...             body_level="metropolitan", sources=["x"],
+        ...             other_names=[{"name": "WIM e.V.", "valid_to": "2014-03-17"}])
+        >>> body.name_on(dt.date(2012, 6, 30)), body.name_on(dt.date(2015, 6, 30))
+        ('WIM e.V.', 'EMMD e.V.')
+        """
+        for other in self.other_names:
+            if _in_interval(day, other.valid_from, other.valid_to):
+                return other.name
+        return self.name
 
 
 class Fee(BaseModel):
-    """A membership fee: amount per period, flat or per inhabitant."""
+    """A membership fee: amount per period, flat or per inhabitant.
+
+    ``valid_from``/``valid_to`` give the years the amount applies to when the source
+    says so (e.g. Magdeburg's 25,000 €/year in the city network 2010–2013).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -289,6 +286,12 @@ class Fee(BaseModel):
     currency: str = "EUR"
     period: Literal["year", "once"] = "year"
     basis: Literal["flat", "per_inhabitant", "share"] = "flat"
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+
+    def applies_on(self, day: dt.date) -> bool:
+        """True if the fee applies on ``day`` (undated bounds are open)."""
+        return _in_interval(day, self.valid_from, self.valid_to)
 
 
 class Membership(_Record):
@@ -311,6 +314,22 @@ class Membership(_Record):
     status
         ``documented`` (a fact with a source) or ``target-model`` (a link of the
         intended model, e.g. the two-stage partnership, not a documented membership).
+    project
+        For a target-model link: the id of the project body whose model it belongs to;
+        a link dated outside the project's runtime is flagged by
+        :func:`cityregions.registry.validation.registry_flags`.
+    valid_from, valid_to
+        Validity (partial ISO dates or ``unknown``).
+    first_evidence, last_evidence
+        Earliest and latest date a source shows the membership: with an unknown
+        ``valid_from`` it counts from its first evidence; with an unknown or open end,
+        snapshots after the last evidence *assume* it continues and say so.
+    not_before
+        With an unknown start and no first evidence: a date before which the sources
+        rule the membership out (e.g. districts were to join only after the 2014 local
+        elections); the membership is assumed from then on.
+    fee
+        The fee, only where a source gives it.
     """
 
     id: str | None = None
@@ -323,9 +342,13 @@ class Membership(_Record):
     seats: int | None = Field(default=None, ge=0)
     fee: Fee | None = None
     share: float | None = Field(default=None, ge=0, le=1)
-    valid_from: PartialDate | None = None
-    valid_to: PartialDate | None = None
+    valid_from: DateOrUnknown | None = None
+    valid_to: DateOrUnknown | None = None
+    first_evidence: PartialDate | None = None
+    last_evidence: PartialDate | None = None
+    not_before: PartialDate | None = None
     status: Status = "documented"
+    project: str | None = None
 
     @property
     def label(self) -> str:
@@ -342,7 +365,11 @@ class Membership(_Record):
         return self.role in ("full", "lead", "chair", "deputy")
 
     def valid_on(self, day: dt.date) -> bool:
-        """True if the membership is valid on ``day`` (open ends are unbounded)."""
+        """True if ``day`` lies between the known dates (unknown and open ends unbounded).
+
+        This reads the dates only; what a snapshot counts (evidence, existence of both
+        ends, assumptions) is :meth:`Registry.as_of`.
+        """
         start, end = date_start(self.valid_from), date_end(self.valid_to)
         return (start is None or start <= day) and (end is None or day <= end)
 
@@ -539,6 +566,7 @@ class Registry(BaseModel):
     memberships: list[Membership] = Field(default_factory=list)
     rules: list[BodyRule] = Field(default_factory=list)
     _origins: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
+    _assumptions: list[Assumption] = PrivateAttr(default_factory=list)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Registry):
@@ -582,13 +610,21 @@ class Registry(BaseModel):
         return self
 
     # ------------------------------------------------------------------ time
-    def as_of(self, as_of: dt.date, *, include_target: bool = False) -> Registry:
-        """Return the snapshot valid on the day ``as_of``.
+    def as_of(
+        self, as_of: dt.date, *, include_target: bool = False, undated: Undated = "assume"
+    ) -> Registry:
+        """Return the snapshot on the day ``as_of``, with the assumptions it rests on.
 
-        Keeps all actors, the bodies alive on ``as_of`` (``founded`` ≤ as_of ≤
-        ``dissolved``; unknown dates are open), the memberships and rules valid on
-        ``as_of`` whose body is alive, and – only with ``include_target=True`` – the
-        links marked ``status: target-model``.
+        Keeps all actors, the bodies alive on ``as_of``, the memberships and rules that
+        count on ``as_of`` and whose body (and member body) is alive, and – only with
+        ``include_target=True`` – the links marked ``status: target-model``. When a
+        record counts is decided by :func:`cityregions.registry.validity.window`:
+        known dates bound it; an unknown start counts from the first evidence; an
+        unknown or open end counts on, and after the last evidence that is an
+        assumption; no membership counts before its member or its body exists.
+
+        The records included (or, with ``undated="exclude"``, left out) by assumption
+        are listed in the snapshot's :attr:`assumptions`.
 
         Parameters
         ----------
@@ -597,11 +633,14 @@ class Registry(BaseModel):
             parsed there with :func:`parse_as_of`).
         include_target
             Keep target-model links (the two-stage partnership) in the snapshot.
+        undated
+            ``assume`` (default): include records that count only by assumption and
+            list them; ``exclude``: leave them out (and list them as left out).
 
         Raises
         ------
         ParameterError
-            If ``as_of`` is not a date.
+            If ``as_of`` is not a date or ``undated`` is not ``assume``/``exclude``.
         """
         if not isinstance(as_of, dt.date):
             msg = (
@@ -609,17 +648,44 @@ class Registry(BaseModel):
                 "cityregions.registry.parse_as_of"
             )
             raise ParameterError(msg)
-        day = as_of
-        bodies = [b for b in self.bodies if _alive(b, day)]
-        alive = {b.id for b in bodies} | set(self.actor_ids)
-        memberships = [
-            m
-            for m in self.memberships
-            if m.valid_on(day)
-            and m.body in alive
-            and m.member in alive
-            and (include_target or m.status == "documented")
-        ]
+        if undated not in ("assume", "exclude"):
+            msg = f"undated must be 'assume' or 'exclude', got {undated!r}"
+            raise ParameterError(msg)
+        day, keep = as_of, undated == "assume"
+        assumed: list[Assumption] = []
+        bodies = []
+        for body in self.bodies:
+            counts, why = window(body, "founded", "dissolved", day)
+            if counts and why:
+                assumed.append(Assumption(body.id, "body", why, keep))
+            if counts and (keep or not why):
+                bodies.append(body)
+        alive = {b.id for b in bodies}
+        lifetimes = {a.id: existence(a) for a in self.actors}
+        lifetimes |= {b.id: existence(b) for b in self.bodies}
+        body_ids = set(self.body_ids)
+        memberships = []
+        for m in self.memberships:
+            if m.body not in alive or not (include_target or m.status == "documented"):
+                continue
+            if m.member in body_ids and m.member not in alive:
+                continue
+            (member_from, member_to), (body_from, body_to) = (
+                lifetimes.get(m.member, (None, None)),
+                lifetimes[m.body],
+            )
+            counts, why = window(
+                m,
+                "valid_from",
+                "valid_to",
+                day,
+                exists_from=later(member_from, body_from),
+                exists_to=earlier(member_to, body_to),
+            )
+            if counts and why:
+                assumed.append(Assumption(m.label, "membership", why, keep))
+            if counts and (keep or not why):
+                memberships.append(m)
         rules = [
             r
             for r in self.rules
@@ -634,7 +700,16 @@ class Registry(BaseModel):
             memberships=memberships,
             rules=rules,
         )
+        snapshot._assumptions.extend(assumed)
         return snapshot.with_origins(dict(self._origins))
+
+    @property
+    def assumptions(self) -> list[Assumption]:
+        """Records a snapshot (:meth:`as_of`) included or left out by assumption.
+
+        Empty for a registry read from files (it is not a snapshot).
+        """
+        return list(self._assumptions)
 
     def documented(self) -> Registry:
         """Return the registry without target-model links."""
@@ -718,10 +793,6 @@ class Registry(BaseModel):
         return out
 
 
-def _alive(body: Body, day: dt.date) -> bool:
-    return _in_interval(day, body.founded, body.dissolved)
-
-
 def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
     lo, hi = date_start(start), date_end(end)
     return (lo is None or lo <= day) and (hi is None or day <= hi)
@@ -729,6 +800,7 @@ def _in_interval(day: dt.date, start: str | None, end: str | None) -> bool:
 
 __all__ = [
     "BODY_LEVELS",
+    "CERTAINTIES",
     "Actor",
     "Body",
     "BodyRule",
@@ -736,6 +808,7 @@ __all__ = [
     "DecisionRule",
     "Fee",
     "Membership",
+    "OtherName",
     "Registry",
     "Source",
     "date_end",

@@ -8,10 +8,10 @@ but not the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from cityregions._errors import InputError
-from cityregions.registry.model import BodyRule, Registry
+from cityregions.registry.model import Actor, BodyRule, Registry
 
 
 def voting_weights(
@@ -79,4 +79,73 @@ def rule_weights(
     return rule, weights
 
 
-__all__ = ["rule_weights", "voting_weights"]
+def for_units(registry: Registry, units: Iterable[str]) -> Registry:
+    """Return ``registry`` with each actor's and body's units expressed in ``units``.
+
+    A registry names the units of one level (the bundled case: 5-digit district keys,
+    with towns as ``units_partial`` parts of their district). A territory of another
+    level (e.g. 8-digit municipal keys) needs the same actors in its own ids:
+
+    * units already among ``units`` are kept;
+    * an actor whose ``key`` (scheme ``AGS``) is among ``units`` stands for that unit
+      (a town at municipal level; ``units_partial`` becomes False);
+    * a unit that is the prefix of ids in ``units`` (a district key of municipalities)
+      stands for all of them;
+    * anything else is kept as it is (and reported by
+      :func:`~cityregions.registry.validation.check_units`).
+
+    Body ``territory`` lists are mapped by the last two rules.
+
+    Examples
+    --------
+    >>> from cityregions.registry import Actor, Registry
+    >>> reg = Registry(actors=[
+    ...     Actor(id="schkeuditz", name="Schkeuditz", kind="city", key="14730270",
+    ...           key_scheme="AGS", units=["14730"], units_partial=True, sources=["x"]),
+    ...     Actor(id="nordsachsen", name="Nordsachsen", kind="district", units=["14730"],
+    ...           sources=["x"])])
+    >>> municipal = for_units(reg, ["14730270", "14730300"])
+    >>> municipal.actor("schkeuditz").units, municipal.actor("nordsachsen").units
+    (['14730270'], ['14730270', '14730300'])
+    """
+    ids = sorted({str(u) for u in units})
+    known = set(ids)
+
+    def mapped(unit_list: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for unit in unit_list:
+            if unit in known:
+                out.append(unit)
+                continue
+            parts = [i for i in ids if i.startswith(unit) and len(i) > len(unit)]
+            out.extend(parts or [unit])
+        return sorted(dict.fromkeys(out))
+
+    actors = []
+    for actor in registry.actors:
+        actors.append(_actor_in(actor, known, mapped))
+    bodies = [
+        b.model_copy(update={"territory": mapped(b.territory)}) if b.territory is not None else b
+        for b in registry.bodies
+    ]
+    return registry.model_copy(update={"actors": actors, "bodies": bodies}).with_origins(
+        dict(registry._origins)
+    )
+
+
+def _actor_in(actor: Actor, known: set[str], mapped: Callable[[Iterable[str]], list[str]]) -> Actor:
+    """The actor with its units in the ids ``known`` (see :func:`for_units`).
+
+    A part of a unit (``units_partial``) whose own key is not among ``known`` keeps its
+    units: the whole of the unit's parts would overstate it.
+    """
+    if actor.units and all(u in known for u in actor.units):
+        return actor
+    if actor.key_scheme == "AGS" and actor.key in known:
+        return actor.model_copy(update={"units": [actor.key], "units_partial": False})
+    if not actor.units or actor.units_partial:
+        return actor
+    return actor.model_copy(update={"units": mapped(actor.units)})
+
+
+__all__ = ["for_units", "rule_weights", "voting_weights"]

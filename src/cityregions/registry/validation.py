@@ -10,10 +10,10 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cityregions._errors import InputError
-from cityregions.registry.model import date_end, date_start
+from cityregions.registry.dates import date_end, date_start, is_known
 
 if TYPE_CHECKING:
     from cityregions.registry.model import Membership, Registry
@@ -25,12 +25,16 @@ def validate_registry(
     """Return one :class:`InputError` per cross-record problem of ``registry``.
 
     Checked: duplicate ids (actors and bodies share one namespace; memberships and rules
-    have their own), unknown ids (member, body, represented_by, parent, rule body,
-    source ids), dates in the wrong order (``valid_to`` before ``valid_from``,
-    ``dissolved`` before ``founded``), memberships outside the body's lifetime,
-    overlapping duplicate memberships (same member, body, role and status), decision
-    rules whose fields do not fit their kind (``DecisionRule.problems``) and records
-    without a source. Each error names the file, the record id and the field.
+    have their own), unknown ids (member, body, represented_by, parent, predecessor,
+    project, rule body, source ids), dates in the wrong order (``valid_to`` before
+    ``valid_from``, ``dissolved`` before ``founded``, ``last_evidence`` before
+    ``first_evidence``), memberships outside the body's or the member's lifetime,
+    members from a state the body's ``member_states`` do not admit, overlapping
+    duplicate memberships (same member, body, role and status), decision rules whose
+    fields do not fit their kind (``DecisionRule.problems``) and records without a
+    source. Each error names the file, the record id and the field. Facts that are
+    worth knowing but not wrong (a target-model link dated outside its project's
+    runtime) are :func:`registry_flags`.
 
     ``unresolved`` are ids of actors or bodies whose records could not be read (their
     own problems are already reported): references to them are not reported again.
@@ -43,6 +47,7 @@ def validate_registry(
         problems += _unknown_ids(registry, set(unresolved))
     problems += _date_order(registry)
     problems += _lifetimes(registry)
+    problems += _legal_limits(registry)
     problems += _overlaps(registry)
     problems += _missing_sources(registry)
     return problems
@@ -103,6 +108,10 @@ def _unknown_ids(registry: Registry, unresolved: set[str]) -> list[InputError]:
         if m.role == "represented" and m.represented_by is None:
             msg = "role 'represented' needs represented_by (the member that represents it)"
             problems.append(_error(registry, m.label, "represented_by", msg))
+    for m in registry.memberships:
+        if m.project is not None and m.project not in bodies:
+            msg = f"unknown project body id {m.project!r}; expected the id of a body"
+            problems.append(_error(registry, m.label, "project", msg))
     for b in registry.bodies:
         for field in ("parent", "predecessor"):
             value = getattr(b, field)
@@ -129,10 +138,14 @@ def is_url(text: str) -> bool:
 def _date_order(registry: Registry) -> list[InputError]:
     problems = []
     for record_id, record in _all_records(registry):
-        pairs = [("valid_from", "valid_to"), ("founded", "dissolved")]
+        pairs = [
+            ("valid_from", "valid_to"),
+            ("founded", "dissolved"),
+            ("first_evidence", "last_evidence"),
+        ]
         for lo_field, hi_field in pairs:
             lo, hi = getattr(record, lo_field, None), getattr(record, hi_field, None)
-            if lo and hi and date_end(hi) < date_start(lo):  # type: ignore[operator]
+            if is_known(lo) and is_known(hi) and date_end(hi) < date_start(lo):  # type: ignore[operator]
                 msg = f"{hi_field} {hi} is before {lo_field} {lo}; expected {hi_field} ≥ {lo_field}"
                 problems.append(_error(registry, record_id, hi_field, msg))
     for rule in registry.rules:
@@ -144,6 +157,7 @@ def _date_order(registry: Registry) -> list[InputError]:
 def _lifetimes(registry: Registry) -> list[InputError]:
     problems = []
     bodies = registry._body_index()
+    ends = {**registry._actor_index(), **bodies}
     for m in registry.memberships:
         body = bodies.get(m.body)
         if body is None:
@@ -163,7 +177,97 @@ def _lifetimes(registry: Registry) -> list[InputError]:
                 f"({body.dissolved}); expected valid_to ≤ dissolved"
             )
             problems.append(_error(registry, m.label, "valid_to", msg))
+        member = ends.get(m.member)
+        born = date_start(getattr(member, "founded", None))
+        if member is not None and m.member not in bodies and start and born and start < born:
+            msg = (
+                f"membership starts {m.valid_from}, before member {m.member!r} existed "
+                f"(founded {member.founded}); expected valid_from ≥ the member's founded"
+            )
+            problems.append(_error(registry, m.label, "valid_from", msg))
     return problems
+
+
+def _legal_limits(registry: Registry) -> list[InputError]:
+    """Members from a state that the body's recorded ``member_states`` do not admit."""
+    problems = []
+    states = registry.actor_states()
+    for m in registry.memberships:
+        body = registry._body_index().get(m.body)
+        if body is None or body.member_states is None or m.member not in states:
+            continue
+        state = states[m.member]
+        if state is not None and state not in body.member_states:
+            allowed = ", ".join(body.member_states)
+            msg = (
+                f"member {m.member!r} is from state {state}, but {body.id!r} admits members "
+                f"from {allowed} only (member_states); expected a member of those states"
+            )
+            problems.append(_error(registry, m.label, "member", msg))
+    return problems
+
+
+class Flag(NamedTuple):
+    """A fact about a record that is worth a note but not an error.
+
+    Attributes
+    ----------
+    record
+        Record id or label.
+    field
+        The field concerned.
+    message
+        What is noteworthy.
+    """
+
+    record: str
+    field: str
+    message: str
+
+
+def registry_flags(registry: Registry) -> list[Flag]:
+    """Notes on records: target-model links dated outside the runtime of their project.
+
+    A link of a project's target model (``status: target-model``, ``project: <body>``)
+    whose validity reaches beyond the project's ``founded``/``dissolved`` is flagged:
+    sources may date the project differently (e.g. BBSR: 02/2012–09/2013, the project
+    page: 09/2011–06/2013), and the flag keeps the conflict visible.
+
+    Examples
+    --------
+    >>> from cityregions.registry import Body, Membership, Registry
+    >>> reg = Registry(
+    ...     bodies=[Body(id="p", name="P", kind="project", body_level="metropolitan",
+    ...                  founded="2011-09", dissolved="2013-06", sources=["https://x.org"]),
+    ...             Body(id="b", name="B", kind="cooperation", body_level="city_region",
+    ...                  sources=["https://x.org"])],
+    ...     memberships=[Membership(member="b", body="p", status="target-model",
+    ...                             project="p", valid_from="2012-02", valid_to="2013-09",
+    ...                             sources=["https://x.org"])])
+    >>> [f.field for f in registry_flags(reg)]
+    ['valid_to']
+    """
+    flags = []
+    bodies = registry._body_index()
+    for m in registry.memberships:
+        project = bodies.get(m.project) if m.project else None
+        if project is None:
+            continue
+        start, end = date_start(m.valid_from), date_end(m.valid_to)
+        runs_from, runs_to = date_start(project.founded), date_end(project.dissolved)
+        if start is not None and runs_from is not None and start < runs_from:
+            msg = (
+                f"target-model link starts {m.valid_from}, before the runtime of "
+                f"{project.id!r} ({project.founded} – {project.dissolved or 'open'})"
+            )
+            flags.append(Flag(m.label, "valid_from", msg))
+        if end is not None and runs_to is not None and end > runs_to:
+            msg = (
+                f"target-model link is dated to {m.valid_to}, after the runtime of "
+                f"{project.id!r} ({project.founded or 'unknown'} – {project.dissolved})"
+            )
+            flags.append(Flag(m.label, "valid_to", msg))
+    return flags
 
 
 def _overlaps(registry: Registry) -> list[InputError]:
@@ -188,7 +292,7 @@ def _overlaps(registry: Registry) -> list[InputError]:
 
 
 def _ordered(start: str | None, end: str | None) -> bool:
-    return not (start and end and date_end(end) < date_start(start))  # type: ignore[operator]
+    return not (is_known(start) and is_known(end) and date_end(end) < date_start(start))  # type: ignore[operator]
 
 
 def _missing_sources(registry: Registry) -> list[InputError]:
