@@ -157,7 +157,7 @@ def _date_order(registry: Registry) -> list[InputError]:
 def _lifetimes(registry: Registry) -> list[InputError]:
     problems = []
     bodies = registry._body_index()
-    ends = {**registry._actor_index(), **bodies}
+    actors = registry._actor_index()
     for m in registry.memberships:
         body = bodies.get(m.body)
         if body is None:
@@ -177,9 +177,9 @@ def _lifetimes(registry: Registry) -> list[InputError]:
                 f"({body.dissolved}); expected valid_to ≤ dissolved"
             )
             problems.append(_error(registry, m.label, "valid_to", msg))
-        member = ends.get(m.member)
-        born = date_start(getattr(member, "founded", None))
-        if member is not None and m.member not in bodies and start and born and start < born:
+        member = actors.get(m.member)
+        born = date_start(member.founded) if member is not None else None
+        if member is not None and start and born and start < born:
             msg = (
                 f"membership starts {m.valid_from}, before member {m.member!r} existed "
                 f"(founded {member.founded}); expected valid_from ≥ the member's founded"
