@@ -90,3 +90,63 @@ def test_subset_aggregate_and_with_diagonal() -> None:
 def test_provenance_must_be_known() -> None:
     with pytest.raises(InputError, match="provenance"):
         FlowTable.from_long(_toy(), flows_provenance="guessed")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ flows beyond the table
+def test_with_totals_gives_flows_beyond_the_table() -> None:
+    flows = FlowTable.from_long(_toy())  # rows a 15, b 8, c 5; columns a 11, b 12, c 5
+    complete = flows.with_totals(
+        pd.Series({"c": 5, "b": 10, "a": 20}), pd.Series({"a": 11, "b": 30, "c": 6})
+    )
+    assert complete.has_totals
+    assert not flows.has_totals
+    outside = complete.outside()
+    assert outside["outside_out"].to_dict() == {"a": 5.0, "b": 2.0, "c": 0.0}
+    assert outside["outside_in"].to_dict() == {"a": 0.0, "b": 18.0, "c": 1.0}
+    assert complete.residents().to_dict() == {"a": 20.0, "b": 10.0, "c": 5.0}
+    assert complete.jobs().to_dict() == {"a": 11.0, "b": 30.0, "c": 6.0}
+    assert complete.total == flows.total == 28.0  # the table itself is unchanged
+    assert complete.totals().loc["b"].tolist() == [10.0, 30.0]
+
+
+def test_totals_smaller_than_the_listed_flows_name_the_unit() -> None:
+    flows = FlowTable.from_long(_toy(), source="f.csv")
+    with pytest.raises(InputError, match="residents 14 is smaller than the 15") as error:
+        flows.with_totals(pd.Series({"a": 14, "b": 8, "c": 5}), flows.jobs(), source="t.csv")
+    assert (error.value.location, error.value.field) == ("unit a", "residents")
+    assert "t.csv" in str(error.value)
+    with pytest.raises(InputError, match="no total") as error:
+        flows.with_totals(pd.Series({"a": 15, "b": 8}), flows.jobs())
+    assert error.value.location == "unit c"
+    with pytest.raises(InputError, match="not a finite number") as error:
+        flows.with_totals(flows.residents(), pd.Series({"a": 11, "b": np.inf, "c": 5}))
+    assert (error.value.location, error.value.field) == ("unit b", "jobs")
+
+
+def test_subset_keeps_complete_totals_and_aggregate_sums_the_outside() -> None:
+    flows = FlowTable.from_long(_toy())
+    sub = flows.subset(["a", "b"])  # c has flows with no one else: nothing goes beyond
+    assert not sub.has_totals
+    complete = flows.with_totals(flows.residents() + 1, flows.jobs() + 2)
+    sub = complete.subset(["b", "a"])
+    assert sub.residents().to_dict() == {"b": 9.0, "a": 16.0}
+    assert sub.outside()["outside_in"].to_dict() == {"b": 2.0, "a": 2.0}
+    cut = FlowTable.from_long(_toy()).subset(["a"])  # a -> b (5) and b -> a (1) go beyond
+    assert cut.outside().loc["a"].tolist() == [5.0, 1.0]
+    assert cut.residents()["a"] == 15.0
+    regions = complete.aggregate(pd.Series({"a": "R1", "b": "R1", "c": "R2"}))
+    assert regions.outside()["outside_out"].to_dict() == {"R1": 2.0, "R2": 1.0}
+    assert regions.residents().to_dict() == {"R1": 25.0, "R2": 6.0}
+    replaced = complete.with_diagonal(pd.Series({"a": 0.0, "b": 0.0, "c": 0.0}))
+    assert replaced.outside().equals(complete.outside())
+
+
+def test_outside_flows_must_be_given_both_and_be_finite() -> None:
+    flows = FlowTable.from_long(_toy())
+    with pytest.raises(InputError, match="give both"):
+        FlowTable(flows.ids, flows.matrix, outside_out=np.zeros(3))
+    with pytest.raises(InputError, match="finite number") as error:
+        FlowTable(
+            flows.ids, flows.matrix, outside_out=np.array([0, -1.0, 0]), outside_in=np.zeros(3)
+        )
+    assert error.value.location == "unit b"

@@ -4,6 +4,15 @@ Rows are origins (place of residence), columns destinations (place of work); the
 diagonal holds the people who live and work in the same unit. Where the values come
 from, :attr:`FlowTable.flows_provenance` (``observed``, ``completed`` or ``modeled``),
 travels with the object into every output.
+
+A table rarely holds every commuter of its units: a study area loses the people who
+live in it and work beyond its edge (and the reverse), and a truncated file (the BA
+district table lists each district's ten largest links) loses the links it cut. Per
+unit, :attr:`FlowTable.outside_out` and :attr:`FlowTable.outside_in` carry these
+*flows beyond the table*, so that :meth:`FlowTable.residents` and
+:meth:`FlowTable.jobs` are the complete totals every share divides by
+(:meth:`FlowTable.with_totals` derives them from official totals; :meth:`FlowTable.subset`
+keeps the flows to the units it drops as flows beyond the table).
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -30,6 +39,11 @@ from cityregions.constants import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: Per unit: people living in it and working beyond the table / working in it and
+#: living beyond the table.
+OUTSIDE_OUT = "outside_out"
+OUTSIDE_IN = "outside_in"
 
 NO_DIAGONAL_MESSAGE = (
     "the flows have no internal (diagonal) flows: people living and working in the same "
@@ -55,6 +69,12 @@ class FlowTable:
         with missing cells filled by a model) or ``"modeled"`` (estimated).
     source
         Where the flows come from (file, statistic and year, or the model).
+    outside_out
+        Per unit (in ``ids`` order), the people living in it and working in a unit
+        beyond the table; None when not known (then taken as 0).
+    outside_in
+        Per unit, the people working in it and living beyond the table; None when not
+        known.
 
     Examples
     --------
@@ -63,12 +83,17 @@ class FlowTable:
     >>> flows = FlowTable.from_long(long, flows_provenance="observed", source="toy")
     >>> flows.residents().tolist(), flows.jobs().tolist()
     ([4.0, 4.0], [3.0, 5.0])
+    >>> complete = flows.with_totals(pd.Series({"a": 10, "b": 4}), pd.Series({"a": 3, "b": 9}))
+    >>> complete.residents().tolist(), complete.outside()["outside_in"].tolist()
+    ([10.0, 4.0], [0.0, 4.0])
     """
 
     ids: tuple[str, ...]
     matrix: sp.csr_array
     flows_provenance: FlowsProvenance = "observed"
     source: str = ""
+    outside_out: np.ndarray | None = None
+    outside_in: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -79,6 +104,13 @@ class FlowTable:
             allowed = ", ".join(FLOWS_PROVENANCES)
             msg = f"flows_provenance must be one of {allowed}, got {self.flows_provenance!r}"
             raise InputError(msg, source=self.source or "flows", field=FLOWS_PROVENANCE)
+        if (self.outside_out is None) != (self.outside_in is None):
+            msg = "give both outside_out and outside_in (the flows beyond the table), or neither"
+            raise InputError(msg, source=self.source or "flows", field=OUTSIDE_OUT)
+        for name in (OUTSIDE_OUT, OUTSIDE_IN):
+            values = getattr(self, name)
+            if values is not None:
+                object.__setattr__(self, name, _check_outside(values, n, self, name))
 
     @classmethod
     def from_long(
@@ -161,24 +193,99 @@ class FlowTable:
 
     @property
     def total(self) -> float:
-        """Sum of all flows."""
+        """Sum of all flows in the table (flows beyond it not included)."""
         return float(self.matrix.sum())
 
-    def residents(self) -> pd.Series:
-        """Return the employed residents of each unit in the table: row sums.
+    @property
+    def has_totals(self) -> bool:
+        """Whether the flows beyond the table are known (complete residents and jobs)."""
+        return self.outside_out is not None
 
-        :math:`R_i = \\sum_j T_{ij}`, the internal flow :math:`T_{ii}` included. Flows to
-        units beyond the table are not counted: a truncated table gives less than the
-        official number of employed residents.
+    def residents(self) -> pd.Series:
+        """Return the employed residents of each unit: row sums plus flows beyond the table.
+
+        :math:`R_i = \\sum_j T_{ij} + O_i`, the internal flow :math:`T_{ii}` included,
+        with :math:`O_i` the people of ``i`` working beyond the table
+        (:attr:`outside_out`; 0 when unknown, and then a truncated table gives less
+        than the official number of employed residents).
         """
-        return pd.Series(np.asarray(self.matrix.sum(axis=1)).ravel(), index=self.index)
+        rows = np.asarray(self.matrix.sum(axis=1), dtype=float).ravel()
+        if self.outside_out is not None:
+            rows = rows + self.outside_out
+        return pd.Series(rows, index=self.index)
 
     def jobs(self) -> pd.Series:
-        """Return the jobs of each unit held by residents of the table: column sums.
+        """Return the jobs of each unit: column sums plus flows from beyond the table.
 
-        :math:`W_j = \\sum_i T_{ij}`, the internal flow :math:`T_{jj}` included.
+        :math:`W_j = \\sum_i T_{ij} + I_j`, the internal flow :math:`T_{jj}` included,
+        with :math:`I_j` the people working in ``j`` and living beyond the table
+        (:attr:`outside_in`; 0 when unknown).
         """
-        return pd.Series(np.asarray(self.matrix.sum(axis=0)).ravel(), index=self.index)
+        cols = np.asarray(self.matrix.sum(axis=0), dtype=float).ravel()
+        if self.outside_in is not None:
+            cols = cols + self.outside_in
+        return pd.Series(cols, index=self.index)
+
+    def outside(self) -> pd.DataFrame:
+        """Return the flows beyond the table per unit: ``outside_out``, ``outside_in``.
+
+        Zeros when they are not known (:attr:`has_totals` False).
+        """
+        n = len(self.ids)
+        out = self.outside_out if self.outside_out is not None else np.zeros(n)
+        inn = self.outside_in if self.outside_in is not None else np.zeros(n)
+        return pd.DataFrame({OUTSIDE_OUT: out, OUTSIDE_IN: inn}, index=self.index)
+
+    def totals(self) -> pd.DataFrame:
+        """Return ``residents`` and ``jobs`` per unit (index ``unit``), as ``--totals`` reads."""
+        return pd.DataFrame({"residents": self.residents(), "jobs": self.jobs()})
+
+    def with_totals(
+        self, residents: pd.Series, jobs: pd.Series, *, source: str = "totals"
+    ) -> FlowTable:
+        """Return a copy that knows the complete totals, hence the flows beyond the table.
+
+        Parameters
+        ----------
+        residents
+            Employed people living in each unit (unit id → number), all of them: those
+            working in the unit, in other units of the table and beyond it.
+        jobs
+            Jobs (people working) in each unit, whoever holds them.
+        source
+            Where the totals come from, for messages.
+
+        Returns
+        -------
+        FlowTable
+            The same flows with :math:`O_i = R_i - \\sum_j T_{ij}` and
+            :math:`I_j = W_j - \\sum_i T_{ij}`.
+
+        Raises
+        ------
+        InputError
+            If a unit has no total, a total that is not a finite number of at least 0,
+            or a total smaller than the flows the table lists for it (naming the unit).
+        """
+        rows = np.asarray(self.matrix.sum(axis=1), dtype=float).ravel()
+        cols = np.asarray(self.matrix.sum(axis=0), dtype=float).ravel()
+        outside = []
+        for name, given, listed, direction in (
+            ("residents", residents, rows, "from"),
+            ("jobs", jobs, cols, "to"),
+        ):
+            values = _aligned_totals(given, self.index, source=source, field=name)
+            short = values < listed - 1e-9 * np.maximum(listed, 1.0)
+            if short.any():
+                i = int(np.flatnonzero(short)[0])
+                msg = (
+                    f"{name} {values[i]:g} is smaller than the {listed[i]:g} commuters the "
+                    f"flows list {direction} this unit ({self.source or 'flows'}); the totals "
+                    "must include every listed flow"
+                )
+                raise InputError(msg, source=source, location=f"unit {self.ids[i]}", field=name)
+            outside.append(np.maximum(values - listed, 0.0))
+        return replace(self, outside_out=outside[0], outside_in=outside[1])
 
     def internal(self) -> pd.Series:
         """Return the internal flows (the diagonal)."""
@@ -198,7 +305,11 @@ class FlowTable:
         return frame
 
     def subset(self, ids: Iterable[str]) -> FlowTable:
-        """Return the flows among ``ids`` only (flows to or from other units dropped)."""
+        """Return the flows among ``ids``; flows to or from other units go beyond the table.
+
+        The kept units keep their complete :meth:`residents` and :meth:`jobs`: a flow
+        to (from) a dropped unit is added to :attr:`outside_out` (:attr:`outside_in`).
+        """
         wanted = [str(i) for i in ids]
         codes = self.index.get_indexer(pd.Index(wanted))
         if (codes < 0).any():
@@ -206,7 +317,13 @@ class FlowTable:
             msg = f"unknown unit ids {missing}"
             raise InputError(msg, source=self.source or "flows", field=UNIT)
         matrix = sp.csr_array(self.matrix[codes][:, codes])
-        return FlowTable(tuple(wanted), matrix, self.flows_provenance, self.source)
+        rows = np.asarray(matrix.sum(axis=1), dtype=float).ravel()
+        cols = np.asarray(matrix.sum(axis=0), dtype=float).ravel()
+        out = np.maximum(self.residents().to_numpy()[codes] - rows, 0.0)
+        inn = np.maximum(self.jobs().to_numpy()[codes] - cols, 0.0)
+        if not self.has_totals and not out.any() and not inn.any():
+            out = inn = None  # type: ignore[assignment]
+        return FlowTable(tuple(wanted), matrix, self.flows_provenance, self.source, out, inn)
 
     def with_diagonal(self, internal: pd.Series) -> FlowTable:
         """Return a copy whose diagonal is replaced by ``internal`` (aligned by unit id)."""
@@ -220,7 +337,7 @@ class FlowTable:
         lil.setdiag(values)
         matrix = sp.csr_array(lil)
         matrix.eliminate_zeros()
-        return FlowTable(self.ids, matrix, self.flows_provenance, self.source)
+        return replace(self, matrix=matrix)
 
     def aggregate(self, labels: pd.Series) -> FlowTable:
         """Return the flows between groups of units (e.g. regions) given ``unit → group``.
@@ -241,7 +358,43 @@ class FlowTable:
         n, k = len(self.ids), len(groups)
         membership = sp.csr_array((np.ones(n), (np.arange(n), codes)), shape=(n, k))
         matrix = sp.csr_array(membership.T @ self.matrix @ membership)
-        return FlowTable(tuple(str(g) for g in groups), matrix, self.flows_provenance, self.source)
+        out = inn = None
+        if self.outside_out is not None and self.outside_in is not None:
+            out = np.bincount(codes, self.outside_out, minlength=k)
+            inn = np.bincount(codes, self.outside_in, minlength=k)
+        ids = tuple(str(g) for g in groups)
+        return FlowTable(ids, matrix, self.flows_provenance, self.source, out, inn)
+
+
+def _check_outside(values: np.ndarray, n: int, flows: FlowTable, name: str) -> np.ndarray:
+    """Return the flows beyond the table as floats; raise unless n finite numbers >= 0."""
+    array = np.asarray(values, dtype=float).ravel()
+    if array.shape != (n,):
+        msg = f"{name} has {array.size} values for {n} units"
+        raise InputError(msg, source=flows.source or "flows", field=name)
+    bad = ~np.isfinite(array) | (array < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        msg = f"expected a finite number of commuters (0 or more), got {array[i]!r}"
+        raise InputError(
+            msg, source=flows.source or "flows", location=f"unit {flows.ids[i]}", field=name
+        )
+    return array
+
+
+def _aligned_totals(values: pd.Series, index: pd.Index, *, source: str, field: str) -> np.ndarray:
+    """Return ``values`` (unit id → number) in the order of ``index``; raise on gaps."""
+    given = pd.Series(values.to_numpy(), index=values.index.astype(str))
+    aligned = pd.to_numeric(given.reindex(index), errors="coerce")
+    array = aligned.to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(array) | (array < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raw = given.get(index[i])
+        what = "no total" if raw is None else f"{raw!r}, not a finite number of at least 0"
+        msg = f"{what} for this unit of the flows"
+        raise InputError(msg, source=source, location=f"unit {index[i]}", field=field)
+    return array
 
 
 def _check_values(values: pd.Series, *, source: str, field: str) -> np.ndarray:

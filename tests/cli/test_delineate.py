@@ -263,7 +263,7 @@ def test_no_diagonal_warns_why(tmp_path: Path) -> None:
     files = write_inputs(tmp_path, diagonal=False)
     done = subprocess.run(
         [sys.executable, "-m", "cityregions.cli.main", "delineate", str(files["flows"]),
-         "--method", "leiden", "--out", str(tmp_path / "l.csv")],
+         "--method", "leiden", "--out", str(tmp_path / "l.csv"), "--allow-no-diagonal"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -8,6 +8,7 @@ before). Bad input ends with one message and exit code 2.
 from __future__ import annotations
 
 import logging
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,6 +21,8 @@ from cityregions.constants import LMA_ISTAT_2011
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from cityregions.flows import FlowTable
 
 logger = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -160,6 +163,21 @@ def delineate(
     gpkg: Annotated[
         Path | None, typer.Option("--gpkg", help="GeoPackage with units and regions layers.")
     ] = None,
+    totals: Annotated[
+        Path | None,
+        typer.Option(
+            "--totals",
+            help="Complete totals unit,residents,jobs (flows beyond the table included); "
+            "self-containment and shares then divide by them.",
+        ),
+    ] = None,
+    allow_no_diagonal: Annotated[
+        bool,
+        typer.Option(
+            "--allow-no-diagonal",
+            help="The flows have no internal (diagonal) flows on purpose: delineate anyway.",
+        ),
+    ] = False,
     flows_provenance: Annotated[
         FlowsProvenanceName,
         typer.Option(
@@ -246,7 +264,7 @@ def delineate(
     from cityregions.geometry import region_layers
     from cityregions.io.tables import read_flows, read_units
 
-    _check_outputs(out, summary, gpkg, inputs=[flows_file, units_file, polygons])
+    _check_outputs(out, summary, gpkg, inputs=[flows_file, units_file, polygons, totals])
     params = _method_params(
         method,
         {
@@ -284,14 +302,19 @@ def delineate(
     if gpkg is not None and (units is None or not units.has_polygons):
         msg = "--gpkg needs --units with polygons (GeoPackage, GeoJSON or a polygons file)"
         raise InputError(msg, source=units_file or "--units", field="geometry")
-    flows = read_flows(
-        flows_file,
-        units=units,
-        flows_provenance=flows_provenance.value,  # type: ignore[arg-type]
-        sheet=_sheet(sheet),
-    )
+    with warnings.catch_warnings(record=True) as said:  # said again below, unless refused
+        warnings.simplefilter("always")
+        flows = read_flows(
+            flows_file,
+            units=units,
+            flows_provenance=flows_provenance.value,  # type: ignore[arg-type]
+            sheet=_sheet(sheet),
+        )
     if units is not None:
         check_same_units(flows, units)
+    flows = _complete_flows(flows, flows_file, totals=totals, allow_no_diagonal=allow_no_diagonal)
+    for warning in said:
+        warnings.warn(warning.message, warning.category, stacklevel=1)
     result = run(flows, method=method.value, units=units, rng=rng, progress=progress, **params)
     # Per-region figures come from the flows: say in every row whether they are modeled.
     table = result.summary(flows, units).assign(flows_provenance=flows.flows_provenance)
@@ -306,6 +329,26 @@ def delineate(
         + (f", {outside} outside every region" if outside else "")
         + f" ({flows.flows_provenance} flows) → {out}"
     )
+
+
+def _complete_flows(
+    flows: FlowTable, flows_file: Path, *, totals: Path | None, allow_no_diagonal: bool
+) -> FlowTable:
+    """Refuse flows without a diagonal (unless allowed); add the totals of ``--totals``."""
+    from cityregions.flows import NO_DIAGONAL_MESSAGE
+
+    if flows.total > 0 and not flows.has_diagonal and not allow_no_diagonal:
+        msg = (
+            f"{NO_DIAGONAL_MESSAGE}. Add it with `cityregions flows complete` (from the "
+            "units' totals), or give --allow-no-diagonal if the flows are meant that way"
+        )
+        raise InputError(msg, source=flows_file, field="diagonal")
+    if totals is None:
+        return flows
+    from cityregions.io.totals import read_totals
+
+    table = read_totals(totals, units=flows.ids)
+    return flows.with_totals(table["residents"], table["jobs"], source=str(totals))
 
 
 def _write_outputs(

@@ -25,11 +25,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CommuterTotals:
-    """Per-unit commuter totals of a flow matrix (arrays in ``flows.ids`` order).
+    """Per-unit commuter totals of a flow table (arrays in ``flows.ids`` order).
 
-    ``residents`` = employed residents (row sums incl. internal), ``jobs`` = column sums
-    incl. internal, ``internal`` = diagonal, ``out_commuters`` = residents − internal,
-    ``in_commuters`` = jobs − internal.
+    ``residents`` = employed residents (row sums incl. internal, plus the flows beyond
+    the table when the table knows them), ``jobs`` = column sums incl. internal (plus
+    the flows from beyond the table), ``internal`` = diagonal, ``out_commuters`` =
+    residents − internal, ``in_commuters`` = jobs − internal. Every share that divides
+    by a unit's total divides by these complete totals
+    (:meth:`cityregions.flows.FlowTable.with_totals`).
     """
 
     residents: np.ndarray
@@ -48,12 +51,11 @@ class CommuterTotals:
 
     @classmethod
     def of(cls, flows: FlowTable) -> CommuterTotals:
-        """Compute the totals of ``flows``."""
-        matrix = flows.matrix
+        """Compute the totals of ``flows`` (flows beyond the table included)."""
         return cls(
-            residents=np.asarray(matrix.sum(axis=1)).ravel().astype(float),
-            jobs=np.asarray(matrix.sum(axis=0)).ravel().astype(float),
-            internal=np.asarray(matrix.diagonal()).astype(float),
+            residents=flows.residents().to_numpy(dtype=float),
+            jobs=flows.jobs().to_numpy(dtype=float),
+            internal=np.asarray(flows.matrix.diagonal()).astype(float),
         )
 
 

@@ -134,13 +134,20 @@ class EngineResult:
 
 @dataclass
 class Engine:
-    """State of one run: sparse flows, region ids and per-region marginals."""
+    """State of one run: sparse flows, region ids and per-region marginals.
+
+    ``outside_out`` / ``outside_in`` (per active unit) are the flows beyond the table:
+    they count in every unit's residents and jobs, hence in every region's ``R`` and
+    ``W`` and in the exposure of its members, but link to no region. None = 0.
+    """
 
     matrix: sp.csr_array
     params: Params
     parity: Parity = "r"
     progress: bool = False
     events: list[Event] = field(default_factory=list)
+    outside_out: np.ndarray | None = None
+    outside_in: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         csr = sp.csr_array(self.matrix.astype(np.float64))
@@ -153,6 +160,11 @@ class Engine:
         self.col = (csc.indptr.astype(np.int64), csc.indices.astype(np.int64), csc.data)
         self.res = np.asarray(csr.sum(axis=1)).ravel()
         self.jobs = np.asarray(csr.sum(axis=0)).ravel()
+        self.beyond_in = np.zeros(n)
+        if self.outside_out is not None and self.outside_in is not None:
+            self.res = self.res + self.outside_out
+            self.jobs = self.jobs + self.outside_in
+            self.beyond_in = np.asarray(self.outside_in, dtype=float)
         self.diag = csr.diagonal()
         self.cl = np.arange(1, n + 1, dtype=np.int64)
         self.off = n
@@ -369,14 +381,15 @@ class Engine:
     def exposure_order(self, units: list[int]) -> list[int]:
         """Members sorted by external exposure, descending; ties by ascending position.
 
-        Exposure = in-flows from outside the region + (residents − internal flow).
+        Exposure = in-flows from outside the region (from beyond the table too) +
+        (residents − internal flow).
         """
         rows = np.asarray(sorted(units), dtype=np.int64)
         owner, srcs, vals = gather(*self.col, rows)
         inside = np.zeros(self.n, dtype=bool)
         inside[rows] = True
         outside_in = np.bincount(owner[~inside[srcs]], vals[~inside[srcs]], minlength=len(rows))
-        exposure = outside_in + self.res[rows] - self.diag[rows]
+        exposure = outside_in + self.beyond_in[rows] + self.res[rows] - self.diag[rows]
         order = np.argsort(-exposure, kind="stable")
         return [int(u) for u in rows[order]]
 

@@ -207,13 +207,25 @@ def unit_order(ids: tuple[str, ...] | list[str]) -> np.ndarray:
     return np.asarray(sorted(range(len(values)), key=lambda i: values[i]))
 
 
-def zero_list(matrix: sp.csr_array) -> np.ndarray:
+def zero_list(
+    matrix: sp.csr_array,
+    *,
+    outside_out: np.ndarray | None = None,
+    outside_in: np.ndarray | None = None,
+) -> np.ndarray:
     """Return a mask of units the algorithm cannot place (the reference's zero list).
 
     A unit is dropped when it has no employed residents, no jobs, or when its only flow
     is its own internal flow; totals are recomputed after each removal until nothing
-    changes.
+    changes. With the flows beyond the table (``outside_out``, ``outside_in``) the
+    totals are complete and do not change when a unit is dropped (its flows then go
+    beyond the table), so one pass decides.
     """
+    if outside_out is not None and outside_in is not None:
+        res = np.asarray(matrix.sum(axis=1)).ravel() + outside_out
+        jobs = np.asarray(matrix.sum(axis=0)).ravel() + outside_in
+        diag = matrix.diagonal()
+        return np.asarray((res == 0) | (jobs == 0) | ((diag == res) & (diag == jobs)))
     n = matrix.shape[0]
     active = np.ones(n, dtype=bool)
     has_flow = (np.asarray(abs(matrix).sum(axis=1)).ravel() > 0) | (
@@ -332,10 +344,23 @@ class LabourMarketAreas:
         index = flows.index
         order = unit_order(flows.ids)
         matrix = sp.csr_array(flows.matrix[order][:, order].astype(np.float64))
-        dropped = zero_list(matrix)
+        outside = flows.outside().to_numpy(dtype=float)[order] if flows.has_totals else None
+        dropped = zero_list(
+            matrix,
+            outside_out=None if outside is None else outside[:, 0],
+            outside_in=None if outside is None else outside[:, 1],
+        )
         active = np.flatnonzero(~dropped)
         sub = sp.csr_array(matrix[active][:, active])
-        engine = Engine(sub, self.params, self.parity, self.progress)
+        beyond = _beyond_active(flows, order, active, sub)
+        engine = Engine(
+            sub,
+            self.params,
+            self.parity,
+            self.progress,
+            outside_out=beyond.get("outside_out"),
+            outside_in=beyond.get("outside_in"),
+        )
         result = run(engine)
         position = order[active]  # engine position -> flows position
         labels = np.zeros(len(index), dtype=np.int64)
@@ -387,6 +412,24 @@ class LabourMarketAreas:
                 "unit2": object,
             }
         )
+
+
+def _beyond_active(
+    flows: FlowTable, order: np.ndarray, active: np.ndarray, sub: sp.csr_array
+) -> dict[str, np.ndarray]:
+    """Flows beyond the table of the active units (complete totals minus flows among them).
+
+    Empty without totals: R's reference then counts only the flows among the active
+    units, and so does the engine.
+    """
+    if not flows.has_totals:
+        return {}
+    residents = flows.residents().to_numpy(dtype=float)[order][active]
+    jobs = flows.jobs().to_numpy(dtype=float)[order][active]
+    return {
+        "outside_out": np.maximum(residents - np.asarray(sub.sum(axis=1)).ravel(), 0.0),
+        "outside_in": np.maximum(jobs - np.asarray(sub.sum(axis=0)).ravel(), 0.0),
+    }
 
 
 def region_labels(codes: np.ndarray, index: pd.Index) -> pd.Series:

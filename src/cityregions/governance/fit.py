@@ -191,8 +191,12 @@ def self_containment(flows: FlowTable, units: Iterable[str]) -> tuple[float, flo
 
     Notes
     -----
-    ``SC_supply(A) = Σ_{i∈A, j∈A} f_ij / Σ_{i∈A, j} f_ij`` and
-    ``SC_demand(A) = Σ_{i∈A, j∈A} f_ij / Σ_{i, j∈A} f_ij``
+    ``SC_supply(A) = Σ_{i∈A, j∈A} f_ij / Σ_{i∈A} R_i`` and
+    ``SC_demand(A) = Σ_{i∈A, j∈A} f_ij / Σ_{j∈A} W_j``
+
+    with ``R_i`` and ``W_j`` the complete residents and jobs
+    (:meth:`~cityregions.flows.FlowTable.residents`: the row and column sums plus the
+    flows beyond the table when the table knows them)
 
     (residents who work inside; jobs filled from inside), as in the travel-to-work-area
     criteria of Coombes & Bond (2008) and the governance-methods note, section 3.3.
@@ -201,10 +205,10 @@ def self_containment(flows: FlowTable, units: Iterable[str]) -> tuple[float, flo
     if (codes < 0).any():
         msg = "area names units that are not in the flows"
         raise InputError(msg, source=flows.source or "flows", field="unit")
-    rows = flows.matrix[codes]
-    inside = float(rows[:, codes].sum())
-    supply = float(rows.sum())
-    demand = float(flows.matrix[:, codes].sum())
+    inside = float(flows.matrix[codes][:, codes].sum())
+    # complete totals: flows beyond the table count (FlowTable.residents / jobs)
+    supply = float(flows.residents().to_numpy()[codes].sum())
+    demand = float(flows.jobs().to_numpy()[codes].sum())
     return (
         inside / supply if supply else math.nan,
         inside / demand if demand else math.nan,
@@ -474,9 +478,11 @@ def governance_gaps(
         Further areas (e.g. thematic or metropolitan bodies) listed in ``other_bodies``
         but not counted as covering.
     out_commuters
-        Out-commuters per unit for the share threshold; default the row totals without
-        the diagonal. Pass the official totals when the flow table is truncated (the BA
-        district table lists only each district's ten largest links).
+        Out-commuters per unit for the share threshold; default the complete
+        residents minus the diagonal (:meth:`~cityregions.flows.FlowTable.residents`:
+        with :meth:`~cityregions.flows.FlowTable.with_totals` the official totals of a
+        truncated table, such as the BA district table of each district's ten largest
+        links, count; without, the row totals).
     include_covered
         Also list strong ties that are covered (``gap`` = False).
 
@@ -496,7 +502,8 @@ def governance_gaps(
     check_tie_thresholds(min_flow=min_flow, min_share=min_share)
     ids = list(flows.ids)
     off = _off_diagonal(flows)
-    out = np.asarray(off.sum(axis=1)).ravel()
+    # out-commuters incl. the flows beyond the table when the table knows them
+    out = flows.residents().to_numpy(dtype=float) - flows.internal().to_numpy(dtype=float)
     if out_commuters is not None:
         given = out_commuters.reindex(pd.Index(ids)).astype(float).to_numpy()
         out = np.where(np.isnan(given), out, given)
