@@ -454,3 +454,113 @@ def _print_import(flows: FlowTable, out: Path) -> None:
         f"[green]observed[/] flows for {len(flows)} units: {flows.total - internal:,.0f} "
         f"commuters between units, {internal:,.0f} internal → {out}"
     )
+
+
+@app.command()
+def complete(
+    flows_file: Annotated[
+        Path, typer.Argument(metavar="FLOWS", help="Flows between units origin,destination,value.")
+    ],
+    totals: Annotated[
+        Path,
+        typer.Option(
+            "--totals",
+            help="Unit totals: unit, residents, out_commuters and in_commuters (or jobs); "
+            "BA's units.csv (ags, employees_svb, out_commuters_total, …) is read as it is.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Flows with the diagonal (.csv/.parquet).")],
+    totals_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--totals-out", help="Write unit,residents,jobs here (for delineate --totals)."
+        ),
+    ] = None,
+    flows_provenance: Annotated[
+        str, typer.Option("--flows-provenance", help="observed or completed \\[observed].")
+    ] = "observed",
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Unit id column of --totals.")
+    ] = None,
+) -> None:
+    """Add the diagonal (residents − out-commuters) and the flows beyond the table.
+
+    The listed out-flows (in-flows) of a unit may not sum above its out-commuters
+    (in-commuters): that is an error naming the unit. Values stay observed (arithmetic
+    on official totals).
+    """
+    from cityregions.flowmodels.completion import complete_flows
+    from cityregions.io.totals import read_totals, totals_table
+
+    outputs = _check_table_outputs([out, totals_out], inputs=[flows_file, totals])
+    flows = _read_between(flows_file, flows_provenance)
+    table = read_totals(
+        totals,
+        fields=("residents", "out_commuters", ("in_commuters", "jobs")),
+        units=flows.ids,
+        id_column=id_column,
+    )
+    done = complete_flows(flows, table, source=str(totals))
+    frames = [_long_counts(done)]
+    if totals_out is not None:
+        frames.append(totals_table(done.residents(), done.jobs()))
+    _write_tables(frames, outputs)
+    beyond = done.outside()
+    console.print(
+        f"[green]{done.flows_provenance}[/] flows for {len(done)} units completed: "
+        f"{float(done.internal().sum()):,.0f} internal, "
+        f"{done.total - float(done.internal().sum()):,.0f} listed between units, "
+        f"{float(beyond['outside_out'].sum()):,.0f} out-commuters and "
+        f"{float(beyond['outside_in'].sum()):,.0f} in-commuters beyond the table → "
+        + ", ".join(str(path) for path in outputs)
+    )
+
+
+def _check_table_outputs(paths: list[Path | None], *, inputs: list[Path | None]) -> list[Path]:
+    """Check suffixes and that the outputs can be written, before any work is done."""
+    from cityregions.io._atomic import check_distinct, check_output_file
+
+    given = [path for path in paths if path is not None]
+    for path in given:
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            msg = "output must end in .csv, .tsv or .parquet"
+            raise InputError(msg, source=path)
+        check_output_file(path)
+    check_distinct(given, inputs)
+    return given
+
+
+def _read_between(path: Path, flows_provenance: str) -> FlowTable:
+    """Read flows between units; their missing diagonal is what the command adds."""
+    import re
+
+    from cityregions.constants import FLOWS_PROVENANCES
+    from cityregions.flows import NO_DIAGONAL_MESSAGE
+    from cityregions.io.tables import read_flows
+
+    if flows_provenance not in FLOWS_PROVENANCES:
+        msg = f"--flows-provenance must be one of {', '.join(FLOWS_PROVENANCES)}"
+        raise ParameterError(msg)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=f".*{re.escape(NO_DIAGONAL_MESSAGE[:40])}")
+        return read_flows(path, flows_provenance=flows_provenance)  # type: ignore[arg-type]
+
+
+def _long_counts(flows: FlowTable) -> pd.DataFrame:
+    """The long table of ``flows``, whole numbers written without '.0'."""
+    from cityregions.constants import VALUE
+
+    return _as_counts(flows.to_long(), [VALUE])
+
+
+def _write_tables(frames: list[pd.DataFrame], targets: list[Path]) -> None:
+    """Write every table or none (CSV, TSV or Parquet by suffix)."""
+    from cityregions.io._atomic import atomic_paths
+
+    with atomic_paths(*targets) as temps:
+        for frame, tmp, target in zip(frames, temps, targets, strict=True):
+            suffix = target.suffix.lower()
+            if suffix in (".parquet", ".pq"):
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")

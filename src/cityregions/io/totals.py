@@ -33,7 +33,7 @@ import pandas as pd
 
 from cityregions._errors import InputError
 from cityregions.constants import UNIT
-from cityregions.io._text import german_numbers, uses_decimal_comma
+from cityregions.io._text import find_column, german_numbers, uses_decimal_comma
 from cityregions.io.tables import (
     ID_COLUMNS,
     UNIT_FIELD_COLUMNS,
@@ -58,7 +58,7 @@ TOTAL_COLUMNS: dict[str, tuple[str, ...]] = {
 def read_totals(
     path: str | Path | pd.DataFrame,
     *,
-    fields: Sequence[str] = ("residents", "jobs"),
+    fields: Sequence[str | tuple[str, ...]] = ("residents", "jobs"),
     units: Sequence[str] | None = None,
     id_column: str | None = None,
     source: str | None = None,
@@ -70,7 +70,9 @@ def read_totals(
     path
         The table (or a DataFrame), one row per unit.
     fields
-        The totals to read, of :data:`TOTAL_COLUMNS`; each must have a column.
+        The totals to read, of :data:`TOTAL_COLUMNS`; each must have a column. A tuple
+        of fields reads the first of them that has a column (e.g.
+        ``("in_commuters", "jobs")``).
     units
         The units that need totals (e.g. the flows' ids): a unit without a row is an
         error; rows of other units are left out (a national table may serve a study
@@ -100,7 +102,8 @@ def read_totals(
     >>> read_totals(table).to_dict("index")
     {'01': {'residents': 10.0, 'jobs': 3.0}, '02': {'residents': 4.0, 'jobs': 9.0}}
     """
-    unknown = [f for f in fields if f not in TOTAL_COLUMNS]
+    wanted_fields = [(f,) if isinstance(f, str) else tuple(f) for f in fields]
+    unknown = [f for group in wanted_fields for f in group if f not in TOTAL_COLUMNS]
     if unknown:
         msg = f"unknown total(s) {unknown}; known: {', '.join(TOTAL_COLUMNS)}"
         raise InputError(msg, source=str(source or path))
@@ -109,8 +112,8 @@ def read_totals(
     ids = id_series(frame[id_col], where=where, field=id_col, row="line")
     check_unique(ids, where=where, field=id_col)
     table = pd.DataFrame(index=pd.Index(ids.to_numpy(), name=UNIT))
-    for name in fields:
-        column = _require(frame, TOTAL_COLUMNS[name], None, where=where, role=name)
+    for group in wanted_fields:
+        name, column = _first_field(frame, group, where=where)
         raw = frame[column]
         if uses_decimal_comma(frame, column, count=True):
             raw = german_numbers(raw)
@@ -130,6 +133,17 @@ def read_totals(
     if extra:
         logger.info("%s: %d rows of units not in the flows left out", where, extra)
     return table.loc[wanted]
+
+
+def _first_field(frame: pd.DataFrame, group: tuple[str, ...], *, where: str) -> tuple[str, str]:
+    """Return (field, column) of the first field of ``group`` that has a column."""
+    for name in group[:-1]:
+        column = find_column(list(frame.columns), TOTAL_COLUMNS[name])
+        if column is not None:
+            return name, column
+    last = group[-1]
+    role = " or ".join(group)
+    return last, _require(frame, TOTAL_COLUMNS[last], None, where=where, role=role)
 
 
 def totals_table(residents: pd.Series, jobs: pd.Series) -> pd.DataFrame:
