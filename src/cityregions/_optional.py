@@ -1,7 +1,7 @@
 """Optional dependencies: imported where they are used, with an error naming the extra.
 
 The core install (``pip install cityregions``) runs every analysis, the report and the
-GeoPackage export. Three parts need packages that are heavy or compiled and are
+GeoPackage export. Some parts need packages that are heavy or compiled and are
 therefore *extras*:
 
 ==============  ======================  ===============================================
@@ -13,6 +13,8 @@ extra           packages                what needs them
 ``fast``        numba                   compiled kernels of exact voting power (without
                                         it the same counts come from numpy, slower)
 ``dashboard``   fastapi, uvicorn        the local web dashboard (``cityregions serve``)
+``dask``        dask, distributed       tasks on a Dask cluster (``cityregions sweep``;
+                                        :mod:`cityregions._distributed`)
 ``all``         all of the above
 ==============  ======================  ===============================================
 
@@ -52,6 +54,8 @@ EXTRAS: dict[str, str] = {
     "numba": "fast",
     "fastapi": "dashboard",
     "uvicorn": "dashboard",
+    "dask": "dask",
+    "distributed": "dask",
 }
 
 

@@ -38,6 +38,7 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("report", "report", None),
     ("report", "serve", None),
     ("delineate", "delineate", None),
+    ("sweep", "sweep", None),
     ("flows", "app", "flows"),
     ("governance", "app", "governance"),
     ("partnership", "app", "partnership"),
