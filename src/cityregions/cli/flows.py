@@ -113,7 +113,7 @@ def estimate(
         msg = "--out must end in .csv, .tsv or .parquet"
         raise InputError(msg, source=out)
     check_distinct([out], [units_file, compare])
-    check_output_file(out)
+    check_output_file(out, option="--out")
     params = _model_params(
         model,
         finite_size=False if no_finite_size else None,
@@ -564,3 +564,125 @@ def _write_tables(frames: list[pd.DataFrame], targets: list[Path]) -> None:
                 frame.to_parquet(tmp, index=False)
             else:
                 frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")
+
+
+@app.command()
+def downscale(
+    flows_file: Annotated[
+        Path, typer.Option("--flows", help="Observed district flows with the diagonal.")
+    ],
+    units_file: Annotated[
+        Path,
+        typer.Option("--units", help="Municipalities: district, population, seats (or polygons)."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Municipal flows (.csv or .parquet).")],
+    parent_column: Annotated[
+        str, typer.Option("--parent-column", help="Column of --units naming the district.")
+    ] = "parent",
+    totals: Annotated[
+        Path | None,
+        typer.Option("--totals", help="District totals unit,residents,jobs (flows beyond)."),
+    ] = None,
+    totals_out: Annotated[
+        Path | None, typer.Option("--totals-out", help="Write municipal unit,residents,jobs.")
+    ] = None,
+    mass: Annotated[
+        str, typer.Option("--mass", help="Column sharing a district's residents.")
+    ] = "population",
+    job_mass: Annotated[
+        str | None, typer.Option("--job-mass", help="Column sharing its jobs \\[--mass].")
+    ] = None,
+    deterrence: Annotated[
+        DeterrenceName, typer.Option("--deterrence", help="f(d): power or exponential.")
+    ] = DeterrenceName.power,
+    beta: Annotated[
+        float | None, typer.Option("--beta", help="β \\[fitted on the district flows].")
+    ] = None,
+    min_distance_km: Annotated[
+        float, typer.Option("--min-distance-km", help="Distances below are raised to it.")
+    ] = DEFAULT_MIN_DISTANCE_KM,
+    no_round: Annotated[
+        bool, typer.Option("--no-round", help="Keep fractions (default: whole commuters).")
+    ] = False,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Unit id column of --units.")
+    ] = None,
+    layer: Annotated[
+        str | None, typer.Option("--layer", help="Layer of a vector --units file.")
+    ] = None,
+) -> None:
+    """Estimate municipal flows that add up exactly to the observed district flows.
+
+    A doubly constrained spatial-interaction model between municipalities, fitted by
+    iterative proportional fitting within each district pair; the deterrence is fitted
+    on the district flows (docs/flow-models.md). The output is labelled modeled.
+    """
+    from cityregions.flowmodels.downscale import downscale_flows
+    from cityregions.io.tables import read_units
+    from cityregions.io.totals import read_totals, totals_table
+
+    outputs = _check_table_outputs([out, totals_out], inputs=[flows_file, units_file, totals])
+    if totals_out is not None and totals is None:
+        msg = "--totals-out needs --totals (the districts' complete totals)"
+        raise ParameterError(msg)
+    districts = _read_between(flows_file, "observed")
+    _require_diagonal(districts, flows_file)
+    if totals is not None:
+        table = read_totals(totals, units=districts.ids)
+        districts = districts.with_totals(table["residents"], table["jobs"], source=str(totals))
+    territory = read_units(
+        units_file, id_column=id_column, layer=layer, columns={"parent": parent_column}
+    )
+    result = downscale_flows(
+        districts,
+        territory,
+        mass=_unit_column(territory, mass),
+        job_mass=None if job_mass is None else _unit_column(territory, job_mass),
+        deterrence=deterrence.value,  # type: ignore[arg-type]
+        beta=beta,
+        min_distance_km=min_distance_km,
+        integer=not no_round,
+    )
+    flows = result.flows
+    frames = [_long_counts(flows)]
+    if totals_out is not None:
+        frames.append(totals_table(flows.residents(), flows.jobs()))
+    _write_tables(frames, outputs)
+    _print_downscaled(result, districts, outputs)
+
+
+def _require_diagonal(flows: FlowTable, path: Path) -> None:
+    """The district flows need their diagonal: it becomes the flows within districts."""
+    if flows.total > 0 and not flows.has_diagonal:
+        msg = (
+            "the district flows have no diagonal (people working in their district of "
+            "residence); add it with `cityregions flows complete` first"
+        )
+        raise InputError(msg, source=path, field="diagonal")
+
+
+def _unit_column(territory: Territory, name: str) -> str:
+    """The column of the unit table holding ``name`` (a recognised name may be renamed)."""
+    from cityregions.io.tables import UNIT_FIELD_COLUMNS
+
+    if name in territory.units.columns:
+        return name
+    for field, candidates in UNIT_FIELD_COLUMNS.items():
+        if name.lower() in (c.lower() for c in candidates) and field in territory.units.columns:
+            return field
+    msg = f"no column {name!r} (columns: {list(territory.units.columns)})"
+    raise InputError(msg, source=territory.where, field=name)
+
+
+def _print_downscaled(result: Any, districts: FlowTable, outputs: list[Path]) -> None:
+    flows = result.flows
+    left = f"; {len(result.left_out)} municipalities of other districts left out"
+    console.print(
+        f"[yellow]modeled[/] flows for {len(flows)} municipalities downscaled from "
+        f"{districts.matrix.nnz} district pairs: {result.fit.describe()}; "
+        f"{result.iterations} iterations; summed to districts they differ from the input "
+        f"by at most {result.check_sums(districts):g}"
+        + (left if result.left_out else "")
+        + " → "
+        + ", ".join(str(path) for path in outputs)
+    )
