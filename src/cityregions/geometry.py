@@ -62,6 +62,136 @@ def colour_for(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+#: Colours of the region maps (the first eight of :data:`PALETTE`): few enough to stay
+#: distinct from one another, enough to spread a colouring of neighbours evenly.
+MAP_PALETTE = PALETTE[:8]
+
+
+#: Size measures of a unit, in order of preference: the first one the units give sizes
+#: symbols, orders regions (largest first) and picks the units that get a map label.
+SIZE_COLUMNS = ("population", "residents", "jobs")
+
+
+def size_column(table: pd.DataFrame) -> str | None:
+    """Return the first of :data:`SIZE_COLUMNS` with a positive value in ``table``, or None.
+
+    Own data often has no population (e.g. BA commuter data only): the map then sizes and
+    orders by the employed residents, and every legend says which measure it shows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> size_column(pd.DataFrame({"population": [float("nan")], "residents": [5.0]}))
+    'residents'
+    """
+    for column in SIZE_COLUMNS:
+        if column in table.columns:
+            values = pd.to_numeric(table[column], errors="coerce")
+            if bool((values > 0).any()):
+                return column
+    return None
+
+
+def unit_sizes(table: pd.DataFrame) -> pd.Series:
+    """Return the size of every unit by :func:`size_column` (0 where not given or unknown)."""
+    column = size_column(table)
+    if column is None:
+        return pd.Series(0.0, index=table.index)
+    return pd.to_numeric(table[column], errors="coerce").fillna(0.0).astype(float)
+
+
+def region_adjacency(shapes: Mapping[str, Any], *, tolerance_m: float) -> dict[str, set[str]]:
+    """Return the neighbours of every region: shapes closer than ``tolerance_m`` metres.
+
+    Dissolved polygons of touching units touch (a small tolerance bridges slivers of
+    generalised boundaries); schematic seat hulls are neighbours when they come closer
+    than the tolerance, i.e. when the eye reads them as side by side.
+    """
+    import shapely
+
+    ids = sorted(shapes)
+    geoms = [shapes[i] for i in ids]
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=tolerance_m)
+    neighbours: dict[str, set[str]] = {i: set() for i in ids}
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        if a != b:
+            neighbours[ids[a]].add(ids[b])
+    return neighbours
+
+
+def colour_regions(
+    order: list[str],
+    neighbours: Mapping[str, set[str]],
+    *,
+    palette: tuple[str, ...] | None = None,
+) -> dict[str, str]:
+    """Return a colour per region such that neighbouring regions never share a colour.
+
+    The regions are coloured by DSATUR (Brélaz 1979): the next region is the one whose
+    neighbours already use the most distinct colours (ties: more neighbours, then
+    earlier in ``order``, i.e. the larger region). It takes, of the palette colours none
+    of its neighbours uses, the one used least so far (ties: palette order), so the
+    colours spread evenly over the :data:`MAP_PALETTE`. Maps of touching regions are
+    planar, so a handful of colours suffices (four in theory; DSATUR rarely needs more
+    than five or six), whatever the number of regions; the region keys and the legend
+    tell regions of the same colour apart.
+
+    Parameters
+    ----------
+    order
+        Region ids, most important first (largest first).
+    neighbours
+        Region id -> ids of its neighbours (:func:`region_adjacency`).
+    palette
+        Colours in order of preference (default :data:`MAP_PALETTE`).
+
+    References
+    ----------
+    Brélaz, D. (1979). New methods to color the vertices of a graph. *Communications of
+    the ACM* 22(4), 251–256.
+
+    Examples
+    --------
+    >>> colour_regions(["a", "b", "c"], {"a": {"b"}, "b": {"a", "c"}, "c": {"b"}},
+    ...                palette=("red", "blue", "green"))
+    {'a': 'blue', 'b': 'red', 'c': 'green'}
+    """
+    colours = palette or MAP_PALETTE
+    rank = {region: i for i, region in enumerate(order)}
+    chosen: dict[str, int] = {}
+    count = [0] * (len(colours) + len(order))
+    while len(chosen) < len(order):
+        left = [r for r in order if r not in chosen]
+        taken = {r: {chosen[n] for n in neighbours.get(r, ()) if n in chosen} for r in left}
+        degree = {r: sum(1 for n in neighbours.get(r, ()) if n in rank) for r in left}
+        region = min(left, key=lambda r: (-len(taken[r]), -degree[r], rank[r]))
+        free = [i for i in range(len(colours)) if i not in taken[region]]
+        if not free:  # more colours needed than the palette has: a new one
+            free = [next(i for i in range(len(count)) if i not in taken[region])]
+            logger.warning("region colouring needs more than %d colours", len(colours))
+        chosen[region] = min(free, key=lambda i: (count[i], i))
+        count[chosen[region]] += 1
+    return {region: colours[chosen[region] % len(colours)] for region in order}
+
+
+def label_point(shape: Any, *, tolerance_m: float = 200.0) -> tuple[float, float]:
+    """Return a point well inside ``shape`` to put its label on (projected metres).
+
+    The pole of inaccessibility of its largest part (Garcia-Castellanos & Lombardo 2007,
+    "polylabel"), so a label sits inside even a concave or multi-part shape.
+    """
+    from shapely.ops import polylabel
+
+    parts = list(getattr(shape, "geoms", [shape]))
+    largest = max(parts, key=lambda g: g.area)
+    if largest.area <= 0:
+        point = largest.representative_point()
+    else:
+        point = polylabel(largest, tolerance=tolerance_m)
+    return float(point.x), float(point.y)
+
+
 def diverging(value: float, top: float) -> str:
     """Return a green (positive) to red (negative) colour for ``value`` in [-top, top]."""
     if not np.isfinite(value):
@@ -257,6 +387,10 @@ class MapView:
         Governance gaps (``a``, ``b`` and further columns).
     has_labels
         Whether ``region`` holds functional regions (else states).
+    keys
+        Region -> its number on the map and in the legend (1 = the largest region).
+    size
+        The column that sizes and orders the units (:func:`size_column`), or None.
     """
 
     units: pd.DataFrame
@@ -267,6 +401,8 @@ class MapView:
     areas: dict[str, dict[str, Any]] = field(default_factory=dict)
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
     has_labels: bool = False
+    keys: dict[str, int] = field(default_factory=dict)
+    size: str | None = None
 
 
 def units_frame(territory: Territory, labels: pd.Series | None = None) -> pd.DataFrame:
@@ -296,7 +432,8 @@ def region_names(
         return {str(k): str(v) for k, v in names.items()}
     if not labelled:
         return {r: r for r in table[REGION].unique()}
-    largest = table.sort_values(["population", "name"], ascending=[False, True])
+    ranked = table.assign(_size=unit_sizes(table))
+    largest = ranked.sort_values(["_size", "name"], ascending=[False, True])
     first = largest.groupby(REGION, sort=False)["name"].first()
     names = {str(r): short_name(str(n)) for r, n in first.items()}
     if OUTSIDE_REGION in names:
@@ -335,34 +472,71 @@ def map_view(
     table = units_frame(territory, labels)
     x, y = project(table["lon"], table["lat"])
     table["x"], table["y"] = x, y
-    order = region_order(table)
-    colours = {region: colour_for(i) for i, region in enumerate(order)}
-    if OUTSIDE_REGION in colours:  # units outside every region are grey, not a region
-        order.remove(OUTSIDE_REGION)
-        colours = {region: colour_for(i) for i, region in enumerate(order)}
-        colours[OUTSIDE_REGION] = OUTSIDE_COLOUR
     geometry = None
     if territory.geometry is not None:
         geometry = territory.geometry.to_crs(CRS_EQUAL_AREA)
     ties = strongest_ties(flows, n=n_ties) if flows is not None else pd.DataFrame()
     shown_gaps = gaps.head(n_gaps) if gaps is not None else pd.DataFrame(columns=["a", "b"])
-    return MapView(
+    view = MapView(
         units=table,
-        colours=colours,
+        colours={},
         names=region_names(table, names, labelled=labels is not None),
         geometry=geometry,
         ties=ties,
         areas={str(k): dict(v) for k, v in (areas or {}).items()},
         gaps=shown_gaps,
         has_labels=labels is not None,
+        size=size_column(table),
     )
+    order = [r for r in region_order(table) if r != OUTSIDE_REGION or not view.has_labels]
+    view.keys = {region: i + 1 for i, region in enumerate(order)}
+    view.colours = region_colours(view, order)
+    if OUTSIDE_REGION in set(table[REGION]) and view.has_labels:
+        view.colours[OUTSIDE_REGION] = OUTSIDE_COLOUR  # outside every region: grey
+    return view
+
+
+#: Distance (m) under which two regions count as neighbours for the colouring: a sliver
+#: between generalised polygons, or seat hulls that the eye reads as side by side.
+NEIGHBOUR_M = {"polygons": 500.0, "hulls": 2 * HULL_BUFFER_M}
+
+
+def region_colours(view: MapView, order: list[str]) -> dict[str, str]:
+    """Return the colour of every region of ``view``: neighbours never share a colour.
+
+    Neighbours are regions whose shapes (:func:`region_shapes`) come closer than
+    :data:`NEIGHBOUR_M`; the colouring is :func:`colour_regions` in ``order``.
+    """
+    shapes = {r: s for r, s in region_shapes(view).items() if r in set(order)}
+    tolerance = NEIGHBOUR_M["polygons" if view.geometry is not None else "hulls"]
+    return colour_regions(order, region_adjacency(shapes, tolerance_m=tolerance))
 
 
 def region_order(table: pd.DataFrame) -> list[str]:
-    """Return region ids ordered by population (largest first, ties by id)."""
-    pop = table.groupby("region")["population"].sum()
-    frame = pd.DataFrame({"pop": pop, "id": pop.index})
-    return list(frame.sort_values(["pop", "id"], ascending=[False, True])["id"])
+    """Return region ids ordered by size (largest first, ties by id).
+
+    The size is the sum of :func:`unit_sizes` (population, else employed residents,
+    else jobs); ids that are numbers sort as numbers (``2`` before ``10``).
+    """
+    size = unit_sizes(table).groupby(table["region"].astype(str)).sum()
+    return sorted(size.index, key=lambda r: (-float(size[r]), natural_key(r)))
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Return a sort key that orders the numbers inside ``text`` as numbers.
+
+    Region and unit ids are text (``"2"``, ``"12"``, ``"14612"``); sorted as text they
+    read ``12, 15, 2``. Keys are tuples alternating text and numbers.
+
+    Examples
+    --------
+    >>> sorted(["12", "2", "R10", "R9"], key=natural_key)
+    ['2', '12', 'R9', 'R10']
+    """
+    import re
+
+    parts = re.split(r"(\d+)", str(text))
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts if p != "")
 
 
 def strongest_ties(table: FlowTable, *, n: int = 40) -> pd.DataFrame:

@@ -52,10 +52,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "gaps": ("Governance-Lücken", "Governance gaps"),
     "energy_balance": ("Energiebilanz", "Energy balance"),
     "map": ("Karte", "Map"),
-    "map_units": (
+    "map_units_population": (
         "Kreissymbole: Fläche proportional zur Einwohnerzahl, Farbe = funktionale Region",
         "Circles: area proportional to population, colour = functional region",
     ),
+    "map_units_residents": (
+        "Kreissymbole: Fläche proportional zu den Erwerbstätigen am Wohnort (Einwohner "
+        "nicht angegeben), Farbe = funktionale Region",
+        "Circles: area proportional to the employed residents (population not given), "
+        "colour = functional region",
+    ),
+    "map_units_jobs": (
+        "Kreissymbole: Fläche proportional zu den Arbeitsplätzen (Einwohner nicht "
+        "angegeben), Farbe = funktionale Region",
+        "Circles: area proportional to the jobs (population not given), colour = functional region",
+    ),
+    "map_units_equal": (
+        "Kreissymbole: gleich groß (keine Größe angegeben), Farbe = funktionale Region",
+        "Circles: all of one size (no size given), colour = functional region",
+    ),
+    "map_keys": (
+        "Zahlen: Nummer der Region in der Legende; benachbarte Regionen haben verschiedene "
+        "Farben, eine Farbe kann sich bei nicht benachbarten Regionen wiederholen",
+        "Numbers: the region's number in the legend; neighbouring regions differ in "
+        "colour, a colour may repeat for regions that do not touch",
+    ),
+    "legend_size_population": ("In Klammern: Einwohner", "In brackets: population"),
+    "legend_size_residents": (
+        "In Klammern: Erwerbstätige am Wohnort (Einwohner nicht angegeben)",
+        "In brackets: employed residents (population not given)",
+    ),
+    "legend_size_jobs": (
+        "In Klammern: Arbeitsplätze (Einwohner nicht angegeben)",
+        "In brackets: jobs (population not given)",
+    ),
+    "legend_size_none": (
+        "Einwohner nicht angegeben",
+        "Population not given",
+    ),
+    "not_given": ("nicht angegeben", "not given"),
     "map_polygons": (
         "Flächen: Gebietseinheiten, eingefärbt nach funktionaler Region; dicke Linien: "
         "Regionsgrenzen",

@@ -18,7 +18,13 @@ import pytest
 pytest.importorskip("fastapi", reason="the dashboard extra: pip install 'cityregions[dashboard]'")
 
 from cityregions.app import create_app
-from tests.support.results import artifact, bundled_results, chromium_browser, require_chromium
+from tests.support.results import (
+    artifact,
+    bundled_results,
+    chromium_browser,
+    require_chromium,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -115,7 +121,7 @@ def test_clicking_a_unit_shows_its_figures(page: Any) -> None:
     assert raw == []  # labels, not raw "section:key"
     page.screenshot(path=str(artifact("dashboard-unit.png")))
     page.get_by_role("button", name="EN").click()
-    page.wait_for_function("document.querySelector('#details').innerText.includes('Population')")
+    wait_until(page, "() => document.querySelector('#details').innerText.includes('Population')")
     assert "Functional regions" in page.locator("#layer-toggles").inner_text()
     assert page.problems == []
 
@@ -125,7 +131,7 @@ def test_network_slider_and_scenario_switch(page: Any) -> None:
     page.wait_for_selector("#network line.edge")
     latest = page.locator("#network line.edge").count()
     page.locator("#as-of").fill("0")  # earliest year
-    page.wait_for_function(f"document.querySelectorAll('#network line.edge').length != {latest}")
+    wait_until(page, "n => document.querySelectorAll('#network line.edge').length != n", latest)
     assert page.locator("#network line.edge").count() < latest
     page.screenshot(path=str(artifact("dashboard-network.png")), full_page=True)
     page.get_by_role("tab", name="Partnerschaft").click()
@@ -133,9 +139,7 @@ def test_network_slider_and_scenario_switch(page: Any) -> None:
     options = page.locator("#scenario option")
     assert options.count() >= 2
     page.locator("#scenario").select_option(index=1)
-    page.wait_for_function(
-        "t => document.querySelector('#scenario-tables').innerText !== t", arg=first
-    )
+    wait_until(page, "t => document.querySelector('#scenario-tables').innerText !== t", first)
     assert page.problems == []
 
 

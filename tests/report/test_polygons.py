@@ -52,7 +52,7 @@ def test_map_draws_unit_areas_and_dissolved_regions(toy: CaseResults) -> None:
     html = build_report(toy)
     section = html.split('id="section-delineation"')[1]
     assert section.count('<path class="unit"') == 4
-    assert section.count("<circle") == 0  # no proportional symbols when polygons exist
+    assert section.count('<circle class="unit"') == 0  # no proportional symbols: polygons
     regions = section.split('<g class="regions"')[1].split("</g>")[0]
     assert regions.count("data-region=") == 2
     # R1 = two touching squares: its dissolved outline is one closed ring

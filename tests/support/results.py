@@ -81,3 +81,21 @@ def chromium_browser() -> Iterator[Any]:
         )
         yield launched
         launched.close()
+
+
+def wait_until(page: Any, expression: str, arg: Any = None, *, timeout: float = 10.0) -> Any:
+    """Poll ``expression`` (a JavaScript function of ``arg``) in ``page`` until it is truthy.
+
+    Playwright's ``wait_for_function`` evaluates its predicate with ``eval`` inside the
+    page, which the dashboard's Content-Security-Policy forbids (no ``unsafe-eval``);
+    ``page.evaluate`` is not subject to it.
+    """
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression, arg)
+        if value or time.monotonic() > end:
+            assert value, f"timed out after {timeout} s waiting for {expression}"
+            return value
+        time.sleep(0.05)

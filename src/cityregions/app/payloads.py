@@ -16,13 +16,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
 from cityregions.geometry import (
+    SIZE_COLUMNS,
+    STATE_FULL_NAMES,
     MapView,
     area_shapes,
     diverging,
-    region_order,
+    label_point,
     region_shapes,
     transformer,
+    unit_sizes,
 )
 from cityregions.pipeline import views
 from cityregions.pipeline.views import strip_paths
@@ -85,6 +89,9 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
     table = layers.units
     units = _unit_figures(results, table, layers.names)
     regions = _region_figures(results, table, layers.names)
+    for region, key in layers.keys.items():
+        if region in regions:
+            regions[region]["key"] = key
     geo = {
         "units": _units_layer(table, layers.colours, units),
         "regions": _regions_layer(results, layers, regions),
@@ -99,6 +106,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "sections": results.sections(),
         "layers": [name for name in LAYERS if geo[name]["features"]],
         "summary": jsonable(results.territory.summary if results.territory else {}),
+        "size": layers.size,
         "provenance": [
             {"section": n.section, "item": n.item, "kind": n.kind, "source": strip_paths(n.source)}
             for n in results.provenance
@@ -113,7 +121,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         regions=regions,
         network=network_payload(results),
         scenarios=scenario_payloads(results),
-        sections={name: _section_tables(results.parts(name)) for name in results.sections()},
+        sections={name: _section_tables(shown_parts(results, name)) for name in results.sections()},
         files={
             path.relative_to(results.out_dir).as_posix(): path
             for path in results.files
@@ -125,19 +133,47 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
 def _unit_figures(
     results: CaseResults, table: pd.DataFrame, names: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
-    wanted = ("name", "state", "population", "residents", "jobs", "area_km2")
-    columns = [c for c in wanted if c in table]
+    columns = ["name", "state", *_given(table), "area_km2"]
     figures = {str(u): {"id": str(u), **row.to_dict()} for u, row in table[columns].iterrows()}
     for unit, row in table.iterrows():
+        figures[str(unit)]["state"] = _state_name(row["state"])
         figures[str(unit)]["region"] = str(row["region"])
         figures[str(unit)]["region_name"] = names.get(str(row["region"]), str(row["region"]))
     for name in results.sections():
-        for key, value in results.parts(name).items():
+        for key, value in shown_parts(results, name).items():
             if isinstance(value, pd.DataFrame) and _indexed_by_units(value, table):
                 for unit, row in value.iterrows():
                     if str(unit) in figures:
                         figures[str(unit)].setdefault(f"{name}:{key}", {}).update(row.to_dict())
     return {u: jsonable(v) for u, v in figures.items()}
+
+
+def _given(table: pd.DataFrame) -> list[str]:
+    """The population always (None where not given); residents and jobs where given."""
+    return [c for c in SIZE_COLUMNS if c == "population" or table[c].notna().any()]
+
+
+def _state_name(state: Any) -> Any:
+    """``14`` -> ``Sachsen`` (other values unchanged)."""
+    return STATE_FULL_NAMES.get(str(state).zfill(2), state) if pd.notna(state) else state
+
+
+def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
+    """Return the parts of section ``name`` under the names they are shown by.
+
+    A governance ``population`` that weighs employed residents is shown as
+    ``residents`` (:func:`~cityregions.pipeline.views.coverage_names`), and the energy
+    inputs' own population as ``inputs_population``: never three "Population" values
+    of different meaning side by side.
+    """
+    parts = results.parts(name)
+    if name == "governance":
+        names = views.coverage_names(results)
+    elif name == "energy":
+        names = {"population": "inputs_population"}
+    else:
+        return dict(parts)
+    return {key: views.renamed(value, names) for key, value in parts.items()}
 
 
 def _indexed_by_units(frame: pd.DataFrame, table: pd.DataFrame) -> bool:
@@ -151,6 +187,7 @@ def _region_figures(
     results: CaseResults, table: pd.DataFrame, names: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
     grouped = table.groupby("region")
+    given = _given(table)
     out: dict[str, dict[str, Any]] = {}
     for region, group in grouped:
         key = str(region)
@@ -158,11 +195,11 @@ def _region_figures(
             "id": key,
             "name": names.get(key, key),
             "units": sorted(map(str, group.index)),
-            "population": float(group["population"].sum()),
+            **{c: float(group[c].sum(min_count=1)) for c in given},  # NaN: not given
             "area_km2": float(group["area_km2"].sum()),
         }
     for name in results.sections():
-        for key, value in results.parts(name).items():
+        for key, value in shown_parts(results, name).items():
             if isinstance(value, pd.DataFrame) and not value.empty:
                 index = value.index.astype(str)
                 if index.isin(list(out)).mean() > 0.9 and len(value) <= len(out) * 2:
@@ -176,12 +213,14 @@ def _units_layer(
     table: pd.DataFrame, colours: dict[str, str], units: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     features = []
+    sizes = unit_sizes(table).to_dict()
     for unit, row in table.iterrows():
         props = {
             "id": str(unit),
             "name": row["name"],
             "region": str(row["region"]),
             "population": row["population"],
+            "size": float(sizes[unit]),  # the map's size measure (population, else residents)
             "colour": colours.get(str(row["region"]), "#888"),
         }
         point = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
@@ -192,8 +231,6 @@ def _units_layer(
 def _to_wgs84(shape: Any) -> dict[str, Any]:
     """Return a projected (EPSG:3035) shapely geometry as a GeoJSON dict in EPSG:4326."""
     import shapely
-
-    from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
 
     inverse = transformer(CRS_EQUAL_AREA, CRS_WGS84)
     lonlat = shapely.transform(
@@ -207,14 +244,22 @@ def _regions_layer(
 ) -> dict[str, Any]:
     features = []
     shapes = region_shapes(layers)
-    for region in region_order(layers.units):
-        shape = shapes[str(region)]
+    inverse = None
+    for region, key in layers.keys.items():
+        if region not in shapes:
+            continue
+        shape = shapes[region]
+        x, y = label_point(shape)
+        inverse = inverse or transformer(CRS_EQUAL_AREA, CRS_WGS84)
+        lon, lat = inverse.transform(x, y)
         props = {
             "id": region,
+            "key": key,
             "name": regions[region]["name"],
-            "population": regions[region]["population"],
+            "population": regions[region].get("population"),
             "colour": layers.colours.get(region, "#888"),
             "schematic": layers.geometry is None,
+            "label_point": [round(float(lon), 5), round(float(lat), 5)],
         }
         features.append(_feature(_to_wgs84(shape), props))
     return _collection(features)

@@ -65,6 +65,23 @@ def load_command(module_name: str, attribute: str, name: str) -> Any:
         single.command(name=name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    return plain_help(command)
+
+
+def plain_help(command: Any) -> Any:
+    """Make ``command`` (and its subcommands) print click's plain help; return it.
+
+    Rich's help panels squeeze the option names into a column and cut them at 80
+    columns (``--min-self-cont…``); click's help writes every option name whole and
+    wraps the help text under it. Rich markup escapes in help texts (``\\[r]``) are
+    undone, as plain help shows them literally.
+    """
+    command.rich_markup_mode = None
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = param.help.replace("\\[", "[")
+    for sub in getattr(command, "commands", {}).values():
+        plain_help(sub)
     return command
 
 
@@ -115,6 +132,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # click's plain help: option names are never cut (plain_help)
 )
 
 

@@ -83,6 +83,11 @@ class GovernanceAnalysis:
         Texts for the reader (e.g. modeled flows).
     flows_provenance
         ``observed``, ``completed`` or ``modeled``: the flows behind fit and gaps.
+    coverage_weight
+        What the ``population`` columns of the fit tables and ``population_covered``
+        weigh: ``population``, else ``residents`` (employed residents, also when the
+        flows' row totals stand in) or ``jobs`` (:func:`_population_of`); the report
+        and the dashboard show the columns under this name.
     """
 
     registry: Registry
@@ -100,6 +105,7 @@ class GovernanceAnalysis:
     state_openness: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
     flows_provenance: str = "observed"
+    coverage_weight: str = "population"
 
     def summary(self) -> dict[str, Any]:
         """Headline figures for reports and the command line (``as_of`` as ``YYYY-MM-DD``)."""
@@ -193,6 +199,7 @@ def analyze_governance(
     if territory is not None:
         population = _population_of(territory)
         states = territory.units["state"].astype(str)
+    weight = str(population.name) if population is not None else "residents"
     result = GovernanceAnalysis(
         as_of=as_of,
         registry=registry,
@@ -218,6 +225,7 @@ def analyze_governance(
         if labels is None
         else region_fit(flows, labels, areas, population=population),
         snapshots={},
+        coverage_weight=weight,
     )
     projected = projected_graph(graph, weighting="newman")
     result.state_openness = ei_index(
@@ -243,7 +251,7 @@ def _population_of(territory: Territory) -> pd.Series | None:
         if values.notna().any():
             if column != "population":
                 logger.info("no population in the units: coverage is weighted by %s", column)
-            return values.astype(float)
+            return values.astype(float).rename(column)
     return None
 
 

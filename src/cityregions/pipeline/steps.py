@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from cityregions.energy.analysis import EnergyAnalysis
     from cityregions.pipeline.case import Case
+    from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,25 @@ def territory_step(case: Case, results: CaseResults) -> None:
         flows=flows,
         summary={
             "units": len(territory),
-            "population": float(territory.units["population"].sum()),
+            **_unit_totals(territory),
             "flows_total": flows.total,
             "flows_provenance": flows.flows_provenance,
         },
     )
+
+
+def _unit_totals(territory: Territory) -> dict[str, float]:
+    """Population, employed residents and jobs of the units, each where the units give it.
+
+    The population is always listed, NaN when no unit gives it (never a sum of 0:
+    the report shows "not given"); residents and jobs only when given.
+    """
+    totals = {}
+    for column in ("population", "residents", "jobs"):
+        values = territory.units[column]
+        if column == "population" or values.notna().any():
+            totals[column] = float(values.sum(min_count=1))
+    return totals
 
 
 def delineation_step(case: Case, results: CaseResults) -> None:

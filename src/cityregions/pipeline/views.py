@@ -118,6 +118,34 @@ def case_map(results: CaseResults, *, n_ties: int = 30, n_gaps: int = 10) -> Map
     )
 
 
+def coverage_names(results: CaseResults) -> dict[str, str]:
+    """Return the names under which the governance fit's weighted columns are shown.
+
+    The fit tables call their weight ``population``; when the units give no population
+    it is the employed residents (or the jobs), see
+    :attr:`~cityregions.governance.analysis.GovernanceAnalysis.coverage_weight`, and the
+    report and dashboard must say so: ``{"population": "residents",
+    "population_covered": "residents_covered"}``. Empty when it is the population.
+    """
+    weight = results.governance.coverage_weight if results.governance is not None else None
+    if weight is None or weight == "population":
+        return {}
+    return {"population": weight, "population_covered": f"{weight}_covered"}
+
+
+def renamed(value: Any, names: dict[str, str]) -> Any:
+    """Return a table with its columns, or a dict with its keys, renamed by ``names``."""
+    import pandas as pd
+
+    if not names:
+        return value
+    if isinstance(value, pd.DataFrame):
+        return value.rename(columns=names)
+    if isinstance(value, dict):
+        return {names.get(str(k), k): v for k, v in value.items()}
+    return value
+
+
 def provenance_rows(results: CaseResults, name: str) -> list[dict[str, str]]:
     """Return the provenance notes of section ``name`` (deduplicated, in order)."""
     seen: set[tuple[str, str, str]] = set()
@@ -155,6 +183,7 @@ def strip_paths(text: str) -> str:
 __all__ = [
     "case_map",
     "cooperation_areas",
+    "coverage_names",
     "energy_region_balance",
     "flows",
     "governance_gaps",
@@ -162,6 +191,7 @@ __all__ = [
     "region_labels",
     "region_names",
     "registry",
+    "renamed",
     "strip_paths",
     "territory",
     "units_table",

@@ -19,7 +19,7 @@ from cityregions.i18n import LANGUAGES, label, tr, value_label
 from cityregions.pipeline import views
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import bar_chart
-from cityregions.report.tables import html_table, key_figures
+from cityregions.report.tables import html_table, key_figures, natural_sorted
 
 if TYPE_CHECKING:
     from cityregions.energy.analysis import EnergyAnalysis
@@ -71,7 +71,7 @@ def unit_names(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 #: Columns of the balance per city region shown open (the full table is collapsed below).
 OVERVIEW_COLUMNS = (
-    "name", "core", "population", "core_demand_mwh", "core_deficit_mwh", "ring_surplus_mwh",
+    "name", "core", "inputs_population", "core_demand_mwh", "core_deficit_mwh", "ring_surplus_mwh",
     "ring_cover_share_of_deficit", "region_net_mwh",
 )  # fmt: skip
 
@@ -105,6 +105,8 @@ def energy_body(results: CaseResults, layers: MapView) -> str | None:
         regions = analysis.balance_regions
         if not regions.empty:
             table = with_region_names(unit_names(regions, layers.units), layers.names)
+            # regions in number order (2 before 12); the population is the inputs' own
+            table = natural_sorted(table).rename(columns={"population": "inputs_population"})
             parts.append(html_table(balance_overview(table), max_rows=60))
             parts.append(
                 f'<details class="table-details"><summary>{tr("balance_regions")}: '

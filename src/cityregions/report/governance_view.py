@@ -116,8 +116,10 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
         return None
     registry = analysis.registry
     as_of = analysis.as_of
-    overall = analysis.fit_overall
-    parts = [key_figures(headline(analysis.summary(), registry, overall))]
+    weights = views.coverage_names(results)  # "population" that is employed residents
+    overall = views.renamed(analysis.fit_overall, weights)
+    summary = views.renamed(analysis.summary(), weights)
+    parts = [key_figures(headline(summary, registry, overall))]
     warnings = analysis.warnings
     if warnings:
         items = "".join(f"<li>{tr_message(w)}</li>" for w in warnings)
@@ -139,18 +141,21 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
         svg = region_map(layers, label="cooperation areas and gaps", show=("areas", "gaps"))
         caption = f"<figcaption>{legend(layers, show=('areas', 'gaps'))}</figcaption>"
         parts.append(subsection_html("map", f'<figure class="pic">{svg}{caption}</figure>'))
-    fit = analysis.fit_areas
+    fit = views.renamed(analysis.fit_areas, weights)
     fit_html = key_figures(overall)
     if not fit.empty:
         fit_html += html_table(_with_area_names(fit, layers))
     parts.append(subsection_html("fit", fit_html))
     gaps = views.governance_gaps(results)
     if not gaps.empty:
-        parts.append(subsection_html("gaps", gaps_table(gaps, layers.units)))
+        named = registry_names(gaps, registry)
+        parts.append(subsection_html("gaps", gaps_table(named, layers.units)))
     from cityregions.report.sections import generic_body
 
     found = results.parts("governance")
-    shown = {key: registry_names(value, registry) for key, value in found.items()}
+    shown = {
+        key: registry_names(views.renamed(value, weights), registry) for key, value in found.items()
+    }
     if isinstance(shown.get("state_openness"), pd.DataFrame):
         shown["state_openness"] = state_names(shown["state_openness"])
     parts.append(generic_body(shown, skip=HANDLED, names=layers.names, units=layers.units))
@@ -175,19 +180,31 @@ def headline(summary: Any, registry: Registry | None, overall: Any = None) -> di
 
 #: Columns of governance tables that hold actor or body ids.
 ID_COLUMNS = ("member", "body", "represented_by", "actor", "best_area")
+#: Columns that hold several body ids joined by ``;`` (e.g. ``emmd;gewerbeflaechen-hl``).
+ID_LIST_COLUMNS = ("other_bodies", "shared_bodies", "areas")
 
 
 def registry_names(table: Any, registry: Registry | None) -> Any:
-    """Show actor and body ids in the id columns of ``table`` by their registry names."""
+    """Show actor and body ids in the id columns of ``table`` by their registry names.
+
+    Lists of ids (``other_bodies``: ``emmd;gewerbeflaechen-hl``) become the names
+    joined by ``"; "``.
+    """
     if not isinstance(table, pd.DataFrame) or registry is None:
         return table
     columns = [c for c in ID_COLUMNS if c in table.columns]
-    if not columns:
+    lists = [c for c in ID_LIST_COLUMNS if c in table.columns]
+    if not columns and not lists:
         return table
     names = {a.id: a.name for a in registry.actors} | {b.id: b.name for b in registry.bodies}
     shown = table.copy()
     for column in columns:
         shown[column] = [names.get(str(v), v) if isinstance(v, str) else v for v in shown[column]]
+    for column in lists:
+        shown[column] = [
+            "; ".join(names.get(i, i) for i in v.split(";") if i) if isinstance(v, str) else v
+            for v in shown[column]
+        ]
     return shown
 
 

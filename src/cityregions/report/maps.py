@@ -2,10 +2,16 @@
 
 Units with polygons are drawn as areas, and region boundaries are the dissolved unit
 polygons. Units without polygons (the bundled case) are drawn as proportional symbols
-at their seats: circle area ∝ population, so radius :math:`r_i = r_{max}\\sqrt{P_i/P_{max}}`
-(Flannery-free, i.e. unscaled, proportional circles; Dent, Torguson & Hodler 2009,
-*Cartography: Thematic Map Design*, ch. 9). Each region is then shown with a light,
-schematic hull around its seats, labelled as such in the legend.
+at their seats: circle area ∝ size, so radius :math:`r_i = r_{max}\\sqrt{S_i/S_{max}}`
+(unscaled proportional circles; Dent, Torguson & Hodler 2009, *Cartography: Thematic
+Map Design*, ch. 9), where the size :math:`S` is the population, else the employed
+residents, else the jobs (:func:`~cityregions.geometry.size_column`; the legend names
+it). Each region is then shown with a light, schematic hull around its seats, labelled
+as such in the legend.
+
+Colours: neighbouring regions never share one (a DSATUR colouring with a small palette,
+:func:`~cityregions.geometry.colour_regions`), so 27 or 161 regions stay apart; every
+region carries its number, and the legend lists every region under its number.
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ from cityregions.geometry import (
     MapView,
     area_shapes,
     diverging,
+    label_point,
     map_label,
-    region_order,
     region_shapes,
+    unit_sizes,
 )
 from cityregions.i18n import tr
 from cityregions.report.svg import (
@@ -72,7 +79,6 @@ def region_map(
         Optional supply links to draw as green lines: columns ``a`` (supplier), ``b``
         (sink) and ``value`` (e.g. MWh).
     """
-    units = layers.units
     frame = _frame(layers, width)
     fill = _fills(layers, values)
     parts = [svg_open(frame.width, frame.height, label=label, css_class="map")]
@@ -90,8 +96,8 @@ def region_map(
     if allocation is not None and not allocation.empty:
         parts.append(_links(layers, frame, allocation, colour="#1a7f45", css="allocation"))
     if layers.geometry is None:
-        parts.append(_circles(units, frame, fill))
-    parts.append(_labels(units, frame))
+        parts.append(_circles(layers, frame, fill))
+    parts.append(_labels(layers, frame))
     parts.append(scale_bar(frame))
     parts.append("</svg>")
     return "".join(parts)
@@ -105,25 +111,43 @@ def legend(
     allocation: bool = False,
     value_unit: str = "",
 ) -> str:
-    """Return the HTML legend of a map (regions with colours, notes on the symbols)."""
+    """Return the HTML legend of a map: every region with its key, colour and size.
+
+    Regions are listed in key order (largest first), each with the number the map shows
+    on it; the figure in brackets is the region's size by :attr:`MapView.size`
+    (population, else employed residents, else jobs), named in a note, and left out
+    when the units give none of them.
+    """
     items = []
     fill = _fills(layers, values)
-    table = layers.units
-    pop = table.groupby("region")["population"].sum()
-    for region in region_order(table):
-        value = (
-            ""
-            if values is None
-            else f" · {fmt_number(values.get(region, float('nan')))} {escape(value_unit)}".rstrip()
-        )
+    sizes = unit_sizes(layers.units).groupby(layers.units["region"].astype(str)).sum()
+    for region, key in layers.keys.items():
+        figures = [fmt_number(float(sizes.get(region, 0.0)))] if layers.size else []
+        if values is not None:
+            value = fmt_number(values.get(region, float("nan")))
+            figures.append(f"{value} {escape(value_unit)}".rstrip())
+        shown = f' <span class="muted">({" · ".join(figures)})</span>' if figures else ""
         items.append(
             f'<li><span class="swatch" style="background:{fill[region]}"></span>'
-            f"{escape(layers.names.get(region, region))} "
-            f'<span class="muted">({fmt_number(float(pop.get(region, 0)))}{value})</span></li>'
+            f'<span class="key">{key}</span> {escape(layers.names.get(region, region))}'
+            f"{shown}</li>"
         )
-    notes = [tr("map_polygons" if layers.geometry is not None else "map_units")]
+    return f'<ul class="legend">{"".join(items)}</ul>{_map_notes(layers, values, show, allocation)}'
+
+
+def _map_notes(
+    layers: MapView,
+    values: Mapping[str, float] | None,
+    show: tuple[str, ...],
+    allocation: bool,
+) -> str:
+    """Return the notes below a legend: symbols, colours, the size measure, overlays."""
+    notes = [tr("map_polygons" if layers.geometry is not None else _circle_note(layers))]
     if layers.geometry is None:
         notes.append(tr("map_hulls"))
+    if layers.keys:
+        notes.append(tr("map_keys"))
+    notes.append(tr(f"legend_size_{layers.size}" if layers.size else "legend_size_none"))
     if not layers.has_labels:
         notes.append(tr("no_regions"))
     if values is not None:
@@ -136,8 +160,12 @@ def legend(
         notes.append(tr("map_gaps"))
     if allocation:
         notes.append(tr("map_allocation"))
-    note_html = "".join(f"<li>{n}</li>" for n in notes)
-    return f'<ul class="legend">{"".join(items)}</ul><ul class="map-notes">{note_html}</ul>'
+    return '<ul class="map-notes">' + "".join(f"<li>{n}</li>" for n in notes) + "</ul>"
+
+
+def _circle_note(layers: MapView) -> str:
+    """Label key of the circle note: area proportional to the size measure, or equal."""
+    return f"map_units_{layers.size}" if layers.size else "map_units_equal"
 
 
 def _frame(layers: MapView, width: float) -> Frame:
@@ -184,28 +212,41 @@ def _hulls(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _circles(units: pd.DataFrame, frame: Frame, fill: Mapping[str, str]) -> str:
-    pop = units["population"].fillna(0.0)
-    top = float(pop.max()) or 1.0
+def _circles(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
+    units = layers.units
+    size = unit_sizes(units)
+    top = float(size.max()) or 1.0
     px, py = frame.xy(units["x"], units["y"])
-    order = np.argsort(-pop.to_numpy(), kind="stable")
+    order = np.argsort(-size.to_numpy(), kind="stable")
     out = ['<g class="units" stroke="#fff" stroke-width="1">']
     for i in order:
         unit = units.index[i]
         row = units.iloc[i]
-        radius = max(R_MAX * np.sqrt(float(pop.iloc[i]) / top), 2.0)
         out.append(
             f'<circle class="unit" data-unit="{escape(str(unit))}" cx="{px[i]:.1f}" '
-            f'cy="{py[i]:.1f}" r="{radius:.1f}" fill="{fill[row["region"]]}" '
-            f'fill-opacity="0.9">{_title(unit, row)}</circle>'
+            f'cy="{py[i]:.1f}" r="{_radius(float(size.iloc[i]), top, layers):.1f}" '
+            f'fill="{fill[row["region"]]}" fill-opacity="0.9">{_title(unit, row, layers)}</circle>'
         )
     out.append("</g>")
     return "".join(out)
 
 
-def _title(unit: Any, row: pd.Series) -> str:
-    pop = fmt_number(float(row["population"])) if pd.notna(row["population"]) else "–"
-    return f"<title>{escape(str(row['name']))} ({escape(str(unit))}): {pop}</title>"
+#: Radius of the unit circles when the units give no size (equal circles).
+R_EQUAL = 6.0
+
+
+def _radius(size: float, top: float, layers: MapView) -> float:
+    """Circle radius: area proportional to the size measure, at least 2; equal without one."""
+    if layers.size is None:
+        return R_EQUAL
+    return max(R_MAX * float(np.sqrt(max(size, 0.0) / top)), 2.0)
+
+
+def _title(unit: Any, row: pd.Series, layers: MapView | None = None) -> str:
+    column = layers.size if layers is not None else "population"
+    value = row.get(column) if column else None
+    shown = fmt_number(float(value)) if value is not None and pd.notna(value) else "–"
+    return f"<title>{escape(str(row['name']))} ({escape(str(unit))}): {shown}</title>"
 
 
 def _ties(layers: MapView, frame: Frame) -> str:
@@ -265,18 +306,62 @@ def _gaps(layers: MapView, frame: Frame) -> str:
     return "".join(out)
 
 
-def _labels(units: pd.DataFrame, frame: Frame, *, n: int = 14) -> str:
-    top = units.sort_values(["population", "name"], ascending=[False, True]).head(n)
-    pop_max = float(units["population"].max()) or 1.0
-    px, py = frame.xy(top["x"], top["y"])
-    out = [f'<g class="labels" font-size="11" fill="{INK}">']
+def _labels(layers: MapView, frame: Frame, *, n: int = 14) -> str:
+    """Return the region keys and the names of the ``n`` largest units, never overlapping.
+
+    Every region gets its key (its number in the legend) at a point well inside it
+    (:func:`~cityregions.geometry.label_point`); unit names follow, largest first, each
+    inside its polygon, or above its circle when the units have no polygons. A name that
+    would overlap a key or another name is left out.
+    """
+    keys = _key_badges(layers, frame)
     candidates = []
-    for i, (_, row) in enumerate(top.iterrows()):
-        radius = R_MAX * np.sqrt(float(row["population"]) / pop_max)
-        candidates.append((px[i], py[i] - radius - 3, map_label(row)))
-    for x, y, text in place_labels(candidates):
+    for x, y, text in _unit_label_points(layers, frame, n=n):
+        candidates.append((x, y, text))
+    boxes = [(x - 8.0, y - 8.0, x + 8.0, y + 8.0) for x, y, _ in keys]
+    out = [f'<g class="labels" font-size="11" fill="{INK}">']
+    for x, y, text in place_labels(candidates, blocked=boxes):
         out.append(
             f'<text class="halo" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(text)}</text>'
         )
+    out.append('</g><g class="keys" font-size="9.5" font-weight="600" text-anchor="middle">')
+    for x, y, key in keys:
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7.5" fill="#fff" stroke="{INK}" '
+            f'stroke-width="0.8"/><text x="{x:.1f}" y="{y + 3.3:.1f}" fill="{INK}">{key}</text>'
+        )
     out.append("</g>")
     return "".join(out)
+
+
+def _key_badges(layers: MapView, frame: Frame) -> list[tuple[float, float, str]]:
+    """Return ``(x, y, key)`` in picture coordinates of every region's key."""
+    if not layers.keys:
+        return []
+    shapes = region_shapes(layers)
+    found = []
+    for region, key in layers.keys.items():
+        if region not in shapes:
+            continue
+        x, y = label_point(shapes[region])
+        px, py = frame.xy([x], [y])
+        found.append((float(px[0]), float(py[0]), str(key)))
+    return found
+
+
+def _unit_label_points(layers: MapView, frame: Frame, *, n: int) -> list[tuple[float, float, str]]:
+    """Return ``(x, baseline y, name)`` of the ``n`` largest units, largest first."""
+    units = layers.units.assign(_size=unit_sizes(layers.units))
+    top = units.sort_values(["_size", "name"], ascending=[False, True]).head(n)
+    size_max = float(units["_size"].max()) or 1.0
+    points = []
+    for unit, row in top.iterrows():
+        if layers.geometry is not None and unit in layers.geometry.index:
+            x, y = label_point(layers.geometry.loc[unit])
+            px, py = frame.xy([x], [y])
+            points.append((float(px[0]), float(py[0]) + 4.0, map_label(row)))
+        else:
+            px, py = frame.xy([row["x"]], [row["y"]])
+            radius = _radius(float(row["_size"]), size_max, layers)
+            points.append((float(px[0]), float(py[0]) - radius - 3.0, map_label(row)))
+    return [(x, y, t) for x, y, t in points if np.isfinite(x) and np.isfinite(y)]

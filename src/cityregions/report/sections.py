@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cityregions.geometry import MapView
+from cityregions.geometry import SIZE_COLUMNS, STATE_FULL_NAMES, MapView, unit_sizes
 from cityregions.i18n import tr
 from cityregions.pipeline import views
 from cityregions.report.maps import legend, region_map
@@ -49,14 +49,50 @@ def territory_body(results: CaseResults, layers: MapView) -> str | None:
     parts = [key_figures(dict(results.territory.summary))]
     if views.region_labels(results) is None:
         parts.append(_map_block(layers, "units"))
-    units = layers.units[["name", "state", "population", "area_km2", "region"]]
-    units = units.sort_values(["population", "name"], ascending=[False, True])
-    table = html_table(units, max_rows=len(units))
+    table = html_table(unit_table(layers), max_rows=len(layers.units))
     parts.append(f'<details class="screen-only"><summary>{tr("units")}</summary>{table}</details>')
     skip = {"territory", "flows", "summary"}
     found = results.parts("territory")
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)
+
+
+def unit_table(layers: MapView) -> pd.DataFrame:
+    """Return the units with name, state, the sizes they give, area and region.
+
+    Population, employed residents and jobs are columns only when some unit gives them
+    (own data often has no population: no column of dashes, no zeros); largest first by
+    the map's size measure, then by name.
+    """
+    given = [c for c in SIZE_COLUMNS if c in layers.units and layers.units[c].notna().any()]
+    columns = ["name", "state", *given, "area_km2", "region"]
+    table = layers.units[[c for c in columns if c in layers.units]].copy()
+    if "state" in table:  # "Sachsen", not "14"
+        keys = table["state"].astype(str).str.zfill(2)
+        table["state"] = [
+            STATE_FULL_NAMES.get(k, s) for k, s in zip(keys, table["state"], strict=True)
+        ]
+    if layers.has_labels:  # the region by its name
+        table["region"] = [layers.names.get(str(r), r) for r in table["region"]]
+    order = table.assign(_size=unit_sizes(layers.units))
+    order = order.sort_values(["_size", "name"], ascending=[False, True])
+    return table.loc[order.index]
+
+
+def named_partitions(result: Any) -> pd.DataFrame:
+    """Return ``labels_by_method`` with each method's region ids shown by region name.
+
+    A Leiden region is numbered by a unit id (``14612``) and an LMA region by R's
+    cluster id: a reader needs the region's name (its largest member), from each
+    method's per-region summary; zones and ids without a name stay as they are.
+    """
+    table = result.labels_by_method.copy()
+    for method, summary in result.summaries.items():
+        if method not in table or not {"region", "name"} <= set(summary.columns):
+            continue
+        names = dict(zip(summary["region"].astype(str), summary["name"].astype(str), strict=True))
+        table[method] = [names.get(str(r), r) if pd.notna(r) else r for r in table[method]]
+    return table
 
 
 def delineation_body(results: CaseResults, layers: MapView) -> str | None:
@@ -68,7 +104,8 @@ def delineation_body(results: CaseResults, layers: MapView) -> str | None:
     parts.append(_map_block(layers, "regions"))
     parts.append(subsection("quality", html_table(result.quality)))
     skip = {"labels", "quality", "summary", "region_names", "params", "flows_source"}
-    found = results.parts("delineation")
+    found = dict(results.parts("delineation"))
+    found["labels_by_method"] = named_partitions(result)
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     params = result.params
     if params:

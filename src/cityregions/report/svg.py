@@ -255,20 +255,28 @@ def network_picture(
 
 
 def place_labels(
-    candidates: Sequence[tuple[float, float, str]], *, font_size: float = 11.0
+    candidates: Sequence[tuple[float, float, str]],
+    *,
+    font_size: float = 11.0,
+    blocked: Sequence[tuple[float, float, float, float]] = (),
 ) -> list[tuple[float, float, str]]:
     """Return the labels that do not overlap a label placed before them (greedy).
 
     Parameters
     ----------
     candidates
-        ``(x, baseline y, text)`` centred labels in order of importance.
+        ``(x, baseline y, text)`` centred labels in order of importance; a label with a
+        coordinate that is not finite is left out.
     font_size
         Font size; a character is taken as 0.6 em wide.
+    blocked
+        Boxes ``(x0, y0, x1, y1)`` that no label may overlap (e.g. region keys).
     """
-    placed: list[tuple[float, float, float, float]] = []
+    placed: list[tuple[float, float, float, float]] = list(blocked)
     kept = []
     for x, y, text in candidates:
+        if not (math.isfinite(x) and math.isfinite(y)):
+            continue
         half = 0.3 * font_size * len(text)
         box = (x - half - 2, y - font_size, x + half + 2, y + 3)
         if any(

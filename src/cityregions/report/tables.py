@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cityregions.geometry import natural_key
 from cityregions.i18n import bilingual, tr, tr_message, tr_value
 from cityregions.pipeline.views import strip_paths
 from cityregions.report.svg import fmt_number
@@ -59,6 +60,16 @@ def localised(number: str) -> str:
     if "." not in number:
         return number
     return bilingual(number.replace(".", ","), number)
+
+
+def natural_sorted(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` with its index (region or unit ids) in number order.
+
+    Ids are text; sorted as text, regions read ``11, 15, 16, 2, 20``. Numbers inside
+    an id sort as numbers (:func:`~cityregions.geometry.natural_key`).
+    """
+    order = sorted(range(len(table)), key=lambda i: natural_key(str(table.index[i])))
+    return table.iloc[order]
 
 
 def coded_cell(value: Any) -> str:
@@ -125,9 +136,23 @@ def html_table(
 LONG_TEXT = 24
 
 
-def figure_value(value: Any) -> str:
-    """Return a key-figure value: a coded value's label, else the formatted value."""
+#: Inputs of the user: a missing value is "not given" (never 0, never a bare dash).
+GIVEN_FIGURES = frozenset({"population", "residents", "jobs", "area_km2"})
+
+
+def figure_value(value: Any, key: str = "") -> str:
+    """Return a key-figure value: a coded value's label, else the formatted value.
+
+    A missing input (:data:`GIVEN_FIGURES`, e.g. the population of own data that has
+    none) reads "nicht angegeben / not given".
+    """
+    if key in GIVEN_FIGURES and _missing(value):
+        return tr("not_given")
     return tr_value(value) or cell(value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
 
 
 def settings_block(settings: Mapping[str, Any]) -> str:
@@ -175,7 +200,7 @@ def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTIN
             notes.append(f"<dt>{header(key)}</dt><dd>{shown}</dd>")
         else:
             cards.append(
-                f'<div class="figure"><div class="value">{figure_value(value)}</div>'
+                f'<div class="figure"><div class="value">{figure_value(value, str(key))}</div>'
                 f'<div class="label">{header(key)}</div></div>'
             )
     html = f'<div class="figures">{"".join(cards)}</div>' if cards else ""

@@ -28,6 +28,8 @@
     return pair ? (state.lang === "de" ? pair[0] : pair[1]) : value;
   }
   var LAYER_ORDER = ["regions", "energy", "areas", "flows", "gaps", "units"];
+  /* Inputs of the user: a missing value reads "not given", never 0 or a dash. */
+  var GIVEN = { population: true, residents: true, jobs: true, area_km2: true };
   var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false };
 
   function t(key) {
@@ -94,10 +96,11 @@
       collection.features.forEach(function (f) { f.properties.width = 0.8 + 7 * (f.properties.value || 0) / top; });
     }
     if (name === "units") {
-      var maxPop = Math.max.apply(null, collection.features.map(function (f) { return f.properties.population || 0; }).concat([1]));
+      /* circle area ∝ the map's size measure (population, else employed residents); equal without one */
+      var maxSize = Math.max.apply(null, collection.features.map(function (f) { return f.properties.size || 0; }).concat([0]));
       return L.geoJSON(collection, {
         pointToLayer: function (f, latlng) {
-          var r = Math.max(3, 18 * Math.sqrt((f.properties.population || 0) / maxPop));
+          var r = maxSize > 0 ? Math.max(3, 18 * Math.sqrt((f.properties.size || 0) / maxSize)) : 5;
           return L.circleMarker(latlng, { radius: r, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9, className: "unit-marker unit-" + f.properties.id });
         },
         onEachFeature: function (f, layer) {
@@ -106,7 +109,7 @@
         }
       });
     }
-    return L.geoJSON(collection, {
+    var shapes = L.geoJSON(collection, {
       style: function (f) { return style(name, f); },
       onEachFeature: function (f, layer) {
         var p = f.properties;
@@ -119,6 +122,18 @@
         }
       }
     });
+    if (name !== "regions") { return shapes; }
+    /* every region carries its number (as in the legend): colours repeat for regions that do not touch */
+    var group = L.featureGroup([shapes]);
+    collection.features.forEach(function (f) {
+      var p = f.properties;
+      if (!p.label_point) { return; }
+      var icon = L.divIcon({ className: "region-key", html: esc(p.key), iconSize: [18, 18] });
+      var marker = L.marker([p.label_point[1], p.label_point[0]], { icon: icon, keyboard: false, title: p.name });
+      marker.on("click", function () { showRegion(p.id); });
+      group.addLayer(marker);
+    });
+    return group;
   }
 
   function setLayer(name, on) {
@@ -150,15 +165,25 @@
     });
   }
 
+  /* Every region, by its number; swatch colours are set as properties (no inline style: CSP). */
   function renderLegend() {
     var regions = state.layers.regions ? state.layers.regions.features : [];
-    var html = regions.slice(0, 16).map(function (f) {
-      return '<div><span class="sw" style="background:' + esc(f.properties.colour) + '"></span>' + esc(f.properties.name) + "</div>";
+    var html = regions.map(function (f) {
+      return '<div><span class="sw" data-colour="' + esc(f.properties.colour) + '"></span><span class="key">' +
+        esc(f.properties.key) + "</span> " + esc(f.properties.name) + "</div>";
     }).join("");
+    if (regions.length) {
+      html += '<p class="muted small" data-i18n="map_keys">' + esc(t("map_keys")) + "</p>";
+    }
     if (regions.length && regions[0].properties.schematic) {
       html += '<p class="muted small" data-i18n="map_hulls">' + esc(t("map_hulls")) + "</p>";
     }
-    document.getElementById("legend").innerHTML = html;
+    var size = state.caseInfo && state.caseInfo.size;
+    var note = "map_units_" + (size || "equal");
+    html += '<p class="muted small" data-i18n="' + note + '">' + esc(t(note)) + "</p>";
+    var box = document.getElementById("legend");
+    box.innerHTML = html;
+    box.querySelectorAll(".sw[data-colour]").forEach(function (el) { el.style.background = el.getAttribute("data-colour"); });
   }
 
   function initMap(caseInfo) {
@@ -182,7 +207,8 @@
       var v = obj[k];
       if (v !== null && typeof v === "object" && !Array.isArray(v)) { nested.push(k); return; }
       if (k === "units" && Array.isArray(v)) { v = v.length; }
-      rows.push("<tr><th>" + esc(t(k)) + '</th><td class="num">' + fmt(v) + "</td></tr>");
+      var shown = (v === null || v === undefined) && GIVEN[k] ? esc(t("not_given")) : fmt(v);
+      rows.push("<tr><th>" + esc(t(k)) + '</th><td class="num">' + shown + "</td></tr>");
     });
     var html = '<table class="fig">' + rows.join("") + "</table>";
     nested.forEach(function (k) { html += "<h4>" + esc(k.split(":").map(t).join(" · ")) + "</h4>" + figuresTable(obj[k]); });
