@@ -92,7 +92,15 @@ from cityregions.registry.validity import (
 logger = logging.getLogger(__name__)
 
 ActorKind = Literal[
-    "city", "district", "state", "chamber", "company", "university", "association", "other"
+    "city",
+    "municipality",
+    "district",
+    "state",
+    "chamber",
+    "company",
+    "university",
+    "association",
+    "other",
 ]
 BodyKind = Literal[
     "cooperation",
@@ -166,8 +174,9 @@ class Actor(_Record):
     id
         Registry-wide unique id (shared namespace with bodies).
     kind
-        ``city``, ``district``, ``state``, ``chamber``, ``company``, ``university``,
-        ``association`` or ``other``.
+        ``city`` (a kreisfreie Stadt or a network city), ``municipality`` (a town or
+        municipality inside a district), ``district``, ``state``, ``chamber``,
+        ``company``, ``university``, ``association`` or ``other``.
     key, key_scheme
         Official key, e.g. the 8-digit ``AGS``; ``key_scheme`` names the scheme.
     units

@@ -162,7 +162,9 @@ def _lifetimes(registry: Registry) -> list[InputError]:
         body = bodies.get(m.body)
         if body is None:
             continue
-        start, end = date_start(m.valid_from), date_end(m.valid_to)
+        # a partial date is consistent when any day it can mean fits: "1996" fits a
+        # body founded on 1996-09-20 (compare the latest day the start can mean)
+        start, end = date_end(m.valid_from), date_end(m.valid_to)
         founded, dissolved = date_start(body.founded), date_end(body.dissolved)
         if start is not None and founded is not None and start < founded:
             msg = (
