@@ -10,6 +10,9 @@ extra           packages                what needs them
 ``leiden``      igraph, leidenalg       Leiden communities (``delineate --method
                                         leiden``; left out of the method comparison
                                         when missing)
+``infomap``     infomap                 Infomap regions (``delineate --method
+                                        infomap``; left out of the comparison when
+                                        missing)
 ``fast``        numba                   compiled kernels of exact voting power (without
                                         it the same counts come from numpy, slower)
 ``dashboard``   fastapi, uvicorn        the local web dashboard (``cityregions serve``)
@@ -51,6 +54,7 @@ from cityregions._errors import CityRegionsError
 EXTRAS: dict[str, str] = {
     "igraph": "leiden",
     "leidenalg": "leiden",
+    "infomap": "infomap",
     "numba": "fast",
     "fastapi": "dashboard",
     "uvicorn": "dashboard",

@@ -47,7 +47,8 @@ class LMAThresholds:
     A region with employed residents :math:`R` and self-containment
     :math:`\\mathrm{msc}` is valid when ``R >= target_size`` and
     ``msc >= min_self_containment``, or ``R = min_size`` and
-    ``msc >= target_self_containment``, with a hyperbolic trade-off in between
+    ``msc >= target_self_containment``, with a trade-off in between that is hyperbolic
+    (``x_equation="istat"``, the Istat/R form) or a straight line (``"linear"``)
     (:func:`cityregions.delineation.lma.validity`). Defined here, not in the algorithm's
     module, so that the command line shows them in ``--help`` without loading it.
     """
@@ -56,6 +57,7 @@ class LMAThresholds:
     min_self_containment: float
     target_size: float
     target_self_containment: float
+    x_equation: str = "istat"
 
     def as_dict(self) -> dict[str, float]:
         """Return the thresholds as keyword arguments of the LMA functions."""
@@ -86,3 +88,23 @@ LMA_DISTRICTS: Final = LMAThresholds(
     target_size=100_000,
     target_self_containment=0.75,
 )
+#: The ONS 2015 travel-to-work-area criteria (2011 Census TTWAs, Coombes & ONS 2015):
+#: self-containment "generally" 0.75 on both sides for a working population of at
+#: least 3,500, down to 0.6667 for working populations above 25,000, with the
+#: "X-equation" trade-off in between. ONS does not publish that equation in closed
+#: form; this profile uses the straight line from (3,500; 0.75) to (25,000; 0.6667)
+#: (``x_equation="linear"``, as the research note reads it, §2.1–2.2;
+#: docs/delineation.md).
+LMA_ONS_2015: Final = LMAThresholds(
+    min_size=3_500,
+    min_self_containment=0.6667,
+    target_size=25_000,
+    target_self_containment=0.75,
+    x_equation="linear",
+)
+#: Named LMA parameter profiles (``delineate --profile NAME``).
+LMA_PROFILES: Final = {
+    "istat-2011": LMA_ISTAT_2011,
+    "ons-2015": LMA_ONS_2015,
+    "districts": LMA_DISTRICTS,
+}

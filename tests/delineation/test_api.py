@@ -93,6 +93,7 @@ def test_lma_thresholds_are_defined_once() -> None:
         "min_self_containment": 0.6667,
         "target_size": 10000,
         "target_self_containment": 0.75,
+        "x_equation": "istat",
     }
     assert DISTRICT_PARAMETERS.min_size == 25_000
     assert DISTRICT_PARAMETERS.target_size == 100_000
@@ -102,6 +103,7 @@ def test_lma_thresholds_are_defined_once() -> None:
         model.min_self_containment,
         model.target_size,
         model.target_self_containment,
+        model.x_equation,
     )
     assert used == tuple(ISTAT_2011.as_dict().values())
     with pytest.raises(AttributeError):

@@ -6,8 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cityregions import FlowTable, ParameterError
-from cityregions.delineation.community import LeidenRegions, flow_graph, flow_modularity
+from cityregions import FlowTable, InputError, ParameterError
+from cityregions.delineation.community import (
+    InfomapRegions,
+    LeidenRegions,
+    flow_graph,
+    flow_modularity,
+)
 from cityregions.labels import adjusted_rand_index
 
 
@@ -147,3 +152,55 @@ def test_parameter_errors() -> None:
         LeidenRegions(objective="louvain")  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="n_runs"):
         LeidenRegions(n_runs=0)
+
+
+# ---------------------------------------------------------------------------- Infomap
+def hierarchical_flows() -> FlowTable:
+    """3 groups x 3 subgroups x 4 units: dense within subgroups, weaker between
+    subgroups of a group, a trickle between groups; internal flows on the diagonal."""
+    rows = []
+    units = [f"g{g}s{s}u{u}" for g in range(3) for s in range(3) for u in range(4)]
+    for a in units:
+        for b in units:
+            if a == b:
+                rows.append((a, b, 20.0))
+            elif a[:4] == b[:4]:
+                rows.append((a, b, 10.0))
+            elif a[:2] == b[:2] and a[-1] == b[-1] == "0":
+                rows.append((a, b, 3.0))
+            elif a.endswith("s0u0") and b.endswith("s0u0") and int(b[1]) == (int(a[1]) + 1) % 3:
+                rows.append((a, b, 1.0))
+    return FlowTable.from_long(pd.DataFrame(rows, columns=["origin", "destination", "value"]))
+
+
+def test_infomap_levels_give_groups_then_subgroups() -> None:
+    pytest.importorskip("infomap", reason="the infomap extra: pip install 'cityregions[infomap]'")
+    flows = hierarchical_flows()
+    top = InfomapRegions().fit(flows)
+    assert top.levels_ == 2
+    groups = top.labels_.groupby(top.labels_.index.str[:2]).nunique()
+    assert top.labels_.nunique() == 3
+    assert groups.tolist() == [1, 1, 1]  # one region per group
+    sub = InfomapRegions(level=2).fit(flows)
+    assert sub.labels_.nunique() == 9
+    assert (sub.labels_.groupby(sub.labels_.index.str[:4]).nunique() == 1).all()
+    assert InfomapRegions(level=-1).fit(flows).labels_.nunique() == 9
+    with pytest.raises(ParameterError, match="--level 3: Infomap found 2 module level"):
+        InfomapRegions(level=3).fit(flows)
+
+
+def test_infomap_is_deterministic_and_needs_between_unit_flows() -> None:
+    pytest.importorskip("infomap", reason="the infomap extra: pip install 'cityregions[infomap]'")
+    flows = hierarchical_flows()
+    first = InfomapRegions(rng=np.random.default_rng(5)).fit(flows)
+    again = InfomapRegions(rng=np.random.default_rng(5)).fit(flows)
+    assert first.seed_ == again.seed_ == int(np.random.default_rng(5).integers(1, 2**31 - 1))
+    assert first.labels_.equals(again.labels_)
+    assert InfomapRegions().fit(flows).seed_ == 123
+    only_internal = FlowTable.from_long(
+        pd.DataFrame({"origin": ["a", "b"], "destination": ["a", "b"], "value": [5, 7]})
+    )
+    with pytest.raises(InputError, match="Infomap needs flows between units"):
+        InfomapRegions().fit(only_internal)
+    with pytest.raises(ParameterError, match="level"):
+        InfomapRegions(level=0)

@@ -118,7 +118,7 @@ def test_ari_and_vi_between_methods_by_brute_force(
 ) -> None:
     found, folder = section
     written = pd.read_csv(folder / "labels_by_method.csv", dtype=str).set_index("unit")
-    methods = [m for m in ("lma", "leiden", "fua", "bbsr") if m in written.columns]
+    methods = [m for m in ("lma", "leiden", "infomap", "fua", "bbsr") if m in written.columns]
     comparisons = found.comparisons
     pairs = {(a, b) for a, b in zip(comparisons.method_a, comparisons.method_b, strict=True)}
     assert pairs == {(a, b) for i, a in enumerate(methods) for b in methods[i + 1 :]}
@@ -145,7 +145,8 @@ def test_quality_table_recomputed_from_the_flows(
     units, matrix = flows_matrix
     written = pd.read_csv(folder / "labels_by_method.csv", dtype=str).set_index("unit")
     quality = found.quality.set_index("method")
-    assert list(quality.index) == [m for m in ("lma", "leiden", "fua", "bbsr") if m in written]
+    methods = ("lma", "leiden", "infomap", "fua", "bbsr")
+    assert list(quality.index) == [m for m in methods if m in written]
     for method, row in quality.iterrows():
         labels = _partition(written[method])
         regions = [labels[u] for u in units]
@@ -159,7 +160,12 @@ def test_quality_table_recomputed_from_the_flows(
         assert row["regions"] == len(sizes), method
         assert row["singletons"] == sizes.count(1), method
         assert row["units_outside"] == written[method].isna().sum(), method
-        assert row["modularity"] == pytest.approx(directed_modularity(matrix, regions), abs=1e-12)
+        assert row["covered_units"] == written[method].notna().sum(), method
+        # modularity on the covered units only: the flows among units in a region
+        covered = [i for i, r in enumerate(regions) if isinstance(r, str)]
+        inner = [[matrix[i][j] for j in covered] for i in covered]
+        expected = directed_modularity(inner, [regions[i] for i in covered])
+        assert row["modularity"] == pytest.approx(expected, abs=1e-12), method
         assert row["sc_supply_mean"] == pytest.approx(sum(supply) / len(supply), abs=1e-12)
         assert row["sc_supply_min"] == pytest.approx(min(supply), abs=1e-12)
         assert row["sc_demand_mean"] == pytest.approx(sum(demand) / len(demand), abs=1e-12)

@@ -22,7 +22,9 @@ from cityregions.constants import LMA_ISTAT_2011
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cityregions.delineation.api import Delineation
     from cityregions.flows import FlowTable
+    from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -35,6 +37,7 @@ class MethodName(StrEnum):
     fua = "fua"
     bbsr = "bbsr"
     leiden = "leiden"
+    infomap = "infomap"
 
 
 class Parity(StrEnum):
@@ -52,6 +55,38 @@ class FlowsProvenanceName(StrEnum):
     modeled = "modeled"
 
 
+class Profile(StrEnum):
+    """Named LMA parameter profiles (cityregions.constants.LMA_PROFILES)."""
+
+    istat_2011 = "istat-2011"
+    ons_2015 = "ons-2015"
+    districts = "districts"
+
+
+class CitySource(StrEnum):
+    """Where FUA cities come from."""
+
+    auto = "auto"
+    given = "given"
+    degurba = "degurba"
+    urban_centre_share = "urban_centre_share"
+    density = "density"
+
+
+class Surplus(StrEnum):
+    """BBSR in-commuter surplus reading."""
+
+    strict = "strict"
+    ratio = "ratio"
+
+
+class Ties(StrEnum):
+    """BBSR reading of tied flows and shares."""
+
+    exclude = "exclude"
+    smallest_id = "smallest_id"
+
+
 class Objective(StrEnum):
     """Leiden objectives."""
 
@@ -62,18 +97,15 @@ class Objective(StrEnum):
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 
 
-def _id_list(text: str | None) -> list[str] | None:
-    """Comma-separated ids, or a file with one id per line when prefixed by ``@``."""
+def _id_list(text: str | None, *, what: str = "ids") -> list[str] | None:
+    """Comma-separated ids, or ``@file`` (a CSV with a ``unit`` column, or one id a line)."""
     if text is None:
         return None
     if text.startswith("@"):
-        path = Path(text[1:])
-        if not path.is_file():
-            msg = "file of ids does not exist"
-            raise InputError(msg, source=path)
-        items = path.read_text(encoding="utf-8").split()
-    else:
-        items = text.split(",")
+        from cityregions.io.id_lists import read_ids
+
+        return read_ids(Path(text[1:]), what=what)
+    items = text.split(",")
     ids = [item.strip() for item in items if item.strip()]
     if not ids:
         msg = f"no ids in {text!r}"
@@ -105,37 +137,51 @@ def _check_outputs(
         check_output_file(path)
 
 
-def _method_params(method: MethodName, options: dict[str, Any]) -> dict[str, Any]:
-    """Keep the options that belong to ``method``; reject options given for another one."""
-    owners = {
-        "lma": (
-            "min_size",
-            "min_self_containment",
-            "target_size",
-            "target_self_containment",
-            "parity",
-        ),
-        "fua": (
-            "cities",
-            "min_density",
-            "min_population",
-            "commuting_share",
-            "polycentric_share",
-            "contiguity",
-        ),
-        "bbsr": ("central_places",),
-        "leiden": ("objective", "resolution", "directed", "self_loops", "n_runs", "seed"),
-    }
+#: The options of each method (an option may belong to several).
+OWNERS: dict[str, tuple[str, ...]] = {
+    "lma": (
+        "profile",
+        "min_size",
+        "min_self_containment",
+        "target_size",
+        "target_self_containment",
+        "parity",
+    ),
+    "fua": (
+        "cities",
+        "city_source",
+        "min_density",
+        "min_population",
+        "commuting_share",
+        "polycentric_share",
+        "contiguity",
+    ),
+    "bbsr": ("central_places", "surplus", "ties"),
+    "leiden": ("objective", "resolution", "directed", "self_loops", "n_runs", "seed"),
+    "infomap": ("level", "teleportation_probability", "self_loops", "seed"),
+}
+
+
+def _method_params(
+    method: MethodName, options: dict[str, Any], *, also: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Keep the options that belong to ``method``; reject options of no method in use.
+
+    ``also`` names further methods in use (``--compare``), whose options are allowed.
+    """
+    used = (method.value, *also)
     params: dict[str, Any] = {}
     for name, value in options.items():
         if value is None:
             continue
-        if name not in owners[method.value]:
-            owner = next(m for m, names in owners.items() if name in names)
+        if not any(name in OWNERS[m] for m in used):
+            owner = next(m for m, names in OWNERS.items() if name in names)
             flag = "--" + name.replace("_", "-")
-            msg = f"option {flag} belongs to method '{owner}', not '{method.value}'"
+            listed = "', '".join(used)
+            msg = f"option {flag} belongs to method '{owner}', not '{listed}'"
             raise ParameterError(msg)
-        params[name] = value
+        if name in OWNERS[method.value]:
+            params[name] = value
     return params
 
 
@@ -249,6 +295,62 @@ def delineate(
             "--seed", help="Leiden: seed of the random numbers \\[none: leidenalg seeds 0, 1, …]."
         ),
     ] = None,
+    profile: Annotated[
+        Profile | None,
+        typer.Option(
+            "--profile",
+            help="LMA profile: istat-2011 (1000/0.6667/10000/0.75), ons-2015 "
+            "(3500/0.6667/25000/0.75, linear trade-off), districts; given thresholds override.",
+        ),
+    ] = None,
+    city_source: Annotated[
+        CitySource | None,
+        typer.Option(
+            "--city-source",
+            help="FUA cities from: auto (--cities, else a degurba column, else "
+            "urban_centre_share, else density with a warning), or one of them.",
+        ),
+    ] = None,
+    surplus: Annotated[
+        Surplus | None,
+        typer.Option(
+            "--surplus", help="BBSR in-commuter surplus: strict (in > out) or ratio (in/out ≥ 1)."
+        ),
+    ] = None,
+    ties: Annotated[
+        Ties | None,
+        typer.Option(
+            "--ties", help="BBSR tied flows/shares: exclude (conservative) or smallest_id."
+        ),
+    ] = None,
+    level: Annotated[
+        int | None,
+        typer.Option("--level", help="Infomap module level: 1 top, 2, …; -1 finest [1]."),
+    ] = None,
+    teleportation: Annotated[
+        float | None,
+        typer.Option("--teleportation", help="Infomap teleportation probability [0.15]."),
+    ] = None,
+    contiguous: Annotated[
+        bool,
+        typer.Option(
+            "--contiguous",
+            help="Any method: move each detached piece of a region to the adjacent region "
+            "it sends most commuters to (needs polygons); every move is listed.",
+        ),
+    ] = False,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            help="Also run these methods (a,b,…) and compare them with --method on covered "
+            "units (ARI, VI, modularity, covered units per method).",
+        ),
+    ] = None,
+    comparison: Annotated[
+        Path | None,
+        typer.Option("--comparison", help="With --compare: write the pairwise table (.csv)."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Delineate functional regions from commuting flows and write unit,region.
@@ -265,29 +367,34 @@ def delineate(
     from cityregions.io.tables import read_flows, read_units
 
     _check_outputs(out, summary, gpkg, inputs=[flows_file, units_file, polygons, totals])
-    params = _method_params(
-        method,
-        {
+    others = _compare_methods(compare, comparison, method)
+    options = {
             "min_size": min_size,
             "min_self_containment": min_self_containment,
             "target_size": target_size,
             "target_self_containment": target_self_containment,
             "parity": parity.value if parity else None,
-            "cities": _id_list(cities),
+            "profile": profile.value if profile else None,
+            "cities": _id_list(cities, what="cities"),
+            "city_source": city_source.value if city_source else None,
             "min_density": min_density,
             "min_population": min_population,
             "commuting_share": commuting_share,
             "polycentric_share": polycentric_share,
             "contiguity": False if no_contiguity else None,
-            "central_places": _id_list(central_places),
+            "central_places": _id_list(central_places, what="central places"),
+            "surplus": surplus.value if surplus else None,
+            "ties": ties.value if ties else None,
+            "level": level,
+            "teleportation_probability": teleportation,
             "objective": objective.value if objective else None,
             "resolution": resolution,
             "directed": False if undirected else None,
             "self_loops": False if no_self_loops else None,
             "n_runs": runs,
             "seed": seed,
-        },
-    )
+    }  # fmt: skip
+    params = _method_params(method, options, also=others)
     given_seed = params.pop("seed", None)
     rng = None if given_seed is None else np.random.default_rng(given_seed)
     if polygons is not None and units_file is None:
@@ -315,20 +422,95 @@ def delineate(
     flows = _complete_flows(flows, flows_file, totals=totals, allow_no_diagonal=allow_no_diagonal)
     for warning in said:
         warnings.warn(warning.message, warning.category, stacklevel=1)
-    result = run(flows, method=method.value, units=units, rng=rng, progress=progress, **params)
+    result = run(
+        flows, method=method.value, units=units, rng=rng, progress=progress,
+        contiguous=contiguous, **params,
+    )  # fmt: skip
+    _report_moves(result.moves)
+    pairs = None
+    if others:
+        pairs = _compare(flows, units, result, others, options, seed=seed, contiguous=contiguous)
     # Per-region figures come from the flows: say in every row whether they are modeled.
     table = result.summary(flows, units).assign(flows_provenance=flows.flows_provenance)
     layers = None
     if gpkg is not None and units is not None:
         layers = region_layers(units, result.labels, table, zones=result.zones)
     labels = result.labels.rename_axis("unit").reset_index()
-    _write_outputs(labels, out, table=table, summary=summary, layers=layers, gpkg=gpkg)
+    extra = {comparison: pairs} if comparison is not None and pairs is not None else {}
+    _write_outputs(
+        labels, out, table=table, summary=summary, layers=layers, gpkg=gpkg, tables=extra
+    )
     outside = int(result.labels.isna().sum())
     console.print(
         f"{method.value}: {len(table)} regions for {len(result.labels)} units"
         + (f", {outside} outside every region" if outside else "")
         + f" ({flows.flows_provenance} flows) → {out}"
     )
+
+
+def _compare_methods(
+    compare: str | None, comparison: Path | None, method: MethodName
+) -> tuple[str, ...]:
+    """The methods of ``--compare`` besides ``--method``; check ``--comparison`` first."""
+    if compare is None:
+        if comparison is not None:
+            msg = "--comparison needs --compare (the methods to compare)"
+            raise InputError(msg, source=comparison)
+        return ()
+    names = [name.strip() for name in compare.split(",") if name.strip()]
+    unknown = [name for name in names if name not in OWNERS]
+    if unknown or not names:
+        msg = f"--compare takes methods among {', '.join(OWNERS)}, got {compare!r}"
+        raise ParameterError(msg)
+    if comparison is not None:
+        from cityregions.io._atomic import check_output_file
+
+        if comparison.suffix.lower() not in TABLE_SUFFIXES:
+            msg = "--comparison must end in .csv, .tsv or .parquet"
+            raise InputError(msg, source=comparison)
+        check_output_file(comparison)
+    return tuple(dict.fromkeys(n for n in names if n != method.value))
+
+
+def _report_moves(moves: pd.DataFrame | None) -> None:
+    """List every move of the contiguity repair on the console."""
+    if moves is None:
+        return
+    for row in moves.itertuples():
+        console.print(
+            f"contiguous: {row.unit} moves from region {row.from_region} to "
+            f"{row.to_region} ({row.commuters:g} commuters of its piece {row.piece})"
+        )
+    console.print(f"contiguous: {len(moves)} unit(s) moved")
+
+
+def _compare(
+    flows: FlowTable,
+    units: Territory | None,
+    first: Delineation,
+    others: tuple[str, ...],
+    options: dict[str, Any],
+    *,
+    seed: int | None,
+    contiguous: bool,
+) -> pd.DataFrame:
+    """Run the other methods, print the comparison on covered units; return the pairs."""
+    import numpy as np
+
+    from cityregions.delineation.api import delineate as run
+    from cityregions.delineation.compare import compare_runs
+
+    runs = {first.method: first}
+    for name in others:
+        params = _method_params(MethodName(name), options, also=(first.method, *others))
+        params.pop("seed", None)
+        rng = None if seed is None else np.random.default_rng(seed)
+        runs[name] = run(flows, method=name, units=units, rng=rng, contiguous=contiguous,  # type: ignore[arg-type]
+                         **params)  # fmt: skip
+    quality, pairs = compare_runs(flows, runs, units=units)
+    console.print(quality.to_string(index=False))
+    console.print(pairs.to_string(index=False))
+    return pairs
 
 
 def _complete_flows(
@@ -359,13 +541,15 @@ def _write_outputs(
     summary: Path | None,
     layers: dict[str, Any] | None,
     gpkg: Path | None,
+    tables: dict[Path, pd.DataFrame] | None = None,
 ) -> None:
-    """Write labels, summary and GeoPackage together: all of them or none."""
+    """Write labels, summary, GeoPackage and further tables together: all or none."""
     from cityregions.io._atomic import atomic_paths
     from cityregions.io.geo import write_geopackage
     from cityregions.io.tables import write_table
 
-    targets = [out, *(path for path in (summary, gpkg) if path is not None)]
+    more = dict(tables or {})
+    targets = [out, *(path for path in (summary, gpkg) if path is not None), *more]
     with atomic_paths(*targets) as temps:
         write_table(labels, temps[0], index=False)
         rest = iter(temps[1:])
@@ -373,3 +557,5 @@ def _write_outputs(
             write_table(table, next(rest), index=False)
         if gpkg is not None and layers is not None:
             write_geopackage(next(rest), layers)
+        for frame in more.values():
+            write_table(frame, next(rest), index=False)

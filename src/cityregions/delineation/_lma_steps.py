@@ -43,12 +43,13 @@ Parity = Literal["r", "clean"]
 
 @dataclass(frozen=True)
 class Params:
-    """The four thresholds of the validity function."""
+    """The four thresholds of the validity function and its form (``istat``/``linear``)."""
 
     min_size: float
     min_self_containment: float
     target_size: float
     target_self_containment: float
+    x_equation: str = "istat"
 
 
 def validity_scalar(rw: float, r: float, w: float, p: Params) -> float:
@@ -56,6 +57,8 @@ def validity_scalar(rw: float, r: float, w: float, p: Params) -> float:
     a = rw / r if r else (np.nan if rw == 0 else np.inf)
     b = rw / w if w else (np.nan if rw == 0 else np.inf)
     msc = min(a, b)
+    if p.x_equation == "linear":
+        return float(_linear_validity(np.asarray([msc]), np.asarray([r]), p)[0])
     y = msc / p.target_self_containment
     if y > 1:
         y = 1.0
@@ -73,10 +76,25 @@ def validity_array(rw: np.ndarray, r: np.ndarray, w: np.ndarray, p: Params) -> n
     """Vectorised :func:`validity_scalar`."""
     with np.errstate(divide="ignore", invalid="ignore"):
         msc = np.minimum(rw / r, rw / w)
+    if p.x_equation == "linear":
+        return _linear_validity(msc, r, p)
+    with np.errstate(divide="ignore", invalid="ignore"):
         y = np.minimum(msc / p.target_self_containment, 1.0)
         s = np.maximum((p.target_size - r) / (p.target_size - p.min_size), 0.0)
     z = 1 - ((1 - (p.min_self_containment / p.target_self_containment)) * s)
     value = y * z * (p.target_self_containment / p.min_self_containment)
+    return np.where(msc == 1, 1.0, value)
+
+
+def _linear_validity(msc: np.ndarray, r: np.ndarray, p: Params) -> np.ndarray:
+    """Validity under the linear trade-off (ONS TTWA profile; see ``lma.validity``)."""
+    slope = (p.target_self_containment - p.min_self_containment) / (p.target_size - p.min_size)
+    required = p.target_self_containment - slope * (np.minimum(r, p.target_size) - p.min_size)
+    cap = p.target_self_containment / p.min_self_containment
+    with np.errstate(divide="ignore", invalid="ignore"):
+        large = np.minimum(msc / required, cap)
+        small = np.minimum(msc / p.target_self_containment, 1.0) * r / p.min_size
+    value = np.where(r >= p.min_size, large, np.minimum(small, np.nextafter(1.0, 0.0)))
     return np.where(msc == 1, 1.0, value)
 
 

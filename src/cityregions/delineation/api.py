@@ -16,19 +16,31 @@ The methods and their parameters:
 ==========  ==========================================================================
 method      parameters (keyword, default)
 ==========  ==========================================================================
-``lma``     ``min_size``, ``min_self_containment``, ``target_size``,
-            ``target_self_containment`` (default: the Istat 2011 thresholds
-            :data:`~cityregions.delineation.lma.ISTAT_2011`), ``parity`` ``"r"`` — see
-            :class:`cityregions.delineation.lma.LabourMarketAreas`
-``fua``     ``cities`` (None: by density), ``min_density`` 1500, ``min_population``
-            50000, ``commuting_share`` 0.15, ``polycentric_share`` 0.15, ``contiguity``
-            True — see :class:`~cityregions.delineation.fua.FunctionalUrbanAreas`
-``bbsr``    ``central_places`` (None), thresholds — see
-            :class:`~cityregions.delineation.bbsr.Stadtregionen` (needs polygons)
+``lma``     ``profile`` (``istat-2011`` default, ``ons-2015``, ``districts``:
+            :data:`~cityregions.delineation.lma.PROFILES`), or ``min_size``,
+            ``min_self_containment``, ``target_size``, ``target_self_containment``,
+            ``x_equation`` (given ones override the profile), ``parity`` ``"r"`` —
+            see :class:`cityregions.delineation.lma.LabourMarketAreas`
+``fua``     ``cities`` (None: from the units), ``city_source`` ``"auto"``,
+            ``min_density`` 1500, ``min_population`` 50000, ``commuting_share`` 0.15,
+            ``polycentric_share`` 0.15, ``contiguity`` True — see
+            :class:`~cityregions.delineation.fua.FunctionalUrbanAreas`
+``bbsr``    ``central_places`` (required), ``surplus`` ``"strict"``, ``ties``
+            ``"exclude"``, thresholds — see
+            :class:`~cityregions.delineation.bbsr.Stadtregionen` (needs population,
+            area and polygons)
 ``leiden``  ``objective`` ``"modularity"``, ``resolution`` 1.0, ``directed`` True,
             ``self_loops`` True, ``n_runs`` 1, ``rng`` None (leidenalg seeds 0, 1, …) — see
             :class:`~cityregions.delineation.community.LeidenRegions`
+``infomap`` ``level`` 1, ``teleportation_probability`` 0.15, ``self_loops`` True,
+            ``n_trials`` 1, ``rng`` None (Infomap seed 123) — see
+            :class:`~cityregions.delineation.community.InfomapRegions`
 ==========  ==========================================================================
+
+Every method takes ``contiguous=True`` (needs polygons): detached pieces of a region
+then move to the adjacent region they send most commuters to
+(:func:`~cityregions.delineation.contiguity.make_contiguous`); the moves are in
+``Delineation.moves``.
 """
 
 from __future__ import annotations
@@ -50,8 +62,8 @@ from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
 
-Method = Literal["lma", "fua", "bbsr", "leiden"]
-METHODS: tuple[str, ...] = ("lma", "fua", "bbsr", "leiden")
+Method = Literal["lma", "fua", "bbsr", "leiden", "infomap"]
+METHODS: tuple[str, ...] = ("lma", "fua", "bbsr", "leiden", "infomap")
 #: Methods that cannot run without unit polygons (FUA only with ``contiguity=True``).
 NEEDS_POLYGONS = ("bbsr",)
 
@@ -76,6 +88,9 @@ class Delineation:
         The fitted method object (``LabourMarketAreas``, ``FunctionalUrbanAreas``, …).
     flows_provenance
         Where the flow values come from (``observed``, ``completed`` or ``modeled``).
+    moves
+        With ``contiguous=True``: one row per unit moved by the contiguity repair
+        (:data:`~cityregions.delineation.contiguity.MOVE_COLUMNS`), else None.
     """
 
     method: str
@@ -84,6 +99,7 @@ class Delineation:
     params: dict[str, Any] = field(default_factory=dict)
     model: Any = None
     flows_provenance: str = "observed"
+    moves: pd.DataFrame | None = None
 
     def summary(self, flows: FlowTable, units: Territory | None = None) -> pd.DataFrame:
         """Return :func:`region_summary` of this result.
@@ -95,7 +111,7 @@ class Delineation:
         if self.method == "lma":
             from cityregions.delineation.lma import validity
 
-            thresholds = {k: v for k, v in self.params.items() if k != "parity"}
+            thresholds = {k: v for k, v in self.params.items() if k not in ("parity", "contiguous")}
             table["validity"] = validity(
                 table["internal"].to_numpy(),
                 table["residents"].to_numpy(),
@@ -112,6 +128,7 @@ def delineate(
     units: Territory | None = None,
     rng: np.random.Generator | None = None,
     progress: bool = False,
+    contiguous: bool = False,
     **params: Any,
 ) -> Delineation:
     """Delineate functional regions from commuting flows with the named method.
@@ -126,11 +143,14 @@ def delineate(
         The territory (same units as the flows); needed for FUA city finding and
         contiguity, and for BBSR (population, area, polygons).
     rng
-        Randomness of the methods that have any (``leiden``: see
+        Randomness of the methods that have any (``leiden``, ``infomap``: see
         :class:`~cityregions.delineation.community.LeidenRegions`); the rule-based
         methods are deterministic and do not use it. ``None`` keeps the fixed seeds.
     progress
         Show a progress bar for long runs (LMA).
+    contiguous
+        Repair detached pieces of regions afterwards (module notes; needs ``units``
+        with polygons).
     **params
         Parameters of the method (module table); unknown names are an error.
 
@@ -169,12 +189,22 @@ def delineate(
     if "seed" in params:
         msg = "seed is not a parameter; give rng=numpy.random.default_rng(seed) instead"
         raise ParameterError(msg)
-    if method == "leiden":
-        result = _run_leiden(flows, params, rng)
+    if contiguous and (units is None or not units.has_polygons):
+        msg = "contiguous regions need units with polygons; give --units with polygons"
+        raise InputError(msg, source=units.where if units else "--units", field="geometry")
+    if method in ("leiden", "infomap"):
+        result = _run_community(method, flows, params, rng)
     else:
         runner = {"lma": _run_lma, "fua": _run_fua, "bbsr": _run_bbsr}
         result = runner[method](flows, units, params, progress)
     result.labels = _complete(result.labels, flows)
+    if contiguous:
+        from cityregions.delineation.contiguity import make_contiguous
+
+        assert units is not None
+        repair = make_contiguous(result.labels, flows, units)
+        result.labels, result.moves = repair.labels, repair.moves
+        result.params["contiguous"] = True
     result.flows_provenance = flows.flows_provenance
     return result
 
@@ -229,8 +259,15 @@ def _take(cls: type, params: dict[str, Any], method: str) -> dict[str, Any]:
 def _run_lma(
     flows: FlowTable, units: Territory | None, params: dict[str, Any], progress: bool
 ) -> Delineation:
-    from cityregions.delineation.lma import LabourMarketAreas
+    from cityregions.delineation.lma import PROFILES, LabourMarketAreas
 
+    params = dict(params)
+    profile = params.pop("profile", None)
+    if profile is not None:
+        if profile not in PROFILES:
+            msg = f"unknown LMA profile {profile!r}; choose one of {', '.join(PROFILES)}"
+            raise ParameterError(msg)
+        params = {**PROFILES[profile].as_dict(), **params}
     used = _take(LabourMarketAreas, params, "lma")
     model = LabourMarketAreas(**used, progress=progress).fit(flows)
     return Delineation("lma", model.labels_, None, used, model)
@@ -251,6 +288,7 @@ def _run_fua(
     model = FunctionalUrbanAreas(**used).fit(flows, units)
     if isinstance(used.get("cities"), (list, tuple)):
         used["cities"] = list(used["cities"])
+    used["city_source"] = model.city_source_
     return Delineation("fua", model.labels_, model.zones_, used, model)
 
 
@@ -260,27 +298,31 @@ def _run_bbsr(
     from cityregions.delineation.bbsr import ZONE_NAMES, Stadtregionen
 
     used = _take(Stadtregionen, params, "bbsr")
-    if units is None or not units.has_polygons:
+    if units is None:
         msg = (
-            "method 'bbsr' needs units with population, area and polygons (adjacency of "
+            "method 'bbsr' needs the units: population, area and polygons (adjacency of "
             "centres and Ergänzungsgebiete); give --units as GeoPackage/GeoJSON"
         )
-        raise InputError(msg, source=units.where if units else "units", field="geometry")
+        raise InputError(msg, source="--units", field="population")
     model = Stadtregionen(**used).fit(flows, units)
     zones = model.zones_.map(ZONE_NAMES).rename("zone")
     return Delineation("bbsr", model.labels_, zones, used, model)
 
 
-def _run_leiden(
-    flows: FlowTable, params: dict[str, Any], rng: np.random.Generator | None
+def _run_community(
+    method: str, flows: FlowTable, params: dict[str, Any], rng: np.random.Generator | None
 ) -> Delineation:
-    from cityregions.delineation.community import LeidenRegions
+    from cityregions.delineation.community import InfomapRegions, LeidenRegions
 
-    used = _take(LeidenRegions, params, "leiden")
+    cls = LeidenRegions if method == "leiden" else InfomapRegions
+    used = _take(cls, params, method)
     used.pop("rng", None)
-    model = LeidenRegions(**used, rng=rng).fit(flows)
-    used["seeds"] = list(model.seeds_)  # the leidenalg seeds: enough to repeat the run
-    return Delineation("leiden", model.labels_, None, used, model)
+    model = cls(**used, rng=rng).fit(flows)
+    if isinstance(model, LeidenRegions):
+        used["seeds"] = list(model.seeds_)  # the leidenalg seeds: enough to repeat the run
+    else:
+        used["seed"] = model.seed_
+    return Delineation(method, model.labels_, None, used, model)
 
 
 def _region_totals(flows: FlowTable, labels: pd.Series) -> tuple[CommuterTotals, list[str]]:

@@ -202,8 +202,8 @@ def central_units(territory: Territory, central_places: Sequence[str]) -> list[s
         raise InputError(msg, source="--central-places", field=UNIT)
     if dropped:
         warnings.warn(
-            f"{DISTRICT_WARNING}; central places that are not district-free cities cannot "
-            f"be centres here: {', '.join(dropped)}",
+            "on districts only district-free cities can be BBSR centres; these central "
+            f"places lie in a Landkreis and cannot be centres here: {', '.join(dropped)}",
             DataQualityWarning,
             stacklevel=2,
         )
@@ -592,12 +592,6 @@ class Stadtregionen:
 
 def _check_inputs(territory: Territory, central_places: list[str] | None) -> None:
     """Raise an :class:`InputError` naming what is missing and the option that gives it."""
-    if not central_places:
-        msg = (
-            "BBSR centres must be Oberzentren, and no central places were given: give "
-            "--central-places (ids, or @file such as the bundled case's central_places.csv)"
-        )
-        raise InputError(msg, source="--central-places", field="central_places")
     population = territory.units["population"]
     if population.isna().any():
         bad = territory.units.index[population.isna().to_numpy()][0]
@@ -612,3 +606,9 @@ def _check_inputs(territory: Territory, central_places: list[str] | None) -> Non
             "Ergänzungsgebiete); give --units as GeoPackage/GeoJSON or --polygons"
         )
         raise InputError(msg, source=territory.where, field="geometry")
+    if not central_places:
+        msg = (
+            "BBSR centres must be Oberzentren, and no central places were given: give "
+            "--central-places (ids, or @file such as the bundled case's central_places.csv)"
+        )
+        raise InputError(msg, source="--central-places", field="central_places")

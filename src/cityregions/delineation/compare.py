@@ -1,9 +1,18 @@
 """City regions by several methods, compared: one typed result for the report and exports.
 
-:func:`run_methods` delineates with LMA, Leiden, FUA and (with polygons) BBSR using
-parameters suited to the units; :func:`compare_delineations` puts the partitions side by
-side (per-region summaries, quality measures, ARI and VI between methods, the overlap
-of LMA and Leiden) in a :class:`DelineationComparison`.
+:func:`run_methods` delineates with LMA, Leiden, Infomap, FUA and (with polygons and
+central places) BBSR using parameters suited to the units; :func:`compare_delineations`
+puts the partitions side by side (per-region summaries, quality measures, ARI and VI
+between methods, the overlap of LMA and Leiden) in a :class:`DelineationComparison`.
+
+**Covered units.** FUA and BBSR leave units outside every region (NaN), LMA only the
+few it cannot place; Leiden and Infomap none. Comparing a non-exhaustive partition with
+an exhaustive one on all units would count every unit outside as a region of its own.
+So every measure is computed on *covered* units only: a method's flow modularity and
+self-containment on the units it puts in a region (the flows among them), ARI and VI of
+a pair of methods on the units in a region of both. The quality table gives the number
+of covered units per method (``covered_units``), the comparison table the number of
+units compared per pair (``units_compared``).
 """
 
 from __future__ import annotations
@@ -12,12 +21,13 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from cityregions._errors import CityRegionsError
 from cityregions._optional import OptionalDependencyError, install_hint
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation.api import Delineation, delineate
-from cityregions.delineation.community import flow_modularity
 from cityregions.delineation.lma import DISTRICT_PARAMETERS, ISTAT_2011
 from cityregions.labels import (
     adjusted_rand_index,
@@ -40,8 +50,9 @@ def run_methods(
     lma: dict[str, Any] | None = None,
     leiden_resolution: float = 1.0,
     fua_cities: list[str] | None = None,
+    central_places: list[str] | None = None,
 ) -> dict[str, Delineation]:
-    """Delineate with LMA, Leiden, FUA and (when the units have polygons) BBSR.
+    """Delineate with LMA, Leiden, Infomap, FUA and (when possible) BBSR.
 
     Parameters
     ----------
@@ -54,40 +65,46 @@ def run_methods(
     leiden_resolution
         Resolution of the Leiden modularity.
     fua_cities
-        Unit ids of the FUA cities; default: the kreisfreie Städte with at least
-        50,000 inhabitants (``type`` column), else the cities found by density.
+        Unit ids of the FUA cities; default on districts: the kreisfreie Städte with at
+        least 50,000 inhabitants (``type`` column, a choice of this project: the
+        official city rule needs municipalities); else the cities the units give
+        (:func:`~cityregions.delineation.fua.city_mapping`).
+    central_places
+        Oberzentren for BBSR (municipal keys; on districts their district-free cities).
 
     Returns
     -------
     dict
         Method → :class:`~cityregions.delineation.api.Delineation`; FUA and BBSR are
-        left out (with a log note) when their inputs are missing, Leiden when the
-        ``leiden`` extra (igraph, leidenalg) is not installed.
+        left out (with a log note) when their inputs are missing, Leiden and Infomap
+        when their extras are not installed.
     """
     districts = (territory.units["unit_level"].astype(str) == "district").all()
     defaults = DISTRICT_PARAMETERS if districts else ISTAT_2011
     lma_params = {**defaults.as_dict(), **(lma or {})}
     runs = {"lma": delineate(flows, method="lma", **lma_params)}
+    community: dict[str, dict[str, Any]] = {
+        "leiden": {"resolution": float(leiden_resolution)},
+        "infomap": {},
+    }
+    for method, params in community.items():
+        try:
+            runs[method] = delineate(flows, method=method, **params)  # type: ignore[arg-type]
+        except OptionalDependencyError as missing:
+            logger.info("%s skipped: %s", method, missing)
+    cities = fua_cities or (_district_cities(territory) if districts else None)
     try:
-        runs["leiden"] = delineate(flows, method="leiden", resolution=float(leiden_resolution))
-    except OptionalDependencyError as missing:
-        logger.info("Leiden skipped: %s", missing)
-    cities = fua_cities or _district_cities(territory)
-    has_size = territory.units[["population", "area_km2"]].notna().all().all()
-    if cities is not None or has_size:
         runs["fua"] = delineate(
-            flows,
-            method="fua",
-            units=territory,
-            cities=cities,
-            contiguity=territory.has_polygons,
+            flows, method="fua", units=territory, cities=cities, contiguity=territory.has_polygons
+        )
+    except CityRegionsError as missing:
+        logger.info("FUA skipped: %s", missing)
+    if central_places and territory.has_polygons:
+        runs["bbsr"] = delineate(
+            flows, method="bbsr", units=territory, central_places=central_places
         )
     else:
-        logger.info("FUA skipped: no city ids given and the units lack population or area")
-    if territory.has_polygons and territory.units[["population", "area_km2"]].notna().all().all():
-        runs["bbsr"] = delineate(flows, method="bbsr", units=territory)
-    else:
-        logger.info("BBSR Stadtregionen skipped: the units have no polygons")
+        logger.info("BBSR skipped: needs unit polygons and central places (Oberzentren)")
     return runs
 
 
@@ -106,7 +123,8 @@ def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
 
     Both are computed on the units that lie in a region of both partitions (a unit
     outside every FUA, say, is not compared); ``units_compared`` gives their number
-    :math:`n`. ``regions_a`` and ``regions_b`` count regions, not units outside.
+    :math:`n`. ``regions_a`` and ``regions_b`` count regions, not units outside;
+    ``covered_a`` and ``covered_b`` the units in a region of each partition.
     """
     methods = list(labels)
     rows = []
@@ -118,6 +136,8 @@ def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
                     "method_b": b,
                     "regions_a": labels[a].nunique(),
                     "regions_b": labels[b].nunique(),
+                    "covered_a": int(labels[a].notna().sum()),
+                    "covered_b": int(labels[b].notna().sum()),
                     "units_compared": len(units_in_both(labels[a], labels[b])),
                     "ari": adjusted_rand_index(labels[a], labels[b]),
                     "vi": variation_of_information(labels[a], labels[b]),
@@ -131,6 +151,8 @@ def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
         "method_b",
         "regions_a",
         "regions_b",
+        "covered_a",
+        "covered_b",
         "units_compared",
         "ari",
         "vi",
@@ -139,18 +161,59 @@ def compare_methods(labels: dict[str, pd.Series]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def covered_modularity(flows: FlowTable, labels: pd.Series) -> float:
+    """Return the directed flow modularity on the units in a region (covered units only).
+
+    .. math::
+
+        Q = \\frac{1}{m}\\sum_c \\left[A_{cc} - \\frac{O_c I_c}{m}\\right]
+
+    with :math:`A` the flow matrix restricted to covered units (diagonal included),
+    :math:`A_{cc}` the flows within region :math:`c`, :math:`O_c, I_c` its row and column
+    sums within the covered units and :math:`m` their total (Leicht & Newman 2008; R's
+    ``Qmodularity`` when every unit is covered). NaN when no unit is covered.
+
+    Examples
+    --------
+    >>> from cityregions.flows import FlowTable
+    >>> long = pd.DataFrame({"origin": ["a", "a", "b", "c", "c"],
+    ...                      "destination": ["a", "b", "b", "c", "b"],
+    ...                      "value": [6, 2, 8, 5, 1]})
+    >>> flows = FlowTable.from_long(long)
+    >>> round(covered_modularity(flows, pd.Series({"a": "1", "b": "1", "c": "2"})), 6)
+    0.330579
+    >>> round(covered_modularity(flows, pd.Series({"a": "1", "b": "1", "c": None})), 6)
+    0.0
+    """
+    aligned = labels.reindex(pd.Index(flows.ids))
+    covered = np.flatnonzero(aligned.notna().to_numpy())
+    if not len(covered):
+        return float("nan")
+    codes, _ = pd.factorize(aligned.iloc[covered].astype(str), sort=True)
+    k = int(codes.max()) + 1
+    member = np.zeros((len(covered), k))
+    member[np.arange(len(covered)), codes] = 1.0
+    inner = flows.matrix[covered][:, covered].toarray()
+    regions = member.T @ inner @ member
+    m = float(regions.sum())
+    if m == 0:
+        return float("nan")
+    return float((np.trace(regions) - (regions.sum(axis=1) * regions.sum(axis=0)).sum() / m) / m)
+
+
 def quality_table(
     flows: FlowTable,
     runs: dict[str, Delineation],
     summaries: dict[str, pd.DataFrame],
     comparisons: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Return one row of quality figures per method (same measures for every method).
+    """Return one row of quality figures per method, all on covered units.
 
-    ``regions`` and ``singletons`` count regions; ``units_outside`` the units outside
-    every region (FUA, BBSR, LMA's unplaced units). Self-containment is of the regions;
-    the flow modularity counts each unit outside as a community of its own; ARI and VI
-    against LMA are on the units in a region of both.
+    ``regions`` and ``singletons`` count regions; ``covered_units`` the units in a
+    region, ``units_outside`` the others (FUA, BBSR, LMA's unplaced units). Flow
+    modularity (:func:`covered_modularity`) is computed on the covered units only, the
+    self-containment of the regions as in the summaries; ARI and VI against LMA on the
+    units in a region of both.
     """
     rows = []
     for method, run in runs.items():
@@ -163,17 +226,39 @@ def quality_table(
                 "method": method,
                 "regions": len(table),
                 "singletons": int((table["units"] == 1).sum()),
+                "covered_units": int(run.labels.notna().sum()),
                 "units_outside": int(run.labels.isna().sum()),
-                "modularity": flow_modularity(flows, run.labels),
+                "modularity": covered_modularity(flows, run.labels),
                 "sc_supply_mean": table["self_containment_supply"].mean(),
                 "sc_supply_min": table["self_containment_supply"].min(),
                 "sc_demand_mean": table["self_containment_demand"].mean(),
                 "sc_demand_min": table["self_containment_demand"].min(),
-                "ari_vs_lma": float(against["ari"].iloc[0]) if len(against) else 1.0,
-                "vi_vs_lma": float(against["vi"].iloc[0]) if len(against) else 0.0,
+                "ari_vs_lma": _against(method, against, "ari", same=1.0),
+                "vi_vs_lma": _against(method, against, "vi", same=0.0),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _against(method: str, against: pd.DataFrame, column: str, *, same: float) -> float:
+    """The measure against LMA: ``same`` for LMA itself, NaN when LMA did not run."""
+    if method == "lma":
+        return same
+    return float(against[column].iloc[0]) if len(against) else float("nan")
+
+
+def compare_runs(
+    flows: FlowTable, runs: dict[str, Delineation], *, units: Territory | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the quality table (one row per method) and the pairwise comparison.
+
+    Both on covered units only (module notes): ``covered_units`` per method in the
+    first, ``covered_a``, ``covered_b`` and ``units_compared`` per pair in the second.
+    This is what ``cityregions delineate --compare`` prints and writes.
+    """
+    summaries = {method: run.summary(flows, units) for method, run in runs.items()}
+    comparisons = compare_methods({method: run.labels for method, run in runs.items()})
+    return quality_table(flows, runs, summaries, comparisons), comparisons
 
 
 def _labels_by_method(territory: Territory, runs: dict[str, Delineation]) -> pd.DataFrame:
@@ -195,11 +280,12 @@ def _headline(runs: dict[str, Delineation], flows: FlowTable) -> dict[str, Any]:
     for method, run in runs.items():
         headline[f"regions_{method}"] = int(run.labels.nunique())
     if "bbsr" not in runs:
-        headline["bbsr"] = "not run: needs unit polygons (and municipalities)"
+        headline["bbsr"] = "not run: needs unit polygons and central places (Oberzentren)"
     if "fua" not in runs:
         headline["fua"] = "not run: needs [delineation] fua_cities or population and area"
-    if "leiden" not in runs:
-        headline["leiden"] = f"not run: needs the leiden extra ({install_hint('leiden')})"
+    for method in ("leiden", "infomap"):
+        if method not in runs:
+            headline[method] = f"not run: needs the {method} extra ({install_hint(method)})"
     return headline
 
 
@@ -222,8 +308,10 @@ class DelineationComparison:
     summaries
         Method → per-region summary.
     quality
-        Per method: regions, singletons, units outside every region, flow modularity
-        Q, mean/min self-containment (supply, demand), ARI and VI (nats) against LMA.
+        Per method: regions, singletons, covered units (in a region) and units outside
+        every region, flow modularity Q on the covered units, mean/min
+        self-containment (supply, demand), ARI and VI (nats) against LMA on the units
+        in a region of both.
     comparisons
         Per pair of methods: ``ari``, ``vi``, ``vi_normalized``, region counts and
         ``units_compared`` (the units in a region of both, on which ARI and VI are

@@ -7,8 +7,10 @@ disjunkt … ohne Exklaven", and the ONS travel-to-work areas are contiguous. Th
 applies one repair to the labels of any method:
 
 1. Split every region into its connected pieces (queen contiguity of the unit polygons).
-   The *main piece* is the one with the most employed residents (ties: the piece holding
-   the smallest unit id); every other piece is detached.
+   The *main piece* is the one holding the unit the region is named after (the city or
+   centre of an FUA or a Stadtregion, the member with the most jobs of a Leiden or
+   Infomap region), else the one with the most employed residents (ties: the piece
+   holding the smallest unit id); every other piece is detached.
 2. Move each detached piece, whole, to the **adjacent region it sends most commuters
    to**: :math:`\\arg\\max_r \\sum_{i \\in P} \\sum_{j \\in r} T_{ij}` over the regions
    :math:`r \\ne` its own that touch the piece (ties: the smallest region id). A piece
@@ -154,10 +156,13 @@ def _one_round(
     frame = pd.DataFrame(
         {"unit": ids, "region": current.to_numpy(), "piece": pieces, "r": residents}
     )[inside]
+    frame["named"] = frame["unit"] == frame["region"]
     weight = frame.groupby("piece").agg(
-        r=("r", "sum"), first=("unit", "min"), region=("region", "first")
+        named=("named", "any"), r=("r", "sum"), first=("unit", "min"), region=("region", "first")
     )
-    ranked = weight.sort_values(["region", "r", "first"], ascending=[True, False, True])
+    ranked = weight.sort_values(
+        ["region", "named", "r", "first"], ascending=[True, False, False, True]
+    )
     detached = ranked[ranked.duplicated("region")].sort_values("first")
     moves: list[dict[str, object]] = []
     stuck: list[str] = []

@@ -21,6 +21,21 @@ internal included), jobs :math:`W` and internal flows :math:`RW` is
 
 (validity 1 when msc is exactly 1). A region is valid when validity ≥ 1.
 
+The ONS 2015 travel-to-work-area profile (:data:`ONS_2015`, ``x_equation="linear"``)
+replaces the hyperbola by the straight line from :math:`(SZ_m, SC_t)` to
+:math:`(SZ_t, SC_m)`:
+
+.. math::
+
+    SC_{req}(R) = SC_t - (SC_t - SC_m)\\,\\frac{\\min(R, SZ_t) - SZ_m}{SZ_t - SZ_m},\\qquad
+    \\mathrm{validity} = \\min(\\mathrm{msc} / SC_{req}(R),\\ SC_t/SC_m)
+
+for :math:`R \\ge SZ_m`; below the minimum size a region is never valid (validity
+:math:`\\min(\\mathrm{msc}/SC_t, 1)\\, R/SZ_m`, kept below 1, so that the least valid
+region is still ranked); msc = 1 gives 1 as above. ONS publishes the criteria (3,500 and
+25,000 workers, 0.75 and 0.6667) but not the equation; the straight line is this
+project's documented reading.
+
 Parity with R, and its limits
 -----------------------------
 Checked: identical partitions, region ids and reserve-list events on Brindisi and the
@@ -58,7 +73,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from cityregions._errors import DataQualityWarning, ParameterError
-from cityregions.constants import LMA_DISTRICTS, LMA_ISTAT_2011, REGION, UNIT, LMAThresholds
+from cityregions.constants import (
+    LMA_DISTRICTS,
+    LMA_ISTAT_2011,
+    LMA_ONS_2015,
+    LMA_PROFILES,
+    REGION,
+    UNIT,
+    LMAThresholds,
+)
 from cityregions.delineation._lma_steps import (
     Engine,
     Params,
@@ -73,6 +96,8 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DISTRICT_PARAMETERS",
     "ISTAT_2011",
+    "ONS_2015",
+    "PROFILES",
     "LMAThresholds",
     "LabourMarketAreas",
     "find_clusters",
@@ -88,6 +113,11 @@ ISTAT_2011: LMAThresholds = LMA_ISTAT_2011
 #: The project's thresholds for German districts: see
 #: :data:`cityregions.constants.LMA_DISTRICTS`.
 DISTRICT_PARAMETERS: LMAThresholds = LMA_DISTRICTS
+#: The ONS 2015 travel-to-work-area profile: see :data:`cityregions.constants.LMA_ONS_2015`.
+ONS_2015: LMAThresholds = LMA_ONS_2015
+#: Named profiles (``istat-2011``, ``ons-2015``, ``districts``).
+PROFILES: dict[str, LMAThresholds] = dict(LMA_PROFILES)
+X_EQUATIONS = ("istat", "linear")
 
 EVENT_TYPES = {
     "A": "one-unit region: best link found but the move would lower its validity",
@@ -105,6 +135,7 @@ def _check_params(
     target_size: float,
     target_self_containment: float,
     parity: str,
+    x_equation: str = "istat",
 ) -> Params:
     """Validate the four thresholds; raise :class:`ParameterError` naming the range."""
     checks = [
@@ -135,11 +166,15 @@ def _check_params(
     if parity not in ("r", "clean"):
         msg = f"parameter parity = {parity!r} is out of range: expected 'r' or 'clean'"
         raise ParameterError(msg)
+    if x_equation not in X_EQUATIONS:
+        msg = f"parameter x_equation = {x_equation!r} is out of range: expected 'istat' or 'linear'"
+        raise ParameterError(msg)
     return Params(
         float(min_size),
         float(min_self_containment),
         float(target_size),
         float(target_self_containment),
+        x_equation,
     )
 
 
@@ -152,6 +187,7 @@ def validity(
     min_self_containment: float = ISTAT_2011.min_self_containment,
     target_size: float = ISTAT_2011.target_size,
     target_self_containment: float = ISTAT_2011.target_self_containment,
+    x_equation: str = "istat",
 ) -> np.ndarray:
     """Return the validity (X-equation) of regions from their internal flows and totals.
 
@@ -165,6 +201,9 @@ def validity(
         Jobs, all flows entering the region including internal ones (:math:`W`).
     min_size, min_self_containment, target_size, target_self_containment
         The thresholds :math:`SZ_m, SC_m, SZ_t, SC_t` (default :data:`ISTAT_2011`).
+    x_equation
+        ``"istat"`` (hyperbolic, R's form) or ``"linear"`` (:data:`ONS_2015`; module
+        notes).
 
     Returns
     -------
@@ -182,9 +221,12 @@ def validity(
     1.0
     >>> round(float(validity(9000, 10000, 10000)[0]), 6)  # SC above target, large region
     1.124944
+    >>> ons = ONS_2015.as_dict()  # half way, the line asks (0.75 + 0.6667) / 2
+    >>> round(float(validity(0.70835 * 14250, 14250, 14250, **ons)[0]), 12)
+    1.0
     """
     params = _check_params(
-        min_size, min_self_containment, target_size, target_self_containment, "r"
+        min_size, min_self_containment, target_size, target_self_containment, "r", x_equation
     )
     return validity_array(
         np.atleast_1d(np.asarray(internal, dtype=float)),
@@ -260,7 +302,11 @@ class LabourMarketAreas:
 
         The four default to the Istat 2011 thresholds :data:`ISTAT_2011` (1,000,
         0.6667, 10,000, 0.75); for German districts see :data:`DISTRICT_PARAMETERS`
-        (``LabourMarketAreas(**DISTRICT_PARAMETERS.as_dict())``).
+        (``LabourMarketAreas(**DISTRICT_PARAMETERS.as_dict())``), for the ONS 2015
+        travel-to-work areas :data:`ONS_2015` (3,500, 0.6667, 25,000, 0.75, linear).
+    x_equation
+        Form of the trade-off between size and self-containment: ``"istat"``
+        (hyperbolic, default; R parity) or ``"linear"`` (module notes).
     parity
         ``"r"`` reproduces R LabourMarketAreas 3.4 exactly (tie-breaks, region ids,
         the un-aggregated state after a partial dissolution); ``"clean"`` re-aggregates
@@ -312,13 +358,16 @@ class LabourMarketAreas:
         min_self_containment: float = ISTAT_2011.min_self_containment,
         target_size: float = ISTAT_2011.target_size,
         target_self_containment: float = ISTAT_2011.target_self_containment,
+        x_equation: str = "istat",
         *,
         parity: Parity = "r",
         progress: bool = False,
     ) -> None:
         self.params = _check_params(
-            min_size, min_self_containment, target_size, target_self_containment, parity
-        )
+            min_size, min_self_containment, target_size, target_self_containment, parity,
+            x_equation,
+        )  # fmt: skip
+        self.x_equation = x_equation
         self.min_size = min_size
         self.min_self_containment = min_self_containment
         self.target_size = target_size

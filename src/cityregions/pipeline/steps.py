@@ -84,7 +84,8 @@ def delineation_step(case: Case, results: CaseResults) -> None:
     """Delineate the case's city regions with LMA, Leiden, FUA (and BBSR); compare them.
 
     Parameters come from the optional ``[delineation]`` table of ``case.toml``: ``lma``
-    (a table of LMA parameters), ``leiden_resolution``, ``fua_cities`` (unit ids); see
+    (a table of LMA parameters), ``leiden_resolution``, ``fua_cities`` (unit ids),
+    ``central_places`` (a file of Oberzentren for BBSR, e.g. ``central_places.csv``); see
     :func:`cityregions.delineation.compare.run_methods` for the defaults.
 
     Files (``<out>/delineation/``): ``labels.csv`` (``unit,region``, LMA; an empty
@@ -95,13 +96,17 @@ def delineation_step(case: Case, results: CaseResults) -> None:
     """
     from cityregions.delineation.compare import compare_delineations, run_methods
 
+    from cityregions.io.id_lists import read_ids
+
     config = dict(case.config.get("delineation", {}))
+    places = case.path("delineation", "central_places")
     runs = run_methods(
         case.flows,
         case.territory,
         lma=config.get("lma"),
         leiden_resolution=float(config.get("leiden_resolution", 1.0)),
         fua_cities=config.get("fua_cities"),
+        central_places=None if places is None else read_ids(places, what="central places"),
     )
     result = compare_delineations(case.flows, case.territory, runs)
     _write_delineation(results, result)

@@ -1,0 +1,172 @@
+"""BBSR Großstadtregionen and EU-OECD FUAs on observed flows, shown for Mitteldeutschland.
+
+District level (the only level with observed flows today): the BA district flows of June
+2016 with their diagonal and complete totals, population and area summed from the
+Destatis municipal directory (31.12.2019 population, status 31.12.2020), district
+polygons of the BA file, and
+
+- BBSR with the bundled Oberzentren (``central_places.csv``): on districts only their
+  district-free cities can be centres, and the command warns so;
+- FUA with the district cities given by the EU-OECD ≥ 50 % rule lifted from
+  municipalities: a district is a city when at least half of its population lives in
+  municipalities of degree of urbanisation 01 (*city*, Destatis
+  ``verstaedterungschluessel``).
+
+Municipal level: pass a municipal flow table (``origin,destination,value`` with 8-digit
+keys of the three states, e.g. the flows downscaled by ``cityregions flows downscale``)
+as the second argument; the units then come from the Destatis directory (population,
+area, ``degurba``) and the BKG VG5000 polygons, and FUA finds its cities from
+``degurba`` (class 01) itself.
+
+Usage::
+
+    python docs/delineation_bbsr_fua.py [SHARED_DATA_FOLDER] [MUNICIPAL_FLOWS]
+
+Prints Markdown tables (the cities found, the regions) and the commands it ran.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+CASE = REPO / "src" / "cityregions" / "cases" / "mitteldeutschland"
+STATES = {"14": "SN", "15": "ST", "16": "TH"}
+
+
+def municipalities(shared: Path) -> pd.DataFrame:
+    """The Destatis directory's municipalities: key, name, population, area, degurba."""
+    table = pd.read_csv(shared / "de-municipalities-2021" / "AuszugGV4Q-2020.csv", dtype=str)
+    rows = table[table["satzart"] == "60"]
+    return pd.DataFrame(
+        {
+            "unit": (rows["land"] + rows["rb"] + rows["kreis"] + rows["gemeinde"]).to_numpy(),
+            "name": rows["gemeindename"].to_numpy(),
+            "population": rows["bevoelkerung"].str.replace(" ", "").astype(float).to_numpy(),
+            "area_km2": rows["flaeche"].str.replace(",", ".").astype(float).to_numpy(),
+            "degurba": rows["verstaedterungschluessel"].astype(float).to_numpy(),
+        }
+    )
+
+
+def district_units(shared: Path, folder: Path) -> tuple[Path, list[str]]:
+    """Write the district units (GeoPackage) and return it with the FUA district cities."""
+    directory = pd.read_csv(shared / "de-municipalities-2021" / "AuszugGV4Q-2020.csv", dtype=str)
+    districts = directory[directory["satzart"] == "40"]
+    kinds = {"41": "Kreisfreie Stadt", "42": "Stadtkreis", "43": "Kreis", "44": "Landkreis",
+             "45": "Regionalverband"}  # fmt: skip
+    names = pd.DataFrame(
+        {
+            "unit": (districts["land"] + districts["rb"] + districts["kreis"]).to_numpy(),
+            "name": districts["gemeindename"].to_numpy(),
+            "type": districts["textkennzeichen"].map(kinds).to_numpy(),
+        }
+    ).set_index("unit")
+    towns = municipalities(shared).assign(district=lambda t: t["unit"].str[:5])
+    towns["in_city"] = towns["population"].where(towns["degurba"] == 1, 0.0)
+    sums = towns.groupby("district")[["population", "area_km2", "in_city"]].sum()
+    units = names.join(sums)
+    cities = sorted(units.index[(units["in_city"] >= 0.5 * units["population"]).to_numpy()])
+    shapes = gpd.read_file(shared / "de-ba-pendler-kreise-2016" / "kreise.geojson")
+    shapes = shapes.set_index("ags")[["geometry"]]
+    frame = gpd.GeoDataFrame(units.drop(columns="in_city").join(shapes), crs=shapes.crs)
+    path = folder / "districts.gpkg"
+    frame.rename_axis("unit").reset_index().to_file(path, driver="GPKG")
+    return path, cities
+
+
+def district_flows(shared: Path, folder: Path) -> tuple[Path, Path]:
+    """Write the BA flows with the diagonal and the complete totals (unit,residents,jobs)."""
+    kreise = shared / "de-ba-pendler-kreise-2016"
+    units = pd.read_csv(kreise / "units.csv", dtype={"ags": str})
+    flows = pd.read_csv(kreise / "flows.csv", dtype={"origin": str, "destination": str})
+    internal = units["employees_svb"] - units["out_commuters_total"]
+    diagonal = pd.DataFrame({"origin": units["ags"], "destination": units["ags"],
+                             "commuters": internal})  # fmt: skip
+    path = folder / "flows.csv"
+    pd.concat([flows[["origin", "destination", "commuters"]], diagonal]).to_csv(path, index=False)
+    totals = folder / "totals.csv"
+    pd.DataFrame(
+        {
+            "unit": units["ags"],
+            "residents": units["employees_svb"],
+            "jobs": internal + units["in_commuters_total"],
+        }
+    ).to_csv(totals, index=False)
+    return path, totals
+
+
+def municipal_units(shared: Path, folder: Path, ids: list[str]) -> Path:
+    """Write the municipal units of ``ids`` (directory facts + VG5000 polygons)."""
+    towns = municipalities(shared).set_index("unit").loc[ids]
+    shapes = gpd.read_file(shared / "de-municipalities-2021" / "vg5000_gem.gpkg")
+    shapes = shapes.drop_duplicates("AGS").set_index("AGS")[["geometry"]]
+    frame = gpd.GeoDataFrame(towns.join(shapes), crs=shapes.crs)
+    path = folder / "municipalities.gpkg"
+    frame.rename_axis("unit").reset_index().to_file(path, driver="GPKG")
+    return path
+
+
+def run(arguments: list[str]) -> None:
+    """Run one ``cityregions delineate`` command and print it."""
+    shown = " ".join(str(a) for a in arguments)
+    print(f"\n```\n{shown}\n```\n")
+    subprocess.run(arguments, check=True)
+
+
+def regions_table(folder: Path, method: str, units: pd.DataFrame) -> None:
+    """Print the regions that hold a unit of the three states."""
+    labels = pd.read_csv(folder / f"{method}.csv", dtype=str).set_index("unit")["region"]
+    summary = pd.read_csv(folder / f"{method}_regions.csv", dtype={"region": str})
+    zones = {}
+    if method == "bbsr":
+        layer = gpd.read_file(folder / "bbsr.gpkg", layer="units").set_index("unit")
+        zones = layer["zone"].to_dict()
+    inside = labels[labels.index.str[:2].isin(list(STATES))].dropna()
+    print(f"\n| region | name | units | employed residents | SC supply | SC demand | members |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for row in summary[summary["region"].isin(set(inside))].itertuples():
+        members = labels.index[labels == row.region]
+        text = "; ".join(
+            f"{units.loc[m, 'name']}" + (f" ({zones[m]})" if m in zones else "") for m in members
+        )
+        print(f"| {row.region} | {row.name} | {row.units} | {row.residents:,.0f} | "
+              f"{row.self_containment_supply:.3f} | {row.self_containment_demand:.3f} | "
+              f"{text} |")  # fmt: skip
+
+
+def main() -> None:
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
+    municipal = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if municipal is None:
+            units, cities = district_units(shared, folder)
+            flows, totals = district_flows(shared, folder)
+            extra = ["--totals", str(totals)]
+            fua = ["--cities", ",".join(cities)]
+            print("District cities (≥ 50 % of the population in degurba-01 municipalities):")
+            print(", ".join(c for c in cities if c[:2] in STATES))
+        else:
+            ids = sorted(set(pd.read_csv(municipal, dtype=str)["origin"]))
+            units, flows, extra, fua = municipal_units(shared, folder, ids), municipal, [], []
+        base = ["cityregions", "delineate", str(flows), "--units", str(units), *extra]
+        run([*base, "--method", "bbsr", "--central-places", f"@{CASE / 'central_places.csv'}",
+             "--out", str(folder / "bbsr.csv"), "--summary", str(folder / "bbsr_regions.csv"),
+             "--gpkg", str(folder / "bbsr.gpkg")])  # fmt: skip
+        run([*base, "--method", "fua", *fua, "--out", str(folder / "fua.csv"),
+             "--summary", str(folder / "fua_regions.csv")])  # fmt: skip
+        table = gpd.read_file(units).set_index("unit")
+        for method in ("bbsr", "fua"):
+            print(f"\n### {method}")
+            regions_table(folder, method, table)
+
+
+if __name__ == "__main__":
+    main()
