@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cityregions"
 
 #: Modules below everything: errors, progress, optional imports, constants, the root.
-BASE = {"cityregions", "_errors", "_progress", "_optional", "constants"}
+BASE = {"cityregions", "_errors", "_progress", "_optional", "constants", "_numbers"}
 BASE |= {"_distributed"}  # running pure tasks on Dask (issue 15)
 #: Core objects and plain data shared by the analyses.
 CORE = {"territory", "flows", "labels", "registry"}

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "adjusted_rand_index",
+    "check_cover",
     "contingency_table",
     "normalize_labels",
     "overlap_table",
@@ -80,6 +81,69 @@ def normalize_labels(labels: pd.Series, *, name: str = "labels") -> pd.Series:
     checked = _check_labels(labels, name=name)
     text = [_region_text(v) for v in checked.to_numpy(dtype=object)]
     return pd.Series(text, index=checked.index, name=REGION, dtype=object)
+
+
+def check_cover(
+    labels: pd.Series,
+    units: Iterable[str],
+    *,
+    source: str | None = None,
+    extra: bool = False,
+    what: str = "the units",
+) -> None:
+    """Raise unless ``labels`` give a row (a region or NaN) to every one of ``units``.
+
+    A unit missing from the labels is not "outside every region" (that is a row with an
+    empty region): it is a labels file for other units, and an analysis over the units
+    would silently change (a city region loses members, an allocation counts a unit
+    twice). Governance fit, the energy balance and the allocation all check this.
+
+    Parameters
+    ----------
+    labels
+        Series unit → region (NaN = outside every region).
+    units
+        Ids every one of which needs a row.
+    source
+        The labels file, for the message.
+    extra
+        Allow labels for ids that are not in ``units`` (e.g. a subset of the units is
+        analysed); by default such an id is an error too (most often a typo).
+    what
+        How the message names ``units`` (e.g. ``"the units of --inputs"``).
+
+    Raises
+    ------
+    InputError
+        Naming how many units have no row and the first five, or the first unknown id.
+
+    Examples
+    --------
+    >>> labels = pd.Series({"01": "A", "02": None})
+    >>> check_cover(labels, ["01", "02"])
+    >>> check_cover(labels, ["01", "02", "03"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cityregions._errors.InputError: field 'unit': 1 of 3 units have no region (no row) ...
+    """
+    wanted = [str(u) for u in units]
+    have = set(map(str, labels.index))
+    missing = [u for u in wanted if u not in have]
+    if missing:
+        msg = (
+            f"{len(missing)} of {len(wanted)} units have no region (no row) in the labels, e.g. "
+            f"{missing[:5]}; expected one row unit,region per unit of {what} (an empty "
+            "region for a unit outside every region)"
+        )
+        raise InputError(msg, source=source, field=UNIT)
+    known = set(wanted)
+    unknown = [str(u) for u in labels.index if str(u) not in known]
+    if unknown and not extra:
+        msg = (
+            f"{len(unknown)} labelled unit(s) are not among {what}, e.g. {unknown[:5]}; "
+            "expected labels for exactly these units"
+        )
+        raise InputError(msg, source=source, field=UNIT)
 
 
 def _region_text(value: Any) -> object:

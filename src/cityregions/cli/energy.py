@@ -102,10 +102,16 @@ def _note_estimates(table: pd.DataFrame) -> None:
 
 
 def _labels(path: Path | None, units: pd.Index) -> pd.Series | None:
-    """Read ``unit,region`` labels; they must label at least one unit of the inputs."""
+    """Read ``unit,region`` labels: one row for every unit of the inputs, and no other.
+
+    A unit without a row would silently form its own region (and a labels file for
+    other units would make every unit one); the check is
+    :func:`cityregions.labels.check_cover`, as for ``governance analyze``.
+    """
     if path is None:
         return None
-    from cityregions.cli.governance import read_labels
+    from cityregions.io.tables import read_labels
+    from cityregions.labels import check_cover
 
     labels = read_labels(path)
     if not labels.index.isin(units).any():
@@ -114,6 +120,7 @@ def _labels(path: Path | None, units: pd.Index) -> pd.Series | None:
             f"the inputs {list(units[:3])}); expected unit ids of the inputs file"
         )
         raise InputError(msg, source=path, field="unit")
+    check_cover(labels, units, source=str(path), what="the units of --inputs")
     return labels
 
 
@@ -155,7 +162,7 @@ def potential(
     from cityregions.energy.potential import biomass_potential
     from cityregions.io.tables import write_table
 
-    check_output_file(out)
+    check_output_file(out, option="--out")
     table, coefficient_set = _load(inputs, coefficients)
     long = biomass_potential(
         table,
@@ -191,7 +198,7 @@ def balance(
     from cityregions.energy.analysis import run_energy
     from cityregions.io.tables import write_table
 
-    check_output_folder(out)
+    check_output_folder(out, option="--out")
     table, coefficient_set = _load(inputs, coefficients)
     analysis = run_energy(
         table,
@@ -246,7 +253,7 @@ def allocate(
     if max_distance_km is not None and not max_distance_km > 0:
         msg = f"--max-distance-km must be more than 0 km, got {max_distance_km}"
         raise InputError(msg, field="--max-distance-km")
-    check_output_folder(out)
+    check_output_folder(out, option="--out")
     table, coefficient_set = _load(inputs, coefficients)
     territory = _seats(units, table, source=units or inputs)
     analysis = run_energy(
@@ -354,7 +361,7 @@ def build_inputs(
     if not files:
         msg = "give at least one GENESIS export (--land-use, --holdings, --crops, …)"
         raise InputError(msg, field="--cattle")
-    check_output_file(out)
+    check_output_file(out, option="--out")
     base_table = _base(base)
     table = inputs_from_genesis(files, base=base_table, year=year)
     replaced = ", ".join(files)
@@ -402,7 +409,7 @@ def disaggregate(
     from cityregions.io.energy_inputs import read_energy_inputs
     from cityregions.io.tables import write_table
 
-    check_output_file(out)
+    check_output_file(out, option="--out")
     districts = read_energy_inputs(inputs)
     table = _read_csv(municipalities, what="municipality table", dtype={"unit": str, "parent": str})
     for column in ("unit", "parent", "population"):

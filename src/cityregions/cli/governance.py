@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ValidationReport
-from cityregions.io._atomic import check_output_folder
+from cityregions.io._atomic import check_output_folder, staged_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,14 +57,13 @@ def read_labels(path: Path) -> pd.Series:
 
 
 def _check_labels_cover(labels: pd.Series, unit_ids: Sequence[str], *, source: Path) -> None:
-    """Raise an :class:`InputError` naming the labels file if units have no region."""
-    missing = [u for u in unit_ids if u not in labels.index]
-    if missing:
-        msg = (
-            f"{len(missing)} of {len(unit_ids)} units have no region, e.g. {missing[:5]}; "
-            "expected one row unit,region per unit of --units"
-        )
-        raise InputError(msg, source=source, field="unit")
+    """Raise an :class:`InputError` naming the labels file if units have no row.
+
+    Labels may name more units than are analysed (``--states`` keeps a subset).
+    """
+    from cityregions.labels import check_cover
+
+    check_cover(labels, unit_ids, source=str(source), extra=True, what="--units")
 
 
 def _out_commuter_totals(column: pd.Series, *, source: Path) -> pd.Series:
@@ -112,6 +111,13 @@ def analyze(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the brokerage permutation test.")] = 0,
+    sum_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--sum-duplicates",
+            help="Sum an origin-destination pair listed on several lines (default: error).",
+        ),
+    ] = False,
 ) -> None:
     """Network metrics, institutional fit, governance gaps and exports into OUT."""
     import numpy as np
@@ -125,10 +131,10 @@ def analyze(
 
     day = parse_as_of(as_of, field="--as-of")  # checked before reading anything large
     check_tie_thresholds(min_flow=min_flow, min_share=min_share)
-    check_output_folder(out)
+    check_output_folder(out, option="--out")
     reg = read_registry(registry)
     territory = read_units(units, id_column=id_column)
-    flow_table = read_flows(flows, units=territory)
+    flow_table = read_flows(flows, units=territory, sum_duplicates=sum_duplicates)
     check_inputs_known(reg, territory)
     if states is not None:
         wanted = {s.strip() for s in states.split(",") if s.strip()}
@@ -159,7 +165,8 @@ def analyze(
         rng=np.random.default_rng(seed),
         check_units_known=False,
     )
-    files = write_governance(result, out)
+    with staged_folder(out, option="--out") as stage:  # all files or none
+        files = [out / path.relative_to(stage) for path in write_governance(result, stage)]
     summary = result.summary()
     for warning in result.warnings:
         console.print(f"[yellow]warning[/]: {warning}")

@@ -87,11 +87,13 @@ def read_weights(path: Path) -> pd.Series:
 def _weight(value: object, member: str, *, source: Path, line: int) -> float:
     """One weight: a finite number ≥ 0 (an integer when written without a point)."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    from cityregions._numbers import EXPECTED, parse_number
+
     text = text.strip()
     try:
-        number = float(text)
+        number = parse_number(text)
     except ValueError:
-        msg = f"weight of member '{member}' is not a number: {text!r}"
+        msg = f"weight of member '{member}' is not a number: {text!r}; expected {EXPECTED}"
         raise InputError(msg, source=source, location=f"line {line}", field="weight") from None
     if not math.isfinite(number) or number < 0:
         msg = f"weight of member '{member}' must be a finite number ≥ 0, got {text}"
@@ -111,14 +113,18 @@ def parse_quota(text: str, total: float) -> tuple[float | None, float | None]:
         below 1 while the weights add up to more than 1 (``0.5`` is almost always
         meant as ``50%``, which must be written with the percent sign).
     """
+    from cityregions._numbers import parse_number
+
     raw = text.strip()
-    try:
+    try:  # finite ASCII decimals only: not inf, nan, 1e400, 1_000 or ١٢
         if raw.endswith("%"):
-            share = float(raw[:-1]) / 100
+            share = parse_number(raw[:-1]) / 100
             if not 0 < share <= 1:
                 raise ValueError
             return None, share
-        quota = float(raw)
+        quota = parse_number(raw)
+        if not quota > 0:
+            raise ValueError
     except ValueError:
         msg = f"quota {text!r} is neither a positive number nor a percentage in (0, 100] %"
         raise InputError(msg, field="quota") from None
@@ -155,10 +161,13 @@ def power(
     """Banzhaf (absolute, normalised), Shapley–Shubik and Coleman indices of a body."""
     import numpy as np
 
+    from cityregions.cli._options import check_count
     from cityregions.io._atomic import atomic_path, check_distinct, check_output_file
     from cityregions.partnership.voting import voting_power, weighted_game
 
-    check_distinct([check_output_file(out)], [weights])
+    check_count(samples, option="--samples")
+
+    check_distinct([check_output_file(out, option="--out")], [weights])
     values = read_weights(weights)
     absolute, share = parse_quota(quota, float(sum(float(v) for v in values)))
     game = weighted_game(
@@ -199,7 +208,7 @@ def compare(
     """Evaluate partnership scenarios side by side."""
     import numpy as np
 
-    from cityregions.io._atomic import check_output_folder
+    from cityregions.io._atomic import check_output_folder, staged_folder
     from cityregions.io.result_tables import write_comparison
     from cityregions.io.scenario_files import read_scenario
     from cityregions.partnership.compare import compare_scenarios
@@ -207,10 +216,11 @@ def compare(
     if not scenarios:
         msg = "give at least one scenario file (YAML or TOML)"
         raise InputError(msg, field="SCENARIO")
-    check_output_folder(out)
+    check_output_folder(out, option="--out")
     loaded = [read_scenario(path) for path in scenarios]
     comparison = compare_scenarios(loaded, strict=strict, rng=np.random.default_rng(seed))
-    files = write_comparison(comparison, out)
+    with staged_folder(out, option="--out") as stage:  # all files or none
+        files = [out / path.relative_to(stage) for path in write_comparison(comparison, stage)]
     for row in comparison.summary.itertuples():
         console.print(
             f"{row.scenario}: {row.members} members in {row.blocs} blocs, "

@@ -8,12 +8,15 @@ sheet and what was expected.
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cityregions._errors import DataQualityWarning, InputError
@@ -24,8 +27,9 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
-#: Characters that never occur in a text table but do in binary or UTF-16 files.
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\x0c"}
+#: Characters that never occur in a text table but do in binary or UTF-16 files: the
+#: C0 control characters except tab, line feed, form feed and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def check_file(path: str | Path) -> Path:
@@ -121,12 +125,16 @@ def _decode_error(
 
 
 def _check_control(text: str, *, source: str | Path, encoding: str) -> None:
-    head = text[:65536]
-    bad = next((i for i, char in enumerate(head) if char in _CONTROL), None)
-    if bad is not None:
-        line = head[:bad].count("\n") + 1
+    """Raise naming the line of the first control character anywhere in ``text``.
+
+    The whole text is searched (one regular-expression scan), not only its head: a NUL
+    byte deep in a file would otherwise end up inside an id (``1\x006062``).
+    """
+    found = _CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
         msg = (
-            f"wrong encoding or not a text table: control character {head[bad]!r} after "
+            f"wrong encoding or not a text table: control character {found.group()!r} after "
             f"decoding as {encoding} (UTF-16 or binary file?); save it as UTF-8 CSV"
         )
         raise InputError(msg, source=source, location=f"line {line}")
@@ -184,7 +192,7 @@ def read_frame(
         lines = text.split("\n")
         skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)
         text = "\n".join(lines[skipped:])
-        frame = _read_text(text, source=path, sep=sep or sniff_separator(text))
+        frame = _read_text(text, source=path, sep=sep or sniff_separator(text), skipped=skipped)
         frame.index = frame.index + skipped
         frame.attrs["sep"] = sep or sniff_separator(text)
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -196,10 +204,12 @@ def read_frame(
     return frame
 
 
-def _read_text(text: str, *, source: Path, sep: str) -> pd.DataFrame:
+def _read_text(text: str, *, source: Path, sep: str, skipped: int = 0) -> pd.DataFrame:
+    """Parse delimited ``text`` (its header on file line ``skipped + 1``) as strings."""
     if not text.strip():
         msg = "the file is empty (only blanks)"
         raise InputError(msg, source=source)
+    check_field_counts(text, sep=sep, source=source, skipped=skipped)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -208,10 +218,80 @@ def _read_text(text: str, *, source: Path, sep: str) -> pd.DataFrame:
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
+            index_col=False,  # never take the first column as an index
         )
     except pd.errors.ParserError as error:
-        msg = f"not a valid delimited table ({error})"
-        raise InputError(msg, source=source) from error
+        raise parser_error(error, source=source, sep=sep, skipped=skipped) from error
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def check_field_counts(text: str, *, sep: str, source: str | Path, skipped: int = 0) -> None:
+    """Raise unless the first data record has no more fields than the header.
+
+    pandas takes a first data row with one field more than the header (a delimiter at
+    the end of the line, as spreadsheet exports write it, or an extra value) as a sign
+    that the first column is an index, and shifts every column; later rows with too
+    many fields are its own parser error (:func:`parser_error` words it). Fields are
+    counted with :mod:`csv`, so quoted delimiters and line breaks count as text.
+
+    Parameters
+    ----------
+    text
+        The table, its header on the first line.
+    sep
+        Field delimiter.
+    source
+        File name for messages.
+    skipped
+        Blank lines above the header in the file (to report file line numbers).
+
+    Raises
+    ------
+    InputError
+        Naming the line, its number of fields and the header's.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        header = next(reader)
+        first = next((row for row in reader if row), None)
+    except (csv.Error, StopIteration):
+        return  # pandas reports malformed quoting itself
+    if first is not None and len(first) > len(header):
+        line = reader.line_num + skipped
+        raise InputError(
+            _too_many_fields(len(first), len(header), sep=sep, trailing=not first[-1].strip()),
+            source=source,
+            location=f"line {line}",
+        )
+
+
+def _too_many_fields(fields: int, expected: int, *, sep: str, trailing: bool) -> str:
+    shown = "tab" if sep == "\t" else repr(sep)
+    why = f"a {shown} at the end of the line?" if trailing else "an extra value?"
+    return (
+        f"the line has {fields} fields, the header {expected} ({why}); every line needs as "
+        f"many fields as the header: remove the extra {shown}, or name the column in the header"
+    )
+
+
+def parser_error(
+    error: pd.errors.ParserError, *, source: Path, sep: str, skipped: int
+) -> InputError:
+    """One message for a pandas parser error, with the line number of the file."""
+    found = _FIELDS.search(str(error))
+    if found is None:
+        detail = str(error).strip().splitlines()[-1] if str(error).strip() else "parse error"
+        return InputError(f"not a valid delimited table ({detail})", source=source)
+    expected, line, fields = (int(g) for g in found.groups())
+    return InputError(
+        _too_many_fields(fields, expected, sep=sep, trailing=False).replace(
+            "(an extra value?)", "(an extra value or a delimiter at the end of the line?)"
+        ),
+        source=source,
+        location=f"line {line + skipped}",
+    )
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -253,6 +333,58 @@ def _read_excel(path: Path, *, sheet: str | int | None) -> pd.DataFrame:
     name = resolve_sheet(path, sheet)
     frame = pd.read_excel(path, sheet_name=name, dtype=str, keep_default_na=False, na_values=[""])
     return frame
+
+
+def check_numbers(
+    values: pd.Series,
+    *,
+    where: str | Path,
+    field: str,
+    row: str = "line",
+    what: str = "a number",
+) -> None:
+    """Raise naming the first cell that is not a finite ASCII decimal (empty cells pass).
+
+    Text cells must match :data:`cityregions._numbers.NUMBER_PATTERN` (convert German
+    numbers with :func:`german_numbers` first); numeric cells (Parquet, Excel) must be
+    finite and at most :data:`cityregions._numbers.MAX_MAGNITUDE` in magnitude. So
+    ``inf``, ``nan`` written out, ``1e400``, ``1_000`` and non-ASCII digits such as
+    ``١٢`` are refused instead of being read by :class:`float`.
+
+    Parameters
+    ----------
+    values
+        The cells, indexed by file line (or workbook row).
+    where, field
+        File and column for the message.
+    row
+        ``"line"`` (text files) or ``"row"`` (workbooks).
+    what
+        What the column holds, for the message (e.g. ``"a number of commuters"``).
+
+    Raises
+    ------
+    InputError
+        Naming file, line, field, the bad text and what is expected.
+    """
+    from cityregions._numbers import EXPECTED, MAX_MAGNITUDE, NUMBER_PATTERN
+
+    present = values.notna().to_numpy()
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.to_numpy(dtype=float, na_value=0.0)
+        bad = present & ~(np.abs(np.nan_to_num(numbers, nan=np.inf)) <= MAX_MAGNITUDE)
+    else:
+        text = values.astype("string").str.strip()
+        matched = text.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool)
+        bad = present & ~matched & (text.fillna("") != "").to_numpy(dtype=bool)
+        if not bad.any():
+            numbers = pd.to_numeric(text.where(matched), errors="coerce").to_numpy(dtype=float)
+            bad = matched & ~(np.abs(numbers) <= MAX_MAGNITUDE)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        msg = f"expected {what}, got {values.iloc[position]!r}: {EXPECTED}"
+        location = f"{row} {values.index[position]}"
+        raise InputError(msg, source=where, location=location, field=field)
 
 
 def german_numbers(values: pd.Series) -> pd.Series:

@@ -64,26 +64,37 @@ def read_energy_inputs(path: str | Path) -> pd.DataFrame:
     >>> inputs.index[0], str(inputs["forest_ha_status"].iloc[0])
     ('14511', 'ok')
     """
+    import io
+
     import pandas as pd
+
+    from cityregions.io._text import check_field_counts, decode_text, parser_error
 
     path = Path(path)
     if not path.is_file():
         msg = "input file not found"
         raise InputError(msg, source=path)
+    data = path.read_bytes()
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        msg = (
+            f"not UTF-8 text ({error.reason} at byte {error.start}, line {line}); save the "
+            "table as 'CSV UTF-8 (comma delimited)'"
+        )
+        raise InputError(msg, source=path) from error
+    # control characters anywhere (a NUL byte, UTF-16), then the field count of each line
+    text, _ = decode_text(data, source=path, encoding="utf-8-sig")
+    if text.strip():
+        check_field_counts(text, sep=",", source=path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     except pd.errors.EmptyDataError as error:
         msg = "the file is empty; expected a CSV with a header line (unit, population, …)"
         raise InputError(msg, source=path) from error
-    except UnicodeDecodeError as error:
-        msg = (
-            f"not UTF-8 text ({error.reason} at byte {error.start}); save the table as "
-            "'CSV UTF-8 (comma delimited)'"
-        )
-        raise InputError(msg, source=path) from error
     except pd.errors.ParserError as error:
-        msg = f"cannot read as a comma-separated CSV table: {error}"
-        raise InputError(msg, source=path) from error
+        raise parser_error(error, source=path, sep=",", skipped=0) from error
     if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
         msg = (
             "the header is separated by ';' (a German spreadsheet export?); expected a "

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ValidationError
 
 from cityregions._errors import DataQualityWarning, InputError, ValidationReport
 from cityregions.io._atomic import atomic_path
+from cityregions.io._yaml import compose_yaml, construct_yaml, walk_nodes
 from cityregions.registry.dates import _check_partial_date, date_end, date_start, is_known
 from cityregions.registry.model import (
     Actor,
@@ -188,7 +189,12 @@ def _load_file(file: Path, state: _Loading) -> None:
     problems = state.problems
     try:
         text = file.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        root = compose_yaml(text, source=file)  # bounded depth and alias expansion
+        data = construct_yaml(root)
+    except InputError as error:
+        problems.append(_parse_error(error.message, source=file, location=error.location))
+        state.unreadable.append(file)
+        return
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
@@ -211,8 +217,8 @@ def _load_file(file: Path, state: _Loading) -> None:
         )
         problems.append(_parse_error(msg, source=file, location="line 1"))
         return
-    lines = _record_lines(text)
-    for line, key in _duplicate_keys(text):
+    lines = _record_lines(root)
+    for line, key in _duplicate_keys(root):
         msg = f"key {key!r} appears twice in one mapping; expected each field once"
         problems.append(_parse_error(msg, source=file, location=f"line {line}", field=key))
     for key, value in data.items():
@@ -225,35 +231,26 @@ def _load_file(file: Path, state: _Loading) -> None:
             _load_section(file, key, value, lines.get(key, []), state)
 
 
-def _duplicate_keys(text: str) -> list[tuple[int, str]]:
-    """Keys given twice in one mapping (YAML loaders silently keep the last one)."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
+def _duplicate_keys(root: yaml.Node | None) -> list[tuple[int, str]]:
+    """Keys given twice in one mapping (YAML loaders silently keep the last one).
+
+    Each node of the graph is visited once (:func:`cityregions.io._yaml.walk_nodes`):
+    an aliased mapping is checked where it is defined, not again at every alias.
+    """
     found: list[tuple[int, str]] = []
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
+    for node in walk_nodes(root):
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
-            for key_node, value_node in node.value:
+            for key_node, _ in node.value:
                 key = str(key_node.value)
                 if key in seen:
                     found.append((key_node.start_mark.line + 1, key))
                 seen.add(key)
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
     return sorted(found)
 
 
-def _record_lines(text: str) -> dict[str, list[int]]:
+def _record_lines(node: yaml.Node | None) -> dict[str, list[int]]:
     """Line numbers (1-based) of the records of each section."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
     out: dict[str, list[int]] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cityregions._errors import InputError
+from cityregions.io._yaml import load_yaml
 from cityregions.partnership.scenarios import (
     Changes,
     Scenario,
@@ -41,7 +42,7 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         msg = f"cannot read scenario file: {getattr(error, 'strerror', None) or error}"
         raise InputError(msg, source=path) from None
     try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text, source=path)
     except tomllib.TOMLDecodeError as error:
         msg = f"not valid TOML: {error}"
         raise InputError(msg, source=path) from None
@@ -128,6 +129,22 @@ class RegistrySource(BaseModel):
     population_field: str = "population"
 
 
+def _relative(scenario: Path, value: str, *, field: str) -> Path:
+    """Resolve a path written in a scenario file; a missing one names the scenario file.
+
+    Paths are relative to the scenario file's folder (a copied scenario often keeps a
+    ``../districts.csv`` that no longer resolves).
+    """
+    target = scenario.parent / value
+    if not target.exists():
+        msg = (
+            f"{value!r} does not exist (looked for {target}; paths in a scenario file are "
+            "relative to the scenario file's folder)"
+        )
+        raise InputError(msg, source=scenario, field=field)
+    return target
+
+
 def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.tables import read_units
@@ -138,11 +155,17 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     except ValidationError as error:
         raise _validation_error(error, path) from None
     as_of = parse_as_of(source.as_of, field="from_registry.as_of", source=path)
-    registry = read_registry(path.parent / source.path)
+    registry = read_registry(_relative(path, source.path, field="from_registry.path"))
     population: dict[str, float] = {}
     note = "registry (no population)"
     if source.units is not None:
-        units = read_units(path.parent / source.units)
+        units = read_units(_relative(path, source.units, field="from_registry.units"))
+        if source.population_field not in units.units.columns:
+            msg = (
+                f"the units {source.units!r} have no column {source.population_field!r} "
+                f"(columns: {', '.join(map(str, units.units.columns))})"
+            )
+            raise InputError(msg, source=path, field="from_registry.population_field")
         population = population_from_units(registry, units.units[source.population_field])
         note = f"sum over the actor's units in {source.units}"
     try:

@@ -39,7 +39,13 @@ from cityregions._errors import InputError
 from cityregions.constants import DESTINATION, ORIGIN, REGION, UNIT, VALUE, FlowsProvenance
 from cityregions.flows import FlowTable
 from cityregions.io._atomic import atomic_path
-from cityregions.io._text import find_column, german_numbers, read_frame, uses_decimal_comma
+from cityregions.io._text import (
+    check_numbers,
+    find_column,
+    german_numbers,
+    read_frame,
+    uses_decimal_comma,
+)
 from cityregions.territory import Territory
 
 if TYPE_CHECKING:
@@ -116,6 +122,7 @@ def read_flows(
     destination: str | None = None,
     value: str | None = None,
     flows_provenance: FlowsProvenance = "observed",
+    sum_duplicates: bool = False,
     sheet: str | int | None = None,
     encoding: str | None = None,
     source: str | None = None,
@@ -137,6 +144,10 @@ def read_flows(
         Column names; by default found among the usual conventions (module docstring).
     flows_provenance
         Where the values come from: ``"observed"``, ``"completed"`` or ``"modeled"``.
+    sum_duplicates
+        Sum the values of an origin–destination pair listed on several lines. By
+        default such a pair is an error naming both lines: adding the rows silently
+        changes the residents of a unit when a file was pasted together twice.
     sheet
         Sheet of a workbook (name or 0-based index; default the first).
     encoding
@@ -147,14 +158,16 @@ def read_flows(
     Returns
     -------
     FlowTable
-        Duplicated pairs are summed; internal flows are on the diagonal. A
-        :class:`~cityregions.DataQualityWarning` is issued when there is no diagonal.
+        Internal flows are on the diagonal. A :class:`~cityregions.DataQualityWarning`
+        is issued when there is no diagonal.
 
     Raises
     ------
     InputError
-        Missing or empty file, missing sheet or column, empty id, non-numeric, missing
-        or negative value, unknown unit id — naming the file, the line and the column.
+        Missing or empty file, missing sheet or column, empty id, a value that is not a
+        finite ASCII decimal (:mod:`cityregions._numbers`), a missing or negative value,
+        an unknown unit id, a pair listed twice (unless ``sum_duplicates``) — naming the
+        file, the line and the column.
 
     Examples
     --------
@@ -186,6 +199,16 @@ def read_flows(
         origins, destinations = _align_ids(origins, destinations, ids, where=where)
         _check_known(origins, ids, where=where, field=origin_col, row=row)
         _check_known(destinations, ids, where=where, field=destination_col, row=row)
+    summed = check_pairs(
+        origins,
+        destinations,
+        where=where,
+        fields=(origin_col, destination_col),
+        row=row,
+        sum_duplicates=sum_duplicates,
+    )
+    if summed:
+        logger.info("%s: %d repeated origin-destination rows summed", where, summed)
     long = pd.DataFrame({ORIGIN: origins, DESTINATION: destinations, VALUE: values})
     flows = FlowTable.from_long(long, ids=ids, flows_provenance=flows_provenance, source=where)
     logger.info("read %d flow rows (%d units) from %s", len(long), len(flows), where)
@@ -273,11 +296,13 @@ def read_units(
     id_col = _require(frame, ID_COLUMNS, id_column, where=where, role="unit id")
     geometry = None
     frame = rename_unit_fields(frame, id_col, name_column=name_column, columns=columns, where=where)
+    row = _line_label(path)
     for numeric in ("population", "residents", "jobs", "area_km2", "lon", "lat"):
         count = numeric in ("population", "residents", "jobs")
         if numeric in frame.columns and uses_decimal_comma(frame, numeric, count=count):
             frame[numeric] = german_numbers(frame[numeric])
-    row = _line_label(path)
+        if numeric in frame.columns:
+            check_numbers(frame[numeric], where=where, field=numeric, row=row)
     frame[UNIT] = id_series(frame[UNIT], where=where, field=id_col, row=row).to_numpy()
     check_unique(frame[UNIT], where=where, field=id_col, row=row)
     if unit_level is not None and frame.get("unit_level", pd.Series(dtype=object)).isna().all():
@@ -438,6 +463,7 @@ def flow_values(values: pd.Series, *, where: str, field: str, row: str = "line")
     row
         ``"line"`` for text files (header = line 1) or ``"row"`` for workbooks.
     """
+    check_numbers(values, where=where, field=field, row=row, what="a number of commuters")
     numeric = pd.to_numeric(values, errors="coerce")
     array = numeric.to_numpy(dtype=float, na_value=np.nan)
     for test, problem in (
@@ -451,6 +477,57 @@ def flow_values(values: pd.Series, *, where: str, field: str, row: str = "line")
             location = f"{row} {values.index[position]}"
             raise InputError(msg, source=where, location=location, field=field)
     return array
+
+
+def check_pairs(
+    origins: pd.Series,
+    destinations: pd.Series,
+    *,
+    where: str,
+    fields: tuple[str, str],
+    row: str = "line",
+    sum_duplicates: bool = False,
+) -> int:
+    """Raise naming both lines when an origin–destination pair is listed twice.
+
+    Parameters
+    ----------
+    origins, destinations
+        Ids per row, indexed by file line (or workbook row).
+    where, fields
+        File and the origin and destination columns, for the message.
+    row
+        ``"line"`` or ``"row"``.
+    sum_duplicates
+        Accept repeated pairs (they are summed by the caller) instead of raising.
+
+    Returns
+    -------
+    int
+        The number of rows that repeat an earlier pair (0 when every pair is unique).
+
+    Raises
+    ------
+    InputError
+        For the first repeated pair, naming its two lines and how many rows repeat one.
+    """
+    pairs = pd.MultiIndex.from_arrays([origins.to_numpy(), destinations.to_numpy()])
+    repeated = pairs.duplicated(keep="first")
+    count = int(repeated.sum())
+    if not count or sum_duplicates:
+        return count
+    position = int(np.flatnonzero(repeated)[0])
+    first = int(pairs.get_indexer_for([pairs[position]])[0])
+    origin, destination = pairs[position]
+    lines = f"{row}s {origins.index[first]} and {origins.index[position]}"
+    msg = (
+        f"the pair {origin} -> {destination} is listed twice ({lines}; {count} repeated "
+        "row(s) in all); give each origin-destination pair once, or sum repeated pairs "
+        "knowingly (--sum-duplicates on the command line, sum_duplicates=True in Python)"
+    )
+    raise InputError(
+        msg, source=where, location=f"{row} {origins.index[position]}", field=fields[0]
+    )
 
 
 def _load(

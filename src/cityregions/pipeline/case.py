@@ -13,6 +13,7 @@ folder; every table but ``[units]`` is optional)::
     polygons = "districts.geojson"        # optional polygons keyed by the same ids
     [flows]
     file = "flows.csv"                    # observed flows; without it flows are modeled
+    sum_duplicates = false                # true: sum a pair listed twice (else an error)
     flows_provenance = "observed"         # or "completed"; the old key "provenance" is
                                           # still read, with a deprecation warning
     model = "radiation"                   # model used when no file is given
@@ -40,6 +41,80 @@ from cityregions.flows import FlowTable
 from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
+
+
+#: The top-level keys of ``case.toml`` that are not tables.
+CASE_SETTINGS: tuple[str, ...] = ("name", "language")
+#: The tables of ``case.toml`` and the keys each may hold. Anything else is an error
+#: naming the allowed names (a typo such as ``[flow]`` must not be ignored silently).
+#: A step that reads a new key declares it here (``tests/pipeline/test_case_keys.py``
+#: finds every key the pipeline reads and fails on an undeclared one).
+CASE_KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("file", "layer", "id_column", "polygons", "provenance"),
+    "flows": ("file", "flows_provenance", "provenance", "model", "sum_duplicates"),
+    "delineation": ("lma", "leiden_resolution", "fua_cities", "central_places"),
+    "registry": ("path", "as_of", "min_flow", "min_share"),
+    "partnership": ("scenarios",),
+    "energy": (
+        "inputs",
+        "coefficients",
+        "cores",
+        "scenario",
+        "potential_level",
+        "level",
+        "carrier",
+        "cover_share",
+        "scope",
+        "sinks",
+        "max_distance_km",
+        "full_load_hours",
+    ),
+}
+
+
+def check_case_keys(config: dict[str, Any], *, source: str | Path) -> None:
+    """Raise unless every key of a parsed ``case.toml`` is a known setting or table key.
+
+    Parameters
+    ----------
+    config
+        The parsed ``case.toml``.
+    source
+        The file, for the message.
+
+    Raises
+    ------
+    InputError
+        For the first unknown top-level key or table (listing the allowed ones), a
+        table given as a plain value, or an unknown key in a table (listing its keys).
+
+    Examples
+    --------
+    >>> check_case_keys({"name": "x", "units": {"file": "u.csv"}}, source="case.toml")
+    >>> check_case_keys({"flow": {"file": "f.csv"}}, source="case.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cityregions._errors.InputError: case.toml, [flow]: unknown table [flow]; ...
+    """
+    tables = ", ".join(f"[{name}]" for name in CASE_KEYS)
+    for key, value in config.items():
+        if key in CASE_SETTINGS:
+            continue
+        if key not in CASE_KEYS:
+            kind = "table" if isinstance(value, dict) else "key"
+            msg = (
+                f"unknown {kind} {'[' + key + ']' if kind == 'table' else repr(key)}; "
+                f"case.toml has the keys {', '.join(CASE_SETTINGS)} and the tables {tables}"
+            )
+            raise InputError(msg, source=source, location=f"[{key}]" if kind == "table" else None)
+        if not isinstance(value, dict):
+            msg = f"[{key}] must be a table (a [{key}] section with keys), got {value!r}"
+            raise InputError(msg, source=source, field=key)
+        unknown = [name for name in value if name not in CASE_KEYS[key]]
+        if unknown:
+            allowed = ", ".join(CASE_KEYS[key])
+            msg = f"unknown key {unknown[0]!r} in [{key}]; its keys are {allowed}"
+            raise InputError(msg, source=source, location=f"[{key}]", field=unknown[0])
 
 
 def bundled_case_path(name: str = "mitteldeutschland") -> Path:
@@ -127,6 +202,7 @@ class Case:
                 path,
                 units=self.territory,
                 flows_provenance=provenance,  # type: ignore[arg-type]
+                sum_duplicates=self._flag("flows", "sum_duplicates"),
             )
         model = self._choice("flows", "model", MODELS, "radiation")
         logger.info("no observed flows in %s: modeling them with the %s model", self.name, model)
@@ -153,6 +229,14 @@ class Case:
         )
         return self._choice("flows", "provenance", FLOWS_PROVENANCES, "observed")
 
+    def _flag(self, table: str, key: str) -> bool:
+        """Return ``[table] key`` of ``case.toml`` if it is true or false (default false)."""
+        value = self.config.get(table, {}).get(key, False)
+        if not isinstance(value, bool):
+            msg = f"expected true or false, got {value!r}"
+            raise InputError(msg, source=self.root / "case.toml", location=f"[{table}]", field=key)
+        return value
+
     def _choice(self, table: str, key: str, allowed: tuple[str, ...], default: str) -> str:
         """Return ``[table] key`` of ``case.toml`` if it is one of ``allowed``; else raise."""
         value = self.config.get(table, {}).get(key, default)
@@ -168,7 +252,8 @@ def load_case(root: str | Path) -> Case:
     Raises
     ------
     InputError
-        If the folder or ``case.toml`` is missing or not valid TOML.
+        If the folder or ``case.toml`` is missing, not valid TOML, or has a key or
+        table that is not in :data:`CASE_KEYS` (:func:`check_case_keys`).
     """
     root = Path(root)
     toml_path = root / "case.toml"
@@ -180,4 +265,5 @@ def load_case(root: str | Path) -> Case:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         msg = f"not valid TOML: {error}"
         raise InputError(msg, source=toml_path) from error
+    check_case_keys(config, source=toml_path)
     return Case(root=root, config=config)
