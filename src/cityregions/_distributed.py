@@ -50,6 +50,7 @@ import contextlib
 import logging
 import os
 import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -282,8 +283,31 @@ def _client(scheduler: str | None, n_workers: int | None) -> Iterator[Any]:
         client.close()
 
 
+def _probe(address: str) -> None:
+    """Fail fast when nothing listens at a ``tcp://host:port`` address.
+
+    Dask's own connect retries a refused connection until its timeout; a plain socket
+    says at once that the port is closed.
+    """
+    match = ADDRESS.match(address)
+    if match is None or (match.group("scheme") or "tcp") != "tcp":
+        return  # another protocol: left to Dask
+    host = match.group("host").strip("[]")
+    port = int(address.rsplit(":", 1)[1])
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except OSError as error:
+        msg = (
+            f"cannot reach the Dask scheduler at {address} ({error.strerror or error}); is "
+            "it running (dask scheduler) and is the address right?"
+        )
+        raise ClusterError(msg) from error
+
+
 def _connect(distributed: Any, address: str) -> Any:
     """Return a client of the scheduler at ``address`` that has at least one worker."""
+    _probe(address)
     try:
         client = distributed.Client(address, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as error:

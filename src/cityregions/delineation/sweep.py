@@ -2,76 +2,34 @@
 
 A *sweep* runs one delineation method many times: once per *run*, a parameter
 *setting* (one point of the cartesian product of a grid) × one *resample* of the
-flows. Every run is a task that depends on the flows, its parameters and its seed only
-(:func:`run_task`), so the runs can go to a Dask cluster
+flows (:mod:`cityregions.delineation.resampling`: Poisson with the observed mean by
+default, or multinomial per origin). Every run is a task that depends on the flows, its
+parameters and its seed only (:func:`run_task`), so the runs can go to a Dask cluster
 (:func:`cityregions._distributed.map_tasks`) and give the same result whatever runs
-them. From the runs' labels come
+them. From the runs' labels come (:mod:`cityregions.delineation.consensus`)
 
 - the **co-assignment** of every pair of units: the share of runs in which both lie in
-  one region, :math:`s_{ab} = \\frac1R \\sum_r [\\ell_r(a) = \\ell_r(b)]` (a unit
-  outside every region shares a region with no unit);
-- a **consensus partition**: the *medoid run* ("best of K", Goder & Filkov 2008), the
-  run whose partition has the smallest total Mirkin distance to all runs (module
-  notes); being a run, every consensus region is one the method actually produced
-  (an LMA consensus region meets the validity rule of its setting);
+  one region, :math:`s_{ab} = \\frac1R \\sum_r [\\ell_r(a) = \\ell_r(b)]`;
+- a **consensus partition**: the *medoid run*, whose partition has the smallest total
+  Mirkin distance (unit pairs on which two partitions disagree) to all runs; being a
+  run, every consensus region is one the method actually produced (an LMA consensus
+  region meets the validity rule of its setting);
 - the **stability** of each unit: the share of runs that agree with the consensus on
-  it, i.e. in which the unit lies in the run region matched to its consensus region
-  (one-to-one matching of largest overlap, :func:`match_regions`); a unit outside
-  every consensus region agrees with a run that leaves it outside too.
+  it, i.e. in which the unit lies in the run region matched (one to one, largest
+  overlap) to its consensus region; a unit outside every consensus region agrees with
+  a run that leaves it outside too.
 
 Notes
 -----
-**Resampling** (``resampling=``):
-
-``"poisson"`` (default)
-    Every flow is redrawn independently as :math:`T^*_{ij} \\sim
-    \\mathrm{Poisson}(T_{ij})`, with the observed value as mean; so are the flows
-    beyond the table (:attr:`FlowTable.outside_out`, :attr:`~FlowTable.outside_in`)
-    when known. This is the parametric bootstrap of a table of counts under the
-    independent-Poisson model (a count of independent commuting decisions, whose
-    variance equals its mean; Agresti 2013, §4.3; Davison & Hinkley 1997, §2.2): a flow
-    of 100 varies by about ±10, one of 4 by ±2. Flows observed as zero stay zero. The
-    totals of the units vary with their flows.
-``"multinomial"``
-    Per origin, the total :math:`n_i = \\mathrm{round}(\\sum_j T_{ij} + O_i)` (flows
-    beyond the table :math:`O_i` included) is kept and redistributed:
-    :math:`(T^*_{i1}, \\dots, O^*_i) \\sim \\mathrm{Multinomial}(n_i;\\ T_{ij}/n_i,
-    \\dots)`. The people working in the table and living beyond it form one more origin
-    with the same rule. Every unit keeps its employed residents; only where they work
-    varies (the bootstrap conditional on the row margins).
-
-Modeled or completed flows are resampled in the same way; the result then says how
-sensitive the regions are to noise of that size, not what the sampling error of the
-model is.
-
-**Seeds.** The generator ``rng`` draws one seed per resample (or a single one when
+**Seeds.** The generator ``rng`` draws one seed per resample (a single one when
 ``bootstrap=0``); resample :math:`b` of every setting uses the same seed (common random
 numbers, so that settings are compared on the same flows). A run's generator
 ``numpy.random.default_rng(seed)`` first draws the resample, then feeds the method's
 own randomness (Leiden, Infomap). :func:`reproduce_run` repeats one run from its row of
 :attr:`Sweep.runs`.
 
-**Medoid.** The Mirkin distance of two partitions is the number of unit pairs on which
-they disagree (together in one, apart in the other; Mirkin 1996, §2.4; it equals
-:math:`\\binom n2 (1 - \\mathrm{Rand})`). With :math:`c_{ab} = R\\, s_{ab}` and
-:math:`S_r` the pairs together in run :math:`r`, the total distance of run :math:`r` to
-all runs is :math:`\\sum_{a<b} c_{ab} + \\sum_{(a,b)\\in S_r} (R - 2 c_{ab})`, computed
-exactly in integers; ties go to the lowest run id. Other consensus methods (the
-co-assignment graph cut at 0.5; the modal signatures of Papps & Newell's New Zealand
-LMAs) may give regions that no run produced; the medoid never does.
-
-References
-----------
-Goder, A., & Filkov, V. (2008). Consensus clustering algorithms: comparison and
-refinement. *Proceedings of ALENEX 2008*, 109–117.
-Mirkin, B. (1996). *Mathematical Classification and Clustering*. Kluwer.
-Agresti, A. (2013). *Categorical Data Analysis* (3rd ed.). Wiley.
-Davison, A. C., & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*.
-Cambridge University Press.
-Kuhn, H. W. (1955). The Hungarian method for the assignment problem. *Naval Research
-Logistics Quarterly*, 2, 83–97.
-Papps, K. L., & Newell, J. O. (2020). Identifying functional labour market areas in New
-Zealand: a reproducible machine learning approach. IZA DP 13642.
+**Figures per run** (:func:`run_figures`) are computed on the flows of the run (the
+resample), as the method saw them.
 
 Examples
 --------
@@ -94,30 +52,33 @@ its own; which neighbour it joins depends on the noise of the counts:
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from cityregions._distributed import map_tasks
 from cityregions._errors import InputError, ParameterError
 from cityregions.constants import REGION, UNIT
 from cityregions.delineation import api
+from cityregions.delineation.consensus import (
+    agreement,
+    coassignment_counts,
+    medoid_run,
+    pair_table,
+    run_codes,
+)
+from cityregions.delineation.resampling import RESAMPLINGS, Resampling, resample_flows
 from cityregions.flows import FlowTable
-from cityregions.labels import sort_regions
 from cityregions.territory import Territory
 
 logger = logging.getLogger(__name__)
 
-Resampling = Literal["poisson", "multinomial"]
-RESAMPLINGS: tuple[str, ...] = ("poisson", "multinomial")
 #: Columns of :attr:`Sweep.runs` after the parameters.
 RUN_FIGURES = ("regions", "units_outside", "mean_self_containment", "modularity")
 #: Parameters that a grid may not name: randomness comes from the sweep's seeds.
@@ -300,85 +261,6 @@ def _method_class(method: str) -> type | None:
         "infomap": getattr(community, "InfomapRegions", None),
     }
     return classes.get(method)
-
-
-# ------------------------------------------------------------------ resampling
-def resample_flows(
-    flows: FlowTable, rng: np.random.Generator, *, resampling: Resampling = "poisson"
-) -> FlowTable:
-    """Return a copy of ``flows`` with every count redrawn (module notes, "Resampling").
-
-    Parameters
-    ----------
-    flows
-        The flows (observed, completed or modeled); flows beyond the table, when known,
-        are redrawn too.
-    rng
-        Random numbers.
-    resampling
-        ``"poisson"`` (each flow Poisson with the observed mean) or ``"multinomial"``
-        (per origin, the total kept and redistributed).
-
-    Returns
-    -------
-    FlowTable
-        Same units, provenance and source (with the resampling named); integer counts.
-
-    Examples
-    --------
-    >>> long = pd.DataFrame({"origin": ["a", "a", "b"], "destination": ["a", "b", "b"],
-    ...                      "value": [30.0, 10.0, 40.0]})
-    >>> flows = FlowTable.from_long(long)
-    >>> drawn = resample_flows(flows, np.random.default_rng(0), resampling="multinomial")
-    >>> drawn.residents().tolist()  # every origin keeps its total
-    [40.0, 40.0]
-    """
-    if resampling not in RESAMPLINGS:
-        msg = f"unknown resampling {resampling!r}; choose one of {', '.join(RESAMPLINGS)}"
-        raise ParameterError(msg)
-    matrix = sp.csr_array(flows.matrix, dtype=float, copy=True)
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    out = flows.outside_out
-    inn = flows.outside_in
-    if resampling == "poisson":
-        matrix.data = rng.poisson(matrix.data).astype(float)
-        if out is not None and inn is not None:
-            out, inn = rng.poisson(out).astype(float), rng.poisson(inn).astype(float)
-    else:
-        matrix.data, out = _multinomial_rows(matrix, out, rng)
-        if inn is not None:
-            inn = _multinomial(inn, rng)
-    matrix.eliminate_zeros()
-    source = f"{flows.source} ({resampling} resample)" if flows.source else f"{resampling} resample"
-    return dataclasses.replace(flows, matrix=matrix, source=source, outside_out=out, outside_in=inn)
-
-
-def _multinomial(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Redistribute ``round(sum(weights))`` over the cells in proportion to ``weights``."""
-    total = float(weights.sum())
-    if total <= 0:
-        return np.zeros_like(weights, dtype=float)
-    return rng.multinomial(round(total), weights / total).astype(float)
-
-
-def _multinomial_rows(
-    matrix: sp.csr_array, outside: np.ndarray | None, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per row, a multinomial draw over its stored flows (and its flow beyond the table)."""
-    data = np.zeros(len(matrix.data), dtype=float)
-    drawn_outside = None if outside is None else np.zeros(len(outside), dtype=float)
-    for row in range(matrix.shape[0]):
-        start, stop = matrix.indptr[row], matrix.indptr[row + 1]
-        cells = matrix.data[start:stop]
-        if outside is not None:
-            cells = np.append(cells, outside[row])
-        draw = _multinomial(cells, rng)
-        if outside is not None and drawn_outside is not None:
-            drawn_outside[row] = draw[-1]
-            draw = draw[:-1]
-        data[start:stop] = draw
-    return data, drawn_outside
 
 
 def run_seeds(rng: np.random.Generator, bootstrap: int) -> list[int]:
@@ -724,13 +606,16 @@ def summarise_runs(
         {o.run: pd.Series(o.labels, index=flows.index, dtype=object) for o in outcomes}
     )
     labels.columns.name = "run"
-    codes = _run_codes(labels)
+    codes = run_codes(labels)
     pairs = coassignment_counts(codes)
     medoid = medoid_run(codes, pairs)
     consensus = labels.iloc[:, medoid]
     agree = agreement(codes, medoid)
     stability = pd.DataFrame(
-        {REGION: consensus.to_numpy(), "stability": agree.mean(axis=1)},
+        {
+            REGION: pd.Series(consensus.to_numpy(), index=labels.index, dtype=object),
+            "stability": agree.mean(axis=1),
+        },
         index=labels.index,
     )
     runs = _runs_table(specs, outcomes, grid, resampling)
@@ -743,7 +628,7 @@ def summarise_runs(
         resampling=resampling,
         runs=runs,
         labels=labels,
-        coassignment=_pair_table(pairs, labels.index, len(outcomes)),
+        coassignment=pair_table(pairs, labels.index, len(outcomes)),
         consensus_run=consensus_id,
         stability=stability,
         summary=_summary(runs, stability, consensus_id),
@@ -787,143 +672,14 @@ def _summary(runs: pd.DataFrame, stability: pd.DataFrame, consensus_run: int) ->
     }
 
 
-# ------------------------------------------------------------------ consensus
-def _run_codes(labels: pd.DataFrame) -> np.ndarray:
-    """Units × runs integer codes: the region's rank in natural order, −1 outside."""
-    codes = np.full(labels.shape, -1, dtype=np.int64)
-    for j in range(labels.shape[1]):
-        column = labels.iloc[:, j]
-        inside = column.notna().to_numpy()
-        regions = pd.Index(sort_regions(column[inside]))
-        codes[inside, j] = regions.get_indexer(column[inside].to_numpy())
-    return codes
-
-
-def _membership(codes: np.ndarray) -> sp.csr_array:
-    """Units × (all regions of all runs) 0/1 matrix (int64), one block of columns per run."""
-    n = codes.shape[0]
-    sizes = np.where((codes >= 0).any(axis=0), codes.max(axis=0) + 1, 0)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    rows, cols = np.nonzero(codes >= 0)
-    columns = offsets[cols] + codes[rows, cols]
-    data = np.ones(len(rows), dtype=np.int64)
-    return sp.csr_array((data, (rows, columns)), shape=(n, int(sizes.sum())))
-
-
-def coassignment_counts(codes: np.ndarray) -> sp.coo_array:
-    """Return :math:`c_{ab}`, the runs in which units a and b share a region (a < b).
-
-    Parameters
-    ----------
-    codes
-        Units × runs region codes (−1 outside every region).
-
-    Returns
-    -------
-    scipy.sparse.coo_array
-        Upper triangle (a < b) of :math:`C = M M^\\top`, :math:`M` the units × regions
-        membership of all runs; int64 counts, sorted by (a, b).
-    """
-    member = _membership(codes)
-    together = sp.triu(sp.csr_array(member @ member.T), k=1, format="coo")
-    order = np.lexsort((together.col, together.row))
-    return sp.coo_array(
-        (together.data[order], (together.row[order], together.col[order])),
-        shape=together.shape,
-    )
-
-
-def medoid_run(codes: np.ndarray, pairs: sp.coo_array) -> int:
-    """Return the position of the run with the smallest total Mirkin distance to all runs.
-
-    Notes
-    -----
-    Total distance of run :math:`r`: :math:`\\sum_{a<b} c_{ab} + R\\,|S_r| - 2
-    \\sum_{(a,b) \\in S_r} c_{ab}` with :math:`S_r` the pairs together in run :math:`r`
-    (module notes); the first term is the same for every run. Integers throughout;
-    ties go to the first run.
-    """
-    n_runs = codes.shape[1]
-    rows, cols, counts = pairs.row, pairs.col, pairs.data.astype(np.int64)
-    costs = np.empty(n_runs, dtype=np.int64)
-    for j in range(n_runs):
-        code = codes[:, j]
-        sizes = np.bincount(code[code >= 0])
-        together = int((sizes * (sizes - 1) // 2).sum())
-        same = (code[rows] == code[cols]) & (code[rows] >= 0)
-        costs[j] = n_runs * together - 2 * int(counts[same].sum())
-    return int(np.argmin(costs))
-
-
-def match_regions(consensus: np.ndarray, run: np.ndarray) -> np.ndarray:
-    """Return, per consensus region code, the matched region code of ``run`` (−1: none).
-
-    One-to-one matching of largest total overlap (units in both), by the Hungarian
-    method (Kuhn 1955; :func:`scipy.optimize.linear_sum_assignment`).
-
-    Examples
-    --------
-    >>> match_regions(np.array([0, 0, 1, 1, -1]), np.array([1, 1, 1, 0, 0])).tolist()
-    [1, 0]
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    k_consensus = int(consensus.max()) + 1 if (consensus >= 0).any() else 0
-    k_run = int(run.max()) + 1 if (run >= 0).any() else 0
-    matched = np.full(k_consensus, -1, dtype=np.int64)
-    if k_consensus == 0 or k_run == 0:
-        return matched
-    both = (consensus >= 0) & (run >= 0)
-    overlap = sp.coo_array(
-        (np.ones(int(both.sum())), (consensus[both], run[both])), shape=(k_consensus, k_run)
-    ).toarray()
-    rows, cols = linear_sum_assignment(overlap, maximize=True)
-    keep = overlap[rows, cols] > 0
-    matched[rows[keep]] = cols[keep]
-    return matched
-
-
-def agreement(codes: np.ndarray, reference: int) -> np.ndarray:
-    """Return units × runs booleans: does the run agree with run ``reference`` on the unit?
-
-    A unit in a region of the reference agrees when the run puts it in the matched
-    region (:func:`match_regions`); a unit outside every region of the reference
-    agrees when the run leaves it outside too.
-    """
-    base = codes[:, reference]
-    inside = base >= 0
-    agree = np.zeros(codes.shape, dtype=bool)
-    for j in range(codes.shape[1]):
-        run = codes[:, j]
-        matched = match_regions(base, run)
-        agree[inside, j] = (run[inside] >= 0) & (matched[base[inside]] == run[inside])
-        agree[~inside, j] = run[~inside] < 0
-    return agree
-
-
-def _pair_table(pairs: sp.coo_array, units: pd.Index, n_runs: int) -> pd.DataFrame:
-    ids = np.asarray(units, dtype=object)
-    a, b = ids[pairs.row], ids[pairs.col]
-    swap = a > b  # a < b by id, whatever the flows' unit order
-    first, second = np.where(swap, b, a), np.where(swap, a, b)
-    table = pd.DataFrame({"unit_a": first, "unit_b": second, "share": pairs.data / n_runs})
-    return table.sort_values(["unit_a", "unit_b"], kind="stable").reset_index(drop=True)
-
-
 __all__ = [
-    "RESAMPLINGS",
     "RunOutcome",
     "RunSpec",
     "Sweep",
-    "agreement",
     "check_parameters",
-    "coassignment_counts",
-    "match_regions",
-    "medoid_run",
     "parameter_settings",
     "parse_grid",
     "reproduce_run",
-    "resample_flows",
     "run_figures",
     "run_seeds",
     "run_task",
