@@ -1,7 +1,10 @@
 """Voting power: games, exact and approximate indices, two-tier (compound) bodies.
 
 * :mod:`~cityregions.partnership.voting.games` — weighted and multi-criteria games;
-* :mod:`~cityregions.partnership.voting.power` — Banzhaf, Shapley–Shubik, Coleman;
+* :mod:`~cityregions.partnership.voting.power` — Banzhaf, Shapley–Shubik, Coleman
+  (exact engines, ``auto`` within a stated budget);
+* :mod:`~cityregions.partnership.voting.montecarlo` — estimates with confidence
+  intervals, in seeded tasks (locally or on Dask);
 * :mod:`~cityregions.partnership.voting.approx` — normal approximation, sample sizes;
 * :mod:`~cityregions.partnership.voting.two_tier` — members in blocs, blocs in a body.
 """
@@ -22,10 +25,18 @@ from cityregions.partnership.voting.games import (
     rule_game,
     weighted_game,
 )
-from cityregions.partnership.voting.power import PowerResult, voting_power
+from cityregions.partnership.voting.power import (
+    EXACT_BUDGET_SECONDS,
+    METHODS,
+    PowerResult,
+    exact_costs,
+    voting_power,
+)
 from cityregions.partnership.voting.two_tier import TwoTierGame, TwoTierResult, two_tier_power
 
 __all__ = [
+    "EXACT_BUDGET_SECONDS",
+    "METHODS",
     "PowerResult",
     "TwoTierGame",
     "TwoTierResult",
@@ -33,6 +44,7 @@ __all__ = [
     "WeightedCriterion",
     "double_majority",
     "equivalent",
+    "exact_costs",
     "hoeffding_samples",
     "multi_criteria_game",
     "normal_approximation",

@@ -38,10 +38,9 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import types
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +56,7 @@ _LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
 _THREAD_WORK = 20_000_000
 
 
-def _is_prime(n: int) -> bool:
+def is_prime(n: int) -> bool:
     """Deterministic Miller–Rabin for ``n < 3.3e24`` (bases: the first 13 primes)."""
     if n < 2:
         return False
@@ -86,7 +85,7 @@ def _prime_list(count: int = 400) -> tuple[int, ...]:
     primes: list[int] = []
     n = (1 << 61) - 1
     while len(primes) < count:
-        if _is_prime(n):
+        if is_prime(n):
             primes.append(n)
         n -= 2
     return tuple(primes)
@@ -97,20 +96,6 @@ def primes_for(bits: int) -> tuple[int, ...]:
     count = max(1, math.ceil((bits + 1) / 60))
     primes = _prime_list(max(400, count))
     return primes[:count]
-
-
-def _split(primes: tuple[int, ...]) -> list[tuple[int, ...]]:
-    if len(primes) < 2 or (os.cpu_count() or 1) < 2:
-        return [primes]
-    half = (len(primes) + 1) // 2
-    return [primes[:half], primes[half:]]
-
-
-def _run(parts: list[tuple[int, ...]], work: int, fn):  # type: ignore[no-untyped-def]
-    if len(parts) == 1 or work < _THREAD_WORK:
-        return [fn(part) for part in parts]
-    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
-        return list(pool.map(fn, parts))
 
 
 def _kernels():  # type: ignore[no-untyped-def]
@@ -335,7 +320,37 @@ def crt(residues: list, primes: tuple[int, ...]):  # type: ignore[no-untyped-def
     return total % modulus
 
 
-def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]:
+Engine = Literal["dp", "gf"]
+#: The exact counting engines: ``dp`` — the knapsack dynamic program of this module
+#: (``O(n q)`` and ``O(n² q)`` cell updates); ``gf`` — generating functions by exp–log
+#: with number-theoretic transforms (:mod:`._gf`, ``O(n + q log q)`` and ``O(ñ q log q)``).
+ENGINES: tuple[str, ...] = ("dp", "gf")
+
+
+def engine_primes(engine: str, bits: int) -> tuple[int, ...]:
+    """Primes of an engine for integers below ``2**bits``: 61-bit (dp) or NTT primes (gf)."""
+    if engine == "gf":
+        from cityregions.partnership.voting import _ntt
+
+        return _ntt.ntt_primes(bits)
+    return primes_for(bits)
+
+
+def _chunks(primes: tuple[int, ...], cells: int) -> list[tuple[int, ...]]:
+    """Split primes so that ``cells`` per prime times a chunk stays within the memory cap.
+
+    Chunks have an even number of primes where possible (the parallel kernels share the
+    primes of a chunk between two threads).
+    """
+    per = max(1, MAX_TABLE_CELLS // max(cells, 1))
+    if per < len(primes) and per > 1:
+        per -= per % 2
+    return [primes[i : i + per] for i in range(0, len(primes), per)]
+
+
+def banzhaf_counts(
+    weights: list[int], quota: int, *, engine: Engine = "dp"
+) -> tuple[dict[int, int], int]:
     """Swings per distinct weight and the number of winning coalitions, exactly.
 
     Parameters
@@ -344,6 +359,9 @@ def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]
         Positive integer weights (zero weights must be removed by the caller).
     quota
         Integer quota with ``0 < quota <= sum(weights)``.
+    engine
+        ``dp`` (knapsack dynamic program) or ``gf`` (generating functions, :mod:`._gf`);
+        both give the same integers.
 
     Returns
     -------
@@ -354,38 +372,36 @@ def banzhaf_counts(weights: list[int], quota: int) -> tuple[dict[int, int], int]
     n, total = len(weights), sum(weights)
     # Complement symmetry: T = N \ S loses with weight <= total - quota.
     limit = min(quota, total - quota + 1)
-    primes = primes_for(n + 1)
-    parts = [primes]
-
+    primes = engine_primes(engine, n + 1)
     values = sorted(set(weights))
+    if engine == "gf":
+        from cityregions.partnership.voting import _gf
 
-    def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
-        table = _count_by_weight(weights, limit, part)[:, None, :]
-        sums = _kernel(2, table.size * 4)(
-            table, np.array(part, dtype=np.uint64), limit, np.array(values), False
-        )
-        below = _kernel(2, table.size * 4)(
-            table, np.array(part, dtype=np.uint64), limit, np.array([limit]), False
-        )
-        return sums[:, :, 0].astype(object), below[:, 0, 0].astype(object)
-
-    results = _run(parts, n * limit * len(primes), job)
-    sums, below_res = results[0]
-    swing_values = crt(list(sums), primes)
+        table = _gf.count_by_weight(weights, limit, primes)[:, None, :]
+    else:
+        table = _count_by_weight(weights, limit, primes)[:, None, :]
+    prime_array = np.array(primes, dtype=np.uint64)
+    windows = _kernel(2, table.size * 4)
+    sums = windows(table, prime_array, limit, np.array(values), False)
+    below_res = windows(table, prime_array, limit, np.array([limit]), False)
+    swing_values = crt(list(sums[:, :, 0].astype(object)), primes)
     swings = {v: int(x) for v, x in zip(values, swing_values, strict=True)}
-    below = int(crt(list(below_res), primes))
+    below = int(crt(list(below_res[:, 0, 0].astype(object)), primes))
     # `below` counts coalitions lighter than `limit`; if the complement trick was used
     # these are the complements of winning coalitions.
     winning = (1 << n) - below if limit == quota else below
     return swings, winning
 
 
-#: Largest size-by-weight table (cells times primes, 8 bytes each) of the exact
-#: Shapley–Shubik program: 10**8 cells = 800 MB.
-MAX_SHAPLEY_CELLS = 100_000_000
+#: Largest size-by-weight table (cells times primes held at once, 8 bytes each) of the
+#: exact Shapley–Shubik programs: 5·10**7 cells = 400 MB. Larger tables are built a
+#: few primes at a time (the time grows, the memory does not).
+MAX_TABLE_CELLS = 50_000_000
+#: Kept for callers of the old name: the memory cap per chunk of primes.
+MAX_SHAPLEY_CELLS = MAX_TABLE_CELLS
 
 
-def _shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
+def shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
     """Weight limit and largest coalition size kept by :func:`shapley_counts`."""
     limit = min(quota, sum(weights) - quota + 1)
     acc, max_size = 0, 0
@@ -397,37 +413,49 @@ def _shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
     return limit, max_size
 
 
+_shapley_shape = shapley_shape
+
+
 def shapley_cells(weights: list[int], quota: int) -> int:
-    """Cells times primes of the table :func:`shapley_counts` would build."""
-    limit, max_size = _shapley_shape(weights, quota)
+    """Cells times primes of the table :func:`shapley_counts` builds (dp engine)."""
+    limit, max_size = shapley_shape(weights, quota)
     return (max_size + 1) * limit * len(primes_for(len(weights) + 1))
 
 
-def shapley_counts(weights: list[int], quota: int) -> dict[int, list[int]]:
+def shapley_counts(
+    weights: list[int], quota: int, *, engine: Engine = "dp"
+) -> dict[int, list[int]]:
     """Swing counts by coalition size per distinct weight, exactly.
 
     Returns ``counts[v][s]`` = number of coalitions ``S`` of the other players with
     ``|S| = s`` in which a player of weight ``v`` is pivotal (``s = 0..n-1``). By
     complement symmetry sizes ``s`` and ``n - 1 - s`` carry the same Shapley weight, so
-    the counts are returned for whichever side the table was built on.
+    the counts are returned for whichever side the table was built on. The table is
+    built a chunk of primes at a time (:data:`MAX_TABLE_CELLS`).
     """
     n = len(weights)
-    limit, max_size = _shapley_shape(weights, quota)
-    primes = primes_for(n + 1)
-    parts = [primes]
-
+    limit, max_size = shapley_shape(weights, quota)
+    primes = engine_primes(engine, n + 1)
     values = sorted(set(weights))
+    rows = max_size + 1
+    if engine == "gf":
+        from cityregions.partnership.voting import _gf
 
-    def job(part: tuple[int, ...]):  # type: ignore[no-untyped-def]
-        table = _count_by_size(weights, limit, max_size, part)
+        build = _gf.count_by_size
+        # the exp-log works on 2**k rows (roots of unity) of twice the length
+        cells = 4 * (1 << max(1, max_size.bit_length())) * limit
+    else:
+        build = _count_by_size
+        cells = rows * limit
+    residues = []
+    for part in _chunks(primes, cells):
+        table = build(weights, limit, max_size, part)
         out = _kernel(2, table.size * 4)(
             table, np.array(part, dtype=np.uint64), limit, np.array(values), True
         )
-        return out.astype(object)
-
-    work = n * min(n, max_size + 1) * limit * len(primes)
-    results = _run(parts, work, job)
-    rebuilt = crt(list(results[0]), primes)
+        residues += list(out.astype(object))
+        del table
+    rebuilt = crt(residues, primes)
     counts: dict[int, list[int]] = {}
     for i, v in enumerate(values):
         row = [int(x) for x in rebuilt[i]] + [0] * (n - 1 - max_size)

@@ -2,19 +2,33 @@
 
 :func:`voting_power` computes the indices of a :class:`~.games.VotingGame`:
 
-* exactly by a counting dynamic program over integer weights (one criterion; any
-  size; counts are exact integers, see :mod:`cityregions.partnership.voting._dp`),
-* exactly by enumerating all ``2**n`` coalitions (any rule, ``n ≤ 24``),
-* by Monte Carlo with a stated error bound (any rule, any size).
+* exactly for weighted games of any size by one of two counting engines (counts are
+  exact integers, kept modulo several primes and rebuilt by the Chinese remainder
+  theorem): the knapsack dynamic program (``dp``, :mod:`._dp`; ``O(n q)`` Banzhaf and
+  ``O(n² q)`` Shapley–Shubik cell updates) or generating functions by exp–log with
+  number-theoretic transforms (``gf``, :mod:`._gf`; Kakimura & Terai 2025,
+  ``O(n + q log q)`` and ``O(ñ q log q)``). :func:`exact_costs` estimates the time of
+  each on this kind of machine and ``exact`` takes the cheaper one;
+* exactly by enumerating all ``2**n`` coalitions (any rule, ``n ≤ 24``) or by a
+  (members × weight) program for double majorities and blocking clauses;
+* by Monte Carlo with confidence intervals (:mod:`.montecarlo`; any rule, any size).
+
+``method="auto"`` answers every well-formed game: each index is computed exactly when
+the cheaper engine's estimated time is within :data:`EXACT_BUDGET_SECONDS` (and, for
+other rules, by enumeration or the (members × weight) program), otherwise by Monte
+Carlo, and the result says which (``methods``) with the intervals of the estimates.
 
 Two-tier bodies (members vote inside their bloc, blocs in the metropolitan body) are in
-:mod:`cityregions.partnership.voting.two_tier`.
+:mod:`cityregions.partnership.voting.two_tier`; a priori unions (Owen, Banzhaf–Owen) in
+:mod:`cityregions.partnership.voting.unions`.
 
 References
 ----------
 Banzhaf, J. F. (1965). Weighted voting doesn't work. Rutgers Law Review 19, 317–343.
 Coleman, J. S. (1971). Control of collectivities and the power of a collectivity to act.
 Felsenthal, D. S. & Machover, M. (1998). The Measurement of Voting Power. Edward Elgar.
+Kakimura, N. & Terai, Y. (2025). Computing power indices in weighted majority games
+with formal power series. arXiv:2511.14995.
 Penrose, L. S. (1946). The elementary statistics of majority voting. JRSS 109, 53–57.
 Shapley, L. S. & Shubik, M. (1954). A method for evaluating the distribution of power in
 a committee system. APSR 48, 787–792.
@@ -33,14 +47,30 @@ import numpy.typing as npt
 import pandas as pd
 
 from cityregions._errors import ParameterError
+from cityregions._optional import has_optional
 from cityregions.partnership.voting import _dp, _enum
-from cityregions.partnership.voting.games import (
-    VotingGame,
-)
+from cityregions.partnership.voting.games import VotingGame
+from cityregions.partnership.voting.montecarlo import Estimate, check_samples, estimate
 
 logger = logging.getLogger(__name__)
 
-Method = Literal["auto", "exact", "enumerate", "montecarlo"]
+Method = Literal["auto", "exact", "dp", "gf", "enumerate", "montecarlo"]
+#: The values ``method`` accepts, in the order the command line lists them.
+METHODS: tuple[str, ...] = ("auto", "exact", "dp", "gf", "enumerate", "montecarlo")
+
+#: ``auto`` computes an index exactly when the cheaper engine's estimated time is at
+#: most this many seconds; otherwise it estimates the index by Monte Carlo.
+EXACT_BUDGET_SECONDS = 5.0
+#: Seconds per unit of work measured on the development machine (2 cores, shared):
+#: dp Banzhaf per (member × weight limit × prime), dp Shapley–Shubik per (member ×
+#: cell of the size-by-weight band × prime), gf per (prime × series × L log2 L) of the
+#: transforms. Conservative (slow) ends of the measured ranges.
+RATES = {
+    "dp_banzhaf_compiled": 5e-9,
+    "dp_banzhaf_numpy": 1.5e-8,
+    "dp_shapley": 8e-9,
+    "gf": 3.5e-7,
+}
 
 
 # --------------------------------------------------------------------------- results
@@ -48,8 +78,9 @@ Method = Literal["auto", "exact", "enumerate", "montecarlo"]
 class PowerResult:
     """Voting-power indices of one game.
 
-    Exact results hold :class:`fractions.Fraction` values (``exact=True``); Monte Carlo
-    results floats with ``standard_error`` and ``error_bound``.
+    Exact indices hold :class:`fractions.Fraction` values; estimated ones floats, with
+    ``intervals`` (low, high per member at ``confidence``), ``standard_error`` and
+    ``error_bound``. ``methods`` names how each index was computed.
 
     Attributes
     ----------
@@ -65,11 +96,20 @@ class PowerResult:
     coleman_prevent, coleman_initiate
         ``η_i / |W|`` and ``η_i / (2**n − |W|)``.
     swings
-        ``η_i`` (exact methods only).
+        ``η_i`` (exact Banzhaf only).
+    method
+        One line naming the method of every index.
+    exact
+        True when every index computed is exact.
+    methods
+        Index name (``banzhaf``, ``shapley_shubik``) → its method.
+    intervals
+        Index name (``banzhaf_absolute``, ``banzhaf``, ``shapley_shubik``) →
+        ``(low, high)`` per member, for estimated indices only.
     error_bound
-        Half-width of the two-sided Hoeffding interval at ``confidence`` (Monte Carlo);
-        it holds for every estimate, Banzhaf and Shapley–Shubik (both are means of
-        ``samples`` indicators).
+        Half-width of the two-sided Hoeffding interval at ``confidence`` (Monte
+        Carlo); it holds for every estimate (each is a mean of ``samples`` values in
+        [0, 1]).
     """
 
     members: tuple[str, ...]
@@ -86,15 +126,30 @@ class PowerResult:
     standard_error: tuple[float, ...] | None = None
     error_bound: float | None = None
     confidence: float | None = None
+    methods: dict[str, str] = field(default_factory=dict)
+    intervals: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
     def dummies(self) -> tuple[str, ...]:
-        """Members without any power (exact methods)."""
+        """Members without any power (when Banzhaf is exact)."""
+        if self.swings is None:
+            return ()
         return tuple(m for m, b in zip(self.members, self.banzhaf_absolute, strict=True) if b == 0)
 
+    @property
+    def vetoers(self) -> tuple[str, ...]:
+        """Members in every winning coalition: each can block alone (``η_i = |W| > 0``)."""
+        if self.swings is None:
+            return ()
+        return tuple(m for m, p in zip(self.members, self.coleman_prevent, strict=True) if p == 1)
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per member with float columns (exact values rounded to float)."""
+        """One row per member with float columns (exact values rounded to float).
+
+        Estimated indices add ``<index>_ci_low`` and ``<index>_ci_high`` (and
+        ``banzhaf_absolute_se``); the column ``method`` names the method of each index.
+        """
         frame = pd.DataFrame(
             {
                 "banzhaf": [float(x) for x in self.banzhaf],
@@ -108,9 +163,16 @@ class PowerResult:
             },
             index=pd.Index(self.members, name="member"),
         )
+        for name in ("banzhaf", "banzhaf_absolute", "shapley_shubik"):
+            if name in self.intervals:
+                low, high = self.intervals[name]
+                frame[f"{name}_ci_low"] = list(low)
+                frame[f"{name}_ci_high"] = list(high)
         if self.standard_error is not None:
             frame["banzhaf_absolute_se"] = list(self.standard_error)
-        frame["dummy"] = frame["banzhaf_absolute"] == 0
+        # a dummy is known only from exact counts (an estimate of 0 is not a proof)
+        frame["dummy"] = frame["banzhaf_absolute"] == 0 if self.swings is not None else np.nan
+        frame["method"] = self.method
         return frame
 
 
@@ -130,6 +192,9 @@ def _from_counts(
     n = game.n
     total = sum(swings)
     losing = (1 << n) - winning
+    methods = {"banzhaf": method}
+    if shapley is not None:
+        methods["shapley_shubik"] = method
     return PowerResult(
         members=game.members,
         banzhaf_absolute=tuple(Fraction(s, 1 << (n - 1)) for s in swings),
@@ -141,36 +206,131 @@ def _from_counts(
         swings=tuple(swings),
         method=method,
         exact=True,
+        methods=methods,
     )
 
 
-def _exact_weighted(game: VotingGame, *, shapley: bool) -> PowerResult:
+# --------------------------------------------------------------------------- costs
+def _active(game: VotingGame) -> tuple[list[int], int]:
     criterion = game.criteria[0]
-    weights, q = list(criterion.weights), criterion.quota
+    return [w for w in criterion.weights if w > 0], criterion.quota
+
+
+def _band_cells(weights: list[int], quota: int) -> int:
+    """Cells of the final size-by-weight band of the Shapley–Shubik program."""
+    limit, max_size = _dp.shapley_shape(weights, quota)
+    ordered = np.sort(np.array(weights, dtype=np.int64))
+    lower = np.concatenate([[0], np.cumsum(ordered)])[: max_size + 1]
+    upper = np.concatenate([[0], np.cumsum(ordered[::-1])])[: max_size + 1] + 1
+    return int((np.minimum(upper, limit) - np.minimum(lower, limit)).sum())
+
+
+def _transform_work(rows: int, limit: int) -> float:
+    length = 1 << max(1, (2 * limit - 1).bit_length())
+    return rows * length * math.log2(length)
+
+
+def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
+    """Estimated seconds of the exact engines for a weighted game.
+
+    Returns ``{"banzhaf": {"dp": s, "gf": s}, "shapley_shubik": {"dp": s, "gf": s}}``;
+    an engine that cannot run the game (too many bits for the NTT primes, a series
+    longer than the longest transform) gets ``inf``.
+
+    Notes
+    -----
+    With ``n`` members of positive weight, ``L = min(q, W − q + 1)`` (complement
+    symmetry), ``S`` the largest size of a coalition lighter than ``L``, ``P`` the
+    number of primes (``⌈(n+2)/60⌉`` of 61 bits for dp, ``⌈(n+2)/30⌉`` NTT primes for
+    gf) and ``T = 2L`` rounded up to a power of two: dp Banzhaf ``n·L·P`` updates, dp
+    Shapley–Shubik ``n·B·P`` (``B`` = cells of the size-by-weight band), gf about
+    ``P·T log T`` per series (one for Banzhaf, ``2**⌈log2(S+1)⌉`` for
+    Shapley–Shubik), times the measured rates :data:`RATES`.
+
+    Examples
+    --------
+    >>> from cityregions.partnership.voting import weighted_game
+    >>> costs = exact_costs(weighted_game([4, 4, 4, 2, 2, 1], 12))
+    >>> sorted(costs), sorted(costs["banzhaf"])
+    (['banzhaf', 'shapley_shubik'], ['dp', 'gf'])
+    """
+    from cityregions.partnership.voting import _ntt
+
+    weights, quota = _active(game)
+    n = len(weights)
+    if not weights or quota > sum(weights):
+        zero = {"dp": 0.0, "gf": 0.0}
+        return {"banzhaf": dict(zero), "shapley_shubik": dict(zero)}
+    limit, max_size = _dp.shapley_shape(weights, quota)
+    p61 = len(_dp.primes_for(n + 1))
+    compiled = has_optional("numba")
+    dp_rate = RATES["dp_banzhaf_compiled" if compiled else "dp_banzhaf_numpy"]
+    costs = {
+        "banzhaf": {"dp": n * limit * p61 * dp_rate},
+        "shapley_shubik": {"dp": n * _band_cells(weights, quota) * p61 * RATES["dp_shapley"]},
+    }
+    try:
+        p31 = len(_ntt.ntt_primes(n + 1))
+        too_long = 2 * limit > _ntt.MAX_LENGTH
+    except ValueError:
+        p31, too_long = 0, True
+    rows = 1 << max(1, max_size.bit_length())
+    costs["banzhaf"]["gf"] = math.inf if too_long else p31 * _transform_work(1, limit) * RATES["gf"]
+    costs["shapley_shubik"]["gf"] = (
+        math.inf if too_long else p31 * _transform_work(rows, limit) * RATES["gf"]
+    )
+    return costs
+
+
+def _cheaper(costs: dict[str, float]) -> tuple[str, float]:
+    engine = min(sorted(costs), key=lambda e: costs[e])
+    return engine, costs[engine]
+
+
+# --------------------------------------------------------------------------- exact
+ENGINE_NAMES = {
+    "dp": "exact (dynamic program)",
+    "gf": "exact (generating functions, NTT)",
+}
+
+
+def _exact_weighted(game: VotingGame, *, shapley: bool, engine: str | None = None) -> PowerResult:
+    """Exact indices of a weighted game; ``engine`` None takes the cheaper one per index."""
+    costs = exact_costs(game) if engine is None else None
+    weights, q = list(game.criteria[0].weights), game.criteria[0].quota
     n = game.n
-    active = [w for w in weights if w > 0]
-    zeros = n - len(active)
+    active, zeros = [w for w in weights if w > 0], n - sum(1 for w in weights if w > 0)
     if q > sum(active):  # nobody can win
-        return _from_counts(game, [0] * n, 0, [Fraction(0)] * n if shapley else None, "exact")
-    by_weight, winning = _dp.banzhaf_counts(active, q)
+        none = [Fraction(0)] * n if shapley else None
+        return _from_counts(game, [0] * n, 0, none, ENGINE_NAMES["dp"])
+    banzhaf_engine = engine or _cheaper(costs["banzhaf"])[0]  # type: ignore[index]
+    by_weight, winning = _dp.banzhaf_counts(active, q, engine=banzhaf_engine)  # type: ignore[arg-type]
     swings = [by_weight[w] << zeros if w > 0 else 0 for w in weights]
     ss: list[Fraction] | None = None
+    shapley_engine = None
     if shapley:
-        cells = _dp.shapley_cells(active, q)
-        if cells > _dp.MAX_SHAPLEY_CELLS:
-            msg = (
-                f"exact Shapley–Shubik for {n} members with a total weight of "
-                f"{sum(active):,} needs a table of {cells:,} cells "
-                f"(~{cells * 8 / 1e9:.1f} GB, O(n² q) work; at most "
-                f"{_dp.MAX_SHAPLEY_CELLS:,}); compute Banzhaf only "
-                "(shapley=False, --index banzhaf) or use method='montecarlo'"
-            )
-            raise ParameterError(msg)
-        sizes = _dp.shapley_counts(active, q)
+        shapley_engine = engine or _cheaper(costs["shapley_shubik"])[0]  # type: ignore[index]
+        sizes = _dp.shapley_counts(active, q, engine=shapley_engine)  # type: ignore[arg-type]
         m = len(active)
         value = {v: _enum.shapley_from_sizes(c, m) for v, c in sizes.items()}
         ss = [value[w] if w > 0 else Fraction(0) for w in weights]
-    return _from_counts(game, swings, winning << zeros, ss, "exact")
+    result = _from_counts(game, swings, winning << zeros, ss, ENGINE_NAMES[banzhaf_engine])
+    methods = {"banzhaf": ENGINE_NAMES[banzhaf_engine]}
+    if shapley_engine is not None:
+        methods["shapley_shubik"] = ENGINE_NAMES[shapley_engine]
+    return _with_methods(result, methods)
+
+
+def _with_methods(result: PowerResult, methods: dict[str, str]) -> PowerResult:
+    from dataclasses import replace
+
+    return replace(result, methods=methods, method=_method_line(methods))
+
+
+def _method_line(methods: dict[str, str]) -> str:
+    if len(set(methods.values())) == 1:
+        return next(iter(methods.values()))
+    return "; ".join(f"{index}: {how}" for index, how in methods.items())
 
 
 def _count_weight_form(
@@ -213,50 +373,97 @@ def _enumerated(game: VotingGame, *, shapley: bool) -> PowerResult:
     win = game.winning_mask()
     swings, by_size, winning = _enum.counts_from_mask(win, game.n)
     ss = [_enum.shapley_from_sizes(c, game.n) for c in by_size] if shapley else None
-    return _from_counts(game, swings, winning, ss, "enumerate")
+    return _from_counts(game, swings, winning, ss, "exact (enumeration)")
+
+
+# --------------------------------------------------------------------------- estimated
+def _estimate_text(result: Estimate, index: str) -> str:
+    what = "orderings" if index == "shapley_shubik" else "coalitions"
+    return (
+        f"Monte Carlo ({result.samples:,} {what}, {result.tasks} task(s), "
+        f"{result.confidence:.0%} confidence intervals)"
+    )
 
 
 def _monte_carlo(
     game: VotingGame,
     *,
     samples: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
     confidence: float,
     shapley: bool,
+    scheduler: str | None,
+    exact_banzhaf: PowerResult | None = None,
 ) -> PowerResult:
-    columns = game.columns()
-    beta, act = _enum.monte_carlo_banzhaf(
-        lambda present: present.astype(np.int64) @ columns,
-        columns,
-        game.wins,
+    """Estimates of the indices not already exact in ``exact_banzhaf``."""
+    if rng is None:
+        msg = "Monte Carlo needs a random generator: pass rng=numpy.random.default_rng(seed)"
+        raise ParameterError(msg)
+    est = estimate(
+        game,
         samples=samples,
         rng=rng,
+        confidence=confidence,
+        shapley=shapley,
+        scheduler=scheduler,
     )
-    ss = (
-        tuple(_enum.monte_carlo_shapley(columns, game.wins, samples=samples, rng=rng))
-        if shapley
-        else None
-    )
-    total = beta.sum()
-    bound = math.sqrt(math.log(2 / (1 - confidence)) / (2 * samples))
-    se = np.sqrt(beta * (1 - beta) / samples)
+    intervals = {k: (tuple(lo), tuple(hi)) for k, (lo, hi) in est.intervals.items()}
+    ss = tuple(est.shapley_shubik) if est.shapley_shubik is not None else None
+    if exact_banzhaf is not None:  # exact Banzhaf, estimated Shapley–Shubik
+        methods = {"banzhaf": exact_banzhaf.methods["banzhaf"]}
+        methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik")
+        from dataclasses import replace
+
+        kept = {"shapley_shubik": intervals["shapley_shubik"]} if ss is not None else {}
+        return replace(
+            exact_banzhaf,
+            shapley_shubik=ss,
+            exact=False,
+            samples=est.samples,
+            error_bound=est.error_bound,
+            confidence=confidence,
+            methods=methods,
+            method=_method_line(methods),
+            intervals=kept,
+        )
+    beta, act = est.banzhaf_absolute, est.coleman_act
+    methods = {"banzhaf": _estimate_text(est, "banzhaf")}
+    if ss is not None:
+        methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik")
     return PowerResult(
         members=game.members,
         banzhaf_absolute=tuple(beta),
-        banzhaf=tuple(beta / total if total > 0 else beta * np.nan),
+        banzhaf=tuple(est.banzhaf),
         shapley_shubik=ss,
         coleman_act=act,
         # |W|/2^n = A and η_i/2^(n-1) = β' give η_i/|W| = β'/(2A)
         coleman_prevent=tuple(beta / (2 * act) if act > 0 else beta * np.nan),
         coleman_initiate=tuple(beta / (2 * (1 - act)) if act < 1 else beta * np.nan),
         swings=None,
-        method="montecarlo",
+        method=_method_line(methods),
         exact=False,
-        samples=samples,
-        standard_error=tuple(se),
-        error_bound=bound,
+        samples=est.samples,
+        standard_error=tuple(est.standard_error),
+        error_bound=est.error_bound,
         confidence=confidence,
+        methods=methods,
+        intervals=intervals,
     )
+
+
+# --------------------------------------------------------------------------- entry
+def _auto(game: VotingGame, *, shapley: bool, budget: float) -> tuple[Method, bool]:
+    """``(method, exact_shapley)``: how ``auto`` computes ``game`` within ``budget`` s."""
+    if game.is_weighted:
+        costs = exact_costs(game)
+        banzhaf_ok = _cheaper(costs["banzhaf"])[1] <= budget
+        shapley_ok = not shapley or _cheaper(costs["shapley_shubik"])[1] <= budget
+        if banzhaf_ok:
+            return "exact", shapley_ok
+        return "montecarlo", False
+    if game.n <= _enum.MAX_ENUMERATION:
+        return "enumerate", True
+    return ("exact" if _count_weight_form(game) is not None else "montecarlo"), True
 
 
 def voting_power(
@@ -267,42 +474,54 @@ def voting_power(
     samples: int = 200_000,
     rng: np.random.Generator | None = None,
     confidence: float = 0.95,
+    budget: float = EXACT_BUDGET_SECONDS,
+    scheduler: str | None = None,
 ) -> PowerResult:
     """Compute the Banzhaf, Shapley–Shubik and Coleman indices of a game.
 
     Parameters
     ----------
     game
-        From :func:`weighted_game`, :func:`multi_criteria_game` or
-        :func:`double_majority`.
+        From :func:`weighted_game`, :func:`multi_criteria_game`,
+        :func:`double_majority` or :func:`rule_game`.
     method
-        ``exact`` (counting DP: weighted games of any size; rules whose criteria count
-        members or share one weight vector — double majorities, blocking clauses —
-        by a DP over (members, weight)), ``enumerate`` (all coalitions; any rule, at
-        most 24 members), ``montecarlo`` or ``auto`` (exact for weighted games,
-        enumeration for other rules up to 24 members, then the (members, weight) DP
-        where it applies, else Monte Carlo).
+        ``auto`` (default): every index exact when it fits ``budget`` (estimated time,
+        :func:`exact_costs`), else Monte Carlo — never a refusal. ``exact``: the
+        cheaper exact engine for weighted games (any size; large tables are built a few
+        primes at a time), the (members × weight) program for double majorities and
+        blocking clauses. ``dp`` / ``gf``: one exact engine (weighted games).
+        ``enumerate``: all coalitions (any rule, at most 24 members). ``montecarlo``.
     shapley
-        Also compute Shapley–Shubik (the exact DP for it costs ``O(n² q)``).
+        Also compute Shapley–Shubik.
     samples
         Monte Carlo sample size ``K`` (coalitions, and orderings for Shapley–Shubik).
     rng
-        Random generator for Monte Carlo (required for it).
+        Random generator for Monte Carlo (required when it is used).
     confidence
-        Confidence level of the Monte Carlo error bound.
+        Confidence level of the Monte Carlo intervals and error bound.
+    budget
+        Seconds ``auto`` allows an exact engine (default :data:`EXACT_BUDGET_SECONDS`).
+    scheduler
+        Run the Monte Carlo tasks on Dask (``"local"`` or an address); see
+        :func:`.montecarlo.estimate`. The estimate equals the one computed here.
 
     Returns
     -------
     PowerResult
 
+    Raises
+    ------
+    ParameterError
+        Unknown method; ``samples`` not a positive integer; Monte Carlo without
+        ``rng``; ``exact`` for a rule with several different weight vectors.
+
     Notes
     -----
     ``β'_i = η_i / 2**(n−1)``, ``β_i = η_i / Σ η_j``,
     ``φ_i = Σ_{S ∌ i pivotal} |S|! (n−|S|−1)! / n!``, ``A = |W| / 2**n``,
-    ``P_i = η_i / |W|``. Monte Carlo: ``K`` random coalitions (each member in with
-    probability ½); the additive error of each estimate is at most
-    ``ε = sqrt(ln(2/δ) / (2K))`` with probability ``1 − δ`` (Hoeffding), reported as
-    ``error_bound``; ``standard_error = sqrt(β'(1−β')/K)``.
+    ``P_i = η_i / |W|``. Monte Carlo estimates come with intervals (see
+    :mod:`.montecarlo`) and the Hoeffding bound ``ε = sqrt(ln(2/δ) / (2K))``
+    (``error_bound``, at ``confidence = 1−δ``).
 
     Examples
     --------
@@ -310,38 +529,46 @@ def voting_power(
     >>> result = voting_power(weighted_game([4, 4, 4, 2, 2, 1], 12))
     >>> [str(x) for x in result.banzhaf]
     ['5/21', '5/21', '5/21', '1/7', '1/7', '0']
-    >>> result.dummies
-    ('6',)
+    >>> result.dummies, result.method
+    (('6',), 'exact (dynamic program)')
     """
+    if method not in METHODS:
+        msg = f"unknown method {method!r}; use {', '.join(METHODS)}"
+        raise ParameterError(msg)
+    samples = check_samples(samples)
+    mc = {"samples": samples, "rng": rng, "confidence": confidence, "scheduler": scheduler}
     if method == "auto":
-        if game.is_weighted:
-            method = "exact"
-        elif game.n <= _enum.MAX_ENUMERATION:
-            method = "enumerate"
-        else:
-            method = "exact" if _count_weight_form(game) is not None else "montecarlo"
-    if method == "exact" and not game.is_weighted:
-        form = _count_weight_form(game)
-        if form is not None:
-            return _exact_count_weight(game, form, shapley=shapley)
-    if method == "exact":
+        method, exact_shapley = _auto(game, shapley=shapley, budget=budget)
+        if method == "exact" and game.is_weighted and shapley and not exact_shapley:
+            banzhaf = _exact_weighted(game, shapley=False)
+            return _monte_carlo(game, shapley=True, exact_banzhaf=banzhaf, **mc)  # type: ignore[arg-type]
+    if method in ("dp", "gf"):
         if not game.is_weighted:
+            msg = f"the {method} engine needs a weighted game; use 'exact' or 'enumerate'"
+            raise ParameterError(msg)
+        return _exact_weighted(game, shapley=shapley, engine=method)
+    if method == "exact":
+        if game.is_weighted:
+            return _exact_weighted(game, shapley=shapley)
+        form = _count_weight_form(game)
+        if form is None:
             msg = (
                 "the exact dynamic programs need one weighted criterion, or criteria that "
                 "count members or share one weight vector (with a table of at most "
-                f"{_dp.MAX_GRID:,} cells); use 'enumerate' or 'montecarlo'"
+                f"{_dp.MAX_GRID:,} cells); use 'enumerate', 'montecarlo' or 'auto'"
             )
             raise ParameterError(msg)
-        return _exact_weighted(game, shapley=shapley)
+        return _exact_count_weight(game, form, shapley=shapley)
     if method == "enumerate":
         return _enumerated(game, shapley=shapley)
-    if method == "montecarlo":
-        if rng is None:
-            msg = "Monte Carlo needs a random generator: pass rng=numpy.random.default_rng(seed)"
-            raise ParameterError(msg)
-        return _monte_carlo(game, samples=samples, rng=rng, confidence=confidence, shapley=shapley)
-    msg = f"unknown method {method!r}; use auto, exact, enumerate or montecarlo"
-    raise ParameterError(msg)
+    return _monte_carlo(game, shapley=shapley, **mc)  # type: ignore[arg-type]
 
 
-__all__ = ["Method", "PowerResult", "voting_power"]
+__all__ = [
+    "EXACT_BUDGET_SECONDS",
+    "METHODS",
+    "Method",
+    "PowerResult",
+    "exact_costs",
+    "voting_power",
+]
