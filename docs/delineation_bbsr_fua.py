@@ -1,9 +1,9 @@
-"""BBSR Großstadtregionen and EU-OECD FUAs on observed flows, shown for Mitteldeutschland.
+"""BBSR Großstadtregionen and EU-OECD FUAs for Mitteldeutschland, on districts and municipalities.
 
-District level (the only level with observed flows today): the BA district flows of June
-2016 with their diagonal and complete totals, population and area summed from the
-Destatis municipal directory (31.12.2019 population, status 31.12.2020), district
-polygons of the BA file, and
+**Districts** (observed flows): the BA district flows of June 2016 with their diagonal
+and complete totals (all 401 districts), population and area summed from the Destatis
+municipal directory (31.12.2019 population, status 31.12.2020), the district polygons of
+the BA file, and
 
 - BBSR with the bundled Oberzentren (``central_places.csv``): on districts only their
   district-free cities can be centres, and the command warns so;
@@ -12,15 +12,18 @@ polygons of the BA file, and
   municipalities of degree of urbanisation 01 (*city*, Destatis
   ``verstaedterungschluessel``).
 
-Municipal level: pass a municipal flow table (``origin,destination,value`` with 8-digit
-keys of the three states, e.g. the flows downscaled by ``cityregions flows downscale``)
-as the second argument; the units then come from the Destatis directory (population,
-area, ``degurba``) and the BKG VG5000 polygons, and FUA finds its cities from
+**Municipalities** (``municipal`` as second argument; *modeled* flows): the 1,268
+municipalities of Saxony, Saxony-Anhalt and Thuringia that the directory and the BKG
+VG5000 polygons share, with population, area and ``degurba`` from the directory; the
+flows are the observed flows among the 50 districts of the three states **downscaled**
+to municipalities by ``cityregions flows downscale`` (a doubly constrained
+spatial-interaction model that adds up exactly to the district flows; flows to other
+states are flows beyond the table, from the BA totals). FUA finds its cities from
 ``degurba`` (class 01) itself.
 
 Usage::
 
-    python docs/delineation_bbsr_fua.py [SHARED_DATA_FOLDER] [MUNICIPAL_FLOWS]
+    python docs/delineation_bbsr_fua.py [SHARED_DATA_FOLDER] [municipal]
 
 Prints Markdown tables (the cities found, the regions) and the commands it ran.
 """
@@ -38,6 +41,11 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 CASE = REPO / "src" / "cityregions" / "cases" / "mitteldeutschland"
 STATES = {"14": "SN", "15": "ST", "16": "TH"}
+
+
+def say(text: str = "") -> None:
+    """Write one line of the Markdown output."""
+    sys.stdout.write(f"{text}\n")
 
 
 def municipalities(shared: Path) -> pd.DataFrame:
@@ -102,69 +110,101 @@ def district_flows(shared: Path, folder: Path) -> tuple[Path, Path]:
     return path, totals
 
 
-def municipal_units(shared: Path, folder: Path, ids: list[str]) -> Path:
-    """Write the municipal units of ``ids`` (directory facts + VG5000 polygons)."""
-    towns = municipalities(shared).set_index("unit").loc[ids]
+def municipal_units(shared: Path, folder: Path) -> Path:
+    """Write the municipalities of the three states (directory facts + VG5000 polygons)."""
+    towns = municipalities(shared).set_index("unit")
+    towns = towns[towns.index.str[:2].isin(list(STATES))]
     shapes = gpd.read_file(shared / "de-municipalities-2021" / "vg5000_gem.gpkg")
-    shapes = shapes.drop_duplicates("AGS").set_index("AGS")[["geometry"]]
-    frame = gpd.GeoDataFrame(towns.join(shapes), crs=shapes.crs)
+    shapes = shapes.set_index("AGS")[["geometry"]]
+    both = towns.index.intersection(shapes.index)
+    frame = gpd.GeoDataFrame(towns.loc[both].join(shapes), crs=shapes.crs)
+    frame["parent"] = frame.index.str[:5]
+    frame["unit_level"] = "municipality"
     path = folder / "municipalities.gpkg"
     frame.rename_axis("unit").reset_index().to_file(path, driver="GPKG")
     return path
 
 
+def municipal_flows(shared: Path, folder: Path, units: Path) -> tuple[Path, Path]:
+    """Downscale the flows among the districts of the three states to municipalities."""
+    flows, totals = district_flows(shared, folder)
+    table = pd.read_csv(flows, dtype={"origin": str, "destination": str})
+    inside = table["origin"].str[:2].isin(list(STATES)) & table["destination"].str[:2].isin(
+        list(STATES)
+    )
+    table[inside].to_csv(folder / "district_flows.csv", index=False)
+    sums = pd.read_csv(totals, dtype={"unit": str})
+    sums[sums["unit"].str[:2].isin(list(STATES))].to_csv(folder / "district_totals.csv",
+                                                         index=False)  # fmt: skip
+    out, out_totals = folder / "municipal_flows.csv", folder / "municipal_totals.csv"
+    run(["cityregions", "flows", "downscale", "--flows", str(folder / "district_flows.csv"),
+         "--units", str(units), "--totals", str(folder / "district_totals.csv"),
+         "--out", str(out), "--totals-out", str(out_totals)])  # fmt: skip
+    return out, out_totals
+
+
 def run(arguments: list[str]) -> None:
     """Run one ``cityregions delineate`` command and print it."""
     shown = " ".join(str(a) for a in arguments)
-    print(f"\n```\n{shown}\n```\n")
+    say(f"\n```\n{shown}\n```\n")
     subprocess.run(arguments, check=True)
 
 
+BELTS = ("Ergänzungsgebiet", "engerer Pendlerverflechtungsraum",
+         "weiterer Pendlerverflechtungsraum")  # fmt: skip
+
+
 def regions_table(folder: Path, method: str, units: pd.DataFrame) -> None:
-    """Print the regions that hold a unit of the three states."""
+    """Print the regions that hold a unit of the three states: cities, units per zone."""
     labels = pd.read_csv(folder / f"{method}.csv", dtype=str).set_index("unit")["region"]
     summary = pd.read_csv(folder / f"{method}_regions.csv", dtype={"region": str})
-    zones = {}
-    if method == "bbsr":
-        layer = gpd.read_file(folder / "bbsr.gpkg", layer="units").set_index("unit")
-        zones = layer["zone"].to_dict()
+    zones = gpd.read_file(folder / f"{method}.gpkg", layer="units").set_index("unit")["zone"]
     inside = labels[labels.index.str[:2].isin(list(STATES))].dropna()
-    print(f"\n| region | name | units | employed residents | SC supply | SC demand | members |")
-    print("|---|---|---:|---:|---:|---:|---|")
+    if method == "bbsr":
+        header = "| centre (Zentrum) | Ergänzungsgebiet | engerer | weiterer |"
+    else:
+        header = "| FUA | cities | commuting zone (units) |"
+    say(f"\n{header} employed residents | SC supply | SC demand |")
+    say("|---" * (header.count("|") - 1) + "|---:|---:|---:|")
     for row in summary[summary["region"].isin(set(inside))].itertuples():
         members = labels.index[labels == row.region]
-        text = "; ".join(
-            f"{units.loc[m, 'name']}" + (f" ({zones[m]})" if m in zones else "") for m in members
-        )
-        print(f"| {row.region} | {row.name} | {row.units} | {row.residents:,.0f} | "
-              f"{row.self_containment_supply:.3f} | {row.self_containment_demand:.3f} | "
-              f"{text} |")  # fmt: skip
+        count = zones.reindex(members).value_counts()
+        if method == "bbsr":
+            cells = [str(count.get(zone, 0)) for zone in BELTS]
+        else:
+            cities = [units.loc[m, "name"] for m in members if zones.get(m) == "city"]
+            cells = ["; ".join(sorted(cities)), str(count.get("commuting_zone", 0))]
+        say(f"| {units.loc[row.region, 'name']} | {' | '.join(cells)} | "
+              f"{row.residents:,.0f} | {row.self_containment_supply:.3f} | "
+              f"{row.self_containment_demand:.3f} |")  # fmt: skip
 
 
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
-    municipal = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    municipal = len(sys.argv) > 2 and sys.argv[2] == "municipal"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        if municipal is None:
+        if not municipal:
             units, cities = district_units(shared, folder)
             flows, totals = district_flows(shared, folder)
             extra = ["--totals", str(totals)]
             fua = ["--cities", ",".join(cities)]
-            print("District cities (≥ 50 % of the population in degurba-01 municipalities):")
-            print(", ".join(c for c in cities if c[:2] in STATES))
+            say("District cities (≥ 50 % of the population in degurba-01 municipalities):")
+            say(", ".join(c for c in cities if c[:2] in STATES))
         else:
-            ids = sorted(set(pd.read_csv(municipal, dtype=str)["origin"]))
-            units, flows, extra, fua = municipal_units(shared, folder, ids), municipal, [], []
+            units = municipal_units(shared, folder)
+            flows, totals = municipal_flows(shared, folder, units)
+            extra, fua = ["--totals", str(totals), "--flows-provenance", "modeled"], []
         base = ["cityregions", "delineate", str(flows), "--units", str(units), *extra]
         run([*base, "--method", "bbsr", "--central-places", f"@{CASE / 'central_places.csv'}",
              "--out", str(folder / "bbsr.csv"), "--summary", str(folder / "bbsr_regions.csv"),
              "--gpkg", str(folder / "bbsr.gpkg")])  # fmt: skip
         run([*base, "--method", "fua", *fua, "--out", str(folder / "fua.csv"),
-             "--summary", str(folder / "fua_regions.csv")])  # fmt: skip
+             "--summary", str(folder / "fua_regions.csv"),
+             "--gpkg", str(folder / "fua.gpkg")])  # fmt: skip
         table = gpd.read_file(units).set_index("unit")
         for method in ("bbsr", "fua"):
-            print(f"\n### {method}")
+            say(f"\n### {method}")
             regions_table(folder, method, table)
 
 
