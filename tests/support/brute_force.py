@@ -82,3 +82,48 @@ def directed_modularity(matrix: Sequence[Sequence[float]], regions: Sequence[Has
         into = sum(matrix[j][i] for i in members for j in range(n))
         q += inside - out * into / m
     return q / m
+
+
+def owen_by_orderings(weights: Sequence[int], quota: int, unions: Sequence[Hashable]) -> list[F]:
+    """Owen value by its definition (Owen 1977): the share of the orderings in which the
+    unions come one after the other (every order of the unions, every order inside each)
+    where the member is pivotal for ``[quota; weights]``."""
+    from itertools import permutations, product
+
+    names = sorted(set(unions), key=str)
+    groups = {u: [i for i, x in enumerate(unions) if x == u] for u in names}
+    pivots = [0] * len(weights)
+    orderings = 0
+    for union_order in permutations(names):
+        for inner in product(*(list(permutations(groups[u])) for u in union_order)):
+            orderings += 1
+            total = 0
+            for i in (i for block in inner for i in block):
+                if total < quota <= total + weights[i]:
+                    pivots[i] += 1
+                total += weights[i]
+    return [F(p, orderings) for p in pivots]
+
+
+def banzhaf_owen_by_subsets(
+    weights: Sequence[int], quota: int, unions: Sequence[Hashable]
+) -> list[F]:
+    """Banzhaf–Owen value by its definition (Owen 1982): for member ``i`` of union ``k``
+    the share of pairs (set ``R`` of other unions, subset ``T`` of ``k`` without ``i``)
+    in which ``i`` turns ``∪R ∪ T`` from losing into winning."""
+    names = sorted(set(unions), key=str)
+    out = []
+    for i, own in enumerate(unions):
+        others = [u for u in names if u != own]
+        mates = [j for j, u in enumerate(unions) if u == own and j != i]
+        swings = pairs = 0
+        for r in range(len(others) + 1):
+            for chosen in combinations(others, r):
+                outside = sum(w for w, u in zip(weights, unions, strict=True) if u in chosen)
+                for t in range(len(mates) + 1):
+                    for inside in combinations(mates, t):
+                        pairs += 1
+                        total = outside + sum(weights[j] for j in inside)
+                        swings += total < quota <= total + weights[i]
+        out.append(F(swings, pairs))
+    return out

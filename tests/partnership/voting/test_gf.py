@@ -91,7 +91,7 @@ def test_count_tables_by_hand(weights: list[int], limit: int) -> None:
 @pytest.mark.filterwarnings("ignore::cityregions.DataQualityWarning")
 def test_generating_functions_equal_the_dynamic_program_on_random_games() -> None:
     """Both engines count exactly, so every index must agree as a fraction."""
-    for weights, quota in _random_games(7, 200, max_n=24, max_w=40):
+    for weights, quota in _random_games(7, 200, max_n=20, max_w=25):
         game = weighted_game(weights, quota)
         gf, dp = voting_power(game, method="gf"), voting_power(game, method="dp")
         assert gf.method == "exact (generating functions, NTT)"

@@ -92,11 +92,11 @@ def test_auto_is_exact_within_the_budget_and_estimates_beyond_it() -> None:
 
 def test_auto_mixes_exact_banzhaf_with_estimated_shapley_when_only_banzhaf_fits() -> None:
     rng = np.random.default_rng(2)
-    weights = rng.integers(50_000, 700_000, 50).tolist()  # district populations
+    weights = rng.integers(5_000, 70_000, 50).tolist()  # district populations in tens
     game = weighted_game(weights, sum(weights) // 2 + 1)
     costs = exact_costs(game)
     assert costs["banzhaf"]["dp"] < 5 < costs["shapley_shubik"]["dp"]
-    result = voting_power(game, rng=rng, samples=20_000)
+    result = voting_power(game, rng=rng, samples=5_000)
     assert result.methods["banzhaf"] == "exact (dynamic program)"
     assert result.methods["shapley_shubik"].startswith("Monte Carlo")
     assert sum(result.banzhaf) == 1

@@ -147,28 +147,33 @@ def _weighted_banzhaf(
     return hits, wins
 
 
-def _position_shares(order: npt.NDArray[np.int64], weights: F64, quota: float) -> F64:
+def _position_shares(order: npt.NDArray[np.int64], weights: F64, quota: float | F64) -> F64:
     """Share of the ``n`` positions at which each member would be pivotal, per ordering.
 
     ``order[r]`` is a random ordering (member indices). With ``P[r, k]`` the weight of
     the first ``k`` members of the ordering and ``i`` at position ``t``: moved to
     position ``k ≤ t`` it follows weight ``P[k]``; moved to ``k > t`` it follows
     ``P[k + 1] − w_i``. It is pivotal iff that weight lies in ``[q − w_i, q)``.
+    ``quota`` may differ per ordering (shape ``(rows, 1)``: the quota left after the
+    unions ahead, :mod:`.unions`).
     """
     rows, n = order.shape
     prefix = np.zeros((rows, n + 1))
     np.cumsum(weights[order], axis=1, out=prefix[:, 1:])
     position = np.empty_like(order)
     np.put_along_axis(position, order, np.arange(n)[None, :], axis=1)
-    span = float(weights.sum()) + float(weights.max(initial=0.0)) + quota + 1.0
+    high = np.broadcast_to(np.asarray(quota, dtype=np.float64), (rows, 1))
+    reach = float(np.abs(high).max()) + float(weights.max(initial=0.0))
+    span = 2.0 * (float(weights.sum()) + reach) + 1.0
     offset = (np.arange(rows) * span)[:, None]
     flat = (prefix + offset).ravel()
     base = (np.arange(rows) * (n + 1))[:, None]
 
     def first(value: F64) -> npt.NDArray[np.int64]:  # first k with P[r, k] ≥ value
-        return np.searchsorted(flat, (value + offset).ravel()).reshape(rows, n) - base
+        queries = np.broadcast_to(value + offset, (rows, n)).ravel()
+        return np.searchsorted(flat, queries).reshape(rows, n) - base
 
-    low, high = quota - weights[None, :], np.full((1, n), quota)
+    low = high - weights[None, :]
     # positions k = 0..t: P[k] in [q − w_i, q)
     before = np.minimum(first(high), position + 1) - np.maximum(first(low), 0)
     # positions k = t+1..n−1, i.e. j = k + 1 = t+2..n: P[j] in [q, q + w_i)
