@@ -136,7 +136,9 @@ Certainty = Literal["confirmed", "single-source", "uncertain", "unspecified"]
 #: Certainty flags; ``unspecified`` (the default) is never shown as confirmed.
 CERTAINTIES: tuple[str, ...] = ("confirmed", "single-source", "uncertain", "unspecified")
 Status = Literal["documented", "target-model"]
-RuleKind = Literal["simple", "qualified", "unanimity", "double_majority"]
+RuleKind = Literal["simple", "qualified", "unanimity", "consensus", "double_majority"]
+#: How a rule treats abstention (see :class:`DecisionRule`).
+Abstention = Literal["counts_as_no", "not_counted", "does_not_block"]
 Measure = Literal["members", "weight", "seats", "population"]
 
 #: The tiers of bodies (``body_level``).
@@ -451,8 +453,10 @@ class DecisionRule(BaseModel):
     kind
         ``simple`` (more than half of ``measure``), ``qualified`` (at least
         ``threshold`` of ``measure``, or the absolute ``quota``; more than it with
-        ``strict``), ``unanimity`` (all voting members) or ``double_majority``
-        (``criteria`` that must all hold, e.g. members and population).
+        ``strict``), ``unanimity`` (all voting members say yes), ``consensus`` (no
+        voting member objects: every member can block, an abstaining member does not)
+        or ``double_majority`` (``criteria`` that must all hold, e.g. members and
+        population).
     measure
         What is counted for simple and qualified majorities: ``weight`` (voting
         weights), ``members`` (one member one vote), ``seats`` or ``population``.
@@ -463,6 +467,16 @@ class DecisionRule(BaseModel):
         *More than* the quota (default: at least).
     criteria
         The criteria of a double majority.
+    abstention
+        How the body's rules treat a member who abstains, as documented:
+        ``counts_as_no`` (the quota is of all voting members, so abstaining works like
+        no — e.g. "majority of the votes of all members" in the Saxon planning
+        associations' statutes), ``not_counted`` (the quota is of the votes cast) or
+        ``does_not_block`` (consensus: abstaining lets the others proceed, as in the
+        Metropolregion Hamburg's Regionsrat). Default: ``does_not_block`` for
+        ``consensus``, ``counts_as_no`` otherwise. The voting-power model has two
+        options per member (yes, or no = object), so the game is the same for all
+        three; the field records the rule and is shown with the results.
 
     Examples
     --------
@@ -483,8 +497,16 @@ class DecisionRule(BaseModel):
     quota: float | None = Field(default=None, gt=0)
     strict: bool | None = None
     criteria: list[Criterion] = Field(default_factory=list)
+    abstention: Abstention | None = None
 
     _percent = field_validator("threshold", mode="before")(_share)
+
+    @property
+    def abstention_rule(self) -> str:
+        """``abstention`` as given, or the default of the kind."""
+        if self.abstention is not None:
+            return self.abstention
+        return "does_not_block" if self.kind == "consensus" else "counts_as_no"
 
     def problems(self) -> list[tuple[str, str]]:
         """Return ``(field, message)`` for each field that does not fit the ``kind``."""
@@ -493,7 +515,7 @@ class DecisionRule(BaseModel):
             out.append(("threshold", "a qualified majority needs threshold (e.g. 0.6667)"))
         if self.kind == "qualified" and self.threshold is not None and self.quota is not None:
             out.append(("quota", "give threshold (a share) or quota (an amount), not both"))
-        if self.kind in ("simple", "unanimity") and (
+        if self.kind in ("simple", "unanimity", "consensus") and (
             self.threshold is not None or self.quota is not None
         ):
             field = "threshold" if self.threshold is not None else "quota"
@@ -513,8 +535,9 @@ class DecisionRule(BaseModel):
         """Return the rule as a list of criteria that must all hold.
 
         ``simple`` → ``[measure > 1/2]``; ``qualified`` → ``[measure ≥ threshold]``
-        (``>`` with ``strict``; a missing threshold is read as 2/3); ``unanimity`` →
-        ``[members ≥ all]``; ``double_majority`` → ``criteria``.
+        (``>`` with ``strict``; a missing threshold is read as 2/3); ``unanimity`` and
+        ``consensus`` → ``[members ≥ all]`` (with yes and no as the only votes, "nobody
+        objects" is "everybody agrees"); ``double_majority`` → ``criteria``.
         """
         if self.kind == "simple":
             return [Criterion(measure=self.measure, threshold=0.5, strict=True)]
@@ -530,7 +553,7 @@ class DecisionRule(BaseModel):
                     strict=bool(self.strict),
                 )
             ]
-        if self.kind == "unanimity":
+        if self.kind in ("unanimity", "consensus"):
             return [Criterion(measure="members", threshold=1.0)]
         return list(self.criteria)
 

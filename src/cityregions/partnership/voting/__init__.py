@@ -6,7 +6,8 @@
 * :mod:`~cityregions.partnership.voting.montecarlo` — estimates with confidence
   intervals, in seeded tasks (locally or on Dask);
 * :mod:`~cityregions.partnership.voting.approx` — normal approximation, sample sizes;
-* :mod:`~cityregions.partnership.voting.two_tier` — members in blocs, blocs in a body.
+* :mod:`~cityregions.partnership.voting.two_tier` — members in blocs, blocs in a body;
+* :mod:`~cityregions.partnership.voting.unions` — a priori unions (Owen, Banzhaf–Owen).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from cityregions.partnership.voting.power import (
     voting_power,
 )
 from cityregions.partnership.voting.two_tier import TwoTierGame, TwoTierResult, two_tier_power
+from cityregions.partnership.voting.unions import UnionResult, union_power
 
 __all__ = [
     "EXACT_BUDGET_SECONDS",
@@ -40,6 +42,7 @@ __all__ = [
     "PowerResult",
     "TwoTierGame",
     "TwoTierResult",
+    "UnionResult",
     "VotingGame",
     "WeightedCriterion",
     "double_majority",
@@ -51,6 +54,7 @@ __all__ = [
     "penrose_psi",
     "rule_game",
     "two_tier_power",
+    "union_power",
     "voting_power",
     "weighted_game",
 ]
