@@ -90,15 +90,15 @@ def run_methods(
     for method, params in community.items():
         try:
             runs[method] = delineate(flows, method=method, **params)  # type: ignore[arg-type]
-        except OptionalDependencyError as missing:
-            logger.info("%s skipped: %s", method, missing)
+        except OptionalDependencyError as reason:
+            logger.info("%s skipped: %s", method.capitalize(), reason)
     cities = fua_cities or (_district_cities(territory) if districts else None)
     try:
         runs["fua"] = delineate(
             flows, method="fua", units=territory, cities=cities, contiguity=territory.has_polygons
         )
-    except CityRegionsError as missing:
-        logger.info("FUA skipped: %s", missing)
+    except CityRegionsError as reason:
+        logger.info("FUA skipped: %s", reason)
     if central_places and territory.has_polygons:
         runs["bbsr"] = delineate(
             flows, method="bbsr", units=territory, central_places=central_places

@@ -95,7 +95,6 @@ def delineation_step(case: Case, results: CaseResults) -> None:
     per-region and per-method figures end with a ``flows_provenance`` column.
     """
     from cityregions.delineation.compare import compare_delineations, run_methods
-
     from cityregions.io.id_lists import read_ids
 
     config = dict(case.config.get("delineation", {}))
