@@ -226,15 +226,21 @@ def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:
     gaps = section.gaps.set_index(["unit_a", "unit_b"])
     assert gaps.loc[("14713", "15002"), "gap"]  # Halle–Leipzig across the border
     assert section.summary()["cross_state_gaps"] >= 1
-    assert any("modeled" in w for w in section.warnings)
+    kind = case.flows.flows_provenance  # the bundled flows say what they are
+    assert any(kind in w for w in section.warnings) == (kind != "observed")
     assert all(path.is_file() for path in results.files)
     written = {path.name: path for path in results.files}
-    assert set(pd.read_csv(written["gaps.csv"])["flows"]) == {"modeled"}
+    assert set(pd.read_csv(written["gaps.csv"])["flows"]) == {kind}
     overall = pd.read_csv(written["fit_overall.csv"], index_col=0)["value"]
-    assert overall["flows"] == "modeled"
+    assert overall["flows"] == kind
     kinds = {(n.item, n.kind) for n in results.provenance if n.section == "governance"}
     assert ("registry", "fact") in kinds
-    assert ("flows", "modeled") in kinds
+    assert ("flows", kind) in kinds
+    # the study area is the registry's reach, the series and recommendations are there
+    assert section.study_area is not None
+    assert len(section.study_area) == 50
+    assert {"timeline.csv", "recommendations.csv", "network.dl", "assumptions.csv",
+            "exit_members.csv"} <= set(written)  # fmt: skip
     assert read_registry(CASE / "registry") == section.registry
 
 

@@ -168,7 +168,16 @@ def test_actor_metrics_on_the_bundled_case() -> None:
     assert metrics.at["jena", "state"] == "16"
     # Halle links Saxony-Anhalt to the Saxon members through the network and the forums
     assert metrics.at["halle", "brokerage_total"] > 0
-    assert metrics.at["halle", "degree"] == 4
+    # its bodies on 30.06.2012, read off the YAML: the network (2005-2014), the forum
+    # (undated: assumed), the RPG (first evidence 2008), the commercial-land
+    # cooperation (2010), the Stadt-Umland-Verband (evidence 2008-2010, end unknown:
+    # assumed) and the A14 planning association (evidence 2011)
+    snap = reg.as_of(dt.date(2012, 6, 30))
+    assert {m.body for m in snap.memberships if m.member == "halle"} == {
+        "mmd-network", "regionalforum-halle", "rpg-halle", "gewerbeflaechen-hl",
+        "suv-halle", "pv-a14-halle",
+    }  # fmt: skip
+    assert metrics.at["halle", "degree"] == 6
     assert (metrics["constraint"].dropna() > 0).all()
     links = body_links(reg)
     assert set(links.loc[links["status"] == "target-model", "member"]) >= {
@@ -218,7 +227,12 @@ def test_popolo_export_has_the_popolo_shape(tmp_path: Path) -> None:
     assert len(orgs) == len(reg.actors) + len(reg.bodies)
     assert orgs["leipzig"]["identifiers"] == [{"identifier": "14713000", "scheme": "AGS"}]
     assert orgs["emmd-gmbh"]["parent_id"] == "emmd"
-    assert orgs["emmd"]["founding_date"] == "2014-03-18"
+    # the Wirtschaftsinitiative's association of 2000, renamed in March 2014
+    assert orgs["emmd"]["founding_date"] == "2000"
+    assert orgs["emmd"]["other_names"] == [
+        {"name": "Wirtschaftsinitiative für Mitteldeutschland e.V.", "end_date": "2014-03-17"}
+    ]
+    assert "founding_date" not in orgs["mmd-office"]  # unknown: left out, never "unknown"
     date = re.compile(
         r"^[0-9]{4}((-[0-9]{2}){0,2}|(-[0-9]{2}){2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?Z)?)$"
     )

@@ -3,15 +3,22 @@
 * ``cityregions governance check REGISTRY`` — list every problem of the registry (file,
   line, record id, field, what was expected); exit code 2 if there is any.
 * ``cityregions governance analyze REGISTRY --units U --flows F [--labels L]
-  [--as-of DATE] --out DIR`` — network metrics, institutional fit, governance gaps and
-  network exports (GEXF, GraphML, CSV). Nothing is written unless all inputs are valid.
+  [--as-of DATE] [--study-area AREA] --out DIR`` — inside the study area: network
+  metrics with their null models, institutional fit, governance gaps, membership over
+  time, recommendations and network exports (GEXF, GraphML, UCINET DL, CSV). Nothing is
+  written unless all inputs are valid.
+* ``cityregions governance recommend REGISTRY --units U --flows F [--totals T]
+  [--study-area AREA] --out F.csv`` — the actions that would close the gaps, ranked by the
+  strong-tie commuters they would cover (``rank,action,body,units,covered_commuters,
+  cross_state,note``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +28,11 @@ from cityregions.io._atomic import check_output_folder, staged_folder
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from cityregions.flows import FlowTable
+    from cityregions.governance.study_area import StudyArea
+    from cityregions.registry import Registry
+    from cityregions.territory import Territory
 
 console = Console(stderr=True)
 
@@ -80,6 +92,65 @@ def _out_commuter_totals(column: pd.Series, *, source: Path) -> pd.Series:
     return values.astype(float)
 
 
+#: Help of --study-area (analyze and recommend).
+STUDY_AREA_HELP = (
+    "Units to judge: state keys (14,15,16), a unit list (.csv with a unit column, .txt) or "
+    "polygons (.gpkg, .geojson, .shp; units whose seat lies inside). Default: the units "
+    "covered by the registry's bodies on --as-of."
+)
+
+
+@dataclass
+class _Inputs:
+    """What analyze and recommend read and check before any work."""
+
+    registry: Registry
+    territory: Territory
+    flows: FlowTable
+    study_area: StudyArea | None
+    out_commuters: pd.Series | None
+
+
+def _read_inputs(
+    registry: Path,
+    units: Path,
+    flows: Path,
+    *,
+    id_column: str | None,
+    totals: Path | None,
+    study_area: str | None,
+    states: str | None,
+    out_commuters: str | None,
+    sum_duplicates: bool,
+) -> _Inputs:
+    from cityregions.governance.analysis import check_inputs_known
+    from cityregions.io.registry_yaml import read_registry
+    from cityregions.io.study_area import read_study_area
+    from cityregions.io.tables import read_flows, read_units
+
+    if study_area is not None and states is not None:
+        msg = "give --study-area or its old form --states, not both"
+        raise InputError(msg, field="--states")
+    reg = read_registry(registry)
+    territory = read_units(units, id_column=id_column)
+    flow_table = read_flows(flows, units=territory, sum_duplicates=sum_duplicates)
+    if totals is not None:
+        from cityregions.io.totals import read_totals
+
+        table = read_totals(totals, units=flow_table.ids)
+        flow_table = flow_table.with_totals(table["residents"], table["jobs"], source=str(totals))
+    check_inputs_known(reg, territory)
+    spec, option = (study_area, "--study-area") if states is None else (states, "--states")
+    area = read_study_area(spec, territory, option=option) if spec is not None else None
+    commuters = None
+    if out_commuters is not None:
+        if out_commuters not in territory.units.columns:
+            msg = f"no column '{out_commuters}' in the units"
+            raise InputError(msg, source=units, field=out_commuters)
+        commuters = _out_commuter_totals(territory.units[out_commuters], source=units)
+    return _Inputs(reg, territory, flow_table, area, commuters)
+
+
 @app.command()
 def analyze(
     registry: Annotated[Path, typer.Argument(help="Registry YAML file or folder.")],
@@ -99,9 +170,17 @@ def analyze(
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Unit id column of --units.")
     ] = None,
+    study_area: Annotated[str | None, typer.Option("--study-area", help=STUDY_AREA_HELP)] = None,
     states: Annotated[
         str | None,
-        typer.Option(help="Only units of these states (comma-separated keys, e.g. 14,15,16)."),
+        typer.Option(help="Old form of --study-area with state keys (e.g. 14,15,16)."),
+    ] = None,
+    totals: Annotated[
+        Path | None,
+        typer.Option(
+            "--totals",
+            help="Complete totals unit,residents,jobs (flows beyond a truncated table).",
+        ),
     ] = None,
     out_commuters: Annotated[
         str | None,
@@ -110,7 +189,19 @@ def analyze(
             help="Column of --units with official out-commuter totals (truncated flows).",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the brokerage permutation test.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the permutation tests (E-I index, brokerage).")
+    ] = 0,
+    permutations: Annotated[
+        int,
+        typer.Option(help="Label permutations of the null models (random mixing)."),
+    ] = 999,
+    undated: Annotated[
+        str,
+        typer.Option(
+            help="Records that count only by assumption (unknown dates): assume or exclude."
+        ),
+    ] = "assume",
     sum_duplicates: Annotated[
         bool,
         typer.Option(
@@ -119,51 +210,51 @@ def analyze(
         ),
     ] = False,
 ) -> None:
-    """Network metrics, institutional fit, governance gaps and exports into OUT."""
+    """Inside the study area: network metrics with null models, fit, gaps, membership over
+    time, recommendations and exports into OUT."""
     import numpy as np
 
-    from cityregions.governance.analysis import analyze_governance, check_inputs_known
+    from cityregions.cli._options import check_count
+    from cityregions.governance.analysis import analyze_governance
     from cityregions.governance.fit import check_tie_thresholds
-    from cityregions.io.registry_yaml import read_registry
     from cityregions.io.result_tables import write_governance
-    from cityregions.io.tables import read_flows, read_units
     from cityregions.registry import parse_as_of
 
     day = parse_as_of(as_of, field="--as-of")  # checked before reading anything large
     check_tie_thresholds(min_flow=min_flow, min_share=min_share)
+    check_count(permutations, option="--permutations")
+    _check_undated(undated)
     check_output_folder(out, option="--out")
-    reg = read_registry(registry)
-    territory = read_units(units, id_column=id_column)
-    flow_table = read_flows(flows, units=territory, sum_duplicates=sum_duplicates)
-    check_inputs_known(reg, territory)
-    if states is not None:
-        wanted = {s.strip() for s in states.split(",") if s.strip()}
-        keep = [u for u in territory.ids if str(territory.units.at[u, "state"]) in wanted]
-        if not keep:
-            msg = f"no unit has a state in {sorted(wanted)}"
-            raise InputError(msg, source=units, field="state")
-        territory, flow_table = territory.subset(keep), flow_table.subset(keep)
+    given = _read_inputs(
+        registry,
+        units,
+        flows,
+        id_column=id_column,
+        totals=totals,
+        study_area=study_area,
+        states=states,
+        out_commuters=out_commuters,
+        sum_duplicates=sum_duplicates,
+    )
     label_series = None
     if labels is not None:
         label_series = read_labels(labels)
-        _check_labels_cover(label_series, territory.ids, source=labels)
-    totals = None
-    if out_commuters is not None:
-        if out_commuters not in territory.units.columns:
-            msg = f"no column '{out_commuters}' in the units"
-            raise InputError(msg, source=units, field=out_commuters)
-        totals = _out_commuter_totals(territory.units[out_commuters], source=units)
+        judged = given.study_area.units if given.study_area else given.territory.ids
+        _check_labels_cover(label_series, list(judged), source=labels)
     result = analyze_governance(
-        reg,
-        flow_table,
-        territory=territory,
+        given.registry,
+        given.flows,
+        territory=given.territory,
         labels=label_series,
         as_of=day,
         min_flow=min_flow,
         min_share=min_share,
-        out_commuters=totals,
+        out_commuters=given.out_commuters,
+        n_permutations=permutations,
         rng=np.random.default_rng(seed),
         check_units_known=False,
+        study_area=given.study_area,
+        undated=undated,  # type: ignore[arg-type]
     )
     with staged_folder(out, option="--out") as stage:  # all files or none
         files = [out / path.relative_to(stage) for path in write_governance(result, stage)]
@@ -171,8 +262,125 @@ def analyze(
     for warning in result.warnings:
         console.print(f"[yellow]warning[/]: {warning}")
     console.print(
-        f"as of {summary['as_of']}: {summary['actors']} actors, {summary['bodies']} bodies, "
-        f"{summary['areas']} cooperation areas; {summary['strong_ties']} strong ties, "
-        f"{summary['gaps']} gaps ({summary['cross_state_gaps']} across a state border)"
+        f"as of {summary['as_of']}, study area {summary['study_area']} "
+        f"({summary['units_in_study_area']} units; {summary['ties_outside_study_area']} "
+        f"strong ties outside it left out): {summary['actors']} actors, "
+        f"{summary['bodies']} bodies, {summary['areas']} cooperation areas; "
+        f"{summary['strong_ties']} strong ties, {summary['gaps']} gaps "
+        f"({summary['cross_state_gaps']} across a state border); "
+        f"{summary['records_assumed']} records counted by assumption"
+    )
+    console.print(
+        f"significant at {result.alpha:g} against random mixing ({permutations} "
+        f"permutations, seed {seed}): brokers {summary['significant_brokers']}; "
+        f"openness {summary['openness_vs_random']}"
     )
     console.print(f"{len(files)} files written to [bold]{out}[/]")
+
+
+def _check_undated(undated: str) -> None:
+    if undated not in ("assume", "exclude"):
+        msg = f"expected assume or exclude, got {undated!r}"
+        raise InputError(msg, field="--undated")
+
+
+@app.command()
+def recommend(
+    registry: Annotated[Path, typer.Argument(help="Registry YAML file or folder.")],
+    units: Annotated[Path, typer.Option("--units", help="Unit table (CSV, Parquet, GPKG…).")],
+    flows: Annotated[Path, typer.Option("--flows", help="Flows (origin,destination,value).")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV file.")],
+    totals: Annotated[
+        Path | None,
+        typer.Option(
+            "--totals",
+            help="Complete totals unit,residents,jobs (flows beyond a truncated table).",
+        ),
+    ] = None,
+    study_area: Annotated[str | None, typer.Option("--study-area", help=STUDY_AREA_HELP)] = None,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Registry date YYYY-MM-DD (YYYY: 31 December).")
+    ] = "2015-06-30",
+    min_flow: Annotated[float, typer.Option(help="Strong tie: at least this many.")] = 1000,
+    min_share: Annotated[
+        float, typer.Option(help="Strong tie: at least this share of out-commuters.")
+    ] = 0.05,
+    body: Annotated[
+        list[str] | None,
+        typer.Option("--body", help="Only actions with this body (repeatable)."),
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Unit id column of --units.")
+    ] = None,
+    undated: Annotated[
+        str,
+        typer.Option(
+            help="Records that count only by assumption (unknown dates): assume or exclude."
+        ),
+    ] = "assume",
+    sum_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--sum-duplicates",
+            help="Sum an origin-destination pair listed on several lines (default: error).",
+        ),
+    ] = False,
+) -> None:
+    """Rank the actions that would close the governance gaps into OUT (CSV)."""
+    from cityregions.governance.fit import check_tie_thresholds
+    from cityregions.io._atomic import check_output_file
+    from cityregions.io.result_tables import write_recommendations
+    from cityregions.registry import parse_as_of
+
+    day = parse_as_of(as_of, field="--as-of")
+    check_tie_thresholds(min_flow=min_flow, min_share=min_share)
+    _check_undated(undated)
+    check_output_file(out, option="--out")
+    given = _read_inputs(
+        registry,
+        units,
+        flows,
+        id_column=id_column,
+        totals=totals,
+        study_area=study_area,
+        states=None,
+        out_commuters=None,
+        sum_duplicates=sum_duplicates,
+    )
+    table, info = _recommend(given, day, min_flow, min_share, body, undated)
+    write_recommendations(table, out)
+    console.print(
+        f"as of {day.isoformat()}, study area {info['study_area']} ({info['units']} units; "
+        f"{info['ties_outside']} strong ties outside it left out): {info['gaps']} gaps, "
+        f"{len(table)} candidate actions ({info['blocked']} left out for legal limits)"
+    )
+    for _, row in table.head(5).iterrows():
+        target = row["body"] or row["units"]
+        console.print(
+            f"  {row['rank']}. {row['action']} {target}: {row['covered_commuters']:.0f} commuters"
+        )
+    console.print(f"written to [bold]{out}[/]")
+
+
+def _recommend(
+    given: _Inputs,
+    day: Any,
+    min_flow: float,
+    min_share: float,
+    body: list[str] | None,
+    undated: str,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Recommendations only (no network statistics, no series): the library's steps."""
+    from cityregions.governance.analysis import recommend_actions
+
+    return recommend_actions(
+        given.registry,
+        given.flows,
+        territory=given.territory,
+        as_of=day,
+        min_flow=min_flow,
+        min_share=min_share,
+        study_area=given.study_area,
+        bodies=tuple(body) if body else None,
+        undated=undated,  # type: ignore[arg-type]
+    )

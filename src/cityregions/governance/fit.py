@@ -515,15 +515,18 @@ def governance_gaps(
     )
     member = area_membership(areas, ids)
     others = area_membership(other_areas or {}, ids)
+    inside, names = member.to_numpy(dtype=bool), np.asarray(member.columns, dtype=object)
+    inside_other = others.to_numpy(dtype=bool)
+    other_names = np.asarray(others.columns, dtype=object)
     state = _states(ids, states)
     dense = off.tocsr()
     rows = []
     for i, j in pairs:
         a, b = ids[i], ids[j]
-        shared = [c for c in member.columns if member.at[a, c] and member.at[b, c]]
+        shared = list(names[inside[i] & inside[j]])
         if shared and not include_covered:
             continue
-        other = [c for c in others.columns if others.at[a, c] and others.at[b, c]]
+        other = list(other_names[inside_other[i] & inside_other[j]])
         f_ab, f_ba = float(dense[i, j]), float(dense[j, i])
         rows.append(
             {

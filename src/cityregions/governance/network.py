@@ -77,7 +77,8 @@ def affiliation_graph(registry: Registry, *, include_isolates: bool = False) -> 
     for body in registry.bodies:
         attrs = {"mode": "body", "bipartite": 1, "name": body.name, "kind": body.kind}
         attrs["body_level"] = body.body_level
-        graph.add_node(body.id, **attrs, **_lifetime(body.founded, body.dissolved))
+        life = _lifetime(body.founded, body.dissolved, body.first_evidence)
+        graph.add_node(body.id, **attrs, **life)
     actor_ids = set(registry.actor_ids)
     for membership in registry.memberships:
         if membership.member in actor_ids and graph.has_node(membership.body):
@@ -87,18 +88,24 @@ def affiliation_graph(registry: Registry, *, include_isolates: bool = False) -> 
     return graph
 
 
-def _lifetime(start: str | None, end: str | None) -> dict[str, str]:
+def _lifetime(
+    start: str | None, end: str | None, first_evidence: str | None = None
+) -> dict[str, str]:
+    """``start``/``end`` ISO dates of a lifetime; an unknown start opens at the first evidence."""
     out = {}
-    if start:
-        out["start"] = str(date_start(start))
-    if end:
-        out["end"] = str(date_end(end))
+    first = date_start(start) or date_start(first_evidence)
+    last = date_end(end)
+    if first is not None:
+        out["start"] = str(first)
+    if last is not None:
+        out["end"] = str(last)
     return out
 
 
 def _spell(membership: Membership) -> tuple[str | None, str | None]:
-    start, end = date_start(membership.valid_from), date_end(membership.valid_to)
-    return (str(start) if start else None, str(end) if end else None)
+    """Validity spell; an unknown start opens at the first evidence (as snapshots count it)."""
+    life = _lifetime(membership.valid_from, membership.valid_to, membership.first_evidence)
+    return life.get("start"), life.get("end")
 
 
 def _add_membership_edge(graph: nx.Graph, membership: Membership) -> None:
@@ -356,8 +363,12 @@ def brokerage(
         ``sna::brokerage`` (density ``d = m / (N (N − 1))``, a brokerage two-path with
         probability ``d² (1 − d)``: coordinator ``(n_g − 1)(n_g − 2)``, itinerant
         ``Σ_{h≠g} n_h (n_h − 1)``, representative = gatekeeper ``(N − n_g)(n_g − 1)``,
-        liaison ``(Σ_{h≠g} n_h)² − Σ_{h≠g} n_h²``, each times ``d² (1 − d)``) and the
-        p-values if requested.
+        liaison ``(Σ_{h≠g} n_h)² − Σ_{h≠g} n_h²``, each times ``d² (1 − d)``),
+        ``cross_group`` (all roles but coordinator: two-paths whose ends are not both in
+        the broker's group) and, with permutations, the p-values ``p_<role>``,
+        ``expected_cross_group`` (its mean under random mixing that keeps the group
+        sizes: the group labels shuffled, the graph kept) and ``p_cross_group``. The
+        total does not depend on the labels, so it has no p-value.
 
     References
     ----------
@@ -374,16 +385,25 @@ def brokerage(
     expected = _expected_roles(graph, labels)
     for role in ROLES:
         frame[f"expected_{role}"] = expected[role].to_numpy()
+    frame["cross_group"] = frame["total"] - frame["coordinator"]
     if n_permutations > 0:
         if rng is None:
             msg = "n_permutations > 0 needs rng (a numpy.random.Generator)"
             raise ParameterError(msg)
+        cross = counts[:, 1:].sum(axis=1)
         exceed = np.zeros_like(counts)
+        exceed_cross = np.zeros(len(nodes), dtype=np.int64)
+        cross_sum = np.zeros(len(nodes), dtype=float)
         for _ in range(n_permutations):
             perm = _role_counts(triples, rng.permutation(codes), len(nodes))
             exceed += perm >= counts
+            perm_cross = perm[:, 1:].sum(axis=1)
+            exceed_cross += perm_cross >= cross
+            cross_sum += perm_cross
         for j, role in enumerate(ROLES):
             frame[f"p_{role}"] = (1 + exceed[:, j]) / (1 + n_permutations)
+        frame["expected_cross_group"] = cross_sum / n_permutations
+        frame["p_cross_group"] = (1 + exceed_cross) / (1 + n_permutations)
     return frame
 
 
@@ -493,8 +513,14 @@ def actor_metrics(
 
     Built on the affiliation graph of ``registry`` (take a snapshot with
     :meth:`Registry.as_of` first), the actor projection with Newman weights, groups =
-    the actors' federal states (``state`` or the first two digits of the key).
+    the actors' federal states (``state`` or the first two digits of the key). With
+    permutations, ``q_cross_group`` holds the Benjamini–Hochberg adjusted
+    ``p_cross_group`` over the actors that broker across states at all, and
+    ``significant_broker`` marks actors whose cross-state brokerage exceeds random
+    mixing at ``q ≤ 0.05`` (:mod:`cityregions.governance.nullmodels`).
     """
+    from cityregions.governance.nullmodels import ALPHA, benjamini_hochberg
+
     graph = affiliation_graph(registry)
     actors, _ = _modes(graph)
     central = centralities(graph).loc[actors].drop(columns="mode")
@@ -502,5 +528,11 @@ def actor_metrics(
     states: dict[Hashable, Hashable] = {n: graph.nodes[n].get("state") or "?" for n in actors}
     roles = brokerage(projected, states, n_permutations=n_permutations, rng=rng)
     roles = roles.rename(columns={"group": "state", "total": "brokerage_total"})
+    if "p_cross_group" in roles.columns:
+        tested = roles["cross_group"] > 0
+        roles["q_cross_group"] = benjamini_hochberg(roles["p_cross_group"].where(tested))
+        roles["significant_broker"] = (roles["q_cross_group"] <= ALPHA) & (
+            roles["cross_group"] > roles["expected_cross_group"]
+        )
     holes = structural_holes(projected, weight="weight").drop(columns="degree")
     return central.join(roles).join(holes).rename_axis("actor")

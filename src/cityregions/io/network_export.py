@@ -12,6 +12,10 @@
   ``from``/``to`` columns).
 * :func:`write_popolo` — Popolo-shaped JSON (``organizations``, ``memberships``) with
   extension fields for voting weight, fee, status and certainty.
+* :func:`write_dl` — UCINET DL of the affiliation network (two-mode full matrix,
+  actors × bodies, ``NR``/``NC`` with row and column labels) and
+  :func:`write_dl_projection` — the Newman-weighted actor projection as a one-mode
+  ``EDGELIST1`` with embedded labels (read by UCINET, Gephi and igraph).
 
 Every file is written atomically (temporary file, then rename).
 """
@@ -26,10 +30,16 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from cityregions.governance.network import _add_membership_edge, _lifetime, affiliation_graph
+from cityregions.governance.network import (
+    _add_membership_edge,
+    _lifetime,
+    _modes,
+    affiliation_graph,
+    projected_graph,
+)
 from cityregions.io._atomic import atomic_path
 from cityregions.io._timestamp import build_date
-from cityregions.registry import Registry
+from cityregions.registry import Registry, is_known
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +155,7 @@ def node_list(registry: Registry) -> pd.DataFrame:
         for a in registry.actors
     ]  # fmt: skip
     for b in registry.bodies:
-        life = _lifetime(b.founded, b.dissolved)
+        life = _lifetime(b.founded, b.dissolved, b.first_evidence)
         rows.append(
             {"id": b.id, "mode": "body", "name": b.name, "kind": b.kind, "body_level": b.body_level,
              "state": "", "units": ";".join(registry.body_units(b.id)),
@@ -184,11 +194,18 @@ def _source_list(registry: Registry, ids: list[str]) -> list[dict[str, str]]:
     return out
 
 
+def _known(value: str | None) -> str | None:
+    """A date for Popolo (ISO 8601), or None for a missing or ``unknown`` date."""
+    return value if is_known(value) else None
+
+
 def to_popolo(registry: Registry) -> dict[str, list[dict[str, Any]]]:
     """The registry as Popolo ``organizations`` and ``memberships`` (JSON-ready dicts).
 
     Actors and bodies are Popolo Organizations (``classification`` = kind, ``parent_id``,
-    ``founding_date``/``dissolution_date``, ``identifiers`` with the official key,
+    ``founding_date``/``dissolution_date`` (a date the sources do not give is left
+    out, never written as ``unknown``), ``other_names`` (former names with
+    ``start_date``/``end_date``), ``identifiers`` with the official key,
     ``area_id`` = units joined by ``;``); memberships have ``member`` = an organization
     reference, ``organization_id``, ``role``, ``on_behalf_of_id`` (who represents the
     member), ``start_date``/``end_date`` and the extensions ``voting``, ``voting_weight``,
@@ -205,9 +222,16 @@ def to_popolo(registry: Registry) -> dict[str, list[dict[str, Any]]]:
         organizations.append(org)
     for body in registry.bodies:
         org = {"id": body.id, "name": body.name, "classification": body.kind}
-        dates = {"parent_id": body.parent, "founding_date": body.founded,
-                 "dissolution_date": body.dissolved}  # fmt: skip
+        dates = {"parent_id": body.parent, "founding_date": _known(body.founded),
+                 "dissolution_date": _known(body.dissolved)}  # fmt: skip
         org.update({k: v for k, v in dates.items() if v})
+        if body.other_names:
+            org["other_names"] = [
+                {"name": o.name}
+                | ({"start_date": o.valid_from} if o.valid_from else {})
+                | ({"end_date": o.valid_to} if o.valid_to else {})
+                for o in body.other_names
+            ]
         org["sources"] = _source_list(registry, body.sources)
         organizations.append(org)
     memberships = []
@@ -218,9 +242,15 @@ def to_popolo(registry: Registry) -> dict[str, list[dict[str, Any]]]:
             "organization_id": m.body,
             "role": m.role,
         }
-        optional: dict[str, Any] = {"on_behalf_of_id": m.represented_by, "start_date": m.valid_from,
-                    "end_date": m.valid_to, "voting_weight": m.weight, "seats": m.seats,
-                    "share": m.share, "fee": m.fee.model_dump() if m.fee else None}  # fmt: skip
+        optional: dict[str, Any] = {
+            "on_behalf_of_id": m.represented_by,
+            "start_date": _known(m.valid_from),
+            "end_date": _known(m.valid_to),
+            "voting_weight": m.weight,
+            "seats": m.seats,
+            "share": m.share,
+            "fee": m.fee.model_dump() if m.fee else None,
+        }
         record.update({k: v for k, v in optional.items() if v is not None})
         record.update({"voting": m.has_vote, "status": m.status, "certainty": m.certainty})
         record["sources"] = _source_list(registry, m.sources)
@@ -232,4 +262,83 @@ def write_popolo(registry: Registry, path: str | Path) -> Path:
     """Write :func:`to_popolo` as UTF-8 JSON."""
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(to_popolo(registry), ensure_ascii=False, indent=1), "utf-8")
+    return Path(path)
+
+
+def _dl_label(node: object) -> str:
+    """A DL label: the id, in double quotes when it holds a blank, comma or quote."""
+    text = str(node)
+    if any(c in text for c in ' ,"\t'):
+        return '"' + text.replace('"', "'") + '"'
+    return text
+
+
+def to_dl(registry: Registry) -> str:
+    """The affiliation network as a UCINET DL two-mode full matrix (actors × bodies).
+
+    Rows are the actors, columns the bodies (both sorted by id), a cell is 1 when the
+    actor is a member of the body in ``registry`` (take a snapshot with
+    :meth:`~cityregions.registry.Registry.as_of` first). Labels are the registry ids.
+
+    Examples
+    --------
+    >>> from cityregions.registry import Actor, Body, Membership, Registry
+    >>> reg = Registry(actors=[Actor(id="a", name="A", kind="city", sources=["x"])],
+    ...                bodies=[Body(id="b", name="B", kind="cooperation",
+    ...                             body_level="city_region", sources=["x"])],
+    ...                memberships=[Membership(member="a", body="b", sources=["x"])])
+    >>> print(to_dl(reg), end="")
+    DL NR=1, NC=1
+    FORMAT = FULLMATRIX
+    ROW LABELS:
+    a
+    COLUMN LABELS:
+    b
+    DATA:
+    1
+    """
+    graph = affiliation_graph(registry)
+    actors, bodies = _modes(graph)
+    lines = [f"DL NR={len(actors)}, NC={len(bodies)}", "FORMAT = FULLMATRIX", "ROW LABELS:"]
+    lines += [_dl_label(a) for a in actors]
+    lines += ["COLUMN LABELS:", *(_dl_label(b) for b in bodies), "DATA:"]
+    for actor in actors:
+        lines.append(" ".join("1" if graph.has_edge(actor, b) else "0" for b in bodies))
+    return "\n".join(lines) + "\n"
+
+
+def to_dl_projection(registry: Registry) -> str:
+    """The Newman-weighted actor projection as a UCINET DL one-mode ``EDGELIST1``.
+
+    ``DL N=<actors with a tie>``, labels embedded, one line ``source target weight`` per
+    tie (each undirected tie once, sorted), weights with 10 significant digits; actors
+    without any tie cannot appear in an edge list.
+    """
+    graph = affiliation_graph(registry)
+    projected = projected_graph(graph, weighting="newman")
+    ties = sorted(
+        (min(u, v), max(u, v), float(d["weight"])) for u, v, d in projected.edges(data=True)
+    )
+    listed = sorted({n for u, v, _ in ties for n in (u, v)}, key=str)
+    if len(listed) < projected.number_of_nodes():  # an edge list cannot show isolates
+        logger.info(
+            "UCINET DL edge list: %d actors without ties are not listed",
+            projected.number_of_nodes() - len(listed),
+        )
+    lines = [f"DL N={len(listed)}", "FORMAT = EDGELIST1", "LABELS EMBEDDED:", "DATA:"]
+    lines += [f"{_dl_label(u)} {_dl_label(v)} {w:.10g}" for u, v, w in ties]
+    return "\n".join(lines) + "\n"
+
+
+def write_dl(registry: Registry, path: str | Path) -> Path:
+    """Write :func:`to_dl` (UCINET DL two-mode) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(to_dl(registry), encoding="utf-8")
+    return Path(path)
+
+
+def write_dl_projection(registry: Registry, path: str | Path) -> Path:
+    """Write :func:`to_dl_projection` (UCINET DL one-mode edge list) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(to_dl_projection(registry), encoding="utf-8")
     return Path(path)

@@ -17,6 +17,9 @@ merged in file-name order)::
          sources: [S15], certainty: confirmed}
     rules:
       - {id: rpv-lw-simple, body: rpv-lw, kind: simple, measure: weight, sources: [S57]}
+    claims:                       # documented claims the analysis puts data next to
+      - {id: exit-2013, kind: exit, body: mmd2012, centre: [leipzig, halle],
+         as_of: "2012-06-30", statement: "...", sources: [S72]}
 
 Bodies name their tier ``body_level``; the old key ``level`` is still read, with one
 :class:`~cityregions.DataQualityWarning` per file that names the new key (a record with
@@ -47,6 +50,7 @@ from cityregions.registry.model import (
     Actor,
     Body,
     BodyRule,
+    Claim,
     Membership,
     Registry,
     Source,
@@ -60,6 +64,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "bodies": Body,
     "memberships": Membership,
     "rules": BodyRule,
+    "claims": Claim,
 }
 TOP_KEYS = ("sources", *SECTIONS)
 #: Old record keys still read (with a DataQualityWarning) → their new names.

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cityregions.io._atomic import atomic_paths
+from cityregions.io._atomic import atomic_path, atomic_paths
 from cityregions.io.network_export import (
+    write_dl,
+    write_dl_projection,
     write_edge_list,
     write_frame,
     write_gexf,
@@ -30,6 +32,7 @@ from cityregions.io.network_export import (
 if TYPE_CHECKING:
     from cityregions.governance.analysis import GovernanceAnalysis
     from cityregions.partnership.compare import Comparison
+    from cityregions.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +45,14 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     labels),
     ``body_links.csv``, ``edges.csv``, ``nodes.csv`` (full registry, with dates),
     ``popolo.json`` (full registry), ``network.gexf`` (dynamic, full registry),
-    ``network.graphml`` (snapshot), ``state_openness.csv`` and
-    ``actor_metrics_<date>.csv`` per extra snapshot. All files are written to temporary
-    paths first and moved into place together: if one fails, none is written.
+    ``network.graphml`` (snapshot), ``network.dl`` (UCINET DL two-mode, snapshot inside
+    the study area) and ``network_actors.dl`` (UCINET DL actor projection),
+    ``state_openness.csv`` (E–I with its null model), ``actor_metrics_<date>.csv`` per
+    extra snapshot, ``study_area.csv``, ``assumptions.csv``, ``flags.csv``,
+    ``timeline.csv``, ``coverage_timeline.csv``, ``recommendations.csv`` and, with an
+    exit claim, ``exit_members.csv``, ``exit_test.csv`` and ``centre_degree.csv``. All
+    files are written to temporary paths first and moved into place together: if one
+    fails, none is written.
 
     ``gaps.csv`` (column ``flows``) and ``fit_overall.csv`` (row ``flows``) say whether
     the flows behind them are ``observed`` or ``modeled``.
@@ -76,6 +84,26 @@ def _writers(result: GovernanceAnalysis) -> dict[str, Callable[[Path], Path]]:
         "fit_regions.csv": (result.fit_regions, True),
         "state_openness.csv": (result.state_openness, True),
         **{f"actor_metrics_{d}.csv": (t, True) for d, t in result.snapshots.items()},
+        "study_area.csv": (_study_area_table(result), False),
+        "assumptions.csv": (result.assumptions, False),
+        "flags.csv": (result.flags, False),
+        "timeline.csv": (result.timeline, False),
+        "coverage_timeline.csv": (
+            result.coverage_timeline.assign(flows=result.flows_provenance),
+            False,
+        ),
+        "recommendations.csv": (
+            result.recommendations.assign(flows=result.flows_provenance),
+            False,
+        ),
+        "exit_members.csv": (result.exit_members, True),
+        "exit_test.csv": (
+            None
+            if result.exit_test is None
+            else pd.Series(result.exit_test, name="value").rename_axis("item").to_frame(),
+            True,
+        ),
+        "centre_degree.csv": (result.centre_degree, False),
     }
     writers: dict[str, Callable[[Path], Path]] = {
         name: partial(write_frame, frame, index=index)
@@ -88,7 +116,38 @@ def _writers(result: GovernanceAnalysis) -> dict[str, Callable[[Path], Path]]:
     writers["popolo.json"] = partial(write_popolo, registry)
     writers["network.gexf"] = partial(write_gexf, registry)
     writers["network.graphml"] = partial(write_graphml, snapshot)
+    inside = _restricted(result)
+    writers["network.dl"] = partial(write_dl, inside)
+    writers["network_actors.dl"] = partial(write_dl_projection, inside)
     return writers
+
+
+def _restricted(result: GovernanceAnalysis) -> Registry:
+    """The snapshot of the analysis date inside its study area (what the metrics saw)."""
+    from cityregions.governance.study_area import restrict
+    from cityregions.registry import for_units
+
+    snapshot = result.registry.as_of(result.as_of)
+    if result.study_area is None:
+        return snapshot
+    return restrict(for_units(snapshot, result.study_area.units), result.study_area.units)
+
+
+def _study_area_table(result: GovernanceAnalysis) -> pd.DataFrame | None:
+    area = result.study_area
+    if area is None:
+        return None
+    return pd.DataFrame({"unit": list(area.units), "how": area.how})
+
+
+def write_recommendations(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write the ranked actions (``rank,action,body,units,covered_commuters,cross_state,
+    note``) as CSV, atomically."""
+    from cityregions.governance.recommend import COLUMNS
+
+    with atomic_path(path) as tmp:
+        table[list(COLUMNS)].to_csv(tmp, index=False, float_format="%.10g")
+    return Path(path)
 
 
 def write_comparison(comparison: Comparison, out_dir: str | Path) -> list[Path]:
@@ -112,4 +171,4 @@ def write_comparison(comparison: Comparison, out_dir: str | Path) -> list[Path]:
     return written
 
 
-__all__ = ["write_comparison", "write_governance"]
+__all__ = ["write_comparison", "write_governance", "write_recommendations"]

@@ -583,6 +583,35 @@ class BodyRule(DecisionRule, _Record):
     status: Status = "documented"
 
 
+class Claim(_Record):
+    """A documented claim about the governance that the analysis puts data next to.
+
+    Attributes
+    ----------
+    id
+        Claim id.
+    kind
+        ``exit``: members left the network ``body`` as it became centred on ``centre``
+        (e.g. the press accounts that Dresden and Magdeburg left the city network
+        centred on Halle/Leipzig).
+    body
+        The network the claim is about.
+    centre
+        Actor ids of the centre.
+    as_of
+        The date whose members the claim is about (before the exits).
+    statement
+        The claim in the sources' words (paraphrased).
+    """
+
+    id: str
+    kind: Literal["exit"] = "exit"
+    body: str
+    centre: list[str]
+    as_of: PartialDate
+    statement: str
+
+
 class Registry(BaseModel):
     """Actors, bodies, memberships and decision rules with their sources.
 
@@ -597,6 +626,7 @@ class Registry(BaseModel):
     bodies: list[Body] = Field(default_factory=list)
     memberships: list[Membership] = Field(default_factory=list)
     rules: list[BodyRule] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
     _origins: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
     _assumptions: list[Assumption] = PrivateAttr(default_factory=list)
 
@@ -731,6 +761,7 @@ class Registry(BaseModel):
             bodies=bodies,
             memberships=memberships,
             rules=rules,
+            claims=self.claims,
         )
         snapshot._assumptions.extend(assumed)
         return snapshot.with_origins(dict(self._origins))
@@ -836,6 +867,7 @@ __all__ = [
     "Actor",
     "Body",
     "BodyRule",
+    "Claim",
     "Criterion",
     "DecisionRule",
     "Fee",

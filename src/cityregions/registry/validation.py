@@ -68,6 +68,8 @@ def _all_records(registry: Registry) -> Iterator[tuple[str, Any]]:
         yield membership.label, membership
     for rule in registry.rules:
         yield rule.id, rule
+    for claim in registry.claims:
+        yield claim.id, claim
 
 
 def _duplicate_ids(registry: Registry) -> list[InputError]:
@@ -122,6 +124,14 @@ def _unknown_ids(registry: Registry, unresolved: set[str]) -> list[InputError]:
         if r.body not in bodies:
             msg = f"unknown body id {r.body!r}; expected the id of a body"
             problems.append(_error(registry, r.id, "body", msg))
+    for c in registry.claims:
+        if c.body not in bodies:
+            msg = f"unknown body id {c.body!r}; expected the id of a body"
+            problems.append(_error(registry, c.id, "body", msg))
+        for actor in c.centre:
+            if actor not in known:
+                msg = f"unknown centre id {actor!r}; expected the id of an actor"
+                problems.append(_error(registry, c.id, "centre", msg))
     for record_id, record in _all_records(registry):
         for source in record.sources:
             if source not in registry.sources and not is_url(source):
