@@ -8,10 +8,11 @@ The dashboard fetches :data:`LABELS` from its API.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
-from cityregions.vocabulary import KEY_LABELS, MESSAGES, VALUE_LABELS, humanise
+from cityregions.vocabulary import KEY_LABELS, MESSAGES, NEEDS, VALUE_LABELS, humanise
 
 LANGUAGES = ("de", "en")
 
@@ -91,6 +92,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Population not given",
     ),
     "not_given": ("nicht angegeben", "not given"),
+    "text_in_english": (
+        "Beschreibung und Annahmen stehen in der Szenariodatei nur auf Englisch.",
+        "Description and assumptions are in English only in the scenario file.",
+    ),
     "map_polygons": (
         "Flächen: Gebietseinheiten, eingefärbt nach funktionaler Region; dicke Linien: "
         "Regionsgrenzen",
@@ -296,6 +301,32 @@ def value_label(value: Any, language: str) -> str:
 
 
 def tr_message(text: Any) -> str:
-    """Return a step's note in both languages if it is a known one, else escaped as is."""
-    pair = MESSAGES.get(str(text))
+    """Return a step's note in both languages if it is a known one, else escaped as is.
+
+    Besides the fixed :data:`~cityregions.vocabulary.MESSAGES`, a note "not run: needs
+    …" is translated phrase by phrase (:data:`~cityregions.vocabulary.NEEDS`).
+    """
+    pair = MESSAGES.get(str(text)) or needs_message(str(text))
     return escape(str(text)) if pair is None else bilingual(*pair)
+
+
+def needs_message(text: str) -> tuple[str, str] | None:
+    """Return German and English of "not run: needs X and Y", or None for other texts.
+
+    Every phrase of the list must be known (:data:`~cityregions.vocabulary.NEEDS`);
+    the English reads "not computed: needs …".
+    """
+    prefix = "not run: needs "
+    if not text.startswith(prefix):
+        return None
+    english = text[len(prefix) :]
+    german = english
+    german = re.sub(r"\bthe (\w+) extra\b", r"das Zusatzpaket \1", german)
+    leftover = re.sub(r"\bthe \w+ extra\b|\(pip install [^)]*\)", " ", english)
+    for phrase in sorted(NEEDS, key=len, reverse=True):
+        german = german.replace(phrase, NEEDS[phrase])
+        leftover = leftover.replace(phrase, " ")
+    if re.sub(r"\b(and|or)\b|[\s,;()]", "", leftover):
+        return None  # a phrase without translation: keep the note as it is
+    german = re.sub(r"\band\b", "und", re.sub(r"\bor\b", "oder", german))
+    return f"nicht berechnet: benötigt {german}", f"not computed: needs {english}"

@@ -301,6 +301,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Phrases of "not run: needs …" notes (a method that could not run) -> German.
+NEEDS: dict[str, str] = {
+    "unit polygons": "Gebietsgrenzen (Polygone)",
+    "central places (Oberzentren)": "zentrale Orte (Oberzentren)",
+    "central places": "zentrale Orte",
+    "population": "Einwohnerzahlen",
+    "area": "Flächen",
+    "municipalities": "Gemeinden",
+    "[delineation] fua_cities": "[delineation] fua_cities",
+    "(and municipalities)": "(und Gemeinden)",
+}
+
 #: Keys of step summaries that are technical settings (shown collapsed, not as cards).
 SETTINGS = frozenset({
     "scenario", "potential_level", "carrier", "cover_share", "scope", "sinks", "max_distance_km",

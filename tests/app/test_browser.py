@@ -90,6 +90,26 @@ def test_the_map_is_drawn_with_every_unit_and_no_error(page: Any) -> None:
     assert page.problems == []
 
 
+def test_legend_lists_every_region_and_the_map_numbers_them(page: Any) -> None:
+    """The legend stopped after 16 regions; colours repeat (neighbours never), so every
+    region carries its number on the map and in the legend. No CSP violation either."""
+    regions = page.evaluate("() => fetch('/api/layers/regions').then(r => r.json())")
+    keys = [str(f["properties"]["key"]) for f in regions["features"]]
+    assert len(keys) == 18
+    legend = page.locator("#legend .key").all_inner_texts()
+    assert legend == keys
+    swatches = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#legend .sw'))"
+        ".map(s => getComputedStyle(s).backgroundColor)"
+    )
+    assert len(swatches) == 18
+    assert "rgba(0, 0, 0, 0)" not in swatches  # set by property under the CSP
+    assert sorted(page.locator("#map .region-key").all_inner_texts(), key=int) == sorted(
+        keys, key=int
+    )
+    assert page.problems == []
+
+
 def test_toggling_a_layer_changes_the_map(page: Any) -> None:
     map_box = page.locator("#map")
     flows = page.locator("#map path.flow-line")

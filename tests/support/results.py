@@ -99,3 +99,51 @@ def wait_until(page: Any, expression: str, arg: Any = None, *, timeout: float = 
             assert value, f"timed out after {timeout} s waiting for {expression}"
             return value
         time.sleep(0.05)
+
+
+def own_case_without_population(kreise_dir: Path, case: Path, *, language: str = "de") -> Path:
+    """Write a user's own case of states 14-16 whose units have no population.
+
+    Units, polygons and the observed flows (with the diagonal ``employees_svb −
+    out_commuters_total``) come from the BA district data of 2016 (read in place); the
+    registry, scenarios and energy inputs are the bundled case's, as a user copies them.
+    The units give employed residents (``employees_svb``) but no population.
+    """
+    import shutil
+
+    import geopandas as gpd
+    import pandas as pd
+
+    from cityregions.pipeline.case import bundled_case_path
+
+    case.mkdir(parents=True)
+    units = pd.read_csv(kreise_dir / "units.csv", dtype={"ags": str, "state": str})
+    units = units[units["state"].isin(["14", "15", "16"])]
+    ids = set(units["ags"])
+    flows = pd.read_csv(kreise_dir / "flows.csv", dtype={"origin": str, "destination": str})
+    flows = flows[flows["origin"].isin(ids) & flows["destination"].isin(ids)]
+    diagonal = pd.DataFrame({
+        "origin": units["ags"], "destination": units["ags"],
+        "commuters": units["employees_svb"] - units["out_commuters_total"],
+    })  # fmt: skip
+    pd.concat([flows[["origin", "destination", "commuters"]], diagonal]).to_csv(
+        case / "flows.csv", index=False
+    )
+    units.assign(unit_level="district").to_csv(case / "units.csv", index=False)
+    polygons = gpd.read_file(kreise_dir / "kreise.geojson")
+    polygons[polygons["ags"].isin(ids)].to_file(case / "kreise.geojson", driver="GeoJSON")
+    bundled = bundled_case_path()
+    shutil.copytree(bundled / "registry", case / "registry")
+    shutil.copytree(bundled / "scenarios", case / "scenarios")
+    shutil.copy(bundled / "districts.csv", case / "districts.csv")  # a scenario's population
+    (case / "energy").mkdir()
+    shutil.copy(bundled / "energy" / "inputs.csv", case / "energy" / "inputs.csv")
+    (case / "case.toml").write_text(
+        f'name = "BA district flows 2016"\nlanguage = "{language}"\n'
+        '[units]\nfile = "units.csv"\npolygons = "kreise.geojson"\n'
+        '[flows]\nfile = "flows.csv"\nflows_provenance = "observed"\n'
+        '[registry]\npath = "registry"\n[partnership]\nscenarios = "scenarios"\n'
+        '[energy]\ninputs = "energy/inputs.csv"\n',
+        encoding="utf-8",
+    )
+    return case

@@ -49,7 +49,8 @@ def _years(registry: Registry) -> list[str]:
     """Return 31 December of each year from the earliest date in the registry to today."""
     dates = [m.valid_from for m in registry.memberships if m.valid_from]
     dates += [b.founded for b in registry.bodies if b.founded]
-    first = min((int(str(d)[:4]) for d in dates), default=dt.date.today().year)
+    years = [int(str(d)[:4]) for d in dates if str(d)[:4].isdigit()]  # not "unknown"
+    first = min(years, default=dt.date.today().year)
     last = dt.date.today().year
     return [f"{year}-12-31" for year in range(first, last + 1)]
 
@@ -104,4 +105,7 @@ def scenario_payloads(results: CaseResults) -> dict[str, dict[str, Any]]:
             "assumptions": [str(a) for a in info.get("assumptions", [])],
             "tables": tables,
         }
+        for key in ("title", "description", "assumptions"):  # German texts, where given
+            if info.get(f"{key}_de"):
+                out[name][f"{key}_de"] = jsonable(info[f"{key}_de"])
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 from pathlib import Path
@@ -25,8 +26,24 @@ def _check_lang(lang: str | None) -> None:
         raise InputError(msg, field="--lang")
 
 
+#: Help of the CASE_DIR argument of ``report`` and ``serve``.
+CASE_HELP = "Case folder with case.toml, or the name of a bundled case (mitteldeutschland)."
+
+
+def case_folder(case_dir: Path) -> Path:
+    """Return ``case_dir``, or the bundled case of that name when no such folder exists."""
+    from cityregions.pipeline.case import bundled_case_path
+
+    if case_dir.exists() or len(case_dir.parts) != 1:
+        return case_dir
+    try:
+        return bundled_case_path(case_dir.name)
+    except InputError:
+        return case_dir
+
+
 def report(
-    case_dir: Annotated[Path, typer.Argument(help="Case folder with case.toml.")],
+    case_dir: Annotated[Path, typer.Argument(help=CASE_HELP)],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
         "report.html"
     ),
@@ -47,7 +64,7 @@ def report(
     from cityregions.report import write_report
 
     _check_lang(lang)
-    case = load_case(case_dir)
+    case = load_case(case_folder(case_dir))
     with tempfile.TemporaryDirectory(prefix="cityregions-") as tmp:
         work = outputs if outputs is not None else Path(tmp)
         with console.status("starting") as status:
@@ -62,11 +79,19 @@ def report(
 
 
 def serve(
-    case_dir: Annotated[Path, typer.Argument(help="Case folder with case.toml.")],
+    case_dir: Annotated[Path, typer.Argument(help=CASE_HELP)],
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
     host: Annotated[
         str, typer.Option("--host", help="Address to bind (default: this machine only).")
     ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a --host other than this machine (the results become readable "
+            "by every machine that reaches it).",
+        ),
+    ] = False,
 ) -> None:
     """Compute the results of CASE_DIR once and serve the dashboard on http://HOST:PORT."""
     from cityregions._optional import import_optional
@@ -79,11 +104,59 @@ def serve(
     if not 0 < port < 65536:
         msg = f"--port must be between 1 and 65535, got {port}"
         raise InputError(msg, field="--port")
+    hosts = served_hosts(host, allow_remote=allow_remote)
     with tempfile.TemporaryDirectory(prefix="cityregions-") as tmp:
         with console.status("computing results"):
-            app = create_app_for_case(case_dir, work_dir=tmp)
-        console.print(f"dashboard on [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+            app = create_app_for_case(case_folder(case_dir), work_dir=tmp, hosts=hosts, port=port)
+        shown = f"[{host}]" if ":" in host else host
+        console.print(f"dashboard on [bold]http://{shown}:{port}/[/] (Ctrl+C to stop)")
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def served_hosts(host: str, *, allow_remote: bool) -> tuple[str, ...]:
+    """Return the host names the dashboard answers to when bound to ``host``.
+
+    A loopback ``host`` answers to the loopback names. Any other address is refused
+    unless ``allow_remote`` (then with a warning): it exposes every result file to the
+    network. A wildcard (``0.0.0.0``, ``::``) answers to this machine's names and
+    addresses as well; any other host to that host (and the loopback names).
+
+    Raises
+    ------
+    InputError
+        For a non-loopback ``host`` without ``allow_remote``.
+    """
+    from cityregions.app.server import LOOPBACK, is_loopback
+
+    if is_loopback(host):
+        return LOOPBACK
+    if not allow_remote:
+        msg = (
+            f"--host {host} would serve the results to other machines; the dashboard is a "
+            "local tool: leave --host out (127.0.0.1), or add --allow-remote if you mean it"
+        )
+        raise InputError(msg, field="--host")
+    logger.warning(
+        "--allow-remote: every result file of the case is readable from %s by any machine "
+        "that reaches this one; the dashboard has no login",
+        host,
+    )
+    if host.strip("[]") in ("0.0.0.0", "::"):
+        return (*LOOPBACK, *_machine_names())
+    return (*LOOPBACK, host.strip("[]"))
+
+
+def _machine_names() -> tuple[str, ...]:
+    """This machine's host name, fully qualified name and their addresses."""
+    import socket
+
+    names = {socket.gethostname(), socket.getfqdn()}
+    for name in list(names):
+        try:
+            names.update(str(info[4][0]) for info in socket.getaddrinfo(name, None))
+        except OSError:
+            continue
+    return tuple(sorted(n.lower() for n in names if n))
 
 
 def write_demo_outputs(results: CaseResults, out: Path) -> None:
@@ -106,7 +179,29 @@ def write_demo_outputs(results: CaseResults, out: Path) -> None:
 
     hint = escape(f" (after {install_hint('dashboard')})")
     needs = "" if has_optional("fastapi", "uvicorn") else hint
-    console.print(
-        f"dashboard{needs}: [bold]cityregions serve {results.case.root}[/] "
-        "then open http://127.0.0.1:8765/"
-    )
+    console.print(f"dashboard{needs}: run the command below, then open http://127.0.0.1:8765/")
+    console.print(serve_command(results.case.root), soft_wrap=True, highlight=False)
+
+
+def serve_command(case_dir: Path) -> str:
+    """Return the ``cityregions serve`` command for ``case_dir`` on one copyable line.
+
+    A bundled case is named by its name (``cityregions serve mitteldeutschland``, which
+    fits a terminal of 80 columns wherever the package is installed); another folder
+    by its path relative to the working folder when it lies below it, quoted when it
+    needs quotes. Printed on a line of its own, without rich's wrapping, so a long
+    path runs on instead of breaking.
+    """
+    import shlex
+
+    from cityregions.pipeline.case import bundled_case_path
+
+    path = Path(case_dir)
+    try:
+        if path.resolve() == bundled_case_path(path.name).resolve():
+            return f"  cityregions serve {path.name}"
+    except InputError:
+        pass
+    with contextlib.suppress(ValueError):  # outside the working folder: as given
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    return f"  cityregions serve {shlex.quote(str(path))}"

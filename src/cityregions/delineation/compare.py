@@ -99,13 +99,38 @@ def run_methods(
         )
     except CityRegionsError as reason:
         logger.info("FUA skipped: %s", reason)
-    if central_places and territory.has_polygons:
+    missing = bbsr_missing(territory, central_places)
+    if not missing:
         runs["bbsr"] = delineate(
             flows, method="bbsr", units=territory, central_places=central_places
         )
     else:
-        logger.info("BBSR skipped: needs unit polygons and central places (Oberzentren)")
+        logger.info("BBSR skipped: needs %s", " and ".join(missing))
     return runs
+
+
+def bbsr_missing(territory: Territory, central_places: list[str] | None) -> list[str]:
+    """Return what BBSR Stadtregionen lack on ``territory`` (empty: they can run).
+
+    They need unit polygons (contiguity), population and area of every unit (core,
+    density and daytime population criteria) and the central places (Oberzentren).
+    The report's "not computed" note names exactly these.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cityregions.territory import Territory
+    >>> units = Territory.from_frame(pd.DataFrame({"unit": ["a"], "area_km2": [1.0]}))
+    >>> bbsr_missing(units, ["a"])
+    ['unit polygons', 'population']
+    """
+    missing = [] if territory.has_polygons else ["unit polygons"]
+    for column, word in (("population", "population"), ("area_km2", "area")):
+        if territory.units[column].isna().any():
+            missing.append(word)
+    if not central_places:
+        missing.append("central places (Oberzentren)")
+    return missing
 
 
 def _district_cities(territory: Territory) -> list[str] | None:
@@ -274,13 +299,16 @@ def _as_text(params: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in params.items() if v is not None)
 
 
-def _headline(runs: dict[str, Delineation], flows: FlowTable) -> dict[str, Any]:
+def _headline(
+    runs: dict[str, Delineation], flows: FlowTable, bbsr_needs: list[str] | None = None
+) -> dict[str, Any]:
     method = "lma" if "lma" in runs else next(iter(runs))
     headline: dict[str, Any] = {"method": method, "flows": flows.flows_provenance}
     for method, run in runs.items():
         headline[f"regions_{method}"] = int(run.labels.nunique())
     if "bbsr" not in runs:
-        headline["bbsr"] = "not run: needs unit polygons and central places (Oberzentren)"
+        needs = bbsr_needs or ["unit polygons", "central places (Oberzentren)"]
+        headline["bbsr"] = "not run: needs " + " and ".join(needs)  # what is missing
     if "fua" not in runs:
         headline["fua"] = "not run: needs [delineation] fua_cities or population and area"
     for method in ("leiden", "infomap"):
@@ -342,7 +370,11 @@ class DelineationComparison:
 
 
 def compare_delineations(
-    flows: FlowTable, territory: Territory, runs: dict[str, Delineation]
+    flows: FlowTable,
+    territory: Territory,
+    runs: dict[str, Delineation],
+    *,
+    central_places: list[str] | None = None,
 ) -> DelineationComparison:
     """Compare the partitions of ``runs``; the primary one is ``lma`` (else the first).
 
@@ -379,7 +411,7 @@ def compare_delineations(
         comparisons=comparisons,
         overlap=overlap,
         params={m: _as_text(r.params) for m, r in runs.items()},
-        summary=_headline(runs, flows),
+        summary=_headline(runs, flows, bbsr_missing(territory, central_places)),
         flows_provenance=flows.flows_provenance,
         flows_source=flows.source,
     )

@@ -99,15 +99,16 @@ def delineation_step(case: Case, results: CaseResults) -> None:
 
     config = dict(case.config.get("delineation", {}))
     places = case.path("delineation", "central_places")
+    central = None if places is None else read_ids(places, what="central places")
     runs = run_methods(
         case.flows,
         case.territory,
         lma=config.get("lma"),
         leiden_resolution=float(config.get("leiden_resolution", 1.0)),
         fua_cities=config.get("fua_cities"),
-        central_places=None if places is None else read_ids(places, what="central places"),
+        central_places=central,
     )
-    result = compare_delineations(case.flows, case.territory, runs)
+    result = compare_delineations(case.flows, case.territory, runs, central_places=central)
     _write_delineation(results, result)
     flows = case.flows
     results.note_provenance("delineation", "flows", flows.flows_provenance, flows.source)

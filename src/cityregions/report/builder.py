@@ -219,7 +219,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
     sections = []
     for name in section_names(results):
         body = render_body(name, results, layers)
-        if body is None:
+        if body is None or not body.strip():  # no heading over an empty section
             continue
         sections.append(
             RenderedSection(

@@ -59,18 +59,55 @@ def charts(table: pd.DataFrame) -> str:
     return f'<div class="charts">{"".join(out)}</div>' if out else ""
 
 
+def scenario_text(info: Mapping[str, Any], key: str) -> tuple[str, str | None]:
+    """Return the escaped English and German HTML of scenario text ``key``.
+
+    A scenario file writes its texts in English; a German version under ``<key>_de``
+    (``title_de``, ``description_de``, ``assumptions_de``) is shown in the German report.
+    The German is None when the file gives none. Lists become ``<li>`` items.
+    """
+
+    def shown(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return "".join(f"<li>{escape(str(a))}</li>" for a in value)
+        return escape(str(value)) if value else ""
+
+    german = info.get(f"{key}_de")
+    return shown(info.get(key)), (shown(german) if german else None)
+
+
+def bilingual_html(german: str, english: str) -> str:
+    """Both languages of ready HTML, one shown at a time (see :mod:`cityregions.i18n`)."""
+    return f'<span class="t-de">{german}</span><span class="t-en">{english}</span>'
+
+
+def _in_languages(tag: str, english: str, german: str | None, css: str) -> str:
+    """One element per language, or the English one marked ``lang="en"``."""
+    if german is None:
+        return f'<{tag} class="{css}" lang="en">{english}</{tag}>'
+    return f'<{tag} class="{css} t-de">{german}</{tag}><{tag} class="{css} t-en">{english}</{tag}>'
+
+
 def _scenario_text(info: Any) -> str:
-    """Return the description and assumptions of a scenario (plain text, escaped)."""
+    """Return the description and assumptions of a scenario (escaped; German if given).
+
+    Without a German text, the German report says that the text is English only.
+    """
     if not isinstance(info, Mapping):
         return ""
     parts = []
+    english_only = False
     if info.get("description"):
-        parts.append(f'<p class="small">{escape(str(info["description"]))}</p>')
-    assumptions = info.get("assumptions") or []
-    if assumptions:
-        items = "".join(f"<li>{escape(str(a))}</li>" for a in assumptions)
+        english, german = scenario_text(info, "description")
+        english_only |= german is None
+        parts.append(_in_languages("p", english, german, "small"))
+    if info.get("assumptions"):
+        english, german = scenario_text(info, "assumptions")
+        english_only |= german is None
         parts.append(f'<p class="small"><strong>{tr("assumptions")}</strong></p>')
-        parts.append(f'<ul class="small assumptions">{items}</ul>')
+        parts.append(_in_languages("ul", english, german, "small assumptions"))
+    if english_only:
+        parts.insert(0, f'<p class="small muted t-de">{tr("text_in_english")}</p>')
     if info.get("sources"):
         parts.append(f'<p class="small muted">{tr("source")}: '
                      f"{escape(', '.join(map(str, info['sources'])))}</p>")  # fmt: skip
@@ -116,8 +153,11 @@ def partnership_body(results: CaseResults, layers: MapView) -> str | None:
     blocs = comparison.bloc_tables()
     for name, table in comparison.member_tables().items():
         info = texts.get(name, {})
-        title = info.get("title", name)
-        parts.append(f'<h3>{tr("scenario")}: {escape(str(title))} '
+        english, german = (
+            scenario_text(info, "title") if info.get("title") else (escape(name), None)
+        )
+        title = english if german is None else bilingual_html(german, english)
+        parts.append(f'<h3>{tr("scenario")}: {title} '
                      f'<span class="muted small">({escape(name)})</span></h3>')  # fmt: skip
         parts.append(_scenario_text(info))
         shown = [c for c in MEMBER_COLUMNS if c in table.columns] or list(table.columns)

@@ -297,9 +297,25 @@ def _value_label(value: float, x0: float, w: float, baseline: float, unit: str) 
         x, anchor, fill = x0 + 5, "start", "#fff"
     else:
         x, anchor, fill = x0 + w + 5, "start", MUTED  # right of the zero line
+    attributes = (
+        f'x="{x:.1f}" y="{baseline:.1f}" font-size="11" fill="{fill}" text-anchor="{anchor}"'
+    )
+    return svg_text(attributes, text)
+
+
+def svg_text(attributes: str, text: str) -> str:
+    """Return an SVG ``<text>`` with a number in the reader's language.
+
+    A decimal point becomes a decimal comma in German, as in the tables: the text is
+    written twice, as ``class="t-de"`` and ``class="t-en"``, and the report's stylesheet
+    shows the one of the chosen language (SVG text elements obey ``display``).
+    """
+    if "." not in text:
+        return f"<text {attributes}>{text}</text>"
+    german = text.replace(".", ",")
     return (
-        f'<text x="{x:.1f}" y="{baseline:.1f}" font-size="11" fill="{fill}" '
-        f'text-anchor="{anchor}">{text}</text>'
+        f'<text class="t-de" {attributes}>{german}</text>'
+        f'<text class="t-en" {attributes}>{text}</text>'
     )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions.geometry import natural_key
-from cityregions.i18n import bilingual, tr, tr_message, tr_value
+from cityregions.i18n import bilingual, needs_message, tr, tr_message, tr_value
 from cityregions.pipeline.views import strip_paths
 from cityregions.report.svg import fmt_number
 from cityregions.vocabulary import CODED_COLUMNS, MESSAGES, SETTINGS
@@ -196,7 +196,8 @@ def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTIN
         if is_setting(str(key), value, settings):
             chosen[key] = value
         elif isinstance(value, str) and len(value) > LONG_TEXT and tr_value(value) is None:
-            shown = tr_message(value) if value in MESSAGES else cell(value)
+            known = value in MESSAGES or needs_message(value) is not None
+            shown = tr_message(value) if known else cell(value)
             notes.append(f"<dt>{header(key)}</dt><dd>{shown}</dd>")
         else:
             cards.append(

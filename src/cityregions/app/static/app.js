@@ -310,11 +310,16 @@
 
   function showScenario(name) {
     getJSON("/api/scenarios/" + encodeURIComponent(name)).then(function (s) {
-      var html = "<h3>" + esc(s.title || name) + "</h3>";
-      if (s.description) { html += '<p class="small">' + esc(s.description) + "</p>"; }
+      /* German texts where the scenario file gives them (title_de, ...), else English, marked so */
+      var de = state.lang === "de";
+      function text(key) { return de && s[key + "_de"] ? s[key + "_de"] : s[key]; }
+      var english = de && ((s.description && !s.description_de) || (s.assumptions && s.assumptions.length && !s.assumptions_de));
+      var html = "<h3>" + esc(text("title") || name) + "</h3>";
+      if (english) { html += '<p class="small muted">' + esc(t("text_in_english")) + "</p>"; }
+      if (s.description) { html += '<p class="small">' + esc(text("description")) + "</p>"; }
       if (s.assumptions && s.assumptions.length) {
         html += '<details><summary>' + esc(t("assumptions")) + "</summary><ul class=\"small\">" +
-          s.assumptions.map(function (a) { return "<li>" + esc(a) + "</li>"; }).join("") + "</ul></details>";
+          text("assumptions").map(function (a) { return "<li>" + esc(a) + "</li>"; }).join("") + "</ul></details>";
       }
       Object.keys(s.tables || {}).forEach(function (k) { html += "<h4>" + esc(t(k)) + "</h4>" + table(s.tables[k]); });
       document.getElementById("scenario-tables").innerHTML = html;

@@ -1,0 +1,108 @@
+"""German and English presentation: decimal marks in charts, names instead of ids, notes
+that say what is missing, scenario texts, number order and no empty headings."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from cityregions.i18n import needs_message, tr_message
+from cityregions.report import sections
+from cityregions.report.builder import build_report
+from cityregions.report.governance_view import registry_names
+from cityregions.report.partnership_view import _scenario_text
+from cityregions.report.svg import bar_chart
+from cityregions.report.tables import natural_sorted
+from tests.support.results import bundled_results
+
+
+def test_bar_values_have_a_decimal_comma_in_german_and_a_point_in_english() -> None:
+    svg = bar_chart({"Chemnitz": 0.0648, "Leipzig": 12345.0}, label="power")
+    assert '<text class="t-de"' in svg
+    german = re.findall(r'<text class="t-de"[^>]*>([^<]+)</text>', svg)
+    english = re.findall(r'<text class="t-en"[^>]*>([^<]+)</text>', svg)
+    assert german == ["0,0648"]  # before: 0.0648 beside tables with 0,0648
+    assert english == ["0.0648"]
+    assert ">12\u202f345</text>" in svg  # no decimal mark: written once
+
+
+@pytest.mark.parametrize(
+    ("note", "german"),
+    [
+        ("not run: needs population and central places (Oberzentren)",
+         "nicht berechnet: benötigt Einwohnerzahlen und zentrale Orte (Oberzentren)"),
+        ("not run: needs unit polygons and area",
+         "nicht berechnet: benötigt Gebietsgrenzen (Polygone) und Flächen"),
+        ("not run: needs the leiden extra (pip install 'cityregions[leiden]')",
+         "nicht berechnet: benötigt das Zusatzpaket leiden (pip install 'cityregions[leiden]')"),
+    ],
+)  # fmt: skip
+def test_not_run_notes_are_german_in_the_german_report(note: str, german: str) -> None:
+    assert needs_message(note) == (german, note.replace("not run", "not computed"))
+    shown = german.replace("'", "&#x27;")  # escaped in HTML
+    assert f'<span class="t-de">{shown}</span>' in tr_message(note)
+
+
+def test_unknown_phrases_are_left_as_they_are() -> None:
+    assert needs_message("not run: needs a unicorn") is None
+    assert tr_message("not run: needs a unicorn") == "not run: needs a unicorn"
+
+
+def test_scenario_text_german_where_given_else_marked_english() -> None:
+    english_only = _scenario_text({"description": "Two city regions.", "assumptions": ["A"]})
+    assert 'lang="en"' in english_only
+    assert "nur auf Englisch" in english_only
+    both = _scenario_text({
+        "description": "Two city regions.", "description_de": "Zwei Stadtregionen.",
+        "assumptions": ["One vote each."], "assumptions_de": ["Eine Stimme je Region."],
+    })  # fmt: skip
+    assert '<p class="small t-de">Zwei Stadtregionen.</p>' in both
+    assert '<ul class="small assumptions t-de"><li>Eine Stimme je Region.</li></ul>' in both
+    assert "nur auf Englisch" not in both
+
+
+def test_lists_of_body_ids_are_shown_by_name() -> None:
+    from types import SimpleNamespace
+
+    registry = SimpleNamespace(
+        actors=[SimpleNamespace(id="leipzig", name="Leipzig")],
+        bodies=[SimpleNamespace(id="emmd", name="Metropolregion e.V."),
+                SimpleNamespace(id="gewerbe-hl", name="Gewerbeflächen Halle/Leipzig")],
+    )  # fmt: skip
+    gaps = pd.DataFrame({"other_bodies": ["emmd;gewerbe-hl", "", None], "body": ["emmd"] * 3})
+    shown = registry_names(gaps, registry)
+    named = shown["other_bodies"].tolist()
+    assert named[:2] == ["Metropolregion e.V.; Gewerbeflächen Halle/Leipzig", ""]
+    assert pd.isna(named[2])
+    assert shown["body"].tolist() == ["Metropolregion e.V."] * 3
+
+
+def test_region_tables_sort_in_number_order() -> None:
+    table = pd.DataFrame({"net": range(5)}, index=pd.Index(["12", "2", "16", "11", "R"]))
+    assert natural_sorted(table).index.tolist() == ["2", "11", "12", "16", "R"]
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory):
+    return bundled_results(tmp_path_factory.mktemp("languages"))
+
+
+def test_a_section_with_nothing_to_show_gets_no_heading(
+    bundled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sections.RENDERERS, "partnership", lambda results, layers: "  ")
+    html = build_report(bundled, lang="de")
+    assert 'id="section-partnership"' not in html  # before: an empty "Partnerschaft"
+    assert 'href="#section-partnership"' not in html
+    assert 'id="section-governance"' in html
+
+
+def test_bundled_german_report_balance_table_in_number_order(bundled) -> None:
+    html = build_report(bundled, lang="de")
+    energy = html.split('id="section-energy"')[1].split("Netto-Bilanz (GWh)")[1]
+    energy = energy.split("</table>")[0]
+    regions = re.findall(r'<th scope="row">([^<]+)</th>', energy)
+    assert len(regions) > 10
+    assert regions == sorted(regions, key=int)
