@@ -121,7 +121,7 @@ def _regions(view: MapView) -> gpd.GeoDataFrame:
             "region": str(region),
             "name": view.names.get(str(region), str(region)),
             "units": len(group),
-            "population": float(group["population"].sum()),
+            "population": float(group["population"].sum(min_count=1)),  # NaN: not given
             "schematic": view.geometry is None,
         }
         for region, group in view.units.groupby("region", sort=True)
@@ -165,11 +165,16 @@ def _gaps(view: MapView, units: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def _region_colours(layers: Mapping[str, Any]) -> dict[str, str]:
-    from cityregions.geometry import colour_for, region_order
+    """Colour the regions as the report's map does: neighbours never share a colour."""
+    from cityregions.geometry import NEIGHBOUR_M, colour_regions, region_adjacency, region_order
 
     regions = layers["regions"]
     table = pd.DataFrame({"region": regions["region"], "population": regions["population"]})
-    return {region: colour_for(i) for i, region in enumerate(region_order(table))}
+    projected = regions.to_crs(CRS_EQUAL_AREA)
+    shapes = dict(zip(regions["region"].astype(str), projected.geometry, strict=True))
+    kind = "hulls" if bool(regions["schematic"].any()) else "polygons"
+    neighbours = region_adjacency(shapes, tolerance_m=NEIGHBOUR_M[kind])
+    return colour_regions(region_order(table), neighbours)
 
 
 # --------------------------------------------------------------------- QGIS styles
