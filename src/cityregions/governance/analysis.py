@@ -139,7 +139,7 @@ class GovernanceAnalysis:
     assumptions
         Records the ``as_of`` snapshot counts (or leaves out) by assumption:
         ``record, kind, reason, included``.
-    flags
+    registry_notes
         Notes on records (``record, field, message``), e.g. target-model links dated
         outside their project's runtime.
     timeline
@@ -177,7 +177,7 @@ class GovernanceAnalysis:
     study_area: StudyArea | None = None
     ties_outside: int = 0
     assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    registry_notes: pd.DataFrame = field(default_factory=pd.DataFrame)
     timeline: pd.DataFrame = field(default_factory=pd.DataFrame)
     coverage_timeline: pd.DataFrame = field(default_factory=pd.DataFrame)
     centre_degree: pd.DataFrame | None = None
@@ -674,7 +674,7 @@ def _notes(
         [a._asdict() for a in snapshot.assumptions],
         columns=["record", "kind", "reason", "included"],
     )
-    result.flags = pd.DataFrame(
+    result.registry_notes = pd.DataFrame(
         [f._asdict() for f in registry_flags(registry)], columns=["record", "field", "message"]
     )
     if result.ties_outside:

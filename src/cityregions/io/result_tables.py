@@ -48,7 +48,7 @@ def write_governance(result: GovernanceAnalysis, out: str | Path) -> list[Path]:
     ``network.graphml`` (snapshot), ``network.dl`` (UCINET DL two-mode, snapshot inside
     the study area) and ``network_actors.dl`` (UCINET DL actor projection),
     ``state_openness.csv`` (E–I with its null model), ``actor_metrics_<date>.csv`` per
-    extra snapshot, ``study_area.csv``, ``assumptions.csv``, ``flags.csv``,
+    extra snapshot, ``study_area.csv``, ``assumptions.csv``, ``registry_notes.csv``,
     ``timeline.csv``, ``coverage_timeline.csv``, ``recommendations.csv`` and, with an
     exit claim, ``exit_members.csv``, ``exit_test.csv`` and ``centre_degree.csv``. All
     files are written to temporary paths first and moved into place together: if one
@@ -86,7 +86,7 @@ def _writers(result: GovernanceAnalysis) -> dict[str, Callable[[Path], Path]]:
         **{f"actor_metrics_{d}.csv": (t, True) for d, t in result.snapshots.items()},
         "study_area.csv": (_study_area_table(result), False),
         "assumptions.csv": (result.assumptions, False),
-        "flags.csv": (result.flags, False),
+        "registry_notes.csv": (result.registry_notes, False),
         "timeline.csv": (result.timeline, False),
         "coverage_timeline.csv": (
             result.coverage_timeline.assign(flows=result.flows_provenance),

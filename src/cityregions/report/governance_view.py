@@ -17,6 +17,7 @@ import pandas as pd
 from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES, MapView, network_layout, short_name
 from cityregions.i18n import tr, tr_message
 from cityregions.pipeline import views
+from cityregions.report.governance_evidence import EVIDENCE_PARTS, evidence_html
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import network_picture
 from cityregions.report.tables import html_table, key_figures
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 #: Parts of the governance result drawn by :func:`governance_body` itself.
 HANDLED = {
     "registry", "fit_areas", "fit_overall", "gaps", "summary", "areas", "as_of", "warnings",
-    "snapshots",
+    "snapshots", *EVIDENCE_PARTS,
 }  # fmt: skip
 
 
@@ -150,6 +151,7 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
     if not gaps.empty:
         named = registry_names(gaps, registry)
         parts.append(subsection_html("gaps", gaps_table(named, layers.units)))
+    parts.append(evidence_html(analysis))
     from cityregions.report.sections import generic_body
 
     found = results.parts("governance")
@@ -166,15 +168,18 @@ def headline(summary: Any, registry: Registry | None, overall: Any = None) -> di
     """Return the governance summary for the headline cards.
 
     Figures repeated in ``fit_overall`` (shown under "Institutional fit") are left out
-    here, and actor ids (``most_central_actor``) are shown by the actor's name.
+    here, and actor ids (``significant_brokers``, ";"-joined) are shown by the actors'
+    names.
     """
     figures = dict(summary) if isinstance(summary, dict) else {}
     if isinstance(overall, dict):
         figures = {k: v for k, v in figures.items() if k not in overall}
     names = {} if registry is None else {a.id: a.name for a in registry.actors}
-    for key in ("most_central_actor",):
-        if key in figures and str(figures[key]) in names:
-            figures[key] = names[str(figures[key])]
+    for key in ("significant_brokers", "most_central_actor"):
+        if key in figures and isinstance(figures[key], str):
+            ids = [i for i in figures[key].split(";") if i]
+            if ids and all(i in names for i in ids):
+                figures[key] = "; ".join(names[i] for i in ids)
     return figures
 
 
