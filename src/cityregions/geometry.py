@@ -203,6 +203,31 @@ def diverging(value: float, top: float) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+#: Classes of a unit's stability (share of runs that agree with the consensus region,
+#: :mod:`cityregions.delineation.sweep`): lower bound and colour, from ColorBrewer YlOrRd
+#: with 5 classes (Brewer, Hatchard & Harrower 2003), the least stable darkest.
+STABILITY_CLASSES: tuple[tuple[float, str], ...] = (
+    (1.0, "#ffffb2"),
+    (0.9, "#fecc5c"),
+    (0.75, "#fd8d3c"),
+    (0.5, "#f03b20"),
+    (0.0, "#bd0026"),
+)
+
+
+def stability_colour(value: float) -> str:
+    """Return the colour of a stability share (its class of :data:`STABILITY_CLASSES`).
+
+    Examples
+    --------
+    >>> stability_colour(1.0), stability_colour(0.95), stability_colour(0.3)
+    ('#ffffb2', '#fecc5c', '#bd0026')
+    """
+    if not np.isfinite(value):
+        return OUTSIDE_COLOUR
+    return next(colour for low, colour in STABILITY_CLASSES if value >= low)
+
+
 #: Node colours by record kind (bodies by level).
 NODE_COLOURS = {
     "metropolitan": "#0b5cad",

@@ -19,12 +19,14 @@ import pandas as pd
 from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
 from cityregions.geometry import (
     SIZE_COLUMNS,
+    STABILITY_CLASSES,
     STATE_FULL_NAMES,
     MapView,
     area_shapes,
     diverging,
     label_point,
     region_shapes,
+    stability_colour,
     transformer,
     unit_sizes,
 )
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LAYERS = ("units", "regions", "areas", "flows", "gaps", "energy")
+LAYERS = ("units", "regions", "areas", "flows", "gaps", "energy", "stability")
 
 
 def jsonable(value: Any) -> Any:
@@ -99,6 +101,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "flows": _lines_layer(table, layers.ties, kind="flow"),
         "gaps": _lines_layer(table, layers.gaps, kind="gap"),
         "energy": _energy_layer(results, layers, regions),
+        "stability": _stability_layer(results),
     }
     case = {
         "name": results.case.name,
@@ -263,6 +266,43 @@ def _regions_layer(
         }
         features.append(_feature(_to_wgs84(shape), props))
     return _collection(features)
+
+
+def _stability_layer(results: CaseResults) -> dict[str, Any]:
+    """Units shaded by stability and the consensus regions' outlines (stability step).
+
+    Unit features (``kind`` ``unit``: polygon, else the seat point) carry ``stability``
+    (share of runs agreeing with the consensus), ``colour``
+    (:func:`cityregions.geometry.stability_colour`) and the consensus region; region
+    features (``kind`` ``consensus``) its outline. Empty without the stability step.
+    """
+    view = views.stability_map(results)
+    if view is None:
+        return _collection([])
+    table = views.stability_table(results, view)
+    shares = table["stability"].astype(float).to_dict()
+    features = []
+    for unit, row in view.units.iterrows():
+        share = shares[unit]
+        props = {
+            "kind": "unit",
+            "id": str(unit),
+            "name": row["name"],
+            "region": str(row["region"]),
+            "region_name": table.at[unit, "region_name"],
+            "stability": share,
+            "colour": stability_colour(share),
+        }
+        if view.geometry is not None:
+            geometry = _to_wgs84(view.geometry.loc[unit])
+        else:
+            geometry = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
+        features.append(_feature(geometry, props))
+    for region, shape in region_shapes(view).items():
+        props = {"kind": "consensus", "id": region, "name": view.names.get(region, region)}
+        features.append(_feature(_to_wgs84(shape), props))
+    legend = [{"low": low, "colour": colour} for low, colour in STABILITY_CLASSES]
+    return {**_collection(features), "legend": legend}
 
 
 def _areas_layer(layers: MapView) -> dict[str, Any]:

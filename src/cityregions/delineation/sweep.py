@@ -52,6 +52,7 @@ its own; which neighbour it joins depends on the noise of the counts:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import math
@@ -342,16 +343,17 @@ def run_figures(flows: FlowTable, labels: pd.Series) -> dict[str, float]:
     regions of :math:`\\min(LW/L,\\ LW/W)` (internal flows over residents and over jobs,
     the self-containment of the LMA validity rule; research note ``delineation.md`` §1);
     ``modularity``, the directed flow modularity
-    (:func:`cityregions.delineation.quality.q_modularity`).
+    (:func:`cityregions.delineation.quality.q_modularity`). Self-containments as in
+    :func:`cityregions.delineation.quality.region_statistics`.
     """
-    from cityregions.delineation.quality import q_modularity
+    from cityregions.delineation.quality import q_modularity, region_statistics
 
-    summary = api.region_summary(flows, labels)
-    lowest = np.fmin(summary["self_containment_supply"], summary["self_containment_demand"])
+    stats = region_statistics(flows, labels)
+    lowest = np.fmin(stats["sc_supply"].to_numpy(), stats["sc_demand"].to_numpy())
     return {
-        "regions": len(summary),
+        "regions": len(stats),
         "units_outside": int(labels.isna().sum()),
-        "mean_self_containment": float(lowest.mean()) if len(summary) else float("nan"),
+        "mean_self_containment": float(lowest.mean()) if len(stats) else float("nan"),
         "modularity": q_modularity(flows, labels),
     }
 
@@ -441,6 +443,9 @@ class Sweep:
         stability, units with stability 1).
     flows_provenance, flows_source
         Where the flows behind every run come from.
+    pairs
+        ``unit_a, unit_b, share``: pairs of units asked about (:meth:`with_pairs`), e.g.
+        for a headline; empty otherwise.
     """
 
     method: str
@@ -456,6 +461,9 @@ class Sweep:
     summary: dict[str, Any] = field(default_factory=dict)
     flows_provenance: str = "observed"
     flows_source: str = ""
+    pairs: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["unit_a", "unit_b", "share"])
+    )
 
     @property
     def consensus(self) -> pd.Series:
@@ -480,6 +488,20 @@ class Sweep:
         table = self.coassignment
         hit = table[(table["unit_a"] == a) & (table["unit_b"] == b)]
         return float(hit["share"].iloc[0]) if len(hit) else 0.0
+
+    def with_pairs(self, pairs: Sequence[tuple[str, str]]) -> Sweep:
+        """Return a copy whose :attr:`pairs` gives the share of runs of each pair of units.
+
+        For headlines such as "Halle and Leipzig share a region in X % of runs".
+
+        Raises
+        ------
+        InputError
+            A unit that is not in the sweep.
+        """
+        rows = [(a, b, self.share_together(a, b)) for a, b in pairs]
+        table = pd.DataFrame(rows, columns=["unit_a", "unit_b", "share"])
+        return dataclasses.replace(self, pairs=table)
 
 
 # ------------------------------------------------------------------ the sweep

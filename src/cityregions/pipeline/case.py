@@ -53,6 +53,16 @@ CASE_KEYS: dict[str, tuple[str, ...]] = {
     "units": ("file", "layer", "id_column", "polygons", "provenance"),
     "flows": ("file", "flows_provenance", "provenance", "model", "sum_duplicates"),
     "delineation": ("lma", "leiden_resolution", "fua_cities", "central_places"),
+    "stability": (
+        "method",
+        "grid",
+        "bootstrap",
+        "resampling",
+        "seed",
+        "scheduler",
+        "workers",
+        "pairs",
+    ),
     "registry": ("path", "as_of", "min_flow", "min_share"),
     "partnership": ("scenarios",),
     "energy": (

@@ -2,6 +2,7 @@
 
 Each analysis defines its own result dataclass beside it
 (:class:`~cityregions.delineation.compare.DelineationComparison`,
+:class:`~cityregions.delineation.sweep.Sweep`,
 :class:`~cityregions.governance.analysis.GovernanceAnalysis`,
 :class:`~cityregions.partnership.compare.Comparison`,
 :class:`~cityregions.energy.analysis.EnergyAnalysis`); :class:`CaseResults` holds them
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cityregions.delineation.compare import DelineationComparison
+    from cityregions.delineation.sweep import Sweep
     from cityregions.energy.analysis import EnergyAnalysis
     from cityregions.flows import FlowTable
     from cityregions.governance.analysis import GovernanceAnalysis
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from cityregions.territory import Territory
 
 #: The sections of a case, in run and report order.
-SECTIONS = ("territory", "delineation", "governance", "partnership", "energy")
+SECTIONS = ("territory", "delineation", "stability", "governance", "partnership", "energy")
 
 #: What a provenance note says of an input: how it was obtained.
 PROVENANCE_KINDS = ("observed", "completed", "modeled", "estimate", "fact")
@@ -75,7 +77,7 @@ class CaseResults:
         The case the results belong to.
     out_dir
         The folder the files were written to.
-    territory, delineation, governance, partnership, energy
+    territory, delineation, stability, governance, partnership, energy
         The result of each step, or None when the step did not run (no registry, no
         scenarios, no energy inputs).
     provenance
@@ -90,6 +92,7 @@ class CaseResults:
     out_dir: Path
     territory: TerritoryResult | None = None
     delineation: DelineationComparison | None = None
+    stability: Sweep | None = None
     governance: GovernanceAnalysis | None = None
     partnership: Comparison | None = None
     energy: EnergyAnalysis | None = None

@@ -143,6 +143,96 @@ def _write_delineation(results: CaseResults, result: Any) -> None:
         results.files.append(out / name)
 
 
+def stability_step(case: Case, results: CaseResults) -> None:
+    """How stable are the case's city regions? Sweep ``[stability]`` (``results.stability``).
+
+    Reads ``[stability]`` of ``case.toml`` (the step is skipped without it): ``method``
+    (``lma``), ``grid`` (a table: parameter → list of values; every combination is a
+    setting), ``bootstrap`` (resamples of the flows per setting, 20), ``resampling``
+    (``poisson`` or ``multinomial``), ``seed`` (0), ``scheduler`` (``inline``: in this
+    process; ``local``: a local Dask cluster; or a scheduler address), ``workers`` and
+    ``pairs`` (``[[unit, unit], …]``: headlines "A and B share a region in X % of
+    runs"). See :func:`cityregions.delineation.sweep.sweep` and ``docs/sweep.md``.
+
+    Files (``<out>/stability/``): ``runs.csv``, ``coassignment.csv``,
+    ``stability.csv``, ``labels/run-NNNN.parquet``
+    (:func:`cityregions.io.sweep_files.write_sweep`).
+    """
+    import numpy as np
+
+    from cityregions.delineation.sweep import sweep
+    from cityregions.io.sweep_files import write_sweep
+
+    if "stability" not in case.config:
+        logger.info("case %s has no [stability]: stability step skipped", case.name)
+        return
+    settings = _stability_settings(case)
+    flows = case.flows
+    result = sweep(
+        flows,
+        method=settings["method"],
+        grid=settings["grid"],
+        bootstrap=settings["bootstrap"],
+        resampling=settings["resampling"],
+        rng=np.random.default_rng(settings["seed"]),
+        units=case.territory if settings["method"] in ("fua", "bbsr") else None,
+        scheduler=settings["scheduler"],
+        n_workers=settings["workers"],
+    ).with_pairs(settings["pairs"])
+    results.files += write_sweep(result, results.out_dir / "stability")
+    results.note_provenance("stability", "flows", flows.flows_provenance, flows.source)
+    if result.bootstrap:
+        results.note_provenance(
+            "stability", "resamples", "modeled",
+            f"{result.bootstrap} {result.resampling} resamples of the flows per setting "
+            f"(seed {settings['seed']}; docs/sweep.md)",
+        )  # fmt: skip
+    grid = "; ".join(f"{k}={','.join(map(str, v))}" for k, v in result.grid.items())
+    results.note_provenance(
+        "stability", "stability", "estimate",
+        f"share of {len(result.runs)} {result.method} runs ({grid or 'defaults'}) agreeing "
+        f"with the medoid run {result.consensus_run} (case.toml [stability])",
+    )  # fmt: skip
+    results.stability = result
+
+
+def _stability_settings(case: Case) -> dict[str, Any]:
+    """Return the checked settings of ``[stability]`` (defaults filled in)."""
+    from cityregions._distributed import check_scheduler
+    from cityregions._errors import InputError
+
+    config = dict(case.config.get("stability", {}))
+    where = {"source": case.root / "case.toml", "location": "[stability]"}
+    for key, default in (("bootstrap", 20), ("seed", 0)):
+        value = config.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            msg = f"expected a whole number of at least 0, got {value!r}"
+            raise InputError(msg, field=key, **where)  # type: ignore[arg-type]
+        config[key] = value
+    grid = config.get("grid", {})
+    if not isinstance(grid, dict):
+        msg = f"expected a table of parameter = [values], got {grid!r}"
+        raise InputError(msg, field="grid", **where)  # type: ignore[arg-type]
+    pairs = config.get("pairs", [])
+    known = set(case.territory.ids)
+    bad = [p for p in pairs if not (isinstance(p, list) and len(p) == 2 and set(p) <= known)]
+    if bad:
+        msg = f"expected pairs of unit ids of the case, e.g. [['15002', '14713']], got {bad[0]!r}"
+        raise InputError(msg, field="pairs", **where)  # type: ignore[arg-type]
+    return {
+        "method": str(config.get("method", "lma")),
+        "grid": {k: v if isinstance(v, list) else [v] for k, v in grid.items()},
+        "bootstrap": config["bootstrap"],
+        "resampling": str(config.get("resampling", "poisson")),
+        "seed": config["seed"],
+        "scheduler": check_scheduler(
+            str(config.get("scheduler", "inline")), option="case.toml [stability] scheduler"
+        ),
+        "workers": config.get("workers"),
+        "pairs": [(str(a), str(b)) for a, b in pairs],
+    }
+
+
 def governance_step(case: Case, results: CaseResults) -> None:
     """Check and analyse the case's governance registry (``results.governance``).
 
@@ -385,6 +475,7 @@ def _energy_provenance(
 STEPS: list[tuple[str, Step]] = [
     ("territory", territory_step),
     ("delineation", delineation_step),
+    ("stability", stability_step),
     ("governance", governance_step),
     ("partnership", partnership_step),
     ("energy", energy_step),
@@ -433,5 +524,6 @@ __all__ = [
     "partnership_step",
     "run_case",
     "scenario_files",
+    "stability_step",
     "territory_step",
 ]

@@ -166,6 +166,53 @@ def energy_region_balance(results: CaseResults) -> dict[str, float] | None:
     return {str(k): float(v) for k, v in series.items()}
 
 
+def stability_map(results: CaseResults) -> MapView | None:
+    """Return the map of the stability section: units by consensus region, or None.
+
+    The regions are those of the sweep's consensus (medoid) run; the report and the
+    dashboard fill each unit by :func:`cityregions.geometry.stability_colour`.
+    """
+    if results.stability is None:
+        return None
+    return map_view(territory(results), labels=results.stability.consensus)
+
+
+def stability_table(results: CaseResults, view: MapView) -> pd.DataFrame:
+    """Return per unit ``name``, ``region_name`` (consensus region) and ``stability``.
+
+    Index ``unit``; least stable first (ties by name). Empty without the stability step.
+    """
+    import pandas as pd
+
+    if results.stability is None:
+        return pd.DataFrame(columns=["name", "region_name", "stability"])
+    table = results.stability.stability
+    units = view.units.reindex(table.index)
+    regions = units["region"].astype(str)
+    shown = pd.DataFrame(
+        {
+            "name": units["name"],
+            "region_name": [view.names.get(r, r) for r in regions],
+            "stability": table["stability"],
+        },
+        index=table.index.rename("unit"),
+    )
+    return shown.sort_values(["stability", "name"], kind="stable")
+
+
+def stability_pairs(results: CaseResults) -> list[dict[str, Any]]:
+    """Return the headline pairs of the stability step: ``a``, ``b``, their names, ``share``."""
+    if results.stability is None:
+        return []
+    names = territory(results).units["name"]
+    pairs = results.stability.pairs[["unit_a", "unit_b", "share"]]
+    rows = []
+    for a, b, share in pairs.itertuples(index=False):
+        name_a, name_b = str(names.get(a, a)), str(names.get(b, b))
+        rows.append({"a": a, "b": b, "name_a": name_a, "name_b": name_b, "share": float(share)})
+    return rows
+
+
 def strip_paths(text: str) -> str:
     """Return ``text`` with every absolute local path replaced by its last component.
 
@@ -192,6 +239,9 @@ __all__ = [
     "region_names",
     "registry",
     "renamed",
+    "stability_map",
+    "stability_pairs",
+    "stability_table",
     "strip_paths",
     "territory",
     "units_table",

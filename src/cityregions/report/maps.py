@@ -59,6 +59,7 @@ def region_map(
     show: tuple[str, ...] = ("ties", "areas", "gaps"),
     width: float = 880,
     allocation: pd.DataFrame | None = None,
+    unit_fills: Mapping[str, str] | None = None,
 ) -> str:
     """Return the SVG map.
 
@@ -78,13 +79,17 @@ def region_map(
     allocation
         Optional supply links to draw as green lines: columns ``a`` (supplier), ``b``
         (sink) and ``value`` (e.g. MWh).
+    unit_fills
+        Optional colour per *unit* (e.g. its stability) instead of its region's colour;
+        the regions keep their boundaries (polygons) or light hulls (seats).
     """
     frame = _frame(layers, width)
     fill = _fills(layers, values)
+    units_fill = _unit_fills(layers, fill, unit_fills)
     parts = [svg_open(frame.width, frame.height, label=label, css_class="map")]
     parts.append(f'<rect width="{frame.width:.0f}" height="{frame.height:.0f}" fill="#f7f9fb"/>')
     if layers.geometry is not None:
-        parts.append(_polygons(layers, frame, fill))
+        parts.append(_polygons(layers, frame, units_fill))
     else:
         parts.append(_hulls(layers, frame, fill))
     if "areas" in show:
@@ -96,7 +101,7 @@ def region_map(
     if allocation is not None and not allocation.empty:
         parts.append(_links(layers, frame, allocation, colour="#1a7f45", css="allocation"))
     if layers.geometry is None:
-        parts.append(_circles(layers, frame, fill))
+        parts.append(_circles(layers, frame, units_fill))
     parts.append(_labels(layers, frame))
     parts.append(scale_bar(frame))
     parts.append("</svg>")
@@ -183,13 +188,21 @@ def _fills(layers: MapView, values: Mapping[str, float] | None) -> dict[str, str
     return {r: diverging(values.get(r, float("nan")), top or 1.0) for r in layers.colours}
 
 
+def _unit_fills(
+    layers: MapView, fill: Mapping[str, str], given: Mapping[str, str] | None
+) -> dict[str, str]:
+    """Fill of every unit: ``given`` where it has one, else its region's colour."""
+    regions = layers.units["region"].astype(str)
+    return {str(u): (given or {}).get(str(u), fill[r]) for u, r in regions.items()}
+
+
 def _polygons(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
     out = ['<g class="units" stroke="#fff" stroke-width="0.6">']
     for unit, geom in layers.geometry.items():
         row = layers.units.loc[unit]
         out.append(
             f'<path class="unit" data-unit="{escape(str(unit))}" d="{path_of(geom, frame)}" '
-            f'fill="{fill[row["region"]]}" fill-opacity="0.85">{_title(unit, row)}</path>'
+            f'fill="{fill[str(unit)]}" fill-opacity="0.85">{_title(unit, row)}</path>'
         )
     out.append('</g><g class="regions" fill="none" stroke="#1f2933" stroke-width="1.6">')
     grouped = layers.geometry.groupby(layers.units["region"].reindex(layers.geometry.index))
@@ -225,7 +238,7 @@ def _circles(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
         out.append(
             f'<circle class="unit" data-unit="{escape(str(unit))}" cx="{px[i]:.1f}" '
             f'cy="{py[i]:.1f}" r="{_radius(float(size.iloc[i]), top, layers):.1f}" '
-            f'fill="{fill[row["region"]]}" fill-opacity="0.9">{_title(unit, row, layers)}</circle>'
+            f'fill="{fill[str(unit)]}" fill-opacity="0.9">{_title(unit, row, layers)}</circle>'
         )
     out.append("</g>")
     return "".join(out)

@@ -193,10 +193,12 @@ def _renderers() -> dict[str, Renderer]:
     from cityregions.report.energy_view import energy_body
     from cityregions.report.governance_view import governance_body
     from cityregions.report.partnership_view import partnership_body
+    from cityregions.report.stability_view import stability_body
 
     return {
         "territory": territory_body,
         "delineation": delineation_body,
+        "stability": stability_body,
         "governance": governance_body,
         "partnership": partnership_body,
         "energy": energy_body,

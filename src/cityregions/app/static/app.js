@@ -27,10 +27,10 @@
     var pair = typeof value === "string" ? state.values[value] : null;
     return pair ? (state.lang === "de" ? pair[0] : pair[1]) : value;
   }
-  var LAYER_ORDER = ["regions", "energy", "areas", "flows", "gaps", "units"];
+  var LAYER_ORDER = ["regions", "energy", "stability", "areas", "flows", "gaps", "units"];
   /* Inputs of the user: a missing value reads "not given", never 0 or a dash. */
   var GIVEN = { population: true, residents: true, jobs: true, area_km2: true };
-  var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false };
+  var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false, stability: false };
 
   function t(key) {
     var pair = state.labels[key];
@@ -87,10 +87,31 @@
     if (name === "areas") { return { color: "#1f2933", weight: 1.6, dashArray: "6 4", fill: false, className: "area-shape" }; }
     if (name === "gaps") { return { color: "#c0392b", weight: 3, dashArray: "7 5", className: "gap-line" }; }
     if (name === "flows") { return { color: "#52606d", weight: p.width || 1, opacity: 0.5, className: "flow-line" }; }
+    if (name === "stability") {
+      return p.kind === "consensus" ? { color: "#1f2933", weight: 2, fill: false, className: "consensus-shape" }
+        : { color: "#ffffff", weight: 0.5, fillColor: p.colour, fillOpacity: 0.85, className: "stability-shape" };
+    }
     return {};
   }
 
+  /* Units shaded by stability (share of runs agreeing with the consensus), consensus outlines. */
+  function stabilityLayer(collection) {
+    return L.geoJSON(collection, {
+      style: function (f) { return style("stability", f); },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.95, className: "stability-marker" });
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        var tip = p.kind === "unit" ? p.name + " · " + p.region_name + ": " + fmt(Math.round(100 * p.stability)) + " %" : p.name;
+        layer.bindTooltip(esc(tip), { sticky: true });
+        if (p.kind === "unit") { layer.on("click", function (e) { L.DomEvent.stopPropagation(e); showUnit(p.id); }); }
+      }
+    });
+  }
+
   function buildLayer(name, collection) {
+    if (name === "stability") { return stabilityLayer(collection); }
     if (name === "flows") {
       var top = Math.max.apply(null, collection.features.map(function (f) { return f.properties.value || 0; }).concat([1]));
       collection.features.forEach(function (f) { f.properties.width = 0.8 + 7 * (f.properties.value || 0) / top; });
@@ -151,8 +172,9 @@
   function renderToggles(available) {
     var box = document.getElementById("layer-toggles");
     box.innerHTML = "";
-    var names = { units: "units", regions: "regions", areas: "cooperation_areas", flows: "flows", gaps: "gaps", energy: "energy_balance" };
-    ["units", "regions", "areas", "flows", "gaps", "energy"].forEach(function (name) {
+    var names = { units: "units", regions: "regions", areas: "cooperation_areas", flows: "flows", gaps: "gaps", energy: "energy_balance",
+      stability: "stability_map" };
+    ["units", "regions", "areas", "flows", "gaps", "energy", "stability"].forEach(function (name) {
       var has = available.indexOf(name) >= 0;
       var label = document.createElement("label");
       label.className = "toggle" + (has ? "" : " disabled");
@@ -177,6 +199,13 @@
     }
     if (regions.length && regions[0].properties.schematic) {
       html += '<p class="muted small" data-i18n="map_hulls">' + esc(t("map_hulls")) + "</p>";
+    }
+    var classes = state.layers.stability ? state.layers.stability.legend || [] : [];
+    if (classes.length) {
+      html += '<p class="small"><strong data-i18n="stability_map">' + esc(t("stability_map")) + "</strong></p>" +
+        classes.map(function (c) {
+          return '<div><span class="sw" data-colour="' + esc(c.colour) + '"></span>' + (c.low >= 1 ? "100 %" : "≥ " + Math.round(100 * c.low) + " %") + "</div>";
+        }).join("");
     }
     var size = state.caseInfo && state.caseInfo.size;
     var note = "map_units_" + (size || "equal");
