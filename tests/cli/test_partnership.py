@@ -113,7 +113,12 @@ def test_power_output_blocked_or_onto_input(tmp_path, monkeypatch, capsys):
     assert weights.read_text(encoding="utf-8") == EEC
 
 
-NETWORK = (SCENARIOS / "network-2012.yaml").read_text(encoding="utf-8")
+# the bundled scenario, its population table named by an absolute path (a copy elsewhere)
+NETWORK = (
+    (SCENARIOS / "network-2012.yaml")
+    .read_text(encoding="utf-8")
+    .replace("../municipalities.csv", str(SCENARIOS.parent / "municipalities.csv"))
+)
 
 
 @pytest.mark.parametrize(
@@ -261,7 +266,7 @@ def test_compare_registry_member_in_two_city_regions(tmp_path, monkeypatch, caps
 
     case = SCENARIOS.parent
     shutil.copytree(case / "registry", tmp_path / "registry")
-    shutil.copy(case / "districts.csv", tmp_path / "districts.csv")
+    shutil.copy(case / "municipalities.csv", tmp_path / "municipalities.csv")
     with (tmp_path / "registry" / "30_city_regions.yaml").open("a", encoding="utf-8") as f:
         f.write("  - {member: halle, body: regionalforum-leipzig, role: full, sources: [S48]}\n")
     (tmp_path / "scenarios").mkdir()

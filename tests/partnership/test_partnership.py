@@ -9,6 +9,7 @@ from fractions import Fraction as F  # noqa: N817
 from math import comb
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -80,6 +81,13 @@ def test_fee_keys():
 
 
 # ------------------------------------------------------------------ worked-case scenarios
+def _population(unit_prefix: str) -> float:
+    """Population of a unit (or the sum of a district's municipalities) in the bundled
+    municipalities.csv, read independently of the scenario reader."""
+    table = pd.read_csv(bundled_case_path() / "municipalities.csv", dtype={"unit": str})
+    return float(table.loc[table["unit"].str.startswith(unit_prefix), "population"].sum())
+
+
 def test_network_2012_as_documented():
     result = evaluate_scenario(read_scenario(SCENARIOS / "network-2012.yaml"))
     table = result.members
@@ -89,42 +97,99 @@ def test_network_2012_as_documented():
     assert table.loc["erfurt", "banzhaf_absolute"] == 0
     assert result.summary["members_without_power"] == "erfurt, weimar"
     assert result.summary["coleman_act"] == 0.5
+    assert result.summary["decision"] == "simple"
     # documented fees (governance-facts §2.1 "Money"), the rest split over the other seven
     assert table.loc["magdeburg", "fee"] == pytest.approx(25_000, abs=1e-3)
     assert table.loc["dresden", "fee"] == pytest.approx(60_000, abs=1e-3)
     assert table.loc["leipzig", "fee"] == pytest.approx(185_000 / 7, abs=1e-3)
     assert table["fee"].sum() == pytest.approx(270_000, abs=1e-3)
     assert table.loc["erfurt", "fee"] == 0
-    assert table.loc["leipzig", "population"] == 502_979
+    # one population vintage: Destatis 31.12.2019 in the bundled municipal table
+    assert table.loc["leipzig", "population"] == _population("14713000") == 593_145
+    assert table.loc["zwickau", "population"] == _population("14524330")
+    assert table["source"].str.contains("31.12.2019").all()
+    # a priori unions: Jena's bloc has one vote of nine (Owen 1/9), Erfurt none
+    assert table.loc["jena", "owen"] == pytest.approx(1 / 9)
+    assert table.loc["erfurt", "owen"] == 0
+    assert table["owen"].sum() == pytest.approx(1)
+    assert not table["can_block_alone"].any()
 
 
-def test_impuls_region_as_one_bloc_versus_through_jena():
-    names = ["network-2012.yaml", "network-2012-impuls-bloc.yaml"]
+def test_consensus_variants_give_every_voting_member_the_power_to_block():
+    """Consensus = all must agree: a voting city is decisive only when all 8 others say
+    yes (β' = 1/2**8) and the body passes anything with probability 1/2**9."""
+    result = evaluate_scenario(read_scenario(SCENARIOS / "network-2012-consensus.yaml"))
+    table = result.members
+    voting = table.drop(index=["erfurt", "weimar"])
+    assert (voting["banzhaf_absolute"] == 1 / 2**8).all()
+    assert result.summary["coleman_act"] == 1 / 2**9
+    assert result.summary["decision"] == "consensus"
+    assert result.summary["abstention"] == "does_not_block"
+    assert voting["can_block_alone"].all()
+    assert not table.loc[["erfurt", "weimar"], "can_block_alone"].any()
+    # city regions: the single-city regions block alone, members of larger ones do not
+    regions = evaluate_scenario(read_scenario(SCENARIOS / "city-regions-2012-consensus.yaml"))
+    blocking = regions.members["can_block_alone"]
+    assert blocking["leipzig"]
+    assert blocking[["chemnitz", "zwickau"]].all()  # both must agree: each blocks
+    assert not blocking[["jena", "erfurt", "weimar"]].any()  # 2 of 3 decide inside
+    # passage of the other seven blocs: five single cities and ImPuls 1/2, C-Z 1/4
+    assert regions.members.loc["leipzig", "banzhaf_absolute"] == pytest.approx(1 / 2**8)
+    assert regions.summary["coleman_act"] == pytest.approx(1 / 2**9)
+
+
+def test_impuls_region_as_one_bloc_versus_three_cities_versus_through_jena():
+    names = [
+        "network-2012.yaml",
+        "network-2012-impuls-bloc.yaml",
+        "network-2012-impuls-cities.yaml",
+    ]
     comparison = compare_scenarios([read_scenario(SCENARIOS / n) for n in names])
     wide = comparison.wide
-    before, after = "network-2012:banzhaf_absolute", "network-2012-impuls-bloc:banzhaf_absolute"
-    # inside the 4-member bloc (≥ 3 of 4) each member swings with prob C(3,2)/8 = 3/8
-    assert wide.loc["jena", after] == pytest.approx(comb(8, 4) / 2**8 * 3 / 8)
-    assert wide.loc["jena", before] > wide.loc["jena", after]
-    assert wide.loc["erfurt", before] == 0 < wide.loc["erfurt", after]
+    through, bloc, cities = (f"{n[:-5]}:banzhaf_absolute" for n in names)
+    # inside the bloc of three cities (2 of 3) each swings with prob 1/2; the bloc in
+    # the body of nine: C(8, 4)/2**8
+    assert wide.loc["jena", bloc] == pytest.approx(comb(8, 4) / 2**8 / 2)
+    assert wide.loc["jena", through] > wide.loc["jena", bloc]
+    assert wide.loc["erfurt", through] == 0 < wide.loc["erfurt", bloc]
+    # three members of eleven: decisive iff exactly 5 of the other 10 say yes
+    assert wide.loc["erfurt", cities] == pytest.approx(comb(10, 5) / 2**10)
+    assert wide.loc["leipzig", cities] == pytest.approx(comb(10, 5) / 2**10)
     blocs = comparison.blocs.set_index(["scenario", "bloc"])
-    assert blocs.loc[("network-2012-impuls-bloc", "impuls"), "passage_probability"] == 5 / 16
+    assert blocs.loc[("network-2012-impuls-bloc", "impuls"), "passage_probability"] == 1 / 2
+    assert (comparison.members["kind"] != "district").all()  # cities only
 
 
-def test_halle_leipzig_one_versus_two_city_regions_matches_flattened_game():
-    names = ["city-regions-2012.yaml", "city-regions-2012-halle-leipzig.yaml"]
+def test_halle_leipzig_variants_two_votes_keep_what_merging_with_one_vote_costs():
+    """One vote: Leipzig and Halle lose power. Two votes: each keeps exactly its power
+    as a separate city region (with X the yes-votes of the other six blocs and H Halle:
+    P(X + H = 4) = ½P(X ∈ {3, 4}) = P(Halle yes)·P(joint bloc decisive)); the others
+    lose."""
+    names = [
+        "city-regions-2012.yaml",
+        "city-regions-2012-halle-leipzig-one-vote.yaml",
+        "city-regions-2012-halle-leipzig-two-votes.yaml",
+        "city-regions-2012-halle-leipzig-districts-one-vote.yaml",
+        "city-regions-2012-halle-leipzig-districts-two-votes.yaml",
+    ]
     comparison = compare_scenarios([read_scenario(SCENARIOS / n) for n in names])
-    two, one = comparison.results
-    assert (
-        one.members.loc["leipzig", "banzhaf_absolute"]
-        < two.members.loc["leipzig", "banzhaf_absolute"]
-    )
-    assert one.summary["blocs"] == 7
-    assert two.summary["blocs"] == 8
-    # chain rule == enumeration of the flattened 12-member body
+    power = {r.scenario.name: r.members["banzhaf_absolute"] for r in comparison.results}
+    base, one, two, d_one, d_two = (power[n[:-5]] for n in names)
+    assert one["leipzig"] < base["leipzig"]
+    assert two["leipzig"] == pytest.approx(base["leipzig"], abs=1e-15)
+    assert two["halle"] == pytest.approx(base["halle"], abs=1e-15)
+    assert two["dresden"] < base["dresden"]
+    # with its three districts (3 of 5 decide inside) the joint region grows its members
+    assert set(d_one.index) - set(one.index) == {"saalekreis", "lk-leipzig", "nordsachsen"}
+    assert d_two["saalekreis"] > d_one["saalekreis"]
+    districts = comparison.members[comparison.members["kind"] == "district"]
+    assert set(districts["scenario"]) == {n[:-5] for n in names[3:]}
+    counts = comparison.summary.set_index("scenario")["blocs"]
+    assert counts[names[1][:-5]] == counts[names[2][:-5]] == 7
+    # chain rule == enumeration of the flattened body
     from tests.support.brute_force import flat_banzhaf
 
-    for result in (one, two):
+    for result in comparison.results:
         flat = dict(zip(result.game.members, flat_banzhaf(result.game), strict=True))
         assert {m: F(float(v)) for m, v in flat.items()} == {
             m: F(float(result.members.loc[m, "banzhaf_absolute"])) for m in flat
@@ -140,7 +205,33 @@ def test_association_2014_board_split():
     assert table.loc["leipzig", "banzhaf_absolute"] == pytest.approx(float(public))
     assert table.loc["business", "banzhaf_absolute"] == pytest.approx(float(business))
     assert pd.isna(table.loc["business", "power_per_inhabitant"])
-    assert table.loc["leipzig", "fee"] == pytest.approx(0.119 * 587_857)
+    assert table.loc["leipzig", "fee"] == pytest.approx(0.119 * _population("14713000"))
+    assert table.loc["lk-leipzig", "population"] == _population("14729")
+
+
+def test_association_2014_business_side_as_its_members_reverses_the_ratio():
+    """60 business members deciding by majority (31 of 60): a company is decisive when
+    exactly 30 of the other 59 say yes and the public side says yes (1586/4096); a city
+    when exactly 6 of the other 11 say yes and the business side says yes."""
+    one = evaluate_scenario(read_scenario(SCENARIOS / "association-2014.yaml")).members
+    result = evaluate_scenario(
+        read_scenario(SCENARIOS / "association-2014-business-members.yaml"),
+        rng=np.random.default_rng(0),
+    )
+    table = result.members
+    public_passes = F(sum(comb(12, k) for k in range(7, 13)), 2**12)
+    business_passes = F(sum(comb(60, k) for k in range(31, 61)), 2**60)
+    company = F(comb(59, 30), 2**59) * public_passes
+    city = F(comb(11, 6), 2**11) * business_passes
+    assert table.loc["company-07", "banzhaf_absolute"] == pytest.approx(float(company))
+    assert table.loc["leipzig", "banzhaf_absolute"] == pytest.approx(float(city))
+    assert round(float(company), 3) == 0.040
+    assert round(float(city), 3) == 0.101
+    assert one.loc["business", "banzhaf_absolute"] > 3 * one.loc["leipzig", "banzhaf_absolute"]
+    assert table.loc["company-07", "banzhaf_absolute"] < table.loc["leipzig", "banzhaf_absolute"]
+    # 72 members: Shapley-Shubik of the flattened body is estimated, with intervals
+    assert result.summary["shapley_method"].startswith("Monte Carlo")
+    assert (table["shapley_shubik_ci_low"] <= table["shapley_shubik_ci_high"]).all()
 
 
 def test_compare_writes_tables(tmp_path):
@@ -154,7 +245,8 @@ def test_compare_writes_tables(tmp_path):
         "wide.csv",
     ]
     summary = pd.read_csv(tmp_path / "summary.csv")
-    assert len(summary) == 8
+    assert len(summary) == len(list(SCENARIOS.glob("*.yaml"))) == 16
+    assert set(summary["decision"]) == {"simple", "qualified", "consensus"}
     # every scenario states its undocumented rules, in the summary and in their own table
     assumptions = pd.read_csv(tmp_path / "assumptions.csv")
     assert set(assumptions["scenario"]) == set(summary["scenario"])
@@ -319,8 +411,9 @@ def test_registry_two_stage_target_model_scenario_file():
     result = evaluate_scenario(read_scenario(SCENARIOS / "registry-city-regions-2012.yaml"))
     assert result.summary["blocs"] == 8
     assert result.members.loc["jena", "bloc"] == "impuls-kag"
-    assert result.members.loc["boerde", "population"] == 171_734  # districts.csv 15083
-    assert pd.isna(result.members.loc["zwickau", "population"])  # partial units
+    # districts sum their municipalities; Zwickau (a town in LK Zwickau) its own
+    assert result.members.loc["boerde", "population"] == _population("15083")
+    assert result.members.loc["zwickau", "population"] == _population("14524330")
     from tests.support.brute_force import flat_banzhaf
 
     flat = flat_banzhaf(result.game)
@@ -380,6 +473,12 @@ def test_association_2014_power_to_act_by_hand():
         comb(11, 6) / 2**11 * 0.5, abs=1e-15
     )
     assert members.loc["business", "banzhaf_absolute"] == pytest.approx(public, abs=1e-15)
+    # the public side by consensus: all 12 must agree (1/4096), each can block its side
+    consensus = evaluate_scenario(read_scenario(SCENARIOS / "association-2014-consensus.yaml"))
+    assert consensus.summary["coleman_act"] == pytest.approx(1 / 2**12 * 0.5, abs=1e-15)
+    assert consensus.members.loc["leipzig", "banzhaf_absolute"] == pytest.approx(
+        1 / 2**11 * 0.5, abs=1e-15
+    )
 
 
 def test_variant_keeps_base_assumptions():
@@ -390,12 +489,12 @@ def test_variant_keeps_base_assumptions():
 
 
 def test_city_regions_2012_power_to_act_by_hand():
-    """8 blocs, at least 5 must pass: six one-city blocs (p = 1/2), Chemnitz-Zwickau
-    (both must agree, p = 1/4), ImPuls (3 of 4, p = 5/16): A = 1013/4096."""
+    """8 blocs, at least 5 must pass: six one-city blocs and ImPuls (2 of 3) pass with
+    probability 1/2, Chemnitz-Zwickau (both must agree) with 1/4."""
     from fractions import Fraction
     from itertools import product
 
-    passage = [Fraction(1, 2)] * 6 + [Fraction(1, 4), Fraction(5, 16)]
+    passage = [Fraction(1, 2)] * 7 + [Fraction(1, 4)]
     act = Fraction(0)
     for votes in product((0, 1), repeat=8):
         if sum(votes) >= 5:
@@ -403,6 +502,11 @@ def test_city_regions_2012_power_to_act_by_hand():
             for yes, p in zip(votes, passage, strict=True):
                 chance *= p if yes else 1 - p
             act += chance
-    assert act == Fraction(1013, 4096)
+    assert act == Fraction(151, 512)
     result = evaluate_scenario(read_scenario(SCENARIOS / "city-regions-2012.yaml"))
     assert result.summary["coleman_act"] == float(act)
+    # a priori unions: Owen = φ(bloc in the body)·φ(member in the bloc) = 1/8 · 1/2
+    assert result.members.loc["chemnitz", "owen"] == pytest.approx(1 / 16)
+    assert result.members.loc["jena", "owen"] == pytest.approx(1 / 24)
+    # Banzhaf–Owen = β'(bloc; others at ½) · β'(member in bloc) = C(7,4)/2**7 · 1/2
+    assert result.members.loc["chemnitz", "banzhaf_owen"] == pytest.approx(35 / 128 / 2)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tomllib
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -27,7 +28,10 @@ from cityregions.partnership.scenarios import (
     population_from_units,
     scenario_from_registry,
 )
-from cityregions.registry import parse_as_of
+from cityregions.registry import for_units, parse_as_of
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -74,26 +78,37 @@ def _validation_error(error: ValidationError, path: Path) -> InputError:
 def read_scenario(path: str | Path, *, _depth: int = 0) -> Scenario:
     """Read and check a scenario file (YAML or TOML), resolving its ``base``.
 
+    Members that name ``units`` get their population from the scenario's
+    ``population_from`` table (see :func:`member_population`).
+
     Raises
     ------
     InputError
         Unreadable file, unknown keys, a member listed twice, a bloc without members,
-        bad values — naming the file and the field.
+        bad values, units missing from the population table — naming the file and the
+        field.
     """
     path = Path(path)
-    scenario = _read_scenario(path, _depth)
+    scenario, _ = _read_scenario(path, _depth)
     scenario._source = str(path)
     return scenario
 
 
-def _read_scenario(path: Path, _depth: int) -> Scenario:
+def _read_scenario(path: Path, _depth: int) -> tuple[Scenario, Path | None]:
+    """The scenario of ``path`` and the population table it (or its base) names."""
     data = _read_mapping(path)
     if "from_registry" in data:
-        return _from_registry_file(data, path)
+        return _from_registry_file(data, path), None
+    table = (
+        _relative(path, str(data["population_from"]), field="population_from")
+        if data.get("population_from") is not None
+        else None
+    )
+    _check_units_or_population(data, path)
     base_name = data.pop("base", None)
     try:
         if base_name is None:
-            return Scenario.model_validate(data)
+            return _with_population(Scenario.model_validate(data), table, path), table
         if _depth > 5:
             msg = "scenario bases nest more than five levels (a cycle?)"
             raise InputError(msg, source=path, field="base")
@@ -101,7 +116,9 @@ def _read_scenario(path: Path, _depth: int) -> Scenario:
         if not base_path.is_file():
             msg = f"the base scenario {str(base_name)!r} does not exist (looked for {base_path})"
             raise InputError(msg, source=path, field="base")
-        base = read_scenario(base_path, _depth=_depth + 1)
+        base, base_table = _read_scenario(base_path, _depth + 1)
+        base._source = str(base_path)
+        table = table or base_table
         changes = Changes.model_validate(data.pop("changes", {}) or {})
         merged = apply_changes(base, changes, path)
         # a variant keeps its base's assumptions and sources and adds its own
@@ -111,9 +128,115 @@ def _read_scenario(path: Path, _depth: int) -> Scenario:
         merged.update(data)
         if "title" not in data:
             merged["title"] = data.get("name", merged["name"])
-        return Scenario.model_validate(merged)
+        return _with_population(Scenario.model_validate(merged), table, path), table
     except ValidationError as error:
         raise _validation_error(error, path) from None
+
+
+@lru_cache(maxsize=8)
+def _population_table(path: Path, stamp: float) -> tuple[pd.Series, str]:
+    """Population by unit id of a unit table, and its source (cached per file version)."""
+    from cityregions.io.tables import read_units
+
+    territory = read_units(path)
+    if "population" not in territory.units.columns:
+        columns = ", ".join(map(str, territory.units.columns))
+        msg = f"the unit table has no population column (columns: {columns})"
+        raise InputError(msg, source=path, field="population")
+    return territory.units["population"].astype(float), _population_source(path)
+
+
+def _population_source(path: Path) -> str:
+    """``<file>: <source of its population column>`` from the table's own provenance
+    file beside it (``<stem>-provenance.csv`` or ``<stem>_provenance.csv``, rows
+    ``field,source,...``), else the file name alone."""
+    import pandas as pd
+
+    for candidate in (
+        path.with_name(f"{path.stem}-provenance.csv"),
+        path.with_name(f"{path.stem}_provenance.csv"),
+    ):
+        if not candidate.is_file():
+            continue
+        table = pd.read_csv(candidate, dtype=str)
+        if {"field", "source"} <= set(table.columns):
+            rows = table[table["field"] == "population"]
+            if len(rows):
+                return f"{path.name}: {rows['source'].iloc[0]}"
+    return path.name
+
+
+def member_population(population: pd.Series, units: list[str]) -> tuple[float, int] | None:
+    """Population of a member standing for ``units``, and how many table rows it sums.
+
+    A unit id in the table counts its own row; an id that is the beginning of table ids
+    (a 5-digit district key in a table of 8-digit municipal keys) sums those rows (as
+    :func:`cityregions.registry.for_units` maps such keys). None if a unit matches
+    nothing or a matched row has no population.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.Series({"14729010": 10.0, "14729020": 5.0, "14713000": 600.0})
+    >>> member_population(table, ["14729"]), member_population(table, ["14713000"])
+    ((15.0, 2), (600.0, 1))
+    """
+    total, rows = 0.0, 0
+    ids = population.index.astype(str)
+    for unit in units:
+        matched = (
+            population[ids == unit]
+            if unit in population.index
+            else population[ids.str.startswith(unit)]
+        )
+        if matched.empty or matched.isna().any():
+            return None
+        total += float(matched.sum())
+        rows += len(matched)
+    return total, rows
+
+
+def _check_units_or_population(data: dict[str, Any], path: Path) -> None:
+    """A member written in this file gives units or a population, not both."""
+    changes = data.get("changes") if isinstance(data.get("changes"), dict) else {}
+    written = [*(data.get("members") or []), *((changes or {}).get("add_members") or [])]
+    for member in written:
+        if isinstance(member, dict) and member.get("units") and "population" in member:
+            msg = (
+                f"member '{member.get('id')}' gives both units and population; give one "
+                "of them (units take the population from population_from)"
+            )
+            raise InputError(msg, source=path, location=str(member.get("id")), field="population")
+
+
+def _with_population(scenario: Scenario, table: Path | None, path: Path) -> Scenario:
+    """Fill the population of members that name ``units`` from the population table."""
+    if not any(m.units for m in scenario.members):
+        return scenario
+    if table is None:
+        member = next(m for m in scenario.members if m.units)
+        msg = (
+            f"member '{member.id}' names units but the scenario has no population_from "
+            "(a unit table with a population column)"
+        )
+        raise InputError(msg, source=path, location=member.id, field="population_from")
+    population, source = _population_table(table, table.stat().st_mtime)
+    members = []
+    for member in scenario.members:
+        if not member.units:
+            members.append(member)
+            continue
+        found = member_population(population, member.units)
+        if found is None:
+            msg = (
+                f"member '{member.id}': units {', '.join(member.units)} are not (all) in "
+                f"{table.name} with a population"
+            )
+            raise InputError(msg, source=path, location=member.id, field="units")
+        value, rows = found
+        note = f"{source}" + (f" (sum of {rows} units)" if rows > 1 else "")
+        members.append(member.model_copy(update={"population": value, "source": note}))
+    return scenario.model_copy(update={"members": members})
 
 
 class RegistrySource(BaseModel):
@@ -166,8 +289,10 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
                 f"(columns: {', '.join(map(str, units.units.columns))})"
             )
             raise InputError(msg, source=path, field="from_registry.population_field")
+        registry = for_units(registry, units.ids)  # e.g. district keys -> municipalities
         population = population_from_units(registry, units.units[source.population_field])
-        note = f"sum over the actor's units in {source.units}"
+        units_path = _relative(path, source.units, field="from_registry.units")
+        note = f"sum over the actor's units in {_population_source(units_path)}"
     try:
         scenario = scenario_from_registry(
             registry,
@@ -192,4 +317,4 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     return scenario.model_copy(update=extra)
 
 
-__all__ = ["RegistrySource", "read_scenario"]
+__all__ = ["RegistrySource", "member_population", "read_scenario"]

@@ -9,9 +9,11 @@ power to act and the fee per member. :func:`compare_scenarios` puts several desi
 side by side (scenario files are read by :mod:`cityregions.io.scenario_files`).
 
 Model: blocs are *compound-game* units — each bloc decides by its own rule and casts
-its whole weight in the metropolitan body (Shapley 1962; Owen 1972). Cooperations
-that only coordinate members who vote individually would need a priori union values
-(Owen index), which this module does not compute.
+its whole weight in the metropolitan body (Shapley 1962; Owen 1972). Beside the
+chain-rule power the comparison gives the *a priori union* reading of the same body
+(Owen 1977, 1982): city regions bargain as wholes, every other city region entirely for
+or against (columns ``owen`` and ``banzhaf_owen``), and who can block the body alone
+(``can_block_alone``: under consensus or unanimity every member of a one-member bloc).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import logging
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,12 +33,14 @@ from cityregions.partnership import representation as rep
 from cityregions.partnership.fees import scenario_fees
 from cityregions.partnership.scenarios import Scenario, ScenarioRule
 from cityregions.partnership.voting import (
+    PowerResult,
     TwoTierGame,
     VotingGame,
     rule_game,
     two_tier_power,
     voting_power,
 )
+from cityregions.partnership.voting.unions import compound_union_values
 from cityregions.registry.model import DecisionRule
 
 logger = logging.getLogger(__name__)
@@ -197,7 +201,10 @@ def evaluate_scenario(
     ``member_weight`` (inside the bloc), ``bloc_weight`` (the bloc's seats/weight in
     the metropolitan body), ``bloc_banzhaf_absolute``, ``bloc_decisiveness``
     (``∂f_0/∂y_j(p)``), ``banzhaf_absolute`` (indirect, exact), ``banzhaf`` (normalised
-    over members), ``shapley_shubik`` (flattened body), ``power_per_inhabitant``
+    over members), ``shapley_shubik`` (flattened body; with ``shapley_shubik_ci_low``
+    and ``_ci_high`` when estimated), ``owen`` and ``banzhaf_owen`` (the blocs as a
+    priori unions, :func:`~.voting.unions.compound_union_values`), ``can_block_alone``
+    (the body decides nothing against this member), ``power_per_inhabitant``
     (``ψ(N_i)·β'_i``), ``per_inhabitant_ratio``, ``fee``, ``fee_per_inhabitant``.
     """
     game, members = build_game(scenario, strict=strict)
@@ -205,10 +212,12 @@ def evaluate_scenario(
     table = members[
         ["name", "bloc", "kind", "population", "source", "member_weight", "bloc_weight"]
     ].join(result.members.drop(columns=["bloc", "population"]))
+    unions, top_power = _union_values(game, rng)
+    table = table.join(unions)
+    table["can_block_alone"] = [_blocks_alone(game, m) for m in table.index]
     table["fee"] = scenario_fees(scenario, members)
     table["fee_per_inhabitant"] = table["fee"] / table["population"]
     table.insert(0, "scenario", scenario.name)
-    top_power = voting_power(game.top, shapley=game.top.n <= 24)
     blocs = result.blocs.copy()
     blocs["population"] = members.groupby("bloc", sort=False)["population"].sum(min_count=1)
     blocs["weight"] = [
@@ -218,9 +227,43 @@ def evaluate_scenario(
     blocs["top_shapley_shubik"] = (
         [float(x) for x in top_power.shapley_shubik] if top_power.shapley_shubik else math.nan
     )
+    blocs["can_block_alone"] = [_vetoer(game.top, b) for b in blocs.index]
     blocs.insert(0, "scenario", scenario.name)
     summary = _summary(scenario, game, table, result.coleman_act, result.shapley_method)
     return PartnershipResult(scenario, game, table.rename_axis("member"), blocs, summary)
+
+
+def _union_values(
+    game: TwoTierGame, rng: np.random.Generator | None
+) -> tuple[pd.DataFrame, PowerResult]:
+    """Owen and Banzhaf–Owen of every member with the blocs as a priori unions."""
+    top = voting_power(game.top, rng=rng)
+    inner = {b: voting_power(game.blocs[b], rng=rng) for b in game.top.members}
+    values = compound_union_values(
+        top.shapley_shubik or (),
+        top.banzhaf_absolute,
+        {b: r.shapley_shubik or () for b, r in inner.items()},
+        {b: r.banzhaf_absolute for b, r in inner.items()},
+        list(game.top.members),
+    )
+    frame = pd.DataFrame(
+        {k: [float(x) for x in v] for k, v in values.items()},
+        index=pd.Index(game.members, name="member"),
+    )
+    return frame, top
+
+
+def _vetoer(game: VotingGame, member: str) -> bool:
+    """True if all members but ``member`` together lose: it can block alone."""
+    columns = game.columns()
+    others = columns.sum(axis=0) - columns[game.members.index(member)]
+    return not bool(game.wins(others[None, :])[0])
+
+
+def _blocks_alone(game: TwoTierGame, member: str) -> bool:
+    """A member blocks the body alone iff it can block its bloc and its bloc the body."""
+    bloc = game.bloc_of()[member]
+    return _vetoer(game.blocs[bloc], member) and _vetoer(game.top, bloc)
 
 
 def _summary(
@@ -228,14 +271,18 @@ def _summary(
 ) -> dict[str, Any]:
     per = table["power_per_inhabitant"]
     positive = per[(per > 0) & per.notna()]
+    rule = scenario.top.decision_rule()
     return {
         "scenario": scenario.name,
         "title": scenario.title or scenario.name,
         "members": len(table),
         "blocs": game.top.n,
         "metropolitan_rule": str(game.top),
+        "decision": rule.kind,
+        "abstention": rule.abstention_rule,
         "coleman_act": float(act),
         "members_without_power": ", ".join(table.index[table["banzhaf_absolute"] == 0]),
+        "members_who_can_block_alone": ", ".join(table.index[table["can_block_alone"]]),
         "per_inhabitant_spread": float(positive.max() / positive.min())
         if len(positive)
         else math.nan,
@@ -243,6 +290,15 @@ def _summary(
         "shapley_method": how,
         "assumptions": len(scenario.assumptions),
     }
+
+
+#: The caveat every per-inhabitant (Penrose) figure carries.
+PENROSE_CAVEAT = (
+    "Power per inhabitant (ψ(N)·β', Penrose 1946) assumes that the inhabitants of each "
+    "member decide their representative's vote by simple majority, each voting yes or no "
+    "with probability ½ independently; it is a reading of the rule, not part of any "
+    "documented statute, and says nothing where representatives vote freely."
+)
 
 
 @dataclass(frozen=True)
@@ -258,21 +314,29 @@ class Comparison:
         ``kind``, ``population``, ``source`` (of the population), ``member_weight``
         (inside its bloc), ``bloc_weight``, ``bloc_banzhaf_absolute``,
         ``bloc_decisiveness``, ``banzhaf_absolute`` (indirect power, exact chain rule),
-        ``banzhaf`` (normalised), ``shapley_shubik`` (flattened body),
+        ``banzhaf`` (normalised), ``shapley_shubik`` (flattened body), ``owen`` and
+        ``banzhaf_owen`` (blocs as a priori unions), ``can_block_alone``,
         ``power_per_inhabitant`` (``ψ(N)·β'``), ``per_inhabitant_ratio``, ``fee``,
         ``fee_per_inhabitant``.
     blocs
         Per scenario and bloc: ``passage_probability``, ``decisiveness``,
-        ``top_banzhaf_absolute``, ``top_shapley_shubik``, ``members``, ``population``,
+        ``top_banzhaf_absolute``, ``top_shapley_shubik``, ``can_block_alone``,
+        ``members``, ``population``,
         ``weight``.
     summary
         Per scenario: ``title``, ``members``, ``blocs``, ``metropolitan_rule``,
+        ``decision`` (kind of the metropolitan rule: simple, qualified, unanimity,
+        consensus, double_majority), ``abstention`` (how it treats abstention),
         ``coleman_act`` (power to act), ``members_without_power``,
+        ``members_who_can_block_alone``,
         ``per_inhabitant_spread``, ``fee_total``, ``shapley_method``, ``assumptions``.
     wide
         Member × ``<scenario>:<value>`` for side-by-side tables.
     scenarios
         Scenario name → ``title``, ``description``, ``assumptions``, ``sources``.
+    notes
+        Caveats every reader of the tables needs (the Penrose reading of the
+        per-inhabitant figures; Monte Carlo estimates).
     """
 
     results: list[PartnershipResult]
@@ -281,6 +345,7 @@ class Comparison:
     summary: pd.DataFrame
     wide: pd.DataFrame
     scenarios: dict[str, dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
 
     def member_tables(self) -> dict[str, pd.DataFrame]:
         """Return ``{scenario: its rows of members}`` (without the scenario column), in order."""
@@ -294,8 +359,8 @@ class Comparison:
 #: The member columns shown first (report, dashboard), in order, when present.
 MEMBER_COLUMNS = (
     "name", "bloc", "population", "member_weight", "bloc_weight", "seats", "banzhaf",
-    "shapley_shubik", "power_per_inhabitant", "per_inhabitant_ratio", "fee",
-    "fee_per_inhabitant",
+    "banzhaf_absolute", "shapley_shubik", "banzhaf_owen", "owen", "can_block_alone",
+    "power_per_inhabitant", "per_inhabitant_ratio", "fee", "fee_per_inhabitant",
 )  # fmt: skip
 
 
@@ -352,7 +417,14 @@ def compare_scenarios(
         }
         for s in loaded
     }
-    return Comparison(results, members, blocs, summary, wide[order], texts)
+    notes = [PENROSE_CAVEAT]
+    estimated = [r.scenario.name for r in results if "Monte Carlo" in r.summary["shapley_method"]]
+    if estimated:
+        notes.append(
+            "Shapley–Shubik of the flattened body is a Monte Carlo estimate (with 95 % "
+            f"intervals) in: {', '.join(estimated)}; every other figure is exact."
+        )
+    return Comparison(results, members, blocs, summary, wide[order], texts, notes)
 
 
 def assumptions_table(comparison: Comparison) -> pd.DataFrame:

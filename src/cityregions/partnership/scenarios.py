@@ -23,6 +23,17 @@ scenario can also be composed from the governance registry (see
                     city_regions: true, units: ../districts.csv}
     top: {share: 0.5, more_than: true}
 
+Populations come from one table for the whole scenario, so that every member has the
+same reference date: ``population_from: ../municipalities.csv`` (a unit table with a
+``population`` column, path relative to the file) and ``units: [...]`` per member
+instead of a ``population`` number (see :class:`MemberSpec`)::
+
+    population_from: ../municipalities.csv
+    members:
+      - {id: leipzig, name: Leipzig, units: ["14713000"], bloc: leipzig}
+      - {id: lk-leipzig, name: Landkreis Leipzig, kind: district, units: ["14729"],
+         bloc: leipzig}
+
 A *variant* names a ``base`` file (relative path) and only the ``changes``:
 ``add_members``, ``remove_members``, ``regroup`` (member → bloc), ``blocs`` (added or
 replacing blocs with the same id), ``remove_blocs``, ``top`` and ``fees`` (merged
@@ -208,11 +219,19 @@ def _percent(value: Any) -> Any:
 
 
 class MemberSpec(_Strict):
-    """One member: id, name, population (with its source), bloc and kind."""
+    """One member: id, name, population (with its source), bloc and kind.
+
+    ``units`` names the territorial units the member stands for (e.g. the 8-digit key
+    of a city, the 5-digit key of a district); the scenario reader takes the
+    population from the scenario's ``population_from`` table (a district key sums its
+    municipalities) and writes the table's source into ``source``. A member gives
+    either ``units`` or ``population``.
+    """
 
     id: str
     name: str | None = None
-    population: float | None = Field(default=None, ge=0)
+    units: list[str] = Field(default_factory=list)
+    population: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     source: str | None = None
     bloc: str
     kind: str = "city"
@@ -260,6 +279,7 @@ class Scenario(_Strict):
     blocs: list[BlocSpec] = Field(default_factory=list)
     top: TopRule = Field(default_factory=TopRule)
     fees: FeeSpec = Field(default_factory=FeeSpec)
+    population_from: str | None = None
     _source: str | None = PrivateAttr(default=None)
 
     @property

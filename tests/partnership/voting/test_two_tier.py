@@ -53,7 +53,7 @@ def test_two_tier_flattened_shapley_shubik():
     assert result.members["shapley_shubik"].tolist() == pytest.approx(
         [float(x) for x in expected], abs=1e-15
     )
-    assert result.shapley_method == "enumerate"
+    assert result.shapley_method == "exact (enumeration)"
 
 
 def test_chain_rule_equals_flattened_enumeration_on_random_compounds():
@@ -95,7 +95,7 @@ def test_monte_carlo_shapley_for_large_flattened_bodies():
     blocs = {f"B{j}": weighted_game({f"m{j}_{k}": 1 for k in range(5)}, 3) for j in range(5)}
     top = weighted_game({f"B{j}": 1 for j in range(5)}, 3)
     result = two_tier_power(TwoTierGame(top, blocs), rng=np.random.default_rng(0), samples=20_000)
-    assert result.shapley_method.startswith("montecarlo")
+    assert result.shapley_method.startswith("Monte Carlo")
     assert result.members["shapley_shubik"].sum() == pytest.approx(1)
     assert result.members["shapley_shubik"].iloc[0] == pytest.approx(1 / 25, abs=0.01)
 

@@ -13,7 +13,7 @@ where ``∂f_{G_0}/∂y_j(p)`` is the chance that bloc ``j`` is decisive when ev
 bloc ``k`` says yes with probability ``p_k``. This is exact; the product shortcut
 ``β'_j(G_0) · β'_i(G_j)`` is right only when all other blocs pass with probability ½.
 Shapley–Shubik does not compose and is computed on the flattened game (enumeration up
-to 20 members, else Monte Carlo when a generator is given).
+to 20 members, else Monte Carlo with 95 % Wilson intervals when a generator is given).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from cityregions._errors import InputError
 from cityregions.partnership.voting import _enum
 from cityregions.partnership.voting.approx import penrose_psi
 from cityregions.partnership.voting.games import VotingGame
+from cityregions.partnership.voting.montecarlo import _wilson
 from cityregions.partnership.voting.power import voting_power
 
 #: Largest flattened body whose Shapley–Shubik index is enumerated exactly.
@@ -169,17 +170,20 @@ def _decisiveness(game: VotingGame, p: list[Fraction]) -> tuple[list[Fraction], 
 
 def _flat_shapley(
     game: TwoTierGame, rng: np.random.Generator | None, samples: int
-) -> tuple[list[Any] | None, str]:
+) -> tuple[list[Any] | None, str, tuple[Any, Any] | None]:
+    """Shapley–Shubik of the flattened body, how, and 95 % intervals when estimated."""
     columns, rule = game.flat_rule()
     n = columns.shape[0]
     if n <= MAX_FLAT_ENUMERATION:
         sums = np.stack([_enum.subset_sums(list(c)) for c in columns.T], axis=1)
         _, by_size, _ = _enum.counts_from_mask(rule(sums), n)
-        return [_enum.shapley_from_sizes(c, n) for c in by_size], "enumerate"
+        return [_enum.shapley_from_sizes(c, n) for c in by_size], "exact (enumeration)", None
     if rng is None:
-        return None, "not computed (more than 20 members and no rng)"
+        return None, f"not computed (more than {MAX_FLAT_ENUMERATION} members and no rng)", None
     values = _enum.monte_carlo_shapley(columns, rule, samples=samples, rng=rng)
-    return list(values), f"montecarlo ({samples} orderings)"
+    interval = _wilson(values, samples, 1.959963984540054)
+    how = f"Monte Carlo ({samples:,} orderings, 95% intervals)"
+    return list(values), how, interval
 
 
 def two_tier_power(
@@ -251,8 +255,10 @@ def two_tier_power(
     members = pd.DataFrame(rows).set_index("member")
     total = sum(exact.values(), Fraction(0))
     members["banzhaf"] = [float(exact[m] / total) if total else math.nan for m in members.index]
-    shapley, how = _flat_shapley(game, rng, samples)
+    shapley, how, interval = _flat_shapley(game, rng, samples)
     members["shapley_shubik"] = [float(x) for x in shapley] if shapley is not None else math.nan
+    if interval is not None:
+        members["shapley_shubik_ci_low"], members["shapley_shubik_ci_high"] = interval
     _per_inhabitant(members, population)
     blocs = pd.DataFrame(
         {
