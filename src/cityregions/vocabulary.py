@@ -24,6 +24,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "seat": ("Verwaltungssitz", "Seat"),
     "parent": ("übergeordnete Einheit", "Parent unit"),
     "labels": ("Regionszuordnung", "Region assignment"),
+    "key": ("Nummer auf der Karte", "Number on the map"),
     # delineation
     "regions_lma": ("Regionen (LMA)", "Regions (LMA)"),
     "regions_leiden": ("Regionen (Leiden)", "Regions (Leiden)"),

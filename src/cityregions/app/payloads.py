@@ -169,14 +169,30 @@ def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
     inputs' own population as ``inputs_population``: never three "Population" values
     of different meaning side by side.
     """
+    from cityregions.report.governance_view import registry_names
+
     parts = results.parts(name)
     if name == "governance":
         names = views.coverage_names(results)
-    elif name == "energy":
-        names = {"population": "inputs_population"}
-    else:
-        return dict(parts)
-    return {key: views.renamed(value, names) for key, value in parts.items()}
+        registry = views.registry(results)
+        return {
+            key: registry_names(views.renamed(value, names), registry)  # bodies by name
+            for key, value in parts.items()
+        }
+    if name == "energy":
+        units = views.territory(results).units["name"]
+        shown = {}
+        for key, value in parts.items():
+            value = views.renamed(value, {"population": "inputs_population"})
+            if isinstance(value, pd.DataFrame) and "core" in value.columns:  # a unit id
+                value = value.assign(core=[units.get(c, c) for c in value["core"]])
+            shown[key] = value
+        return shown
+    if name == "delineation" and results.delineation is not None:
+        from cityregions.report.sections import named_partitions
+
+        return {**parts, "labels_by_method": named_partitions(results.delineation)}
+    return dict(parts)
 
 
 def _indexed_by_units(frame: pd.DataFrame, table: pd.DataFrame) -> bool:
