@@ -24,6 +24,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "language": ("Sprache", "Language"),
     "print": ("Drucken", "Print"),
     "territory": ("Gebiet und Verflechtungen", "Territory and flows"),
+    "municipalities": ("Gemeinden (Stadtregionen)", "Municipalities (city regions)"),
+    "municipal_areas": ("Kooperationsräume (Gemeinden)", "Cooperation areas (municipalities)"),
     "delineation": ("Stadtregionen", "City regions"),
     "governance": ("Governance", "Governance"),
     "partnership": ("Partnerschaft", "Partnership"),

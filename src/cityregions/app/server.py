@@ -167,6 +167,7 @@ class CaseInfo(BaseModel):
     layers: list[str]
     summary: dict[str, Any]
     provenance: list[dict[str, str]]
+    attribution: list[str] = []
 
 
 #: Content type of a result file by its suffix (anything else: octet-stream).

@@ -296,7 +296,11 @@ def read_units_geo(
 
 
 def write_geopackage(
-    path: str | Path, layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame]
+    path: str | Path,
+    layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
+    *,
+    descriptions: Mapping[str, str] | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> Path:
     """Write several layers into one GeoPackage atomically (temp file, then rename).
 
@@ -307,6 +311,11 @@ def write_geopackage(
     layers
         Layer name → GeoDataFrame (spatial layer) or DataFrame (attribute table), e.g.
         ``{"units": units_layer(t), "flows": flows_layer(f, t)}``.
+    descriptions
+        Layer name → description (``gpkg_contents.description``, shown by QGIS), e.g.
+        the attribution its sources require.
+    metadata
+        Key → text of dataset metadata (GDAL metadata in ``gpkg_metadata``).
 
     Returns
     -------
@@ -333,8 +342,16 @@ def write_geopackage(
             msg = f"invalid layer name {layer_name!r}: use letters, digits and '_'"
             raise InputError(msg, source=path, field="layer")
     with atomic_path(path, suffix=".gpkg") as tmp, gdal_build_time():
-        for layer_name, frame in layers.items():
+        for position, (layer_name, frame) in enumerate(layers.items()):
             table = frame if isinstance(frame, gpd.GeoDataFrame) else pd.DataFrame(frame)
-            pyogrio.write_dataframe(table, tmp, layer=layer_name, driver="GPKG")
+            description = (descriptions or {}).get(layer_name)
+            pyogrio.write_dataframe(
+                table,
+                tmp,
+                layer=layer_name,
+                driver="GPKG",
+                layer_options={"DESCRIPTION": description} if description else None,
+                dataset_metadata=dict(metadata) if metadata and position == 0 else None,
+            )
     logger.info("wrote %s (layers %s)", path, ", ".join(layers))
     return path

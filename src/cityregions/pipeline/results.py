@@ -86,6 +86,12 @@ class CaseResults:
         Every file written, in order.
     timings
         Seconds per step.
+    levels
+        Results of the case's further unit levels (``[levels.<unit_level>]`` in
+        ``case.toml``, e.g. ``"municipality"``): a :class:`CaseResults` each, for the
+        level as a case of its own (:meth:`~cityregions.pipeline.case.Case.level`), with
+        the steps that run at that level (territory, delineation, governance) and its
+        files below ``out_dir/<unit_level>/``. The same views draw them.
     """
 
     case: Case
@@ -99,6 +105,7 @@ class CaseResults:
     provenance: list[ProvenanceNote] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    levels: dict[str, CaseResults] = field(default_factory=dict)
 
     def note_provenance(self, section: str, item: str, kind: str, source: str) -> None:
         """Record the provenance of one input or output of ``section``."""

@@ -53,7 +53,14 @@ def territory_step(case: Case, results: CaseResults) -> None:
     results.files += [out / "units.csv", out / "flows.csv"]
     for column, source in territory.provenance.items():
         results.note_provenance("territory", column, "fact", source)
-    results.note_provenance("territory", "flows", flows.flows_provenance, flows.source)
+    results.note_provenance("territory", "flows", flows.flows_provenance, _flows_text(case))
+    if flows.has_totals:
+        totals = case.path("flows", "totals")
+        results.note_provenance(
+            "territory", "flows beyond the table", flows.flows_provenance,
+            f"complete residents and jobs per unit ({totals.name if totals else 'totals'}): "
+            "self-containment and shares divide by them",
+        )  # fmt: skip
     results.territory = TerritoryResult(
         territory=territory,
         flows=flows,
@@ -64,6 +71,12 @@ def territory_step(case: Case, results: CaseResults) -> None:
             "flows_provenance": flows.flows_provenance,
         },
     )
+
+
+def _flows_text(case: Case) -> str:
+    """The flows' source, with the case's caveat (``[flows] caveat``) when it has one."""
+    caveat = case.flows_caveat
+    return case.flows.source + (f" — {caveat}" if caveat else "")
 
 
 def _unit_totals(territory: Territory) -> dict[str, float]:
@@ -105,7 +118,7 @@ def delineation_step(case: Case, results: CaseResults) -> None:
         case.territory,
         lma=config.get("lma"),
         leiden_resolution=float(config.get("leiden_resolution", 1.0)),
-        fua_cities=config.get("fua_cities"),
+        fua_cities=_fua_cities(case, config.get("fua_cities")),
         central_places=central,
     )
     result = compare_delineations(case.flows, case.territory, runs, central_places=central)
@@ -117,6 +130,31 @@ def delineation_step(case: Case, results: CaseResults) -> None:
         "delineation", "labels", kind, f"LMA on {flows.flows_provenance} flows ({flows.source})"
     )
     results.delineation = result
+
+
+def _fua_cities(case: Case, value: Any) -> list[str] | None:
+    """FUA cities: unit ids, or the units whose ``column`` equals ``value``.
+
+    ``fua_cities = {column = "urbanisation", value = "01"}`` takes the municipalities of
+    the Eurostat degree of urbanisation 01 (cities) of the Destatis directory.
+    """
+    from cityregions._errors import InputError
+
+    if value is None or isinstance(value, list):
+        return value
+    units = case.territory.units
+    column = value.get("column") if isinstance(value, dict) else None
+    if column not in units.columns or "value" not in value:
+        msg = (
+            "fua_cities is a list of unit ids or a table {column = ..., value = ...} naming "
+            f"a column of the units (columns: {list(units.columns)})"
+        )
+        raise InputError(
+            msg, source=case.root / "case.toml", location=case.table_location("delineation"),
+            field="fua_cities",
+        )  # fmt: skip
+    chosen = units.index[units[column].astype(str) == str(value["value"])]
+    return sorted(chosen) or None
 
 
 def _write_delineation(results: CaseResults, result: Any) -> None:
@@ -247,7 +285,7 @@ def governance_step(case: Case, results: CaseResults) -> None:
     from cityregions.governance.analysis import analyze_governance
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.result_tables import write_governance
-    from cityregions.registry import parse_as_of
+    from cityregions.registry import for_units, parse_as_of
 
     config = case.config.get("registry", {})
     path = case.path("registry", "path")
@@ -260,7 +298,9 @@ def governance_step(case: Case, results: CaseResults) -> None:
         source=case.root / "case.toml",
         location="[registry]",
     )
-    registry = read_registry(path)
+    # the registry's units expressed in the case's (level's) units: towns with an
+    # 8-digit AGS key stand for their municipality, districts for their municipalities
+    registry = for_units(read_registry(path), case.territory.ids)
     analysis = analyze_governance(
         registry,
         case.flows,
@@ -471,6 +511,39 @@ def _energy_provenance(
     )
 
 
+def levels_step(case: Case, results: CaseResults) -> None:
+    """Run the level steps on every further unit level of the case (``results.levels``).
+
+    Each ``[levels.<unit_level>]`` of ``case.toml`` is a case of its own
+    (:meth:`~cityregions.pipeline.case.Case.level`): its units and flows, city regions
+    and governance fit (the registry's units mapped to the level by
+    :func:`cityregions.registry.for_units`) are computed by :data:`LEVEL_STEPS` into a
+    :class:`CaseResults` of their own, files below ``<out>/<unit_level>/``.
+    """
+    for name in case.levels():
+        level = case.level(name)
+        nested = CaseResults(case=level, out_dir=results.out_dir / name)
+        for section, step in LEVEL_STEPS:
+            started = time.perf_counter()
+            step(level, nested)
+            nested.timings[section] = time.perf_counter() - started
+        results.levels[name] = nested
+        results.files += nested.files
+        flows = nested.territory.flows if nested.territory is not None else None
+        if flows is not None:
+            results.note_provenance(
+                "territory", f"flows ({name})", flows.flows_provenance, _flows_text(level)
+            )
+        logger.info("level %s done in %.1f s", name, sum(nested.timings.values()))
+
+
+#: The steps that run on a further unit level of a case (:func:`levels_step`).
+LEVEL_STEPS: list[tuple[str, Step]] = [
+    ("territory", territory_step),
+    ("delineation", delineation_step),
+    ("governance", governance_step),
+]
+
 #: The steps in run order; each sets one attribute of :class:`CaseResults`.
 STEPS: list[tuple[str, Step]] = [
     ("territory", territory_step),
@@ -479,6 +552,7 @@ STEPS: list[tuple[str, Step]] = [
     ("governance", governance_step),
     ("partnership", partnership_step),
     ("energy", energy_step),
+    ("levels", levels_step),
 ]
 
 
@@ -521,6 +595,7 @@ __all__ = [
     "delineation_step",
     "energy_step",
     "governance_step",
+    "levels_step",
     "partnership_step",
     "run_case",
     "scenario_files",

@@ -20,6 +20,7 @@ from cityregions.io._atomic import atomic_path
 from cityregions.io._timestamp import build_date
 from cityregions.pipeline import views
 from cityregions.pipeline.views import strip_paths
+from cityregions.report.level_view import attribution_html
 from cityregions.report.sections import render_body
 from cityregions.vocabulary import humanise
 
@@ -229,6 +230,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
                 body=body,
             )
         )
+    sections += _level_sections(results)
     environment = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
     template = environment.from_string(_template())
     return template.render(
@@ -239,9 +241,32 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
         labels={key: tr(key) for key in LABELS},
         generated=build_date().isoformat(),  # SOURCE_DATE_EPOCH when set
         sections=sections,
+        attribution=attribution_html(results),
         css=_asset("report.css"),
         js=_asset("report.js"),
     )
+
+
+def _level_sections(results: CaseResults) -> list[RenderedSection]:
+    """One section per further unit level of the case (e.g. its municipalities)."""
+    from cityregions.report.level_view import level_body, level_title
+
+    sections = []
+    for name, level in results.levels.items():
+        body = level_body(level)
+        if body:
+            provenance = provenance_banner(level, "territory") + provenance_banner(
+                level, "delineation"
+            )
+            sections.append(
+                RenderedSection(
+                    id=f"section-level-{name}",
+                    title=level_title(name),
+                    provenance=provenance,
+                    body=body,
+                )
+            )
+    return sections
 
 
 def write_report(results: CaseResults, path: str | Path, *, lang: str | None = None) -> Path:

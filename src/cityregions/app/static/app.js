@@ -27,10 +27,11 @@
     var pair = typeof value === "string" ? state.values[value] : null;
     return pair ? (state.lang === "de" ? pair[0] : pair[1]) : value;
   }
-  var LAYER_ORDER = ["regions", "energy", "stability", "areas", "flows", "gaps", "units"];
+  var LAYER_ORDER = ["municipalities", "regions", "energy", "stability", "municipal_areas", "areas", "flows", "gaps", "units"];
   /* Inputs of the user: a missing value reads "not given", never 0 or a dash. */
   var GIVEN = { population: true, residents: true, jobs: true, area_km2: true };
-  var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false, stability: false };
+  var DEFAULT_ON = { regions: true, units: true, flows: true, areas: false, gaps: true, energy: false,
+    municipalities: false, municipal_areas: false, stability: false };
 
   function t(key) {
     var pair = state.labels[key];
@@ -87,10 +88,12 @@
     if (name === "areas") { return { color: "#1f2933", weight: 1.6, dashArray: "6 4", fill: false, className: "area-shape" }; }
     if (name === "gaps") { return { color: "#c0392b", weight: 3, dashArray: "7 5", className: "gap-line" }; }
     if (name === "flows") { return { color: "#52606d", weight: p.width || 1, opacity: 0.5, className: "flow-line" }; }
+    if (name === "municipalities") { return { color: "#ffffff", weight: 0.4, fillColor: p.colour, fillOpacity: 0.6, className: "municipal-shape" }; }
     if (name === "stability") {
       return p.kind === "consensus" ? { color: "#1f2933", weight: 2, fill: false, className: "consensus-shape" }
         : { color: "#ffffff", weight: 0.5, fillColor: p.colour, fillOpacity: 0.85, className: "stability-shape" };
     }
+    if (name === "municipal_areas") { return { color: "#7b2d26", weight: 1.4, dashArray: "3 3", fill: false, className: "municipal-area-shape" }; }
     return {};
   }
 
@@ -135,6 +138,7 @@
       onEachFeature: function (f, layer) {
         var p = f.properties;
         var tip = p.name || ((p.a_name || p.a) + " – " + (p.b_name || p.b));
+        if (p.region_name !== undefined) { tip += " · " + p.region_name; }
         if (p.value !== undefined) { tip += ": " + fmt(p.value); }
         if (p.balance !== undefined) { tip += ": " + fmt(p.balance) + " MWh"; }
         layer.bindTooltip(esc(tip), { sticky: true });
@@ -173,8 +177,8 @@
     var box = document.getElementById("layer-toggles");
     box.innerHTML = "";
     var names = { units: "units", regions: "regions", areas: "cooperation_areas", flows: "flows", gaps: "gaps", energy: "energy_balance",
-      stability: "stability_map" };
-    ["units", "regions", "areas", "flows", "gaps", "energy", "stability"].forEach(function (name) {
+      municipalities: "municipalities", municipal_areas: "municipal_areas", stability: "stability_map" };
+    ["units", "regions", "areas", "flows", "gaps", "energy", "municipalities", "municipal_areas", "stability"].forEach(function (name) {
       var has = available.indexOf(name) >= 0;
       var label = document.createElement("label");
       label.className = "toggle" + (has ? "" : " disabled");
@@ -224,6 +228,10 @@
     });
     if (bounds && bounds.isValid()) { state.map.fitBounds(bounds.pad(0.05)); } else { state.map.setView([51, 12], 7); }
     L.control.scale({ imperial: false }).addTo(state.map);
+    if (caseInfo.attribution && caseInfo.attribution.length) {
+      /* the sources' required attribution (BA, BKG, Destatis) in the map corner */
+      L.control.attribution({ prefix: false }).addAttribution(esc(caseInfo.attribution.join(" · "))).addTo(state.map);
+    }
     renderToggles(caseInfo.layers);
     caseInfo.layers.forEach(function (name) { if (DEFAULT_ON[name]) { setLayer(name, true); } });
     renderLegend();
