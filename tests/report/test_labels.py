@@ -215,8 +215,8 @@ def test_decimal_comma_in_german_point_in_english() -> None:
 
 
 def test_known_step_notes_are_shown_in_both_languages(html: str) -> None:
-    governance = html.split('id="section-governance"')[1]
+    governance = html.split('id="section-level-municipality"')[1]  # modeled municipal flows
     assert "Die Pendlerverflechtungen sind modelliert, nicht beobachtet" in governance
     assert "Flows are modeled, not observed" in governance
-    delineation = html.split('id="section-delineation"')[1]
-    assert "nicht berechnet: benötigt Gebietsflächen" in delineation
+    delineation = html.split('id="section-delineation"')[1].split("</section>")[0]
+    assert "nicht berechnet: benötigt Gebietsflächen" not in delineation  # polygons now

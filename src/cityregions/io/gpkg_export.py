@@ -10,6 +10,13 @@ cooperation areas dashed, gaps red dashed).
 Regions are the dissolved unit polygons where the units have polygons; otherwise (seat
 points only) they are *schematic* buffered convex hulls of the member seats, flagged in
 the ``schematic`` column.
+
+A further unit level of the case (:attr:`~cityregions.pipeline.results.CaseResults.
+levels`, e.g. ``municipality``) adds the layers ``<level>_units``, ``<level>_regions``
+and ``<level>_areas``. The attribution the case's sources require
+(:attr:`~cityregions.pipeline.case.Case.attribution`) is the description of every layer
+(``gpkg_contents.description``), the dataset metadata ``ATTRIBUTION`` and the table
+``attribution``, together with the provenance of the flows behind each layer.
 """
 
 from __future__ import annotations
@@ -74,7 +81,30 @@ def export_geopackage(
         raise ParameterError(msg)
     layers = gpkg_layers(results, max_flows=max_flows)
     styles = layer_styles(layers, colours=_region_colours(layers))
-    return write_geopackage(path, {**layers, "layer_styles": styles})
+    attribution = results.case.attribution
+    text = " · ".join(attribution)
+    descriptions = {name: _description(name, results, text) for name in layers}
+    table = pd.DataFrame({"attribution": attribution}) if attribution else None
+    extra = {"attribution": table} if table is not None else {}
+    return write_geopackage(
+        path,
+        {**layers, "layer_styles": styles, **extra},
+        descriptions=descriptions,
+        metadata={"ATTRIBUTION": text, "TITLE": results.case.name} if text else None,
+    )
+
+
+def _description(layer: str, results: CaseResults, attribution: str) -> str:
+    """What a layer shows, where its flows come from, and the sources' attribution."""
+    level = next((n for n in results.levels if layer.startswith(f"{n}_")), None)
+    source = results.levels[level] if level is not None else results
+    flows = source.territory.flows if source.territory is not None else None
+    parts = [f"{source.case.name}: {layer}"]
+    if flows is not None and layer not in ("units", f"{level}_units"):
+        parts.append(f"from {flows.flows_provenance} flows")
+    if attribution:
+        parts.append(f"Sources: {attribution}")
+    return "; ".join(parts)
 
 
 def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str, gpd.GeoDataFrame]:
@@ -107,7 +137,28 @@ def gpkg_layers(results: CaseResults, *, max_flows: int = MAX_FLOWS) -> dict[str
         for name in ("units", "regions", "gaps"):
             if name in layers:
                 layers[name]["flows_provenance"] = flows.flows_provenance
+    for level_name, level in results.levels.items():
+        layers |= _level_layers(level_name, level)
     return {name: frame.reset_index(drop=True) for name, frame in layers.items()}
+
+
+def _level_layers(name: str, level: CaseResults) -> dict[str, gpd.GeoDataFrame]:
+    """Units, regions and cooperation areas of a further unit level of the case."""
+    from cityregions.geometry import units_layer
+    from cityregions.pipeline import views
+
+    view = views.case_map(level, n_ties=0, n_gaps=0)
+    units = units_layer(views.territory(level))
+    units["region"] = units["unit"].map(view.units["region"]).astype("string")
+    units["region_name"] = units["region"].map(view.names).astype("string")
+    layers = {f"{name}_units": units, f"{name}_regions": _regions(view)}
+    if view.areas:
+        layers[f"{name}_areas"] = _areas(view)
+    flows = views.flows(level)
+    if flows is not None:
+        for key in (f"{name}_units", f"{name}_regions"):
+            layers[key]["flows_provenance"] = flows.flows_provenance
+    return layers
 
 
 def _regions(view: MapView) -> gpd.GeoDataFrame:
