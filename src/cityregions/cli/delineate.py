@@ -274,7 +274,11 @@ def delineate(
         bool, typer.Option("--no-contiguity", help="FUA: skip enclaves/exclaves.")
     ] = False,
     central_places: Annotated[
-        str | None, typer.Option("--central-places", help="BBSR Oberzentren: a,b or @file.")
+        str | None,
+        typer.Option(
+            "--central-places",
+            help="BBSR Oberzentren (required): a,b or @file (CSV with a unit column).",
+        ),
     ] = None,
     objective: Annotated[
         Objective | None, typer.Option("--objective", help="Leiden objective \\[modularity].")
