@@ -129,7 +129,8 @@ def test_network_snapshot_has_the_links_valid_that_day(
     assert edges == _links_by_hand(dt.date.fromisoformat(day))
     assert len(edges) == count, "the bundled registry changed: recount LINKS by hand"
     network = ("mmd-network" in snap["bodies"], "emmd" in snap["bodies"])
-    assert network == ((True, False) if day.startswith("2013") else (False, True))
+    # the EMMD e.V. is the Wirtschaftsinitiative's association (2000), renamed in 2014
+    assert network == ((True, True) if day.startswith("2013") else (False, True))
     assert (("dresden", "mmd-network", "full") in edges) == day.startswith("2013")
 
 
