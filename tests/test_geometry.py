@@ -96,3 +96,17 @@ def test_size_falls_back_to_employed_residents_without_population() -> None:
 )
 def test_natural_key_orders_numbers_as_numbers(ids: list[str], expected: list[str]) -> None:
     assert sorted(ids, key=natural_key) == expected
+
+
+def test_map_labels_never_show_two_units_under_one_name() -> None:
+    """BA data has no ``type``: ``Leipzig, Stadt`` and the district ``Leipzig``."""
+    from cityregions.geometry import map_labels
+
+    table = pd.DataFrame(
+        {"name": ["Leipzig, Stadt", "Leipzig", "Halle (Saale), Stadt", "Saalekreis"]},
+        index=["14713", "14729", "15002", "15088"],
+    )
+    assert map_labels(table) == {
+        "14713": "Leipzig", "14729": "Lkr. Leipzig", "15002": "Halle (Saale)",
+        "15088": "Saalekreis",
+    }  # fmt: skip

@@ -265,6 +265,25 @@ def map_label(row: pd.Series) -> str:
     return f"Lkr. {name}" if kind.lower() == "landkreis" else name
 
 
+def map_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Return the map label of every unit, two units never under the same label.
+
+    :func:`map_label` tells districts by their ``type``; data without it (BA commuter
+    data: ``Leipzig, Stadt`` and ``Leipzig``) would show "Leipzig" twice: of two units
+    with the same short name, the one whose name has no suffix (the district) reads
+    ``Lkr. Leipzig``.
+    """
+    labels = {str(u): map_label(row) for u, row in table.iterrows()}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    for unit, label in labels.items():
+        name = str(table.at[unit, "name"])
+        if counts[label] > 1 and "," not in name and not label.startswith("Lkr. "):
+            labels[unit] = f"Lkr. {label}"
+    return labels
+
+
 def short_name(name: str) -> str:
     """Return a district name without its administrative suffix (``Leipzig, Stadt``)."""
     return name.split(",")[0].strip()

@@ -30,6 +30,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "regions_leiden": ("Regionen (Leiden)", "Regions (Leiden)"),
     "regions_fua": ("Regionen (FUA)", "Regions (FUA)"),
     "regions_bbsr": ("Regionen (BBSR)", "Regions (BBSR)"),
+    "regions_infomap": ("Regionen (Infomap)", "Regions (Infomap)"),
     "bbsr": ("BBSR-Stadtregionen", "BBSR city regions"),
     "lma": ("LMA (Arbeitsmarktregionen)", "LMA (labour market areas)"),
     "leiden": ("Leiden (Modularität)", "Leiden (modularity)"),

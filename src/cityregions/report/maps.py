@@ -29,7 +29,7 @@ from cityregions.geometry import (
     area_shapes,
     diverging,
     label_point,
-    map_label,
+    map_labels,
     region_shapes,
     unit_sizes,
 )
@@ -367,14 +367,15 @@ def _unit_label_points(layers: MapView, frame: Frame, *, n: int) -> list[tuple[f
     units = layers.units.assign(_size=unit_sizes(layers.units))
     top = units.sort_values(["_size", "name"], ascending=[False, True]).head(n)
     size_max = float(units["_size"].max()) or 1.0
+    names = map_labels(layers.units)
     points = []
     for unit, row in top.iterrows():
         if layers.geometry is not None and unit in layers.geometry.index:
             x, y = label_point(layers.geometry.loc[unit])
             px, py = frame.xy([x], [y])
-            points.append((float(px[0]), float(py[0]) + 4.0, map_label(row)))
+            points.append((float(px[0]), float(py[0]) + 4.0, names[str(unit)]))
         else:
             px, py = frame.xy([row["x"]], [row["y"]])
             radius = _radius(float(row["_size"]), size_max, layers)
-            points.append((float(px[0]), float(py[0]) - radius - 3.0, map_label(row)))
+            points.append((float(px[0]), float(py[0]) - radius - 3.0, names[str(unit)]))
     return [(x, y, t) for x, y, t in points if np.isfinite(x) and np.isfinite(y)]
