@@ -76,7 +76,7 @@ BKG = "© GeoBasis-DE / BKG"
 DESTATIS = "© Statistisches Bundesamt (Destatis)"
 DL_DE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
 BA_TERMS = f"{BA}: reuse with attribution (BA terms of use)"
-URBANISATION = {"01": "dicht besiedelt", "02": "mittlere Besiedlungsdichte",
+DEGURBA = {"01": "dicht besiedelt", "02": "mittlere Besiedlungsdichte",
                 "03": "gering besiedelt"}  # fmt: skip
 
 
@@ -219,8 +219,8 @@ def _directory(path: Path) -> pd.DataFrame:
             "area_km2": number("flaeche").to_numpy(),
             "lon": number("laengengrad").to_numpy(),
             "lat": number("breitengrad").to_numpy(),
-            "urbanisation": rows["verstaedterungschluessel"].to_numpy(),
-            "urbanisation_name": rows["verstaedterungschluessel"].map(URBANISATION).to_numpy(),
+            "degurba": rows["verstaedterungschluessel"].to_numpy(),
+            "degurba_name": rows["verstaedterungschluessel"].map(DEGURBA).to_numpy(),
         }
     )
 
@@ -264,10 +264,10 @@ def municipal_provenance() -> pd.DataFrame:
         ("area_km2", f"{directory}, Fläche in km²", "2020", f"{DESTATIS}, {DL_DE}"),
         ("lon", f"{directory}, Längengrad of the municipality", "2020", f"{DESTATIS}, {DL_DE}"),
         ("lat", f"{directory}, Breitengrad of the municipality", "2020", f"{DESTATIS}, {DL_DE}"),
-        ("urbanisation", f"{directory}, Verstädterungsschlüssel: Eurostat degree of "
+        ("degurba", f"{directory}, Verstädterungsschlüssel: Eurostat degree of "
          "urbanisation 01 cities, 02 towns and suburbs, 03 rural areas", "2020",
          f"{DESTATIS}, {DL_DE}"),
-        ("urbanisation_name", f"{directory}, Verstädterungsbezeichnung", "2020",
+        ("degurba_name", f"{directory}, Verstädterungsbezeichnung", "2020",
          f"{DESTATIS}, {DL_DE}"),
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["field", "source", "year", "licence"])

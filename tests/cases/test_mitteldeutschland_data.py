@@ -116,9 +116,9 @@ def test_municipalities_are_those_of_vg5000_with_destatis_facts(
     greussen = by_key["16065023"] + by_key["16065084"] + by_key["16065082"]
     assert units.loc["16065089", "population"] == greussen
     urban = dict(zip(key, directory["verstaedterungschluessel"], strict=True))
-    assert (units["urbanisation"].drop("16065089") == pd.Series(urban)
+    assert (units["degurba"].drop("16065089") == pd.Series(urban)
             .reindex(units.index.drop("16065089"))).all()  # fmt: skip
-    assert int((units["urbanisation"] == "01").sum()) == 15
+    assert int((units["degurba"] == "01").sum()) == 15
 
 
 def test_municipal_polygons_are_vg5000_reprojected(municipal: Case, shared_data: Path) -> None:

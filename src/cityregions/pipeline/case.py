@@ -43,7 +43,7 @@ own, so every step runs on it unchanged::
     file = "flows_municipalities.parquet"
     flows_provenance = "modeled"
     [levels.municipality.delineation]
-    fua_cities = {column = "urbanisation", value = "01"}
+    central_places = "central_places.csv"
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ def delineation_step(case: Case, results: CaseResults) -> None:
         case.territory,
         lma=config.get("lma"),
         leiden_resolution=float(config.get("leiden_resolution", 1.0)),
-        fua_cities=_fua_cities(case, config.get("fua_cities")),
+        fua_cities=config.get("fua_cities"),
         central_places=central,
     )
     result = compare_delineations(case.flows, case.territory, runs, central_places=central)
@@ -130,31 +130,6 @@ def delineation_step(case: Case, results: CaseResults) -> None:
         "delineation", "labels", kind, f"LMA on {flows.flows_provenance} flows ({flows.source})"
     )
     results.delineation = result
-
-
-def _fua_cities(case: Case, value: Any) -> list[str] | None:
-    """FUA cities: unit ids, or the units whose ``column`` equals ``value``.
-
-    ``fua_cities = {column = "urbanisation", value = "01"}`` takes the municipalities of
-    the Eurostat degree of urbanisation 01 (cities) of the Destatis directory.
-    """
-    from cityregions._errors import InputError
-
-    if value is None or isinstance(value, list):
-        return value
-    units = case.territory.units
-    column = value.get("column") if isinstance(value, dict) else None
-    if column not in units.columns or "value" not in value:
-        msg = (
-            "fua_cities is a list of unit ids or a table {column = ..., value = ...} naming "
-            f"a column of the units (columns: {list(units.columns)})"
-        )
-        raise InputError(
-            msg, source=case.root / "case.toml", location=case.table_location("delineation"),
-            field="fua_cities",
-        )  # fmt: skip
-    chosen = units.index[units[column].astype(str) == str(value["value"])]
-    return sorted(chosen) or None
 
 
 def _write_delineation(results: CaseResults, result: Any) -> None:
