@@ -137,6 +137,7 @@ def test_one_setting_without_resampling_is_a_plain_delineate(kreise: FlowTable) 
     row = result.runs.iloc[0]
     assert (row["run"], row["setting"], row["resample"], row["resampling"]) == (1, 1, 0, "none")
     assert row["regions"] == plain.labels.nunique()
+    assert row["flows_provenance"] == "observed"
     assert row["modularity"] == q_modularity(kreise, plain.labels)
     summary = plain.summary(kreise)
     low = np.minimum(summary["self_containment_supply"], summary["self_containment_demand"])
@@ -165,7 +166,7 @@ def test_leiden_run_is_delineate_with_the_run_seed(kreise: FlowTable) -> None:
 
 
 def test_toy_sweep_by_hand() -> None:
-    flows = FlowTable.from_long(BETWEEN)
+    flows = FlowTable.from_long(BETWEEN, flows_provenance="modeled")
     result = sweep(flows, method="lma", grid={"min_size": [500], "target_size": [5000]},
                    bootstrap=10, rng=np.random.default_rng(1), scheduler="inline")  # fmt: skip
     joins_a = (result.labels.loc["b"] == result.labels.loc["a"]).sum()
@@ -180,6 +181,7 @@ def test_toy_sweep_by_hand() -> None:
     assert result.consensus["b"] == result.consensus[majority]
     assert result.stability["stability"].to_dict() == {"a": 1.0, "b": max(joins_a, joins_c) / 10,
                                                        "c": 1.0}  # fmt: skip
+    assert set(result.runs["flows_provenance"]) == {"modeled"}  # every figure says so
     with pytest.raises(InputError, match="unit 'x' is not in the sweep"):
         result.share_together("a", "x")
 

@@ -65,7 +65,7 @@ import pandas as pd
 
 from cityregions._distributed import map_tasks
 from cityregions._errors import InputError, ParameterError
-from cityregions.constants import REGION, UNIT
+from cityregions.constants import FLOWS_PROVENANCE, REGION, UNIT
 from cityregions.delineation import api
 from cityregions.delineation.consensus import (
     agreement,
@@ -377,7 +377,7 @@ def reproduce_run(
     method, params, units
         As given to :func:`sweep` (``params``: the fixed parameters).
     """
-    grid_names = [c for c in row if c not in _RUN_COLUMNS and c not in RUN_FIGURES]
+    grid_names = [c for c in row if c not in (*_RUN_COLUMNS, *RUN_FIGURES, FLOWS_PROVENANCE)]
     values = {name: _plain(row[name]) for name in grid_names}
     resampling = str(row["resampling"])
     spec = RunSpec(
@@ -426,7 +426,8 @@ class Sweep:
         One row per run: ``run``, ``setting``, ``resample``, ``resampling``,
         ``resample_seed``, one column per grid parameter, then ``regions``,
         ``units_outside``, ``mean_self_containment`` and ``modularity`` (on the run's
-        flows; :func:`run_figures`).
+        flows; :func:`run_figures`), ``flows_provenance`` (of the flows resampled:
+        ``observed``, ``completed`` or ``modeled``).
     labels
         Unit × run (columns: run ids): the region of each unit in each run (str; NaN
         outside every region).
@@ -641,6 +642,7 @@ def summarise_runs(
         index=labels.index,
     )
     runs = _runs_table(specs, outcomes, grid, resampling)
+    runs[FLOWS_PROVENANCE] = flows.flows_provenance  # the figures come from these flows
     consensus_id = int(labels.columns[medoid])
     return Sweep(
         method=method,

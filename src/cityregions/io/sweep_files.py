@@ -4,7 +4,7 @@ The folder holds
 
 - ``runs.csv`` — one row per run: ``run, setting, resample, resampling,
   resample_seed``, the grid parameters, ``regions, units_outside,
-  mean_self_containment, modularity``;
+  mean_self_containment, modularity, flows_provenance``;
 - ``coassignment.csv`` — ``unit_a, unit_b, share`` for every pair of units ever in one
   region (share of runs);
 - ``stability.csv`` — ``unit, region, stability``: the consensus region (the medoid
