@@ -288,3 +288,81 @@ def test_pipeline_step_names_the_case_field_of_a_bad_date(tmp_path: Path) -> Non
         f"{CASE / 'case.toml'}, [registry], field 'as_of': expected an ISO date"
     )
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_recommend_ranks_the_actions_into_a_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Toy: RPV {Leipzig, Nordsachsen}, RPG {Halle, Saalekreis}; gaps Leipzig–Halle and
+    Leipzig–Saalekreis (8,515 + 8,272 commuters)."""
+    files = write_toy_inputs(tmp_path)
+    out = tmp_path / "rec.csv"
+    code = run_cli(
+        "governance", "recommend", files["registry"], "--units", files["units"],
+        "--flows", files["flows"], "--as-of", "2016-06-30", "--out", out,
+        monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    table = pd.read_csv(out, dtype={"units": str}, keep_default_na=False)
+    assert list(table.columns) == ["rank", "action", "body", "units", "covered_commuters",
+                                   "cross_state", "note"]  # fmt: skip
+    rows = {(r.action, r.body, r.units): r.covered_commuters for r in table.itertuples()}
+    assert rows[("cooperate", "rpg+rpv", "")] == 8515 + 8272
+    assert rows[("join", "rpg", "14713")] == 8515 + 8272  # no legal limit in this registry
+    assert rows[("new_body", "", "14713;15002;15088")] == 8515 + 8272
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert table["cross_state"].head(3).all()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--study-area", "01"], "field '--study-area': no unit lies in the states 01"),
+        (["--study-area", "LIST"], "no commuting between any two units of the study area"),
+        (["--body", "ghost"], "field 'body': unknown body id 'ghost'"),
+        (["--study-area", "nowhere.csv"], "neither state keys"),
+        (["--min-share", "2"], "min_share must lie in [0, 1]"),
+    ],
+)
+def test_recommend_bad_input_exits_2_and_writes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    expected: str,
+) -> None:
+    files = write_toy_inputs(tmp_path)
+    (tmp_path / "list.txt").write_text("14713\n")  # one unit: no commuting between two
+    options = [str(tmp_path / "list.txt") if o == "LIST" else o for o in options]
+    out = tmp_path / "rec.csv"
+    code = run_cli(
+        "governance", "recommend", files["registry"], "--units", files["units"],
+        "--flows", files["flows"], "--as-of", "2016-06-30", "--out", out, *options,
+        monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 2
+    assert expected in " ".join(capsys.readouterr().err.split())
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_analyze_with_a_study_area_and_the_ucinet_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = write_toy_inputs(tmp_path)
+    out = tmp_path / "out"
+    code = run_cli(
+        "governance", "analyze", files["registry"], "--units", files["units"],
+        "--flows", files["flows"], "--as-of", "2016-06-30", "--study-area", "14",
+        "--permutations", "19", "--out", out, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    gaps = pd.read_csv(out / "gaps.csv", dtype={"unit_a": str, "unit_b": str})
+    assert set(gaps["unit_a"]) | set(gaps["unit_b"]) == {"14713", "14730"}
+    err = " ".join(capsys.readouterr().err.split())
+    assert "study area states 14 (2 units; 3 strong ties outside it left out)" in err
+    assert "19 permutations, seed 0" in err
+    assert (out / "network.dl").read_text().startswith("DL NR=2, NC=1")
+    assert (out / "study_area.csv").read_text().splitlines() == [
+        "unit,how", "14713,states", "14730,states"
+    ]  # fmt: skip

@@ -107,7 +107,7 @@ def states_study_area(
     chosen = sorted(u for u, s in unit_states.items() if str(s) in wanted)
     if not chosen:
         msg = f"no unit lies in the states {', '.join(wanted)}; expected state keys of the units"
-        raise InputError(msg, source=source, field="state")
+        raise InputError(msg, field=source)
     return StudyArea(tuple(chosen), "states", f"states {', '.join(wanted)}")
 
 
