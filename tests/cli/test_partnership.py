@@ -278,3 +278,137 @@ def test_compare_registry_member_in_two_city_regions(tmp_path, monkeypatch, caps
     assert "overlap.yaml, registry ../registry on 2012-06-30, actor 'halle'" in err
     assert "member of both 'regionalforum-halle' and 'regionalforum-leipzig'" in err
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ power: auto, unions
+def test_power_auto_estimates_a_large_body_with_intervals(tmp_path, monkeypatch, capsys):
+    """1,240 members with population-like weights: auto answers (no refusal), names the
+    method and gives the intervals of every estimate."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    rows = "\n".join(f"m{i},{w}" for i, w in enumerate(rng.integers(100, 600_000, 1240)))
+    weights = _write(tmp_path / "w.csv", "member,weight\n" + rows + "\n")
+    out = tmp_path / "p.csv"
+    code, err = _power(monkeypatch, capsys, weights, "50%", out, "--more-than", "--samples", "2000")
+    assert code == 0, err
+    frame = pd.read_csv(out)
+    assert len(frame) == 1240
+    assert frame["method"].str.contains("Monte Carlo").all()
+    for index in ("banzhaf_absolute", "shapley_shubik"):
+        assert (frame[f"{index}_ci_low"] <= frame[index]).all()
+        assert (frame[index] <= frame[f"{index}_ci_high"]).all()
+    assert "Monte Carlo" in err
+    assert frame["dummy"].isna().all()
+
+
+def test_power_with_a_priori_unions(tmp_path, monkeypatch, capsys):
+    weights = _write(tmp_path / "w.csv", EEC)
+    unions = _write(
+        tmp_path / "u.csv", "member,union\nDE,DE\nFR,FR\nIT,IT\nBE,BNL\nNL,BNL\nLU,BNL\n"
+    )
+    out = tmp_path / "p.csv"
+    code, err = _power(monkeypatch, capsys, weights, "12", out, "--unions", str(unions))
+    assert code == 0, err
+    frame = pd.read_csv(out).set_index("member")
+    # the Benelux union: DE 1/4 (Owen), 3/8 (Banzhaf–Owen); BE 1/8, 3/16; LU 0
+    assert frame.loc["DE", "owen"] == pytest.approx(0.25)
+    assert frame.loc["BE", "banzhaf_owen"] == pytest.approx(3 / 16)
+    assert frame.loc["LU", "owen"] == 0
+    assert "a priori unions: exact" in err
+    missing = _write(tmp_path / "m.csv", "member,union\nDE,DE\nFR,FR\n")
+    code, err = _power(
+        monkeypatch, capsys, weights, "12", tmp_path / "x.csv", "--unions", str(missing)
+    )
+    assert code == 2
+    assert "m.csv" in err
+    assert "member 'IT' has no union" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (("--method", "fastest"), "field '--method': 'fastest' is not a method"),
+        (("--samples", "0"), "field '--samples'"),
+        (("--samples", "-3"), "field '--samples'"),
+        (("--scheduler", "not an address"), "is not a Dask scheduler address"),
+    ],
+)
+def test_power_bad_options_exit_2_before_any_work(tmp_path, monkeypatch, capsys, extra, expected):
+    weights = _write(tmp_path / "w.csv", EEC)
+    out = tmp_path / "p.csv"
+    code, err = _power(monkeypatch, capsys, weights, "12", out, *extra)
+    assert code == 2
+    assert expected in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("quota", ["nan", "inf", "-inf", "1e400", "nan%"])
+def test_power_non_finite_quota_exits_2(tmp_path, monkeypatch, capsys, quota):
+    weights = _write(tmp_path / "w.csv", EEC)
+    code, err = _power(monkeypatch, capsys, weights, quota, tmp_path / "p.csv")
+    assert code == 2
+    assert "field 'quota'" in err
+
+
+# ------------------------------------------------------------------ design
+CITY_REGIONS = (
+    "member,population\nanhalt,80103\nchemnitz-zwickau,335024\ndresden,556780\n"
+    "gera,93125\nhalle,238762\nimpuls,390552\nleipzig,593145\nmagdeburg,237565\n"
+)
+
+
+def test_design_writes_a_rule_close_to_the_target(tmp_path, monkeypatch, capsys):
+    members = _write(tmp_path / "m.csv", CITY_REGIONS)
+    out = tmp_path / "design"
+    args = ("--members", str(members), "--target", "penrose", "--method", "heuristic")
+    code, err = _run(monkeypatch, capsys, "design", *args, "--out", str(out))
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["design.csv", "notes.txt", "summary.csv"]
+    summary = pd.read_csv(out / "summary.csv").iloc[0]
+    assert summary["max_deviation"] < 0.01
+    table = pd.read_csv(out / "design.csv")
+    assert table["deviation"].abs().max() == pytest.approx(summary["max_deviation"])
+    assert "majority" in (out / "notes.txt").read_text(encoding="utf-8")
+    assert "note: A square-root (Penrose) target" in err
+
+
+def test_design_with_a_target_file(tmp_path, monkeypatch, capsys):
+    members = _write(tmp_path / "m.csv", "member,population\na,10\nb,10\nc,10\n")
+    target = _write(tmp_path / "t.csv", "member,target\na,2\nb,1\nc,1\n")
+    out = tmp_path / "d"
+    code, err = _run(
+        monkeypatch, capsys, "design", "--members", str(members), "--target", str(target),
+        "--out", str(out), "--quota-range", "50%:100%",
+    )  # fmt: skip
+    assert code == 0, err
+    table = pd.read_csv(out / "design.csv").set_index("member")
+    assert table.loc["a", "target"] == 0.5
+    # [3; 2, 1, 1]: a swings in 3 coalitions, b and c in 1 each -> 3/5, 1/5, 1/5
+    assert table.loc["a", "power"] == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(
+    ("members", "options", "expected"),
+    [
+        ("member,population\na,1\nb,x\n", (), "line 3, field 'population'"),
+        ("member,population\na,1\na,2\n", (), "member 'a' is listed twice"),
+        ("member,population\na,1\nb,2\n", ("--quota-range", "40%:60%"), "field '--quota-range'"),
+        ("member,population\na,1\nb,2\n", ("--quota-range", "half"), "not LOW:HIGH"),
+        ("member,population\na,1\nb,2\n", ("--target", "nowhere.csv"), "nowhere.csv"),
+        ("member,population\na,1\nb,2\n", ("--index", "gini"), "field '--index'"),
+        ("member,population\na,inf\nb,2\n", (), "field 'population'"),
+    ],
+)
+def test_design_bad_input_exits_2_and_writes_nothing(
+    tmp_path, monkeypatch, capsys, members, options, expected
+):
+    path = _write(tmp_path / "m.csv", members)
+    out = tmp_path / "d"
+    code, err = _run(
+        monkeypatch, capsys, "design", "--members", str(path), *options, "--out", str(out)
+    )
+    assert code == 2
+    assert expected in err
+    assert not out.exists()

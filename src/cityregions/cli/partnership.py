@@ -6,6 +6,9 @@
   ``66.7%``); ``--more-than`` asks for strictly more than ``Q``.
 * ``cityregions partnership compare SCENARIO... --out DIR`` — evaluate scenario files
   side by side (``members.csv``, ``blocs.csv``, ``summary.csv``, ``wide.csv``).
+* ``cityregions partnership design --members M.csv --target penrose|proportional|equal|FILE
+  --quota-range 50%:75% --out DIR`` — integer weights and a quota whose power shares
+  come closest to a target profile.
 
 Nothing is written unless every input is valid; errors exit with code 2.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -44,15 +47,24 @@ class Index(StrEnum):
 def read_weights(path: Path) -> pd.Series:
     """Read ``member,weight`` from a table (CSV/TSV, Excel, Parquet), checking every row.
 
+    See :func:`read_member_column`.
+    """
+    return read_member_column(path, "weight")
+
+
+def read_member_column(path: Path, column: str, *, numeric: bool = True) -> pd.Series:
+    """Read ``member,<column>`` from a table (CSV/TSV, Excel, Parquet), checking every row.
+
     The file is read by the shared reader (:func:`cityregions.io._text.read_frame`):
     the separator is sniffed, a ``;``-separated table may use decimal commas, column
-    names are matched in any case.
+    names are matched in any case. With ``numeric`` every value must be a finite number
+    ≥ 0 (an integer when written without a point); otherwise a non-empty text.
 
     Raises
     ------
     InputError
         A missing or empty file, missing columns, an empty member, a member listed
-        twice, a non-numeric or negative weight — naming the line and the member.
+        twice, a bad value — naming the line, the member and the column.
     """
     import pandas as pd
 
@@ -60,17 +72,17 @@ def read_weights(path: Path) -> pd.Series:
 
     table = read_frame(path)
     columns = {}
-    for needed in ("member", "weight"):
+    for needed in ("member", column):
         found = find_column(list(table.columns), [needed])
         if found is None:
             msg = f"column '{needed}' is missing (found: {', '.join(map(str, table.columns))})"
             raise InputError(msg, source=path, field=needed)
         columns[needed] = found
-    values = table[columns["weight"]]
-    if uses_decimal_comma(table, columns["weight"]):
+    values = table[columns[column]]
+    if numeric and uses_decimal_comma(table, columns[column]):
         values = german_numbers(values)
     seen: dict[str, int] = {}
-    weights: dict[str, float] = {}
+    out: dict[str, object] = {}
     for row, member, value in zip(table.index, table[columns["member"]], values, strict=True):
         member = "" if pd.isna(member) else str(member).strip()
         if not member:
@@ -80,24 +92,33 @@ def read_weights(path: Path) -> pd.Series:
             msg = f"member '{member}' is listed twice (first on line {seen[member]})"
             raise InputError(msg, source=path, location=f"line {row}", field="member")
         seen[member] = row
-        weights[member] = _weight(value, member, source=path, line=row)
-    return pd.Series(weights, dtype=object)
+        if numeric:
+            out[member] = _weight(value, member, source=path, line=row, column=column)
+            continue
+        text = "" if pd.isna(value) else str(value).strip()
+        if not text:
+            msg = f"member '{member}' has an empty {column}"
+            raise InputError(msg, source=path, location=f"line {row}", field=column)
+        out[member] = text
+    return pd.Series(out, dtype=object)
 
 
-def _weight(value: object, member: str, *, source: Path, line: int) -> float:
-    """One weight: a finite number ≥ 0 (an integer when written without a point)."""
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+def _weight(
+    value: object, member: str, *, source: Path, line: int, column: str = "weight"
+) -> float:
+    """One value: a finite number ≥ 0 (an integer when written without a point)."""
     from cityregions._numbers import EXPECTED, parse_number
 
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     text = text.strip()
     try:
         number = parse_number(text)
     except ValueError:
-        msg = f"weight of member '{member}' is not a number: {text!r}; expected {EXPECTED}"
-        raise InputError(msg, source=source, location=f"line {line}", field="weight") from None
+        msg = f"{column} of member '{member}' is not a number: {text!r}; expected {EXPECTED}"
+        raise InputError(msg, source=source, location=f"line {line}", field=column) from None
     if not math.isfinite(number) or number < 0:
-        msg = f"weight of member '{member}' must be a finite number ≥ 0, got {text}"
-        raise InputError(msg, source=source, location=f"line {line}", field="weight")
+        msg = f"{column} of member '{member}' must be a finite number ≥ 0, got {text}"
+        raise InputError(msg, source=source, location=f"line {line}", field=column)
     return int(number) if number.is_integer() and "." not in text else number
 
 
@@ -138,6 +159,13 @@ def parse_quota(text: str, total: float) -> tuple[float | None, float | None]:
     return quota, None
 
 
+def _method(text: str, choices: tuple[str, ...], option: str = "--method") -> str:
+    if text not in choices:
+        msg = f"{text!r} is not a method; use {', '.join(choices)}"
+        raise InputError(msg, field=option)
+    return text
+
+
 @app.command()
 def power(
     weights: Annotated[Path, typer.Option("--weights", help="CSV with columns member,weight.")],
@@ -153,44 +181,93 @@ def power(
         bool, typer.Option("--strict", help="Error (not warning) on an improper quota.")
     ] = False,
     method: Annotated[
-        str, typer.Option("--method", help="auto, exact, enumerate or montecarlo.")
+        str,
+        typer.Option(
+            "--method",
+            help="auto (exact within the budget, else Monte Carlo), exact, dp, gf, "
+            "enumerate or montecarlo.",
+        ),
     ] = "auto",
+    unions: Annotated[
+        Path | None,
+        typer.Option("--unions", help="CSV member,union: a priori unions (Owen, Banzhaf–Owen)."),
+    ] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples.")] = 200_000,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run Monte Carlo tasks on Dask: 'local' or a scheduler address "
+            "(the dask extra); the estimate is the same as without.",
+        ),
+    ] = None,
 ) -> None:
-    """Banzhaf (absolute, normalised), Shapley–Shubik and Coleman indices of a body."""
+    """Banzhaf (absolute, normalised), Shapley–Shubik and Coleman indices of a body.
+
+    ``auto`` answers every body: each index is exact when the cheaper exact engine's
+    estimated time is within the budget (5 s), otherwise a Monte Carlo estimate with
+    its 95 % interval (columns ``…_ci_low``, ``…_ci_high``); the column ``method`` names
+    how each index was computed. With ``--unions`` the a priori union values follow
+    (``union``, ``owen``, ``banzhaf_owen``).
+    """
     import numpy as np
 
     from cityregions.cli._options import check_count
     from cityregions.io._atomic import atomic_path, check_distinct, check_output_file
-    from cityregions.partnership.voting import voting_power, weighted_game
+    from cityregions.partnership.voting import METHODS, union_power, voting_power, weighted_game
 
     check_count(samples, option="--samples")
+    _method(method, METHODS)
+    if scheduler is not None:
+        from cityregions._distributed import check_scheduler
 
-    check_distinct([check_output_file(out, option="--out")], [weights])
+        scheduler = check_scheduler(scheduler)
+    inputs = [weights] + ([unions] if unions is not None else [])
+    check_distinct([check_output_file(out, option="--out")], inputs)
     values = read_weights(weights)
+    grouping = read_member_column(unions, "union", numeric=False) if unions else None
     absolute, share = parse_quota(quota, float(sum(float(v) for v in values)))
     game = weighted_game(
         values, absolute, share=share, more_than=more_than, strict=strict, source=str(weights)
     )
+    rng = np.random.default_rng(seed)
     result = voting_power(
         game,
         method=method,  # type: ignore[arg-type]
         shapley=index != Index.banzhaf,
         samples=samples,
-        rng=np.random.default_rng(seed),
+        rng=rng,
+        scheduler=scheduler,
     )
     frame = result.to_frame()
     frame.insert(0, "weight", [float(v) for v in values])
+    if grouping is not None:
+        union_method: Literal["auto", "montecarlo"] = (
+            "montecarlo" if method == "montecarlo" else "auto"
+        )
+        together = union_power(
+            game, grouping, method=union_method, samples=samples, rng=rng, source=str(unions)
+        )
+        frame = frame.join(together.to_frame())
     with atomic_path(out) as tmp:
         frame.reset_index().to_csv(tmp, index=False, float_format="%.12g")
     act = float(result.coleman_act)
     console.print(
-        f"{game.n} members, game {game if game.n <= 12 else '(large)'}, method {result.method}; "
+        f"{game.n} members, game {game if game.n <= 12 else '(large)'}; "
         f"power to act A = {act:.6g}"
-        + (f"; dummies: {', '.join(result.dummies)}" if result.exact and result.dummies else "")
-        + (f"; error bound ±{result.error_bound:.4g}" if result.error_bound else "")
+        + (f"; dummies: {', '.join(result.dummies)}" if result.dummies else "")
+        + (f"; can block alone: {', '.join(result.vetoers)}" if result.vetoers else "")
     )
+    for name, how in result.methods.items():
+        console.print(f"{name}: {how}")
+    if result.error_bound:
+        console.print(
+            f"Monte Carlo: every estimate within ±{result.error_bound:.4g} with probability "
+            f"{result.confidence:.0%} (Hoeffding); per-member intervals in the …_ci columns"
+        )
+    if grouping is not None:
+        console.print(f"a priori unions: {together.method}")
     console.print(f"written to [bold]{out}[/]")
 
 
@@ -223,8 +300,102 @@ def compare(
         files = [out / path.relative_to(stage) for path in write_comparison(comparison, stage)]
     for row in comparison.summary.itertuples():
         console.print(
-            f"{row.scenario}: {row.members} members in {row.blocs} blocs, "
-            f"power to act {row.coleman_act:.3f}, per-inhabitant spread "
+            f"{row.scenario}: {row.members} members in {row.blocs} blocs, decision "
+            f"{row.decision}, power to act {row.coleman_act:.3f}, per-inhabitant spread "
             f"{row.per_inhabitant_spread:.2f}"
         )
+    for note in comparison.notes:
+        console.print(f"[dim]note: {note}[/]")
+    console.print(f"{len(files)} files written to [bold]{out}[/]")
+
+
+def parse_quota_range(text: str) -> tuple[float, float]:
+    """Read ``--quota-range``: ``LOW:HIGH`` as percentages (``50%:75%``) or shares.
+
+    Examples
+    --------
+    >>> parse_quota_range("50%:75%")
+    (0.5, 0.75)
+    """
+    from cityregions._numbers import parse_number
+
+    parts = text.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        values = [
+            parse_number(p.strip()[:-1]) / 100 if p.strip().endswith("%") else parse_number(p)
+            for p in parts
+        ]
+    except ValueError:
+        msg = f"quota range {text!r} is not LOW:HIGH such as 50%:75%"
+        raise InputError(msg, field="--quota-range") from None
+    from cityregions.partnership.design import check_quota_range
+
+    return check_quota_range((values[0], values[1]), field="--quota-range")
+
+
+@app.command()
+def design(
+    members: Annotated[
+        Path, typer.Option("--members", help="CSV member,population (the members of the body).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help="penrose (power ∝ √population), proportional, equal, or a CSV "
+            "member,target with target shares.",
+        ),
+    ] = "penrose",
+    quota_range: Annotated[
+        str, typer.Option("--quota-range", help="Allowed quotas, e.g. 50%:75% of the weight.")
+    ] = "50%:75%",
+    index: Annotated[
+        str, typer.Option("--index", help="Power to match: banzhaf or shapley_shubik.")
+    ] = "banzhaf",
+    method: Annotated[
+        str, typer.Option("--method", help="auto, exact (≤ 8 members) or heuristic.")
+    ] = "auto",
+) -> None:
+    """Find integer weights and a quota whose power shares meet a target profile.
+
+    Writes ``design.csv`` (per member: population, target, weight, power, deviation,
+    fee_share), ``summary.csv`` (quota, deviations, power to act, the method and what it
+    searched, the baseline of weights proportional to the target) and ``notes.txt``.
+    """
+    from cityregions.io._atomic import check_distinct, check_output_folder, staged_folder
+    from cityregions.io.result_tables import write_design
+    from cityregions.partnership.design import design_rule
+
+    _method(index, ("banzhaf", "shapley_shubik"), "--index")
+    _method(method, ("auto", "exact", "heuristic"))
+    bounds = parse_quota_range(quota_range)
+    named = target in ("penrose", "proportional", "equal")
+    inputs = [members] + ([] if named else [Path(target)])
+    check_output_folder(out, option="--out")
+    check_distinct([out], inputs)
+    population = read_member_column(members, "population").astype(float)
+    goal = target if named else read_member_column(Path(target), "target").astype(float)
+    result = design_rule(
+        population,
+        target=goal,  # type: ignore[arg-type]
+        quota_range=bounds,
+        index=index,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        source=str(members if named else target),
+    )
+    with staged_folder(out, option="--out") as stage:  # all files or none
+        files = [out / path.relative_to(stage) for path in write_design(result, stage)]
+    console.print(
+        f"{len(result.members)} members, rule [{result.quota}; "
+        f"{', '.join(map(str, result.members['weight']))}] (quota "
+        f"{result.quota_share:.1%} of {result.total_weight}); max |power − target| "
+        f"{result.max_deviation:.4f}, mean {result.mean_deviation:.4f} (weights ∝ target: "
+        f"{result.baseline['max_deviation']:.4f}); power to act {result.power_to_act:.3f}"
+    )
+    console.print(f"[dim]{result.method}[/]")
+    for note in result.notes:
+        console.print(f"[dim]note: {note}[/]")
     console.print(f"{len(files)} files written to [bold]{out}[/]")

@@ -32,6 +32,7 @@ from cityregions.io.network_export import (
 if TYPE_CHECKING:
     from cityregions.governance.analysis import GovernanceAnalysis
     from cityregions.partnership.compare import Comparison
+    from cityregions.partnership.design import Design
     from cityregions.registry import Registry
 
 logger = logging.getLogger(__name__)
@@ -171,4 +172,17 @@ def write_comparison(comparison: Comparison, out_dir: str | Path) -> list[Path]:
     return written
 
 
-__all__ = ["write_comparison", "write_governance", "write_recommendations"]
+def write_design(design: Design, out_dir: str | Path) -> list[Path]:
+    """Write ``design.csv``, ``summary.csv`` and ``notes.txt`` of a designed rule — all
+    of them or (on any error) none."""
+    out = Path(out_dir)
+    notes = [design.method, *design.notes]
+    written = [out / "design.csv", out / "summary.csv", out / "notes.txt"]
+    with atomic_paths(*written) as temps:
+        design.members.reset_index().to_csv(temps[0], index=False, float_format="%.10g")
+        pd.DataFrame([design.summary()]).to_csv(temps[1], index=False, float_format="%.10g")
+        temps[2].write_text("\n".join(notes) + "\n", encoding="utf-8")
+    return written
+
+
+__all__ = ["write_comparison", "write_design", "write_governance", "write_recommendations"]

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Largest total integer weight the exact dynamic program accepts.
-MAX_TOTAL_WEIGHT = 200_000_000
+#: Largest total integer weight of a game: sums of weights stay exact in float64 (the
+#: Monte Carlo estimators add weights as floats). Whether an exact engine can count a
+#: game of that size is a question of time and memory (``power.exact_costs``).
+MAX_TOTAL_WEIGHT = 2**53
 Number = int | float | Fraction
 
 

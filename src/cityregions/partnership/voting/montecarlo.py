@@ -233,7 +233,9 @@ def _wilson(share: F64, samples: int, z: float) -> tuple[F64, F64]:
     centre = (share + z * z / (2 * samples)) / (1 + z * z / samples)
     half = z * np.sqrt(share * (1 - share) / samples + z * z / (4 * samples**2))
     half /= 1 + z * z / samples
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    # the interval contains the estimate; keep it so against rounding at 0 and 1
+    low = np.minimum(np.clip(centre - half, 0, 1), share)
+    return low, np.maximum(np.clip(centre + half, 0, 1), share)
 
 
 def _batch_interval(values: list[F64], confidence: float) -> tuple[F64, F64]:

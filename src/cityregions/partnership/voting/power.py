@@ -65,6 +65,8 @@ EXACT_BUDGET_SECONDS = 5.0
 #: dp Banzhaf per (member × weight limit × prime), dp Shapley–Shubik per (member ×
 #: cell of the size-by-weight band × prime), gf per (prime × series × L log2 L) of the
 #: transforms. Conservative (slow) ends of the measured ranges.
+#: Longest weight axis (``min(q, W − q + 1)``) an exact engine builds a table for.
+MAX_EXACT_LIMIT = 500_000_000
 RATES = {
     "dp_banzhaf_compiled": 5e-9,
     "dp_banzhaf_numpy": 1.5e-8,
@@ -303,6 +305,13 @@ def _exact_weighted(game: VotingGame, *, shapley: bool, engine: str | None = Non
     if q > sum(active):  # nobody can win
         none = [Fraction(0)] * n if shapley else None
         return _from_counts(game, [0] * n, 0, none, ENGINE_NAMES["dp"])
+    if min(q, sum(active) - q + 1) > MAX_EXACT_LIMIT:
+        msg = (
+            f"an exact count of this game needs a table of {min(q, sum(active) - q + 1):,} "
+            f"weights per prime (at most {MAX_EXACT_LIMIT:,}); use method='auto' or "
+            "'montecarlo', or express the weights in coarser units (which can change the game)"
+        )
+        raise ParameterError(msg)
     banzhaf_engine = engine or _cheaper(costs["banzhaf"])[0]  # type: ignore[index]
     by_weight, winning = _dp.banzhaf_counts(active, q, engine=banzhaf_engine)  # type: ignore[arg-type]
     swings = [by_weight[w] << zeros if w > 0 else 0 for w in weights]
