@@ -63,6 +63,7 @@ def test_membership_timeline_by_hand() -> None:
     assert net.at[2009, "name"] == "Net"
     assert net.at[2011, "fees_eur"] == 25000
     assert np.isnan(net.at[2014, "fees_eur"])  # fee years 2010-2013 only
+    assert (net["fees_undated"] == 0).all()
     assert (net["members_assumed"] == 0).all()
 
 

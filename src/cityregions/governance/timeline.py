@@ -86,9 +86,11 @@ def membership_timeline(registry: Registry, snapshots: Mapping[int, Registry]) -
         then), ``body_level``, ``kind``, ``members`` (documented members that count on
         30 June), ``members_assumed`` (of them, counted by assumption: unknown start
         without evidence, or an open end after the last evidence), ``joined`` and
-        ``left`` (";"-joined member ids against the year before), ``fees_eur`` (sum of
-        the yearly fees the sources give for that year) and ``fees_known`` (members
-        with such a fee).
+        ``left`` (";"-joined member ids against the year before; the year after a body
+        ended lists all its last members), ``fees_eur`` (sum of the flat yearly fees the
+        sources date to that year), ``fees_known`` (members with such a fee) and
+        ``fees_undated`` (members with a sourced fee whose years the source does not give:
+        not counted in ``fees_eur``).
     """
     rows = []
     previous: dict[str, set[str]] = {}
@@ -102,8 +104,10 @@ def membership_timeline(registry: Registry, snapshots: Mapping[int, Registry]) -
                 continue
             ms = [m for m in snap.memberships if m.body == body.id]
             members = {m.member for m in ms}
-            fees = [m.fee for m in ms if m.fee is not None and m.fee.period == "year"]
-            fees = [f for f in fees if f.basis == "flat" and f.applies_on(day)]
+            yearly = [m.fee for m in ms if m.fee is not None and m.fee.period == "year"]
+            yearly = [f for f in yearly if f.basis == "flat"]
+            dated = [f for f in yearly if f.valid_from or f.valid_to]
+            fees = [f for f in dated if f.applies_on(day)]
             before = previous.get(body.id, set())
             rows.append(
                 {
@@ -118,6 +122,7 @@ def membership_timeline(registry: Registry, snapshots: Mapping[int, Registry]) -
                     "left": ";".join(sorted(before - members)),
                     "fees_eur": float(sum(f.amount for f in fees)) if fees else math.nan,
                     "fees_known": len(fees),
+                    "fees_undated": len(yearly) - len(dated),
                 }
             )
             current[body.id] = members
@@ -141,7 +146,7 @@ def membership_timeline(registry: Registry, snapshots: Mapping[int, Registry]) -
                 )
         previous = current
     columns = ["year", "body", "name", "body_level", "kind", "members", "members_assumed"]
-    columns += ["joined", "left", "fees_eur", "fees_known"]
+    columns += ["joined", "left", "fees_eur", "fees_known", "fees_undated"]
     return pd.DataFrame(rows, columns=columns)
 
 
