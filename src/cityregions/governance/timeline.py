@@ -140,6 +140,7 @@ def membership_timeline(registry: Registry, snapshots: Mapping[int, Registry]) -
                         "left": ";".join(sorted(previous[gone])),
                         "fees_eur": math.nan,
                         "fees_known": 0,
+                        "fees_undated": 0,
                         "body_level": registry.body(gone).body_level,
                         "kind": registry.body(gone).kind,
                     }
