@@ -121,8 +121,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Colour: net balance of the region (green surplus, red deficit)",
     ),
     "map_allocation": (
-        "Grüne Linien: Zuordnung von Überschüssen zu Defiziten, Breite ∝ MWh",
-        "Green lines: surpluses allocated to deficits, width ∝ MWh",
+        "Grüne Linien: Rohstoffe, die zu Umwandlungsstandorten anderer Kreise gefahren "
+        "werden, Breite ∝ Tonnen (Wärme bleibt im Kreis des Standorts)",
+        "Green lines: feedstock hauled to conversion sites in other units, width ∝ tonnes "
+        "(heat stays in the unit of the site)",
     ),
     "params": ("Parameter", "Parameters"),
     "assumptions": ("Annahmen", "Assumptions"),

@@ -1,4 +1,4 @@
-"""``cityregions energy potential|balance|allocate|inputs``: outputs, exit 2, no partial output."""
+"""``cityregions energy potential|balance|allocate|uncertainty|inputs``: outputs, exit 2."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def run_cli(*args: str | Path, monkeypatch: pytest.MonkeyPatch) -> int:
 def test_potential_contract(tmp_path, monkeypatch):
     inputs = tmp_path / "u.csv"
     inputs.write_text(
-        f"{HEADER},energy_crop_share,dairy_cows,fattening_pigs,comment\n"
-        "musterdorf,5000,1000,0,500,500,7.0,0.10,300,1000,toy\n",
+        f"{HEADER},energy_crop_share,dairy_cows,fattening_pigs,sewage_digestion_share,comment\n"
+        "musterdorf,5000,1000,0,500,500,7.0,0.10,300,1000,0,toy\n",
         encoding="utf-8",
     )
     out = tmp_path / "p.csv"
@@ -62,6 +62,9 @@ def test_potential_contract(tmp_path, monkeypatch):
         "cereal_straw",
         "cattle_slurry",
         "pig_slurry",
+        "solid_cattle_manure",
+        "poultry_manure",
+        "horse_manure",
         "forest_residues",
         "biowaste",
         "sewage_gas",
@@ -70,7 +73,9 @@ def test_potential_contract(tmp_path, monkeypatch):
     assert set(table["potential_level"]) == {"theoretical", "technical", "sustainable"}
     total = table[(table["feedstock"] == "total") & (table["potential_level"] == "theoretical")]
     assert len(total) == 1
+    # check 3: the gross CHP electricity of the toy (1 956.1 MWh) at 8 000 h
     assert float(total["capacity_kw_el"].iloc[0]) == pytest.approx(244.5, abs=0.05)
+    assert set(table["used_fuel_mwh"].dropna()) == {0.0}  # no plants in operation given
 
 
 @pytest.mark.parametrize(
@@ -114,7 +119,7 @@ def test_bad_coefficient_file_exit_2(tmp_path, monkeypatch, capsys):
     assert not out.exists()
 
 
-def test_balance_and_allocate_on_the_bundled_inputs(tmp_path, monkeypatch):
+def test_balance_allocate_and_uncertainty_on_the_bundled_inputs(tmp_path, monkeypatch):
     labels = tmp_path / "labels.csv"
     labels.write_text(
         "unit,region\n14612,DD\n14625,DD\n14627,DD\n14628,DD\n14626,GR\n", encoding="utf-8"
@@ -135,8 +140,12 @@ def test_balance_and_allocate_on_the_bundled_inputs(tmp_path, monkeypatch):
         monkeypatch=monkeypatch,
     )
     assert code == 0
-    regions = pd.read_csv(tmp_path / "b" / "balance_regions.csv", dtype={"core": str})
-    assert regions.set_index("region").loc["DD", "core"] == "14612"
+    regions = pd.read_csv(tmp_path / "b" / "carrier_regions.csv", dtype={"core": str})
+    dd = regions[regions["region"] == "DD"].set_index("carrier")
+    headline = pd.read_csv(tmp_path / "b" / "balance_regions.csv", dtype={"core": str})
+    assert headline.set_index("region").loc["DD", "carrier"] == "heat"
+    assert sorted(dd.index) == ["biomethane", "electricity", "heat"]  # never added up
+    assert set(dd["core"]) == {"14612"}
     code = run_cli(
         "energy",
         "allocate",
@@ -151,12 +160,54 @@ def test_balance_and_allocate_on_the_bundled_inputs(tmp_path, monkeypatch):
         monkeypatch=monkeypatch,
     )
     assert code == 0
-    flows = pd.read_csv(tmp_path / "a" / "flows.csv", dtype={"supplier": str, "sink": str})
-    assert (flows["sink"] == "14612").all()
-    assert flows["mwh"].gt(0).all()
-    sinks = pd.read_csv(tmp_path / "a" / "sinks.csv", dtype={"unit": str}).set_index("unit")
-    # the overall fair share balances the five districts exactly: Dresden is covered
-    assert sinks.loc["14612", "share_covered"] == pytest.approx(1.0)
+    flows = pd.read_csv(
+        tmp_path / "a" / "allocation_flows.csv", dtype={"origin": str, "site_unit": str}
+    )
+    assert flows["tonnes"].dropna().gt(0).all()
+    silage = flows[flows["feedstock"].isin(["silage_maize", "grass_silage"])]
+    assert silage["distance_km"].max() <= 20.0
+    sites = pd.read_csv(tmp_path / "a" / "allocation_sites.csv", dtype={"unit": str})
+    assert set(sites["unit"]) <= set(subset["unit"])
+    assert (tmp_path / "a" / "cost_supply.csv").is_file()
+    code = run_cli(
+        "energy",
+        "uncertainty",
+        "--inputs",
+        inputs,
+        "--region",
+        "14612,14627",
+        "--samples",
+        "200",
+        "--seed",
+        "5",
+        "--out",
+        tmp_path / "u",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0
+    draws = pd.read_csv(tmp_path / "u" / "monte_carlo.csv")
+    assert len(draws) == 200
+    tornado = pd.read_csv(tmp_path / "u" / "tornado.csv")
+    assert tornado["swing_mwh"].is_monotonic_decreasing
+    code = run_cli(
+        "energy",
+        "uncertainty",
+        "--inputs",
+        inputs,
+        "--region",
+        "14612,14627",
+        "--samples",
+        "200",
+        "--seed",
+        "5",
+        "--out",
+        tmp_path / "v",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0
+    assert (tmp_path / "u" / "monte_carlo.csv").read_bytes() == (
+        tmp_path / "v" / "monte_carlo.csv"
+    ).read_bytes()
 
 
 def test_allocate_without_seats_exit_2(tmp_path, monkeypatch, capsys):
@@ -195,7 +246,10 @@ def test_inputs_from_genesis_replaces_the_estimate(tmp_path, monkeypatch):
     assert code == 0
     table = pd.read_csv(out, dtype={"unit": str}).set_index("unit")
     assert table.loc["14628", "dairy_cows"] == 15123
+    assert table.loc["14628", "other_cattle"] == 43400 - 15123  # cattle - dairy cows
     assert pd.isna(table.loc["14627", "dairy_cows"])
+    assert pd.isna(table.loc["14627", "other_cattle"])
+    assert table.loc["14627", "other_cattle_status"] == "unknown_or_secret"
     assert table.loc["14627", "dairy_cows_status"] == "unknown_or_secret"
     assert "41312" in table.loc["14628", "source"]
     assert "observed: dairy_cows" in table.loc["14628", "kind"]
@@ -240,26 +294,50 @@ def test_disaggregate_conserves_district_totals(tmp_path, monkeypatch):
 
 def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch, capsys):
     """The bundled inputs are estimates: the potential and balance tables say so per unit."""
-    assert run_cli(
-        "energy", "potential", "--inputs", INPUTS, "--out", tmp_path / "p.csv",
-        monkeypatch=monkeypatch,
-    ) == 0  # fmt: skip
+    assert (
+        run_cli(
+            "energy",
+            "potential",
+            "--inputs",
+            INPUTS,
+            "--out",
+            tmp_path / "p.csv",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     potential = pd.read_csv(tmp_path / "p.csv", dtype={"unit": str})
     assert set(potential["inputs_kind"]) == {"estimate"}
     assert "the inputs of 50 of 50 units are estimates" in " ".join(capsys.readouterr().err.split())
-    assert run_cli(
-        "energy", "balance", "--inputs", INPUTS, "--out", tmp_path / "b",
-        monkeypatch=monkeypatch,
-    ) == 0  # fmt: skip
+    assert (
+        run_cli(
+            "energy",
+            "balance",
+            "--inputs",
+            INPUTS,
+            "--out",
+            tmp_path / "b",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     balance = pd.read_csv(tmp_path / "b" / "balance_units.csv", dtype={"unit": str})
     assert set(balance["inputs_kind"]) == {"estimate"}
     # plain user inputs without a kind column are not claimed to be facts
     plain = tmp_path / "u.csv"
     plain.write_text(f"{HEADER}\nx,1000,100,10,10,50,7\n", encoding="utf-8")
-    assert run_cli(
-        "energy", "potential", "--inputs", plain, "--out", tmp_path / "q.csv",
-        monkeypatch=monkeypatch,
-    ) == 0  # fmt: skip
+    assert (
+        run_cli(
+            "energy",
+            "potential",
+            "--inputs",
+            plain,
+            "--out",
+            tmp_path / "q.csv",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     assert set(pd.read_csv(tmp_path / "q.csv")["inputs_kind"]) == {"unstated"}
 
 
@@ -267,9 +345,11 @@ def test_estimates_stay_labelled_in_the_outputs(tmp_path, monkeypatch, capsys):
     ("case", "needle"),
     [
         ("labels_of_other_units", "labels.csv, field 'unit': no unit of the inputs is labelled"),
-        ("max_distance", "--max-distance-km must be more than 0 km"),
-        ("out_is_a_file", "out: cannot create the output folder"),
-        ("out_is_a_folder", "out: is a folder; expected the path of an output file"),
+        ("few_samples", "field '--samples': expected at least 100 Monte Carlo draws, got 5"),
+        ("site_elsewhere", "sites.csv, line 2, field 'unit': expected a unit of the inputs"),
+        ("labels_miss_a_unit", "labels.csv"),
+        ("out_is_a_file", "field '--out': cannot create the output folder"),
+        ("out_is_a_folder", "field '--out': is a folder; expected the path of an output file"),
         ("empty_municipalities", "m.csv: municipality table is empty"),
         ("empty_base", "base.csv: base inputs file is empty"),
         ("base_without_unit", "base.csv, field 'unit': no column 'unit'"),
@@ -287,17 +367,44 @@ def test_bad_command_line_input_exit_2_nothing_written(tmp_path, monkeypatch, ca
     base.write_text("" if case == "empty_base" else "id,population\n1,2\n", encoding="utf-8")
     cattle = tmp_path / "cattle.csv"
     cattle.write_text("x", encoding="utf-8")
+    sites = tmp_path / "sites.csv"
+    sites.write_text("site,unit,lon,lat\ns1,99999,13.7,51.0\n", encoding="utf-8")
+    partial = tmp_path / "partial" / "labels.csv"
+    partial.parent.mkdir()
+    partial.write_text("unit,region\n14612,DD\n", encoding="utf-8")
     commands = {
         "labels_of_other_units": ["balance", "--inputs", INPUTS, "--labels", labels],
-        "max_distance": ["allocate", "--inputs", INPUTS, "--units", CASE / "districts.csv",
-                         "--max-distance-km", "-3"],
+        "few_samples": ["uncertainty", "--inputs", INPUTS, "--samples", "5"],
+        "site_elsewhere": [
+            "allocate",
+            "--inputs",
+            INPUTS,
+            "--units",
+            CASE / "districts.csv",
+            "--sites",
+            sites,
+        ],
+        "labels_miss_a_unit": [
+            "allocate",
+            "--inputs",
+            INPUTS,
+            "--units",
+            CASE / "districts.csv",
+            "--labels",
+            partial,
+        ],
         "out_is_a_file": ["balance", "--inputs", INPUTS],
         "out_is_a_folder": ["potential", "--inputs", INPUTS],
-        "empty_municipalities": ["disaggregate", "--inputs", INPUTS,
-                                 "--municipalities", municipalities],
+        "empty_municipalities": [
+            "disaggregate",
+            "--inputs",
+            INPUTS,
+            "--municipalities",
+            municipalities,
+        ],
         "empty_base": ["inputs", "--base", base, "--cattle", cattle],
         "base_without_unit": ["inputs", "--base", base, "--cattle", cattle],
-    }  # fmt: skip
+    }
     if case == "out_is_a_file":
         out.write_text("a file", encoding="utf-8")
     elif case == "out_is_a_folder":
@@ -331,22 +438,44 @@ def test_a_failed_write_leaves_no_partial_folder(tmp_path, monkeypatch, capsys):
 
 
 def test_potential_level_option_and_its_old_name(tmp_path, monkeypatch):
-    """Supply in the balance is the chosen tier's heat from the potential table."""
+    """Supply in the balance is the chosen tier's unused heat from the potential table."""
     subset = pd.read_csv(INPUTS, dtype={"unit": str}).head(3)
     inputs = tmp_path / "u.csv"
     subset.to_csv(inputs, index=False)
-    assert run_cli("energy", "potential", "--inputs", inputs, "--out", tmp_path / "p.csv",
-                   monkeypatch=monkeypatch) == 0  # fmt: skip
+    assert (
+        run_cli(
+            "energy",
+            "potential",
+            "--inputs",
+            inputs,
+            "--out",
+            tmp_path / "p.csv",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     potential = pd.read_csv(tmp_path / "p.csv", dtype={"unit": str})
-    technical = potential[
-        (potential["feedstock"] == "total") & (potential["potential_level"] == "technical")
-    ].set_index("unit")["heat_mwh"]
+    rows = potential[
+        (potential["feedstock"] != "total") & (potential["potential_level"] == "technical")
+    ]
+    share = (rows["unused_fuel_mwh"] / rows["fuel_mwh"]).where(rows["fuel_mwh"] > 0, 0.0)
+    technical = (rows["heat_mwh"] * share).groupby(rows["unit"]).sum()
     for option, out in (("--potential-level", "new"), ("--level", "old")):
-        code = run_cli("energy", "balance", "--inputs", inputs, option, "technical",
-                       "--out", tmp_path / out, monkeypatch=monkeypatch)  # fmt: skip
+        code = run_cli(
+            "energy",
+            "balance",
+            "--inputs",
+            inputs,
+            option,
+            "technical",
+            "--out",
+            tmp_path / out,
+            monkeypatch=monkeypatch,
+        )
         assert code == 0
     new = pd.read_csv(tmp_path / "new" / "balance_units.csv", dtype={"unit": str})
     old = pd.read_csv(tmp_path / "old" / "balance_units.csv", dtype={"unit": str})
     pd.testing.assert_frame_equal(new, old)
+    assert set(new["carrier"]) == {"heat"}  # the headline carrier
     supply = new.set_index("unit")["supply_mwh"]
     assert supply.to_dict() == pytest.approx(technical.reindex(supply.index).to_dict())

@@ -1,174 +1,165 @@
-"""Demand, balance per unit and region, and the transport allocation (hand-checked toys)."""
+"""Feedstock logistics: tonnes to conversion sites, heat within the site's unit, costs, CO₂.
+
+Every toy is worked out by hand from the shipped coefficients (read here by name, so a
+changed default changes the expectation, not the arithmetic).
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cityregions._errors import InputError
-from cityregions.energy import (
-    allocate_surplus,
-    core_units,
-    energy_demand,
-    region_balance,
-    unit_balance,
-)
+from cityregions.energy import allocate_feedstock, haul_km, load_coefficients, seat_sites
+from cityregions.energy.costs import annuity_factor
+from cityregions.energy.ghg import chp_allocation
 
-KM = pd.DataFrame(
-    [[0.0, 10.0, 20.0], [10.0, 0.0, 15.0], [20.0, 15.0, 0.0]],
-    index=["A", "B", "C"],
-    columns=["A", "B", "C"],
-)
+V = load_coefficients().values()
 
 
-def _balance(surplus, deficit, ids=("A", "B", "C")):
-    return pd.DataFrame({"surplus_mwh": surplus, "deficit_mwh": deficit}, index=list(ids))
-
-
-def test_three_unit_toy_transport():
-    """Core A lacks 100; B (10 km) has 60, C (20 km) has 80.
-
-    By hand: B sends all 60 (nearest), C the remaining 40; 60*10 + 40*20 = 1400 MWh km;
-    the deficit is fully covered and C keeps 40.
-    """
-    result = allocate_surplus(_balance([0, 60, 80], [100, 0, 0]), KM, sinks="deficits")
-    flows = result.flows.set_index("supplier")
-    assert flows.loc["B", "mwh"] == pytest.approx(60.0)
-    assert flows.loc["C", "mwh"] == pytest.approx(40.0)
-    assert (flows["sink"] == "A").all()
-    assert result.summary["mwh_km"] == pytest.approx(1400.0)
-    assert result.summary["share_covered"] == pytest.approx(1.0)
-    assert result.suppliers.loc["C", "left_mwh"] == pytest.approx(40.0)
-
-
-def test_three_unit_toy_shortage_and_radius():
-    # only 30 + 20 available for a deficit of 100: share covered 0.5
-    result = allocate_surplus(_balance([0, 30, 20], [100, 0, 0]), KM, sinks="deficits")
-    assert result.summary["share_covered"] == pytest.approx(0.5)
-    assert result.summary["mwh_km"] == pytest.approx(30 * 10 + 20 * 20)
-    # a 12 km radius leaves C out
-    result = allocate_surplus(
-        _balance([0, 30, 20], [100, 0, 0]), KM, sinks="deficits", max_distance_km=12
-    )
-    assert result.flows["supplier"].tolist() == ["B"]
-    assert result.summary["share_covered"] == pytest.approx(0.3)
-
-
-def test_scope_within_first_then_across():
-    # regions: R1 = {A, B}, R2 = {C}; A lacks 100, B has 60, C has 80
-    labels = pd.Series({"A": "R1", "B": "R1", "C": "R2"})
-    within = allocate_surplus(
-        _balance([0, 60, 80], [100, 0, 0]), KM, labels, scope="within", sinks="deficits"
-    )
-    assert within.summary["supplied_mwh"] == pytest.approx(60.0)
-    both = allocate_surplus(_balance([0, 60, 80], [100, 0, 0]), KM, labels, sinks="deficits")
-    assert both.summary["supplied_mwh"] == pytest.approx(100.0)
-    assert both.summary["cross_region_mwh"] == pytest.approx(40.0)
-    assert both.flows.set_index("supplier").loc["C", "cross_region"]
-
-
-def test_nearest_supplier_wins_when_two_cores_compete():
-    # A and C both lack 50; B (between) has 50 and is nearer to A (10) than to C (15);
-    # a second supplier D next to C (2 km) has 50 -> B->A, D->C
-    km = pd.DataFrame(
-        [[0, 10, 20, 22], [10, 0, 15, 16], [20, 15, 0, 2], [22, 16, 2, 0]],
-        index=list("ABCD"),
-        columns=list("ABCD"),
-        dtype=float,
-    )
-    balance = _balance([0, 50, 0, 50], [50, 0, 50, 0], ids="ABCD")
-    result = allocate_surplus(balance, km, sinks="deficits")
-    pairs = set(zip(result.flows["supplier"], result.flows["sink"], strict=True))
-    assert pairs == {("B", "A"), ("D", "C")}
-    assert result.summary["mwh_km"] == pytest.approx(50 * 10 + 50 * 2)
-
-
-def test_bad_scope_is_an_error():
-    with pytest.raises(InputError, match="unknown scope"):
-        allocate_surplus(_balance([0, 1, 1], [1, 0, 0]), KM, scope="everywhere")
-
-
-def test_demand_per_capita():
-    units = pd.DataFrame(
-        {"population": [1000.0, 0.0], "employees": [np.nan, 100.0]}, index=["a", "b"]
-    )
-    demand = energy_demand(units)
-    assert demand.loc["a", "demand_electricity_mwh"] == pytest.approx(1664.0)
-    assert demand.loc["a", "demand_heat_mwh"] == pytest.approx(6599.0)
-    assert demand.loc["b", "demand_electricity_mwh"] == pytest.approx(444.7)
-    assert demand.loc["b", "demand_heat_mwh"] == pytest.approx(667.0)
-
-
-def _potential(supply_heat: dict[str, float]) -> pd.DataFrame:
+def _sites(units: list[str], capacity: dict[str, float] | None = None) -> pd.DataFrame:
+    capacity = capacity or {}
     return pd.DataFrame(
-        [
-            {
-                "unit": u,
-                "feedstock": "total",
-                "potential_level": "sustainable",
-                "fuel_mwh": h,
-                "electricity_mwh": 0.0,
-                "heat_mwh": h,
-            }
-            for u, h in supply_heat.items()
-        ]
+        {
+            "unit": units,
+            "lon": 13.0,
+            "lat": 51.0,
+            "capacity_mwh": [capacity.get(u, np.nan) for u in units],
+        },
+        index=pd.Index(units, name="site"),
     )
 
 
-def test_unit_and_region_balance_by_hand():
-    # core c: supply 10, demand 100; ring r1: 80 vs 20 (+60); ring r2: 5 vs 15 (-10)
-    potential = _potential({"c": 10.0, "r1": 80.0, "r2": 5.0})
-    demand = pd.DataFrame(
-        {"demand_electricity_mwh": [0.0, 0.0, 0.0], "demand_heat_mwh": [100.0, 20.0, 15.0]},
-        index=["c", "r1", "r2"],
+def _km(rows: dict[str, dict[str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows).T
+
+
+def test_straw_goes_where_its_heat_is_used_and_heat_stays_there():
+    """A has 1 000 MWh of straw (250 t at 4.0 MWh/t) and uses no heat; B (10 km) can use
+    425 MWh of heat, C (20 km) 1 000 MWh. At η 0.85 B takes 500 MWh of fuel (125 t) and C
+    the other 125 t: transport 125 x 0.64 x 10 + 125 x 0.64 x 20 = 2 400 EUR."""
+    supply = pd.DataFrame({"unit": ["A"], "feedstock": ["cereal_straw"], "fuel_mwh": [1000.0]})
+    km = _km(
+        {
+            "A": {"A": 5.0, "B": 10.0, "C": 20.0},
+            "B": {"A": 10.0, "B": 3.0, "C": 10.0},
+            "C": {"A": 20.0, "B": 10.0, "C": 4.0},
+        }
     )
-    population = pd.Series({"c": 1000.0, "r1": 10.0, "r2": 20.0})
-    balance = unit_balance(potential, demand, population=population)
-    assert balance["net_mwh"].tolist() == [-90.0, 60.0, -10.0]
-    assert balance["deficit_mwh"].tolist() == [90.0, 0.0, 10.0]
-    regions = region_balance(balance, pd.Series({"c": "R", "r1": "R", "r2": "R"}))
-    row = regions.loc["R"]
-    assert row["core"] == "c"
-    assert row["core_deficit_mwh"] == 90.0
-    assert row["ring_surplus_mwh"] == 50.0  # pooled: 60 - 10
-    assert row["ring_cover_share"] == pytest.approx(0.5)
-    assert row["ring_cover_share_of_deficit"] == pytest.approx(50 / 90)
-    # half the demand to be covered by biomass
-    half = unit_balance(potential, demand, cover_share=0.5, population=population)
-    assert half["net_mwh"].tolist() == [-40.0, 70.0, -2.5]
+    room = pd.Series({"A": 0.0, "B": 425.0, "C": 1000.0})
+    result = allocate_feedstock(supply, _sites(["A", "B", "C"]), km, room, V)
+    flows = result.flows.set_index("site")
+    assert flows["tonnes"].to_dict() == pytest.approx({"B": 125.0, "C": 125.0})
+    assert flows["transport_eur"].sum() == pytest.approx(125 * 0.64 * 10 + 125 * 0.64 * 20)
+    assert flows["tkm"].sum() == pytest.approx(125 * 10 + 125 * 20)
+    assert flows.loc["B", "feedstock_eur"] == pytest.approx(125 * 90.0)  # 90 EUR/t bales
+    sites = result.sites.set_index("site")
+    assert sites["heat_used_mwh"].to_dict() == pytest.approx({"B": 425.0, "C": 425.0})
+    # heat is used only in the site's own unit, never more than that unit can take
+    for site, row in sites.iterrows():
+        assert row["unit"] == site
+        assert row["heat_used_mwh"] <= room[row["unit"]] + 1e-9
+    assert "heat_mwh" not in result.flows.columns  # flows carry tonnes of feedstock only
+    # RED II: 850 MWh of heat x 3 600 MJ x 80 g/MJ; pathway emissions of straw NOT FOUND
+    assert result.summary["ghg_fossil_avoided_t"] == pytest.approx(850 * 3600 * 80 / 1e6)
+    assert math.isnan(result.summary["ghg_saving_t"])
+    # a boiler's cost per MWh needs its full-load hours, which are NOT FOUND
+    assert (sites["cost_status"] == "not computed: boiler_full_load_hours not found").all()
 
 
-def test_core_ties_and_given_cores():
-    labels = pd.Series({"b": "R", "a": "R", "c": "S"})
-    population = pd.Series({"a": 5.0, "b": 5.0, "c": 1.0})
-    assert core_units(labels, population).to_dict() == {"b": False, "a": True, "c": True}
-    assert core_units(labels, population, cores=["b"]).to_dict() == {
-        "b": True,
-        "a": False,
-        "c": True,
-    }
-    with pytest.raises(InputError, match="core id"):
-        core_units(labels, population, cores=["zz"])
+def test_silage_stays_within_its_20_km():
+    maize = 1000 * 98.9 * 9.97 / 1000  # 1 000 t of silage maize
+    supply = pd.DataFrame({"unit": ["A"], "feedstock": ["silage_maize"], "fuel_mwh": [maize]})
+    room = pd.Series({"A": 0.0, "B": 0.0})
+    near = _km({"A": {"A": 25.0, "B": 15.0}, "B": {"A": 15.0, "B": 2.0}})
+    result = allocate_feedstock(supply, _sites(["A", "B"]), near, room, V)
+    row = result.flows.iloc[0]
+    assert (row["site"], row["tonnes"]) == ("B", pytest.approx(1000.0))
+    assert row["transport_eur"] == pytest.approx(1000 * (7.65 + 0.096 * 15))
+    assert result.unallocated.empty
+    far = _km({"A": {"A": 25.0, "B": 30.0}, "B": {"A": 30.0, "B": 2.0}})
+    result = allocate_feedstock(supply, _sites(["A", "B"]), far, room, V)
+    assert result.flows.empty
+    left = result.unallocated.iloc[0]
+    assert (left["feedstock"], left["reason"]) == ("silage_maize", "beyond_distance_cap")
+    assert left["tonnes"] == pytest.approx(1000.0)
+    assert result.summary["fuel_beyond_cap_mwh"] == pytest.approx(maize)
 
 
-def test_fair_share_cover_overall_and_regional():
-    # supply / demand: c 10/100, r1 80/20, r2 10/80 -> overall r = 100/200 = 0.5
-    potential = _potential({"c": 10.0, "r1": 80.0, "r2": 10.0})
-    demand = pd.DataFrame(
-        {"demand_electricity_mwh": [0.0, 0.0, 0.0], "demand_heat_mwh": [100.0, 20.0, 80.0]},
-        index=["c", "r1", "r2"],
+def test_lcoe_and_ghg_of_a_biogas_site_by_hand():
+    """1 000 t of maize converted at B: digester sized on 8 760 h, CHP on 4 000 h,
+    annuity at 5 % (20 a digester, 25 a CHP), DEA/ISE costs, 24.33 EUR/t, 15 km."""
+    fuel = 1000 * 98.9 * 9.97 / 1000
+    supply = pd.DataFrame({"unit": ["A"], "feedstock": ["silage_maize"], "fuel_mwh": [fuel]})
+    km = _km({"A": {"A": 25.0, "B": 15.0}, "B": {"A": 15.0, "B": 2.0}})
+    site = allocate_feedstock(supply, _sites(["A", "B"]), km, pd.Series({"B": 0.0}), V).sites
+    row = site.set_index("site").loc["B"]
+    gross = 0.38 * fuel
+    net = gross * (1 - 0.088)
+    digester_kw = 1000 * fuel / 8760
+    chp_kw = 1000 * gross / 4000
+    capital = 965 * digester_kw * annuity_factor(0.05, 20) + 950 * chp_kw * annuity_factor(0.05, 25)
+    om = 48.25 * digester_kw + 9.75 * chp_kw + 7.5 * gross
+    haul = 1000 * (7.65 + 0.096 * 15) + 1000 * 24.33
+    assert row["capacity_kw"] == pytest.approx(chp_kw)
+    assert row["annual_cost_eur"] == pytest.approx(capital + om + haul)
+    assert row["cost_basis"] == "electricity"
+    assert row["cost_eur_per_mwh"] == pytest.approx((capital + om + haul) / net)
+    assert row["cost_status"] == "ok"
+    # no heat use at B: all pathway emissions go to electricity (RED II exergy split)
+    pathway = fuel * 3600 * 16.78 / 1e6
+    fossil = net * 3600 * 183 / 1e6
+    assert row["ghg_saving_t"] == pytest.approx(fossil - pathway)
+    intensity = pathway * 1e6 / (net * 3600)
+    assert row["ghg_saving_share_electricity"] == pytest.approx((183 - intensity) / 183)
+    assert row["heat_unused_mwh"] == pytest.approx(fuel * (0.45 - 0.069))
+
+
+def test_annuity_and_red2_exergy_split():
+    # a = i (1+i)^n / ((1+i)^n - 1): 5 %, 20 years
+    assert annuity_factor(0.05, 20) == pytest.approx(0.05 * 1.05**20 / (1.05**20 - 1))
+    assert annuity_factor(0.05, 20) == pytest.approx(0.080243, abs=1e-6)
+    el, heat = chp_allocation(0.35, 0.40, 0.3546)
+    assert el == pytest.approx(0.35 / (0.35 + 0.3546 * 0.40))
+    assert el + heat == pytest.approx(1.0)
+    assert chp_allocation(0.0, 0.85, 0.3546) == (0.0, 1.0)
+
+
+def test_site_capacity_and_least_cost_choice():
+    """Two units of slurry compete for one site of 30 MWh of fuel; the nearer unit fills
+    it (cheaper per tonne), the rest stays where it is."""
+    slurry = 17 * 9.97 / 1000  # MWh per t (17 Nm3 per m3, 1 t/m3)
+    supply = pd.DataFrame(
+        {
+            "unit": ["A", "B"],
+            "feedstock": ["cattle_slurry"] * 2,
+            "fuel_mwh": [100 * slurry, 100 * slurry],
+        }
     )
-    overall = unit_balance(potential, demand, cover_share="overall")
-    assert overall["cover_share"].tolist() == [0.5, 0.5, 0.5]
-    assert overall["net_mwh"].tolist() == [-40.0, 70.0, -30.0]
-    assert overall["net_mwh"].sum() == pytest.approx(0.0)
-    # regions {c, r1} (90/120 = 0.75) and {r2} (10/80 = 0.125)
-    labels = pd.Series({"c": "A", "r1": "A", "r2": "B"})
-    regional = unit_balance(potential, demand, cover_share="regional", labels=labels)
-    assert regional["cover_share"].tolist() == [0.75, 0.75, 0.125]
-    assert regional["net_mwh"].tolist() == [-65.0, 65.0, 0.0]
-    with pytest.raises(InputError, match="needs region labels"):
-        unit_balance(potential, demand, cover_share="regional")
-    with pytest.raises(InputError, match=r"\(0, 1\]"):
-        unit_balance(potential, demand, cover_share=1.5)
+    km = _km({"A": {"S": 5.0}, "B": {"S": 40.0}})
+    sites = pd.DataFrame(
+        {"unit": ["A"], "lon": [13.0], "lat": [51.0], "capacity_mwh": [30.0]},
+        index=pd.Index(["S"], name="site"),
+    )
+    result = allocate_feedstock(supply, sites, km.reindex(["A", "B"]), pd.Series(dtype=float), V)
+    flows = result.flows.set_index("origin")
+    assert flows.loc["A", "tonnes"] == pytest.approx(100.0)
+    assert flows.loc["B", "tonnes"] == pytest.approx(30 / slurry - 100)
+    left = result.unallocated.set_index("unit")
+    assert left.loc["B", "reason"] == "no_heat_use_or_capacity"
+    assert result.sites["fuel_mwh"].sum() == pytest.approx(30.0)
+
+
+def test_haul_distance_within_a_unit_is_the_mean_of_a_disc():
+    """Mean distance of a point of a disc of radius R to its centre: 2R/3."""
+    seats = pd.DataFrame(
+        {"lon": [13.0, 14.0], "lat": [51.0, 51.0], "area_km2": [math.pi * 30**2, np.nan]},
+        index=["a", "b"],
+    )
+    km = haul_km(seats, seat_sites(seats), road_factor=1.3)
+    assert km.loc["a", "a"] == pytest.approx(1.3 * 20.0)
+    assert km.loc["b", "b"] == 0.0  # area unknown: the seat itself
+    east = 2 * 6371.0088 * math.asin(math.cos(math.radians(51)) * math.sin(math.radians(0.5)))
+    assert km.loc["a", "b"] == pytest.approx(1.3 * east)

@@ -63,7 +63,28 @@ def test_extra_columns_are_ignored_with_a_note(tmp_path, caplog):
             "row 2",
             "above 1",
         ),
-        (f"{HEADER}\n01,100,ten,5,3,4,7.0\n", "arable_ha", "row 2", "expected a number"),
+        (f"{HEADER}\n01,100,ten,5,3,4,7.0\n", "arable_ha", "row 2", "expected a finite decimal"),
+        (f"{HEADER}\n01,100,10,5,inf,4,7.0\n", "forest_ha", "row 2", r"got 'inf'"),
+        (f"{HEADER}\n01,100,10,5,3,4,nan\n", "cereal_yield_t_per_ha", "row 2", r"got 'nan'"),
+        (f"{HEADER}\n01,100,10,5,1e400,4,7.0\n", "forest_ha", "row 2", "finite decimal"),
+        (
+            f"{HEADER},biogas_chp_kw_el\n01,100,10,5,3,4,7.0,-1\n",
+            "biogas_chp_kw_el",
+            "row 2",
+            "negative value",
+        ),
+        (
+            f"{HEADER},protected_forest_share\n01,100,10,5,3,4,7.0,1.5\n",
+            "protected_forest_share",
+            "row 2",
+            "above 1",
+        ),
+        (
+            f"{HEADER},kind\n01,100,10,5,3,4,7.0,fact\n02,1,1,1,1,1,1,guess\n",
+            "kind",
+            "row 3",
+            "unknown kind 'guess'",
+        ),
         (f"{HEADER}\n01,100,10,5,3,4,7.0\n01,1,1,1,1,1,1\n", "unit", "row 3", "duplicate"),
         ("unit,population\n01,100\n", "arable_ha", None, "missing required column"),
     ],
@@ -156,7 +177,7 @@ def test_validation_in_memory_knows_no_special_signs():
     """Only the reader knows the signs: a table in memory holds numbers or NaN."""
     row = {"unit": "01", "population": 100, "arable_ha": ".", "grassland_ha": 5,
            "forest_ha": 3, "cereal_ha": 4, "cereal_yield_t_per_ha": 7.0}  # fmt: skip
-    with pytest.raises(InputError, match=r"expected a number, got '\.'") as info:
+    with pytest.raises(InputError, match=r"expected a finite decimal .*, got '\.'") as info:
         validate_energy_inputs(pd.DataFrame([row]), source="memory")
     assert (info.value.field, info.value.location) == ("arable_ha", "row 2")
 
@@ -169,3 +190,40 @@ def test_bundled_estimates_are_read_from_the_case_folder(tmp_path):
     assert set(provenance["kind"]) >= {"fact", "estimate"}
     with pytest.raises(InputError, match=r"no district_facts\.csv in the folder"):
         read_case_estimates(tmp_path)
+
+
+def test_kinds_name_the_provenance_of_a_row(tmp_path):
+    path = _write(
+        tmp_path,
+        f"{HEADER},kind\n01,100,10,5,3,4,7.0,estimate; observed: dairy_cows\n"
+        "02,100,10,5,3,4,7.0,\n",
+    )
+    table = read_energy_inputs(path)
+    assert table.loc["01", "kind"] == "estimate; observed: dairy_cows"
+
+
+def test_read_sites(tmp_path):
+    from cityregions.io.energy_inputs import read_sites
+
+    path = tmp_path / "sites.csv"
+    path.write_text(
+        "site,unit,lon,lat,capacity_mwh\nplant,14612,13.74,51.05,5000\nfarm,14627,13.5,51.2,\n",
+        encoding="utf-8",
+    )
+    sites = read_sites(path, units=["14612", "14627"])
+    assert sites.index.tolist() == ["plant", "farm"]
+    assert sites.loc["plant", "capacity_mwh"] == 5000.0
+    assert pd.isna(sites.loc["farm", "capacity_mwh"])
+    bad = {
+        "site,unit,lon,lat\nplant,14612,213.7,51.0\n": ("lon", "line 2"),
+        "site,unit,lon,lat,capacity_mwh\nplant,14612,13.7,51.0,-4\n": ("capacity_mwh", "line 2"),
+        "site,unit,lon,lat\nplant,14612,13.7,inf\n": ("lat", "line 2"),
+        "site,unit,lon,lat\nplant,14612,13.7,51\nplant,14627,13.6,51\n": ("site", "line 3"),
+        "site,unit,lat\nplant,14612,51\n": ("lon", None),
+    }
+    for text, (field, location) in bad.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as info:
+            read_sites(path, units=["14612", "14627"])
+        assert (info.value.field, info.value.location) == (field, location), text
+        assert info.value.source == str(path)

@@ -1,12 +1,16 @@
-"""``cityregions energy``: bioenergy potential, balance, allocation and GENESIS inputs.
+"""``cityregions energy``: bioenergy potential, balance, logistics, uncertainty, inputs.
 
-* ``cityregions energy potential --inputs U.csv [--coefficients F] [--scenario S]
-  --out F.csv`` — long table unit × feedstock × potential_level (+ ``feedstock =
-  total``).
+* ``cityregions energy potential --inputs U.csv [--coefficients F] --out F.csv`` — long
+  table unit × feedstock × potential_level (+ ``feedstock = total``) with what the
+  plants in operation use and the supply for new uses.
 * ``cityregions energy balance --inputs U.csv [--labels L.csv] --out DIR`` — balance per
-  unit and per city region.
-* ``cityregions energy allocate --inputs U.csv [--units SEATS] [--labels L.csv] --out
-  DIR`` — transport of rural surpluses to urban deficits.
+  unit and per city region, one carrier at a time (electricity, heat, biomethane).
+* ``cityregions energy allocate --inputs U.csv --units SEATS [--sites S.csv] [--labels
+  L.csv] --out DIR`` — feedstock logistics in tonnes: flows, conversion sites, cost per
+  MWh, greenhouse gases, cost-supply curve.
+* ``cityregions energy uncertainty --inputs U.csv (--region IDS | --labels L.csv --focus
+  ID) [--samples N] [--seed S] --out DIR`` — tornado and Monte Carlo of a region's
+  potential.
 * ``cityregions energy inputs --base U.csv|bundled --cattle F.csv … --out U.csv`` —
   build or update the per-unit inputs from GENESIS / Regionalstatistik exports.
 * ``cityregions energy disaggregate --inputs DISTRICTS.csv --municipalities M.csv --out
@@ -30,10 +34,13 @@ from cityregions.io._atomic import atomic_paths, check_output_file, check_output
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cityregions.energy.analysis import EnergyAnalysis
+
 console = Console(stderr=True)
 
 app = typer.Typer(
-    help="Bioenergy: potential per unit, balance per city region, rural-urban allocation.",
+    help="Bioenergy: potential and current use, balance per carrier, feedstock logistics, "
+    "uncertainty.",
     no_args_is_help=True,
 )
 
@@ -43,13 +50,16 @@ InputsOption = Annotated[
 CoefficientsOption = Annotated[
     Path | None, typer.Option("--coefficients", help="TOML file overriding coefficients.")
 ]
-ScenarioOption = Annotated[
-    str, typer.Option("--scenario", help="Coefficient scenario: low, default or high.")
-]
 LabelsOption = Annotated[
-    Path | None, typer.Option("--labels", help="City regions: CSV unit,region.")
+    Path | None,
+    typer.Option("--labels", help="City regions: CSV unit,region with a row for every unit."),
 ]
-CarrierOption = Annotated[str, typer.Option("--carrier", help="heat, electricity or final.")]
+CarrierOption = Annotated[
+    str,
+    typer.Option(
+        "--carrier", help="Headline carrier: electricity, heat or biomethane (all are written)."
+    ),
+]
 CoverOption = Annotated[
     str,
     typer.Option(
@@ -65,7 +75,20 @@ PotentialLevelOption = Annotated[
         "(--level is the old name).",
     ),
 ]
+BiogasPathOption = Annotated[
+    str, typer.Option("--biogas-path", help="biogas_chp (CHP at the digester) or biomethane.")
+]
+SolidPathOption = Annotated[
+    str, typer.Option("--solid-path", help="boiler (heat only) or solid_chp for straw and wood.")
+]
 CoresOption = Annotated[str | None, typer.Option("--cores", help="Comma-separated core unit ids.")]
+FocusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--focus",
+        help="A unit whose region gets the cost-supply curve (default: the most populous unit).",
+    ),
+]
 
 
 def _cover(value: str) -> float | str:
@@ -141,15 +164,26 @@ def _read_csv(path: Path, *, what: str, dtype: dict[str, type]) -> pd.DataFrame:
         raise InputError(msg, source=path) from error
 
 
+def _write(analysis: EnergyAnalysis, out: Path, names: tuple[str, ...]) -> None:
+    """Write the named tables of ``analysis`` into ``out``, all or nothing."""
+    from cityregions.io.energy_results import energy_tables
+    from cityregions.io.tables import write_table
+
+    tables = energy_tables(analysis)
+    chosen = [name for name in names if name in tables]
+    with atomic_paths(*(out / name for name in chosen)) as temporary:
+        for tmp, name in zip(temporary, chosen, strict=True):
+            frame, index = tables[name]
+            write_table(frame, tmp, index=index)
+
+
 @app.command()
 def potential(
     inputs: InputsOption,
     out: Annotated[Path, typer.Option("--out", help="Output CSV (long table).")],
     coefficients: CoefficientsOption = None,
-    scenario: ScenarioOption = "default",
-    solid_path: Annotated[
-        str, typer.Option("--solid-path", help="boiler (heat only) or chp for straw and wood.")
-    ] = "boiler",
+    biogas_path: BiogasPathOption = "biogas_chp",
+    solid_path: SolidPathOption = "boiler",
     full_load_hours: Annotated[
         list[float] | None,
         typer.Option("--full-load-hours", help="Full-load hours for capacity (repeatable)."),
@@ -158,7 +192,7 @@ def potential(
         list[str] | None, typer.Option("--feedstock", help="Only these feedstocks (repeatable).")
     ] = None,
 ) -> None:
-    """Biomass potential per unit, feedstock and potential level (MWh/a fuel, power, heat)."""
+    """Potential per unit, feedstock and level (MWh/a fuel, power, heat, gas) and its use."""
     from cityregions.energy.potential import biomass_potential
     from cityregions.io.tables import write_table
 
@@ -167,7 +201,7 @@ def potential(
     long = biomass_potential(
         table,
         coefficient_set,
-        scenario=scenario,
+        biogas_path=biogas_path,
         solid_path=solid_path,
         full_load_hours=full_load_hours,
         feedstocks=feedstock,
@@ -178,7 +212,8 @@ def potential(
     gap = f"; {missing} unit(s) with missing inputs left out of the sum" if missing else ""
     console.print(
         f"[green]wrote[/] {out}: {len(table)} units, sustainable potential "
-        f"{totals['fuel_mwh'].sum() / 1000:,.1f} GWh/a fuel ({scenario}){gap}"
+        f"{totals['fuel_mwh'].sum() / 1000:,.1f} GWh/a fuel, of which "
+        f"{totals['unused_fuel_mwh'].sum() / 1000:,.1f} GWh/a not yet used{gap}"
     )
 
 
@@ -189,14 +224,14 @@ def balance(
     labels: LabelsOption = None,
     cores: CoresOption = None,
     coefficients: CoefficientsOption = None,
-    scenario: ScenarioOption = "default",
     potential_level: PotentialLevelOption = "sustainable",
     carrier: CarrierOption = "heat",
     cover_share: CoverOption = "1",
+    biogas_path: BiogasPathOption = "biogas_chp",
+    solid_path: SolidPathOption = "boiler",
 ) -> None:
-    """Balance per unit and per city region: core deficit, ring surplus, cover shares."""
+    """Balance per unit and city region, one carrier at a time: core deficit, ring surplus."""
     from cityregions.energy.analysis import run_energy
-    from cityregions.io.tables import write_table
 
     check_output_folder(out, option="--out")
     table, coefficient_set = _load(inputs, coefficients)
@@ -205,20 +240,28 @@ def balance(
         coefficients=coefficient_set,
         labels=_labels(labels, table.index),
         cores=cores.split(",") if cores else None,
-        scenario=scenario,
         potential_level=potential_level,
         carrier=carrier,
         cover_share=_cover(cover_share),
+        biogas_path=biogas_path,
+        solid_path=solid_path,
     )
-    with atomic_paths(out / "balance_units.csv", out / "balance_regions.csv") as (
-        units_tmp,
-        regions_tmp,
-    ):
-        write_table(analysis.balance_units.rename_axis("unit"), units_tmp)
-        write_table(analysis.balance_regions, regions_tmp)
+    _write(
+        analysis,
+        out,
+        (
+            "balance_units.csv",
+            "balance_regions.csv",
+            "carrier_units.csv",
+            "carrier_regions.csv",
+            "supply.csv",
+            "current_use.csv",
+            "demand.csv",
+        ),
+    )
     console.print(
-        f"[green]wrote[/] {out}: {len(analysis.balance_units)} units, "
-        f"{len(analysis.balance_regions)} regions ({carrier})"
+        f"[green]wrote[/] {out}: {len(table)} units, "
+        f"{analysis.summary['regions']} regions, carriers electricity, heat, biomethane"
     )
 
 
@@ -228,67 +271,133 @@ def allocate(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")],
     units: Annotated[
         Path | None,
-        typer.Option("--units", help="Unit seats: table with unit, lon, lat (default: inputs)."),
+        typer.Option(
+            "--units",
+            help="Unit seats and areas: table with unit, lon, lat[, area_km2] "
+            "(default: lon/lat of the inputs).",
+        ),
+    ] = None,
+    sites: Annotated[
+        Path | None,
+        typer.Option(
+            "--sites",
+            help="Candidate conversion sites: site, unit, lon, lat"
+            "[, capacity_mwh] (default: every unit's seat).",
+        ),
     ] = None,
     labels: LabelsOption = None,
     cores: CoresOption = None,
     coefficients: CoefficientsOption = None,
-    scenario: ScenarioOption = "default",
     potential_level: PotentialLevelOption = "sustainable",
-    carrier: CarrierOption = "heat",
     cover_share: CoverOption = "overall",
-    scope: Annotated[
-        str, typer.Option("--scope", help="within, across or within_first.")
-    ] = "within_first",
-    sinks: Annotated[str, typer.Option("--sinks", help="cores or deficits.")] = "cores",
-    max_distance_km: Annotated[
-        float | None, typer.Option("--max-distance-km", help="Leave out longer arcs.")
-    ] = None,
+    biogas_path: BiogasPathOption = "biogas_chp",
+    solid_path: SolidPathOption = "boiler",
+    focus: FocusOption = None,
 ) -> None:
-    """Allocate rural surpluses to urban deficits (transport problem, seat distances)."""
-    from cityregions.energy.allocation import seat_distance_table
+    """Feedstock logistics: tonnes to conversion sites, energy per carrier, cost, CO2."""
     from cityregions.energy.analysis import run_energy
-    from cityregions.io.tables import write_table
+    from cityregions.io.energy_inputs import read_sites
 
-    if max_distance_km is not None and not max_distance_km > 0:
-        msg = f"--max-distance-km must be more than 0 km, got {max_distance_km}"
-        raise InputError(msg, field="--max-distance-km")
     check_output_folder(out, option="--out")
     table, coefficient_set = _load(inputs, coefficients)
-    territory = _seats(units, table, source=units or inputs)
+    seats = _seats(units, table, source=units or inputs)
     analysis = run_energy(
         table,
         coefficients=coefficient_set,
         labels=_labels(labels, table.index),
-        distances_km=seat_distance_table(territory),
+        seats=seats,
+        sites=read_sites(sites, units=list(table.index)) if sites is not None else None,
         cores=cores.split(",") if cores else None,
-        scenario=scenario,
         potential_level=potential_level,
-        carrier=carrier,
         cover_share=_cover(cover_share),
-        scope=scope,
-        sinks=sinks,
-        max_distance_km=max_distance_km,
+        biogas_path=biogas_path,
+        solid_path=solid_path,
+        focus=focus,
     )
-    names = ("flows.csv", "sinks.csv", "suppliers.csv", "balance_units.csv")
-    with atomic_paths(*(out / name for name in names)) as temporary:
-        flows_tmp, sinks_tmp, suppliers_tmp, units_tmp = temporary
-        write_table(analysis.allocation_flows, flows_tmp, index=False)
-        write_table(analysis.allocation_sinks.rename_axis("unit"), sinks_tmp)
-        write_table(analysis.allocation_suppliers.rename_axis("unit"), suppliers_tmp)
-        write_table(analysis.balance_units.rename_axis("unit"), units_tmp)
-    summary = analysis.allocation_summary
-    share = summary["share_covered"]
+    _write(
+        analysis,
+        out,
+        (
+            "allocation_flows.csv",
+            "allocation_sites.csv",
+            "allocation_unallocated.csv",
+            "cost_supply.csv",
+            "balance_units.csv",
+            "summary.csv",
+        ),
+    )
+    moved = analysis.allocation_summary
     console.print(
-        f"[green]wrote[/] {out}: {len(analysis.allocation_flows)} flows, "
-        f"{summary['supplied_mwh'] / 1000:,.1f} GWh/a allocated, share of the "
-        f"deficits covered {share:.1%}"
-        if share == share
-        else f"[green]wrote[/] {out}: no deficit to cover"
+        f"[green]wrote[/] {out}: {moved['tonnes_hauled'] / 1000:,.0f} kt of feedstock to "
+        f"{len(analysis.allocation_sites)} sites ({moved['share_allocated']:.0%} of the fuel "
+        f"available), {moved['electricity_mwh'] / 1000:,.0f} GWh/a electricity, "
+        f"{moved['heat_used_mwh'] / 1000:,.0f} GWh/a heat used, "
+        f"{moved['biomethane_mwh'] / 1000:,.0f} GWh/a biomethane; transport "
+        f"{moved['transport_eur'] / 1e6:,.1f} M EUR/a; fossil emissions avoided "
+        f"{moved['ghg_fossil_avoided_t'] / 1000:,.0f} kt CO2eq/a"
     )
 
 
-def _seats(units: Path | None, inputs: pd.DataFrame, *, source: Path) -> Any:
+@app.command()
+def uncertainty(
+    inputs: InputsOption,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Comma-separated unit ids of the region."),
+    ] = None,
+    labels: LabelsOption = None,
+    focus: FocusOption = None,
+    coefficients: CoefficientsOption = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Monte Carlo draws (at least 100).")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
+) -> None:
+    """Tornado (one at a time) and Monte Carlo of a region's sustainable potential."""
+    import numpy as np
+    import pandas as pd
+
+    from cityregions.energy.analysis import run_energy
+
+    check_output_folder(out, option="--out")
+    if samples < 100:
+        msg = f"expected at least 100 Monte Carlo draws, got {samples}"
+        raise InputError(msg, field="--samples")
+    if region is not None and (labels is not None or focus is not None):
+        msg = "give either --region or --labels with --focus, not both"
+        raise InputError(msg, field="--region")
+    table, coefficient_set = _load(inputs, coefficients)
+    chosen = _labels(labels, table.index)
+    if region is not None:
+        members = [u.strip() for u in region.split(",") if u.strip()]
+        unknown = [u for u in members if u not in table.index]
+        if not members or unknown:
+            msg = f"unit(s) {unknown[:5] or members} are not units of --inputs"
+            raise InputError(msg, field="--region")
+        chosen = pd.Series({u: ("region" if u in members else None) for u in table.index})
+        focus = members[0]
+    analysis = run_energy(
+        table,
+        coefficients=coefficient_set,
+        labels=chosen,
+        focus=focus,
+        samples=samples,
+        rng=np.random.default_rng(seed),
+    )
+    _write(analysis, out, ("tornado.csv", "monte_carlo.csv", "summary.csv"))
+    mc = analysis.monte_carlo
+    console.print(
+        f"[green]wrote[/] {out}: sustainable potential of the region "
+        f"{mc['base_mwh'] / 1000:,.0f} GWh/a with every default; Monte Carlo median "
+        f"{mc['median_mwh'] / 1000:,.0f} GWh/a, 5-95 % {mc['p05_mwh'] / 1000:,.0f}-"
+        f"{mc['p95_mwh'] / 1000:,.0f} GWh/a ({samples} draws, seed {seed}); largest swing: "
+        f"{analysis.tornado.index[0]}"
+    )
+
+
+def _seats(units: Path | None, inputs: pd.DataFrame, *, source: Path) -> pd.DataFrame:
+    """Seats (lon, lat) and areas of the units of ``inputs``, from ``--units`` or the inputs."""
     from cityregions.territory import Territory
 
     if units is None:
@@ -305,7 +414,9 @@ def _seats(units: Path | None, inputs: pd.DataFrame, *, source: Path) -> Any:
     if missing:
         msg = f"no seat for unit(s) {missing[:5]}"
         raise InputError(msg, source=source, field="unit")
-    return territory.subset(list(inputs.index))
+    chosen = territory.subset(list(inputs.index)).units
+    territory.seat_distances_km()  # refuses missing coordinates, naming the unit
+    return chosen[[c for c in ("lon", "lat", "area_km2") if c in chosen]]
 
 
 @app.command("inputs")
@@ -329,10 +440,12 @@ def build_inputs(
         Path | None, typer.Option("--yields", help="41241-01-03-4 (cereal yield, dt/ha).")
     ] = None,
     cattle: Annotated[
-        Path | None, typer.Option("--cattle", help="41312-01-01-4 (dairy_cows).")
+        Path | None,
+        typer.Option("--cattle", help="41312-01-01-4 (dairy_cows, other_cattle)."),
     ] = None,
     livestock: Annotated[
-        Path | None, typer.Option("--livestock", help="41141-03-02-4 (fattening_pigs).")
+        Path | None,
+        typer.Option("--livestock", help="41141-03-02-4 (fattening_pigs, poultry, horses)."),
     ] = None,
     population: Annotated[
         Path | None, typer.Option("--population", help="12411-… (population).")
@@ -350,8 +463,8 @@ def build_inputs(
         (holdings, ["arable_ha", "grassland_ha"]),
         (crops, ["cereal_ha"]),
         (yields, ["cereal_yield_t_per_ha"]),
-        (cattle, ["dairy_cows"]),
-        (livestock, ["fattening_pigs"]),
+        (cattle, ["dairy_cows", "cattle_total"]),
+        (livestock, ["fattening_pigs", "poultry", "horses"]),
         (population, ["population"]),
     ]
     for path, columns in pairs:
@@ -364,7 +477,8 @@ def build_inputs(
     check_output_file(out, option="--out")
     base_table = _base(base)
     table = inputs_from_genesis(files, base=base_table, year=year)
-    replaced = ", ".join(files)
+    named = [c for c in files if c != "cattle_total"]
+    replaced = ", ".join([*named, "other_cattle"] if "cattle_total" in files else named)
     checked = table.reset_index()
     validate_energy_inputs(checked, source=str(out))  # the contract holds before writing
     write_table(checked, out, index=False)

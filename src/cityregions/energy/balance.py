@@ -1,17 +1,26 @@
-"""Bioenergy balance per unit and per city region: core deficit, rural surplus.
+r"""Bioenergy balance per unit and per city region, one energy carrier at a time.
 
-Supply is the potential of one ``potential_level`` (default ``sustainable``) converted to
-electricity and heat; demand comes from :func:`~cityregions.energy.demand.energy_demand`. The
-balance is taken for one *carrier*: ``heat``, ``electricity`` or ``final`` (their sum),
-optionally against a share of the demand only (``cover_share``: the part of demand that
-biomass is meant to cover, e.g. a heat-plan target).
+Supply is the potential of one ``potential_level`` (default ``sustainable``) *not yet
+used* by the plants in operation, converted at the unit along the chosen paths
+(:func:`new_supply`); demand comes from :func:`~cityregions.energy.demand.energy_demand`.
+The balance is taken for each *carrier* — ``electricity``, ``heat``, ``biomethane`` —
+separately: heat from straw is never added to electricity from biogas, and gas heating is
+part of both the heat and the gas demand, so balances of different carriers must not be
+added either.
+
+What the plants in operation deliver (``current_supply``) already covers part of the
+demand. For electricity and biomethane, which the grids carry anywhere, the *open*
+demand is :math:`D^{open} = \max(D - C, 0)`; for heat it is the full demand, because how
+much of the heat of the plants in operation is used is not known (the notes give no
+value): the heat balance is conservative. Optionally only a share of the open demand is
+to be covered by biomass (``cover_share``, e.g. a heat-plan target).
 
 Each city region (labels: a Series unit → region) has a *core* — the unit with the
 largest population (ties by unit id) unless core ids are given — and a *ring* (the other
 units). The ring surplus is the ring's pooled net balance after covering its own demand,
-:math:`S_{ring} = \\max(\\sum_{i \\in ring} (supply_i - demand_i), 0)`; the share of the
-core's demand the ring can cover is :math:`\\min(S_{ring}, D_{core}) / D_{core}` and of
-the core's deficit :math:`\\min(S_{ring}, deficit_{core}) / deficit_{core}`.
+:math:`S_{ring} = \max(\sum_{i \in ring} (supply_i - demand_i), 0)`; the share of the
+core's demand the ring can cover is :math:`\min(S_{ring}, D_{core}) / D_{core}` and of
+the core's deficit :math:`\min(S_{ring}, deficit_{core}) / deficit_{core}`.
 
 Examples
 --------
@@ -37,38 +46,98 @@ from cityregions.labels import normalize_labels
 
 logger = logging.getLogger(__name__)
 
-CARRIERS: tuple[str, ...] = ("heat", "electricity", "final")
+#: The energy carriers, each balanced on its own.
+CARRIERS: tuple[str, ...] = ("electricity", "heat", "biomethane")
+#: Carriers whose grids take the output of plants in operation anywhere: their current
+#: supply is subtracted from the demand.
+CREDITED: tuple[str, ...] = ("electricity", "biomethane")
+
+
+def check_carrier(carrier: str) -> str:
+    """Return ``carrier`` if known; raise :class:`InputError` otherwise."""
+    if carrier == "final":
+        msg = (
+            "the carrier 'final' (heat + electricity) is gone: carriers are balanced one "
+            f"at a time; choose one of {', '.join(CARRIERS)}"
+        )
+        raise InputError(msg, field="carrier")
+    if carrier not in CARRIERS:
+        msg = f"unknown carrier '{carrier}' (allowed: {', '.join(CARRIERS)})"
+        raise InputError(msg, field="carrier")
+    return carrier
+
+
+def new_supply(potential: pd.DataFrame, *, potential_level: str = "sustainable") -> pd.DataFrame:
+    r"""Return the supply for new uses per unit and carrier (MWh/a).
+
+    Each feedstock's net outputs scale with its fuel, so the supply of carrier
+    :math:`c` is :math:`\sum_f O_{fc} \, F^{unused}_f / F_f` over the feedstock rows of
+    the potential table (:func:`~cityregions.energy.potential.biomass_potential`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by unit: ``supply_electricity_mwh``, ``supply_heat_mwh``,
+        ``supply_biomethane_mwh`` (NaN where a feedstock or the current use is unknown).
+    """
+    rows = potential[
+        (potential["potential_level"] == potential_level) & (potential["feedstock"] != "total")
+    ]
+    if rows.empty:
+        msg = f"no rows at potential level '{potential_level}' in the potential table"
+        raise InputError(msg, field="potential_level")
+    fuel = rows["fuel_mwh"].to_numpy(dtype=float)
+    unused = rows["unused_fuel_mwh"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(fuel > 0, unused / fuel, np.where(np.isnan(unused), np.nan, 0.0))
+    parts = pd.DataFrame(
+        {f"supply_{c}_mwh": rows[f"{c}_mwh"].to_numpy(dtype=float) * scale for c in CARRIERS},
+        index=pd.Index(rows["unit"].to_numpy(), name="unit"),
+    )
+    grouped = parts.groupby(level=0, sort=False)
+    return grouped.sum().where(~grouped.apply(lambda g: g.isna().any()))
+
+
+def current_supply(use: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
+    """Return what the plants in operation deliver per unit and carrier (MWh/a).
+
+    Parts whose energy is unknown (e.g. solid-biomass units without full-load hours)
+    are left out: the open demand is then an upper bound.
+    """
+    table = use.groupby("unit", sort=False)[[f"{c}_mwh" for c in CARRIERS]].sum(min_count=0)
+    table.columns = [f"current_{c}_mwh" for c in CARRIERS]
+    return table.reindex(units).fillna(0.0)
 
 
 def unit_balance(
-    potential: pd.DataFrame,
+    supply: pd.DataFrame,
     demand: pd.DataFrame,
     *,
-    potential_level: str = "sustainable",
     carrier: str = "heat",
     cover_share: float | str | pd.Series = 1.0,
+    current: pd.DataFrame | None = None,
     labels: pd.Series | None = None,
     population: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Return the balance per unit for one carrier.
+    r"""Return the balance per unit for one carrier.
 
     Parameters
     ----------
-    potential
-        Long potential table (:func:`~cityregions.energy.potential.biomass_potential`).
+    supply
+        Supply for new uses per unit (:func:`new_supply`).
     demand
-        Demand per unit (``demand_electricity_mwh``, ``demand_heat_mwh``).
-    potential_level
-        Tier of the potential used as supply: ``theoretical``, ``technical`` or
-        ``sustainable``.
+        Demand per unit (``demand_<carrier>_mwh``).
     carrier
-        ``heat``, ``electricity`` or ``final`` (heat + electricity).
+        ``electricity``, ``heat`` or ``biomethane``.
     cover_share
-        Share of the demand biomass is to cover: a number in (0, 1], a Series per unit,
-        ``"overall"`` (the self-sufficiency of all units together,
-        :math:`r = \\sum supply / \\sum demand`) or ``"regional"`` (that ratio per region of
-        ``labels``). With the ratios, units above the average have a surplus that would
-        bring every unit to the same biomass share: a fair-share view of the partnership.
+        Share of the open demand biomass is to cover: a number in (0, 1], a Series per
+        unit, ``"overall"`` (the self-sufficiency of all units together,
+        :math:`r = \sum supply / \sum D^{open}`) or ``"regional"`` (that ratio per region
+        of ``labels``). With the ratios, units above the average have a surplus that
+        would bring every unit to the same biomass share: a fair-share view of the
+        partnership.
+    current
+        What the plants in operation deliver (:func:`current_supply`); default none.
     labels
         Region per unit (needed for ``"regional"``).
     population
@@ -77,42 +146,61 @@ def unit_balance(
     Returns
     -------
     pandas.DataFrame
-        Indexed by unit: ``supply_electricity_mwh, supply_heat_mwh,
-        demand_electricity_mwh, demand_heat_mwh, supply_mwh, full_demand_mwh,
-        self_sufficiency, cover_share, demand_mwh, net_mwh, surplus_mwh, deficit_mwh``
-        (+ ``population``), energies in MWh/a; ``demand_mwh`` is the carrier's demand
-        times ``cover_share``.
+        Indexed by unit: ``supply_mwh, current_supply_mwh, full_demand_mwh,
+        open_demand_mwh, self_sufficiency, cover_share, demand_mwh, net_mwh,
+        surplus_mwh, deficit_mwh`` (+ ``population``), energies in MWh/a;
+        ``demand_mwh`` is the open demand times ``cover_share``.
     """
-    if carrier not in CARRIERS:
-        msg = f"unknown carrier '{carrier}' (allowed: {', '.join(CARRIERS)})"
-        raise InputError(msg, field="carrier")
-    totals = potential[
-        (potential["feedstock"] == "total") & (potential["potential_level"] == potential_level)
-    ]
-    if totals.empty:
-        msg = f"no 'total' rows at potential level '{potential_level}' in the potential table"
-        raise InputError(msg, field="potential_level")
-    supply = totals.set_index("unit")[["electricity_mwh", "heat_mwh"]]
-    supply.columns = ["supply_electricity_mwh", "supply_heat_mwh"]
-    table = demand.join(supply, how="left")
-    missing = table.index[table["supply_heat_mwh"].isna().to_numpy()]
+    check_carrier(carrier)
+    table = pd.DataFrame(index=demand.index)
+    table["supply_mwh"] = supply[f"supply_{carrier}_mwh"].reindex(demand.index)
+    missing = table.index[table["supply_mwh"].isna().to_numpy()]
     if len(missing):
-        logger.warning("no (complete) potential for unit(s) %s: balance is NaN", list(missing[:5]))
-    parts = {"heat": ["heat"], "electricity": ["electricity"], "final": ["heat", "electricity"]}
-    table["supply_mwh"] = sum(table[f"supply_{p}_mwh"] for p in parts[carrier])
-    table["full_demand_mwh"] = sum(table[f"demand_{p}_mwh"] for p in parts[carrier])
-    table["self_sufficiency"] = table["supply_mwh"] / table["full_demand_mwh"].replace(0, np.nan)
+        logger.warning("no (complete) supply for unit(s) %s: balance is NaN", list(missing[:5]))
+    credit = (
+        current[f"current_{carrier}_mwh"].reindex(demand.index).fillna(0.0)
+        if current is not None
+        else pd.Series(0.0, index=demand.index)
+    )
+    table["current_supply_mwh"] = credit
+    table["full_demand_mwh"] = demand[f"demand_{carrier}_mwh"]
+    counted = credit if carrier in CREDITED else 0.0
+    table["open_demand_mwh"] = (table["full_demand_mwh"] - counted).clip(lower=0)
+    open_demand = table["open_demand_mwh"].replace(0, np.nan)
+    table["self_sufficiency"] = table["supply_mwh"] / open_demand
     table["cover_share"] = _cover_shares(table, cover_share, labels)
-    table["demand_mwh"] = table["full_demand_mwh"] * table["cover_share"]
+    table["demand_mwh"] = table["open_demand_mwh"] * table["cover_share"]
     table["net_mwh"] = table["supply_mwh"] - table["demand_mwh"]
     table["surplus_mwh"] = table["net_mwh"].clip(lower=0)
-    table["deficit_mwh"] = (-table["net_mwh"]).clip(lower=0)
+    table["deficit_mwh"] = (-table["net_mwh"]).clip(lower=0) + 0.0  # no negative zero
     if population is not None:
         table["population"] = population.reindex(table.index).astype(float)
-    table.attrs.update(
-        carrier=carrier, potential_level=potential_level, cover_share=str(cover_share)
-    )
+    table.attrs.update(carrier=carrier, cover_share=str(cover_share))
     return table
+
+
+def carrier_balances(
+    supply: pd.DataFrame,
+    demand: pd.DataFrame,
+    *,
+    cover_share: float | str | pd.Series = 1.0,
+    current: pd.DataFrame | None = None,
+    labels: pd.Series | None = None,
+    population: pd.Series | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Return :func:`unit_balance` for every carrier of :data:`CARRIERS`."""
+    return {
+        carrier: unit_balance(
+            supply,
+            demand,
+            carrier=carrier,
+            cover_share=cover_share,
+            current=current,
+            labels=labels,
+            population=population,
+        )
+        for carrier in CARRIERS
+    }
 
 
 def _cover_shares(
@@ -130,8 +218,8 @@ def _cover_shares(
         else:
             msg = f"cover_share must be a number, 'overall' or 'regional', got {cover_share!r}"
             raise InputError(msg, field="cover_share")
-        sums = table[["supply_mwh", "full_demand_mwh"]].groupby(groups).sum()
-        ratio = (sums["supply_mwh"] / sums["full_demand_mwh"]).clip(upper=1.0)
+        sums = table[["supply_mwh", "open_demand_mwh"]].groupby(groups).sum()
+        ratio = (sums["supply_mwh"] / sums["open_demand_mwh"]).clip(upper=1.0)
         return groups.map(ratio).astype(float)
     shares = (
         cover_share.reindex(table.index).astype(float)
@@ -194,7 +282,7 @@ def region_balance(
         core_demand_mwh, core_deficit_mwh, ring_supply_mwh, ring_demand_mwh,
         ring_surplus_mwh, ring_cover_share, ring_cover_share_of_deficit,
         region_net_mwh, core_self_sufficiency, ring_self_sufficiency`` (self-sufficiency =
-        supply / full demand of the carrier).
+        supply / open demand of the carrier).
     """
     labels = complete_labels(labels, balance.index)
     if "net_mwh" not in balance:
@@ -246,7 +334,10 @@ def _total(values: pd.Series) -> float:
 
 
 def _full(rows: pd.DataFrame) -> pd.Series:
-    return rows["full_demand_mwh"] if "full_demand_mwh" in rows else rows["demand_mwh"]
+    for column in ("open_demand_mwh", "full_demand_mwh"):
+        if column in rows:
+            return rows[column]
+    return rows["demand_mwh"]
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -3,18 +3,27 @@
 The shipped file ``coefficients.toml`` holds every number of the calculation chain with
 its unit, default, low-high range and source. :func:`load_coefficients` reads it (or a
 complete replacement) and merges an optional user file over it; each entry is checked by
-a pydantic model: a missing unit, a value outside its range, an unknown feedstock group or
-an unknown coefficient name is an :class:`~cityregions.InputError` naming the file, the
-entry and the field. A :class:`CoefficientSet` then hands out the values of one scenario
-(``low``, ``default`` or ``high``).
+a pydantic model: a missing unit, a number that is not finite or is negative, a value
+outside its range, an unknown feedstock group or an unknown coefficient name is an
+:class:`~cityregions.InputError` naming the file, the entry and the field.
+
+A coefficient the research notes could not source (``not_found = true``) is a
+*documented parameter without a default*: its value is NaN until a user file gives one,
+and the part of the chain that needs it stays empty with a status naming it.
+
+The ranges are not scenarios: they feed the one-at-a-time sensitivity and the Monte
+Carlo of :mod:`cityregions.energy.uncertainty`.
 
 Examples
 --------
 >>> coefficients = load_coefficients()
 >>> coefficients.value("ch4_lhv")
 9.97
->>> coefficients.value("energy_crop_share_cap", scenario="low")
-0.05
+>>> coefficients.bounds("energy_crop_share_cap")
+(0.05, 0.1, 0.3)
+>>> import math
+>>> math.isnan(coefficients.value("boiler_full_load_hours"))
+True
 """
 
 from __future__ import annotations
@@ -22,11 +31,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -41,24 +51,36 @@ FEEDSTOCKS: tuple[str, ...] = (
     "cereal_straw",
     "cattle_slurry",
     "pig_slurry",
+    "solid_cattle_manure",
+    "poultry_manure",
+    "horse_manure",
     "forest_residues",
     "biowaste",
     "sewage_gas",
 )
 #: Groups of coefficients that are not feedstocks.
-OTHER_GROUPS: tuple[str, ...] = ("constants", "conversion", "livestock_units", "demand")
-#: Scenario names; a scenario picks the ``low``, ``default`` or ``high`` value.
-SCENARIOS: tuple[str, ...] = ("low", "default", "high")
-Scenario = Literal["low", "default", "high"]
+OTHER_GROUPS: tuple[str, ...] = (
+    "constants",
+    "conversion",
+    "current_use",
+    "logistics",
+    "costs",
+    "ghg",
+    "livestock_units",
+    "demand",
+)
 
 DEFAULT_FILE = Path(__file__).with_name("coefficients.toml")
 _SHARE_UNITS = {"share"}
+_NUMBERS = ("default", "low", "high")
 
 
 class Coefficient(BaseModel):
     """One coefficient: value range, unit and source.
 
-    ``low <= default <= high`` is enforced, and shares must lie in [0, 1].
+    ``low <= default <= high`` is enforced; numbers must be finite and not negative, and
+    shares must lie in [0, 1]. With ``not_found = true`` the three numbers are absent
+    (a documented parameter without a sourced value).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,12 +88,13 @@ class Coefficient(BaseModel):
     group: str
     description: str
     unit: str
-    default: float
-    low: float
-    high: float
+    default: float | None = None
+    low: float | None = None
+    high: float | None = None
     source: str
     assumption: bool = False
-    scenario: bool = True
+    not_found: bool = False
+    currency_year: int | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -83,25 +106,41 @@ class Coefficient(BaseModel):
         if not self.unit.strip():
             msg = "the unit must not be empty"
             raise ValueError(msg)
-        if not self.low <= self.high:
-            msg = f"low {self.low} is above high {self.high}"
+        numbers = {k: getattr(self, k) for k in _NUMBERS}
+        if self.not_found and all(v is None for v in numbers.values()):
+            return self
+        missing = [k for k, v in numbers.items() if v is None]
+        if missing:
+            msg = f"missing {', '.join(missing)} (give default, low and high)"
             raise ValueError(msg)
-        if not self.low <= self.default <= self.high:
-            msg = f"value {self.default} is outside its range [{self.low}, {self.high}]"
+        for name, value in numbers.items():
+            if not math.isfinite(value):
+                msg = f"{name} = {value} is not a finite number"
+                raise ValueError(msg)
+            if value < 0:
+                msg = f"{name} = {value}: coefficients must not be negative"
+                raise ValueError(msg)
+        low, default, high = (float(numbers[k]) for k in ("low", "default", "high"))
+        if not low <= high:
+            msg = f"low {low} is above high {high}"
             raise ValueError(msg)
-        if self.unit in _SHARE_UNITS and not (self.low >= 0.0 and self.high <= 1.0):
-            msg = f"a share must lie in [0, 1], got range [{self.low}, {self.high}]"
+        if not low <= default <= high:
+            msg = f"value {default} is outside its range [{low}, {high}]"
             raise ValueError(msg)
-        if min(self.low, self.default, self.high) < 0:
-            msg = "coefficients must not be negative"
+        if self.unit in _SHARE_UNITS and not (low >= 0.0 and high <= 1.0):
+            msg = f"a share must lie in [0, 1], got range [{low}, {high}]"
             raise ValueError(msg)
         return self
 
-    def pick(self, scenario: str) -> float:
-        """Return the value of ``scenario`` (the default if the coefficient is fixed)."""
-        if not self.scenario or scenario == "default":
-            return self.default
-        return self.low if scenario == "low" else self.high
+    @property
+    def given(self) -> bool:
+        """Whether the coefficient has a value (False for a NOT FOUND parameter)."""
+        return self.default is not None
+
+    @property
+    def value(self) -> float:
+        """The default value, NaN for a NOT FOUND parameter."""
+        return float(self.default) if self.default is not None else math.nan
 
 
 @dataclass(frozen=True)
@@ -119,24 +158,32 @@ class CoefficientSet:
     entries: Mapping[str, Coefficient]
     sources: tuple[str, ...] = ()
 
-    def value(self, name: str, *, scenario: str = "default") -> float:
-        """Return the value of coefficient ``name`` in ``scenario``.
+    def _entry(self, name: str) -> Coefficient:
+        if name not in self.entries:
+            msg = f"unknown coefficient '{name}'"
+            raise InputError(msg, source=" + ".join(self.sources) or "coefficients")
+        return self.entries[name]
+
+    def value(self, name: str) -> float:
+        """Return the value of coefficient ``name`` (NaN when it is NOT FOUND).
 
         Raises
         ------
         InputError
-            If the coefficient or the scenario is unknown.
+            If the coefficient is unknown.
         """
-        _check_scenario(scenario)
-        if name not in self.entries:
-            msg = f"unknown coefficient '{name}'"
-            raise InputError(msg, source=" + ".join(self.sources) or "coefficients")
-        return self.entries[name].pick(scenario)
+        return self._entry(name).value
 
-    def values(self, scenario: str = "default") -> dict[str, float]:
-        """Return all values of ``scenario`` as a plain dict."""
-        _check_scenario(scenario)
-        return {name: entry.pick(scenario) for name, entry in self.entries.items()}
+    def bounds(self, name: str) -> tuple[float, float, float]:
+        """Return ``(low, default, high)`` of coefficient ``name`` (NaN when NOT FOUND)."""
+        entry = self._entry(name)
+        if not entry.given:
+            return (math.nan, math.nan, math.nan)
+        return (float(entry.low or 0.0), entry.value, float(entry.high or 0.0))
+
+    def values(self) -> dict[str, float]:
+        """Return all values as a plain dict (NaN for NOT FOUND parameters)."""
+        return {name: entry.value for name, entry in self.entries.items()}
 
     def assumptions(self, group: str | None = None) -> list[str]:
         """Return the names of coefficients marked as assumptions (optionally of one group)."""
@@ -146,12 +193,30 @@ class CoefficientSet:
             if entry.assumption and (group is None or entry.group == group)
         ]
 
+    def not_found(self) -> list[str]:
+        """Return the names of documented parameters that still have no value."""
+        return [name for name, entry in self.entries.items() if not entry.given]
+
+    def varying(self, groups: tuple[str, ...] | None = None) -> list[str]:
+        """Return the coefficients with a range (low < high), optionally of some groups."""
+        return [
+            name
+            for name, entry in self.entries.items()
+            if entry.given
+            and float(entry.low or 0.0) < float(entry.high or 0.0)
+            and (groups is None or entry.group in groups)
+        ]
+
     def table(self) -> Any:
         """Return the coefficients as a DataFrame (one row per coefficient)."""
         import pandas as pd
 
         rows = [{"name": name, **entry.model_dump()} for name, entry in self.entries.items()]
-        return pd.DataFrame(rows).set_index("name")
+        table = pd.DataFrame(rows).set_index("name")
+        for column in _NUMBERS:
+            table[column] = table[column].astype(float)
+        table["currency_year"] = table["currency_year"].astype("Int64")
+        return table
 
     def digest(self) -> str:
         """Return a short hash of all values, for output metadata."""
@@ -171,7 +236,8 @@ def load_coefficients(
     ----------
     override
         A TOML file with tables named like the shipped ones. Each table must repeat the
-        ``unit`` (it must equal the shipped unit) and may change any other field.
+        ``unit`` (it must equal the shipped unit) and may change any other field; giving
+        ``default``, ``low`` and ``high`` to a NOT FOUND parameter sets it.
     base
         A complete coefficient file replacing the shipped one.
 
@@ -183,8 +249,8 @@ def load_coefficients(
     ------
     InputError
         On unreadable TOML, an unknown coefficient name, a missing or different unit, a
-        value outside its range or an unknown feedstock group; the message names the
-        file, the entry and the field.
+        number that is not finite or negative, a value outside its range or an unknown
+        feedstock group; the message names the file, the entry and the field.
     """
     base_path = Path(base) if base is not None else DEFAULT_FILE
     raw = _read_toml(base_path)
@@ -224,11 +290,20 @@ def _build(name: str, table: Any, *, source: Path) -> Coefficient:
         return Coefficient(**table)
     except ValidationError as error:
         first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or None
+        field = ".".join(str(part) for part in first["loc"]) or _field_of(str(first["msg"]))
         message = str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = f"unknown field; expected one of {', '.join(Coefficient.model_fields)}"
         raise InputError(message, source=source, location=f"entry '{name}'", field=field) from error
+
+
+def _field_of(message: str) -> str | None:
+    """The number field a model-level message is about (``high = inf …`` → ``high``)."""
+    text = message.removeprefix("Value error, ")
+    for name in _NUMBERS:
+        if text.startswith(f"{name} = "):
+            return name
+    return None
 
 
 def _merge(
@@ -252,12 +327,21 @@ def _merge(
         msg = f"unit {table['unit']!r} differs from the shipped unit {shipped.unit!r}"
         raise InputError(msg, source=source, location=f"entry '{name}'", field="unit")
     merged = {**shipped.model_dump(), **table}
+    if shipped.not_found and table.get("default") is not None:
+        # a value for a NOT FOUND parameter: without a range it is fixed at that value
+        merged["not_found"] = bool(table.get("not_found", False))
+        merged["low"] = table.get("low", table["default"])
+        merged["high"] = table.get("high", table["default"])
     if "source" not in table:
         merged["source"] = f"user override ({source.name}); shipped: {shipped.source}"
     return _build(name, merged, source=source)
 
 
-def _check_scenario(scenario: str) -> None:
-    if scenario not in SCENARIOS:
-        msg = f"unknown scenario '{scenario}' (allowed: {', '.join(SCENARIOS)})"
-        raise InputError(msg, field="scenario")
+__all__ = [
+    "DEFAULT_FILE",
+    "FEEDSTOCKS",
+    "OTHER_GROUPS",
+    "Coefficient",
+    "CoefficientSet",
+    "load_coefficients",
+]

@@ -49,11 +49,25 @@ DEFAULT_PROXIES: dict[str, str] = {
     "cereal_ha": "agriculture_ha",
     "grassland_ha": "agriculture_ha",
     "dairy_cows": "agriculture_ha",
+    "other_cattle": "agriculture_ha",
     "fattening_pigs": "agriculture_ha",
+    "poultry": "agriculture_ha",
+    "horses": "agriculture_ha",
+    # plants in operation follow their feedstock, so that used / potential stays the
+    # district's ratio in every municipality (an estimate: plants stand somewhere)
+    "biogas_chp_kw_el": "agriculture_ha",
+    "biomethane_upgrading_kw": "agriculture_ha",
+    "solid_biomass_kw_el": "forest_ha",
+    "sewage_gas_mwh_el": "population",
     "forest_ha": "forest_ha",
 }
 #: Intensive columns copied from the district to its municipalities.
-INTENSIVE = ("cereal_yield_t_per_ha", "energy_crop_share", "sewage_digestion_share")
+INTENSIVE = (
+    "cereal_yield_t_per_ha",
+    "energy_crop_share",
+    "sewage_digestion_share",
+    "protected_forest_share",
+)
 
 
 def disaggregate(

@@ -2,32 +2,45 @@
 
 One row per territorial unit with the columns
 
-====================== =========== =====================================================
-column                 unit        meaning
-====================== =========== =====================================================
-unit                   —           unit id (AGS as text, leading zeros kept)
-population             persons     inhabitants
-arable_ha              ha          arable land (Ackerland)
-grassland_ha           ha          permanent grassland (Dauergrünland)
-forest_ha              ha          forest (ALKIS Wald)
-cereal_ha              ha          cereal area (part of arable land)
-cereal_yield_t_per_ha  t/ha        cereal grain yield
-energy_crop_share      share       requested share of arable land in energy crops
-                                   (optional; absent = the sustainable cap)
-dairy_cows             head        dairy cows (optional; absent = 0)
-fattening_pigs         head        fattening-pig places (optional; absent = 0)
-employees              persons     employees (optional; for commerce demand)
-sewage_digestion_share share       share of inhabitants connected to a WWTP with
-                                   anaerobic digestion (optional; absent = 0)
-installed_kw_el        kW          installed biomass power, e.g. MaStR (optional; gives
-                                   the used and unused potential)
-====================== =========== =====================================================
+========================== =========== ===================================================
+column                     unit        meaning
+========================== =========== ===================================================
+unit                       —           unit id (AGS as text, leading zeros kept)
+population                 persons     inhabitants
+arable_ha                  ha          arable land (Ackerland)
+grassland_ha               ha          permanent grassland (Dauergrünland)
+forest_ha                  ha          forest (ALKIS Wald)
+cereal_ha                  ha          cereal area (part of arable land)
+cereal_yield_t_per_ha      t/ha        cereal grain yield
+energy_crop_share          share       requested share of arable land in energy crops
+                                       (optional; empty = the sustainable cap)
+dairy_cows                 head        dairy cows (slurry)
+other_cattle               head        all other cattle (solid manure)
+fattening_pigs             head        pigs (fattening-pig places; slurry)
+poultry                    head        poultry (litter)
+horses                     head        horses (solid manure)
+employees                  persons     employees (optional; for commerce demand)
+sewage_digestion_share     share       share of inhabitants connected to a WWTP with
+                                       anaerobic digestion (optional; empty = population
+                                       based, flagged ``population_based``)
+protected_forest_share     share       forest excluded from wood removal (optional;
+                                       empty = the coefficient's sourced default)
+biogas_chp_kw_el           kW          biogas and biomethane CHP in operation (MaStR)
+biomethane_upgrading_kw    kW          biogas upgrading in operation (biomethane output)
+solid_biomass_kw_el        kW          solid-biomass power units in operation (MaStR)
+sewage_gas_mwh_el          MWh/a       electricity from sewage gas in operation (empty =
+                                       the share of sewage gas in use, flagged)
+installed_kw_el            kW          all biomass power (MaStR sum), for comparison
+========================== =========== ===================================================
 
-Columns ``name``, ``source``, ``kind``, ``lon``, ``lat`` and ``<column>_status`` are
-carried along; other columns are ignored with a note, except columns that look like
-livestock or land use the module does not model (an error, because silently dropping
-them would understate the potential). A missing value (NaN) stays missing — never zero —
-with its status (``missing``, or the status of a GENESIS special sign given in
+A livestock or current-use column that is absent counts as zero (with a note in the
+log). Columns ``name``, ``source``, ``kind``, ``lon``, ``lat`` and ``<column>_status``
+are carried along; ``kind`` must be a ``;``-separated list of ``fact``, ``observed``,
+``estimate``, ``assumption`` or ``modeled`` (each optionally followed by ``: <column>``).
+Other columns are ignored with a note, except columns that look like livestock or land
+use the module does not model (an error, because silently dropping them would
+understate the potential). A missing value (NaN) stays missing — never zero — with its
+status (``missing``, or the status of a GENESIS special sign given in
 ``<column>_status``) and a :class:`~cityregions.DataQualityWarning` naming source, row
 and column.
 
@@ -47,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from cityregions._errors import DataQualityWarning, InputError
+from cityregions._numbers import EXPECTED, check_magnitude, number_problem
 
 logger = logging.getLogger(__name__)
 
@@ -58,22 +72,42 @@ REQUIRED = (
     "cereal_ha",
     "cereal_yield_t_per_ha",
 )
+LIVESTOCK = ("dairy_cows", "other_cattle", "fattening_pigs", "poultry", "horses")
+#: Plants in operation (current use): capacity per technology, sewage gas as electricity.
+CURRENT_USE = (
+    "biogas_chp_kw_el",
+    "biomethane_upgrading_kw",
+    "solid_biomass_kw_el",
+    "sewage_gas_mwh_el",
+)
 #: Optional numeric columns and the value used when the whole column is absent.
-OPTIONAL = {
+OPTIONAL: dict[str, float] = {
     "energy_crop_share": np.nan,
-    "dairy_cows": 0.0,
-    "fattening_pigs": 0.0,
+    **dict.fromkeys(LIVESTOCK, 0.0),
     "employees": np.nan,
-    "sewage_digestion_share": 0.0,
+    "sewage_digestion_share": np.nan,
+    "protected_forest_share": np.nan,
+    "biogas_chp_kw_el": 0.0,
+    "biomethane_upgrading_kw": 0.0,
+    "solid_biomass_kw_el": 0.0,
+    "sewage_gas_mwh_el": np.nan,
     "installed_kw_el": np.nan,
 }
-LIVESTOCK = ("dairy_cows", "fattening_pigs")
-SHARES = ("energy_crop_share", "sewage_digestion_share")
+SHARES = ("energy_crop_share", "sewage_digestion_share", "protected_forest_share")
 NUMERIC = (*REQUIRED, *OPTIONAL)
 CARRIED = ("name", "source", "kind", "lon", "lat")
+#: Words of the ``kind`` column (provenance of a row's values).
+KINDS = ("fact", "observed", "estimate", "assumption", "modeled")
 
-#: Status of a missing value without a known reason, and of an absent energy-crop share.
-MISSING, CAP = "missing", "cap"
+#: Status of a missing value without a known reason.
+MISSING = "missing"
+#: An empty cell of these columns is not missing: it selects a documented rule.
+EMPTY_MEANS = {
+    "energy_crop_share": "cap",  # the sustainable cap applies
+    "sewage_digestion_share": "population_based",  # national average per inhabitant
+    "protected_forest_share": "default",  # the coefficient's sourced default
+    "sewage_gas_mwh_el": "share_in_use",  # the share of sewage gas in use
+}
 _LIVESTOCK_WORDS = re.compile(
     r"cow|cattle|calf|calves|heifer|bull|pig|sow|piglet|hog|swine|hen|poultry|chicken|"
     r"broiler|turkey|duck|goose|sheep|goat|horse|ewe|lamb|livestock|rind|schwein|kuh|kuehe|"
@@ -100,15 +134,15 @@ def validate_energy_inputs(frame: pd.DataFrame, *, source: str = "<inputs>") -> 
     pandas.DataFrame
         Indexed by ``unit`` (str); numeric columns as float (NaN = missing), plus one
         ``<column>_status`` column per numeric column (``ok``, the given status,
-        ``missing``, ``cap`` for an absent energy-crop share, ``absent`` for a column
-        not given).
+        ``missing``, the rule an empty cell selects — ``cap``, ``population_based``,
+        ``default``, ``share_in_use`` — or ``absent`` for a column not given).
 
     Raises
     ------
     InputError
         On a missing required column, an unknown livestock or land-use column, a value
-        that is not a number, a negative value or a share above 1 (source, row and
-        column named).
+        that is not a finite number, a negative value, a share above 1, a duplicate
+        unit id or an unknown ``kind`` (source, row and column named).
     """
     table = frame.copy()
     table.columns = [str(c).strip() for c in table.columns]
@@ -125,8 +159,8 @@ def validate_energy_inputs(frame: pd.DataFrame, *, source: str = "<inputs>") -> 
     for column in NUMERIC:
         if column not in table.columns:
             out[column] = OPTIONAL[column]
-            out[f"{column}_status"] = "absent"
-            if column in LIVESTOCK:
+            out[f"{column}_status"] = EMPTY_MEANS.get(column, "absent")
+            if column in LIVESTOCK or column in CURRENT_USE[:3]:
                 logger.info("%s: no column '%s': counted as zero", source, column)
             continue
         given = f"{column}_status"
@@ -137,6 +171,8 @@ def validate_energy_inputs(frame: pd.DataFrame, *, source: str = "<inputs>") -> 
     for column in CARRIED:
         if column in table.columns:
             out[column] = table[column].to_numpy()
+    if "kind" in out.columns:
+        _check_kinds(out["kind"], source=source)
     _check_ranges(out, source=source)
     return out
 
@@ -167,15 +203,27 @@ def _check_extra_columns(columns: pd.Index, *, source: str) -> None:
 def _unit_ids(values: pd.Series, *, source: str) -> list[str]:
     ids = [str(v).strip() for v in values]
     for position, unit_id in enumerate(ids):
-        if not unit_id:
+        if not unit_id or unit_id.lower() == "nan":
             msg = "empty unit id"
             raise InputError(msg, source=source, location=f"row {position + 2}", field="unit")
     duplicated = pd.Index(ids).duplicated()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated)[0])
-        msg = f"duplicate unit id '{ids[position]}'"
+        first = ids.index(ids[position])
+        msg = f"duplicate unit id '{ids[position]}' (first in row {first + 2})"
         raise InputError(msg, source=source, location=f"row {position + 2}", field="unit")
     return ids
+
+
+def _check_kinds(kinds: pd.Series, *, source: str) -> None:
+    for position, cell in enumerate(kinds):
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)) or str(cell) == "":
+            continue
+        for part in str(cell).split(";"):
+            word = part.split(":", 1)[0].strip()
+            if word not in KINDS:
+                msg = f"unknown kind {word!r} in {str(cell)!r} (allowed: {', '.join(KINDS)})"
+                raise InputError(msg, source=source, location=f"row {position + 2}", field="kind")
 
 
 def _parse_column(
@@ -193,8 +241,8 @@ def _parse_column(
         if not np.isnan(value):
             values[position] = value
             continue
-        if column == "energy_crop_share" and known[position] in ("", MISSING):
-            status[position] = CAP  # no share requested: the sustainable cap applies
+        if column in EMPTY_MEANS and known[position] in ("", MISSING):
+            status[position] = EMPTY_MEANS[column]  # an empty cell selects the rule
             continue
         if status[position] == "ok":
             status[position] = MISSING
@@ -208,22 +256,27 @@ def _parse_column(
 
 
 def _number(cell: object, *, column: str, row: int, source: str) -> float:
-    """A cell as a float (NaN if empty); text may use one decimal comma."""
+    """A cell as a float (NaN if empty); text may use one decimal comma; finite only."""
     if cell is None or (isinstance(cell, float) and np.isnan(cell)):
         return np.nan
     if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
+        problem = check_magnitude(float(cell))
+        if problem is not None:
+            msg = f"expected {EXPECTED}: {problem}"
+            raise InputError(msg, source=source, location=f"row {row}", field=column)
         return float(cell)
     text = str(cell).strip()
-    if text == "" or text.lower() == "nan":
+    if text == "":
         return np.nan
-    try:
-        return float(text.replace(",", ".") if text.count(",") == 1 else text)
-    except ValueError:
+    comma = text.count(",") == 1 and "." not in text
+    problem = number_problem(text, decimal_comma=comma)
+    if problem is not None:
         msg = (
-            f"expected a number, got {text!r} (files with GENESIS special signs are read "
-            "by cityregions.io.energy_inputs.read_energy_inputs)"
+            f"expected {EXPECTED}, got {text!r} (files with GENESIS special signs are "
+            "read by cityregions.io.energy_inputs.read_energy_inputs)"
         )
-        raise InputError(msg, source=source, location=f"row {row}", field=column) from None
+        raise InputError(msg, source=source, location=f"row {row}", field=column)
+    return float(text.replace(",", ".") if comma else text)
 
 
 def _check_ranges(table: pd.DataFrame, *, source: str) -> None:
@@ -232,7 +285,9 @@ def _check_ranges(table: pd.DataFrame, *, source: str) -> None:
         negative = np.flatnonzero(values < 0)
         if negative.size:
             row = int(negative[0])
-            msg = f"negative value {values[row]} (areas, counts and shares must be >= 0)"
+            msg = (
+                f"negative value {values[row]} (areas, counts, capacities and shares must be >= 0)"
+            )
             raise InputError(msg, source=source, location=f"row {row + 2}", field=column)
     for column in SHARES:
         values = table[column].to_numpy(dtype=float)

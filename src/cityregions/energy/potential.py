@@ -1,34 +1,45 @@
-"""Biomass potential per territorial unit, feedstock and potential level.
+r"""Biomass potential per territorial unit, feedstock and potential level.
 
 The chain of the research note (``bioenergy.md`` section 7): mass → fuel energy at the
 *theoretical* level, then technical and sustainable restrictions, then conversion along
-the feedstock's path (:mod:`cityregions.energy.conversion`). All energies are MWh/a of
-fuel (lower heating value), electricity or heat.
+the feedstock's path (:mod:`cityregions.energy.conversion`), minus what the plants in
+operation already use (:mod:`cityregions.energy.current_use`). All energies are MWh/a of
+fuel (lower heating value), electricity, heat or biomethane; masses are t FM/a.
 
 Notes
 -----
-With :math:`H_{CH4}` the methane LHV (kWh/Nm³) and fuel in MWh/a:
+With :math:`H` the methane LHV (kWh/Nm³), :math:`m` a methane yield and fuel in MWh/a:
 
 * silage maize: :math:`F_{theo} = A_{req} Y m H / 1000` with the requested area
   :math:`A_{req} = s_{req} A_{arable}`; technical = theoretical; sustainable uses
-  :math:`\\min(s_{req}, s_{cap}) A_{arable}` (a request above the cap is clipped and
+  :math:`\min(s_{req}, s_{cap}) A_{arable}` (a request above the cap is clipped and
   warned about).
 * grass silage: :math:`F_{theo} = A_{grass} Y m H / 1000`; technical = theoretical;
-  sustainable :math:`\\times s_{grass}`.
-* cereal straw: :math:`F_{theo} = A_{cereal} y_{grain} \\, RPR \\, LHV`; technical
-  :math:`\\times r_{harvest}`; sustainable :math:`\\times a_{straw}` (of theoretical,
-  at most the technical value).
-* cattle and pig slurry: :math:`F_{theo} = N V m H / 1000`; technical
-  :math:`\\times s_{stable}`; sustainable = technical.
+  sustainable :math:`\times s_{grass}`.
+* cereal straw: :math:`F_{theo} = A_{cereal} y_{grain} \, RPR \, LHV`; technical
+  :math:`\times r_{harvest}`; sustainable :math:`\times a_{straw}` (of theoretical, at
+  most the technical value).
+* manure — cattle slurry (dairy cows), pig slurry (pigs), solid cattle manure (other
+  cattle), poultry manure, horse manure: :math:`F_{theo} = N V m H / 1000` with head
+  count :math:`N` and manure :math:`V` per head; technical :math:`\times s_{stable}`
+  (horses: availability); sustainable = technical.
 * forest residues: :math:`F_{theo} = A_{forest} r LHV`; technical = theoretical;
-  sustainable :math:`\\times s_{forest}`.
-* biowaste: :math:`F = P \\, w / 1000 \\; m H / 1000`, equal on all levels.
-* sewage gas: :math:`F = P \\, s_{digestion} g / 1000`, equal on all levels.
+  sustainable :math:`\times (1 - p)` with the protected share :math:`p` (input per unit,
+  else the coefficient).
+* biowaste: :math:`F = P \, w / 1000 \; m H / 1000`, equal on all levels.
+* sewage gas: :math:`F = P \, s_{digestion} g / 1000` where the connected share is given,
+  else :math:`F = P \bar g / 1000` with the national average per inhabitant (flagged
+  ``population_based``); equal on all levels.
+
+The mass of a feedstock is :math:`F / e` with its energy density :math:`e` (MWh/t FM,
+:data:`DENSITY`): methane yield × :math:`H` for digestible feedstocks (per m³ of slurry
+divided by its density), the LHV for straw and wood chips.
 
 References
 ----------
 FNR Faustzahlen Biogas; FNR Leitfaden Biogas (2010); LfL Basisdaten (2023); Weiser et al.
-(2014); LWF Merkblatt 12. Every coefficient and its source: ``coefficients.toml``.
+(2014); LWF Merkblatt 12; Destatis table 43381-0001. Every coefficient and its source:
+``coefficients.toml``.
 """
 
 from __future__ import annotations
@@ -36,130 +47,204 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cityregions._errors import DataQualityWarning, InputError
 from cityregions.energy.coefficients import FEEDSTOCKS, CoefficientSet, load_coefficients
-from cityregions.energy.conversion import PATHS, capacity_kw, convert
+from cityregions.energy.conversion import OUTPUTS, capacity_kw, check_paths, convert, path_of
+from cityregions.energy.current_use import attribute, current_use
 
 logger = logging.getLogger(__name__)
 
 #: The tiers of a potential (``potential_level``), from the most to the least.
 POTENTIAL_LEVELS: tuple[str, ...] = ("theoretical", "technical", "sustainable")
-#: Input columns each feedstock needs.
+#: Input columns each feedstock needs (a missing value makes the feedstock missing).
 NEEDS: dict[str, tuple[str, ...]] = {
     "silage_maize": ("arable_ha", "energy_crop_share"),
     "grass_silage": ("grassland_ha",),
     "cereal_straw": ("cereal_ha", "cereal_yield_t_per_ha"),
     "cattle_slurry": ("dairy_cows",),
     "pig_slurry": ("fattening_pigs",),
-    "forest_residues": ("forest_ha",),
+    "solid_cattle_manure": ("other_cattle",),
+    "poultry_manure": ("poultry",),
+    "horse_manure": ("horses",),
+    "forest_residues": ("forest_ha", "protected_forest_share"),
     "biowaste": ("population",),
     "sewage_gas": ("population", "sewage_digestion_share"),
 }
+Values = Mapping[str, Any]  # numbers, or arrays of shape (samples, 1) for the Monte Carlo
 Levels = tuple[np.ndarray, np.ndarray, np.ndarray]
+Columns = Mapping[str, np.ndarray]
 
 
-def _col(inputs: pd.DataFrame, column: str) -> np.ndarray:
-    return inputs[column].to_numpy(dtype=float)
+def _mwh_per_t(ch4: Any, v: Values) -> Any:
+    return ch4 * v["ch4_lhv"] / 1000.0
 
 
-def silage_maize(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
+#: Energy density (MWh fuel per t FM) of each feedstock that can be hauled.
+DENSITY: dict[str, Callable[[Values], Any]] = {
+    "silage_maize": lambda v: _mwh_per_t(v["silage_maize_ch4"], v),
+    "grass_silage": lambda v: _mwh_per_t(v["grass_ch4"], v),
+    "cereal_straw": lambda v: v["straw_lhv"],
+    "cattle_slurry": lambda v: _mwh_per_t(v["cattle_slurry_ch4"], v) / v["slurry_density"],
+    "pig_slurry": lambda v: _mwh_per_t(v["pig_slurry_ch4"], v) / v["slurry_density"],
+    "solid_cattle_manure": lambda v: _mwh_per_t(v["solid_manure_ch4"], v),
+    "poultry_manure": lambda v: _mwh_per_t(v["poultry_manure_ch4"], v),
+    "horse_manure": lambda v: _mwh_per_t(v["horse_manure_ch4"], v),
+    "forest_residues": lambda v: v["forest_chips_energy_density"],
+    "biowaste": lambda v: _mwh_per_t(v["biowaste_ch4"], v),
+}
+
+
+def silage_maize(c: Columns, v: Values) -> Levels:
     """Return fuel (MWh/a) of silage maize at the three levels; see module notes."""
-    arable = _col(inputs, "arable_ha")
-    requested = _col(inputs, "energy_crop_share")
-    requested = np.where(np.isnan(requested), v["energy_crop_share_cap"], requested)
-    per_ha = v["silage_maize_yield"] * v["silage_maize_ch4"] * v["ch4_lhv"] / 1000.0
-    theoretical = requested * arable * per_ha
+    requested = np.where(
+        np.isnan(c["energy_crop_share"]), v["energy_crop_share_cap"], c["energy_crop_share"]
+    )
+    per_ha = v["silage_maize_yield"] * _mwh_per_t(v["silage_maize_ch4"], v)
+    theoretical = requested * c["arable_ha"] * per_ha
     capped = np.minimum(requested, v["energy_crop_share_cap"])
-    clipped = np.flatnonzero(requested > v["energy_crop_share_cap"] + 1e-12)
-    for row in clipped:
-        unit = inputs.index[int(row)]
-        warnings.warn(
-            f"unit {unit}: energy-crop area {requested[row] * arable[row]:.1f} ha "
-            f"(share {requested[row]:g}) clipped to the sustainable cap "
-            f"{v['energy_crop_share_cap']:g} x arable = {capped[row] * arable[row]:.1f} ha",
-            DataQualityWarning,
-            stacklevel=3,
-        )
-    return theoretical, theoretical.copy(), capped * arable * per_ha
+    return theoretical, theoretical, capped * c["arable_ha"] * per_ha
 
 
-def grass_silage(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
+def grass_silage(c: Columns, v: Values) -> Levels:
     """Return fuel (MWh/a) of grass silage at the three levels."""
-    per_ha = v["grass_yield"] * v["grass_ch4"] * v["ch4_lhv"] / 1000.0
-    theoretical = _col(inputs, "grassland_ha") * per_ha
-    return theoretical, theoretical.copy(), theoretical * v["grassland_energy_share"]
+    theoretical = c["grassland_ha"] * v["grass_yield"] * _mwh_per_t(v["grass_ch4"], v)
+    return theoretical, theoretical, theoretical * v["grassland_energy_share"]
 
 
-def cereal_straw(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
+def cereal_straw(c: Columns, v: Values) -> Levels:
     """Return fuel (MWh/a) of cereal straw at the three levels."""
-    grain_t = _col(inputs, "cereal_ha") * _col(inputs, "cereal_yield_t_per_ha")
+    grain_t = c["cereal_ha"] * c["cereal_yield_t_per_ha"]
     theoretical = grain_t * v["straw_rpr"] * v["straw_lhv"]
     technical = theoretical * v["straw_harvest_ratio"]
     return theoretical, technical, np.minimum(theoretical * v["straw_availability"], technical)
 
 
-def _slurry(heads: np.ndarray, volume: float, ch4: float, stable: float, lhv: float) -> Levels:
-    theoretical = heads * volume * ch4 * lhv / 1000.0
-    technical = theoretical * stable
-    return theoretical, technical, technical.copy()
+def _manure(heads: np.ndarray, per_head: Any, ch4: Any, collected: Any, v: Values) -> Levels:
+    theoretical = heads * per_head * _mwh_per_t(ch4, v)
+    technical = theoretical * collected
+    return theoretical, technical, technical
 
 
-def cattle_slurry(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
-    """Return fuel (MWh/a) of cattle slurry at the three levels."""
-    return _slurry(
-        _col(inputs, "dairy_cows"),
+def cattle_slurry(c: Columns, v: Values) -> Levels:
+    """Return fuel (MWh/a) of cattle slurry (dairy cows) at the three levels."""
+    return _manure(
+        c["dairy_cows"],
         v["cattle_slurry_per_cow"],
         v["cattle_slurry_ch4"],
         v["cattle_slurry_stable_share"],
-        v["ch4_lhv"],
+        v,
     )
 
 
-def pig_slurry(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
+def pig_slurry(c: Columns, v: Values) -> Levels:
     """Return fuel (MWh/a) of pig slurry at the three levels."""
-    return _slurry(
-        _col(inputs, "fattening_pigs"),
+    return _manure(
+        c["fattening_pigs"],
         v["pig_slurry_per_place"],
         v["pig_slurry_ch4"],
         v["pig_slurry_stable_share"],
-        v["ch4_lhv"],
+        v,
     )
 
 
-def forest_residues(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
+def solid_cattle_manure(c: Columns, v: Values) -> Levels:
+    """Return fuel (MWh/a) of solid manure of other cattle at the three levels."""
+    return _manure(
+        c["other_cattle"],
+        v["solid_manure_per_head"],
+        v["solid_manure_ch4"],
+        v["solid_manure_stable_share"],
+        v,
+    )
+
+
+def poultry_manure(c: Columns, v: Values) -> Levels:
+    """Return fuel (MWh/a) of poultry manure at the three levels."""
+    return _manure(
+        c["poultry"],
+        v["poultry_manure_per_head"],
+        v["poultry_manure_ch4"],
+        v["poultry_manure_stable_share"],
+        v,
+    )
+
+
+def horse_manure(c: Columns, v: Values) -> Levels:
+    """Return fuel (MWh/a) of horse manure at the three levels."""
+    return _manure(
+        c["horses"],
+        v["horse_manure_per_head"],
+        v["horse_manure_ch4"],
+        v["horse_manure_availability"],
+        v,
+    )
+
+
+def forest_residues(c: Columns, v: Values) -> Levels:
     """Return fuel (MWh/a) of forest residues at the three levels."""
-    theoretical = _col(inputs, "forest_ha") * v["forest_residue_yield"] * v["forest_residue_lhv"]
-    return theoretical, theoretical.copy(), theoretical * v["forest_sustainable_share"]
+    theoretical = c["forest_ha"] * v["forest_residue_yield"] * v["forest_residue_lhv"]
+    protected = np.where(
+        np.isnan(c["protected_forest_share"]),
+        v["protected_forest_share"],
+        c["protected_forest_share"],
+    )
+    return theoretical, theoretical, theoretical * (1.0 - protected)
 
 
-def biowaste(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
+def biowaste(c: Columns, v: Values) -> Levels:
     """Return fuel (MWh/a) of collected biowaste (equal on all levels)."""
-    tonnes = _col(inputs, "population") * v["biowaste_per_inh"] / 1000.0
-    fuel = tonnes * v["biowaste_ch4"] * v["ch4_lhv"] / 1000.0
-    return fuel, fuel.copy(), fuel.copy()
+    tonnes = c["population"] * v["biowaste_per_inh"] / 1000.0
+    fuel = tonnes * _mwh_per_t(v["biowaste_ch4"], v)
+    return fuel, fuel, fuel
 
 
-def sewage_gas(inputs: pd.DataFrame, v: Mapping[str, float]) -> Levels:
-    """Return fuel (MWh/a) of sewage gas where a digesting WWTP exists (equal on all levels)."""
-    connected = _col(inputs, "population") * _col(inputs, "sewage_digestion_share")
-    fuel = connected * v["sewage_gas_per_inh"] / 1000.0
-    return fuel, fuel.copy(), fuel.copy()
+def sewage_gas(c: Columns, v: Values) -> Levels:
+    """Return fuel (MWh/a) of sewage gas: connected share, else population-based."""
+    share = c["sewage_digestion_share"]
+    connected = c["population"] * np.nan_to_num(share) * v["sewage_gas_per_inh"]
+    average = c["population"] * v["sewage_gas_per_inh_average"]
+    fuel = np.where(np.isnan(share), average, connected) / 1000.0
+    return fuel, fuel, fuel
 
 
-CALCULATORS: dict[str, Callable[[pd.DataFrame, Mapping[str, float]], Levels]] = {
+CALCULATORS: dict[str, Callable[[Columns, Values], Levels]] = {
     "silage_maize": silage_maize,
     "grass_silage": grass_silage,
     "cereal_straw": cereal_straw,
     "cattle_slurry": cattle_slurry,
     "pig_slurry": pig_slurry,
+    "solid_cattle_manure": solid_cattle_manure,
+    "poultry_manure": poultry_manure,
+    "horse_manure": horse_manure,
     "forest_residues": forest_residues,
     "biowaste": biowaste,
     "sewage_gas": sewage_gas,
 }
+#: Input columns whose empty cell selects a rule instead of making a feedstock missing.
+RULE_COLUMNS = ("energy_crop_share", "sewage_digestion_share", "protected_forest_share")
+
+
+def input_columns(inputs: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return the numeric input columns the calculators read, as float arrays."""
+    columns = {c for needs in NEEDS.values() for c in needs}
+    return {c: inputs[c].to_numpy(dtype=float) for c in sorted(columns)}
+
+
+def sustainable_fuel(columns: Columns, values: Values, feedstocks: Sequence[str]) -> np.ndarray:
+    """Return the sustainable fuel (MWh/a) summed over ``feedstocks``, per unit.
+
+    Vectorised: with coefficient values of shape ``(samples, 1)`` the result has shape
+    ``(samples, units)`` (used by :mod:`cityregions.energy.uncertainty`).
+    """
+    total: Any = 0.0
+    for feedstock in feedstocks:
+        total = total + CALCULATORS[feedstock](columns, values)[2]
+    return np.asarray(total, dtype=float)
 
 
 def inputs_kind(inputs: pd.DataFrame) -> pd.Series:
@@ -177,12 +262,47 @@ def biomass_potential(
     inputs: pd.DataFrame,
     coefficients: CoefficientSet | None = None,
     *,
-    scenario: str = "default",
+    biogas_path: str = "biogas_chp",
     solid_path: str = "boiler",
     full_load_hours: Sequence[float] | None = None,
     feedstocks: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Compute the potential per unit, feedstock and potential level as a long table.
+
+    See :func:`potential_and_use` (this returns its first part).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cityregions.energy.inputs import validate_energy_inputs
+    >>> inputs = validate_energy_inputs(pd.DataFrame([{"unit": "a", "population": 0,
+    ...     "arable_ha": 0, "grassland_ha": 0, "forest_ha": 0, "cereal_ha": 0,
+    ...     "cereal_yield_t_per_ha": 0, "dairy_cows": 1}]))
+    >>> table = biomass_potential(inputs, feedstocks=["cattle_slurry"])
+    >>> row = table.query("feedstock == 'cattle_slurry' and potential_level == 'theoretical'")
+    >>> round(float(row["fuel_mwh"].iloc[0]) * 1000 / 9.97, 1)  # Nm3 CH4 (FNR: 289)
+    289.0
+    """
+    return potential_and_use(
+        inputs,
+        coefficients,
+        biogas_path=biogas_path,
+        solid_path=solid_path,
+        full_load_hours=full_load_hours,
+        feedstocks=feedstocks,
+    )[0]
+
+
+def potential_and_use(
+    inputs: pd.DataFrame,
+    coefficients: CoefficientSet | None = None,
+    *,
+    biogas_path: str = "biogas_chp",
+    solid_path: str = "boiler",
+    full_load_hours: Sequence[float] | None = None,
+    feedstocks: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compute the potential per unit, feedstock and level, and the current use.
 
     Parameters
     ----------
@@ -190,10 +310,10 @@ def biomass_potential(
         Validated per-unit inputs (:func:`~cityregions.io.energy_inputs.read_energy_inputs`).
     coefficients
         Coefficient set (default: the shipped one).
-    scenario
-        ``low``, ``default`` or ``high``.
+    biogas_path
+        ``biogas_chp`` (CHP at the digester) or ``biomethane`` (upgrading, gas grid).
     solid_path
-        ``boiler`` (heat only) or ``chp`` for straw and forest residues.
+        ``boiler`` (heat only) or ``solid_chp`` for straw and forest residues.
     full_load_hours
         Full-load hours for installable capacity; the first gives ``capacity_kw_el``,
         each gives a column ``capacity_kw_el_<h>h`` (default: the coefficient
@@ -203,20 +323,27 @@ def biomass_potential(
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``unit, feedstock, potential_level, path, fuel_mwh, electricity_mwh, heat_mwh,
-        status, assumptions, used_fuel_mwh, unused_fuel_mwh, overused,
-        full_load_hours, capacity_kw_el, capacity_kw_el_<h>h..., scenario,
-        inputs_kind`` (the inputs' ``kind`` per unit, e.g. ``estimate``, so that
-        estimates stay labelled in every output; ``unstated`` without it); one row
-        per unit × feedstock × potential level plus ``feedstock = "total"`` rows (NaN where any
-        feedstock of the unit is missing; status says which). The used/unused columns
-        are filled on total rows when ``installed_kw_el`` is given.
+    tuple of pandas.DataFrame
+        The potential and the current use per unit and technology
+        (:func:`~cityregions.energy.current_use.current_use`). The potential has the
+        columns ``unit, feedstock, potential_level, path, mass_t, fuel_mwh,
+        electricity_gross_mwh, heat_gross_mwh, electricity_mwh, heat_mwh,
+        biomethane_mwh, used_fuel_mwh, unused_fuel_mwh, overused, status, flags,
+        assumptions, full_load_hours, capacity_kw_el, capacity_kw_el_<h>h...,
+        inputs_kind``; one row per unit × feedstock × potential level plus
+        ``feedstock = "total"`` rows. ``electricity_mwh``, ``heat_mwh`` and
+        ``biomethane_mwh`` are net outputs of the whole potential; ``used_fuel_mwh`` is
+        what the plants in operation take (:mod:`~cityregions.energy.current_use`) and
+        ``unused_fuel_mwh`` = max(potential − used, 0), the supply for new uses. A
+        feedstock whose input is missing is NaN (``status`` says which), and so is its
+        unit's total. ``flags`` names the rules applied to empty cells
+        (``population_based`` sewage gas, the default protected forest share, the
+        energy-crop cap).
 
     Raises
     ------
     InputError
-        On an unknown feedstock, scenario or solid path.
+        On an unknown feedstock or path.
     """
     coefficients = coefficients or load_coefficients()
     chosen = list(feedstocks or FEEDSTOCKS)
@@ -224,58 +351,82 @@ def biomass_potential(
     if unknown:
         msg = f"unknown feedstock(s) {unknown} (known: {', '.join(FEEDSTOCKS)})"
         raise InputError(msg, field="feedstock")
-    values = coefficients.values(scenario)
+    check_paths(biogas_path=biogas_path, solid_path=solid_path)
+    values = coefficients.values()
     hours = list(full_load_hours or [values["chp_full_load_hours"]])
+    columns = input_columns(inputs)
+    _warn_clipped(inputs, columns, values)
     frames = [
-        _feedstock_rows(inputs, f, values, coefficients, solid_path=solid_path) for f in chosen
+        _feedstock_rows(
+            inputs,
+            columns,
+            f,
+            values,
+            coefficients,
+            path_of(f, biogas_path=biogas_path, solid_path=solid_path),
+        )
+        for f in chosen
     ]
     long = pd.concat(frames, ignore_index=True)
+    long, use = _with_current_use(long, inputs, values)
     long = pd.concat([long, _totals(long)], ignore_index=True)
-    long = _used(long, inputs, values)
     long["full_load_hours"] = hours[0]
-    long["capacity_kw_el"] = capacity_kw(long["electricity_mwh"].to_numpy(), hours[0])
+    long["capacity_kw_el"] = capacity_kw(long["electricity_gross_mwh"].to_numpy(), hours[0])
     for h in hours:
-        long[f"capacity_kw_el_{h:g}h"] = capacity_kw(long["electricity_mwh"].to_numpy(), h)
-    long["scenario"] = scenario
+        long[f"capacity_kw_el_{h:g}h"] = capacity_kw(long["electricity_gross_mwh"].to_numpy(), h)
     long["inputs_kind"] = inputs_kind(inputs).reindex(long["unit"]).to_numpy()
     order = {u: i for i, u in enumerate(inputs.index)}
     long["_u"] = long["unit"].map(order)
     long["_f"] = long["feedstock"].map({f: i for i, f in enumerate([*chosen, "total"])})
     long["_l"] = long["potential_level"].map({lv: i for i, lv in enumerate(POTENTIAL_LEVELS)})
     long = long.sort_values(["_u", "_f", "_l"], kind="stable").drop(columns=["_u", "_f", "_l"])
-    return long.reset_index(drop=True)
+    return long.reset_index(drop=True), use
+
+
+def _warn_clipped(inputs: pd.DataFrame, columns: Columns, v: Values) -> None:
+    requested, arable = columns["energy_crop_share"], columns["arable_ha"]
+    for row in np.flatnonzero(requested > v["energy_crop_share_cap"] + 1e-12):
+        warnings.warn(
+            f"unit {inputs.index[int(row)]}: energy-crop area {requested[row] * arable[row]:.1f} "
+            f"ha (share {requested[row]:g}) clipped to the sustainable cap "
+            f"{v['energy_crop_share_cap']:g} x arable = "
+            f"{v['energy_crop_share_cap'] * arable[row]:.1f} ha",
+            DataQualityWarning,
+            stacklevel=4,
+        )
 
 
 def _feedstock_rows(
     inputs: pd.DataFrame,
+    columns: Columns,
     feedstock: str,
     values: Mapping[str, float],
     coefficients: CoefficientSet,
-    *,
-    solid_path: str,
+    path: str,
 ) -> pd.DataFrame:
-    levels = CALCULATORS[feedstock](inputs, values)
-    status = _status(inputs, NEEDS[feedstock])
+    levels = CALCULATORS[feedstock](columns, values)
+    density = DENSITY[feedstock](values) if feedstock in DENSITY else np.nan
+    status, flags = _status(inputs, NEEDS[feedstock])
     assumptions = ";".join(
         name
         for name in coefficients.assumptions()
-        if coefficients.entries[name].group in (feedstock, "conversion")
-        and _uses(name, feedstock, solid_path)
+        if coefficients.entries[name].group in (feedstock, "conversion") and _uses(name, path)
     )
     rows = []
     for level, fuel in zip(POTENTIAL_LEVELS, levels, strict=True):
-        electricity, heat = convert(fuel, PATHS[feedstock], values, solid_path=solid_path)
+        fuel = np.broadcast_to(np.asarray(fuel, dtype=float), (len(inputs),))
         rows.append(
             pd.DataFrame(
                 {
                     "unit": inputs.index.to_numpy(),
                     "feedstock": feedstock,
                     "potential_level": level,
-                    "path": PATHS[feedstock] if PATHS[feedstock] == "biogas" else solid_path,
+                    "path": path,
+                    "mass_t": fuel / density,
                     "fuel_mwh": fuel,
-                    "electricity_mwh": electricity,
-                    "heat_mwh": heat,
+                    **convert(fuel, path, values),
                     "status": status,
+                    "flags": flags,
                     "assumptions": assumptions,
                 }
             )
@@ -283,63 +434,68 @@ def _feedstock_rows(
     return pd.concat(rows, ignore_index=True)
 
 
-def _used(long: pd.DataFrame, inputs: pd.DataFrame, v: Mapping[str, float]) -> pd.DataFrame:
-    r"""Add used and unused fuel to the total rows where installed capacity is given.
-
-    :math:`F_{used} = P_{inst} h_{used} / 1000 / \eta_{el}` (MWh/a) and
-    :math:`F_{unused} = \max(F - F_{used}, 0)`; ``overused`` flags
-    :math:`F < F_{used}`.
-    """
+def _with_current_use(
+    long: pd.DataFrame, inputs: pd.DataFrame, v: Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    r"""Add ``used_fuel_mwh``, ``unused_fuel_mwh`` and ``overused`` per feedstock and level."""
+    sewage = long[(long["feedstock"] == "sewage_gas") & (long["potential_level"] == "sustainable")]
+    sewage_fuel = sewage.set_index("unit")["fuel_mwh"].reindex(inputs.index).fillna(0.0)
+    use = current_use(inputs, v, sewage_fuel)
     long["used_fuel_mwh"] = np.nan
-    long["unused_fuel_mwh"] = np.nan
     long["overused"] = pd.Series(pd.NA, index=long.index, dtype="boolean")
-    if "installed_kw_el" not in inputs or inputs["installed_kw_el"].isna().all():
-        return long
-    used = (
-        inputs["installed_kw_el"].astype(float)
-        * v["used_full_load_hours"]
-        / 1000.0
-        / v["biogas_chp_eta_el"]
-    )
-    totals = long["feedstock"] == "total"
-    long.loc[totals, "used_fuel_mwh"] = long.loc[totals, "unit"].map(used).to_numpy()
-    difference = long.loc[totals, "fuel_mwh"] - long.loc[totals, "used_fuel_mwh"]
-    long.loc[totals, "unused_fuel_mwh"] = difference.clip(lower=0)
-    long.loc[totals, "overused"] = (difference < 0).where(difference.notna())
-    return long
+    for level in POTENTIAL_LEVELS:
+        rows = long["potential_level"] == level
+        fuel = long[rows].pivot(index="unit", columns="feedstock", values="fuel_mwh")
+        fuel = fuel.reindex(inputs.index)
+        used, over = attribute(fuel, use)
+        keys = list(zip(long.loc[rows, "unit"], long.loc[rows, "feedstock"], strict=True))
+        mask = rows.to_numpy()
+        long.loc[mask, "used_fuel_mwh"] = np.array([used.at[u, f] for u, f in keys], dtype=float)
+        long.loc[mask, "overused"] = np.array([bool(over.at[u, f]) for u, f in keys])
+    long["unused_fuel_mwh"] = (long["fuel_mwh"] - long["used_fuel_mwh"]).clip(lower=0)
+    return long, use
 
 
-def _uses(name: str, feedstock: str, solid_path: str) -> bool:
-    if name.startswith("solid_boiler"):
-        return PATHS[feedstock] == "solid" and solid_path == "boiler"
-    if name.startswith("solid_chp"):
-        return PATHS[feedstock] == "solid" and solid_path == "chp"
-    return not name.startswith("biogas") or PATHS[feedstock] == "biogas"
+def _uses(name: str, path: str) -> bool:
+    prefixes = {
+        "biogas_chp": ("biogas",),
+        "biomethane": ("upgrading", "digester"),
+        "boiler": ("solid_boiler",),
+        "solid_chp": ("solid_chp",),
+    }
+    if name.startswith(("biogas", "upgrading", "digester", "solid_boiler", "solid_chp")):
+        return name.startswith(prefixes[path])
+    return True
 
 
-def _status(inputs: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
-    result = np.full(len(inputs), "ok", dtype=object)
+def _status(inputs: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: missing inputs (``column:status``) and rules applied to empty cells."""
+    status = np.full(len(inputs), "ok", dtype=object)
+    flags = np.full(len(inputs), "", dtype=object)
     for column in columns:
         values = inputs[column].to_numpy(dtype=float)
-        if column == "energy_crop_share":  # absent share means "use the cap"
-            continue
-        status_column = f"{column}_status"
         states = (
-            inputs[status_column].to_numpy()
-            if status_column in inputs
+            inputs[f"{column}_status"].to_numpy()
+            if f"{column}_status" in inputs
             else np.full(len(inputs), "missing", dtype=object)
         )
         for row in np.flatnonzero(np.isnan(values)):
             note = f"{column}:{states[row]}"
-            result[row] = note if result[row] == "ok" else f"{result[row]};{note}"
-    return result
+            if column in RULE_COLUMNS:
+                flags[row] = note if not flags[row] else f"{flags[row]};{note}"
+            else:
+                status[row] = note if status[row] == "ok" else f"{status[row]};{note}"
+    return status, flags
 
 
 def _totals(long: pd.DataFrame) -> pd.DataFrame:
     grouped = long.groupby(["unit", "potential_level"], sort=False)
-    sums = grouped[["fuel_mwh", "electricity_mwh", "heat_mwh"]].sum(min_count=1)
+    numbers = ["mass_t", "fuel_mwh", *OUTPUTS, "used_fuel_mwh", "unused_fuel_mwh"]
+    sums = grouped[numbers].sum(min_count=1)
     any_missing = grouped["fuel_mwh"].apply(lambda s: bool(s.isna().any()))
-    sums.loc[any_missing.to_numpy(), :] = np.nan
+    sums.loc[any_missing.to_numpy(), ["mass_t", "fuel_mwh", *OUTPUTS]] = np.nan
+    unknown_use = grouped["used_fuel_mwh"].apply(lambda s: bool(s.isna().any()))
+    sums.loc[(any_missing | unknown_use).to_numpy(), ["used_fuel_mwh", "unused_fuel_mwh"]] = np.nan
     missing = [
         ";".join(sorted(set(group.loc[group["fuel_mwh"].isna(), "feedstock"])))
         for _, group in grouped
@@ -347,28 +503,35 @@ def _totals(long: pd.DataFrame) -> pd.DataFrame:
     sums = sums.reset_index()
     sums["feedstock"] = "total"
     sums["path"] = "all"
+    sums["overused"] = grouped["overused"].any().to_numpy()
     sums["status"] = [f"incomplete:{m}" if m else "ok" for m in missing]
-    sums["assumptions"] = [
-        ";".join(
-            sorted({a for text in group["assumptions"].dropna() for a in text.split(";") if a})
-        )
-        for _, group in grouped
-    ]
+    sums["flags"] = [_joined(group["flags"]) for _, group in grouped]
+    sums["assumptions"] = [_joined(group["assumptions"]) for _, group in grouped]
     return sums
 
 
+def _joined(texts: pd.Series) -> str:
+    return ";".join(sorted({a for text in texts.dropna() for a in str(text).split(";") if a}))
+
+
 def wide_summary(potential: pd.DataFrame, *, potential_level: str = "sustainable") -> pd.DataFrame:
-    """Return unit × feedstock fuel (MWh/a) at one potential level, plus totals by carrier."""
+    """Return unit × feedstock fuel (MWh/a) at one potential level, plus net outputs."""
     rows = potential[potential["potential_level"] == potential_level]
     table = rows.pivot(index="unit", columns="feedstock", values="fuel_mwh")
     totals = rows[rows["feedstock"] == "total"].set_index("unit")
-    table["electricity_mwh"] = totals["electricity_mwh"]
-    table["heat_mwh"] = totals["heat_mwh"]
+    for column in (
+        "electricity_mwh",
+        "heat_mwh",
+        "biomethane_mwh",
+        "used_fuel_mwh",
+        "unused_fuel_mwh",
+    ):
+        table[column] = totals[column]
     return table.loc[list(dict.fromkeys(rows["unit"]))]
 
 
 def livestock_units(inputs: pd.DataFrame, coefficients: CoefficientSet | None = None) -> pd.Series:
-    """Return livestock units (EU key) per unit, an indicator for manure-based plants.
+    """Return livestock units (EU key) of dairy cows and pigs, an indicator for manure plants.
 
     Notes
     -----

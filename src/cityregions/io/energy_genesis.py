@@ -12,7 +12,10 @@ grassland_ha         41141-01-01-4                ``Dauergrünland``
 cereal_ha            41141-02-02-4                ``Getreide zur Körnergewinnung``, ``Getreide``
 cereal_yield_t_per_ha 41241-01-03-4 (dt/ha ÷ 10)  ``Getreide``, ``Winterweizen``
 dairy_cows           41312-01-01-4 (HIT cattle)   ``Milchkühe``
+other_cattle         41312-01-01-4                ``Rinder insgesamt`` − ``Milchkühe``
 fattening_pigs       41141-03-02-4                ``Mastschweine``, ``Schweine`` (all pigs)
+poultry              41141-03-02-4                ``Geflügel``, ``Hühner`` (if present)
+horses               41141-03-02-4                ``Einhufer``, ``Pferde`` (if present)
 population           12411-…                      ``Insgesamt``, ``Bevölkerung``
 ==================== ============================ ==========================================
 
@@ -47,9 +50,16 @@ MAPPING: dict[str, tuple[str, tuple[str, ...], float]] = {
     "cereal_ha": ("crops", ("getreide zur körnergewinnung", "getreide"), 1.0),
     "cereal_yield_t_per_ha": ("yields", ("getreide", "winterweizen"), 0.1),
     "dairy_cows": ("cattle", ("milchkühe", "milchkuehe"), 1.0),
+    "cattle_total": ("cattle", ("rinder insgesamt", "rinder"), 1.0),
     "fattening_pigs": ("livestock", ("mastschweine", "schweine"), 1.0),
+    "poultry": ("livestock", ("geflügel", "gefluegel", "hühner", "huehner"), 1.0),
+    "horses": ("livestock", ("einhufer", "pferde"), 1.0),
     "population": ("population", ("insgesamt", "bevölkerung", "bevoelkerung"), 1.0),
 }
+
+
+#: Columns read only when the export has them (a livestock table without poultry is fine).
+OPTIONAL_COLUMNS = frozenset({"cattle_total", "poultry", "horses"})
 
 
 def genesis_column(
@@ -143,10 +153,15 @@ def inputs_from_genesis(
         from GENESIS (rows of ``base`` keep their other provenance in ``source``).
     """
     labels = dict(labels or {})
-    parts = [
-        genesis_column(path, column, label=labels.get(column), year=year)
-        for column, path in files.items()
-    ]
+    parts = []
+    for column, path in files.items():
+        try:
+            parts.append(genesis_column(path, column, label=labels.get(column), year=year))
+        except InputError as error:
+            if column not in OPTIONAL_COLUMNS or "no column for" not in error.message:
+                raise
+            logger.info("%s: no column for %s; the column is not replaced", path, column)
+    parts = _other_cattle(parts)
     table = base.copy() if base is not None else pd.DataFrame()
     if table.empty and parts:
         table = pd.DataFrame(index=pd.Index(sorted(set().union(*[p.index for p in parts]))))
@@ -172,6 +187,23 @@ def inputs_from_genesis(
             for k in kinds.loc[known].fillna("")
         ]
     return table
+
+
+def _other_cattle(parts: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Replace the cattle total by ``other_cattle`` = total − dairy cows (derived)."""
+    by_column = {part.columns[0]: part for part in parts}
+    total = by_column.pop("cattle_total", None)
+    if total is None or "dairy_cows" not in by_column:
+        return list(by_column.values())
+    dairy = by_column["dairy_cows"].reindex(total.index)
+    other = pd.DataFrame(index=total.index)
+    other["other_cattle"] = total["cattle_total"] - dairy["dairy_cows"]
+    ok = total["cattle_total_status"].eq("ok")
+    other["other_cattle_status"] = total["cattle_total_status"].where(
+        ~ok, dairy["dairy_cows_status"].fillna("missing")
+    )
+    other["other_cattle_source"] = f"{total['cattle_total_source'].iloc[0]} - dairy cows (derived)"
+    return [*by_column.values(), other]
 
 
 def _choose_label(variables: pd.Series, patterns: tuple[str, ...]) -> str | None:

@@ -155,4 +155,76 @@ def read_case_estimates(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]
     return estimate_inputs(facts, shares)
 
 
-__all__ = ["read_case_estimates", "read_energy_inputs", "special_signs"]
+def read_sites(path: str | Path, *, units: list[str] | None = None) -> pd.DataFrame:
+    """Read candidate conversion sites for the feedstock logistics.
+
+    Parameters
+    ----------
+    path
+        A table (CSV, Parquet, Excel) with ``site`` (id), ``unit`` (the territorial unit
+        the site lies in), ``lon``, ``lat`` (WGS84 degrees) and optionally
+        ``capacity_mwh`` (fuel the site can convert per year; empty = unbounded).
+    units
+        The units of the inputs; a site in another unit is an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``site`` (str): ``unit``, ``lon``, ``lat``, ``capacity_mwh``.
+
+    Raises
+    ------
+    InputError
+        On a missing column, a value that is not a finite number, coordinates out of
+        range, a negative capacity, a duplicate site id or an unknown unit (file, line
+        and field named).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from cityregions.io._text import check_numbers, read_frame
+
+    frame = read_frame(path)
+    for column in ("site", "unit", "lon", "lat"):
+        if column not in frame.columns:
+            msg = (
+                f"missing column '{column}' (a sites table has site, unit, lon, lat"
+                "[, capacity_mwh])"
+            )
+            raise InputError(msg, source=path, field=column)
+    if "capacity_mwh" not in frame.columns:
+        frame["capacity_mwh"] = np.nan
+    for column in ("lon", "lat", "capacity_mwh"):
+        check_numbers(frame[column], where=path, field=column)
+    sites = frame["site"].astype(str).str.strip()
+    duplicated = sites.duplicated()
+    if duplicated.any():
+        line = sites.index[np.flatnonzero(duplicated.to_numpy())[0]]
+        msg = f"duplicate site id {sites[line]!r}"
+        raise InputError(msg, source=path, location=f"line {line}", field="site")
+    table = pd.DataFrame(
+        {
+            "unit": frame["unit"].astype(str).str.strip().to_numpy(),
+            "lon": pd.to_numeric(frame["lon"]).to_numpy(dtype=float),
+            "lat": pd.to_numeric(frame["lat"]).to_numpy(dtype=float),
+            "capacity_mwh": pd.to_numeric(frame["capacity_mwh"]).to_numpy(dtype=float),
+        },
+        index=pd.Index(sites.to_numpy(), name="site"),
+    )
+    lines = frame.index.to_numpy()
+    unknown = ~table["unit"].isin(units) if units is not None else table["unit"] == ""
+    checks = [
+        ("lon", ~table["lon"].between(-180, 180), "a longitude in [-180, 180]"),
+        ("lat", ~table["lat"].between(-90, 90), "a latitude in [-90, 90]"),
+        ("capacity_mwh", table["capacity_mwh"] < 0, "a capacity >= 0 MWh/a (empty: unbounded)"),
+        ("unit", unknown, "a unit of the inputs"),
+    ]
+    for column, bad, expected in checks:
+        if bad.to_numpy().any():
+            k = int(np.flatnonzero(bad.to_numpy())[0])
+            msg = f"expected {expected}, got {frame[column].iloc[k]!r}"
+            raise InputError(msg, source=path, location=f"line {lines[k]}", field=column)
+    return table
+
+
+__all__ = ["read_case_estimates", "read_energy_inputs", "read_sites", "special_signs"]

@@ -343,20 +343,21 @@ def energy_step(case: Case, results: CaseResults) -> None:
 
     Reads ``[energy] inputs`` of ``case.toml`` (skipped with a note when absent; the
     other keys are described in :mod:`cityregions.energy.analysis`), uses the labels
-    of the delineation step when it ran (else every unit is its own region), the seat
-    distances of the territory, and the bioenergy actors of the case's registry.
+    of the delineation step when it ran (else every unit is its own region), the seats
+    and areas of the territory (or ``[energy] sites``) for the feedstock logistics, and
+    the bioenergy actors of the case's registry. The Monte Carlo draws from
+    ``numpy.random.default_rng([energy] seed)`` (default 0).
 
-    Files (``<out>/energy/``): ``potential.csv``, ``potential_wide.csv``,
-    ``balance_units.csv``, ``balance_regions.csv``, ``allocation_flows.csv``,
-    ``allocation_sinks.csv``, ``allocation_suppliers.csv``, ``actor_network.csv``,
-    ``coefficients.csv``.
+    Files (``<out>/energy/``): see :mod:`cityregions.io.energy_results`.
     """
     import dataclasses
 
-    from cityregions.energy.allocation import seat_distance_table
+    import numpy as np
+
     from cityregions.energy.analysis import run_energy
     from cityregions.energy.coefficients import load_coefficients
-    from cityregions.io.energy_inputs import read_energy_inputs
+    from cityregions.io.energy_inputs import read_energy_inputs, read_sites
+    from cityregions.io.energy_results import write_energy
 
     config = dict(case.config.get("energy", {}))
     path = case.path("energy", "inputs")
@@ -371,24 +372,29 @@ def energy_step(case: Case, results: CaseResults) -> None:
         logger.warning("energy inputs for units not in the territory ignored: %s", extra[:5])
         inputs = inputs.loc[known]
     labels = results.delineation.labels if results.delineation is not None else None
+    sites_path = case.path("energy", "sites")
+    seat_columns = [c for c in ("lon", "lat", "area_km2") if c in territory.units]
+    seats = territory.units.loc[known, seat_columns]
     analysis = run_energy(
         inputs,
         coefficients=load_coefficients(case.path("energy", "coefficients")),
         labels=labels,
         labels_from="delineation",
-        distances_km=seat_distance_table(territory.subset(known)),
+        seats=seats,
+        sites=read_sites(sites_path, units=known) if sites_path is not None else None,
         cores=config.get("cores"),
-        scenario=str(config.get("scenario", "default")),
         potential_level=_potential_level(config),
         carrier=str(config.get("carrier", "heat")),
         cover_share=config.get("cover_share", "overall"),
-        scope=str(config.get("scope", "within_first")),
-        sinks=str(config.get("sinks", "cores")),
-        max_distance_km=config.get("max_distance_km"),
+        biogas_path=str(config.get("biogas_path", "biogas_chp")),
+        solid_path=str(config.get("solid_path", "boiler")),
         full_load_hours=config.get("full_load_hours"),
+        focus=config.get("focus"),
+        samples=int(config.get("samples", 2000)),
+        rng=np.random.default_rng(int(config.get("seed", 0))),
     )
     analysis = dataclasses.replace(analysis, actor_network=_actor_network(case))
-    _write_energy(results, analysis)
+    results.files += write_energy(analysis, results.section_dir("energy"))
     _energy_provenance(results, inputs, analysis, path.name, labelled=labels is not None)
     results.energy = analysis
 
@@ -424,27 +430,6 @@ def _actor_network(case: Case) -> pd.DataFrame | None:
         return None
 
 
-def _write_energy(results: CaseResults, analysis: EnergyAnalysis) -> None:
-    from cityregions.io.tables import write_table
-
-    out = results.section_dir("energy")
-    tables = {
-        "potential.csv": (analysis.potential, False),
-        "potential_wide.csv": (analysis.potential_wide, True),
-        "balance_units.csv": (analysis.balance_units.rename_axis("unit"), True),
-        "balance_regions.csv": (analysis.balance_regions, True),
-        "allocation_flows.csv": (analysis.allocation_flows, False),
-        "allocation_sinks.csv": (analysis.allocation_sinks.rename_axis("unit"), True),
-        "allocation_suppliers.csv": (analysis.allocation_suppliers.rename_axis("unit"), True),
-        "coefficients.csv": (analysis.coefficients, True),
-    }
-    if analysis.actor_network is not None:
-        tables["actor_network.csv"] = (analysis.actor_network, True)
-    for name, (frame, index) in tables.items():
-        write_table(frame, out / name, index=index)
-        results.files.append(out / name)
-
-
 def _energy_provenance(
     results: CaseResults,
     inputs: pd.DataFrame,
@@ -470,8 +455,30 @@ def _energy_provenance(
     )
     for name in analysis.settings["assumptions"]:
         results.note_provenance("energy", f"coefficient {name}", "estimate", "assumption")
+    if analysis.settings["not_found"]:
+        results.note_provenance(
+            "energy",
+            "parameters without a sourced value",
+            "assumption",
+            ", ".join(analysis.settings["not_found"])
+            + ": NOT FOUND in the research notes; the results that need them stay empty",
+        )
     results.note_provenance(
         "energy", "demand", "modeled", "per-capita figures of AGEB Energiebilanz 2021 (derived)"
+    )
+    results.note_provenance(
+        "energy",
+        "current use",
+        kind,
+        "plants in operation per technology (inputs; bundled case: state capacities split by "
+        "agricultural area, the rest of MaStR as solid biomass)",
+    )
+    results.note_provenance(
+        "energy",
+        "logistics",
+        "modeled",
+        "linear programme over feedstock tonnes (coefficients: transport costs, distance "
+        "caps, road factor); costs by the annuity method at an assumed discount rate",
     )
     # The city regions are as observed or modeled as the delineation that made them.
     labels_kind = next(

@@ -159,10 +159,17 @@ def provenance_rows(results: CaseResults, name: str) -> list[dict[str, str]]:
 
 
 def energy_region_balance(results: CaseResults) -> dict[str, float] | None:
-    """Return the net bioenergy balance per region (MWh; supply − demand), or None."""
+    """Return the net bioenergy balance per region (MWh; supply − demand), or None.
+
+    The balance is that of the energy step's headline carrier (``[energy] carrier``,
+    default heat): carriers are balanced one at a time and never added.
+    """
     if results.energy is None or "region_net_mwh" not in results.energy.balance_regions:
         return None
-    series = results.energy.balance_regions["region_net_mwh"].astype(float)
+    table = results.energy.balance_regions
+    if "carrier" in table:
+        table = table[table["carrier"] == results.energy.settings.get("carrier", "heat")]
+    series = table["region_net_mwh"].astype(float)
     return {str(k): float(v) for k, v in series.items()}
 
 

@@ -1,9 +1,11 @@
-"""Report section ``energy``: potential by feedstock, balance per city region, allocation map.
+"""Report section ``energy``: potential, balance per carrier, logistics, uncertainty.
 
-It only lays out what the energy step computed (see the step's docstring in
-:mod:`cityregions.energy.analysis`): the potential (sustainable level) summed by
-feedstock, the net balance per city region (supply − demand) and the allocation of
-rural surpluses to urban deficits drawn on the map.
+It only lays out what the energy step computed (see :mod:`cityregions.energy.analysis`):
+the sustainable potential by feedstock and how much of it plants in operation already
+use, the balance per city region for each carrier (electricity, heat and biomethane are
+never added), the feedstock flows of the logistics on the map, the cost-supply curve of
+the focus region (the Dresden region in the bundled case), and the uncertainty of that
+region's potential (tornado, Monte Carlo median and 5-95 % band).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cityregions.geometry import MapView, short_name
-from cityregions.i18n import LANGUAGES, label, tr, value_label
+from cityregions.i18n import LANGUAGES, label, tr, tr_value, value_label
 from cityregions.pipeline import views
+from cityregions.report.energy_charts import cost_supply_svg, tornado_svg
 from cityregions.report.maps import legend, region_map
-from cityregions.report.svg import bar_chart
-from cityregions.report.tables import html_table, key_figures, natural_sorted
+from cityregions.report.svg import bar_chart, fmt_number
+from cityregions.report.tables import html_table, key_figures
 
 if TYPE_CHECKING:
     from cityregions.energy.analysis import EnergyAnalysis
@@ -27,26 +30,27 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+CARRIERS = ("electricity", "heat", "biomethane")
+#: Parts drawn by this view (the rest goes to the generic tables).
+RENDERED = {
+    "summary",
+    "balance_regions",
+    "carrier_regions",
+    "monte_carlo",
+    "tornado",
+    "cost_supply",
+}
+
 
 def _potential_by_feedstock(analysis: EnergyAnalysis) -> dict[str, float] | None:
-    """Fuel potential per feedstock (GWh/a) at the sustainable level, largest first."""
+    """Fuel potential per feedstock (GWh/a) at the chosen level, largest first."""
     table = analysis.potential
     if table.empty:
         return None
-    table = table[table["feedstock"] != "total"]
-    if (table["potential_level"] == "sustainable").any():
-        table = table[table["potential_level"] == "sustainable"]
+    level = analysis.settings.get("potential_level", "sustainable")
+    table = table[(table["feedstock"] != "total") & (table["potential_level"] == level)]
     summed = table.groupby("feedstock")["fuel_mwh"].sum().sort_values(ascending=False)
     return {str(k): float(v) / 1000 for k, v in summed.items()}
-
-
-def _allocation_links(analysis: EnergyAnalysis) -> pd.DataFrame | None:
-    """The allocation as links ``a`` (supplier), ``b`` (sink), ``value`` (MWh)."""
-    flows = analysis.allocation_flows
-    if not {"supplier", "sink", "mwh"} <= set(flows.columns):
-        return None
-    links = flows.rename(columns={"supplier": "a", "sink": "b", "mwh": "value"})
-    return links[["a", "b", "value"]].astype({"a": str, "b": str})
 
 
 def feedstock_chart(potential: Mapping[str, float]) -> str:
@@ -57,6 +61,19 @@ def feedstock_chart(potential: Mapping[str, float]) -> str:
         svg = bar_chart(named, label=label("potential", lang), unit="GWh")
         charts.append(f'<figure class="pic t-{lang}">{svg}</figure>')
     return "".join(charts)
+
+
+def _flow_links(analysis: EnergyAnalysis) -> pd.DataFrame | None:
+    """Feedstock hauled between units as links ``a`` (origin), ``b`` (site's unit), tonnes."""
+    flows = analysis.allocation_flows
+    if flows.empty or "cross_unit" not in flows:
+        return None
+    moved = flows[flows["cross_unit"].astype(bool)]
+    if moved.empty:
+        return None
+    links = moved.groupby(["origin", "site_unit"], sort=True)["tonnes"].sum().reset_index()
+    links.columns = ["a", "b", "value"]
+    return links.astype({"a": str, "b": str})
 
 
 def unit_names(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -71,9 +88,16 @@ def unit_names(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 #: Columns of the balance per city region shown open (the full table is collapsed below).
 OVERVIEW_COLUMNS = (
-    "name", "core", "inputs_population", "core_demand_mwh", "core_deficit_mwh", "ring_surplus_mwh",
-    "ring_cover_share_of_deficit", "region_net_mwh",
-)  # fmt: skip
+    "name",
+    "carrier",
+    "core",
+    "population",
+    "core_demand_mwh",
+    "core_deficit_mwh",
+    "ring_surplus_mwh",
+    "ring_cover_share_of_deficit",
+    "region_net_mwh",
+)
 
 
 def balance_overview(table: pd.DataFrame) -> pd.DataFrame:
@@ -84,8 +108,67 @@ def balance_overview(table: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={c: str(c)[: -len("_mwh")] + "_gwh" for c in energy})
 
 
+def _carrier_charts(regions: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """One bar chart of the net balance per region for each carrier (GWh/a)."""
+    parts = []
+    for carrier in CARRIERS:
+        block = regions[regions["carrier"] == carrier]
+        if block.empty:
+            continue
+        values = {
+            short_name(names.get(str(r), str(r))): float(v) / 1000
+            for r, v in zip(block["region"], block["region_net_mwh"], strict=True)
+        }
+        svg = bar_chart(
+            values, label=f"{carrier} balance per region", unit="GWh", positive="#1a9850"
+        )
+        heading = tr_value(carrier) or tr(carrier)
+        parts.append(f'<h4>{heading}</h4><figure class="pic">{svg}</figure>')
+    return "".join(parts)
+
+
+def _uncertainty(analysis: EnergyAnalysis, region: str) -> str:
+    """The tornado and the Monte Carlo figures of the focus region."""
+    table = analysis.tornado
+    if table.empty:
+        return ""
+    descriptions = {}
+    if "description" in analysis.coefficients:
+        descriptions = {str(k): str(v) for k, v in analysis.coefficients["description"].items()}
+    base = float(table.attrs.get("base_mwh", analysis.summary.get("focus_potential_gwh", 0) * 1000))
+    charts = "".join(
+        f'<figure class="pic t-{lang}">{tornado_svg(table, base, descriptions, lang)}</figure>'
+        for lang in LANGUAGES
+    )
+    mc = analysis.monte_carlo
+    figures = {}
+    if mc:
+        figures = {
+            "focus_potential_gwh": mc["base_mwh"] / 1000,
+            "focus_potential_median_gwh": mc["median_mwh"] / 1000,
+            "focus_potential_p05_gwh": mc["p05_mwh"] / 1000,
+            "focus_potential_p95_gwh": mc["p95_mwh"] / 1000,
+            "samples": mc["samples"],
+            "distribution": mc["distribution"],
+        }
+    head = f"<h3>{tr('uncertainty')}: {region}</h3>"
+    return head + (key_figures(figures) if figures else "") + charts
+
+
+def _cost_supply(analysis: EnergyAnalysis, region: str) -> str:
+    curve = analysis.cost_supply
+    if curve.empty:
+        return ""
+    charts = "".join(
+        f'<figure class="pic t-{lang}">{cost_supply_svg(curve, lang)}</figure>'
+        for lang in LANGUAGES
+    )
+    total = fmt_number(float(curve["fuel_gwh"].sum()))
+    return f"<h3>{tr('cost_supply')}: {region} ({total} GWh)</h3>{charts}"
+
+
 def energy_body(results: CaseResults, layers: MapView) -> str | None:
-    """Render the ``energy`` section: potential by feedstock, balance per region, map."""
+    """Render the ``energy`` section: potential, balance per carrier, flows, costs, ranges."""
     analysis = results.energy
     if analysis is None:
         return None
@@ -95,31 +178,35 @@ def energy_body(results: CaseResults, layers: MapView) -> str | None:
     potential = _potential_by_feedstock(analysis)
     if potential:
         parts.append(f"<h3>{tr('potential')} (GWh)</h3>{feedstock_chart(potential)}")
+    region = short_name(
+        layers.names.get(
+            str(analysis.summary.get("focus_region")), str(analysis.summary.get("focus_region"))
+        )
+    )
+    parts.append(_uncertainty(analysis, region))
+    regions = analysis.balance_regions
+    if not regions.empty:
+        charts = _carrier_charts(analysis.carrier_regions, layers.names)
+        parts.append(f"<h3>{tr('balance')} (GWh)</h3>{charts}")
+        table = with_region_names(unit_names(regions, layers.units), layers.names)
+        parts.append(html_table(balance_overview(table), max_rows=60))
+        parts.append(
+            f'<details class="table-details"><summary>{tr("balance_regions")}: '
+            f"{tr('all_columns')}</summary>{html_table(table, max_rows=160)}</details>"
+        )
     balance = views.energy_region_balance(results)
-    links = _allocation_links(analysis)
+    links = _flow_links(analysis)
     gwh = None if balance is None else {r: v / 1000 for r, v in balance.items()}
-    if gwh is not None:
-        names = {short_name(layers.names.get(r, r)): v for r, v in gwh.items()}
-        svg = bar_chart(names, label="balance per region", unit="GWh", positive="#1a9850")
-        parts.append(f'<h3>{tr("balance")} (GWh)</h3><figure class="pic">{svg}</figure>')
-        regions = analysis.balance_regions
-        if not regions.empty:
-            table = with_region_names(unit_names(regions, layers.units), layers.names)
-            # regions in number order (2 before 12); the population is the inputs' own
-            table = natural_sorted(table).rename(columns={"population": "inputs_population"})
-            parts.append(html_table(balance_overview(table), max_rows=60))
-            parts.append(
-                f'<details class="table-details"><summary>{tr("balance_regions")}: '
-                f"{tr('all_columns')}</summary>{html_table(table, max_rows=60)}</details>"
-            )
     if gwh is not None or links is not None:
         svg = region_map(layers, label="energy map", values=gwh, show=(), allocation=links)
         caption = legend(
             layers, values=gwh, show=(), allocation=links is not None, value_unit="GWh"
         )
-        parts.append(f"<h3>{tr('allocation')}</h3><figure class=\"pic\">{svg}"
-                     f"<figcaption>{caption}</figcaption></figure>")  # fmt: skip
-    skip = {"summary", "balance_regions"}
+        parts.append(
+            f'<h3>{tr("feedstock_flows")}</h3><figure class="pic">{svg}'
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
+    parts.append(_cost_supply(analysis, region))
     found = results.parts("energy")
-    parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
+    parts.append(generic_body(found, skip=RENDERED, names=layers.names, units=layers.units))
     return "".join(parts)
