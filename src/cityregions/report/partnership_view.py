@@ -16,7 +16,7 @@ import pandas as pd
 
 from cityregions.geometry import MapView
 from cityregions.i18n import tr
-from cityregions.partnership.compare import MEMBER_COLUMNS
+from cityregions.partnership.compare import MEMBER_COLUMNS, PENROSE_CAVEAT
 from cityregions.report.svg import bar_chart
 from cityregions.report.tables import header, html_table
 
@@ -135,6 +135,48 @@ def member_names(summary: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+#: German versions of the comparison's fixed notes (others are shown in English).
+NOTES_DE = {
+    PENROSE_CAVEAT: (
+        "Macht pro Einwohner (ψ(N)·β', Penrose 1946) setzt voraus, dass die Einwohner "
+        "jedes Mitglieds über die Stimme ihres Vertreters mit einfacher Mehrheit "
+        "entscheiden, jede und jeder unabhängig mit Wahrscheinlichkeit ½ für Ja oder "
+        "Nein; das ist eine Lesart der Regel, kein Teil einer dokumentierten Satzung, und "
+        "sagt nichts, wo Vertreter frei abstimmen."
+    ),
+}
+
+#: How to read the columns of the decision rules and of the a priori unions.
+READING = (
+    "<strong>Wie entscheidet das Gremium?</strong> <em>decision</em> ist die Art der "
+    "Regel (einfache oder qualifizierte Mehrheit, Einstimmigkeit, Konsens, doppelte "
+    "Mehrheit); bei Konsens kann jedes Mitglied blockieren, Enthaltung blockiert nicht "
+    "(<em>can_block_alone</em>: ohne dieses Mitglied beschließt das Gremium nichts). "
+    "<em>owen</em> und <em>banzhaf_owen</em> lesen die Stadtregionen als a-priori-Unionen "
+    "(Owen 1977, 1982): Stadtregionen verhandeln als Ganzes, jede andere ist ganz dafür "
+    "oder ganz dagegen.",
+    "<strong>How does the body decide?</strong> <em>decision</em> is the kind of rule "
+    "(simple or qualified majority, unanimity, consensus, double majority); under "
+    "consensus every member can block and abstention does not (<em>can_block_alone</em>: "
+    "the body decides nothing without this member). <em>owen</em> and "
+    "<em>banzhaf_owen</em> read the city regions as a priori unions (Owen 1977, 1982): "
+    "city regions bargain as wholes, every other one entirely for or against.",
+)
+
+
+def _reading(notes: list[str]) -> str:
+    """The reading of the rule columns and the comparison's notes (warnings first)."""
+    items = []
+    for note in notes:
+        german = NOTES_DE.get(note)
+        english = escape(note)
+        items.append(
+            _in_languages("p", english, escape(german) if german else None, "small warning")
+        )
+    german, english = READING
+    return "".join(items) + f'<p class="small">{bilingual_html(german, english)}</p>'
+
+
 def partnership_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``partnership`` section: overview, then per scenario table and charts."""
     comparison = results.partnership
@@ -149,6 +191,7 @@ def partnership_body(results: CaseResults, layers: MapView) -> str | None:
         table = member_names(shown_summary, comparison.members)
         table = table.set_index("scenario") if "scenario" in table.columns else table
         parts.append(f"<h3>{tr('scenarios')}</h3>{html_table(table)}")
+        parts.append(_reading(comparison.notes))
     texts = comparison.scenarios
     blocs = comparison.bloc_tables()
     for name, table in comparison.member_tables().items():
@@ -168,7 +211,7 @@ def partnership_body(results: CaseResults, layers: MapView) -> str | None:
                 f"<details><summary>{tr('blocs')}</summary>"
                 f"{html_table(blocs[name], index=False)}</details>"
             )
-    skip = {"results", "scenarios", "summary", "members", "blocs", "wide"}
+    skip = {"results", "scenarios", "summary", "members", "blocs", "wide", "notes"}
     found = results.parts("partnership")
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     return "".join(parts)
