@@ -1,0 +1,81 @@
+"""Report blocks of the governance evidence, on a small analysis (no pipeline run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from cityregions.flows import FlowTable
+from cityregions.governance.analysis import analyze_governance
+from cityregions.registry import Actor, Body, Membership, Registry
+from cityregions.report.governance_evidence import certainty_table, evidence_html, timeline_svg
+
+URL = ["https://x.org"]
+
+
+def analysis():  # type: ignore[no-untyped-def]
+    """Leipzig and Nordsachsen in a body from 2008 (confirmed); Halle and Saalekreis in an
+    undated one (certainty not given); the Leipzig–Halle tie across the border."""
+    registry = Registry(
+        actors=[Actor(id=i, name=n, kind="city", units=[u], state=u[:2], sources=URL,
+                      certainty="confirmed")
+                for i, n, u in (("l", "Leipzig", "14713"), ("n", "Nordsachsen", "14730"),
+                                ("h", "Halle", "15002"), ("s", "Saalekreis", "15088"))],
+        bodies=[Body(id="sn", name="Saxon body", kind="cooperation", body_level="city_region",
+                     founded="2008", last_evidence="2016", sources=URL, certainty="confirmed"),
+                Body(id="st", name="Anhalt body", kind="cooperation", body_level="city_region",
+                     founded="unknown", sources=URL)],
+        memberships=[Membership(member="l", body="sn", valid_from="2008", sources=URL,
+                                last_evidence="2016", certainty="confirmed"),
+                     Membership(member="n", body="sn", valid_from="2010", sources=URL,
+                                last_evidence="2016", certainty="confirmed"),
+                     Membership(member="h", body="st", valid_from="unknown", sources=URL),
+                     Membership(member="s", body="st", valid_from="unknown", sources=URL)],
+    )  # fmt: skip
+    rows = [
+        ("14730", "14713", 17752),
+        ("14713", "14730", 10912),
+        ("15088", "15002", 18520),
+        ("15002", "15088", 10539),
+        ("15002", "14713", 4817),
+        ("14713", "15002", 3698),
+    ]
+    rows += [(u, u, 50000) for u in ("14713", "14730", "15002", "15088")]
+    flows = FlowTable.from_long(pd.DataFrame(rows, columns=["origin", "destination", "value"]))
+    return analyze_governance(registry, flows, as_of=dt.date(2016, 6, 30), first_year=2005,
+                              n_permutations=19, rng=np.random.default_rng(0))  # fmt: skip
+
+
+def test_certainty_is_never_shown_as_confirmed_by_default() -> None:
+    table = certainty_table(analysis().registry).set_index("certainty")
+    assert table.at["confirmed", "memberships"] == 2
+    assert table.at["unspecified", "memberships"] == 2  # the two undated, unflagged ones
+    assert table.at["unspecified", "bodies"] == 1
+
+
+def test_timeline_lanes_and_coverage_line() -> None:
+    result = analysis()
+    svg = timeline_svg(result.timeline, result.coverage_timeline, result.registry)
+    assert svg.startswith("<svg")
+    assert svg.endswith("</svg>")
+    assert "Saxon body" in svg
+    assert "Anhalt body" in svg
+    # Saxon body: 2008-2009 one member, 2010-2016 two -> 9 cells; no assumption there
+    assert len(re.findall(r"<title>20\d\d: \d members \(0 by assumption\)", svg)) == 9
+    # the undated body's members count by assumption every year: dashed cells
+    assert len(re.findall(r"\(2 by assumption\)", svg)) == 12
+    assert svg.count("<polyline") == 1
+
+
+def test_evidence_blocks_say_what_they_test_and_show_the_actions() -> None:
+    html = evidence_html(analysis())
+    assert "random mixing" in html
+    assert "zufällige Durchmischung" in html
+    assert "19 permutations" in html
+    assert "What would close the gaps" in html
+    assert "Saxon body + Anhalt body" in html  # the cooperation (ids sn+st), by name
+    assert "nicht angegeben" in html  # the certainty table in German
+    assert "Assumptions of the snapshot" in html
