@@ -35,6 +35,9 @@ NUMBER_PATTERN: Final = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]
 #: The same with a decimal comma (German spreadsheet exports).
 COMMA_NUMBER_PATTERN: Final = r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
+#: Blanks around a number that are ignored (ASCII only: a no-break space is refused).
+ASCII_BLANKS: Final = " \t\r\n\f\v"
+
 _POINT = re.compile(NUMBER_PATTERN, re.ASCII)
 _COMMA = re.compile(COMMA_NUMBER_PATTERN, re.ASCII)
 
@@ -79,7 +82,7 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> float:
     Parameters
     ----------
     text
-        One cell; surrounding blanks are ignored.
+        One cell; surrounding ASCII blanks are ignored.
     decimal_comma
         Whether the decimal mark is a comma (German convention) instead of a point.
 
@@ -98,7 +101,7 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> float:
     ...
     ValueError: '١٢' is not a plain decimal number
     """
-    stripped = text.strip()
+    stripped = text.strip(ASCII_BLANKS)
     problem = number_problem(stripped, decimal_comma=decimal_comma)
     if problem is not None:
         raise ValueError(problem)

@@ -69,3 +69,110 @@ def test_folder_without_write_permission_is_named(
         check_output_file(tmp_path / "new" / "out.csv")
     assert str(tmp_path) in str(error.value)
     assert not (tmp_path / "new").exists()
+
+
+# --- issue 16: probes, staging folders, leftovers of killed runs ---------------------------
+
+
+def test_a_folder_nothing_can_be_created_in_is_named_with_the_option() -> None:
+    """/proc passes os.access for root but refuses every new entry: the probe finds it."""
+    from cityregions.io._atomic import check_output_folder
+
+    with pytest.raises(InputError, match=r"cannot create anything in the folder '/proc'") as error:
+        check_output_file(Path("/proc/x/report.html"), option="--out")
+    assert error.value.field == "--out"
+    with pytest.raises(InputError, match="cannot create anything"):
+        check_output_folder(Path("/proc/x/outputs"), option="--outputs")
+
+
+def test_checks_leave_nothing_behind(tmp_path: Path) -> None:
+    check_output_file(tmp_path / "a" / "b" / "out.csv", option="--out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _stage_and_fail(target: Path) -> None:
+    from cityregions.io._atomic import staged_folder
+
+    def fail() -> None:
+        with staged_folder(target) as stage:
+            (stage / "sub").mkdir()
+            (stage / "sub" / "a.csv").write_text("a", encoding="utf-8")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail()
+
+
+def test_a_failed_staged_folder_leaves_no_trace(tmp_path: Path) -> None:
+    _stage_and_fail(tmp_path / "deep" / "er" / "out")
+    assert list(tmp_path.iterdir()) == []  # created parents are removed again
+    existing = tmp_path / "out"
+    existing.mkdir()
+    (existing / "old.csv").write_text("old", encoding="utf-8")
+    _stage_and_fail(existing)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in existing.iterdir()] == ["old.csv"]
+
+
+def test_a_staged_folder_appears_whole_and_keeps_other_files(tmp_path: Path) -> None:
+    from cityregions.io._atomic import staged_folder
+
+    target = tmp_path / "out"
+    with staged_folder(target) as stage:
+        (stage / "sub").mkdir()
+        (stage / "sub" / "a.csv").write_text("a1", encoding="utf-8")
+        (stage / "b.csv").write_text("b1", encoding="utf-8")
+        assert not target.exists()  # nothing visible while the work runs
+        assert stage.parent == tmp_path
+        assert stage.name.startswith(".out.partial-")
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == [
+        "b.csv", "sub", "sub/a.csv"
+    ]  # fmt: skip
+    (target / "mine.txt").write_text("user's", encoding="utf-8")
+    with staged_folder(target) as stage:
+        (stage / "b.csv").write_text("b2", encoding="utf-8")
+    assert (target / "b.csv").read_text(encoding="utf-8") == "b2"
+    assert (target / "mine.txt").read_text(encoding="utf-8") == "user's"
+    assert (target / "sub" / "a.csv").read_text(encoding="utf-8") == "a1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                             capture_output=True, text=True, check=True)  # fmt: skip
+    return int(process.stdout)
+
+
+def test_leftovers_of_killed_runs_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    import os
+
+    from cityregions.io._atomic import atomic_path, staged_folder
+
+    dead, alive = _dead_pid(), os.getpid()
+    stale = [tmp_path / f".out.partial-{dead}-0a1b2c3d", tmp_path / f".labels.{dead}-x1y2.csv"]
+    live = [tmp_path / f".out.partial-{alive}-9f8e7d6c", tmp_path / f".labels.{alive}-z9.csv"]
+    for path in (stale[0], live[0]):
+        path.mkdir()
+        (path / "half.csv").write_text("x", encoding="utf-8")
+    for path in (stale[1], live[1]):
+        path.write_text("x", encoding="utf-8")
+    with staged_folder(tmp_path / "out") as stage:
+        (stage / "a.csv").write_text("a", encoding="utf-8")
+    with atomic_path(tmp_path / "labels.csv") as tmp:
+        tmp.write_text("unit,region\n", encoding="utf-8")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["out", "labels.csv", *(p.name for p in live)])
+
+
+def test_a_temporary_folder_is_removed_and_cleans_dead_runs(tmp_path: Path) -> None:
+    from cityregions.io._atomic import temporary_folder
+
+    dead = tmp_path / f"cityregions-{_dead_pid()}-abc"
+    dead.mkdir()
+    with temporary_folder(folder=tmp_path) as scratch:
+        (scratch / "x.csv").write_text("x", encoding="utf-8")
+        assert scratch.name.startswith("cityregions-")
+    assert list(tmp_path.iterdir()) == []

@@ -367,14 +367,14 @@ def check_numbers(
     InputError
         Naming file, line, field, the bad text and what is expected.
     """
-    from cityregions._numbers import EXPECTED, MAX_MAGNITUDE, NUMBER_PATTERN
+    from cityregions._numbers import ASCII_BLANKS, EXPECTED, MAX_MAGNITUDE, NUMBER_PATTERN
 
     present = values.notna().to_numpy()
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values.to_numpy(dtype=float, na_value=0.0)
         bad = present & ~(np.abs(np.nan_to_num(numbers, nan=np.inf)) <= MAX_MAGNITUDE)
     else:
-        text = values.astype("string").str.strip()
+        text = values.astype("string").str.strip(ASCII_BLANKS)
         matched = text.str.fullmatch(NUMBER_PATTERN).fillna(False).to_numpy(dtype=bool)
         bad = present & ~matched & (text.fillna("") != "").to_numpy(dtype=bool)
         if not bad.any():
@@ -382,7 +382,9 @@ def check_numbers(
             bad = matched & ~(np.abs(numbers) <= MAX_MAGNITUDE)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        msg = f"expected {what}, got {values.iloc[position]!r}: {EXPECTED}"
+        cell = values.iloc[position]
+        shown = repr(cell) if isinstance(cell, str) else str(cell)
+        msg = f"expected {what}, got {shown}: {EXPECTED}"
         location = f"{row} {values.index[position]}"
         raise InputError(msg, source=where, location=location, field=field)
 

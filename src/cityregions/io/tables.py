@@ -523,7 +523,8 @@ def check_pairs(
     msg = (
         f"the pair {origin} -> {destination} is listed twice ({lines}; {count} repeated "
         "row(s) in all); give each origin-destination pair once, or sum repeated pairs "
-        "knowingly (--sum-duplicates on the command line, sum_duplicates=True in Python)"
+        "knowingly (--sum-duplicates of delineate and governance analyze, [flows] "
+        "sum_duplicates = true in case.toml, sum_duplicates=True in Python)"
     )
     raise InputError(
         msg, source=where, location=f"{row} {origins.index[position]}", field=fields[0]
