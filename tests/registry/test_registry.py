@@ -631,8 +631,6 @@ def test_unsupported_records_are_sourced_or_unknown() -> None:
 def test_every_record_states_its_certainty() -> None:
     """Nothing is shown as confirmed unless its record says so (no silent default)."""
     for path in sorted(CASE_REGISTRY.glob("*.yaml")):
-        if path.name == "bioenergy-dresden.yaml":
-            continue  # the energy activity's records (issue 14) keep 'unspecified'
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for section in ("actors", "bodies", "memberships", "rules", "claims"):
             for record in data.get(section) or []:

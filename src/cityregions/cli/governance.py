@@ -54,8 +54,20 @@ def check(
         raise ValidationReport(problems)
     console.print(
         f"[green]ok[/]: {len(reg.actors)} actors, {len(reg.bodies)} bodies, "
-        f"{len(reg.memberships)} memberships, {len(reg.rules)} decision rules"
+        f"{len(reg.memberships)} memberships, {len(reg.rules)} decision rules, "
+        f"{len(reg.claims)} claims"
     )
+    from cityregions.registry import registry_flags
+
+    unspecified = sum(
+        r.certainty == "unspecified" for r in [*reg.actors, *reg.bodies, *reg.memberships]
+    )
+    if unspecified:
+        console.print(f"note: {unspecified} records do not state their certainty (unspecified)")
+    for flag in registry_flags(reg):
+        file, line = reg.origin(flag.record)
+        where = f"{file}, line {line}, " if file else ""
+        console.print(f"note: {where}record '{flag.record}', field '{flag.field}': {flag.message}")
 
 
 def read_labels(path: Path) -> pd.Series:
