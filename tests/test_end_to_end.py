@@ -503,3 +503,75 @@ def test_region_balance_keeps_a_missing_core_supply_missing(tmp_path: Path) -> N
     assert np.isnan(region["core_supply_mwh"])
     assert np.isnan(region["core_deficit_mwh"])
     assert np.isnan(region["region_net_mwh"])
+
+
+# -- flows beyond the table: import → complete → delineate --totals → downscale ---------
+#: The example BA totals of docs/own-data.md 4.1 (invented, consistent with the workbook:
+#: residents − out-commuters is the INTERNAL diagonal above).
+BA_TOTALS = (
+    "unit,residents,out_commuters,in_commuters\n14713,261000,61000,98000\n"
+    "14729,101600,51600,27000\n14730,74000,14000,13500\n14612,182000,32000,51000\n"
+    "15002,79500,9500,30000\n15088,61000,21000,9000\n"
+)
+
+
+def test_guide_complete_then_delineate_with_totals(user_case: UserCase, tmp_path: Path) -> None:
+    """docs/own-data.md 4.1 and 8: the completed flows equal the imported ones with the
+    diagonal; with the totals Leipzig's region has 423,600 residents and takes in the
+    Saalekreis, which keeps 40,000 of its 61,000 employed residents (0.66 < 2/3)."""
+    case = user_case.case
+    workbooks = sorted(user_case.downloads.glob("krpend-*.xlsx"))
+    totals_ba = tmp_path / "ba-totals.csv"
+    totals_ba.write_text(BA_TOTALS, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # no diagonal yet, on purpose
+        assert cli("flows", "import", *workbooks, "--no-internal", "--units",
+                   case / "units.gpkg", "--out", tmp_path / "between.csv") == 0  # fmt: skip
+    assert cli("flows", "complete", tmp_path / "between.csv", "--totals", totals_ba, "--out",
+               tmp_path / "flows.csv", "--totals-out", tmp_path / "totals.csv") == 0  # fmt: skip
+    completed = pd.read_csv(tmp_path / "flows.csv", dtype=str).set_index(["origin", "destination"])
+    imported = pd.read_csv(case / "flows.csv", dtype=str).set_index(["origin", "destination"])
+    assert completed["value"].astype(float).to_dict() == imported["value"].astype(float).to_dict()
+    assert cli("delineate", tmp_path / "flows.csv", "--totals", tmp_path / "totals.csv",
+               "--units", case / "units.gpkg", "--out", tmp_path / "labels.csv",
+               "--summary", tmp_path / "regions.csv", "--no-progress") == 0  # fmt: skip
+    labels = pd.read_csv(tmp_path / "labels.csv", dtype=str).set_index("unit")["region"]
+    assert labels.nunique() == 4
+    assert labels["15088"] == labels["14713"]
+    regions = pd.read_csv(tmp_path / "regions.csv", dtype={"main_unit": str})
+    leipzig = regions.set_index("main_unit").loc["14713"]
+    assert (leipzig["residents"], leipzig["internal"]) == (423600, 360000)
+
+
+@pytest.mark.shared
+def test_guide_real_run_complete_delineate_downscale(kreise_dir: Path, tmp_path: Path) -> None:
+    """docs/own-data.md 10: 27 regions on the table alone, 19 with the complete totals;
+    the municipal flows add up to the district flows exactly."""
+    from cityregions.pipeline.case import bundled_case_path
+
+    bundled = bundled_case_path()
+    out = tmp_path
+    assert cli("flows", "complete", kreise_dir / "flows.csv", "--totals",
+               kreise_dir / "units.csv", "--units", bundled / "districts.csv",
+               "--out", out / "flows.csv", "--totals-out", out / "totals.csv") == 0  # fmt: skip
+    common = ["--units", bundled / "districts.csv", "--min-size", "25000", "--target-size",
+              "100000", "--no-progress"]  # fmt: skip
+    assert cli("delineate", out / "flows.csv", *common, "--out", out / "labels0.csv",
+               "--summary", out / "regions0.csv") == 0  # fmt: skip
+    assert cli("delineate", out / "flows.csv", "--totals", out / "totals.csv", *common,
+               "--out", out / "labels.csv", "--summary", out / "regions.csv") == 0  # fmt: skip
+    for name, count, residents in (("0", 27, 367495), ("", 19, 399186)):
+        labels = pd.read_csv(out / f"labels{name}.csv", dtype=str).set_index("unit")["region"]
+        assert labels.nunique() == count
+        assert sorted(labels.index[labels == labels["14713"]]) == ["14713", "14729", "14730"]
+        regions = pd.read_csv(out / f"regions{name}.csv", dtype={"main_unit": str})
+        assert regions.set_index("main_unit").loc["14713", "residents"] == residents
+    assert cli("flows", "downscale", "--flows", out / "flows.csv", "--totals",
+               out / "totals.csv", "--units", bundled / "municipalities.csv",
+               "--parent-column", "parent", "--out", out / "m.csv") == 0  # fmt: skip
+    municipal = pd.read_csv(out / "m.csv", dtype={"origin": str, "destination": str})
+    assert set(municipal["flows_provenance"]) == {"modeled"}
+    districts = pd.read_csv(out / "flows.csv", dtype={"origin": str, "destination": str})
+    back = municipal.groupby([municipal["origin"].str[:5], municipal["destination"].str[:5]])
+    expected = districts.set_index(["origin", "destination"])["value"]
+    assert back["value"].sum().reindex(expected.index).to_dict() == expected.to_dict()

@@ -482,6 +482,12 @@ def complete(
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Unit id column of --totals.")
     ] = None,
+    units_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--units", help="Keep the flows among these units (your study area; a unit table)."
+        ),
+    ] = None,
 ) -> None:
     """Add the diagonal (residents − out-commuters) and the flows beyond the table.
 
@@ -492,8 +498,10 @@ def complete(
     from cityregions.flowmodels.completion import complete_flows
     from cityregions.io.totals import read_totals, totals_table
 
-    outputs = _check_table_outputs([out, totals_out], inputs=[flows_file, totals])
+    outputs = _check_table_outputs([out, totals_out], inputs=[flows_file, totals, units_file])
     flows = _read_between(flows_file, flows_provenance)
+    if units_file is not None:
+        flows = _study_area(flows, units_file)
     table = read_totals(
         totals,
         fields=("residents", "out_commuters", ("in_commuters", "jobs")),
@@ -514,6 +522,18 @@ def complete(
         f"{float(beyond['outside_in'].sum()):,.0f} in-commuters beyond the table → "
         + ", ".join(str(path) for path in outputs)
     )
+
+
+def _study_area(flows: FlowTable, units_file: Path) -> FlowTable:
+    """The flows among the units of ``units_file`` (the others go beyond the table)."""
+    from cityregions.io.tables import read_units
+
+    ids = read_units(units_file).ids
+    unknown = [unit for unit in ids if unit not in set(flows.ids)]
+    if unknown:
+        msg = f"{len(unknown)} unit(s) have no flow in the flows file, e.g. {unknown[:5]}"
+        raise InputError(msg, source=units_file, location=f"unit {unknown[0]}", field="unit")
+    return flows.subset(ids)
 
 
 def _check_table_outputs(paths: list[Path | None], *, inputs: list[Path | None]) -> list[Path]:

@@ -76,7 +76,9 @@ def territory_step(case: Case, results: CaseResults) -> None:
 def _flows_text(case: Case) -> str:
     """The flows' source, with the case's caveat (``[flows] caveat``) when it has one."""
     caveat = case.flows_caveat
-    return case.flows.source + (f" — {caveat}" if caveat else "")
+    path = case.path("flows", "file")
+    source = path.name if path is not None else case.flows.source  # no local folders
+    return source + (f" — {caveat}" if caveat else "")
 
 
 def _unit_totals(territory: Territory) -> dict[str, float]:
