@@ -131,10 +131,10 @@ def _check_outputs(
     if gpkg is not None and gpkg.suffix.lower() != ".gpkg":
         msg = "--gpkg must end in .gpkg"
         raise InputError(msg, source=gpkg)
-    given = [path for path in (out, summary, gpkg) if path is not None]
-    check_distinct(given, inputs)
-    for path in given:
-        check_output_file(path)
+    named = [(p, o) for p, o in ((out, "--out"), (summary, "--summary"), (gpkg, "--gpkg")) if p]
+    check_distinct([path for path, _ in named], inputs)
+    for path, option in named:
+        check_output_file(path, option=option)
 
 
 #: The options of each method (an option may belong to several).
@@ -232,6 +232,13 @@ def delineate(
             help="Where the flow values come from (--provenance is the old name).",
         ),
     ] = FlowsProvenanceName.observed,
+    sum_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--sum-duplicates",
+            help="Sum an origin-destination pair listed on several lines (default: error).",
+        ),
+    ] = False,
     min_size: Annotated[
         float | None,
         typer.Option("--min-size", help=f"LMA minimum size [{LMA_ISTAT_2011.min_size:g}]."),
@@ -419,6 +426,7 @@ def delineate(
             flows_file,
             units=units,
             flows_provenance=flows_provenance.value,  # type: ignore[arg-type]
+            sum_duplicates=sum_duplicates,
             sheet=_sheet(sheet),
         )
     if units is not None:

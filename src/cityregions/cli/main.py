@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import sys
 import warnings
 from collections.abc import Iterator, MutableMapping
@@ -28,6 +29,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from cityregions._errors import CityRegionsError, DataQualityWarning
+from cityregions.cli._options import guard_command
 
 err_console = Console(stderr=True)
 
@@ -65,7 +67,8 @@ def load_command(module_name: str, attribute: str, name: str) -> Any:
         single.command(name=name)(target)
         command = typer.main.get_command(single)
     command.name = name
-    return plain_help(command)
+    # finite floats, int64 ints, seeds >= 0 for every option (cityregions.cli._options)
+    return guard_command(plain_help(command))
 
 
 def plain_help(command: Any) -> Any:
@@ -178,7 +181,7 @@ class _OnlyOnce(logging.Filter):
         return True
 
 
-def _print_error(error: BaseException) -> None:
+def _print_error(error: BaseException | str) -> None:
     """Print ``error`` as one line; its text is never read as rich markup."""
     message = Text("error: ", style="bold red")
     message.append(str(error))
@@ -198,14 +201,41 @@ def _format_warning(
     return f"{category.__name__}: {message}"
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """Turn SIGTERM into a normal exit, so that temporary files and folders are removed."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    """Run the command line, turning library errors into exit code 2."""
+    """Run the command line, turning library errors into exit code 2.
+
+    SIGTERM (``kill``, a stopped container or service) ends the command like Ctrl+C
+    would: ``finally`` blocks and context managers run, so temporary files and staging
+    folders are removed (exit code 143).
+    """
     warnings.simplefilter("default")
     warnings.formatwarning = _format_warning
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (e.g. a test runner's worker thread)
+        previous = None
+    try:
+        _run()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run() -> None:
+    try:
         app(standalone_mode=False)
-    except (CityRegionsError, OSError) as error:
+    except CityRegionsError as error:
         _print_error(error)
+        sys.exit(2)
+    except OSError as error:  # a file system refusal the checks could not foresee
+        from cityregions.io._atomic import describe_os_error
+
+        _print_error(describe_os_error(error))
         sys.exit(2)
     except typer.Abort:
         err_console.print("aborted")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
-import tempfile
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,24 +59,77 @@ def report(
         typer.Option("--outputs", help="Keep the pipeline's CSV/GraphML outputs in this folder."),
     ] = None,
 ) -> None:
-    """Run the pipeline on CASE_DIR and write one self-contained, offline HTML report."""
+    """Run the pipeline on CASE_DIR and write one self-contained, offline HTML report.
+
+    Every output path is checked before the pipeline runs. ``--outputs`` is written into
+    a staging folder beside it and moved into place at the end, together with the
+    report and the GeoPackage: a failed or stopped run leaves none of them half-written.
+    """
+    from cityregions.io._atomic import atomic_paths, staged_folder, temporary_folder
     from cityregions.pipeline.case import load_case
     from cityregions.pipeline.steps import run_case
     from cityregions.report import write_report
 
     _check_lang(lang)
-    case = load_case(case_folder(case_dir))
-    with tempfile.TemporaryDirectory(prefix="cityregions-") as tmp:
-        work = outputs if outputs is not None else Path(tmp)
+    folder = case_folder(case_dir)
+    check_report_outputs(out, gpkg=gpkg, outputs=outputs, case_dir=folder)
+    case = load_case(folder)
+    with contextlib.ExitStack() as stack:
+        if outputs is not None:
+            work = stack.enter_context(staged_folder(outputs, option="--outputs"))
+        else:
+            work = stack.enter_context(temporary_folder())
         with console.status("starting") as status:
             results = run_case(case, work, on_step=lambda s: status.update(f"running {s}"))
-        path = write_report(results, out, lang=lang)
-        console.print(f"report written to [bold]{path}[/] ({path.stat().st_size / 1024:.0f} kB)")
-        if gpkg is not None:
-            from cityregions.io.gpkg_export import export_geopackage
+        targets = [out] if gpkg is None else [out, gpkg]
+        with atomic_paths(*targets) as temps:
+            write_report(results, temps[0], lang=lang)
+            if gpkg is not None:
+                from cityregions.io.gpkg_export import export_geopackage
 
-            export_geopackage(results, gpkg)
-            console.print(f"GeoPackage written to [bold]{gpkg}[/]")
+                export_geopackage(results, temps[1])
+    console.print(f"report written to [bold]{out}[/] ({out.stat().st_size / 1024:.0f} kB)")
+    if gpkg is not None:
+        console.print(f"GeoPackage written to [bold]{gpkg}[/]")
+    if outputs is not None:
+        console.print(f"outputs written to [bold]{outputs}[/]")
+
+
+def check_report_outputs(
+    out: Path, *, gpkg: Path | None, outputs: Path | None, case_dir: Path
+) -> None:
+    """Check, before any work, that the report, GeoPackage and outputs can be written.
+
+    Raises
+    ------
+    InputError
+        A suffix that does not fit (``--out`` .html/.htm, ``--gpkg`` .gpkg), a path that
+        cannot be written (naming the option), the same file named twice, an
+        ``--outputs`` folder that is the case folder or holds the report.
+    """
+    from cityregions.io._atomic import check_distinct, check_output_file, check_output_folder
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        msg = "the report is an HTML file: give a name ending in .html"
+        raise InputError(msg, source=out, field="--out")
+    check_output_file(out, option="--out")
+    files = [out]
+    if gpkg is not None:
+        if gpkg.suffix.lower() != ".gpkg":
+            msg = "the GeoPackage needs a name ending in .gpkg"
+            raise InputError(msg, source=gpkg, field="--gpkg")
+        files.append(check_output_file(gpkg, option="--gpkg"))
+    check_distinct(files, [])
+    if outputs is None:
+        return
+    check_output_folder(outputs, option="--outputs")
+    if outputs.resolve() == Path(case_dir).resolve():
+        msg = "the outputs folder is the case folder; give a separate folder"
+        raise InputError(msg, source=outputs, field="--outputs")
+    for path, option in zip(files, ("--out", "--gpkg"), strict=False):
+        if path.resolve().is_relative_to(outputs.resolve()):
+            msg = f"lies inside --outputs {str(outputs)!r}; write it beside that folder"
+            raise InputError(msg, source=path, field=option)
 
 
 def serve(
@@ -95,6 +149,7 @@ def serve(
 ) -> None:
     """Compute the results of CASE_DIR once and serve the dashboard on http://HOST:PORT."""
     from cityregions._optional import import_optional
+    from cityregions.io._atomic import temporary_folder
 
     purpose = "cityregions serve (the dashboard)"
     import_optional("fastapi", extra="dashboard", purpose=purpose)  # before any work
@@ -105,12 +160,52 @@ def serve(
         msg = f"--port must be between 1 and 65535, got {port}"
         raise InputError(msg, field="--port")
     hosts = served_hosts(host, allow_remote=allow_remote)
-    with tempfile.TemporaryDirectory(prefix="cityregions-") as tmp:
+    bind_port(host, port).close()  # a port in use is refused before minutes of work
+    with temporary_folder() as tmp:
         with console.status("computing results"):
             app = create_app_for_case(case_folder(case_dir), work_dir=tmp, hosts=hosts, port=port)
+        sock = bind_port(host, port)  # bound before its address is printed
         shown = f"[{host}]" if ":" in host else host
         console.print(f"dashboard on [bold]http://{shown}:{port}/[/] (Ctrl+C to stop)")
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False)
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def bind_port(host: str, port: int) -> socket.socket:
+    """Return a listening TCP socket on ``host:port``, or raise naming ``--port``/``--host``.
+
+    ``serve`` calls it twice: once before computing the results (a port in use is
+    refused at once) and once for the socket the dashboard serves on, bound before its
+    address is printed.
+
+    Raises
+    ------
+    InputError
+        The port is in use or needs privileges, or the host is not an address of this
+        machine.
+    """
+    try:
+        infos = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as error:
+        msg = f"cannot listen on host {host!r}: {error.strerror}"
+        raise InputError(msg, field="--host") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            msg = f"port {port} on {host} is in use; give another one with --port"
+            raise InputError(msg, field="--port") from None
+        option = "--port" if error.errno == errno.EACCES else "--host"
+        msg = f"cannot listen on {host}:{port} ({error.strerror})"
+        raise InputError(msg, field=option) from None
+    return sock
 
 
 def served_hosts(host: str, *, allow_remote: bool) -> tuple[str, ...]:
@@ -159,7 +254,7 @@ def _machine_names() -> tuple[str, ...]:
     return tuple(sorted(n.lower() for n in names if n))
 
 
-def write_demo_outputs(results: CaseResults, out: Path) -> None:
+def write_demo_outputs(results: CaseResults, out: Path, *, shown: Path | None = None) -> None:
     """Write the report and the GeoPackage of computed ``results`` into ``out`` and say so.
 
     Used at the end of ``cityregions demo`` (the results are not recomputed); prints
@@ -171,8 +266,12 @@ def write_demo_outputs(results: CaseResults, out: Path) -> None:
     report_path = write_report(results, out / "report.html")
     gpkg_path = export_geopackage(results, out / "cityregions.gpkg")
     results.files += [report_path, gpkg_path]
-    console.print(f"report: [bold]{report_path}[/] (open it in a browser; works offline)")
-    console.print(f"GeoPackage for QGIS: [bold]{gpkg_path}[/]")
+    # ``out`` may be the staging folder of ``demo``: name the files where they will be
+    folder = shown if shown is not None else out
+    console.print(
+        f"report: [bold]{folder / report_path.name}[/] (open it in a browser; works offline)"
+    )
+    console.print(f"GeoPackage for QGIS: [bold]{folder / gpkg_path.name}[/]")
     from rich.markup import escape
 
     from cityregions._optional import has_optional, install_hint

@@ -1,0 +1,540 @@
+"""What a new user and a fuzzer hit (issue 16, part a), one test per item.
+
+Every test here failed before the fix: a silently wrong answer (exit 0), a traceback, a
+denial of service, or a late, unclear error that left outputs half-written. The
+generated malformed inputs of ``tests/test_fuzz_inputs.py`` cover the same ground
+broadly; these tests pin each item down with its own input.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cityregions.pipeline.case import bundled_case_path
+from tests.support.cli import run_cli
+
+BUNDLED = bundled_case_path()
+FLOWS = "origin,destination,value\n01,01,50\n01,02,10\n02,02,40\n02,01,5\n"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one error line of a run that exited 2."""
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+# --- 3. repeated flow pairs, labels that do not cover the units ---------------------------
+
+
+def test_a_repeated_flow_pair_names_both_lines_unless_summed_knowingly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flows = _write(tmp_path / "flows.csv", FLOWS + "01,02,10\n")
+    out, summary = tmp_path / "labels.csv", tmp_path / "summary.csv"
+    args = ("delineate", flows, "--out", out, "--summary", summary, "--min-size", "1")
+    assert run_cli(*args, monkeypatch=monkeypatch) == 2
+    message = _error(capsys)
+    assert "the pair 01 -> 02 is listed twice (lines 3 and 6" in message
+    assert "--sum-duplicates" in message
+    assert not out.exists()
+    assert run_cli(*args, "--sum-duplicates", monkeypatch=monkeypatch) == 0
+    table = pd.read_csv(summary)
+    assert table["residents"].sum() == 50 + 20 + 40 + 5  # the repeated row counts twice
+
+
+@pytest.fixture
+def energy_inputs(tmp_path: Path) -> Path:
+    """The bundled case's 50 districts (estimated inputs) in a file of their own."""
+    text = (BUNDLED / "energy" / "inputs.csv").read_text(encoding="utf-8")
+    return _write(tmp_path / "inputs.csv", text)
+
+
+def _labels(path: Path, units: list[str]) -> Path:
+    return _write(path, "unit,region\n" + "".join(f"{u},R{u[:3]}\n" for u in units))
+
+
+@pytest.mark.parametrize("command", ["balance", "allocate"])
+def test_labels_must_cover_the_units_of_the_inputs(
+    energy_inputs: Path,
+    tmp_path: Path,
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    units = pd.read_csv(energy_inputs, dtype={"unit": str})["unit"].tolist()
+    assert len(units) == 50
+    seats = ("--units", str(BUNDLED / "districts.csv")) if command == "allocate" else ()
+    cases = {
+        "one unit only": (units[:1], "49 of 50 units have no region"),
+        "an unknown id": ([*units[:-1], "99999"], "1 of 50 units have no region"),
+        "an extra id": ([*units, "99999"], "1 labelled unit(s) are not among"),
+    }
+    for name, (labelled, message) in cases.items():
+        labels = _labels(tmp_path / f"{name}.csv", labelled)
+        out = tmp_path / f"out-{name}"
+        args = ("energy", command, "--inputs", energy_inputs, "--labels", labels, *seats)
+        assert run_cli(*args, "--out", out, monkeypatch=monkeypatch) == 2, name
+        assert message in _error(capsys), name
+        assert not out.exists()
+    labels = _labels(tmp_path / "all.csv", units)
+    args = ("energy", command, "--inputs", energy_inputs, "--labels", labels, *seats)
+    assert run_cli(*args, "--out", tmp_path / "ok", monkeypatch=monkeypatch) == 0
+
+
+# --- 4. energy inputs: finite ASCII numbers, a known kind --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "column"),
+    [
+        ("inf", "forest_ha"),
+        ("1e308", "forest_ha"),
+        ("1e400", "arable_ha"),
+        ("١٢", "population"),
+        ("1_000", "grassland_ha"),
+        ("NaN", "cereal_ha"),
+        ("nonsense", "kind"),
+        ("estimate; obsereved: forest_ha", "kind"),
+    ],
+)
+def test_energy_inputs_refuse_what_is_not_a_number_or_a_kind(
+    energy_inputs: Path,
+    tmp_path: Path,
+    cell: str,
+    column: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    table = pd.read_csv(energy_inputs, dtype=str, keep_default_na=False)
+    table.loc[2, column] = cell
+    table.to_csv(energy_inputs, index=False)
+    out = tmp_path / "potential.csv"
+    code = run_cli("energy", "potential", "--inputs", energy_inputs, "--out", out,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    message = _error(capsys)
+    assert f"row 4, field '{column}'" in message
+    assert not out.exists()
+
+
+def test_energy_inputs_accept_their_own_kinds(
+    energy_inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = pd.read_csv(energy_inputs, dtype=str, keep_default_na=False)
+    table.loc[0, "kind"] = "estimate; observed: forest_ha"
+    table.loc[1, "kind"] = "fact"
+    table.loc[2, "kind"] = ""
+    table.loc[3, "forest_ha"] = "1e-05"
+    table.to_csv(energy_inputs, index=False)
+    out = tmp_path / "potential.csv"
+    code = run_cli("energy", "potential", "--inputs", energy_inputs, "--out", out,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0
+
+
+# --- 5./6. NUL anywhere; a delimiter at the end of the first data row ----------------------
+
+
+def test_a_nul_byte_deep_in_the_flows_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = "".join(f"{i:05d},{i:05d},5\n" for i in range(6000))
+    flows = _write(
+        tmp_path / "flows.csv", "origin,destination,value\n" + rows + "1\x006062,00001,3\n"
+    )
+    out = tmp_path / "labels.csv"
+    assert run_cli("delineate", flows, "--out", out, monkeypatch=monkeypatch) == 2
+    assert "line 6002: wrong encoding or not a text table: control character" in _error(capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "name", "text"),
+    [
+        (("delineate", "{f}", "--out", "{o}/l.csv"), "flows.csv",
+         FLOWS.replace("01,01,50\n", "01,01,50,\n")),
+        (("partnership", "power", "--weights", "{f}", "--quota", "2", "--out", "{o}/p.csv"),
+         "weights.csv", "member,weight\na,3,\nb,2\n"),
+        (("energy", "potential", "--inputs", "{f}", "--out", "{o}/p.csv"), "inputs.csv",
+         "unit,population,arable_ha,grassland_ha,forest_ha,cereal_ha,cereal_yield_t_per_ha\n"
+         "01,100,10,5,3,4,7.0,\n02,100,10,5,3,4,7.0\n"),
+    ],
+)  # fmt: skip
+def test_a_trailing_delimiter_in_the_first_row_is_one_message(
+    tmp_path: Path,
+    args: tuple[str, ...],
+    name: str,
+    text: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _write(tmp_path / name, text)
+    out = tmp_path / "out"
+    argv = [a.replace("{f}", str(path)).replace("{o}", str(out)) for a in args]
+    assert run_cli(*argv, monkeypatch=monkeypatch) == 2
+    message = _error(capsys)
+    assert "line 2: the line has" in message
+    assert "at the end of the line" in message
+    assert not out.exists()
+
+
+# --- 7. option values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--quota", "inf", "quota 'inf' is neither"),
+        ("--quota", "1e400", "quota '1e400' is neither"),
+        ("--quota", "١٢%", "quota '١٢%' is neither"),
+        ("--samples", "-5", "field '--samples': expected a whole number of at least 1, got -5"),
+        ("--samples", "0", "field '--samples': expected a whole number of at least 1, got 0"),
+        ("--seed", "-1", "field '--seed': a seed is a whole number of 0 or more"),
+    ],
+)
+def test_bad_option_values_are_one_line(
+    tmp_path: Path,
+    option: str,
+    value: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    weights = _write(tmp_path / "w.csv", "member,weight\na,3\nb,2\nc,1\n")
+    args = {"--quota": "4", "--samples": "1000", "--seed": "0"} | {option: value}
+    argv = [x for pair in args.items() for x in pair]
+    code = run_cli("partnership", "power", "--weights", weights, "--method", "montecarlo",
+                   *argv, "--out", tmp_path / "p.csv", monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    assert message in _error(capsys)
+
+
+def _float_options() -> list[tuple[list[str], str]]:
+    """Every command with a float option: (command words, option)."""
+    import typer.main
+
+    from cityregions.cli.main import COMMANDS, command_name, load_command
+
+    found = []
+    for module, attribute, group in COMMANDS:
+        name = command_name(attribute, group)
+        command = load_command(module, attribute, name)
+        subs = getattr(command, "commands", None) or {None: command}
+        for sub_name, sub in subs.items():
+            words = [name] + ([sub_name] if sub_name else [])
+            for param in sub.params:
+                if "float" in str(getattr(param, "type_descriptor", "")).lower() or (
+                    "float" in repr(getattr(param, "bare_type", "")).lower()
+                ):
+                    options = [o for o in param.opts if o.startswith("--")]
+                    if options:
+                        found.append((words, options[0]))
+    assert typer.main  # imported for load_command
+    return found
+
+
+def test_every_float_option_refuses_nan_and_inf(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The guard of cli.main checks every option before the command runs (no input read)."""
+    options = _float_options()
+    assert len(options) >= 10, options
+    for words, option in options:
+        for value in ("nan", "inf", "-1e400"):
+            code = run_cli(*words, *_required(words), option, value, monkeypatch=monkeypatch)
+            err = capsys.readouterr().err
+            assert code == 2, (words, option, err)
+            assert f"field '{option}': expected a finite number" in err, (words, option, err)
+
+
+def _required(words: list[str]) -> list[str]:
+    """Placeholder values for the required parameters of a command (never read)."""
+    from cityregions.cli.main import COMMANDS, command_name, load_command
+
+    for module, attribute, group in COMMANDS:
+        if command_name(attribute, group) == words[0]:
+            command = load_command(module, attribute, words[0])
+            break
+    if len(words) > 1:
+        command = command.commands[words[1]]
+    values: list[str] = []
+    for param in command.params:
+        if not param.required:
+            continue
+        options = [o for o in param.opts if o.startswith("-")]
+        values += [options[0], "x.csv"] if options else ["x.csv"]
+    return values
+
+
+# --- 8./9. deep YAML, billion laughs --------------------------------------------------------
+
+
+def test_deep_yaml_and_billion_laughs_exit_2_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = _write(tmp_path / "deep" / "r.yaml", "actors: " + "[" * 600 + "]" * 600 + "\n")
+    assert run_cli("governance", "check", deep, monkeypatch=monkeypatch) == 2
+    assert "nested more than 64 levels" in capsys.readouterr().err
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"l{i}: &l{i} [" + ", ".join([f"*{'a' if i == 1 else f'l{i - 1}'}"] * 9) + "]"
+              for i in range(1, 12)]  # fmt: skip
+    laughs = _write(tmp_path / "laughs" / "r.yaml", "\n".join(lines) + "\n")
+    started = time.perf_counter()
+    assert run_cli("governance", "check", laughs, monkeypatch=monkeypatch) == 2
+    assert "aliases expand the document by more than 10,000 nodes" in capsys.readouterr().err
+    assert time.perf_counter() - started < 10  # before: 9 levels took 84 s, 11 far longer
+
+
+# --- 10. output paths checked before any work, naming the option -----------------------------
+
+
+@pytest.fixture
+def no_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any pipeline run fail the test: the error must come before the work."""
+    import cityregions.pipeline.steps
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pipeline ran although an output path was unusable")
+
+    monkeypatch.setattr(cityregions.pipeline.steps, "run_case", refuse)
+
+
+@pytest.mark.usefixtures("no_pipeline")
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("--out", "/proc/x/report.html"), "--out"),
+        (("--out", "{t}/r.html", "--outputs", "/proc/x/outputs"), "--outputs"),
+        (("--out", "{t}/r.html", "--gpkg", "/proc/x/r.gpkg"), "--gpkg"),
+        (("--out", "{t}/r.pdf"), "--out"),
+        (("--out", "{t}/out/r.html", "--outputs", "{t}/out"), "--out"),
+    ],
+)
+def test_report_checks_every_output_before_the_pipeline(
+    tmp_path: Path,
+    args: tuple[str, ...],
+    option: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [a.replace("{t}", str(tmp_path)) for a in args]
+    assert run_cli("report", BUNDLED, *argv, monkeypatch=monkeypatch) == 2
+    assert f"field '{option}'" in _error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("delineate", "{f}", "--out", "/proc/x/labels.csv"),
+        ("energy", "potential", "--inputs", str(BUNDLED / "energy" / "inputs.csv"), "--out",
+         "/proc/x/p.csv"),
+        ("demo", "--out", "/proc/x"),
+        ("governance", "analyze", "r.yaml", "--units", "u.csv", "--flows", "{f}", "--out",
+         "/proc/x"),
+    ],
+)  # fmt: skip
+def test_unusable_output_paths_name_the_option(
+    tmp_path: Path,
+    args: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    flows = _write(tmp_path / "flows.csv", FLOWS)
+    argv = [a.replace("{f}", str(flows)) for a in args]
+    assert run_cli(*argv, monkeypatch=monkeypatch) == 2
+    message = _error(capsys)
+    assert "field '--out': cannot create anything in the folder '/proc'" in message
+    assert "Errno" not in message
+
+
+# --- 11. scenario paths; staged outputs; killed and stopped runs -----------------------------
+
+
+def test_a_scenario_path_that_does_not_resolve_names_the_scenario_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (BUNDLED / "scenarios" / "registry-city-regions-2012.yaml").read_text(encoding="utf-8")
+    assert "  units: ../" in text  # relative to the bundled case's scenario folder
+    scenario = _write(tmp_path / "copied" / "scenario.yaml", text)
+    out = tmp_path / "out"
+    assert run_cli("partnership", "compare", scenario, "--out", out, monkeypatch=monkeypatch) == 2
+    message = _error(capsys)
+    assert message.startswith(f"error: {scenario}")
+    assert "from_registry" in message
+    assert not out.exists()
+
+
+def _toy_case(folder: Path, *, extra: str = "") -> Path:
+    _write(folder / "units.csv", "unit,name,population,lon,lat\n01,A,5000,12.0,51.0\n"
+           "02,B,3000,12.2,51.1\n03,C,2000,12.4,51.0\n")  # fmt: skip
+    _write(folder / "case.toml", f'name = "Toy"\n[units]\nfile = "units.csv"\n{extra}')
+    return folder
+
+
+def test_a_failing_step_leaves_no_outputs_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cityregions.pipeline.steps as steps
+    from cityregions import InputError
+
+    def broken(case: object, results: object) -> None:
+        raise InputError("a broken input", source="x.csv")
+
+    monkeypatch.setattr(steps, "STEPS", [steps.STEPS[0], ("broken", broken)])
+    case = _toy_case(tmp_path / "case")
+    out = tmp_path / "outputs"
+    code = run_cli("report", case, "--out", tmp_path / "r.html", "--outputs", out,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    assert "a broken input" in _error(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
+    assert run_cli("demo", "--out", out, monkeypatch=monkeypatch) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case"]
+
+
+SLOW_REPORT = """
+import sys, time
+import cityregions.pipeline.steps as steps
+def slow(case, results):
+    (results.section_dir("slow") / "part.csv").write_text("half")
+    print("STARTED", flush=True)
+    time.sleep(60)
+steps.STEPS[:] = [steps.STEPS[0], ("slow", slow)]
+from cityregions.cli.main import main
+sys.argv = ["cityregions", *sys.argv[1:]]
+main()
+"""
+
+
+def _start(args: list[str], tmp: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONHASHSEED": "0"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_REPORT, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "STARTED"
+    return process
+
+
+@pytest.mark.parametrize("outputs", [True, False])
+def test_sigterm_removes_staging_and_scratch_folders(tmp_path: Path, outputs: bool) -> None:
+    case, scratch = _toy_case(tmp_path / "case"), tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "out"
+    args = ["report", str(case), "--out", str(out / "r.html")]
+    args += ["--outputs", str(out / "outputs")] if outputs else []
+    process = _start(args, scratch)
+    assert any(out.glob(".outputs.partial-*")) if outputs else any(scratch.iterdir())
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=30)  # waits, and closes the pipes
+    assert process.returncode == 128 + signal.SIGTERM
+    assert list(scratch.iterdir()) == []
+    assert list(out.iterdir()) == [] if out.exists() else True
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_one_hidden_folder_which_the_next_run_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case, scratch = _toy_case(tmp_path / "case"), tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "out"
+    process = _start(["report", str(case), "--out", str(out / "r.html"), "--outputs",
+                      str(out / "outputs")], scratch)  # fmt: skip
+    process.kill()
+    process.communicate(timeout=30)
+    left = sorted(p.name for p in out.iterdir())
+    assert len(left) == 1
+    assert left[0].startswith(".outputs.partial-")  # nothing in --outputs itself
+    code = run_cli("report", case, "--out", out / "r.html", "--outputs", out / "outputs",
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["outputs", "r.html"]
+
+
+# --- 12. case.toml keys; serve checks its port first --------------------------------------
+
+
+def test_a_flow_typo_in_case_toml_stops_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = _toy_case(tmp_path / "case", extra='[flow]\nfile = "flows.csv"\n')
+    code = run_cli("report", case, "--out", tmp_path / "r.html", monkeypatch=monkeypatch)
+    assert code == 2
+    message = _error(capsys)
+    assert "unknown table [flow]" in message
+    assert "[flows]" in message
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_serve_refuses_a_port_in_use_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    import cityregions.app
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the results were computed although the port is in use")
+
+    monkeypatch.setattr(cityregions.app, "create_app_for_case", refuse)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code = run_cli("serve", _toy_case(tmp_path / "case"), "--port", str(port),
+                       monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"field '--port': port {port} on 127.0.0.1 is in use" in err
+    assert "dashboard on" not in err
+
+
+@pytest.mark.slow
+def test_serve_stopped_by_sigterm_leaves_no_scratch_folder(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    case, scratch = _toy_case(tmp_path / "case"), tmp_path / "tmp"
+    scratch.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cityregions.cli.main", "serve", str(case), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if "dashboard on" in line or not line:
+            break
+    assert any(scratch.iterdir())  # the results are in a scratch folder while serving
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass  # the socket printed is the one listening
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=30)
+    assert list(scratch.iterdir()) == []
