@@ -83,3 +83,32 @@ def test_inconsistent_totals_exit_2_and_write_nothing(
     assert "units.csv" in err
     assert not out.exists()
     assert not totals.exists()
+
+
+def test_units_keep_the_study_area_and_the_rest_goes_beyond(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flows, units = _inputs(tmp_path)
+    area = tmp_path / "area.csv"
+    area.write_text("unit,name\n01,A\n02,B\n", encoding="utf-8")
+    out, totals = tmp_path / "done.csv", tmp_path / "totals.csv"
+    code = run_cli(
+        "flows", "complete", flows, "--totals", units, "--units", area, "--out", out,
+        "--totals-out", totals, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    done = pd.read_csv(out, dtype={"origin": str, "destination": str})
+    assert set(done["origin"]) | set(done["destination"]) == {"01", "02"}
+    table = pd.read_csv(totals, dtype={"unit": str}).set_index("unit")
+    # the complete totals do not change: 01 -> 03 (4) now counts beyond the table
+    assert table.to_dict("index") == {
+        "01": {"residents": 100, "jobs": 75},
+        "02": {"residents": 50, "jobs": 80},
+    }
+    area.write_text("unit,name\n01,A\n77,Nowhere\n", encoding="utf-8")
+    code = run_cli(
+        "flows", "complete", flows, "--totals", units, "--units", area, "--out", out,
+        monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 2
+    assert "area.csv, unit 77" in " ".join(capsys.readouterr().err.split())
