@@ -389,7 +389,7 @@ def compare_delineations(
     >>> runs = run_methods(case.flows, case.territory)
     >>> result = compare_delineations(case.flows, case.territory, runs)
     >>> result.quality["method"].iloc[0], int(result.quality["regions"].iloc[0])
-    ('lma', 18)
+    ('lma', 19)
     """
     key = "lma" if "lma" in runs else next(iter(runs))
     primary = runs[key]
