@@ -90,7 +90,8 @@ def test_layer_styles_are_valid_qml_per_layer(exported) -> None:
             con.execute("select table_name, column_name from gpkg_geometry_columns").fetchall()
         )
     names = {r[0] for r in rows}
-    assert names == {"units", "regions", "flows", "cooperation_areas", "gaps"}
+    municipal = {"municipality_units", "municipality_regions", "municipality_areas"}
+    assert names == {"units", "regions", "flows", "cooperation_areas", "gaps"} | municipal
     for table, column, qml, default in rows:
         assert column == geometry_columns[table]
         assert default
@@ -100,6 +101,9 @@ def test_layer_styles_are_valid_qml_per_layer(exported) -> None:
     regions_qml = next(r[2] for r in rows if r[0] == "regions")
     categories = ET.fromstring(regions_qml.split(">", 1)[1]).findall(".//category")
     assert len(categories) == region_labels(results).nunique()
+    municipal_qml = next(r[2] for r in rows if r[0] == "municipality_regions")
+    categories = ET.fromstring(municipal_qml.split(">", 1)[1]).findall(".//category")
+    assert len(categories) == results.levels["municipality"].delineation.labels.nunique()
 
 
 def test_export_failure_leaves_nothing(tmp_path: Path, exported) -> None:

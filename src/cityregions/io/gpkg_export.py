@@ -80,7 +80,9 @@ def export_geopackage(
         msg = f"max_flows must be zero or positive, got {max_flows}"
         raise ParameterError(msg)
     layers = gpkg_layers(results, max_flows=max_flows)
-    styles = layer_styles(layers, colours=_region_colours(layers))
+    styles = layer_styles(
+        layers, colours=_region_colours(layers), extra=_level_renderers(layers, results)
+    )
     attribution = results.case.attribution
     text = " · ".join(attribution)
     descriptions = {name: _description(name, results, text) for name in layers}
@@ -215,6 +217,21 @@ def _gaps(view: MapView, units: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table.reset_index(drop=True), geometry=lines, crs=CRS_WGS84)
 
 
+def _level_renderers(layers: Mapping[str, Any], results: CaseResults) -> dict[str, str]:
+    """QGIS renderers of the layers of further unit levels (regions coloured as above)."""
+    renderers: dict[str, str] = {}
+    for name in results.levels:
+        key = f"{name}_regions"
+        if key not in layers:
+            continue
+        colours = _region_colours({"regions": layers[key]})
+        labels = dict(zip(layers[key]["region"], layers[key]["name"], strict=True))
+        renderers[key] = _categorized("region", "fill", colours, labels)
+        renderers[f"{name}_units"] = _categorized("region", "fill", colours, labels)
+        renderers[f"{name}_areas"] = _single("fill", AREA_STYLE)
+    return renderers
+
+
 def _region_colours(layers: Mapping[str, Any]) -> dict[str, str]:
     """Colour the regions as the report's map does: neighbours never share a colour."""
     from cityregions.geometry import NEIGHBOUR_M, colour_regions, region_adjacency, region_order
@@ -285,8 +302,26 @@ def _single(kind: str, options: Mapping[str, str]) -> str:
     )
 
 
-def layer_styles(layers: Mapping[str, Any], *, colours: Mapping[str, str]) -> pd.DataFrame:
-    """Return the ``layer_styles`` table (QGIS layout) with a default QML style per layer."""
+#: Cooperation areas: dashed outlines, no fill.
+AREA_STYLE = {
+    "color": "0,0,0,0",
+    "outline_color": "31,41,51,255",
+    "outline_width": "0.6",
+    "outline_style": "dash",
+    "style": "no",
+}
+
+
+def layer_styles(
+    layers: Mapping[str, Any],
+    *,
+    colours: Mapping[str, str],
+    extra: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Return the ``layer_styles`` table (QGIS layout) with a default QML style per layer.
+
+    ``extra`` adds renderers (QGIS ``renderer-v2`` XML) of further layers by name.
+    """
     regions = layers["regions"]
     names = dict(zip(regions["region"], regions["name"], strict=True))
     unit_kind = "fill" if layers["units"].geom_type.iloc[0] != "Point" else "marker"
@@ -294,19 +329,11 @@ def layer_styles(layers: Mapping[str, Any], *, colours: Mapping[str, str]) -> pd
         "units": _categorized("region", unit_kind, colours, names),
         "regions": _categorized("region", "fill", colours, names),
         "flows": _single("line", {"line_color": "82,96,109,140", "line_width": "0.4"}),
-        "cooperation_areas": _single(
-            "fill",
-            {
-                "color": "0,0,0,0",
-                "outline_color": "31,41,51,255",
-                "outline_width": "0.6",
-                "outline_style": "dash",
-                "style": "no",
-            },
-        ),
+        "cooperation_areas": _single("fill", AREA_STYLE),
         "gaps": _single(
             "line", {"line_color": "192,57,43,255", "line_width": "0.9", "line_style": "dash"}
         ),
+        **(extra or {}),
     }
     now = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")  # SOURCE_DATE_EPOCH when set
     rows = [
