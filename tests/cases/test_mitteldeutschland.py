@@ -255,6 +255,8 @@ def test_demo_command_writes_observed_flows_and_says_so(
     assert _run_demo(["--out", str(tmp_path / "d")], monkeypatch) == 0
     flows = pd.read_csv(tmp_path / "d" / "territory" / "flows.csv", dtype=str)
     assert set(flows["flows_provenance"]) == {"observed"}
+    written = (tmp_path / "d" / "territory" / "totals.csv").read_text(encoding="utf-8")
+    assert written == (CASE / "totals-districts.csv").read_text(encoding="utf-8")
     err = " ".join(capsys.readouterr().err.split())
     assert "radiation" not in err
     assert "(observed)" in err

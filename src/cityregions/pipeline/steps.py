@@ -42,15 +42,21 @@ DEFAULT_SCENARIO_FOLDER = "scenarios"
 def territory_step(case: Case, results: CaseResults) -> None:
     """Write the units and the flows of the case (``results.territory``).
 
-    Files (``<out>/territory/``): ``units.csv``, ``flows.csv``.
+    Files (``<out>/territory/``): ``units.csv``, ``flows.csv`` and, when the flows know
+    their complete totals (``[flows] totals``), ``totals.csv`` (``unit,residents,jobs``:
+    what ``cityregions delineate --totals`` reads).
     """
     from cityregions.io.tables import write_table
+    from cityregions.io.totals import totals_table
 
     territory, flows = case.territory, case.flows
     out = results.section_dir("territory")
     write_table(territory.units.reset_index(), out / "units.csv")
     write_table(flows.to_long(), out / "flows.csv")
     results.files += [out / "units.csv", out / "flows.csv"]
+    if flows.has_totals:
+        write_table(totals_table(flows.residents(), flows.jobs()), out / "totals.csv")
+        results.files.append(out / "totals.csv")
     for column, source in territory.provenance.items():
         results.note_provenance("territory", column, "fact", source)
     results.note_provenance("territory", "flows", flows.flows_provenance, _flows_text(case))
