@@ -12,14 +12,13 @@ the BA file, and
   municipalities of degree of urbanisation 01 (*city*, Destatis
   ``verstaedterungschluessel``).
 
-**Municipalities** (``municipal`` as second argument; *modeled* flows): the 1,268
-municipalities of Saxony, Saxony-Anhalt and Thuringia that the directory and the BKG
-VG5000 polygons share, with population, area and ``degurba`` from the directory; the
-flows are the observed flows among the 50 districts of the three states **downscaled**
-to municipalities by ``cityregions flows downscale`` (a doubly constrained
-spatial-interaction model that adds up exactly to the district flows; flows to other
-states are flows beyond the table, from the BA totals). FUA finds its cities from
-``degurba`` (class 01) itself.
+**Municipalities** (``municipal`` as second argument; *modeled* flows): the bundled
+case's municipal level — the 1,268 municipalities of Saxony, Saxony-Anhalt and Thuringia
+(``municipalities.csv`` with population, area and ``degurba`` from the Destatis
+directory, ``municipalities.geojson`` from BKG VG5000) and the observed BA district
+flows **downscaled** to them by ``cityregions flows downscale``
+(``flows-municipalities.parquet``, ``totals-municipalities.csv``; see the case's
+README). FUA finds its cities from ``degurba`` (class 01) itself.
 
 Usage::
 
@@ -110,39 +109,6 @@ def district_flows(shared: Path, folder: Path) -> tuple[Path, Path]:
     return path, totals
 
 
-def municipal_units(shared: Path, folder: Path) -> Path:
-    """Write the municipalities of the three states (directory facts + VG5000 polygons)."""
-    towns = municipalities(shared).set_index("unit")
-    towns = towns[towns.index.str[:2].isin(list(STATES))]
-    shapes = gpd.read_file(shared / "de-municipalities-2021" / "vg5000_gem.gpkg")
-    shapes = shapes.set_index("AGS")[["geometry"]]
-    both = towns.index.intersection(shapes.index)
-    frame = gpd.GeoDataFrame(towns.loc[both].join(shapes), crs=shapes.crs)
-    frame["parent"] = frame.index.str[:5]
-    frame["unit_level"] = "municipality"
-    path = folder / "municipalities.gpkg"
-    frame.rename_axis("unit").reset_index().to_file(path, driver="GPKG")
-    return path
-
-
-def municipal_flows(shared: Path, folder: Path, units: Path) -> tuple[Path, Path]:
-    """Downscale the flows among the districts of the three states to municipalities."""
-    flows, totals = district_flows(shared, folder)
-    table = pd.read_csv(flows, dtype={"origin": str, "destination": str})
-    inside = table["origin"].str[:2].isin(list(STATES)) & table["destination"].str[:2].isin(
-        list(STATES)
-    )
-    table[inside].to_csv(folder / "district_flows.csv", index=False)
-    sums = pd.read_csv(totals, dtype={"unit": str})
-    sums[sums["unit"].str[:2].isin(list(STATES))].to_csv(folder / "district_totals.csv",
-                                                         index=False)  # fmt: skip
-    out, out_totals = folder / "municipal_flows.csv", folder / "municipal_totals.csv"
-    run(["cityregions", "flows", "downscale", "--flows", str(folder / "district_flows.csv"),
-         "--units", str(units), "--totals", str(folder / "district_totals.csv"),
-         "--out", str(out), "--totals-out", str(out_totals)])  # fmt: skip
-    return out, out_totals
-
-
 def run(arguments: list[str]) -> None:
     """Run one ``cityregions delineate`` command and print it."""
     shown = " ".join(str(a) for a in arguments)
@@ -187,25 +153,29 @@ def main() -> None:
         if not municipal:
             units, cities = district_units(shared, folder)
             flows, totals = district_flows(shared, folder)
-            extra = ["--totals", str(totals)]
+            where = ["--units", str(units), "--totals", str(totals)]
             fua = ["--cities", ",".join(cities)]
+            names = gpd.read_file(units).set_index("unit")
             say("District cities (≥ 50 % of the population in degurba-01 municipalities):")
             say(", ".join(c for c in cities if c[:2] in STATES))
         else:
-            units = municipal_units(shared, folder)
-            flows, totals = municipal_flows(shared, folder, units)
-            extra, fua = ["--totals", str(totals), "--flows-provenance", "modeled"], []
-        base = ["cityregions", "delineate", str(flows), "--units", str(units), *extra]
+            flows = CASE / "flows-municipalities.parquet"
+            where = ["--units", str(CASE / "municipalities.csv"),
+                     "--polygons", str(CASE / "municipalities.geojson"),
+                     "--totals", str(CASE / "totals-municipalities.csv"),
+                     "--flows-provenance", "modeled"]  # fmt: skip
+            fua = []
+            names = pd.read_csv(CASE / "municipalities.csv", dtype={"unit": str}).set_index("unit")
+        base = ["cityregions", "delineate", str(flows), *where]
         run([*base, "--method", "bbsr", "--central-places", f"@{CASE / 'central_places.csv'}",
              "--out", str(folder / "bbsr.csv"), "--summary", str(folder / "bbsr_regions.csv"),
              "--gpkg", str(folder / "bbsr.gpkg")])  # fmt: skip
         run([*base, "--method", "fua", *fua, "--out", str(folder / "fua.csv"),
              "--summary", str(folder / "fua_regions.csv"),
              "--gpkg", str(folder / "fua.gpkg")])  # fmt: skip
-        table = gpd.read_file(units).set_index("unit")
         for method in ("bbsr", "fua"):
             say(f"\n### {method}")
-            regions_table(folder, method, table)
+            regions_table(folder, method, names)
 
 
 if __name__ == "__main__":
