@@ -517,8 +517,9 @@ def check_pairs(
     if not count or sum_duplicates:
         return count
     position = int(np.flatnonzero(repeated)[0])
-    first = int(pairs.get_indexer_for([pairs[position]])[0])
-    origin, destination = pairs[position]
+    origin, destination = origins.iloc[position], destinations.iloc[position]
+    same = (origins.to_numpy() == origin) & (destinations.to_numpy() == destination)
+    first = int(np.flatnonzero(same)[0])
     lines = f"{row}s {origins.index[first]} and {origins.index[position]}"
     msg = (
         f"the pair {origin} -> {destination} is listed twice ({lines}; {count} repeated "
