@@ -52,7 +52,7 @@ RESAMPLINGS: tuple[str, ...] = ("poisson", "multinomial")
 def resample_flows(
     flows: FlowTable, rng: np.random.Generator, *, resampling: Resampling = "poisson"
 ) -> FlowTable:
-    """Return a copy of ``flows`` with every count redrawn (module notes, "Resampling").
+    """Return a copy of ``flows`` with every count redrawn (see the module notes).
 
     Parameters
     ----------

@@ -534,7 +534,7 @@ def sweep(
         Resamples of the flows per setting; 0 runs each setting once on the flows as
         given.
     resampling
-        ``"poisson"`` or ``"multinomial"`` (module notes).
+        ``"poisson"`` or ``"multinomial"`` (:mod:`cityregions.delineation.resampling`).
     rng
         Draws the runs' seeds (:func:`run_seeds`); ``None``: ``default_rng(0)``.
     units
