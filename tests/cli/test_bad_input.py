@@ -538,3 +538,22 @@ def test_serve_stopped_by_sigterm_leaves_no_scratch_folder(tmp_path: Path) -> No
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=30)
     assert list(scratch.iterdir()) == []
+
+
+def test_running_out_of_memory_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A count far beyond the machine (``sweep --bootstrap 99999999999``) ends cleanly."""
+    import cityregions.partnership.voting as voting
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError("Unable to allocate 745. GiB")
+
+    monkeypatch.setattr(voting, "voting_power", exhausted)
+    weights = _write(tmp_path / "w.csv", "member,weight\na,3\nb,2\nc,1\n")
+    out = tmp_path / "p.csv"
+    code = run_cli("partnership", "power", "--weights", weights, "--quota", "4", "--out", out,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    assert "not enough memory for this run (Unable to allocate 745. GiB)" in _error(capsys)
+    assert not out.exists()

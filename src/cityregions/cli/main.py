@@ -237,6 +237,9 @@ def _run() -> None:
 
         _print_error(describe_os_error(error))
         sys.exit(2)
+    except MemoryError as error:  # e.g. a count option far beyond what the machine holds
+        _print_error(f"not enough memory for this run ({error}); use smaller counts or inputs")
+        sys.exit(2)
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
