@@ -1,4 +1,4 @@
-"""The ``delineation`` pipeline step on the bundled Mitteldeutschland case (modeled flows).
+"""The ``delineation`` pipeline step on the bundled Mitteldeutschland case (its districts).
 
 ARI, VI, modularity, self-containment and the overlap table are recomputed from the
 written labels and the flow matrix by the brute-force references of
@@ -32,8 +32,8 @@ STEPS = [("territory", territory_step), ("delineation", delineation_step)]
 def section(tmp_path_factory: pytest.TempPathFactory) -> tuple[DelineationComparison, Path]:
     out = tmp_path_factory.mktemp("demo")
     results = run_case(load_case(bundled_case_path()), out, steps=STEPS)
-    modeled = [n for n in results.provenance if n.section == "delineation" and n.item == "flows"]
-    assert modeled[0].kind == "modeled"
+    noted = [n for n in results.provenance if n.section == "delineation" and n.item == "flows"]
+    assert noted[0].kind == load_case(bundled_case_path()).flows.flows_provenance
     assert results.delineation is not None
     return results.delineation, out / "delineation"
 
@@ -45,9 +45,26 @@ def flows_matrix() -> tuple[list[str], list[list[float]]]:
     return list(flows.ids), flows.matrix.toarray().tolist()
 
 
+@pytest.fixture(scope="module")
+def complete_totals() -> dict[str, tuple[float, float]]:
+    """Unit -> (residents, jobs) from the case's totals file (flows beyond the table
+    included), read as plain CSV: shares divide by these when the case has them."""
+    case = load_case(bundled_case_path())
+    path = case.path("flows", "totals")
+    if path is None:
+        flows = case.flows
+        rows = flows.matrix.toarray()
+        return {u: (rows[i].sum(), rows[:, i].sum()) for i, u in enumerate(flows.ids)}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            r["unit"]: (float(r["residents"]), float(r["jobs"])) for r in csv.DictReader(handle)
+        }
+
+
 def test_files(section: tuple[DelineationComparison, Path]) -> None:
     found, folder = section
-    assert found.flows_provenance == "modeled"
+    kind = load_case(bundled_case_path()).flows.flows_provenance
+    assert found.flows_provenance == kind
     labels = pd.read_csv(folder / "labels.csv", dtype=str)
     assert list(labels.columns) == ["unit", "region"]
     assert len(labels) == 50
@@ -56,11 +73,11 @@ def test_files(section: tuple[DelineationComparison, Path]) -> None:
         assert (folder / name).is_file()
     leiden = ["regions_leiden.csv"] if has_optional("igraph", "leidenalg") else []
     for name in ("regions.csv", "quality.csv", *leiden):
-        assert set(pd.read_csv(folder / name)["flows_provenance"]) == {"modeled"}, name
+        assert set(pd.read_csv(folder / name)["flows_provenance"]) == {kind}, name
 
 
 def test_lma_regions_are_valid_with_district_parameters(
-    section: tuple[DelineationComparison, Path],
+    section: tuple[DelineationComparison, Path], complete_totals: dict[str, tuple[float, float]]
 ) -> None:
     found, _ = section
     regions = found.regions
@@ -73,8 +90,10 @@ def test_lma_regions_are_valid_with_district_parameters(
     )
     # after the reserve list some regions may fall below 1 (as in R); here none does
     assert (values >= 1 - 1e-12).all(), regions.assign(v=values, sc=sc)
-    # totals preserved: all flows leave and enter some region
-    assert regions["residents"].sum() == pytest.approx(regions["jobs"].sum())
+    # totals preserved: every unit lies in an LMA, so the regions' residents and jobs add
+    # up to the units' complete totals (flows beyond the table included)
+    assert regions["residents"].sum() == pytest.approx(sum(r for r, _ in complete_totals.values()))
+    assert regions["jobs"].sum() == pytest.approx(sum(j for _, j in complete_totals.values()))
     assert regions["units"].sum() == 50
     assert found.summary["regions_lma"] == len(regions)
 
@@ -139,7 +158,9 @@ def test_ari_and_vi_between_methods_by_brute_force(
 
 
 def test_quality_table_recomputed_from_the_flows(
-    section: tuple[DelineationComparison, Path], flows_matrix: tuple[list[str], list[list[float]]]
+    section: tuple[DelineationComparison, Path],
+    flows_matrix: tuple[list[str], list[list[float]]],
+    complete_totals: dict[str, tuple[float, float]],
 ) -> None:
     found, folder = section
     units, matrix = flows_matrix
@@ -154,8 +175,9 @@ def test_quality_table_recomputed_from_the_flows(
         for region in dict.fromkeys(r for r in regions if isinstance(r, str)):  # no "alone"
             members = [i for i, r in enumerate(regions) if r == region]
             inside = sum(matrix[i][j] for i in members for j in members)
-            supply.append(inside / sum(sum(matrix[i]) for i in members))
-            demand.append(inside / sum(matrix[j][i] for i in members for j in range(len(units))))
+            # self-containment divides by the complete totals (flows beyond the table)
+            supply.append(inside / sum(complete_totals[units[i]][0] for i in members))
+            demand.append(inside / sum(complete_totals[units[i]][1] for i in members))
             sizes.append(len(members))
         assert row["regions"] == len(sizes), method
         assert row["singletons"] == sizes.count(1), method
