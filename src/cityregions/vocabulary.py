@@ -237,6 +237,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "biomethane_mwh": ("Biomethan (MWh)", "Biomethane (MWh)"),
     "flags": ("angewandte Regeln", "Rules applied"),
     "current_use": ("Anlagen im Betrieb", "Plants in operation"),
+    "logistics": ("Logistik (Rohstoffströme, Kosten, CO₂)", "Logistics (feedstock, costs, CO₂)"),
     "technology": ("Technik", "Technology"),
     "size": ("Größe", "Size"),
     "size_unit": ("Einheit der Größe", "Unit of size"),
@@ -353,7 +354,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "coefficients_varied": ("variierte Koeffizienten", "Coefficients varied"),
     "biogas_path": ("Pfad Biogas", "Biogas path"),
     "focus": ("Fokuseinheit", "Focus unit"),
-    "not_found": ("nicht belegt", "Not found"),
+    "not_found": ("Parameter ohne belegten Wert", "Parameters without a sourced value"),
     "currency_year": ("Preisbasis (Jahr)", "Currency year"),
     "carrier_units": ("Bilanz je Einheit und Energieträger", "Balance per unit and carrier"),
     "carrier_regions": (

@@ -76,9 +76,10 @@ def test_step_section_keys_and_files(step_results):
     )
     kinds = {(p.item, p.kind) for p in step_results.provenance if p.section == "energy"}
     assert ("inputs", "estimate") in kinds
-    assert ("current use", "estimate") in kinds
+    assert ("current_use", "estimate") in kinds
     assert ("labels", "modeled") in kinds
-    assert ("parameters without a sourced value", "assumption") in kinds
+    assert ("not_found", "assumption") in kinds
+    assert ("logistics", "modeled") in kinds
     draws = pd.read_csv(out / "monte_carlo.csv")
     assert len(draws) == 2000
 

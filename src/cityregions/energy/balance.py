@@ -290,47 +290,57 @@ def region_balance(
     if "deficit_mwh" not in balance:
         balance = balance.assign(deficit_mwh=(-balance["net_mwh"]).clip(lower=0))
     population = balance.get("population", pd.Series(np.nan, index=balance.index))
-    is_core = core_units(labels, population, cores)
-    rows = []
-    for region, members in labels.groupby(labels, sort=True):
-        ids = list(members.index)
-        core_ids = [u for u in ids if is_core[u]]
-        ring_ids = [u for u in ids if not is_core[u]]
-        core = balance.loc[core_ids]
-        ring = balance.loc[ring_ids]
-        core_demand = _total(core["demand_mwh"])
-        core_deficit = _total(core["deficit_mwh"])
-        ring_net = _total(ring["net_mwh"])
-        ring_surplus = max(ring_net, 0.0) if not np.isnan(ring_net) else np.nan
-        rows.append(
-            {
-                "region": region,
-                "core": ";".join(core_ids),
-                "units": len(ids),
-                "population": float(balance.loc[ids, "population"].sum())
-                if "population" in balance
-                else np.nan,
-                "core_supply_mwh": _total(core["supply_mwh"]),
-                "core_demand_mwh": core_demand,
-                "core_deficit_mwh": core_deficit,
-                "ring_supply_mwh": _total(ring["supply_mwh"]),
-                "ring_demand_mwh": _total(ring["demand_mwh"]),
-                "ring_surplus_mwh": ring_surplus,
-                "ring_cover_share": _ratio(min(ring_surplus, core_demand), core_demand),
-                "ring_cover_share_of_deficit": _ratio(
-                    min(ring_surplus, core_deficit), core_deficit
-                ),
-                "region_net_mwh": _total(balance.loc[ids, "net_mwh"]),
-                "core_self_sufficiency": _ratio(_total(core["supply_mwh"]), _total(_full(core))),
-                "ring_self_sufficiency": _ratio(_total(ring["supply_mwh"]), _total(_full(ring))),
-            }
-        )
-    return pd.DataFrame(rows).set_index("region")
+    is_core = core_units(labels, population, cores).reindex(balance.index).fillna(False)
+    is_core = is_core.astype(bool)
+    region = labels.reindex(balance.index)
+    frame = pd.DataFrame(
+        {
+            "supply": balance["supply_mwh"],
+            "demand": balance["demand_mwh"],
+            "deficit": balance["deficit_mwh"],
+            "net": balance["net_mwh"],
+            "full": _full(balance),
+        },
+        index=balance.index,
+    )
+    regions = sorted(set(region))
+    core = _sums(frame[is_core], region[is_core]).reindex(regions)
+    ring = _sums(frame[~is_core], region[~is_core]).reindex(regions, fill_value=0.0)
+    surplus = ring["net"].clip(lower=0)
+    members = region.groupby(region).size().reindex(regions)
+    out = pd.DataFrame(index=pd.Index(regions, name="region"))
+    out["core"] = region[is_core].index.to_series().groupby(region[is_core]).agg(";".join)
+    out["units"] = members.to_numpy()
+    out["population"] = (
+        balance["population"].groupby(region).sum().reindex(regions)
+        if "population" in balance
+        else np.nan
+    )
+    out["core_supply_mwh"] = core["supply"]
+    out["core_demand_mwh"] = core["demand"]
+    out["core_deficit_mwh"] = core["deficit"]
+    out["ring_supply_mwh"] = ring["supply"]
+    out["ring_demand_mwh"] = ring["demand"]
+    out["ring_surplus_mwh"] = surplus
+    out["ring_cover_share"] = _ratios(surplus.clip(upper=core["demand"]), core["demand"])
+    out["ring_cover_share_of_deficit"] = _ratios(
+        surplus.clip(upper=core["deficit"]), core["deficit"]
+    )
+    out["region_net_mwh"] = _sums(frame[["net"]], region).reindex(regions)["net"]
+    out["core_self_sufficiency"] = _ratios(core["supply"], core["full"])
+    out["ring_self_sufficiency"] = _ratios(ring["supply"], ring["full"])
+    return out
 
 
-def _total(values: pd.Series) -> float:
-    """Sum that stays missing (NaN) when any term is missing: a total is not known then."""
-    return float(values.sum(skipna=False))
+def _sums(frame: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
+    """Sums per group that stay missing (NaN) when any term is missing."""
+    grouped = frame.groupby(keys)
+    return grouped.sum().mask(frame.isna().groupby(keys).any())
+
+
+def _ratios(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN where the denominator is not positive or a term missing."""
+    return (numerator / denominator.where(denominator > 0)).astype(float)
 
 
 def _full(rows: pd.DataFrame) -> pd.Series:
@@ -338,12 +348,6 @@ def _full(rows: pd.DataFrame) -> pd.Series:
         if column in rows:
             return rows[column]
     return rows["demand_mwh"]
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    if np.isnan(numerator) or denominator <= 0:
-        return np.nan
-    return numerator / denominator
 
 
 def complete_labels(labels: pd.Series | None, index: pd.Index) -> pd.Series:

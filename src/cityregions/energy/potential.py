@@ -448,10 +448,10 @@ def _with_current_use(
         fuel = long[rows].pivot(index="unit", columns="feedstock", values="fuel_mwh")
         fuel = fuel.reindex(inputs.index)
         used, over = attribute(fuel, use)
-        keys = list(zip(long.loc[rows, "unit"], long.loc[rows, "feedstock"], strict=True))
+        keys = pd.MultiIndex.from_arrays([long.loc[rows, "unit"], long.loc[rows, "feedstock"]])
         mask = rows.to_numpy()
-        long.loc[mask, "used_fuel_mwh"] = np.array([used.at[u, f] for u, f in keys], dtype=float)
-        long.loc[mask, "overused"] = np.array([bool(over.at[u, f]) for u, f in keys])
+        long.loc[mask, "used_fuel_mwh"] = used.stack(future_stack=True).reindex(keys).to_numpy()
+        long.loc[mask, "overused"] = over.stack(future_stack=True).reindex(keys).to_numpy(bool)
     long["unused_fuel_mwh"] = (long["fuel_mwh"] - long["used_fuel_mwh"]).clip(lower=0)
     return long, use
 
@@ -489,24 +489,31 @@ def _status(inputs: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray,
 
 
 def _totals(long: pd.DataFrame) -> pd.DataFrame:
-    grouped = long.groupby(["unit", "potential_level"], sort=False)
+    keys = [long["unit"], long["potential_level"]]
+    grouped = long.groupby(keys, sort=False)
     numbers = ["mass_t", "fuel_mwh", *OUTPUTS, "used_fuel_mwh", "unused_fuel_mwh"]
     sums = grouped[numbers].sum(min_count=1)
-    any_missing = grouped["fuel_mwh"].apply(lambda s: bool(s.isna().any()))
+    missing_fuel = long["fuel_mwh"].isna()
+    any_missing = missing_fuel.groupby(keys, sort=False).any().reindex(sums.index)
     sums.loc[any_missing.to_numpy(), ["mass_t", "fuel_mwh", *OUTPUTS]] = np.nan
-    unknown_use = grouped["used_fuel_mwh"].apply(lambda s: bool(s.isna().any()))
-    sums.loc[(any_missing | unknown_use).to_numpy(), ["used_fuel_mwh", "unused_fuel_mwh"]] = np.nan
-    missing = [
-        ";".join(sorted(set(group.loc[group["fuel_mwh"].isna(), "feedstock"])))
-        for _, group in grouped
-    ]
+    unknown_use = long["used_fuel_mwh"].isna().groupby(keys, sort=False).any()
+    unknown = (any_missing | unknown_use.reindex(sums.index)).to_numpy()
+    sums.loc[unknown, ["used_fuel_mwh", "unused_fuel_mwh"]] = np.nan
+    gaps = long[missing_fuel]
+    names = gaps.groupby([gaps["unit"], gaps["potential_level"]], sort=False)["feedstock"].agg(
+        lambda s: ";".join(sorted(set(s)))
+    )
+    missing = names.reindex(sums.index).fillna("")
+    overused = long["overused"].astype(bool).groupby(keys, sort=False).any()
     sums = sums.reset_index()
     sums["feedstock"] = "total"
     sums["path"] = "all"
-    sums["overused"] = grouped["overused"].any().to_numpy()
+    pairs = pd.MultiIndex.from_frame(sums[["unit", "potential_level"]])
+    sums["overused"] = overused.reindex(pairs).to_numpy(bool)
     sums["status"] = [f"incomplete:{m}" if m else "ok" for m in missing]
-    sums["flags"] = [_joined(group["flags"]) for _, group in grouped]
-    sums["assumptions"] = [_joined(group["assumptions"]) for _, group in grouped]
+    flags = long.groupby("unit", sort=False)["flags"].agg(_joined)  # equal on every level
+    sums["flags"] = sums["unit"].map(flags)
+    sums["assumptions"] = _joined(pd.Series(long["assumptions"].unique()))
     return sums
 
 

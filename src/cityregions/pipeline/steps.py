@@ -466,7 +466,7 @@ def _energy_provenance(
     if analysis.settings["not_found"]:
         results.note_provenance(
             "energy",
-            "parameters without a sourced value",
+            "not_found",
             "assumption",
             ", ".join(analysis.settings["not_found"])
             + ": NOT FOUND in the research notes; the results that need them stay empty",
@@ -476,7 +476,7 @@ def _energy_provenance(
     )
     results.note_provenance(
         "energy",
-        "current use",
+        "current_use",
         kind,
         "plants in operation per technology (inputs; bundled case: state capacities split by "
         "agricultural area, the rest of MaStR as solid biomass)",
