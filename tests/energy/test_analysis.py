@@ -524,3 +524,34 @@ def test_step_is_skipped_without_energy_inputs(tmp_path):
     energy_step(case, results)
     assert results.energy is None
     assert not (tmp_path / "out" / "energy").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "field", "message"),
+    [
+        ('samples = "many"', "samples", "whole number of at least 100"),
+        ("samples = 50", "samples", "whole number of at least 100"),
+        ("seed = -1", "seed", "whole number of at least 0"),
+        ('focus = "99999"', "focus", "not a unit of the energy inputs"),
+    ],
+)
+def test_bad_energy_settings_name_case_toml_and_key(tmp_path, setting, field, message):
+    import shutil
+
+    from cityregions._errors import InputError
+
+    shutil.copy(CASE / "districts.csv", tmp_path / "districts.csv")
+    (tmp_path / "energy").mkdir()
+    shutil.copy(CASE / "energy" / "inputs.csv", tmp_path / "energy" / "inputs.csv")
+    (tmp_path / "case.toml").write_text(
+        'name = "x"\n[units]\nfile = "districts.csv"\nid_column = "unit"\n'
+        f'[energy]\ninputs = "energy/inputs.csv"\n{setting}\n',
+        encoding="utf-8",
+    )
+    case = load_case(tmp_path)
+    results = CaseResults(case=case, out_dir=tmp_path / "out")
+    with pytest.raises(InputError, match=message) as info:
+        energy_step(case, results)
+    assert info.value.field == field
+    assert info.value.source == str(tmp_path / "case.toml")
+    assert not (tmp_path / "out" / "energy").exists()

@@ -380,6 +380,16 @@ def energy_step(case: Case, results: CaseResults) -> None:
         logger.warning("energy inputs for units not in the territory ignored: %s", extra[:5])
         inputs = inputs.loc[known]
     labels = results.delineation.labels if results.delineation is not None else None
+    if config.get("focus") is not None and str(config["focus"]) not in known:
+        from cityregions._errors import InputError
+
+        msg = f"focus {config['focus']!r} is not a unit of the energy inputs"
+        raise InputError(
+            msg,
+            source=case.root / "case.toml",
+            location=case.table_location("energy"),
+            field="focus",
+        )
     sites_path = case.path("energy", "sites")
     seat_columns = [c for c in ("lon", "lat", "area_km2") if c in territory.units]
     seats = territory.units.loc[known, seat_columns]
@@ -397,14 +407,32 @@ def energy_step(case: Case, results: CaseResults) -> None:
         biogas_path=str(config.get("biogas_path", "biogas_chp")),
         solid_path=str(config.get("solid_path", "boiler")),
         full_load_hours=config.get("full_load_hours"),
-        focus=config.get("focus"),
-        samples=int(config.get("samples", 2000)),
-        rng=np.random.default_rng(int(config.get("seed", 0))),
+        focus=None if config.get("focus") is None else str(config["focus"]),
+        samples=_energy_count(case, config, "samples", 2000, minimum=100),
+        rng=np.random.default_rng(_energy_count(case, config, "seed", 0, minimum=0)),
     )
     analysis = dataclasses.replace(analysis, actor_network=_actor_network(case))
     results.files += write_energy(analysis, results.section_dir("energy"))
     _energy_provenance(results, inputs, analysis, path.name, labelled=labels is not None)
     results.energy = analysis
+
+
+def _energy_count(
+    case: Case, config: dict[str, Any], key: str, default: int, *, minimum: int
+) -> int:
+    """``[energy] <key>`` as a whole number of at least ``minimum`` (``samples`` may be 0)."""
+    from cityregions._errors import InputError
+
+    value = config.get(key, default)
+    allowed = value == 0 and key == "samples"
+    if isinstance(value, bool) or not isinstance(value, int) or (value < minimum and not allowed):
+        msg = f"expected a whole number of at least {minimum}, got {value!r}"
+        if key == "samples":
+            msg += " (0: no Monte Carlo)"
+        raise InputError(
+            msg, source=case.root / "case.toml", location=case.table_location("energy"), field=key
+        )
+    return value
 
 
 def _potential_level(config: dict[str, Any]) -> str:
