@@ -408,8 +408,8 @@ def energy_step(case: Case, results: CaseResults) -> None:
         solid_path=str(config.get("solid_path", "boiler")),
         full_load_hours=config.get("full_load_hours"),
         focus=None if config.get("focus") is None else str(config["focus"]),
-        samples=_energy_count(case, config, "samples", 2000, minimum=100),
-        rng=np.random.default_rng(_energy_count(case, config, "seed", 0, minimum=0)),
+        samples=_energy_count(case, "samples", config.get("samples", 2000), minimum=100),
+        rng=np.random.default_rng(_energy_count(case, "seed", config.get("seed", 0), minimum=0)),
     )
     analysis = dataclasses.replace(analysis, actor_network=_actor_network(case))
     results.files += write_energy(analysis, results.section_dir("energy"))
@@ -417,13 +417,10 @@ def energy_step(case: Case, results: CaseResults) -> None:
     results.energy = analysis
 
 
-def _energy_count(
-    case: Case, config: dict[str, Any], key: str, default: int, *, minimum: int
-) -> int:
+def _energy_count(case: Case, key: str, value: Any, *, minimum: int) -> int:
     """``[energy] <key>`` as a whole number of at least ``minimum`` (``samples`` may be 0)."""
     from cityregions._errors import InputError
 
-    value = config.get(key, default)
     allowed = value == 0 and key == "samples"
     if isinstance(value, bool) or not isinstance(value, int) or (value < minimum and not allowed):
         msg = f"expected a whole number of at least {minimum}, got {value!r}"
