@@ -15,6 +15,7 @@ from cityregions.app.payloads import build_dashboard_data
 from cityregions.delineation.api import Delineation
 from cityregions.delineation.compare import compare_delineations
 from cityregions.flows import FlowTable
+from cityregions.i18n import tr
 from cityregions.pipeline.case import Case
 from cityregions.pipeline.results import CaseResults, TerritoryResult
 from cityregions.pipeline.steps import territory_step
@@ -168,15 +169,16 @@ def test_real_own_report_reads_correctly_in_german(real_own: CaseResults) -> Non
     fit = _table_after(governance, "Institutionelle Passung")
     assert "Erwerbstätige am Wohnort" in fit
     assert "Einwohner<" not in fit  # employed residents are not called population
-    assert "emmd;gewerbeflaechen-hl" not in governance  # other bodies by name
-    assert "Europäische Metropolregion Mitteldeutschland e.V.; Interkommunale" in governance
+    gaps = _table_after(governance, "<h3>" + tr("gaps"))
+    assert "emmd;gewerbeflaechen-hl" not in gaps  # other bodies by name
+    assert "Europäische Metropolregion Mitteldeutschland e.V.; Interkommunale" in gaps
     assert "nur auf Englisch" in html.split('id="section-partnership"')[1]
     energy = html.split('id="section-energy"')[1].split("</section>")[0]
     overview = _table_after(energy, "Netto-Bilanz (GWh)")
     regions = re.findall(r'<th scope="row">([^<]+)</th>', overview)
     assert len(regions) == 27
     assert regions == sorted(regions, key=int)  # 2 before 12, not 12, 15, 16, 2
-    assert "Einwohner (Energie-Eingangsdaten)" in overview
+    assert ">Einwohner<" not in overview  # the inputs' own population, if shown, says so
 
 
 @pytest.mark.shared

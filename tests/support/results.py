@@ -135,7 +135,8 @@ def own_case_without_population(kreise_dir: Path, case: Path, *, language: str =
     bundled = bundled_case_path()
     shutil.copytree(bundled / "registry", case / "registry")
     shutil.copytree(bundled / "scenarios", case / "scenarios")
-    shutil.copy(bundled / "districts.csv", case / "districts.csv")  # a scenario's population
+    for table in sorted(bundled.glob("*.csv")):  # the scenarios' population tables
+        shutil.copy(table, case / table.name)
     (case / "energy").mkdir()
     shutil.copy(bundled / "energy" / "inputs.csv", case / "energy" / "inputs.csv")
     (case / "case.toml").write_text(

@@ -169,14 +169,12 @@ def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
     inputs' own population as ``inputs_population``: never three "Population" values
     of different meaning side by side.
     """
-    from cityregions.report.governance_view import registry_names
-
     parts = results.parts(name)
     if name == "governance":
         names = views.coverage_names(results)
         registry = views.registry(results)
         return {
-            key: registry_names(views.renamed(value, names), registry)  # bodies by name
+            key: views.registry_names(views.renamed(value, names), registry)  # by name
             for key, value in parts.items()
         }
     if name == "energy":
@@ -189,17 +187,20 @@ def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
             shown[key] = value
         return shown
     if name == "delineation" and results.delineation is not None:
-        from cityregions.report.sections import named_partitions
-
-        return {**parts, "labels_by_method": named_partitions(results.delineation)}
+        return {**parts, "labels_by_method": views.named_partitions(results.delineation)}
     return dict(parts)
+
+
+#: Tables per unit wider than this are left out of the unit details (the energy inputs,
+#: 43 columns with their statuses, are shown).
+MAX_COLUMNS = 60
 
 
 def _indexed_by_units(frame: pd.DataFrame, table: pd.DataFrame) -> bool:
     if frame.empty or len(frame) > 4 * len(table):
         return False
     index = frame.index.astype(str)
-    return bool(index.isin(table.index).mean() > 0.9) and frame.shape[1] <= 30
+    return bool(index.isin(table.index).mean() > 0.9) and frame.shape[1] <= MAX_COLUMNS
 
 
 def _region_figures(

@@ -118,6 +118,56 @@ def case_map(results: CaseResults, *, n_ties: int = 30, n_gaps: int = 10) -> Map
     )
 
 
+#: Columns of governance tables that hold actor or body ids.
+ID_COLUMNS = ("member", "body", "represented_by", "actor", "best_area")
+#: Columns that hold several body ids joined by ``;`` (e.g. ``emmd;gewerbeflaechen-hl``).
+ID_LIST_COLUMNS = ("other_bodies", "shared_bodies", "areas")
+
+
+def registry_names(table: Any, registry: Registry | None) -> Any:
+    """Show actor and body ids in the id columns of ``table`` by their registry names.
+
+    Lists of ids (``other_bodies``: ``emmd;gewerbeflaechen-hl``) become the names
+    joined by ``"; "``.
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame) or registry is None:
+        return table
+    columns = [c for c in ID_COLUMNS if c in table.columns]
+    lists = [c for c in ID_LIST_COLUMNS if c in table.columns]
+    if not columns and not lists:
+        return table
+    names = {a.id: a.name for a in registry.actors} | {b.id: b.name for b in registry.bodies}
+    shown = table.copy()
+    for column in columns:
+        shown[column] = [names.get(str(v), v) if isinstance(v, str) else v for v in shown[column]]
+    for column in lists:
+        shown[column] = [
+            "; ".join(names.get(i, i) for i in v.split(";") if i) if isinstance(v, str) else v
+            for v in shown[column]
+        ]
+    return shown
+
+
+def named_partitions(result: Any) -> pd.DataFrame:
+    """Return ``labels_by_method`` with each method's region ids shown by region name.
+
+    A Leiden region is numbered by a unit id (``14612``) and an LMA region by R's
+    cluster id: a reader needs the region's name (its largest member), from each
+    method's per-region summary; zones and ids without a name stay as they are.
+    """
+    import pandas as pd
+
+    table = result.labels_by_method.copy()
+    for method, summary in result.summaries.items():
+        if method not in table or not {"region", "name"} <= set(summary.columns):
+            continue
+        names = dict(zip(summary["region"].astype(str), summary["name"].astype(str), strict=True))
+        table[method] = [names.get(str(r), r) if pd.notna(r) else r for r in table[method]]
+    return table
+
+
 def coverage_names(results: CaseResults) -> dict[str, str]:
     """Return the names under which the governance fit's weighted columns are shown.
 
@@ -241,10 +291,12 @@ __all__ = [
     "energy_region_balance",
     "flows",
     "governance_gaps",
+    "named_partitions",
     "provenance_rows",
     "region_labels",
     "region_names",
     "registry",
+    "registry_names",
     "renamed",
     "stability_map",
     "stability_pairs",

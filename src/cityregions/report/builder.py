@@ -72,10 +72,12 @@ def short_source(source: str) -> str:
     """Return a source without its trailing ``key=value`` settings (kept in the details).
 
     ``radiation model (Simini et al. 2012), mass=population, top_k=None`` becomes
-    ``radiation model (Simini et al. 2012)``; brackets left open by the cut are closed.
+    ``radiation model (Simini et al. 2012)``; brackets left open by the cut are closed; a
+    bracket of settings (``share of 60 lma runs (min_size=25000; …)``) is left out.
     """
     head = re.split(r",\s*[A-Za-z_]\w*=", source, maxsplit=1)[0].strip()
-    return head + ")" * max(0, head.count("(") - head.count(")"))
+    head = head + ")" * max(0, head.count("(") - head.count(")"))
+    return re.sub(r"\s*\((?:[^()]*?\b[A-Za-z_]\w*=[^()]*)\)", "", head).strip()
 
 
 def _coefficient(item: str) -> str:

@@ -22,7 +22,7 @@ from cityregions.pipeline import views
 from cityregions.report.energy_charts import cost_supply_svg, tornado_svg
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import bar_chart, fmt_number
-from cityregions.report.tables import html_table, key_figures
+from cityregions.report.tables import html_table, key_figures, natural_sorted
 
 if TYPE_CHECKING:
     from cityregions.energy.analysis import EnergyAnalysis
@@ -91,7 +91,7 @@ OVERVIEW_COLUMNS = (
     "name",
     "carrier",
     "core",
-    "population",
+    "inputs_population",
     "core_demand_mwh",
     "core_deficit_mwh",
     "ring_surplus_mwh",
@@ -189,6 +189,8 @@ def energy_body(results: CaseResults, layers: MapView) -> str | None:
         charts = _carrier_charts(analysis.carrier_regions, layers.names)
         parts.append(f"<h3>{tr('balance')} (GWh)</h3>{charts}")
         table = with_region_names(unit_names(regions, layers.units), layers.names)
+        # regions in number order (2 before 12); the population is the inputs' own
+        table = natural_sorted(table).rename(columns={"population": "inputs_population"})
         parts.append(html_table(balance_overview(table), max_rows=60))
         parts.append(
             f'<details class="table-details"><summary>{tr("balance_regions")}: '

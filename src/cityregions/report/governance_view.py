@@ -17,6 +17,7 @@ import pandas as pd
 from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES, MapView, network_layout, short_name
 from cityregions.i18n import tr, tr_message
 from cityregions.pipeline import views
+from cityregions.pipeline.views import registry_names
 from cityregions.report.governance_evidence import EVIDENCE_PARTS, evidence_html
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import network_picture
@@ -181,36 +182,6 @@ def headline(summary: Any, registry: Registry | None, overall: Any = None) -> di
             if ids and all(i in names for i in ids):
                 figures[key] = "; ".join(names[i] for i in ids)
     return figures
-
-
-#: Columns of governance tables that hold actor or body ids.
-ID_COLUMNS = ("member", "body", "represented_by", "actor", "best_area")
-#: Columns that hold several body ids joined by ``;`` (e.g. ``emmd;gewerbeflaechen-hl``).
-ID_LIST_COLUMNS = ("other_bodies", "shared_bodies", "areas")
-
-
-def registry_names(table: Any, registry: Registry | None) -> Any:
-    """Show actor and body ids in the id columns of ``table`` by their registry names.
-
-    Lists of ids (``other_bodies``: ``emmd;gewerbeflaechen-hl``) become the names
-    joined by ``"; "``.
-    """
-    if not isinstance(table, pd.DataFrame) or registry is None:
-        return table
-    columns = [c for c in ID_COLUMNS if c in table.columns]
-    lists = [c for c in ID_LIST_COLUMNS if c in table.columns]
-    if not columns and not lists:
-        return table
-    names = {a.id: a.name for a in registry.actors} | {b.id: b.name for b in registry.bodies}
-    shown = table.copy()
-    for column in columns:
-        shown[column] = [names.get(str(v), v) if isinstance(v, str) else v for v in shown[column]]
-    for column in lists:
-        shown[column] = [
-            "; ".join(names.get(i, i) for i in v.split(";") if i) if isinstance(v, str) else v
-            for v in shown[column]
-        ]
-    return shown
 
 
 def state_names(table: pd.DataFrame) -> pd.DataFrame:

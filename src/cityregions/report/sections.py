@@ -79,22 +79,6 @@ def unit_table(layers: MapView) -> pd.DataFrame:
     return table.loc[order.index]
 
 
-def named_partitions(result: Any) -> pd.DataFrame:
-    """Return ``labels_by_method`` with each method's region ids shown by region name.
-
-    A Leiden region is numbered by a unit id (``14612``) and an LMA region by R's
-    cluster id: a reader needs the region's name (its largest member), from each
-    method's per-region summary; zones and ids without a name stay as they are.
-    """
-    table = result.labels_by_method.copy()
-    for method, summary in result.summaries.items():
-        if method not in table or not {"region", "name"} <= set(summary.columns):
-            continue
-        names = dict(zip(summary["region"].astype(str), summary["name"].astype(str), strict=True))
-        table[method] = [names.get(str(r), r) if pd.notna(r) else r for r in table[method]]
-    return table
-
-
 def delineation_body(results: CaseResults, layers: MapView) -> str | None:
     """Render the ``delineation`` section: the city-region map and the quality table."""
     result = results.delineation
@@ -105,7 +89,7 @@ def delineation_body(results: CaseResults, layers: MapView) -> str | None:
     parts.append(subsection("quality", html_table(result.quality)))
     skip = {"labels", "quality", "summary", "region_names", "params", "flows_source"}
     found = dict(results.parts("delineation"))
-    found["labels_by_method"] = named_partitions(result)
+    found["labels_by_method"] = views.named_partitions(result)
     parts.append(generic_body(found, skip=skip, names=layers.names, units=layers.units))
     params = result.params
     if params:
