@@ -491,7 +491,7 @@ CODED_COLUMNS = frozenset({
     "feedstock", "level", "body_level", "potential_level", "path", "status", "inputs_kind",
     "technology", "reason", "cost_basis",
     "kind", "mode", "certainty",
-    "method", "method_a", "method_b", "carrier", "provenance", "role",
+    "method", "method_a", "method_b", "carrier", "provenance", "role", "action",
 })  # fmt: skip
 
 _UNITS = (
