@@ -333,7 +333,12 @@ def test_governance_analyze_gaps_and_fit(user_case: UserCase) -> None:
     labels = pd.read_csv(user_case.work / "labels.csv", dtype=str).set_index("unit")["region"]
     assert fit.loc[labels["14713"], "best_area"] == "rpv-lw"
     assert fit.loc[labels["14713"], "coverage"] == 1.0
-    assert pd.isna(fit.loc[labels["14612"], "best_area"])  # Dresden: in no body here
+    # Dresden is in no body of this registry: outside the study area (the registry's
+    # reach), so no gap or fit row is about it, and the left-out ties are counted
+    assert labels["14612"] not in fit.index or pd.isna(fit.loc[labels["14612"], "best_area"])
+    assert "14612" not in set(gaps.index.get_level_values(0)) | set(gaps.index.get_level_values(1))
+    area = pd.read_csv(out / "study_area.csv", dtype={"unit": str})["unit"]
+    assert set(area) == {"14713", "14729", "14730", "15002", "15088"}
 
 
 def _sections(html: str) -> dict[str, str]:

@@ -239,8 +239,13 @@ class GovernanceAnalysis:
         if table.empty:
             return "none"
         row = table.iloc[0]
-        target = row["body"] or row["units"]
-        return f"{row['action']} {target} ({row['covered_commuters']:.0f} commuters)"
+        commuters = f"{row['covered_commuters']:.0f} commuters"
+        if row["action"] == "join":
+            return f"{row['units']} joins {row['body']} ({commuters})"
+        if row["action"] == "cooperate":
+            return f"{' and '.join(str(row['body']).split('+'))} cooperate ({commuters})"
+        units = str(row["units"]).split(";")
+        return f"a new cross-border body of {len(units)} units: {', '.join(units)} ({commuters})"
 
 
 def _areas_table(registry: Registry, areas: dict[str, list[str]]) -> pd.DataFrame:
