@@ -195,13 +195,23 @@ def fit_deterrence(
 
     Examples
     --------
-    >>> long = pd.DataFrame({"origin": ["a", "a", "b", "b", "c", "c"],
-    ...     "destination": ["b", "c", "a", "c", "a", "b"], "value": [8, 2, 8, 4, 2, 4]})
+    Flows made by the model itself (four places on a line, β = 0.05 per km) give back
+    their β:
+
+    >>> x = np.array([0.0, 10, 25, 45])
+    >>> d = np.abs(x[:, None] - x[None, :])
+    >>> mass = np.array([1.0, 2, 1, 3])
+    >>> made = np.outer(mass, mass) * np.exp(-0.05 * d)
+    >>> rows, cols = np.nonzero(~np.eye(4, dtype=bool))
+    >>> long = pd.DataFrame({"origin": np.array(list("abcd"))[rows],
+    ...     "destination": np.array(list("abcd"))[cols], "value": made[rows, cols]})
     >>> flows = FlowTable.from_long(long, warn_no_diagonal=False)
-    >>> d = np.array([[0.0, 10, 30], [10, 0, 20], [30, 20, 0]])
     >>> fit = fit_deterrence(flows, d, deterrence="exponential")
-    >>> round(fit.beta, 4), fit.pairs
-    (0.0693, 6)
+    >>> round(fit.beta, 6), fit.pairs
+    (0.05, 12)
+
+    Three places with symmetric distances cannot tell β apart (any β balances to the
+    same flows): that is an error asking for β.
     """
     _check_deterrence(deterrence, min_distance_km)
     coo = sp.coo_array(flows.matrix)
