@@ -380,6 +380,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "lma": ("LMA", "LMA"),
     "leiden": ("Leiden", "Leiden"),
     "fua": ("FUA", "FUA"),
+    "infomap": ("Infomap", "Infomap"),
+    "bbsr": ("BBSR", "BBSR"),
     # feedstocks (energy)
     "silage_maize": ("Silomais", "Silage maize"),
     "cereal_straw": ("Getreidestroh", "Cereal straw"),
