@@ -11,7 +11,8 @@ Estimators
 * Banzhaf (absolute): ``K`` coalitions, each member present with probability ½ (one
   stream for all members); ``β̂'_i`` = share of coalitions in which ``i`` is decisive.
   Interval: Wilson score interval of a binomial proportion.
-* Shapley–Shubik, weighted games: ``K`` random orderings; for each ordering and member
+* Shapley–Shubik, weighted games: random orderings (``K``, but at most
+  :data:`POSITION_BUDGET` ``/ n`` of them); for each ordering and member
   ``i`` the share of the ``n`` positions at which ``i``, moved there, would be pivotal
   (the order of the others kept). Each ordering of the others with a uniform position
   of ``i`` is a uniform random ordering, so the share is an unbiased estimate of
@@ -65,6 +66,23 @@ TASK_SAMPLES = 10_000
 MAX_TASKS = 64
 #: Cells (samples × members) handled at once inside a task (bounds its memory).
 _CHUNK_CELLS = 2_000_000
+#: Most member-positions (orderings × members) the position-share estimator of
+#: Shapley–Shubik evaluates per run: each ordering checks every position of every member,
+#: so it uses at most ``POSITION_BUDGET / n`` of the ``samples`` orderings (at least
+#: :data:`MIN_ORDERINGS`).
+POSITION_BUDGET = 4_000_000
+MIN_ORDERINGS = 2_000
+
+
+def orderings_for(samples: int, n: int) -> int:
+    """Orderings the position-share estimator draws for ``samples`` and ``n`` members.
+
+    Examples
+    --------
+    >>> orderings_for(200_000, 50), orderings_for(200_000, 1268)
+    (80000, 3154)
+    """
+    return min(samples, max(MIN_ORDERINGS, POSITION_BUDGET // max(n, 1)))
 
 
 @dataclass(frozen=True)
@@ -81,8 +99,10 @@ class Estimate:
         Index name → (low, high) per member, at ``confidence``.
     standard_error
         ``sqrt(β'(1 − β')/K)`` per member.
-    samples, tasks, confidence, error_bound
-        Sample size ``K``, number of tasks, confidence level, Hoeffding half-width.
+    samples, orderings, tasks, confidence, error_bound
+        Coalitions ``K``, orderings (Shapley–Shubik; fewer for the position-share
+        estimator, :func:`orderings_for`), number of tasks, confidence level,
+        Hoeffding half-width of the Banzhaf estimates.
     shapley_estimator
         ``positions`` (weighted games) or ``pivots`` (other rules).
     """
@@ -94,6 +114,7 @@ class Estimate:
     intervals: dict[str, tuple[F64, F64]]
     standard_error: F64
     samples: int
+    orderings: int
     tasks: int
     confidence: float
     error_bound: float
@@ -132,18 +153,32 @@ def _chunks(samples: int, n: int) -> list[int]:
     return [min(size, samples - start) for start in range(0, samples, size)]
 
 
+def _random_bits(rng: np.random.Generator, rows: int, columns: int) -> npt.NDArray[np.bool_]:
+    """A ``rows × columns`` matrix of fair coin flips from ``rng`` (one random bit each)."""
+    width = -(-columns // 8)
+    raw = np.frombuffer(rng.bytes(rows * width), dtype=np.uint8).reshape(rows, width)
+    return np.unpackbits(raw, axis=1, count=columns).astype(bool)
+
+
 def _weighted_banzhaf(
     weights: F64, quota: float, samples: int, rng: np.random.Generator
 ) -> tuple[F64, int]:
-    """Decisive counts per member and winning coalitions of ``samples`` coalitions."""
+    """Decisive counts per member and winning coalitions of ``samples`` coalitions.
+
+    With ``d = w(S) − q`` for the coalition ``S``: a present member is decisive iff
+    ``0 ≤ d < w_i``, an absent one iff ``−w_i ≤ d < 0``; so per coalition only the
+    present (``d ≥ 0``) or only the absent (``d < 0``) members heavier than a threshold
+    (``d``, resp. ``−d − 1`` for integer weights) can be decisive.
+    """
     hits = np.zeros(len(weights))
     wins = 0
     for size in _chunks(samples, len(weights)):
-        present = rng.random((size, len(weights))) < 0.5
-        sums = present.astype(np.float64) @ weights
-        wins += int((sums >= quota).sum())
-        without = sums[:, None] - np.where(present, weights, 0.0)
-        hits += ((without >= quota - weights) & (without < quota)).sum(axis=0)
+        present = _random_bits(rng, size, len(weights))
+        d = present.astype(np.float64) @ weights - quota
+        wins += int((d >= 0).sum())
+        side = d >= 0
+        threshold = np.where(side, d, -d - 1)
+        hits += ((present == side[:, None]) & (weights[None, :] > threshold[:, None])).sum(axis=0)
     return hits, wins
 
 
@@ -195,22 +230,27 @@ def _weighted_shapley(
     return total, squares
 
 
-def sample_task(seed: int, *, game: VotingGame, samples: int, shapley: bool) -> dict[str, Any]:
+def sample_task(
+    seed: int, *, game: VotingGame, samples: int, shapley: bool, orderings: int | None = None
+) -> dict[str, Any]:
     """Run one task: ``samples`` coalitions (and orderings) of ``game`` from ``seed``.
 
     A pure function of its arguments (the unit of work of a Dask run). Returns sums the
     caller adds up: ``hits`` (decisive counts), ``wins``, ``samples`` and, with
-    ``shapley``, ``shapley_sum`` and ``shapley_squares``.
+    ``shapley``, ``orderings``, ``shapley_sum`` and ``shapley_squares``. ``orderings``
+    (default ``samples``) is the number of orderings of the position-share estimator.
     """
     rng = np.random.default_rng(seed)
     out: dict[str, Any] = {"samples": samples}
+    orderings = samples if orderings is None else orderings
     if game.is_weighted:
         criterion = game.criteria[0]
         weights = np.array(criterion.weights, dtype=np.float64)
         out["hits"], out["wins"] = _weighted_banzhaf(weights, criterion.quota, samples, rng)
         if shapley:
+            out["orderings"] = orderings
             out["shapley_sum"], out["shapley_squares"] = _weighted_shapley(
-                weights, criterion.quota, samples, rng
+                weights, criterion.quota, orderings, rng
             )
         return out
     columns = game.columns()
@@ -225,7 +265,44 @@ def sample_task(seed: int, *, game: VotingGame, samples: int, shapley: bool) -> 
     if shapley:
         pivots = _enum.monte_carlo_shapley(columns, game.wins, samples=samples, rng=rng)
         out["shapley_sum"] = out["shapley_squares"] = pivots * samples
+        out["orderings"] = samples
     return out
+
+
+def normal_quantile(probability: float) -> float:
+    """Quantile of the standard normal law (stdlib, no scipy import on this path).
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.975), 4)
+    1.96
+    """
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(probability)
+
+
+def student_quantile(probability: float, df: int) -> float:
+    """Quantile of Student's t with ``df`` degrees of freedom (Cornish–Fisher series).
+
+    ``t ≈ z + (z³+z)/(4ν) + (5z⁵+16z³+3z)/(96ν²) + (3z⁷+19z⁵+17z³−15z)/(384ν³)
+    + (79z⁹+776z⁷+1482z⁵−1920z³−945z)/(92160ν⁴)`` (Abramowitz & Stegun 26.7.5): within
+    about 10⁻³ of the exact value for ``ν ≥ 4`` at the usual levels.
+
+    Examples
+    --------
+    >>> round(student_quantile(0.975, 19), 3)  # exact 2.093
+    2.093
+    """
+    z, v = normal_quantile(probability), float(df)
+    terms = (
+        z,
+        (z**3 + z) / (4 * v),
+        (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2),
+        (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3),
+        (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / (92160 * v**4),
+    )
+    return sum(terms)
 
 
 def _wilson(share: F64, samples: int, z: float) -> tuple[F64, F64]:
@@ -244,10 +321,8 @@ def _batch_interval(values: list[F64], confidence: float) -> tuple[F64, F64]:
     if len(values) < 2:
         empty = np.full(stacked.shape[1], np.nan)
         return empty, empty.copy()
-    from scipy.stats import t
-
     mean = stacked.mean(axis=0)
-    half = t.ppf(0.5 + confidence / 2, len(values) - 1) * stacked.std(axis=0, ddof=1)
+    half = student_quantile(0.5 + confidence / 2, len(values) - 1) * stacked.std(axis=0, ddof=1)
     half /= math.sqrt(len(values))
     return np.clip(mean - half, 0, 1), np.clip(mean + half, 0, 1)
 
@@ -256,9 +331,7 @@ def combine(
     parts: Sequence[dict[str, Any]], *, n: int, confidence: float, weighted: bool
 ) -> Estimate:
     """Add up task results into estimates and intervals."""
-    from scipy.stats import norm
-
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = normal_quantile(0.5 + confidence / 2)
     samples = sum(int(p["samples"]) for p in parts)
     hits = np.sum([p["hits"] for p in parts], axis=0)
     beta = hits / samples
@@ -271,18 +344,20 @@ def combine(
     }
     shapley = None
     estimator = None
+    orderings = 0
     if "shapley_sum" in parts[0]:
-        shapley = np.sum([p["shapley_sum"] for p in parts], axis=0) / samples
+        orderings = sum(int(p["orderings"]) for p in parts)
+        shapley = np.sum([p["shapley_sum"] for p in parts], axis=0) / orderings
         if weighted:
-            squares = np.sum([p["shapley_squares"] for p in parts], axis=0) / samples
-            spread = np.sqrt(np.maximum(squares - shapley**2, 0) / max(samples - 1, 1))
+            squares = np.sum([p["shapley_squares"] for p in parts], axis=0) / orderings
+            spread = np.sqrt(np.maximum(squares - shapley**2, 0) / max(orderings - 1, 1))
             intervals["shapley_shubik"] = (
                 np.clip(shapley - z * spread, 0, 1),
                 np.clip(shapley + z * spread, 0, 1),
             )
             estimator = "positions"
         else:
-            intervals["shapley_shubik"] = _wilson(shapley, samples, z)
+            intervals["shapley_shubik"] = _wilson(shapley, orderings, z)
             estimator = "pivots"
     return Estimate(
         banzhaf_absolute=beta,
@@ -292,6 +367,7 @@ def combine(
         intervals=intervals,
         standard_error=np.sqrt(beta * (1 - beta) / samples),
         samples=samples,
+        orderings=orderings,
         tasks=len(parts),
         confidence=confidence,
         error_bound=math.sqrt(math.log(2 / (1 - confidence)) / (2 * samples)),
@@ -353,7 +429,12 @@ def estimate(
         raise ParameterError(msg)
     sizes = task_sizes(samples)
     seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=len(sizes))]
-    items = [{"seed": seed, "samples": size} for seed, size in zip(seeds, sizes, strict=True)]
+    total_orderings = orderings_for(samples, game.n) if game.is_weighted else samples
+    orderings = _spread(total_orderings, len(sizes))
+    items = [
+        {"seed": seed, "samples": size, "orderings": k}
+        for seed, size, k in zip(seeds, sizes, orderings, strict=True)
+    ]
     shared: dict[str, Any] = {"game": game, "shapley": shapley}
     if scheduler is None:
         parts = [_run_item(item, game=game, shapley=shapley) for item in items]
@@ -366,9 +447,30 @@ def estimate(
     return combine(parts, n=game.n, confidence=confidence, weighted=game.is_weighted)
 
 
+def _spread(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
 def _run_item(item: dict[str, int], *, game: VotingGame, shapley: bool) -> dict[str, Any]:
     """One task of :func:`estimate` (module level, so that workers can import it)."""
-    return sample_task(item["seed"], game=game, samples=item["samples"], shapley=shapley)
+    return sample_task(
+        item["seed"],
+        game=game,
+        samples=item["samples"],
+        shapley=shapley,
+        orderings=item["orderings"],
+    )
 
 
-__all__ = ["Estimate", "check_samples", "combine", "estimate", "sample_task", "task_sizes"]
+__all__ = [
+    "Estimate",
+    "check_samples",
+    "combine",
+    "estimate",
+    "normal_quantile",
+    "orderings_for",
+    "sample_task",
+    "student_quantile",
+    "task_sizes",
+]

@@ -71,7 +71,7 @@ RATES = {
     "dp_banzhaf_compiled": 5e-9,
     "dp_banzhaf_numpy": 1.5e-8,
     "dp_shapley": 8e-9,
-    "gf": 3.5e-7,
+    "gf": 1e-6,
 }
 
 
@@ -386,10 +386,15 @@ def _enumerated(game: VotingGame, *, shapley: bool) -> PowerResult:
 
 
 # --------------------------------------------------------------------------- estimated
-def _estimate_text(result: Estimate, index: str) -> str:
-    what = "orderings" if index == "shapley_shubik" else "coalitions"
+def _estimate_text(result: Estimate, index: str, n: int) -> str:
+    if index == "shapley_shubik":
+        what = f"{result.orderings:,} orderings"
+        if result.shapley_estimator == "positions":
+            what += f" × {n:,} positions"
+    else:
+        what = f"{result.samples:,} coalitions"
     return (
-        f"Monte Carlo ({result.samples:,} {what}, {result.tasks} task(s), "
+        f"Monte Carlo ({what}, {result.tasks} task(s), "
         f"{result.confidence:.0%} confidence intervals)"
     )
 
@@ -420,7 +425,7 @@ def _monte_carlo(
     ss = tuple(est.shapley_shubik) if est.shapley_shubik is not None else None
     if exact_banzhaf is not None:  # exact Banzhaf, estimated Shapley–Shubik
         methods = {"banzhaf": exact_banzhaf.methods["banzhaf"]}
-        methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik")
+        methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik", game.n)
         from dataclasses import replace
 
         kept = {"shapley_shubik": intervals["shapley_shubik"]} if ss is not None else {}
@@ -436,9 +441,9 @@ def _monte_carlo(
             intervals=kept,
         )
     beta, act = est.banzhaf_absolute, est.coleman_act
-    methods = {"banzhaf": _estimate_text(est, "banzhaf")}
+    methods = {"banzhaf": _estimate_text(est, "banzhaf", game.n)}
     if ss is not None:
-        methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik")
+        methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik", game.n)
     return PowerResult(
         members=game.members,
         banzhaf_absolute=tuple(beta),

@@ -68,7 +68,12 @@ import pandas as pd
 from cityregions._errors import InputError, ParameterError
 from cityregions.partnership.voting import _enum
 from cityregions.partnership.voting.games import VotingGame
-from cityregions.partnership.voting.montecarlo import _position_shares, _wilson, check_samples
+from cityregions.partnership.voting.montecarlo import (
+    _position_shares,
+    _wilson,
+    check_samples,
+    normal_quantile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -421,12 +426,10 @@ def _estimated(
     rng: np.random.Generator,
     confidence: float,
 ) -> UnionResult:
-    from scipy.stats import norm
-
     owen, spread, banzhaf = _monte_carlo(
         game, labels, groups, samples=samples, rng=rng, confidence=confidence
     )
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = normal_quantile(0.5 + confidence / 2)
     low, high = _wilson(banzhaf, samples, z)
     intervals = {
         "owen": (tuple(np.clip(owen - z * spread, 0, 1)), tuple(np.clip(owen + z * spread, 0, 1))),
