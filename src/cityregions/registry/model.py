@@ -80,14 +80,7 @@ from cityregions.registry.dates import (
     date_start,
     parse_as_of,
 )
-from cityregions.registry.validity import (
-    Assumption,
-    Undated,
-    earlier,
-    existence,
-    later,
-    window,
-)
+from cityregions.registry.validity import Assumption, Undated, counted_records
 
 logger = logging.getLogger(__name__)
 
@@ -713,41 +706,15 @@ class Registry(BaseModel):
         if undated not in ("assume", "exclude"):
             msg = f"undated must be 'assume' or 'exclude', got {undated!r}"
             raise ParameterError(msg)
-        day, keep = as_of, undated == "assume"
-        assumed: list[Assumption] = []
-        bodies = []
-        for body in self.bodies:
-            counts, why = window(body, "founded", "dissolved", day)
-            if counts and why:
-                assumed.append(Assumption(body.id, "body", why, keep))
-            if counts and (keep or not why):
-                bodies.append(body)
-        alive = {b.id for b in bodies}
-        lifetimes = {a.id: existence(a) for a in self.actors}
-        lifetimes |= {b.id: existence(b) for b in self.bodies}
-        body_ids = set(self.body_ids)
-        memberships = []
-        for m in self.memberships:
-            if m.body not in alive or not (include_target or m.status == "documented"):
-                continue
-            if m.member in body_ids and m.member not in alive:
-                continue
-            (member_from, member_to), (body_from, body_to) = (
-                lifetimes.get(m.member, (None, None)),
-                lifetimes[m.body],
-            )
-            counts, why = window(
-                m,
-                "valid_from",
-                "valid_to",
-                day,
-                exists_from=later(member_from, body_from),
-                exists_to=earlier(member_to, body_to),
-            )
-            if counts and why:
-                assumed.append(Assumption(m.label, "membership", why, keep))
-            if counts and (keep or not why):
-                memberships.append(m)
+        bodies, memberships, assumed = counted_records(
+            self.actors,
+            self.bodies,
+            self.memberships,
+            as_of,
+            include_target=include_target,
+            keep=undated == "assume",
+        )
+        alive, day = {b.id for b in bodies}, as_of
         rules = [
             r
             for r in self.rules

@@ -33,6 +33,7 @@ Window(counts=True, assumption=None)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 from cityregions.registry.dates import date_end, date_start, is_known
@@ -140,4 +141,70 @@ def earlier(*days: dt.date | None) -> dt.date | None:
     return min(known) if known else None
 
 
-__all__ = ["UNDATED", "Assumption", "Undated", "Window", "earlier", "existence", "later", "window"]
+def counted_records(
+    actors: Sequence[Any],
+    bodies: Sequence[Any],
+    memberships: Sequence[Any],
+    day: dt.date,
+    *,
+    include_target: bool = False,
+    keep: bool = True,
+) -> tuple[list[Any], list[Any], list[Assumption]]:
+    """The bodies and memberships that count on ``day`` and the assumptions made.
+
+    Bodies count by their own :func:`window`; a membership counts when its body (and a
+    member body) counts, its own window holds and both ends exist (actors' and bodies'
+    ``founded``/``dissolved``); target-model links only with ``include_target``.
+    Records that count only by assumption are kept with ``keep`` (else left out) and
+    listed either way.
+
+    Returns
+    -------
+    tuple
+        ``(bodies, memberships, assumptions)`` in registry order.
+    """
+    assumed: list[Assumption] = []
+    kept_bodies = []
+    for body in bodies:
+        counts, why = window(body, "founded", "dissolved", day)
+        if counts and why:
+            assumed.append(Assumption(body.id, "body", why, keep))
+        if counts and (keep or not why):
+            kept_bodies.append(body)
+    alive = {b.id for b in kept_bodies}
+    lifetimes = {a.id: existence(a) for a in actors} | {b.id: existence(b) for b in bodies}
+    body_ids = {b.id for b in bodies}
+    kept = []
+    for m in memberships:
+        if m.body not in alive or not (include_target or m.status == "documented"):
+            continue
+        if m.member in body_ids and m.member not in alive:
+            continue
+        member_from, member_to = lifetimes.get(m.member, (None, None))
+        body_from, body_to = lifetimes[m.body]
+        counts, why = window(
+            m,
+            "valid_from",
+            "valid_to",
+            day,
+            exists_from=later(member_from, body_from),
+            exists_to=earlier(member_to, body_to),
+        )
+        if counts and why:
+            assumed.append(Assumption(m.label, "membership", why, keep))
+        if counts and (keep or not why):
+            kept.append(m)
+    return kept_bodies, kept, assumed
+
+
+__all__ = [
+    "UNDATED",
+    "Assumption",
+    "Undated",
+    "Window",
+    "counted_records",
+    "earlier",
+    "existence",
+    "later",
+    "window",
+]
