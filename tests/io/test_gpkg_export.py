@@ -66,7 +66,7 @@ def test_attribution_in_descriptions_metadata_and_a_table(exported) -> None:
     for layer in ("units", "regions", "municipality_units", "municipality_regions"):
         assert all(text in descriptions[layer] for text in required), layer
     assert "modeled flows" in descriptions["municipality_regions"]
-    assert "observed flows" in descriptions["regions"]
+    assert "observed flows (ten largest links per district" in descriptions["regions"]
     metadata = pyogrio.read_info(path, layer="units")["dataset_metadata"]
     assert all(text in metadata["ATTRIBUTION"] for text in required)
     table = pyogrio.read_dataframe(path, layer="attribution")

@@ -103,7 +103,8 @@ def _description(layer: str, results: CaseResults, attribution: str) -> str:
     flows = source.territory.flows if source.territory is not None else None
     parts = [f"{source.case.name}: {layer}"]
     if flows is not None and layer not in ("units", f"{level}_units"):
-        parts.append(f"from {flows.flows_provenance} flows")
+        caveat = source.case.flows_caveat
+        parts.append(f"from {flows.flows_provenance} flows" + (f" ({caveat})" if caveat else ""))
     if attribution:
         parts.append(f"Sources: {attribution}")
     return "; ".join(parts)
