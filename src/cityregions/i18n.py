@@ -214,6 +214,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "modularity": ("Modularität", "Modularity"),
     "stability": ("Stabilität der Stadtregionen", "Stability of the city regions"),
     "stability_map": ("Stabilitätskarte", "Stability map"),
+    "unit_stability": ("Stabilität der Zuordnung", "Stability of the assignment"),
     "least_stable": ("Am wenigsten stabile Einheiten", "Least stable units"),
     "stability_pct": ("Stabilität (%)", "Stability (%)"),
     "runs": ("Läufe", "Runs"),

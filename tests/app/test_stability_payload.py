@@ -31,6 +31,7 @@ def test_stability_layer_has_every_unit_and_every_consensus_region(results: Case
         assert props["colour"] == stability_colour(share)
     assert layer["legend"] == [{"low": low, "colour": c} for low, c in STABILITY_CLASSES]
     unit = units[0]["id"]
-    assert data.units[unit]["stability:stability"]["stability"] == pytest.approx(
+    assert "stability:labels" not in data.units[unit]  # every run's labels: in the files
+    assert data.units[unit]["stability:unit_stability"]["stability"] == pytest.approx(
         float(result.stability.at[unit, "stability"])
     )

@@ -188,6 +188,9 @@ def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
         return shown
     if name == "delineation" and results.delineation is not None:
         return {**parts, "labels_by_method": views.named_partitions(results.delineation)}
+    if name == "stability":  # every run's labels are in the files (labels/*.parquet)
+        return {("unit_stability" if k == "stability" else k): v
+                for k, v in parts.items() if k != "labels"}  # fmt: skip
     return dict(parts)
 
 
