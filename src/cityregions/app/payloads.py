@@ -38,7 +38,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LAYERS = ("units", "regions", "areas", "flows", "gaps", "energy", "stability")
+LAYERS = (
+    "units",
+    "regions",
+    "areas",
+    "flows",
+    "gaps",
+    "energy",
+    "municipalities",
+    "municipal_areas",
+    "stability",
+)
+#: The unit level drawn by the ``municipalities`` and ``municipal_areas`` layers.
+MUNICIPAL_LEVEL = "municipality"
 
 
 def jsonable(value: Any) -> Any:
@@ -101,6 +113,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "flows": _lines_layer(table, layers.ties, kind="flow"),
         "gaps": _lines_layer(table, layers.gaps, kind="gap"),
         "energy": _energy_layer(results, layers, regions),
+        **_level_layers(results),
         "stability": _stability_layer(results),
     }
     case = {
@@ -110,6 +123,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "layers": [name for name in LAYERS if geo[name]["features"]],
         "summary": jsonable(results.territory.summary if results.territory else {}),
         "size": layers.size,
+        "attribution": results.case.attribution,
         "provenance": [
             {"section": n.section, "item": n.item, "kind": n.kind, "source": strip_paths(n.source)}
             for n in results.provenance
@@ -286,6 +300,30 @@ def _regions_layer(
         }
         features.append(_feature(_to_wgs84(shape), props))
     return _collection(features)
+
+
+def _level_layers(results: CaseResults) -> dict[str, dict[str, Any]]:
+    """The municipal level: unit polygons coloured by its city regions, its areas.
+
+    Empty layers when the case has no municipal level (``[levels.municipality]``).
+    """
+    level = results.levels.get(MUNICIPAL_LEVEL)
+    if level is None or level.territory is None:
+        return {"municipalities": _collection([]), "municipal_areas": _collection([])}
+    layers = views.case_map(level, n_ties=0, n_gaps=0)
+    features = []
+    if layers.geometry is not None:
+        for unit, row in layers.units.iterrows():
+            props = {
+                "id": str(unit),
+                "name": row["name"],
+                "region": str(row["region"]),
+                "region_name": layers.names.get(str(row["region"]), str(row["region"])),
+                "population": row["population"],
+                "colour": layers.colours.get(str(row["region"]), "#888"),
+            }
+            features.append(_feature(_to_wgs84(layers.geometry.loc[unit]), props))
+    return {"municipalities": _collection(features), "municipal_areas": _areas_layer(layers)}
 
 
 def _stability_layer(results: CaseResults) -> dict[str, Any]:
