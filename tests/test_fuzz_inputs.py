@@ -101,6 +101,7 @@ top:
   more_than: true
 """
 WEIGHTS = "member,weight\nleipzig,3\nhalle,2\nlkl,1\nsk,1\n"
+MEMBERS = "member,population\nleipzig,600000\nhalle,238000\nlkl,257000\nsk,184000\n"
 _INPUT_ROWS = {
     "14713": (600000, 8000, 1500, 2400, 4000, 7.0, 12.37, 51.34),
     "14729": (257000, 90000, 15000, 17000, 50000, 7.2, 12.60, 51.20),
@@ -147,6 +148,7 @@ def write_world(folder: Path) -> None:
         "registry.yaml": REGISTRY,
         "scenario.yaml": SCENARIO,
         "weights.csv": WEIGHTS,
+        "members.csv": MEMBERS,
         "inputs.csv": INPUTS,
         "case/case.toml": CASE_TOML,
         "case/units.csv": UNITS,
@@ -212,6 +214,12 @@ COMMANDS: dict[str, Command] = {
         ("registry.yaml", "units.csv", "flows.csv", "labels.csv"), options=("--min-flow",),
         examples=20,
     ),
+    "governance-recommend": Command(
+        ("governance", "recommend", "{in}/registry.yaml", "--units", "{in}/units.csv",
+         "--flows", "{in}/flows.csv", "--as-of", "2016-06-30", "--out",
+         "{out}/recommend.csv", "--min-share", "0.05"),
+        ("registry.yaml", "units.csv", "flows.csv"), options=("--min-share",), examples=10,
+    ),
     "partnership-power": Command(
         ("partnership", "power", "--weights", "{in}/weights.csv", "--quota", "4", "--out",
          "{out}/power.csv", "--samples", "1000"),
@@ -220,6 +228,10 @@ COMMANDS: dict[str, Command] = {
     "partnership-compare": Command(
         ("partnership", "compare", "{in}/scenario.yaml", "--out", "{out}/compare"),
         ("scenario.yaml",), examples=15,
+    ),
+    "partnership-design": Command(
+        ("partnership", "design", "--members", "{in}/members.csv", "--out", "{out}/design"),
+        ("members.csv",), examples=10,
     ),
     "energy-inputs": Command(
         ("energy", "inputs", "--base", "{in}/inputs.csv", "--cattle", "{in}/cattle.csv",
