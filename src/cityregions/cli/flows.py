@@ -255,11 +255,11 @@ def import_(
         )
         raise ParameterError(msg)
     outputs = [out] + ([aggregates] if aggregates is not None else [])
-    for path in outputs:
+    for path, option in zip(outputs, ("--out", "--aggregates"), strict=False):
         if path.suffix.lower() not in TABLE_SUFFIXES:
             msg = "output must end in .csv, .tsv or .parquet"
-            raise InputError(msg, source=path)
-        check_output_file(path)
+            raise InputError(msg, source=path, field=option)
+        check_output_file(path, option=option)
     check_distinct(outputs, [*files, internal, units_file])
     combined = combine_ba_pendler(
         read_ba_pendler_files(files, sheets=sheet, level=unit_level.value if unit_level else None)
@@ -537,15 +537,20 @@ def _study_area(flows: FlowTable, units_file: Path) -> FlowTable:
 
 
 def _check_table_outputs(paths: list[Path | None], *, inputs: list[Path | None]) -> list[Path]:
-    """Check suffixes and that the outputs can be written, before any work is done."""
+    """Check suffixes and that the outputs can be written, before any work is done.
+
+    ``paths`` are the ``--out`` and ``--totals-out`` files (either may be None); a
+    message names the option.
+    """
     from cityregions.io._atomic import check_distinct, check_output_file
 
-    given = [path for path in paths if path is not None]
-    for path in given:
+    named = [(p, o) for p, o in zip(paths, ("--out", "--totals-out"), strict=False) if p]
+    for path, option in named:
         if path.suffix.lower() not in TABLE_SUFFIXES:
             msg = "output must end in .csv, .tsv or .parquet"
-            raise InputError(msg, source=path)
-        check_output_file(path)
+            raise InputError(msg, source=path, field=option)
+        check_output_file(path, option=option)
+    given = [path for path, _ in named]
     check_distinct(given, inputs)
     return given
 
