@@ -148,18 +148,18 @@ NOTES_DE = {
 
 #: How to read the columns of the decision rules and of the a priori unions.
 READING = (
-    "<strong>Wie entscheidet das Gremium?</strong> <em>decision</em> ist die Art der "
+    "<strong>Wie entscheidet das Gremium?</strong> <em>Entscheidungsregel</em> ist die Art der "
     "Regel (einfache oder qualifizierte Mehrheit, Einstimmigkeit, Konsens, doppelte "
     "Mehrheit); bei Konsens kann jedes Mitglied blockieren, Enthaltung blockiert nicht "
-    "(<em>can_block_alone</em>: ohne dieses Mitglied beschließt das Gremium nichts). "
-    "<em>owen</em> und <em>banzhaf_owen</em> lesen die Stadtregionen als a-priori-Unionen "
+    "(<em>kann allein blockieren</em>: ohne dieses Mitglied beschließt das Gremium "
+    "nichts). <em>Owen</em> und <em>Banzhaf–Owen</em> lesen die Stadtregionen als a-priori-Unionen "
     "(Owen 1977, 1982): Stadtregionen verhandeln als Ganzes, jede andere ist ganz dafür "
     "oder ganz dagegen.",
-    "<strong>How does the body decide?</strong> <em>decision</em> is the kind of rule "
+    "<strong>How does the body decide?</strong> <em>decision rule</em> is the kind of rule "
     "(simple or qualified majority, unanimity, consensus, double majority); under "
-    "consensus every member can block and abstention does not (<em>can_block_alone</em>: "
-    "the body decides nothing without this member). <em>owen</em> and "
-    "<em>banzhaf_owen</em> read the city regions as a priori unions (Owen 1977, 1982): "
+    "consensus every member can block and abstention does not (<em>can block alone</em>: "
+    "the body decides nothing without this member). <em>Owen</em> and "
+    "<em>Banzhaf–Owen</em> read the city regions as a priori unions (Owen 1977, 1982): "
     "city regions bargain as wholes, every other one entirely for or against.",
 )
 
