@@ -55,6 +55,27 @@ def test_ranking_by_hand() -> None:
     assert table.iloc[0]["cross_state"]
 
 
+def test_alternatives_closing_the_same_ties_are_marked() -> None:
+    """L joins st, sn and st cooperate, a new body {H, L, S}: each closes L–H and L–S.
+
+    The join ranks first (same commuters, kinds in the order join, cooperate, new body);
+    the other two name it. H joining sn (only L–H) and S joining sn (only L–S) close
+    other tie sets and name nobody.
+    """
+    areas = {"sn": ["L", "N"], "st": ["H", "S"]}
+    table = candidate_actions(toy_gaps(areas), areas, STATES).set_index("rank")
+    assert (table.loc[1, "action"], table.loc[1, "body"], table.loc[1, "units"]) == (
+        "join", "st", "L")  # fmt: skip
+    assert "same ties" not in table.loc[1, "note"]
+    assert table.loc[2, "action"] == "cooperate"
+    assert table.loc[2, "note"].endswith("; same ties as rank 1")
+    assert table.loc[3, "action"] == "new_body"
+    assert table.loc[3, "note"].endswith("; same ties as rank 1")
+    rest = table.loc[4:]
+    assert not rest["note"].str.contains("same ties").any()
+    assert sorted(rest["covered_commuters"]) == [8300, 8500]
+
+
 def test_legal_limits_are_respected() -> None:
     areas = {"sn": ["L", "N"], "st": ["H", "S"]}
     limits = {"sn": BodyLimits(member_states=("14",)), "st": BodyLimits(membership_fixed=True)}

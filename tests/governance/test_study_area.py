@@ -10,7 +10,7 @@ import pytest
 
 from cityregions import InputError
 from cityregions.flows import FlowTable
-from cityregions.governance.analysis import analyze_governance
+from cityregions.governance.analysis import analyze_governance, recommend_actions
 from cityregions.governance.study_area import (
     registry_study_area,
     restrict,
@@ -73,6 +73,25 @@ def test_ties_outside_are_left_out_and_counted() -> None:
     gaps = wider.gaps.set_index(["unit_a", "unit_b"])
     assert bool(gaps.loc[("14713", "15002"), "gap"])
     assert wider.ties_outside == 1
+    # Halle (15002) is in the study area but in no body: its gap may be the registry's
+    reach = [w for w in wider.warnings if "outside every body of the registry" in w]
+    assert reach == [
+        "1 of the 3 units of the study area lie outside every body of the registry on "
+        "2016-06-30: their strong ties count as gaps although the registry may only not "
+        "record the bodies there"
+    ]
+    assert not any("outside every body" in w for w in result.warnings)
+
+
+def test_recommend_counts_the_units_outside_the_registrys_reach() -> None:
+    states = states_study_area(["09", "14"], {u: u[:2] for u in flows().ids})
+    table, info = recommend_actions(registry(), flows(), as_of=dt.date(2016, 6, 30),
+                                    study_area=states)  # fmt: skip
+    assert info["outside_reach"] == 2  # München and LK München
+    assert len(info["warnings"]) == 1
+    assert info["warnings"][0].startswith("2 of the 4 units of the study area lie outside")
+    assert info["gaps"] == 1  # München–LK München only: the warning says why
+    assert table.empty  # no body to join, none across a state border
 
 
 def test_explicit_units_must_exist() -> None:

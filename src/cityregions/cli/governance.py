@@ -361,6 +361,8 @@ def recommend(
     )
     table, info = _recommend(given, day, min_flow, min_share, body, undated)
     write_recommendations(table, out)
+    for warning in info["warnings"]:
+        console.print(f"[yellow]warning[/]: {warning}")
     console.print(
         f"as of {day.isoformat()}, study area {info['study_area']} ({info['units']} units; "
         f"{info['ties_outside']} strong ties outside it left out): {info['gaps']} gaps, "

@@ -37,7 +37,12 @@ from cityregions.governance.network import (
 )
 from cityregions.governance.nullmodels import ALPHA, ei_test
 from cityregions.governance.recommend import BodyLimits, candidate_actions
-from cityregions.governance.study_area import StudyArea, registry_study_area, restrict
+from cityregions.governance.study_area import (
+    StudyArea,
+    registry_reach,
+    registry_study_area,
+    restrict,
+)
 from cityregions.governance.timeline import (
     FIRST_YEAR,
     centre_degree,
@@ -369,7 +374,7 @@ def analyze_governance(
     result.recommendations = _recommendations(
         registry, snapshot, result.gaps, scope.states, recommend_bodies
     )
-    _notes(result, snapshot, registry, flows, scope.area)
+    _notes(result, snapshot, registry, flows, scope)
     return result
 
 
@@ -383,6 +388,19 @@ class _Scope:
     flows: FlowTable
     states: pd.Series
     ties_outside: int
+    outside_reach: tuple[str, ...]
+    day: dt.date
+
+    def reach_warning(self) -> str | None:
+        """The warning for study-area units no body of the registry covers, if any."""
+        if not self.outside_reach:
+            return None
+        return (
+            f"{len(self.outside_reach)} of the {len(self.area)} units of the study area "
+            f"lie outside every body of the registry on {self.day.isoformat()}: their "
+            "strong ties count as gaps although the registry may only not record the bodies "
+            "there"
+        )
 
 
 def _scope(
@@ -420,7 +438,17 @@ def _scope(
         out_commuters=out_commuters,
     )
     within = everywhere["unit_a"].isin(inside) & everywhere["unit_b"].isin(inside)
-    return _Scope(registry, snapshot, area, flows.subset(inside), states, int((~within).sum()))
+    reached = set(registry_reach(snapshot, inside)[0])
+    return _Scope(
+        registry,
+        snapshot,
+        area,
+        flows.subset(inside),
+        states,
+        int((~within).sum()),
+        tuple(u for u in inside if u not in reached),
+        as_of,
+    )
 
 
 def recommend_actions(
@@ -448,7 +476,9 @@ def recommend_actions(
         :data:`cityregions.governance.recommend.COLUMNS`.
     info : dict
         ``study_area``, ``units``, ``ties_outside``, ``strong_ties``, ``gaps``,
-        ``blocked`` (join candidates left out for legal limits).
+        ``blocked`` (join candidates left out for legal limits), ``outside_reach``
+        (units of the study area that no body of the registry covers) and
+        ``warnings``.
 
     Raises
     ------
@@ -495,6 +525,8 @@ def recommend_actions(
         "strong_ties": len(gaps),
         "gaps": int(gaps["gap"].sum()) if len(gaps) else 0,
         "blocked": table.attrs.get("blocked_by_law", 0),
+        "outside_reach": len(scope.outside_reach),
+        "warnings": [w for w in [scope.reach_warning()] if w],
     }
     return table, info
 
@@ -673,8 +705,9 @@ def _notes(
     snapshot: Registry,
     registry: Registry,
     flows: FlowTable,
-    area: StudyArea,
+    scope: _Scope,
 ) -> None:
+    area = scope.area
     result.assumptions = pd.DataFrame(
         [a._asdict() for a in snapshot.assumptions],
         columns=["record", "kind", "reason", "included"],
@@ -687,6 +720,8 @@ def _notes(
             f"{result.ties_outside} strong ties with an end outside the study area "
             f"({area.description}) are left out"
         )
+    if scope.reach_warning():
+        result.warnings.append(str(scope.reach_warning()))
     if flows.flows_provenance != "observed":
         result.warnings.append(
             f"flows are {flows.flows_provenance}, not observed: fit and gaps are estimates"

@@ -21,6 +21,8 @@ Each action is scored by the **strong-tie commuters it would cover**: the commut
 both directions summed over the gaps it closes. Actions are ranked by that sum
 (descending; ties by cross-border first, then kind, body and units). The score counts
 only ties that are strong by the analysis' thresholds, on the flows of the study area.
+An action that closes exactly the same ties as a higher-ranked one says so in its note
+(``same ties as rank N``): the two are alternatives, their commuters do not add up.
 
 Examples
 --------
@@ -122,7 +124,7 @@ def candidate_actions(
         _joins(open_gaps, members, unit_states, limits, joiners, wanted, found)
         _cooperations(open_gaps, members, wanted, found)
         _new_bodies(gaps, open_gaps, found)
-    table = pd.DataFrame(found.rows, columns=[c for c in COLUMNS if c != "rank"])
+    table = pd.DataFrame(found.rows, columns=[*(c for c in COLUMNS if c != "rank"), "_ties"])
     order = {a: i for i, a in enumerate(ACTIONS)}
     table["_order"] = table["action"].map(order)
     table = table.sort_values(
@@ -132,9 +134,30 @@ def candidate_actions(
     ).drop(columns="_order")
     table.insert(0, "rank", range(1, len(table) + 1))
     table = table.reset_index(drop=True)
+    table["note"] = _alternatives(table)
+    table = table.drop(columns="_ties")
     table.attrs["blocked_by_law"] = len(found.blocked)
     table.attrs["blocked"] = sorted(found.blocked)
     return table
+
+
+def _alternatives(table: pd.DataFrame) -> list[str]:
+    """Notes that name the first higher rank closing exactly the same gaps.
+
+    Several actions often close the same ties (any of two planning regions cooperating
+    with the same town network); the reader sees that they are alternatives, not
+    additions.
+    """
+    first: dict[frozenset[tuple[str, str]], int] = {}
+    notes = []
+    for rank, ties, note in zip(table["rank"], table["_ties"], table["note"], strict=True):
+        earlier = first.setdefault(ties, int(rank))
+        notes.append(note if earlier == rank else f"{note}; same ties as rank {earlier}")
+    return notes
+
+
+def _tie_set(ties: pd.DataFrame) -> frozenset[tuple[str, str]]:
+    return frozenset(zip(ties["unit_a"], ties["unit_b"], strict=True))
 
 
 def _tie_summary(ties: pd.DataFrame) -> tuple[float, bool, str]:
@@ -193,6 +216,7 @@ def _joins(
                     "covered_commuters": covered,
                     "cross_state": cross,
                     "note": note,
+                    "_ties": _tie_set(ties),
                 }
             )
 
@@ -214,7 +238,8 @@ def _cooperations(
             ]
             if not rows:
                 continue
-            covered, cross, note = _tie_summary(gaps.iloc[rows])
+            ties = gaps.iloc[rows]
+            covered, cross, note = _tie_summary(ties)
             found.rows.append(
                 {
                     "action": "cooperate",
@@ -223,6 +248,7 @@ def _cooperations(
                     "covered_commuters": covered,
                     "cross_state": cross,
                     "note": note,
+                    "_ties": _tie_set(ties),
                 }
             )
 
@@ -254,6 +280,7 @@ def _new_bodies(ties: pd.DataFrame, gaps: pd.DataFrame, found: _Candidates) -> N
                 "covered_commuters": covered,
                 "cross_state": True,
                 "note": f"new cross-border body around {a}–{b}; {note}",
+                "_ties": _tie_set(closed),
             }
         )
 

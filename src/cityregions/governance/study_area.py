@@ -78,11 +78,7 @@ def registry_study_area(snapshot: Registry, units: Iterable[str]) -> StudyArea:
     InputError
         If the bodies cover none of ``units`` (e.g. a registry of another country).
     """
-    known = {str(u) for u in units}
-    areas = snapshot.areas(
-        body_levels=("city_region", "metropolitan", "thematic"), include_organs=True
-    )
-    covered = sorted({u for members in areas.values() for u in members} & known)
+    covered, n_bodies = registry_reach(snapshot, units)
     if not covered:
         msg = (
             "the registry's bodies cover none of the units of the flows on this date; "
@@ -90,7 +86,34 @@ def registry_study_area(snapshot: Registry, units: Iterable[str]) -> StudyArea:
             "--study-area explicitly, or check the registry's unit ids)"
         )
         raise InputError(msg, field="study_area")
-    return StudyArea(tuple(covered), "registry", f"units of the registry's {len(areas)} bodies")
+    return StudyArea(tuple(covered), "registry", f"units of the registry's {n_bodies} bodies")
+
+
+def registry_reach(snapshot: Registry, units: Iterable[str]) -> tuple[tuple[str, ...], int]:
+    """The units of ``units`` some body of the snapshot covers, and the number of bodies.
+
+    The reach of :func:`registry_study_area` (any ``body_level``, organs included),
+    without its error: a study area given by states, a list or polygons may hold units
+    outside it, whose strong ties count as gaps only because the registry records no
+    body there.
+
+    Examples
+    --------
+    >>> from cityregions.registry import Actor, Body, Membership, Registry
+    >>> snapshot = Registry(
+    ...     actors=[Actor(id="a", name="A", kind="city", units=["1"], sources=["s"])],
+    ...     bodies=[Body(id="b", name="B", kind="cooperation", body_level="city_region",
+    ...                  sources=["s"])],
+    ...     memberships=[Membership(member="a", body="b", sources=["s"])])
+    >>> registry_reach(snapshot, ["1", "2"])
+    (('1',), 1)
+    """
+    known = {str(u) for u in units}
+    areas = snapshot.areas(
+        body_levels=("city_region", "metropolitan", "thematic"), include_organs=True
+    )
+    covered = sorted({u for members in areas.values() for u in members} & known)
+    return tuple(covered), len(areas)
 
 
 def states_study_area(
@@ -176,6 +199,7 @@ def _without_units(snapshot: Registry, member: str, body_ids: set[str]) -> bool:
 __all__ = [
     "HOWS",
     "StudyArea",
+    "registry_reach",
     "registry_study_area",
     "restrict",
     "states_study_area",
