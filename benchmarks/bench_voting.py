@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,32 @@ def _estimated(label: str, weights: list[int], quota: int) -> None:
     _row(label, "shapley_shubik", "gf: (cost model, not run)", f"~{gf:.0f}", "(not run)", "", "")
 
 
+def _orders(rng: np.random.Generator) -> None:
+    """The compiled size-by-weight kernel: one player after the other vs a row wavefront.
+
+    Both orders must give the same table (checked); best of three runs each.
+    """
+    from cityregions.partnership.voting import _dp
+
+    print(f"\nsize-by-weight table (Shapley-Shubik, dp): one by one vs wavefront of {_dp.WAVE}")
+    for n, top in ((200, 100), (400, 100), (1000, 5)):
+        weights = rng.integers(1, top + 1, n).tolist()
+        limit, max_size = _dp.shapley_shape(weights, sum(weights) // 2 + 1)
+        primes = _dp.primes_for(n + 1)
+        best, tables = {}, {}
+        for _ in range(3):
+            for wave in (1, _dp.WAVE):
+                build = partial(_dp._count_by_size, weights, limit, max_size, primes, wave)
+                seconds, tables[wave] = _timed(build)
+                best[wave] = min(best.get(wave, seconds), seconds)
+        same = np.array_equal(tables[1], tables[_dp.WAVE])
+        print(
+            f"  n={n}, w~U(1,{top}), {tables[1].size:,} cells: one by one {best[1]:.3f} s, "
+            f"wavefront {best[_dp.WAVE]:.3f} s ({best[1] / best[_dp.WAVE]:.2f}x), "
+            f"same table: {same}"
+        )
+
+
 def _case_weights(name: str) -> list[int]:
     table = pd.read_csv(CASE / name, dtype={"unit": str})
     return table["population"].astype(int).tolist()
@@ -182,6 +209,7 @@ def main() -> None:
         label, weights, quota, "shapley_shubik", "dp", None
     )
     _estimated(label, weights, quota)
+    _orders(np.random.default_rng(7))
     print("\nbundled case, population weights, more than half, method auto:")
     measured[("50 districts, population", "auto")] = _auto(
         "50 districts", _case_weights("districts.csv"), timeout

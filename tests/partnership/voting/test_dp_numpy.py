@@ -140,3 +140,30 @@ def test_voting_power_without_numba_is_exact():
     assert result.exact
     assert list(result.banzhaf_absolute) == [Fraction(3, 4), Fraction(1, 4), Fraction(1, 4)]
     assert list(result.shapley_shubik) == [Fraction(2, 3), Fraction(1, 6), Fraction(1, 6)]
+
+
+def test_wavefront_order_gives_the_table_of_one_player_after_the_other(numba_kernels):
+    """The compiled size-by-weight kernel applies ``WAVE`` players together; any wave
+    (1 = one player after the other, a wave longer than the body, one that does not
+    divide it) gives the same residues, and so does the numpy kernel."""
+    for weights, quota in [*random_games(20, max_n=90, max_weight=30, seed=11), ([2] * 40, 41)]:
+        limit, max_size = _dp.shapley_shape(weights, quota)
+        if max_size == 0:
+            continue
+        primes = _dp.primes_for(len(weights) + 1)
+        one_by_one = _dp._count_by_size(weights, limit, max_size, primes, 1)
+        for wave in (3, _dp.WAVE, 128):
+            table = _dp._count_by_size(weights, limit, max_size, primes, wave)
+            assert np.array_equal(table, one_by_one), (weights, quota, wave)
+        ascending = np.sort(np.array([w for w in weights if w < limit], dtype=np.int64))
+        lower = np.minimum(np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1], limit)
+        upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
+        numpy_table = _dp_numpy.by_size(
+            ascending[::-1].copy(),
+            limit,
+            max_size,
+            lower,
+            np.minimum(upper, limit),
+            np.array(primes, dtype=np.int64),
+        )
+        assert np.array_equal(numpy_table.view(np.uint64), one_by_one)

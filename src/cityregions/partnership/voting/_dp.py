@@ -54,6 +54,8 @@ _LOW_BITS = 31
 _LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
 #: Work (table cells times primes times players) above which two threads are used.
 _THREAD_WORK = 20_000_000
+#: Players applied together (row wavefront) by the compiled size-by-weight kernel.
+WAVE = 16
 
 
 def is_prime(n: int) -> bool:
@@ -135,24 +137,37 @@ def _kernels():  # type: ignore[no-untyped-def]
                     row[k] = x
         return table
 
-    def by_size(weights, limit, max_size, lower, upper, primes):  # type: ignore[no-untyped-def]
+    def by_size(weights, limit, max_size, lower, upper, primes, wave):  # type: ignore[no-untyped-def]
+        # Players are applied WAVE at a time in a skewed order: at step i, player b of
+        # the wave updates row i + b (rows descending). Player b at row s needs rows s
+        # and s - 1 after player b - 1 (done at step i + 1 and earlier in this step) and
+        # before player b (later), so the result equals one player after the other;
+        # only WAVE + 1 rows are touched per step and stay in cache (the one-by-one
+        # order sweeps the whole table per player: memory-bound).
         table = np.zeros((len(primes), max_size + 1, limit), dtype=np.int64)
+        n = len(weights)
         for r in numba.prange(len(primes)):
             p = primes[r]
             tab = table[r]
             tab[0, 0] = 1
-            rows = 0
-            for w in weights:
-                rows = min(rows + 1, max_size)
-                for s in range(rows, 0, -1):
-                    lo = max(w, lower[s])
-                    hi = upper[s]
-                    dst = tab[s]
-                    src = tab[s - 1]
-                    for k in range(lo, hi):
-                        x = dst[k] + src[k - w]
-                        x -= p * (x >= p)
-                        dst[k] = x
+            for start in range(0, n, wave):
+                size = min(wave, n - start)
+                for i in range(min(start + 1, max_size), 1 - size, -1):
+                    for b in range(size):
+                        s = i + b
+                        # player start + b: coalitions of the players before it have at
+                        # most start + b members, so rows above start + b + 1 stay 0
+                        if s < 1 or s > max_size or s > start + b + 1:
+                            continue
+                        w = weights[start + b]
+                        lo = max(w, lower[s])
+                        hi = upper[s]
+                        dst = tab[s]
+                        src = tab[s - 1]
+                        for k in range(lo, hi):
+                            x = dst[k] + src[k - w]
+                            x -= p * (x >= p)
+                            dst[k] = x
         return table
 
     def windows(table, primes, limit, values, shift):  # type: ignore[no-untyped-def]
@@ -262,12 +277,15 @@ def _count_by_weight(weights: list[int], limit: int, primes: tuple[int, ...]) ->
     return table.view(np.uint64)  # type: ignore[no-any-return]
 
 
-def _count_by_size(weights: list[int], limit: int, max_size: int, primes: tuple[int, ...]) -> U64:
+def _count_by_size(
+    weights: list[int], limit: int, max_size: int, primes: tuple[int, ...], wave: int = WAVE
+) -> U64:
     """Counts ``c[s, k]`` (s <= max_size, k < limit) modulo each prime.
 
     Row ``s`` is only filled between the lightest and the heaviest possible weight of
     an ``s``-coalition (the band of the final table, which contains every
-    intermediate one).
+    intermediate one). The compiled kernel applies ``wave`` players together (a row
+    wavefront, same table as one player after the other, which ``wave=1`` is).
     """
     w = np.array([x for x in weights if x < limit], dtype=np.int64)
     by_size = _kernel(1, len(w) * (max_size + 1) * limit * len(primes))
@@ -276,7 +294,7 @@ def _count_by_size(weights: list[int], limit: int, max_size: int, primes: tuple[
     upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
     lower = np.minimum(lower, limit).astype(np.int64)
     upper = np.minimum(upper, limit).astype(np.int64)
-    table = by_size(w, limit, max_size, lower, upper, np.array(primes, dtype=np.int64))
+    table = by_size(w, limit, max_size, lower, upper, np.array(primes, dtype=np.int64), wave)
     return table.view(np.uint64)  # type: ignore[no-any-return]
 
 
@@ -498,7 +516,7 @@ def count_weight_counts(
     upper = (np.concatenate([[0], np.cumsum(w[::-1])]) + 1).astype(np.int64)
     prime_array = np.array(primes, dtype=np.uint64)
     work = n * (n + 1) * (total + 1) * len(primes)
-    table = _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64))
+    table = _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64), WAVE)
     table = table.view(np.uint64)
     values = sorted(set(weights))
     out = _kernel(3, work)(table, prime_array, win, np.array([*values, -1], dtype=np.int64))

@@ -47,8 +47,13 @@ def by_weight(weights: I64, limit: int, primes: I64) -> I64:
     return table
 
 
-def by_size(weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64) -> I64:
+def by_size(
+    weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64, wave: int = 1
+) -> I64:
     """Counts ``c[r, s, k]`` by coalition size ``s <= max_size`` and weight ``k < limit``.
+
+    ``wave`` (the compiled kernel's number of players applied together) is accepted
+    and not used: here each step is one whole-array update per player.
 
     The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]``, done for a block of
     :data:`_ROWS` sizes at a time, highest sizes first (so ``c[s - 1]`` is still the
