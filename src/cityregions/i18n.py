@@ -12,7 +12,14 @@ import re
 from html import escape
 from typing import Any
 
-from cityregions.vocabulary import KEY_LABELS, MESSAGES, NEEDS, VALUE_LABELS, humanise
+from cityregions.vocabulary import (
+    KEY_LABELS,
+    MESSAGES,
+    NEEDS,
+    SENTENCES,
+    VALUE_LABELS,
+    humanise,
+)
 
 LANGUAGES = ("de", "en")
 
@@ -50,6 +57,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "regions": ("Funktionale Regionen", "Functional regions"),
     "flows": ("Pendlerverflechtungen", "Commuter flows"),
     "flows_total": ("Pendler insgesamt", "Commuters in total"),
+    "flows beyond the table": (
+        "Pendler über die Tabelle hinaus (Gesamtzahlen je Einheit)",
+        "Flows beyond the table (totals per unit)",
+    ),
     "strongest_ties": ("stärkste Verflechtungen", "strongest ties"),
     "cooperation_areas": ("Kooperationsräume", "Cooperation areas"),
     "gaps": ("Governance-Lücken", "Governance gaps"),
@@ -277,12 +288,27 @@ LABELS: dict[str, tuple[str, str]] = {
 LABELS = {**KEY_LABELS, **LABELS}
 
 
+#: A key qualified by a coded value in brackets: ``flows (municipality)``.
+_QUALIFIED = re.compile(r"^(?P<key>[^()]+?) \((?P<value>[^()]+)\)$")
+
+
 def _pair(key: str) -> tuple[str, str] | None:
-    """Return the label pair of ``key``; ``<known>_status`` reads "<label> · Status"."""
+    """Return the label pair of ``key``; ``<known>_status`` reads "<label> · Status".
+
+    ``<known> (<coded value>)`` (a provenance item such as ``flows (municipality)``)
+    reads "<label> (<value label>)": "Pendlerverflechtungen (Gemeinde)".
+    """
     pair = LABELS.get(key)
     if pair is None and key.endswith("_status") and key[:-7] in LABELS:
         german, english = LABELS[key[:-7]]
         pair = (f"{german} · Status", f"{english} · Status")
+    qualified = _QUALIFIED.match(key) if pair is None else None
+    if qualified and qualified["key"] in LABELS and qualified["value"] in VALUE_LABELS:
+        (german, english), (value_de, value_en) = (
+            LABELS[qualified["key"]],
+            VALUE_LABELS[qualified["value"]],
+        )
+        pair = (f"{german} ({value_de})", f"{english} ({value_en})")
     return pair
 
 
@@ -329,8 +355,34 @@ def tr_message(text: Any) -> str:
     Besides the fixed :data:`~cityregions.vocabulary.MESSAGES`, a note "not run: needs
     …" is translated phrase by phrase (:data:`~cityregions.vocabulary.NEEDS`).
     """
-    pair = MESSAGES.get(str(text)) or needs_message(str(text))
+    pair = message_pair(str(text))
     return escape(str(text)) if pair is None else bilingual(*pair)
+
+
+def message_pair(text: str) -> tuple[str, str] | None:
+    """Return German and English of a step's note, or None if it has no translation.
+
+    Fixed notes (:data:`~cityregions.vocabulary.MESSAGES`), "not run: needs …" notes
+    (:func:`needs_message`) and sentences with figures or names in them
+    (:data:`~cityregions.vocabulary.SENTENCES`; "; "-joined sentences when each one
+    is known).
+    """
+    pair = MESSAGES.get(text) or needs_message(text)
+    if pair is not None:
+        return pair
+    german = [_sentence(part) for part in text.split("; ")]
+    if not text or any(part is None for part in german):
+        return None
+    return "; ".join(part for part in german if part is not None), text
+
+
+def _sentence(text: str) -> str | None:
+    """Return the German of one sentence of :data:`~cityregions.vocabulary.SENTENCES`."""
+    for pattern, german in SENTENCES:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return german.format(*match.groups())
+    return None
 
 
 def needs_message(text: str) -> tuple[str, str] | None:

@@ -513,6 +513,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "share_in_use": ("Anteil in Nutzung (Destatis)", "share in use (Destatis)"),
     "population_based": ("einwohnerbezogen", "population based"),
     "None": ("–", "–"),
+    "none": ("keine", "none"),
+    "not tested": ("nicht getestet", "not tested"),
 }
 
 #: Fixed notes of the steps (English in the results) -> (German, English).
@@ -541,6 +543,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Sentences of the steps with figures or names in them: pattern (the whole English
+#: text) -> German template, ``{0}``, ``{1}``… being the pattern's groups. A text of
+#: several sentences joined by "; " is translated when every sentence matches.
+SENTENCES: tuple[tuple[str, str], ...] = (
+    (r"units of the registry's (\d+) bodies", "Einheiten der {0} Gremien des Registers"),
+    (r"all units", "alle Einheiten"),
+    (r"(.+) more open than random mixing", "{0}: offener als bei zufälliger Durchmischung"),
+    (
+        r"(.+) more closed than random mixing",
+        "{0}: geschlossener als bei zufälliger Durchmischung",
+    ),
+    (
+        r"(\d+) join candidates are not proposed: the registry records legal limits",
+        "{0} Beitrittskandidaten werden nicht vorgeschlagen: das Register verzeichnet "
+        "rechtliche Grenzen",
+    ),
+    (
+        r"a new cross-border body of (\d+) units: (.+) \(([\d\u202f]+) commuters\)",
+        "ein neues länderübergreifendes Gremium aus {0} Einheiten: {1} ({2} Pendler)",
+    ),
+    (r"(.+) joins (.+) \(([\d\u202f]+) commuters\)", "{0} tritt {1} bei ({2} Pendler)"),
+    (
+        r"(.+) and (.+) cooperate \(([\d\u202f]+) commuters\)",
+        "{0} und {1} kooperieren ({2} Pendler)",
+    ),
+)
+
 #: Phrases of "not run: needs …" notes (a method that could not run) -> German.
 NEEDS: dict[str, str] = {
     "unit polygons": "Gebietsgrenzen (Polygone)",
@@ -563,7 +592,7 @@ SETTINGS = frozenset({
 #: Table columns whose coded values are shown through :data:`VALUE_LABELS`.
 CODED_COLUMNS = frozenset({
     "feedstock", "level", "body_level", "potential_level", "path", "status", "inputs_kind",
-    "technology", "reason", "cost_basis",
+    "technology", "reason", "cost_basis", "bloc",
     "kind", "mode", "certainty",
     "method", "method_a", "method_b", "carrier", "provenance", "role", "action",
 })  # fmt: skip

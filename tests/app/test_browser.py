@@ -176,4 +176,23 @@ def test_clicking_a_region_shows_its_figures(page: Any) -> None:
     details = page.locator("#details").inner_text()
     assert first["name"] in details
     assert page.locator("#details .region-title").inner_text() == first["name"]
+    # the region reads as the map and legend number it ("Region 7"), not by its id
+    subtitle = page.locator("#details .region-title + p").inner_text()
+    assert subtitle == f"Region {first['key']}"
+    if str(first["key"]) != str(first["id"]):
+        assert str(first["id"]) not in subtitle.split()
+    assert "Nummer auf der Karte" not in details  # said once, in the subtitle
+    assert page.problems == []
+
+
+def test_scale_bar_is_not_hidden_by_the_attribution(page: Any) -> None:
+    """The sources' attribution line spans the map's width and covered the scale bar."""
+    boxes = page.evaluate(
+        "() => ['.leaflet-control-scale', '.leaflet-control-attribution'].map(s => {"
+        " const r = document.querySelector(s).getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    (left, top, right, bottom), (a_left, a_top, a_right, a_bottom) = boxes
+    overlap = not (right <= a_left or a_right <= left or bottom <= a_top or a_bottom <= top)
+    assert not overlap, boxes
     assert page.problems == []

@@ -4,17 +4,18 @@ that say what is missing, scenario texts, number order and no empty headings."""
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pandas as pd
 import pytest
 
-from cityregions.i18n import needs_message, tr_message
+from cityregions.i18n import message_pair, needs_message, tr, tr_message
 from cityregions.report import sections
 from cityregions.report.builder import build_report
-from cityregions.report.governance_view import registry_names
+from cityregions.report.governance_view import headline, registry_names
 from cityregions.report.partnership_view import _scenario_text
 from cityregions.report.svg import bar_chart
-from cityregions.report.tables import natural_sorted
+from cityregions.report.tables import html_table, key_figures, natural_sorted
 from tests.support.results import bundled_results
 
 
@@ -106,3 +107,67 @@ def test_bundled_german_report_balance_table_in_number_order(bundled) -> None:
     regions = re.findall(r'<th scope="row">([^<]+)</th>', energy)
     assert len(regions) > 10
     assert regions == sorted(regions, key=int)
+
+
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        ("units of the registry's 38 bodies", "Einheiten der 38 Gremien des Registers"),
+        ("Sachsen more closed than random mixing; Thüringen more open than random mixing",
+         "Sachsen: geschlossener als bei zufälliger Durchmischung; "
+         "Thüringen: offener als bei zufälliger Durchmischung"),
+        ("73 join candidates are not proposed: the registry records legal limits",
+         "73 Beitrittskandidaten werden nicht vorgeschlagen: das Register verzeichnet "
+         "rechtliche Grenzen"),
+        ("a new cross-border body of 2 units: Leipzig, Halle (Saale) (37772 commuters)",
+         "ein neues länderübergreifendes Gremium aus 2 Einheiten: Leipzig, Halle (Saale) "
+         "(37772 Pendler)"),
+        ("Leipzig joins Grüner Ring (812 commuters)",
+         "Leipzig tritt Grüner Ring bei (812 Pendler)"),
+    ],
+)  # fmt: skip
+def test_governance_sentences_are_german_in_the_german_report(english: str, german: str) -> None:
+    """The governance cards read "units of the registry's 38 bodies", "14 more closed
+    than random mixing" and "a new cross-border body of 6 units: 14713, …" in German."""
+    assert message_pair(english) == (german, english)
+    assert f'<span class="t-de">{escape(german)}</span>' in tr_message(english)
+    assert message_pair("Sachsen more closed than random mixing; a unicorn") is None
+
+
+def test_governance_headline_names_states_units_and_bodies() -> None:
+    from types import SimpleNamespace
+
+    registry = SimpleNamespace(
+        actors=[], bodies=[SimpleNamespace(id="gruener-ring", name="Grüner Ring Leipzig")]
+    )
+    summary = {
+        "openness_vs_random": "14 more closed than random mixing; 16 more open than random mixing",
+        "top_action": "a new cross-border body of 2 units: 14713, 15002 (14713 commuters)",
+        "significant_brokers": "none",
+    }
+    names = {"14713": "Leipzig", "15002": "Halle (Saale)"}
+    shown = headline(summary, registry, unit_names=names)
+    assert shown["openness_vs_random"] == (
+        "Sachsen more closed than random mixing; Thüringen more open than random mixing"
+    )
+    assert shown["top_action"] == (
+        "a new cross-border body of 2 units: Leipzig, Halle (Saale) (14713 commuters)"
+    )
+    joins = headline({"top_action": "14713 joins gruener-ring (5 commuters)"}, registry,
+                     unit_names=names)  # fmt: skip
+    assert joins["top_action"] == "Leipzig joins Grüner Ring Leipzig (5 commuters)"
+    cards = key_figures(shown)
+    assert "Sachsen: geschlossener als bei zufälliger Durchmischung" in cards
+    assert '<span class="t-de">keine</span>' in cards  # "none" of the brokers
+
+
+def test_provenance_items_and_blocs_are_labelled() -> None:
+    assert tr("flows (municipality)") == (
+        '<span class="t-de">Pendlerverflechtungen (Gemeinde)</span>'
+        '<span class="t-en">Commuter flows (municipality)</span>'
+    )
+    assert "Pendler über die Tabelle hinaus" in tr("flows beyond the table")
+    table = html_table(pd.DataFrame({"bloc": ["public", "business", "Leipzig"]}))
+    assert "öffentlich" in table
+    assert "Wirtschaft" in table
+    assert "Leipzig" in table

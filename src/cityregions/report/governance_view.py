@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES, MapView, network_layout, short_name
+from cityregions.geometry import (
+    NODE_COLOURS,
+    STATE_FULL_NAMES,
+    MapView,
+    map_labels,
+    network_layout,
+    short_name,
+)
 from cityregions.i18n import tr, tr_message
 from cityregions.pipeline import views
 from cityregions.pipeline.views import registry_names
@@ -121,7 +130,8 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
     weights = views.coverage_names(results)  # "population" that is employed residents
     overall = views.renamed(analysis.fit_overall, weights)
     summary = views.renamed(analysis.summary(), weights)
-    parts = [key_figures(headline(summary, registry, overall))]
+    unit_names = map_labels(layers.units) if "name" in layers.units else {}
+    parts = [key_figures(headline(summary, registry, overall, unit_names=unit_names))]
     warnings = analysis.warnings
     if warnings:
         items = "".join(f"<li>{tr_message(w)}</li>" for w in warnings)
@@ -165,12 +175,19 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
     return "".join(parts)
 
 
-def headline(summary: Any, registry: Registry | None, overall: Any = None) -> dict[str, Any]:
+def headline(
+    summary: Any,
+    registry: Registry | None,
+    overall: Any = None,
+    *,
+    unit_names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Return the governance summary for the headline cards.
 
     Figures repeated in ``fit_overall`` (shown under "Institutional fit") are left out
     here, and actor ids (``significant_brokers``, ";"-joined) are shown by the actors'
-    names.
+    names; states in ``openness_vs_random`` by their names, units and bodies in
+    ``top_action`` by ``unit_names`` and the bodies' names.
     """
     figures = dict(summary) if isinstance(summary, dict) else {}
     if isinstance(overall, dict):
@@ -181,6 +198,21 @@ def headline(summary: Any, registry: Registry | None, overall: Any = None) -> di
             ids = [i for i in figures[key].split(";") if i]
             if ids and all(i in names for i in ids):
                 figures[key] = "; ".join(names[i] for i in ids)
+    if isinstance(figures.get("openness_vs_random"), str):
+        figures["openness_vs_random"] = re.sub(
+            r"(?:^|(?<=; ))(\d+)(?= more )",
+            lambda m: STATE_FULL_NAMES.get(m[1].zfill(2), m[1]),
+            figures["openness_vs_random"],
+        )
+    if isinstance(figures.get("top_action"), str):
+        known = dict(unit_names or {})
+        if registry is not None:
+            known.update({b.id: b.name for b in registry.bodies})
+        figures["top_action"] = re.sub(
+            r"\b[\w.-]+\b(?! commuters)",
+            lambda m: known.get(m[0], m[0]),
+            figures["top_action"],
+        )
     return figures
 
 

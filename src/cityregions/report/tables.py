@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from cityregions.geometry import natural_key
-from cityregions.i18n import bilingual, needs_message, tr, tr_message, tr_value
+from cityregions.i18n import bilingual, message_pair, tr, tr_message, tr_value
 from cityregions.pipeline.views import strip_paths
 from cityregions.report.svg import fmt_number
-from cityregions.vocabulary import CODED_COLUMNS, MESSAGES, SETTINGS
+from cityregions.vocabulary import CODED_COLUMNS, SETTINGS
 
 #: A date or month (``2012-02``, ``2014-03-21``), kept on one line in tables.
 DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
@@ -196,7 +196,7 @@ def key_figures(figures: Mapping[str, Any], *, settings: frozenset[str] = SETTIN
         if is_setting(str(key), value, settings):
             chosen[key] = value
         elif isinstance(value, str) and len(value) > LONG_TEXT and tr_value(value) is None:
-            known = value in MESSAGES or needs_message(value) is not None
+            known = message_pair(value) is not None
             shown = tr_message(value) if known else cell(value)
             notes.append(f"<dt>{header(key)}</dt><dd>{shown}</dd>")
         else:

@@ -264,9 +264,11 @@
   function showRegion(id) {
     state.current = { kind: "region", id: id };
     getJSON("/api/regions/" + encodeURIComponent(id)).then(function (r) {
-      var rest = Object.assign({}, r); delete rest.name; delete rest.id;
+      /* the region as the map and the legend number it ("Region 7"), not by its id */
+      var rest = Object.assign({}, r); delete rest.name; delete rest.id; delete rest.key;
+      var number = r.key !== undefined && r.key !== null ? r.key : r.id;
       document.getElementById("details").innerHTML =
-        '<h3 class="region-title">' + esc(r.name) + '</h3><p class="muted small">' + esc(t("region")) + " " + esc(r.id) + "</p>" + figuresTable(rest);
+        '<h3 class="region-title">' + esc(r.name) + '</h3><p class="muted small">' + esc(t("region")) + " " + esc(number) + "</p>" + figuresTable(rest);
     });
   }
 
