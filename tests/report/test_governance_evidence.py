@@ -11,7 +11,14 @@ import pandas as pd
 from cityregions.flows import FlowTable
 from cityregions.governance.analysis import analyze_governance
 from cityregions.registry import Actor, Body, Membership, Registry
-from cityregions.report.governance_evidence import certainty_table, evidence_html, timeline_svg
+from cityregions.report.governance_evidence import (
+    action_note,
+    certainty_table,
+    evidence_html,
+    exit_sentence,
+    reason_html,
+    timeline_svg,
+)
 
 URL = ["https://x.org"]
 
@@ -79,3 +86,61 @@ def test_evidence_blocks_say_what_they_test_and_show_the_actions() -> None:
     assert "Saxon body + Anhalt body" in html  # the cooperation (ids sn+st), by name
     assert "nicht angegeben" in html  # the certainty table in German
     assert "Assumptions of the snapshot" in html
+
+
+def test_recommendations_name_units_bodies_and_ties_in_both_languages() -> None:
+    result = analysis()
+    html = evidence_html(result)
+    section = html[html.index("What would close the gaps") :]
+    # units, ties and bodies by name, never the ids 14713/15002 or the code sn+st
+    assert "Leipzig–Halle" in section
+    assert not re.search(r"\b1471[0-9]\b|\b1500[0-9]\b|\bsn\+st\b", section)
+    assert '<span class="t-de">' in section
+    assert "Verflechtung(en): " in section  # German
+    assert "tie(s): " in section  # English
+    assert "\x00" not in html
+
+
+def test_action_note_by_hand() -> None:
+    note = (
+        "new cross-border body around 1–2; 2 tie(s): 1–2, 2–3; "
+        "spanned without covering by emmd;gw; same ties as rank 4"
+    )
+    html = action_note(note, {"1": "Leipzig", "2": "Halle", "3": "Saalekreis"},
+                       {"emmd": "EMMD", "gw": "Gewerbeflächen"}, {})  # fmt: skip
+    german, english = re.findall(r'<span class="t-(?:de|en)"[^>]*>(.*?)</span>', html)
+    assert german == (
+        "neues länderübergreifendes Gremium um Leipzig–Halle; 2 Verflechtung(en): "
+        "Leipzig–Halle, Halle–Saalekreis; überspannt, aber nicht abgedeckt von EMMD, "
+        "Gewerbeflächen; dieselben Verflechtungen wie Rang 4 (Alternative)"
+    )
+    assert english == (
+        "new cross-border body around Leipzig–Halle; 2 tie(s): Leipzig–Halle, "
+        "Halle–Saalekreis; spanned without covering by EMMD, Gewerbeflächen; same ties as "
+        "rank 4 (an alternative)"
+    )
+    joined = action_note("lk-b joins; 1 tie(s): 1–9", {"1": "Dresden"}, {}, {"lk-b": "LK B"})
+    assert "LK B tritt bei; 1 Verflechtung(en): Dresden–9" in joined  # unknown id kept
+
+
+def test_assumption_reasons_in_both_languages() -> None:
+    html = reason_html("valid to unknown; last evidence 2010-09-09")
+    assert "gültig bis unbekannt; letzter Beleg 2010-09-09" in html
+    assert "valid to unknown; last evidence 2010-09-09" in html
+    assert "kein datierter Beleg" in reason_html("dissolved unknown; no dated evidence")
+    blocks = evidence_html(analysis())
+    assert "gültig ab unbekannt" in blocks  # the undated memberships of the Anhalt body
+    assert re.search(r"<th[^>]*>\d+</th>", blocks[blocks.index("Annahmen des Stichtags") :]) is None
+
+
+def test_exit_sentence_says_what_the_exact_test_cannot_carry() -> None:
+    test = {"members": 7, "leavers": 2, "smallest_p": 1 / 21, "p_share_to_centre": 0.619,
+            "p_shared_bodies": 1.0, "conclusion": "2 of 7 voting member cities ..."}  # fmt: skip
+    html = exit_sentence(test)
+    assert "2 von 7 stimmberechtigten Städten" in html
+    assert "1/21 = 0,048" in html
+    assert "p = 0,619 für das Pendeln ins Zentrum und p = 1,000 für gemeinsame Gremien" in html
+    assert "warum sie austrat, können sie nicht zeigen" in html
+    assert "2 of 7 voting member cities ..." in html  # the library's English sentence
+    nothing = exit_sentence({"members": 3, "leavers": 0, "conclusion": "no member left"})
+    assert "Kein Vergleich möglich" in nothing

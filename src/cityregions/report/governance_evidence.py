@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES
-from cityregions.i18n import bilingual, tr
+from cityregions.i18n import bilingual, tr, tr_value
 from cityregions.report.svg import INK, svg_open, svg_text
-from cityregions.report.tables import html_table, key_figures
+from cityregions.report.tables import cell, html_table, key_figures
 
 if TYPE_CHECKING:
     from cityregions.governance.analysis import GovernanceAnalysis
@@ -121,16 +122,23 @@ def assumptions_block(analysis: GovernanceAnalysis, registry: Registry) -> str:
             if len(included)
             else pd.DataFrame(columns=["kind", "reason", "records"])
         )
+        by = ["records", "reason"]
         parts.append(
             f"<h3>{tr('snapshot_assumptions')}</h3>"
-            f"{html_table(reasons.sort_values(['records', 'reason'], ascending=[False, True]))}"
+            f"{_reasons_table(reasons.sort_values(by, ascending=[False, True]), index=False)}"
             f"<details><summary>{tr('snapshot_assumptions')} ({len(included)})</summary>"
-            f"{html_table(_named(included, registry), max_rows=400)}</details>"
+            f"{_reasons_table(_named(included, registry).head(400), max_rows=400, index=False)}"
+            "</details>"
         )
     notes = analysis.registry_notes
     if len(notes):
         parts.append(f"<h3>{tr('registry_notes')}</h3>{html_table(notes)}")
     return "".join(parts)
+
+
+def _reasons_table(table: pd.DataFrame, **options: Any) -> str:
+    """A table with a ``reason`` column of assumptions, the reasons in both languages."""
+    return html_with(table, {"reason": [reason_html(str(r)) for r in table["reason"]]}, **options)
 
 
 def _named(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
@@ -283,12 +291,19 @@ def timeline_block(analysis: GovernanceAnalysis, registry: Registry) -> str:
         "the commuter flows of one date."
     )
     coverage = analysis.coverage_timeline
-    table = html_table(coverage, max_rows=60) if not coverage.empty else ""
+    table = html_table(_by_snapshot(coverage), max_rows=60) if not coverage.empty else ""
     return (
         f'<h3>{tr("timeline")}</h3><figure class="pic">{svg}'
         f"<figcaption>{bilingual(german, english)}</figcaption></figure>"
         f"<details><summary>{tr('coverage_timeline')}</summary>{table}</details>"
     )
+
+
+def _by_snapshot(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The yearly coverage indexed by its snapshot day (30 June), never a year as a number."""
+    shown = coverage.drop(columns="year")
+    shown.index = pd.Index([f"{int(y)}-06-30" for y in coverage["year"]], name="as_of")
+    return shown
 
 
 def exit_block(analysis: GovernanceAnalysis, registry: Registry) -> str:
@@ -302,14 +317,95 @@ def exit_block(analysis: GovernanceAnalysis, registry: Registry) -> str:
         claim = claims[0]
         statement = (
             f'<p class="note">{escape(claim.statement)} '
-            f"[{escape(', '.join(claim.sources))}] — {tr(claim.certainty)}</p>"
+            f"[{escape(', '.join(claim.sources))}] — {tr_value(claim.certainty)}</p>"
         )
-    figures = {k: v for k, v in test.items() if k not in ("conclusion", "claim_source")}
-    conclusion = escape(str(test.get("conclusion", "")))
     return (
         f"<h3>{tr('exit_claim')}</h3>{statement}{html_table(members, index=True)}"
-        f'{key_figures(figures)}<p class="note">{conclusion}</p>'
+        f"{_exit_figures(test, registry)}"
     )
+
+
+#: Figures of the exact exit test: key -> (German, English) label.
+EXIT_FIGURES = {
+    "members": (
+        "Stimmberechtigte Mitglieder außerhalb des Zentrums",
+        "Voting members outside the centre",
+    ),
+    "leavers": ("davon ausgetreten", "Of which left"),
+    "leaver_ids": ("ausgetreten", "Left"),
+    "share_to_centre_leavers": (
+        "Auspendleranteil ins Zentrum: Ausgetretene",
+        "Share of out-commuters to the centre: leavers",
+    ),
+    "share_to_centre_others": (
+        "Auspendleranteil ins Zentrum: Verbliebene",
+        "Share of out-commuters to the centre: others",
+    ),
+    "p_share_to_centre": (
+        "p (Ausgetretene am wenigsten mit dem Zentrum verflochten)",
+        "p (leavers the least tied to the centre)",
+    ),
+    "shared_bodies_leavers": (
+        "gemeinsame Gremien mit dem Zentrum: Ausgetretene",
+        "Bodies shared with the centre: leavers",
+    ),
+    "shared_bodies_others": (
+        "gemeinsame Gremien mit dem Zentrum: Verbliebene",
+        "Bodies shared with the centre: others",
+    ),
+    "p_shared_bodies": (
+        "p (Ausgetretene mit den wenigsten gemeinsamen Gremien)",
+        "p (leavers sharing the fewest bodies)",
+    ),
+    "smallest_p": ("kleinster erreichbarer p-Wert", "Smallest attainable p-value"),
+}
+
+
+def _exit_figures(test: dict[str, Any], registry: Registry) -> str:
+    """The exact test's figures (leavers by name) and its limits, in both languages."""
+    names = {a.id: a.name for a in registry.actors}
+    rows = []
+    for key, (german, english) in EXIT_FIGURES.items():
+        if key not in test:
+            continue
+        value = test[key]
+        if key == "leaver_ids":
+            value = ", ".join(names.get(i, i) for i in str(value).split(";") if i)
+        rows.append({"figure": bilingual(german, english), "value": value})
+    table = pd.DataFrame(rows, columns=["figure", "value"])
+    body = "".join(
+        f'<tr><th scope="row">{r.figure}</th><td class="num">{cell(r.value)}</td></tr>'
+        for r in table.itertuples()
+    )
+    return (
+        f'<div class="table-wrap"><table class="data"><tbody>{body}</tbody></table></div>'
+        f'<p class="note">{exit_sentence(test)}</p>'
+    )
+
+
+def exit_sentence(test: dict[str, Any]) -> str:
+    """What the exact test can and cannot say, in both languages."""
+    n, k = int(test.get("members", 0)), int(test.get("leavers", 0))
+    if "p_share_to_centre" not in test:
+        return bilingual(
+            "Kein Vergleich möglich: kein Mitglied (oder alle) ausgetreten.",
+            escape(str(test.get("conclusion", "nothing to compare"))),
+        )
+    subsets = round(1 / float(test["smallest_p"]))
+    p_share, p_bodies = float(test["p_share_to_centre"]), float(test["p_shared_bodies"])
+
+    def de(x: float) -> str:
+        return f"{x:.3f}".replace(".", ",")
+
+    german = (
+        f"{k} von {n} stimmberechtigten Städten außerhalb des Zentrums traten aus. Bei {k} "
+        f"Ausgetretenen ist der kleinste erreichbare p-Wert des exakten Tests 1/{subsets} = "
+        f"{de(1 / subsets)}; p = {de(p_share)} für das Pendeln ins Zentrum und "
+        f"p = {de(p_bodies)} für gemeinsame Gremien. Die Daten zeigen, wo jede Stadt stand; "
+        "warum sie austrat, können sie nicht zeigen (die Pendlerdaten stammen von einem "
+        "späteren Stichtag, die Gründe nennen nur Presseberichte)."
+    )
+    return bilingual(german, escape(str(test.get("conclusion", ""))))
 
 
 def recommendations_block(analysis: GovernanceAnalysis, registry: Registry) -> str:
@@ -318,10 +414,17 @@ def recommendations_block(analysis: GovernanceAnalysis, registry: Registry) -> s
     if table is None or table.empty:
         return ""
     names = {b.id: b.name for b in registry.bodies}
+    units = unit_names(registry)
     shown = table.head(TOP_ACTIONS).copy()
     shown["body"] = [
         " + ".join(names.get(b, b) for b in str(v).split("+")) if v else "" for v in shown["body"]
     ]
+    shown["units"] = [
+        ", ".join(units.get(u, u) for u in str(v).split(";") if u) for v in shown["units"]
+    ]
+    actors = {a.id: a.name for a in registry.actors}
+    notes = [action_note(str(v), units, names, actors) for v in shown["note"]]
+    shown = shown.drop(columns=[c for c in ("flows",) if c in shown.columns])
     shown = shown.set_index("rank")
     german = (
         f"Die {min(TOP_ACTIONS, len(table))} stärksten von {len(table)} Handlungsoptionen "
@@ -335,10 +438,119 @@ def recommendations_block(analysis: GovernanceAnalysis, registry: Registry) -> s
         "ties they would cover; legal membership limits (planning regions, state limits) "
         "are respected."
     )
+    rendered = html_with(shown, {"note": notes}, index=True)
     return (
         f'<h3>{tr("recommendations")}</h3><p class="note">{bilingual(german, english)}</p>'
-        f"{html_table(shown, index=True)}"
+        f"{rendered}"
     )
+
+
+def html_with(frame: pd.DataFrame, cells: dict[str, list[str]], **options: Any) -> str:
+    """:func:`~cityregions.report.tables.html_table` with some columns given as HTML.
+
+    ``cells`` maps a column to its rendered cells (e.g. text in both languages), one per
+    row of ``frame``; the other columns are formatted as usual.
+    """
+    shown = frame.copy()
+    for column, values in cells.items():
+        shown[column] = [f"\x00{column}:{i}\x00" for i in range(len(values))]
+    rendered = html_table(shown, **options)
+    for column, values in cells.items():
+        for i, value in enumerate(values):
+            rendered = rendered.replace(f"\x00{column}:{i}\x00", value, 1)
+    return rendered
+
+
+#: Phrases of the snapshot's assumptions (:func:`cityregions.registry.validity.window`).
+_REASONS = (
+    (re.compile(r"valid from unknown"), "gültig ab unbekannt"),
+    (re.compile(r"valid to unknown"), "gültig bis unbekannt"),
+    (re.compile(r"founded unknown"), "Gründung unbekannt"),
+    (re.compile(r"dissolved unknown"), "Auflösung unbekannt"),
+    (re.compile(r"no dated evidence"), "kein datierter Beleg"),
+    (re.compile(r"last evidence (.+)"), "letzter Beleg {0}"),
+)
+
+
+def reason_html(reason: str) -> str:
+    """Why a snapshot assumes a record, in German and English."""
+    german = []
+    for part in reason.split("; "):
+        for pattern, template in _REASONS:
+            match = pattern.fullmatch(part)
+            if match is not None:
+                german.append(template.format(*match.groups()))
+                break
+        else:
+            german.append(part)
+    return bilingual(escape("; ".join(german)), escape(reason))
+
+
+def unit_names(registry: Registry) -> dict[str, str]:
+    """Unit id → the name of the actor that stands for that unit alone.
+
+    A city, district or municipality whose ``units`` is that one unit (not a part of
+    it); the first by actor id when several do. Units no actor stands for keep their id.
+    """
+    names: dict[str, str] = {}
+    for actor in sorted(registry.actors, key=lambda a: a.id):
+        if len(actor.units) == 1 and not actor.units_partial and actor.kind != "state":
+            names.setdefault(actor.units[0], actor.name)
+    return names
+
+
+#: Phrases of a recommendation's note (:mod:`cityregions.governance.recommend`).
+_NOTE_PARTS = (
+    (re.compile(r"new cross-border body around (\S+)–(\S+)"), "tie",
+     "neues länderübergreifendes Gremium um {0}", "new cross-border body around {0}"),
+    (re.compile(r"(\S+) joins"), "actor", "{0} tritt bei", "{0} joins"),
+    (re.compile(r"(\d+) tie\(s\): (.+)"), "ties",
+     "{0} Verflechtung(en): {1}", "{0} tie(s): {1}"),
+    (re.compile(r"spanned without covering by (.+)"), "bodies",
+     "überspannt, aber nicht abgedeckt von {0}", "spanned without covering by {0}"),
+    (re.compile(r"same ties as rank (\d+)"), "rank",
+     "dieselben Verflechtungen wie Rang {0} (Alternative)",
+     "same ties as rank {0} (an alternative)"),
+)  # fmt: skip
+
+
+def action_note(
+    note: str, units: dict[str, str], bodies: dict[str, str], actors: dict[str, str]
+) -> str:
+    """A recommendation's note with names for ids, in German and English.
+
+    The note lists its parts separated by ``"; "`` (see
+    :mod:`cityregions.governance.recommend`); a part that is none of the known phrases
+    is shown as it is.
+    """
+
+    def tie(a: str, b: str) -> str:
+        return f"{units.get(a, a)}–{units.get(b, b)}"
+
+    german, english = [], []
+    for part in note.split("; "):
+        for pattern, what, de, en in _NOTE_PARTS:
+            match = pattern.fullmatch(part)
+            if match is None:
+                continue
+            if what == "tie":
+                args = [tie(match[1], match[2])]
+            elif what == "actor":
+                args = [actors.get(match[1], match[1])]
+            elif what == "ties":
+                pairs = [p.split("–", 1) for p in match[2].split(", ")]
+                args = [match[1], ", ".join(tie(*p) if len(p) == 2 else p[0] for p in pairs)]
+            elif what == "bodies":
+                args = [", ".join(bodies.get(b, b) for b in match[1].split(";"))]
+            else:
+                args = [match[1]]
+            german.append(de.format(*args))
+            english.append(en.format(*args))
+            break
+        else:
+            german.append(part)
+            english.append(part)
+    return bilingual(escape("; ".join(german)), escape("; ".join(english)))
 
 
 def evidence_html(analysis: GovernanceAnalysis) -> str:
@@ -359,7 +571,12 @@ def evidence_html(analysis: GovernanceAnalysis) -> str:
 
 __all__ = [
     "EVIDENCE_PARTS",
+    "action_note",
     "certainty_table",
     "evidence_html",
+    "exit_sentence",
+    "html_with",
+    "reason_html",
     "timeline_svg",
+    "unit_names",
 ]
