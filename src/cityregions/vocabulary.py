@@ -91,6 +91,9 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     ),
     "recommendations": ("Was die Lücken schließen würde", "What would close the gaps"),
     "centre_degree": ("Gremien der Zentrumsstädte je Jahr", "Bodies of the centre cities per year"),
+    "records": ("Einträge", "Records"),
+    "record": ("Eintrag", "Record"),
+    "included": ("mitgezählt", "Included"),
     "covered_commuters": ("abgedeckte Pendler", "Commuters covered"),
     "action": ("Handlung", "Action"),
     "members": ("Mitglieder", "Members"),
@@ -500,6 +503,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "join": ("Beitritt", "join"),
     "cooperate": ("Kooperation zweier Gremien", "two bodies cooperate"),
     "new_body": ("neues grenzüberschreitendes Gremium", "new cross-border body"),
+    "membership": ("Mitgliedschaft", "membership"),
+    "rule": ("Entscheidungsregel", "decision rule"),
     # energy
     "solid_cattle_manure": ("Festmist (Rinder)", "Solid cattle manure"),
     "poultry_manure": ("Geflügelmist", "Poultry manure"),
