@@ -573,6 +573,19 @@ SENTENCES: tuple[tuple[str, str], ...] = (
         r"(.+) and (.+) cooperate \(([\d\u202f]+) commuters\)",
         "{0} und {1} kooperieren ({2} Pendler)",
     ),
+    (
+        r"(\d+) strong ties with an end outside the study area \((.+)\) are left out",
+        "{0} starke Verflechtungen mit einem Ende außerhalb des Untersuchungsgebiets "
+        "bleiben unbewertet",
+    ),
+    (
+        r"(\d+) of the (\d+) units of the study area lie outside every body of the registry "
+        r"on ([\d-]+): their strong ties count as gaps although the registry may only not "
+        r"record the bodies there",
+        "{0} der {1} Einheiten des Untersuchungsgebiets liegen am {2} außerhalb aller "
+        "Gremien des Registers: ihre starken Verflechtungen zählen als Lücken, obwohl das "
+        "Register die Gremien dort vielleicht nur nicht verzeichnet",
+    ),
 )
 
 #: Phrases of "not run: needs …" notes (a method that could not run) -> German.
