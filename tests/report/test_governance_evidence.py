@@ -144,3 +144,29 @@ def test_exit_sentence_says_what_the_exact_test_cannot_carry() -> None:
     assert "2 of 7 voting member cities ..." in html  # the library's English sentence
     nothing = exit_sentence({"members": 3, "leavers": 0, "conclusion": "no member left"})
     assert "Kein Vergleich möglich" in nothing
+
+
+def test_study_area_warnings_read_in_german() -> None:
+    from cityregions.governance.study_area import units_study_area
+    from cityregions.i18n import tr_message
+
+    result = analysis()
+    flows = FlowTable.from_long(
+        pd.DataFrame(
+            [("14713", "99999", 5000), ("99999", "14713", 100), ("14713", "14713", 9000),
+             ("99999", "99999", 9000)],
+            columns=["origin", "destination", "value"],
+        )
+    )  # fmt: skip
+    wider = analyze_governance(result.registry, flows, as_of=dt.date(2016, 6, 30),
+                               study_area=units_study_area(["14713", "99999"], flows.ids),
+                               check_units_known=False, n_permutations=9,
+                               rng=np.random.default_rng(0))  # fmt: skip
+    reach = [w for w in wider.warnings if "outside every body" in w]
+    assert len(reach) == 1
+    assert tr_message(reach[0]).startswith(
+        '<span class="t-de">1 der 2 Einheiten des Untersuchungsgebiets liegen am 2016-06-30 '
+        "außerhalb aller Gremien des Registers"
+    )
+    outside = tr_message("929 strong ties with an end outside the study area (x) are left out")
+    assert "929 starke Verflechtungen mit einem Ende außerhalb" in outside
