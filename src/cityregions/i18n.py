@@ -288,12 +288,23 @@ LABELS: dict[str, tuple[str, str]] = {
 LABELS = {**KEY_LABELS, **LABELS}
 
 
+#: Keys derived from a labelled key: prefix -> (German, English) text around its label
+#: (``expected_gatekeeper`` of a null model, ``p_gatekeeper`` its p-value).
+_DERIVED: tuple[tuple[str, tuple[str, str], tuple[str, str]], ...] = (
+    ("expected_", ("", ", erwartet bei Zufall"), ("", ", expected at random")),
+    ("p_", ("p (", ")"), ("p (", ")")),
+)
+
 #: A key qualified by a coded value in brackets: ``flows (municipality)``.
 _QUALIFIED = re.compile(r"^(?P<key>[^()]+?) \((?P<value>[^()]+)\)$")
 
 
 def _pair(key: str) -> tuple[str, str] | None:
     """Return the label pair of ``key``; ``<known>_status`` reads "<label> · Status".
+
+    ``expected_<known>`` and ``p_<known>`` (a null model's expectation and p-value) read
+    "<label>, erwartet bei Zufall" and "p (<label>)"; a coded value used as a column
+    (a feedstock) reads as its value label.
 
     ``<known> (<coded value>)`` (a provenance item such as ``flows (municipality)``)
     reads "<label> (<value label>)": "Pendlerverflechtungen (Gemeinde)".
@@ -302,6 +313,12 @@ def _pair(key: str) -> tuple[str, str] | None:
     if pair is None and key.endswith("_status") and key[:-7] in LABELS:
         german, english = LABELS[key[:-7]]
         pair = (f"{german} · Status", f"{english} · Status")
+    for prefix, (before_de, after_de), (before_en, after_en) in _DERIVED:
+        if pair is None and key.startswith(prefix) and key[len(prefix) :] in LABELS:
+            german, english = LABELS[key[len(prefix) :]]
+            pair = (f"{before_de}{german}{after_de}", f"{before_en}{english}{after_en}")
+    if pair is None and key in VALUE_LABELS:  # a coded value as a column (feedstocks)
+        pair = VALUE_LABELS[key]
     qualified = _QUALIFIED.match(key) if pair is None else None
     if qualified and qualified["key"] in LABELS and qualified["value"] in VALUE_LABELS:
         (german, english), (value_de, value_en) = (
@@ -370,6 +387,9 @@ def message_pair(text: str) -> tuple[str, str] | None:
     pair = MESSAGES.get(text) or needs_message(text)
     if pair is not None:
         return pair
+    whole = _sentence(text)  # a "; " inside brackets belongs to the sentence
+    if whole is not None:
+        return whole, text
     german = [_sentence(part) for part in text.split("; ")]
     if not text or any(part is None for part in german):
         return None

@@ -431,6 +431,33 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "settings": ("Einstellungen", "Settings"),
     "scenario_list": ("Szenariodateien", "Scenario files"),
     "more": ("weitere", "more"),
+    "abstention": ("Enthaltung", "Abstention"),
+    "annual_cost_known_eur": (
+        "Jahreskosten, soweit bekannt (EUR)",
+        "Annual cost, where known (EUR)",
+    ),
+    "bbsr_zone": ("BBSR-Zone", "BBSR zone"),
+    "coverage_weight": ("Gewicht der Abdeckung", "Coverage weight"),
+    "degurba": ("Verstädterungsgrad (DEGURBA)", "Degree of urbanisation (DEGURBA)"),
+    "degurba_name": ("Verstädterungsgrad", "Degree of urbanisation"),
+    "field": ("Feld", "Field"),
+    "leavers": ("Ausgetretene", "Leavers"),
+    "leaver_ids": ("Ausgetretene (Kennungen)", "Leavers (ids)"),
+    "members_who_can_block_alone": (
+        "Mitglieder, die allein blockieren können",
+        "Members who can block alone",
+    ),
+    "message": ("Hinweis", "Message"),
+    "min_self_containment": ("Mindest-Eigenversorgungsgrad", "Minimum self-containment"),
+    "target_self_containment": ("Ziel-Eigenversorgungsgrad", "Target self-containment"),
+    "min_size": ("Mindestgröße", "Minimum size"),
+    "target_size": ("Zielgröße", "Target size"),
+    "share_to_centre_leavers": ("Anteil zum Zentrum, Ausgetretene", "Share to the centre, leavers"),
+    "share_to_centre_others": ("Anteil zum Zentrum, übrige", "Share to the centre, others"),
+    "shared_bodies_leavers": ("gemeinsame Gremien, Ausgetretene", "Shared bodies, leavers"),
+    "shared_bodies_others": ("gemeinsame Gremien, übrige", "Shared bodies, others"),
+    "smallest_p": ("kleinster p-Wert", "Smallest p"),
+    "year": ("Jahr", "Year"),
 }
 
 #: Coded values shown in cards, charts and tables -> (German, English).
@@ -554,9 +581,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 SENTENCES: tuple[tuple[str, str], ...] = (
     (r"units of the registry's (\d+) bodies", "Einheiten der {0} Gremien des Registers"),
     (r"all units", "alle Einheiten"),
-    (r"(.+) more open than random mixing", "{0}: offener als bei zufälliger Durchmischung"),
+    (r"([^;]+) more open than random mixing", "{0}: offener als bei zufälliger Durchmischung"),
     (
-        r"(.+) more closed than random mixing",
+        r"([^;]+) more closed than random mixing",
         "{0}: geschlossener als bei zufälliger Durchmischung",
     ),
     (
@@ -586,6 +613,41 @@ SENTENCES: tuple[tuple[str, str], ...] = (
         "Gremien des Registers: ihre starken Verflechtungen zählen als Lücken, obwohl das "
         "Register die Gremien dort vielleicht nur nicht verzeichnet",
     ),
+    # sources of modeled and estimated inputs in the provenance banners
+    (r"(\S+) on observed flows \((.+)\)", "{0} auf beobachteten Pendlerverflechtungen ({1})"),
+    (r"(\S+) on modeled flows \((.+)\)", "{0} auf modellierten Pendlerverflechtungen ({1})"),
+    (
+        r"(\S+) on completed flows \((.+)\)",
+        "{0} auf ergänzten Pendlerverflechtungen (Lücken modelliert; {1})",
+    ),
+    (
+        r"([^;]+) — modeled: downscaled from the observed district flows",
+        "{0} — modelliert: aus den beobachteten Kreisverflechtungen heruntergerechnet",
+    ),
+    (
+        r"municipal residents and jobs shared by population",
+        "Erwerbstätige am Wohnort und Arbeitsplätze der Gemeinden nach Einwohnern aufgeteilt",
+    ),
+    (
+        r"(\d+) (poisson|multinomial) resamples of the flows per setting \((.+)\)",
+        "{0} Neuziehungen ({1}) der Pendlerverflechtungen je Parametersatz ({2})",
+    ),
+    (
+        r"share of (\d+) (\S+) runs agreeing with the medoid run (\d+) \((.+)\)",
+        "Anteil der {0} Läufe ({1}), die mit dem Medoid-Lauf {2} übereinstimmen ({3})",
+    ),
+    (
+        r"complete residents and jobs per unit \((.+)\): self-containment and shares divide "
+        r"by them",
+        "vollständige Erwerbstätige am Wohnort und Arbeitsplätze je Einheit ({0}): "
+        "Eigenversorgungsgrade und Anteile beziehen sich auf sie",
+    ),
+    (r"delineation labels", "Regionszuordnung der Abgrenzung"),
+    (
+        r"per-capita figures of AGEB Energiebilanz (\d{4}) \(derived\)",
+        "Pro-Kopf-Werte der AGEB-Energiebilanz {0} (abgeleitet)",
+    ),
+    (r"([^;]+) on the inputs", "{0}, angewandt auf die Eingangsdaten"),
 )
 
 #: Phrases of "not run: needs …" notes (a method that could not run) -> German.

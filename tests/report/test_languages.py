@@ -171,3 +171,47 @@ def test_provenance_items_and_blocs_are_labelled() -> None:
     assert "öffentlich" in table
     assert "Wirtschaft" in table
     assert "Leipzig" in table
+
+
+def test_every_key_of_the_bundled_report_has_a_german_label(
+    bundled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key without a label is shown humanised, in English, also in the German report
+    ("Annual cost known (EUR)", "Expected gatekeeper", "Degurba name", "Silage maize")."""
+    import cityregions.i18n as i18n
+
+    unlabelled: set[str] = set()
+    original = i18n.humanise
+
+    def recording(key: str) -> str:
+        unlabelled.add(key)
+        return original(key)
+
+    monkeypatch.setattr(i18n, "humanise", recording)
+    build_report(bundled, lang="de")
+    assert sorted(unlabelled) == []
+
+
+def test_provenance_sources_of_modeled_inputs_are_german_in_the_german_report() -> None:
+    """The banner lines read "LMA on observed flows (…)" and "20 poisson resamples …"
+    in the German report; unknown sources stay as written."""
+    from types import SimpleNamespace
+
+    from cityregions.pipeline.results import ProvenanceNote
+    from cityregions.report.builder import provenance_banner
+
+    notes = [
+        ProvenanceNote("stability", "labels", "estimate", "LMA on observed flows (flows.csv)"),
+        ProvenanceNote("stability", "resamples", "modeled",
+                       "20 poisson resamples of the flows per setting (seed 2016; docs/sweep.md)"),
+        ProvenanceNote("stability", "stability", "estimate", "a source nobody translated"),
+    ]  # fmt: skip
+    banner = provenance_banner(SimpleNamespace(provenance=notes, energy=None), "stability")
+    assert (
+        '<span class="t-de">LMA auf beobachteten Pendlerverflechtungen (flows.csv)</span>' in banner
+    )
+    assert (
+        "20 Neuziehungen (poisson) der Pendlerverflechtungen je Parametersatz "
+        "(seed 2016; docs/sweep.md)" in banner
+    )
+    assert "— a source nobody translated" in banner

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cityregions.i18n import LABELS, LANGUAGES, tr
+from cityregions.i18n import LABELS, LANGUAGES, tr, tr_message
 from cityregions.io._atomic import atomic_path
 from cityregions.io._timestamp import build_date
 from cityregions.pipeline import views
@@ -141,7 +141,10 @@ def _grouped_lines(
         of_kind = [r for r in rest if r["kind"] == kind]
         if kind in ("modeled", "completed", "estimate"):
             lines += [
-                (kind, f"<strong>{tr(r['item'])}</strong> — {escape(short_source(r['source']))}")
+                (
+                    kind,
+                    f"<strong>{tr(r['item'])}</strong> — {tr_message(short_source(r['source']))}",
+                )
                 for r in of_kind
             ]
             continue
