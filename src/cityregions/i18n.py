@@ -206,7 +206,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ari_vs_lma": ("ARI gegen LMA", "ARI vs LMA"),
     "vi_vs_lma": ("VI gegen LMA", "VI vs LMA"),
     "vi_normalized": ("VI normiert", "VI normalised"),
-    "population_covered": ("abgedeckte Bevölkerung", "Population covered"),
+    "population_covered": (
+        "Anteil der Einwohner in Kooperationsräumen",
+        "Share of the population in cooperation areas",
+    ),
     "coverage": ("Abdeckung", "Coverage"),
     "precision": ("Präzision", "Precision"),
     "jaccard": ("Jaccard-Index", "Jaccard index"),

@@ -128,8 +128,14 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "best_area": ("bester Kooperationsraum", "Best-matching area"),
     "covered_share": ("abgedeckter Anteil", "Share covered"),
     "units_outside": ("Einheiten außerhalb", "Units outside"),
-    "residents_covered": ("abgedeckte Erwerbstätige am Wohnort", "Employed residents covered"),
-    "jobs_covered": ("abgedeckte Arbeitsplätze", "Jobs covered"),
+    "residents_covered": (
+        "Anteil der Erwerbstätigen am Wohnort in Kooperationsräumen",
+        "Share of the employed residents in cooperation areas",
+    ),
+    "jobs_covered": (
+        "Anteil der Arbeitsplätze in Kooperationsräumen",
+        "Share of the jobs in cooperation areas",
+    ),
     "inputs_population": ("Einwohner (Energie-Eingangsdaten)", "Population (energy inputs)"),
     "state_openness": ("Offenheit der Länder", "Openness of the states"),
     "group": ("Gruppe", "Group"),

@@ -9,7 +9,7 @@ from html import escape
 import pandas as pd
 import pytest
 
-from cityregions.i18n import message_pair, needs_message, tr, tr_message
+from cityregions.i18n import label, message_pair, needs_message, tr, tr_message
 from cityregions.report import sections
 from cityregions.report.builder import build_report
 from cityregions.report.governance_view import headline, registry_names
@@ -215,3 +215,11 @@ def test_provenance_sources_of_modeled_inputs_are_german_in_the_german_report() 
         "(seed 2016; docs/sweep.md)" in banner
     )
     assert "— a source nobody translated" in banner
+
+
+@pytest.mark.parametrize("key", ["population_covered", "residents_covered", "jobs_covered"])
+def test_coverage_figures_read_as_shares(key: str) -> None:
+    """``population_covered`` is a share (0-1); "abgedeckte Bevölkerung: 1" read as one
+    person."""
+    assert label(key, "de").startswith("Anteil der ")
+    assert label(key, "en").startswith("Share of the ")
