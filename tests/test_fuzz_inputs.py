@@ -100,6 +100,13 @@ top:
   share: 0.5
   more_than: true
 """
+MUNICIPALITIES = (
+    "unit,parent,population,lon,lat,area_km2\n"
+    "14713000,14713,600000,12.37,51.34,297.8\n14729010,14729,150000,12.55,51.25,800\n"
+    "14729020,14729,107000,12.70,51.15,851\n14730010,14730,100000,12.55,51.55,1000\n"
+    "14730020,14730,97000,12.70,51.48,1028\n15002000,15002,238000,11.97,51.48,135\n"
+    "15088010,15088,100000,11.85,51.45,700\n15088020,15088,84000,11.75,51.35,734\n"
+)
 WEIGHTS = "member,weight\nleipzig,3\nhalle,2\nlkl,1\nsk,1\n"
 MEMBERS = "member,population\nleipzig,600000\nhalle,238000\nlkl,257000\nsk,184000\n"
 _INPUT_ROWS = {
@@ -144,6 +151,7 @@ def write_world(folder: Path) -> None:
         "units.csv": UNITS,
         "flows.csv": FLOWS,
         "totals.csv": TOTALS,
+        "municipalities.csv": MUNICIPALITIES,
         "labels.csv": LABELS,
         "registry.yaml": REGISTRY,
         "scenario.yaml": SCENARIO,
@@ -204,6 +212,17 @@ COMMANDS: dict[str, Command] = {
          "{out}/flows.csv"),
         ("flows.csv", "totals.csv"),
     ),
+    "flows-downscale": Command(
+        ("flows", "downscale", "--flows", "{in}/flows.csv", "--units",
+         "{in}/municipalities.csv", "--out", "{out}/municipal.csv", "--beta", "1.5"),
+        ("flows.csv", "municipalities.csv"), options=("--beta",), examples=10,
+    ),
+    "sweep": Command(
+        ("sweep", "{in}/flows.csv", "--units", "{in}/units.csv", "--out", "{out}/sweep",
+         "--grid", "min_size=1000,5000", "--bootstrap", "2", "--scheduler", "inline",
+         "--no-progress"),
+        ("flows.csv", "units.csv"), options=("--bootstrap",), examples=10,
+    ),
     "governance-check": Command(
         ("governance", "check", "{in}/registry.yaml"), ("registry.yaml",), examples=25
     ),
@@ -251,6 +270,11 @@ COMMANDS: dict[str, Command] = {
         ("energy", "allocate", "--inputs", "{in}/inputs.csv", "--labels", "{in}/labels.csv",
          "--out", "{out}/allocation", "--cover-share", "overall"),
         ("inputs.csv", "labels.csv"), options=("--cover-share",),
+    ),
+    "energy-uncertainty": Command(
+        ("energy", "uncertainty", "--inputs", "{in}/inputs.csv", "--labels",
+         "{in}/labels.csv", "--out", "{out}/uncertainty", "--samples", "100"),
+        ("inputs.csv", "labels.csv"), options=("--samples",), examples=8,
     ),
     "report": Command(
         ("report", "{in}/case", "--out", "{out}/report.html", "--outputs", "{out}/outputs"),
@@ -565,3 +589,39 @@ def test_numeric_options_exit_0_or_one_line_exit_2(world: Path, name: str, optio
         run_with_option(world, command, option, value)
 
     fuzz()
+
+
+def _output_options() -> list[object]:
+    """(command, position in argv) of every output option of :data:`COMMANDS`."""
+    return [
+        pytest.param(name, i, id=f"{name}-{spec.argv[i - 1]}")
+        for name, spec in COMMANDS.items()
+        for i, arg in enumerate(spec.argv)
+        if arg.startswith("{out}") and spec.argv[i - 1].startswith("--")
+    ]
+
+
+@pytest.mark.parametrize(("name", "position"), _output_options())
+def test_an_unusable_output_is_named_before_any_input_is_read(
+    world: Path, name: str, position: int
+) -> None:
+    """``/proc`` takes no new file (issue 16, item 10): one line naming the option, at once.
+
+    The first input file is broken too: a command that read its inputs (or ran its
+    analysis) before checking its outputs would name the input instead of the option.
+    """
+    command = COMMANDS[name]
+    argv = list(command.argv)
+    option = argv[position - 1]
+    argv[position] = argv[position].replace("{out}", "/proc/cityregions-fuzz")
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        inputs, out = Path(tmp) / "in", Path(tmp) / "out"
+        shutil.copytree(world, inputs)
+        out.mkdir()
+        (inputs / command.files[0]).write_bytes(b"\x00not a table\x00\n")
+        code, err = run_command(fill(tuple(argv), inputs, out))
+        assert code == 2, err
+        check_failure_message(err)
+        assert f"field '{option}': cannot create anything in the folder '/proc'" in err, err
+        assert "Errno" not in err
+        assert sorted(out.iterdir()) == []

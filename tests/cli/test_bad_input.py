@@ -224,10 +224,11 @@ def test_bad_option_values_are_one_line(
     assert message in _error(capsys)
 
 
-def _float_options() -> list[tuple[list[str], str]]:
-    """Every command with a float option: (command words, option)."""
+def _number_options() -> list[tuple[list[str], str, bool]]:
+    """Every command's number options: (command words, option, whether it is a float)."""
     import typer.main
 
+    from cityregions.cli._options import _is_number
     from cityregions.cli.main import COMMANDS, command_name, load_command
 
     found = []
@@ -238,28 +239,34 @@ def _float_options() -> list[tuple[list[str], str]]:
         for sub_name, sub in subs.items():
             words = [name] + ([sub_name] if sub_name else [])
             for param in sub.params:
-                if "float" in str(getattr(param, "type_descriptor", "")).lower() or (
-                    "float" in repr(getattr(param, "bare_type", "")).lower()
-                ):
-                    options = [o for o in param.opts if o.startswith("--")]
-                    if options:
-                        found.append((words, options[0]))
+                options = [o for o in param.opts if o.startswith("--")]
+                if options and _is_number(param):
+                    is_float = "float" in str(getattr(param, "type_descriptor", "")).lower()
+                    found.append((words, options[0], is_float))
     assert typer.main  # imported for load_command
     return found
 
 
-def test_every_float_option_refuses_nan_and_inf(
+def test_every_number_option_refuses_what_is_not_a_plain_decimal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The guard of cli.main checks every option before the command runs (no input read)."""
-    options = _float_options()
-    assert len(options) >= 10, options
-    for words, option in options:
-        for value in ("nan", "inf", "-1e400"):
+    """The guard of cli.main checks every option before the command runs (no input read).
+
+    ``1_000``, ``١٢`` and ``１２`` are what Python's ``int``/``float`` (and so typer)
+    read silently: ``sweep --bootstrap 1_000`` ran a thousand resamples.
+    """
+    options = _number_options()
+    assert sum(is_float for *_, is_float in options) >= 10, options
+    assert sum(not is_float for *_, is_float in options) >= 10, options
+    assert (["sweep"], "--bootstrap", False) in options
+    for words, option, is_float in options:
+        values = ("nan", "inf", "-1e400", "1_000", "١٢") if is_float else ("1_000", "١٢", "１２")
+        for value in values:
             code = run_cli(*words, *_required(words), option, value, monkeypatch=monkeypatch)
             err = capsys.readouterr().err
-            assert code == 2, (words, option, err)
-            assert f"field '{option}': expected a finite number" in err, (words, option, err)
+            assert code == 2, (words, option, value, err)
+            expected = f"field '{option}': expected a finite decimal number written with ASCII"
+            assert expected in err, (words, option, value, err)
 
 
 def _required(words: list[str]) -> list[str]:
@@ -347,6 +354,9 @@ def test_report_checks_every_output_before_the_pipeline(
         ("demo", "--out", "/proc/x"),
         ("governance", "analyze", "r.yaml", "--units", "u.csv", "--flows", "{f}", "--out",
          "/proc/x"),
+        ("sweep", "{f}", "--out", "/proc/x", "--scheduler", "inline"),
+        ("delineate", "{f}", "--out", "{f}.labels.csv", "--compare", "leiden", "--comparison",
+         "/proc/x/c.csv"),
     ],
 )  # fmt: skip
 def test_unusable_output_paths_name_the_option(
@@ -357,9 +367,10 @@ def test_unusable_output_paths_name_the_option(
 ) -> None:
     flows = _write(tmp_path / "flows.csv", FLOWS)
     argv = [a.replace("{f}", str(flows)) for a in args]
+    option = next(argv[i - 1] for i, a in enumerate(argv) if a.startswith("/proc/"))
     assert run_cli(*argv, monkeypatch=monkeypatch) == 2
     message = _error(capsys)
-    assert "field '--out': cannot create anything in the folder '/proc'" in message
+    assert f"field '{option}': cannot create anything in the folder '/proc'" in message
     assert "Errno" not in message
 
 

@@ -167,6 +167,44 @@ def test_leftovers_of_killed_runs_are_removed_by_the_next_run(tmp_path: Path) ->
     assert names == sorted(["out", "labels.csv", *(p.name for p in live)])
 
 
+def test_replace_swaps_the_whole_folder_or_keeps_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep with fewer runs must not keep an earlier run's file; a failed move restores."""
+    from cityregions.io import _atomic
+
+    target = tmp_path / "out"
+    (target / "labels").mkdir(parents=True)
+    (target / "labels" / "run-0003.parquet").write_text("old", encoding="utf-8")
+    (target / "runs.csv").write_text("old", encoding="utf-8")
+    stale = tmp_path / f".out.old-{_dead_pid()}-0a1b2c3d"  # a run killed while replacing
+    stale.mkdir()
+    with _atomic.staged_folder(target, replace=True) as stage:
+        (stage / "labels").mkdir()
+        (stage / "labels" / "run-0001.parquet").write_text("new", encoding="utf-8")
+        (stage / "runs.csv").write_text("new", encoding="utf-8")
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == [
+        "labels", "labels/run-0001.parquet", "runs.csv"
+    ]  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # old and stale removed
+
+    real_rename = Path.rename
+
+    def refuse_stage(self: Path, other: Path) -> Path:  # the stage cannot take its place
+        if self.name.startswith(".out.partial-"):
+            raise OSError(28, "No space left on device")
+        return real_rename(self, other)
+
+    monkeypatch.setattr(Path, "rename", refuse_stage)
+    with (
+        pytest.raises(OSError, match="No space"),
+        _atomic.staged_folder(target, replace=True) as stage,
+    ):
+        (stage / "runs.csv").write_text("newer", encoding="utf-8")
+    assert (target / "runs.csv").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 def test_a_temporary_folder_is_removed_and_cleans_dead_runs(tmp_path: Path) -> None:
     from cityregions.io._atomic import temporary_folder
 

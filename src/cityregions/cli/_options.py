@@ -12,6 +12,12 @@ runs:
 * a seed (an option named ``seed``) is 0 or more (numpy's generators refuse negative
   seeds).
 
+Before that, the text given for a number option must be a plain ASCII decimal
+(:func:`cityregions._numbers.number_problem`, the rule for numbers in files): Python's
+``int`` and ``float``, and so typer, also read ``1_000``, ``١٢`` (Arabic-Indic digits)
+and ``１２`` (full-width digits), so ``--bootstrap 1_000`` silently meant a thousand
+resamples.
+
 Ranges that depend on the meaning of an option (``--samples`` at least 1) are checked
 by the command with :func:`check_count`.
 """
@@ -20,11 +26,12 @@ from __future__ import annotations
 
 import functools
 import math
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from cityregions._errors import InputError
-from cityregions._numbers import MAX_MAGNITUDE
+from cityregions._numbers import EXPECTED, MAX_MAGNITUDE, number_problem
 
 #: The range of a 64-bit signed integer (numpy's default integer).
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -96,6 +103,48 @@ def _shown(param: Any) -> str:
     return max(options, key=len) if options else str(param.name).upper()
 
 
+def check_number_text(text: object, *, option: str) -> None:
+    """Raise unless ``text``, given on the command line for a number, is a plain decimal.
+
+    Values that are not text (defaults) pass; so does text that is a plain decimal.
+
+    Examples
+    --------
+    >>> check_number_text("1000", option="--bootstrap")
+    >>> check_number_text("1_000", option="--bootstrap")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cityregions._errors.InputError: field '--bootstrap': expected a finite ... got '1_000'
+    """
+    for item in text if isinstance(text, list | tuple) else [text]:
+        if isinstance(item, str) and number_problem(item.strip()) is not None:
+            msg = f"expected {EXPECTED}, got {item!r}"
+            raise InputError(msg, field=option)
+
+
+def _is_number(param: Any) -> bool:
+    """Whether typer reads ``param`` as an int or a float (also optional or a list)."""
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if annotation is None:
+        return False
+    kinds = {annotation, *typing.get_args(annotation)}
+    for kind in list(kinds):
+        kinds.update(typing.get_args(kind))
+    return bool(kinds & {int, float})
+
+
+def _guard_text(param: Any, option: str) -> None:
+    """Check the raw text of a number option before typer converts it."""
+    process = param.process_value
+
+    def checked(ctx: Any, value: Any) -> Any:
+        check_number_text(value, option=option)
+        return process(ctx, value)
+
+    param.process_value = checked
+
+
 def guard_command(command: Any) -> Any:
     """Wrap the callback of ``command`` (and of its subcommands) with the value checks.
 
@@ -108,6 +157,9 @@ def guard_command(command: Any) -> Any:
     if callback is None or getattr(callback, "_guarded", False):
         return command
     names = {str(param.name): _shown(param) for param in command.params}
+    for param in command.params:
+        if _is_number(param):
+            _guard_text(param, names[str(param.name)])
 
     @functools.wraps(callback)
     def checked(*args: Any, **params: Any) -> Any:

@@ -478,9 +478,9 @@ def _compare_methods(
         from cityregions.io._atomic import check_output_file
 
         if comparison.suffix.lower() not in TABLE_SUFFIXES:
-            msg = "--comparison must end in .csv, .tsv or .parquet"
-            raise InputError(msg, source=comparison)
-        check_output_file(comparison)
+            msg = "must end in .csv, .tsv or .parquet"
+            raise InputError(msg, source=comparison, field="--comparison")
+        check_output_file(comparison, option="--comparison")
     return tuple(dict.fromkeys(n for n in names if n != method.value))
 
 

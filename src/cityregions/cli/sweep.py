@@ -131,7 +131,7 @@ def sweep(
     from cityregions.delineation.sweep import parameter_settings, parse_grid
     from cityregions.io.sweep_files import check_sweep_folder
 
-    check_sweep_folder(out)
+    check_sweep_folder(out, option="--out")
     _check_counts(bootstrap=bootstrap, workers=workers)
     address = check_scheduler(scheduler)
     if address is not None and workers is not None:

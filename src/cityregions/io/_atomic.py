@@ -3,8 +3,9 @@
 * :func:`atomic_path` / :func:`atomic_paths` — write one file (or several) to temporary
   files beside the targets, then rename them into place;
 * :func:`staged_folder` — write a multi-file output (``report --outputs``, ``demo
-  --out``, ``governance analyze --out``, ``partnership compare --out``) into a hidden
-  staging folder beside the target and move it into place at the end;
+  --out``, ``governance analyze --out``, ``partnership compare --out``, ``sweep
+  --out``) into a hidden staging folder beside the target and move it into place at
+  the end;
 * :func:`temporary_folder` — a scratch folder in the system's temp folder, removed at
   the end (also when the process is stopped by SIGTERM: the command line turns SIGTERM
   into a normal exit, see :func:`cityregions.cli.main.main`);
@@ -291,16 +292,20 @@ def temporary_folder(*, folder: str | Path | None = None) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def staged_folder(target: str | Path, *, option: str | None = None) -> Iterator[Path]:
+def staged_folder(
+    target: str | Path, *, option: str | None = None, replace: bool = False
+) -> Iterator[Path]:
     """Yield a hidden staging folder; move its content into ``target`` only on success.
 
     A command that writes several files into one output folder writes them into the
     staging folder (``.<name>.partial-<pid>-…`` beside ``target``). When the block ends
     without an exception, the staging folder becomes ``target`` in one rename (when
     ``target`` does not exist or is empty), or its files replace those of the same name
-    in ``target`` (other files there are kept); SIGTERM and SIGINT wait until the move
-    is done. On an exception the staging folder is removed and ``target`` is untouched;
-    folders created for it are removed again.
+    in ``target`` (other files there are kept) — or, with ``replace``, ``target`` is
+    renamed aside (``.<name>.old-<pid>-…``), the staging folder takes its place and the
+    old folder is removed; SIGTERM and SIGINT wait until the move is done. On an
+    exception the staging folder is removed and ``target`` is untouched; folders created
+    for it are removed again.
 
     Parameters
     ----------
@@ -308,6 +313,9 @@ def staged_folder(target: str | Path, *, option: str | None = None) -> Iterator[
         The output folder.
     option
         The option that names it, for messages.
+    replace
+        Replace an existing ``target`` whole (no file of an earlier run is kept, e.g. a
+        sweep's ``labels/run-0042.parquet`` when the new sweep has fewer runs).
 
     Raises
     ------
@@ -318,12 +326,16 @@ def staged_folder(target: str | Path, *, option: str | None = None) -> Iterator[
     created = _make_parents(target.parent)
     prefix = f".{target.name}.partial-"
     remove_stale(target.parent, prefix)
+    remove_stale(target.parent, f".{target.name}.old-")
     stage = target.parent / f"{prefix}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         stage.mkdir()  # not mkdtemp: that would make the output folder private (0700)
         yield stage
         with _signals_held():
-            _move_into(stage, target)
+            if replace:
+                _replace_whole(stage, target)
+            else:
+                _move_into(stage, target)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         for folder in reversed(created):
@@ -362,6 +374,25 @@ def _move_into(stage: Path, target: Path) -> None:
                 shutil.rmtree(destination)
             path.replace(destination)
     shutil.rmtree(stage)
+
+
+def _replace_whole(stage: Path, target: Path) -> None:
+    """Rename ``stage`` to ``target``; an existing ``target`` is moved aside, then removed.
+
+    If the rename fails, the earlier ``target`` is put back.
+    """
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        target.rename(old)
+    try:
+        stage.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager

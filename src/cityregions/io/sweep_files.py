@@ -13,23 +13,21 @@ The folder holds
   be checked or repeated (:func:`~cityregions.delineation.sweep.reproduce_run`).
 
 Every file is written into a staging folder beside the target, which then takes the
-target's place in one rename: a failure leaves no partial folder, and a folder of an
-earlier sweep is replaced only once the new one is complete.
+target's place in one rename (:func:`cityregions.io._atomic.staged_folder` with
+``replace=True``): a failure leaves no partial folder, a folder of an earlier sweep is
+replaced only once the new one is complete, and the leftovers of a killed run are
+removed by the next run that writes beside the same target.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cityregions._errors import InputError
 from cityregions.constants import REGION, UNIT
-from cityregions.io._atomic import check_output_folder
+from cityregions.io._atomic import check_output_folder, staged_folder
 from cityregions.io.tables import write_table
 
 if TYPE_CHECKING:
@@ -42,28 +40,28 @@ SWEEP_FILES = ("runs.csv", "coassignment.csv", "stability.csv")
 LABELS_FOLDER = "labels"
 
 
-def check_sweep_folder(folder: str | Path) -> Path:
+def check_sweep_folder(folder: str | Path, *, option: str | None = None) -> Path:
     """Check, before any work, that a sweep can be written to ``folder``.
 
     ``folder`` may be missing, empty, or hold an earlier sweep (it has ``runs.csv``),
-    which is then replaced.
+    which is then replaced. ``option`` (``"--out"``) names the folder in messages.
 
     Raises
     ------
     InputError
         ``folder`` is a file, cannot be created, or holds other files.
     """
-    folder = check_output_folder(folder)
-    if folder.exists():
-        if not folder.is_dir():
-            msg = "is a file; expected the folder of the sweep's outputs"
-            raise InputError(msg, source=folder)
-        if any(folder.iterdir()) and not (folder / "runs.csv").is_file():
-            msg = (
-                "the folder exists and holds other files; give a new or empty folder "
-                "(a folder of an earlier sweep, with runs.csv, is replaced)"
-            )
-            raise InputError(msg, source=folder)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        msg = "is a file; expected the folder of the sweep's outputs"
+        raise InputError(msg, source=folder, field=option)
+    folder = check_output_folder(folder, option=option)
+    if folder.exists() and any(folder.iterdir()) and not (folder / "runs.csv").is_file():
+        msg = (
+            "the folder exists and holds other files; give a new or empty folder "
+            "(a folder of an earlier sweep, with runs.csv, is replaced)"
+        )
+        raise InputError(msg, source=folder, field=option)
     return folder
 
 
@@ -81,7 +79,7 @@ def write_sweep(result: Sweep, folder: str | Path) -> list[Path]:
         ``folder`` cannot take the sweep (:func:`check_sweep_folder`).
     """
     target = check_sweep_folder(folder)
-    with _staging(target) as staging:
+    with staged_folder(target, replace=True) as staging:
         write_table(result.runs, staging / "runs.csv", index=False)
         write_table(result.coassignment, staging / "coassignment.csv", index=False)
         stability = result.stability.rename_axis(UNIT).reset_index()
@@ -96,47 +94,3 @@ def write_sweep(result: Sweep, folder: str | Path) -> list[Path]:
     files += [target / LABELS_FOLDER / name for name in names]
     logger.info("sweep of %d runs written to %s", len(names), target)
     return files
-
-
-@contextlib.contextmanager
-def _staging(target: Path) -> Iterator[Path]:
-    """Yield a new folder beside ``target``; it replaces ``target`` when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = _free_name(target, "partial")
-    staging.mkdir()  # (tempfile.mkdtemp would make it private: mode 0700)
-    try:
-        yield staging
-        _replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def _free_name(target: Path, kind: str) -> Path:
-    """Return an unused hidden path beside ``target``: ``.<name>.<kind>-<random>``."""
-    while True:
-        path = target.parent / f".{target.name}.{kind}-{uuid.uuid4().hex[:8]}"
-        if not path.exists():
-            return path
-
-
-def _replace(staging: Path, target: Path) -> None:
-    """Move ``staging`` onto ``target`` (empty or an earlier sweep, removed afterwards)."""
-    old = None
-    if target.exists():
-        if not any(target.iterdir()):
-            target.rmdir()
-        else:
-            old = _free_name(target, "old")
-            target.rename(old)
-    try:
-        staging.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)  # put the earlier sweep back
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-__all__ = ["LABELS_FOLDER", "SWEEP_FILES", "check_sweep_folder", "run_file", "write_sweep"]
