@@ -117,7 +117,9 @@ def main() -> int:
         if not args.no_browser and CHROMIUM.is_file():
             rows.update(browser_timings(app, args.repeat))
     failed = False
-    print(f"bundled case: {len(results.case.territory)} units, sections {list(results.sections)}")
+    units = len(results.territory.territory) if results.territory is not None else 0
+    levels = ", ".join(f"{name} level" for name in results.levels)
+    print(f"bundled case: {units} units ({levels or 'one level'}), sections {results.sections()}")
     for name, value in rows.items():
         target = TARGETS.get(name)
         unit = "" if name.endswith("MB") else " s"
