@@ -1,4 +1,4 @@
-"""Report blocks of the governance evidence, on a small analysis (no pipeline run)."""
+"""Report blocks of the governance evidence, on a small analysis and on the bundled case."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from cityregions.flows import FlowTable
 from cityregions.governance.analysis import analyze_governance
@@ -170,3 +171,32 @@ def test_study_area_warnings_read_in_german() -> None:
     )
     outside = tr_message("929 strong ties with an end outside the study area (x) are left out")
     assert "929 starke Verflechtungen mit einem Ende außerhalb" in outside
+
+
+def test_bundled_report_shows_the_timeline_and_the_recommendations(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The bundled case (observed district flows 2016): what the issue's "done" asks."""
+    from cityregions.report.builder import build_report
+    from tests.support.results import bundled_results
+
+    results = bundled_results(tmp_path_factory.mktemp("bundled"))
+    analysis = results.governance
+    assert analysis is not None
+    assert analysis.study_area is not None
+    assert len(analysis.study_area) == 50
+    html = build_report(results)
+    section = html[html.index('id="section-governance"') : html.index('id="section-partnership"')]
+    timeline = section[section.index("Mitgliedschaft im Zeitverlauf") :]
+    assert "<svg" in timeline[:2000]
+    assert "Grüner Ring Leipzig" in timeline
+    actions = section[section.index("Was die Lücken schließen würde") :]
+    first = re.search(r"<tr><th scope=\"row\">1</th>(.*?)</tr>", actions)
+    assert first is not None
+    assert "neues grenzüberschreitendes Gremium" in first[1]  # a new cross-border body
+    assert "Leipzig–Halle (Saale)" in first[1]  # around the Leipzig–Halle tie, by name
+    assert "37 772" in first[1].replace("\u202f", " ")
+    # ranks 2-5: the same four Dresden–Bautzen ties, marked as alternatives of rank 2
+    assert actions.count("same ties as rank 2 (an alternative)") == 3
+    confirmed = certainty_table(analysis.registry).set_index("certainty")
+    assert confirmed.loc["unspecified"].sum() == 0  # every bundled record states it
