@@ -291,7 +291,7 @@ def test_pipeline_step_names_the_case_field_of_a_bad_date(tmp_path: Path) -> Non
 
 
 def test_recommend_ranks_the_actions_into_a_csv(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Toy: RPV {Leipzig, Nordsachsen}, RPG {Halle, Saalekreis}; gaps Leipzig–Halle and
     Leipzig–Saalekreis (8,515 + 8,272 commuters)."""
@@ -312,6 +312,11 @@ def test_recommend_ranks_the_actions_into_a_csv(
     assert rows[("new_body", "", "14713;15002;15088")] == 8515 + 8272
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert table["cross_state"].head(3).all()
+    # join, cooperation and new body close the same two ties: alternatives of rank 1
+    assert table["note"].head(3).str.contains("same ties as rank 1").tolist() == [
+        False, True, True]  # fmt: skip
+    printed = " ".join(capsys.readouterr().err.split())
+    assert "2. cooperate rpg+rpv: 16787 commuters (same ties as rank 1)" in printed
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,8 +371,10 @@ def recommend(
     )
     for _, row in table.head(5).iterrows():
         target = row["body"] or row["units"]
+        same = re.search(r"same ties as rank \d+", str(row["note"]))
         console.print(
             f"  {row['rank']}. {row['action']} {target}: {row['covered_commuters']:.0f} commuters"
+            + (f" ({same[0]})" if same else "")
         )
     console.print(f"written to [bold]{out}[/]")
 
