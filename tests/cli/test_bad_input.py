@@ -108,6 +108,7 @@ def test_labels_must_cover_the_units_of_the_inputs(
         ("1e400", "arable_ha"),
         ("١٢", "population"),
         ("1_000", "grassland_ha"),
+        ("1,234", "grassland_ha"),  # 1234 or 1.234? (thousands grouped, or a decimal comma)
         ("NaN", "cereal_ha"),
         ("nonsense", "kind"),
         ("estimate; obsereved: forest_ha", "kind"),
@@ -146,6 +147,36 @@ def test_energy_inputs_accept_their_own_kinds(
     code = run_cli("energy", "potential", "--inputs", energy_inputs, "--out", out,
                    monkeypatch=monkeypatch)  # fmt: skip
     assert code == 0
+
+
+def test_a_decimal_comma_is_read_and_a_german_export_named(
+    energy_inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A quoted '12,5' is 12.5 (same output as '12.5'); a ';' export is named as such.
+
+    Before, the ';' file with decimal commas got "the line has N fields, the header 1
+    ... remove the extra ','", which points the user at the wrong fix.
+    """
+    table = pd.read_csv(energy_inputs, dtype=str, keep_default_na=False)
+    outputs = []
+    for cell in ("12.5", "12,5"):
+        table.loc[2, "forest_ha"] = cell
+        table.to_csv(energy_inputs, index=False)
+        out = tmp_path / f"potential-{len(outputs)}.csv"
+        assert run_cli("energy", "potential", "--inputs", energy_inputs, "--out", out,
+                       monkeypatch=monkeypatch) == 0  # fmt: skip
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    german = tmp_path / "german.csv"
+    table.to_csv(german, index=False, sep=";")
+    assert "12,5" in german.read_text(encoding="utf-8")
+    code = run_cli("energy", "potential", "--inputs", german, "--out", tmp_path / "g.csv",
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    assert "german.csv, line 1: the header is separated by ';'" in _error(capsys)
 
 
 # --- 5./6. NUL anywhere; a delimiter at the end of the first data row ----------------------

@@ -14,6 +14,7 @@ its inputs from (``energy/district_facts.csv``, ``energy/state_shares.csv``) and
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,12 @@ def read_energy_inputs(path: str | Path) -> pd.DataFrame:
 
     import pandas as pd
 
-    from cityregions.io._text import check_field_counts, decode_text, parser_error
+    from cityregions.io._text import (
+        check_field_counts,
+        decode_text,
+        parser_error,
+        sniff_separator,
+    )
 
     path = Path(path)
     if not path.is_file():
@@ -86,6 +92,13 @@ def read_energy_inputs(path: str | Path) -> pd.DataFrame:
         raise InputError(msg, source=path) from error
     # control characters anywhere (a NUL byte, UTF-16), then the field count of each line
     text, _ = decode_text(data, source=path, encoding="utf-8-sig")
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    if sniff_separator(header) == ";":  # before the field counts: '7,5' adds fields
+        msg = (
+            "the header is separated by ';' (a German spreadsheet export?); expected a "
+            "comma-separated CSV with '.' as decimal mark"
+        )
+        raise InputError(msg, source=path, location="line 1")
     if text.strip():
         check_field_counts(text, sep=",", source=path)
     try:
@@ -95,13 +108,31 @@ def read_energy_inputs(path: str | Path) -> pd.DataFrame:
         raise InputError(msg, source=path) from error
     except pd.errors.ParserError as error:
         raise parser_error(error, source=path, sep=",", skipped=0) from error
-    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
-        msg = (
-            "the header is separated by ';' (a German spreadsheet export?); expected a "
-            "comma-separated CSV with '.' as decimal mark"
-        )
-        raise InputError(msg, source=path, location="line 1")
+    _check_grouping(frame, source=path)
     return validate_energy_inputs(special_signs(frame), source=str(path))
+
+
+#: A quoted cell such as ``1,234`` or ``12,345,678``: digit grouping or a decimal comma?
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
+
+
+def _check_grouping(frame: pd.DataFrame, *, source: Path) -> None:
+    """Refuse numbers whose comma may group thousands (``"1,234"``: 1234 or 1.234?).
+
+    A single comma is read as the decimal mark (``"7,5"``); a comma followed by exactly
+    three digits is also how English spreadsheets group thousands, so reading it either
+    way could be silently wrong by a factor of 1,000.
+    """
+    for column in (c for c in NUMERIC if c in frame.columns):
+        cells = frame[column].astype(str).str.strip()
+        grouped = cells.str.fullmatch(_GROUPED)
+        if grouped.any():
+            position = int(grouped.to_numpy().nonzero()[0][0])
+            msg = (
+                f"{cells.iloc[position]!r} could group thousands or have a decimal comma; "
+                "write the number without grouping and with a decimal point (1234 or 1.234)"
+            )
+            raise InputError(msg, source=source, location=f"row {position + 2}", field=column)
 
 
 def special_signs(frame: pd.DataFrame) -> pd.DataFrame:
