@@ -64,15 +64,18 @@ EXACT_BUDGET_SECONDS = 5.0
 #: Seconds per unit of work measured on the development machine (2 cores, shared):
 #: dp Banzhaf per (member × weight limit × prime), dp Shapley–Shubik per (member ×
 #: cell of the size-by-weight band × prime), gf per (prime × series × L log2 L) of the
-#: transforms. Conservative (slow) ends of the measured ranges.
-#: Longest weight axis (``min(q, W − q + 1)``) an exact engine builds a table for.
-MAX_EXACT_LIMIT = 500_000_000
+#: transforms. Conservative (slow) ends of the measured ranges: dp Shapley–Shubik
+#: measured 0.6–1.2·10⁻⁹ s on tables of 1–60 s (n = 200–2,000; wavefront kernel, load
+#: average 2–4), 2.9·10⁻⁹ on a 0.05 s table (fixed costs), so 2·10⁻⁹; dp Banzhaf
+#: 1.1–2.3·10⁻⁹.
 RATES = {
     "dp_banzhaf_compiled": 5e-9,
     "dp_banzhaf_numpy": 1.5e-8,
-    "dp_shapley": 8e-9,
+    "dp_shapley": 2e-9,
     "gf": 1e-6,
 }
+#: Longest weight axis (``min(q, W − q + 1)``) an exact engine builds a table for.
+MAX_EXACT_LIMIT = 500_000_000
 
 
 # --------------------------------------------------------------------------- results
