@@ -552,6 +552,15 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "population_based": ("einwohnerbezogen", "population based"),
     "None": ("–", "–"),
     "none": ("keine", "none"),
+    # decision rules (partnership, registry) and what an abstention does
+    "simple": ("einfache Mehrheit", "simple majority"),
+    "qualified": ("qualifizierte Mehrheit", "qualified majority"),
+    "unanimity": ("Einstimmigkeit", "unanimity"),
+    "consensus": ("Konsens", "consensus"),
+    "double_majority": ("doppelte Mehrheit", "double majority"),
+    "counts_as_no": ("zählt als Nein", "counts as no"),
+    "not_counted": ("nicht mitgezählt", "not counted"),
+    "does_not_block": ("blockiert nicht", "does not block"),
     "not tested": ("nicht getestet", "not tested"),
 }
 
@@ -650,6 +659,12 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ),
     (r"delineation labels", "Regionszuordnung der Abgrenzung"),
     (
+        r"Shapley–Shubik of the flattened body is a Monte Carlo estimate \(with 95 % "
+        r"intervals\) in: (.+); every other figure is exact\.",
+        "Shapley–Shubik des aufgelösten Gremiums ist eine Monte-Carlo-Schätzung (mit "
+        "95-%-Intervallen) in: {0}; alle anderen Werte sind exakt.",
+    ),
+    (
         r"per-capita figures of AGEB Energiebilanz (\d{4}) \(derived\)",
         "Pro-Kopf-Werte der AGEB-Energiebilanz {0} (abgeleitet)",
     ),
@@ -678,7 +693,7 @@ SETTINGS = frozenset({
 #: Table columns whose coded values are shown through :data:`VALUE_LABELS`.
 CODED_COLUMNS = frozenset({
     "feedstock", "level", "body_level", "potential_level", "path", "status", "inputs_kind",
-    "technology", "reason", "cost_basis", "bloc",
+    "technology", "reason", "cost_basis", "bloc", "decision", "abstention",
     "kind", "mode", "certainty",
     "method", "method_a", "method_b", "carrier", "provenance", "role", "action",
 })  # fmt: skip

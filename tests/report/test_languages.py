@@ -223,3 +223,31 @@ def test_coverage_figures_read_as_shares(key: str) -> None:
     person."""
     assert label(key, "de").startswith("Anteil der ")
     assert label(key, "en").startswith("Share of the ")
+
+
+def test_decision_rules_and_abstention_are_named_not_coded() -> None:
+    """The scenario table read "qualified" and "counts_as_no" in the German report."""
+    table = html_table(
+        pd.DataFrame({"decision": ["qualified", "consensus"],
+                      "abstention": ["counts_as_no", "does_not_block"]})
+    )  # fmt: skip
+    assert '<span class="t-de">qualifizierte Mehrheit</span>' in table
+    assert '<span class="t-de">zählt als Nein</span>' in table
+    assert '<span class="t-en">does not block</span>' in table
+    assert "counts_as_no" not in table
+
+
+def test_partnership_note_on_estimates_is_german_in_the_german_report() -> None:
+    from cityregions.report.partnership_view import _reading
+
+    note = (
+        "Shapley–Shubik of the flattened body is a Monte Carlo estimate (with 95 % "
+        "intervals) in: association-2014-business-members; every other figure is exact."
+    )
+    html = _reading([note])
+    assert (
+        '<p class="small warning t-de">Shapley–Shubik des aufgelösten Gremiums ist eine '
+        "Monte-Carlo-Schätzung (mit 95-%-Intervallen) in: association-2014-business-members; "
+        "alle anderen Werte sind exakt.</p>" in html
+    )
+    assert f'<p class="small warning t-en">{note}</p>' in html

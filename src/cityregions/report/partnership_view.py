@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cityregions.geometry import MapView
-from cityregions.i18n import tr
+from cityregions.i18n import message_pair, tr
 from cityregions.partnership.compare import MEMBER_COLUMNS, PENROSE_CAVEAT
 from cityregions.report.svg import bar_chart
 from cityregions.report.tables import header, html_table
@@ -168,7 +168,8 @@ def _reading(notes: list[str]) -> str:
     """The reading of the rule columns and the comparison's notes (warnings first)."""
     items = []
     for note in notes:
-        german = NOTES_DE.get(note)
+        pair = message_pair(note)  # the steps' sentences (vocabulary.SENTENCES)
+        german = NOTES_DE.get(note) or (pair[0] if pair else None)
         english = escape(note)
         items.append(
             _in_languages("p", english, escape(german) if german else None, "small warning")
