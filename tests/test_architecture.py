@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cityregions"
 #: Modules below everything: errors, progress, optional imports, constants, the root.
 BASE = {"cityregions", "_errors", "_progress", "_optional", "constants", "_numbers"}
 BASE |= {"_distributed"}  # running pure tasks on Dask (issue 15)
+BASE |= {"_toml"}  # TOML with a nesting limit (issue 16a)
 #: Core objects and plain data shared by the analyses.
 CORE = {"territory", "flows", "labels", "registry"}
 #: One package (or module) per analysis; they never import one another.

@@ -400,6 +400,7 @@ def toml_mutations(draw: st.DrawFn) -> Mutation:
     """One breakage of ``case.toml`` (or one of the text breakages)."""
     key = draw(st.sampled_from(["flow", "unit", "files", "sum_duplicates", "provenance", "x"]))
     value = draw(st.sampled_from(['"flows.csv"', "3", "true", "[1, 2]", '"../units.csv"']))
+    depth = draw(st.sampled_from([3, 64, 65, 500, 3000]))  # tomllib recurses (issue 16a)
     options: dict[str, Mutation] = {
         "unknown_table": lambda d: d + f"\n[{key}]\nfile = {value}\n".encode(),
         "unknown_key": lambda d: d.replace(b"[flows]\n", f"[flows]\n{key} = {value}\n".encode()),
@@ -409,6 +410,7 @@ def toml_mutations(draw: st.DrawFn) -> Mutation:
         "missing_file": lambda d: d.replace(b'"flows.csv"', b'"nowhere.csv"'),
         "outside": lambda d: d.replace(b'"inputs.csv"', b'"../inputs.csv"'),
         "no_units": lambda d: d.replace(b"[units]", b"[unitz]"),
+        "deep": lambda d: d + f"\nx = {'[' * depth}{']' * depth}\n".encode(),
     }  # fmt: skip
     choice = draw(st.sampled_from([*sorted(options), "text"]))
     return draw(text_mutations()) if choice == "text" else options[choice]

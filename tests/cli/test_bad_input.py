@@ -338,6 +338,35 @@ def test_deep_yaml_and_billion_laughs_exit_2_at_once(
     assert time.perf_counter() - started < 10  # before: 9 levels took 84 s, 11 far longer
 
 
+@pytest.mark.parametrize("reader", ["case.toml", "--coefficients", "scenario"])
+def test_deep_toml_is_one_line_in_every_toml_reader(
+    reader: str,
+    tmp_path: Path,
+    energy_inputs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """tomllib recurses: 500 nested arrays were a RecursionError traceback (as YAML was)."""
+    deep = "x = " + "[" * 500 + "]" * 500 + "\n"
+    if reader == "case.toml":
+        case = _write(tmp_path / "case" / "case.toml", '[units]\nfile = "u.csv"\n' + deep)
+        argv: list[object] = ["report", case.parent, "--out", tmp_path / "r.html"]
+        where = "case.toml, line 3"
+    elif reader == "--coefficients":
+        coefficients = _write(tmp_path / "c.toml", "# overrides\n" + deep)
+        argv = ["energy", "potential", "--inputs", energy_inputs, "--coefficients",
+                coefficients, "--out", tmp_path / "p.csv"]  # fmt: skip
+        where = "c.toml, line 2"
+    else:
+        scenario = _write(tmp_path / "s.toml", 'name = "s"\n' + deep)
+        argv = ["partnership", "compare", scenario, "--out", tmp_path / "compare"]
+        where = "s.toml, line 2"
+    assert run_cli(*argv, monkeypatch=monkeypatch) == 2
+    message = _error(capsys)
+    assert f"{where}: arrays or inline tables nested more than 64 levels deep" in message
+    assert not any((tmp_path / name).exists() for name in ("r.html", "p.csv", "compare"))
+
+
 # --- 10. output paths checked before any work, naming the option -----------------------------
 
 

@@ -32,7 +32,6 @@ import hashlib
 import json
 import logging
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from cityregions._errors import InputError
+from cityregions._toml import parse_toml
 
 logger = logging.getLogger(__name__)
 
@@ -273,10 +273,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         msg = "coefficient file not found"
         raise InputError(msg, source=path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
         msg = f"not valid TOML: {error}"
         raise InputError(msg, source=path) from error
+    return parse_toml(text, source=path)
 
 
 def _build(name: str, table: Any, *, source: Path) -> Coefficient:

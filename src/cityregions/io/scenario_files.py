@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cityregions._errors import InputError
+from cityregions._toml import parse_toml
 from cityregions.io._yaml import load_yaml
 from cityregions.partnership.scenarios import (
     Changes,
@@ -46,10 +46,11 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         msg = f"cannot read scenario file: {getattr(error, 'strerror', None) or error}"
         raise InputError(msg, source=path) from None
     try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text, source=path)
-    except tomllib.TOMLDecodeError as error:
-        msg = f"not valid TOML: {error}"
-        raise InputError(msg, source=path) from None
+        data = (
+            parse_toml(text, source=path)
+            if path.suffix == ".toml"
+            else load_yaml(text, source=path)
+        )
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

@@ -49,7 +49,6 @@ own, so every step runs on it unchanged::
 from __future__ import annotations
 
 import logging
-import tomllib
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from cityregions._errors import InputError
+from cityregions._toml import parse_toml
 from cityregions.constants import FLOWS_PROVENANCES
 from cityregions.flows import FlowTable
 from cityregions.territory import Territory
@@ -412,9 +412,10 @@ def load_case(root: str | Path) -> Case:
         msg = "not a case folder: expected a case.toml naming the inputs"
         raise InputError(msg, source=root)
     try:
-        config = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = toml_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
         msg = f"not valid TOML: {error}"
         raise InputError(msg, source=toml_path) from error
+    config = parse_toml(text, source=toml_path)
     check_case_keys(config, source=toml_path)
     return Case(root=root, config=config)
