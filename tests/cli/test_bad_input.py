@@ -255,6 +255,23 @@ def test_bad_option_values_are_one_line(
     assert message in _error(capsys)
 
 
+@pytest.mark.parametrize("value", ["1_000", "١٢", "１２", "1e400", "inf"])
+def test_sweep_grid_values_are_plain_decimals(
+    value: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--grid min_size=1_000`` ran with 1000 and ``min_size=١٢`` with 12 (int() reads them)."""
+    flows = _write(tmp_path / "flows.csv", FLOWS)
+    code = run_cli("sweep", flows, "--out", tmp_path / "sweep", "--grid", f"min_size={value}",
+                   "--scheduler", "inline", monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    message = _error(capsys)
+    assert f"field 'min_size': {value!r} is not a finite number written with ASCII" in message
+    assert not (tmp_path / "sweep").exists()
+
+
 def _number_options() -> list[tuple[list[str], str, bool]]:
     """Every command's number options: (command words, option, whether it is a float)."""
     import typer.main

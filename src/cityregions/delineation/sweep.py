@@ -65,6 +65,7 @@ import pandas as pd
 
 from cityregions._distributed import map_tasks
 from cityregions._errors import InputError, ParameterError
+from cityregions._numbers import MAX_MAGNITUDE, number_problem
 from cityregions.constants import FLOWS_PROVENANCE, REGION, UNIT
 from cityregions.delineation import api
 from cityregions.delineation.consensus import (
@@ -146,8 +147,12 @@ def _grid_value(text: str, *, source: str, where: str, name: str) -> Any:
             value = kind(text)
         except ValueError:
             continue
-        if not math.isfinite(value):
-            msg = f"{text!r} is not a finite number"
+        # Python also reads inf, nan, 1e400, 1_000 and ١٢: a number is a plain ASCII decimal
+        if not math.isfinite(value) or number_problem(text) is not None:
+            msg = (
+                f"{text!r} is not a finite number written with ASCII digits (e.g. 12, 0.5 "
+                f"or 1e-05; at most {MAX_MAGNITUDE:.0e} in magnitude)"
+            )
             raise InputError(msg, source=source, location=where, field=name)
         return value
     return text
