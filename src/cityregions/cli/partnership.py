@@ -263,8 +263,9 @@ def power(
         console.print(f"{name}: {how}")
     if result.error_bound:
         console.print(
-            f"Monte Carlo: every estimate within ±{result.error_bound:.4g} with probability "
-            f"{result.confidence:.0%} (Hoeffding); per-member intervals in the …_ci columns"
+            f"Monte Carlo: each estimate of Banzhaf absolute and Shapley–Shubik within "
+            f"±{result.error_bound:.4g} with probability {result.confidence:.0%} "
+            "(Hoeffding); per-member intervals in the …_ci columns"
         )
     if grouping is not None:
         console.print(f"a priori unions: {together.method}")

@@ -125,3 +125,21 @@ def test_exact_costs_grow_with_the_body_and_gf_stops_at_its_primes() -> None:
         assert large[index]["dp"] > small[index]["dp"]
     huge = exact_costs(weighted_game([1] * 6000, 3001))
     assert huge["banzhaf"]["gf"] == math.inf  # 6,001 bits: more than the NTT primes hold
+
+
+def test_hoeffding_bound_covers_the_shapley_estimate_from_fewer_orderings() -> None:
+    """The stated bound is sqrt(ln(2/δ)/(2K)) with K = the orderings when only
+    Shapley–Shubik is estimated, and the wider of coalitions and orderings when both are
+    (each ordering checks n positions, so fewer orderings are drawn than coalitions)."""
+    rng = np.random.default_rng(2)
+    weights = rng.integers(5_000, 70_000, 50).tolist()
+    game = weighted_game(weights, sum(weights) // 2 + 1)
+    mixed = voting_power(game, rng=rng, samples=200_000, budget=1.0)
+    orderings = montecarlo.orderings_for(200_000, 50)
+    assert orderings < 200_000
+    assert mixed.error_bound == pytest.approx(math.sqrt(math.log(40) / (2 * orderings)))
+    both = voting_power(game, rng=rng, samples=200_000, method="montecarlo")
+    assert both.error_bound == pytest.approx(math.sqrt(math.log(40) / (2 * orderings)))
+    assert both.error_bound > math.sqrt(math.log(40) / (2 * 200_000))
+    banzhaf_only = voting_power(game, rng=rng, samples=200_000, method="montecarlo", shapley=False)
+    assert banzhaf_only.error_bound == pytest.approx(math.sqrt(math.log(40) / 400_000))

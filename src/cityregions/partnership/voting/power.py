@@ -113,8 +113,11 @@ class PowerResult:
         ``(low, high)`` per member, for estimated indices only.
     error_bound
         Half-width of the two-sided Hoeffding interval at ``confidence`` (Monte
-        Carlo); it holds for every estimate (each is a mean of ``samples`` values in
-        [0, 1]).
+        Carlo), ``sqrt(ln(2/δ)/(2K))``: each estimate of ``banzhaf_absolute`` is a mean
+        of ``K = samples`` values in [0, 1], each of ``shapley_shubik`` a mean over
+        ``K`` = the orderings drawn (fewer); the wider of the estimated indices' bounds
+        is given, so it holds for each of their estimates (not for the normalised
+        ``banzhaf``, a ratio: see its interval).
     """
 
     members: tuple[str, ...]
@@ -402,6 +405,14 @@ def _estimate_text(result: Estimate, index: str, n: int) -> str:
     )
 
 
+def _hoeffding(count: int, confidence: float) -> float:
+    """Hoeffding half-width ``sqrt(ln(2/δ)/(2K))`` of a mean of ``K`` values in [0, 1].
+
+    ``δ = 1 − confidence`` (Hoeffding 1963).
+    """
+    return math.sqrt(math.log(2 / (1 - confidence)) / (2 * max(count, 1)))
+
+
 def _monte_carlo(
     game: VotingGame,
     *,
@@ -426,6 +437,9 @@ def _monte_carlo(
     )
     intervals = {k: (tuple(lo), tuple(hi)) for k, (lo, hi) in est.intervals.items()}
     ss = tuple(est.shapley_shubik) if est.shapley_shubik is not None else None
+    # Hoeffding: Banzhaf absolute is a mean over `samples` coalitions, Shapley–Shubik
+    # over `orderings` (fewer); the bound stated is the widest of the estimated ones.
+    ss_bound = _hoeffding(est.orderings, confidence) if ss is not None else 0.0
     if exact_banzhaf is not None:  # exact Banzhaf, estimated Shapley–Shubik
         methods = {"banzhaf": exact_banzhaf.methods["banzhaf"]}
         methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik", game.n)
@@ -437,7 +451,7 @@ def _monte_carlo(
             shapley_shubik=ss,
             exact=False,
             samples=est.samples,
-            error_bound=est.error_bound,
+            error_bound=ss_bound,
             confidence=confidence,
             methods=methods,
             method=_method_line(methods),
@@ -461,7 +475,7 @@ def _monte_carlo(
         exact=False,
         samples=est.samples,
         standard_error=tuple(est.standard_error),
-        error_bound=est.error_bound,
+        error_bound=max(est.error_bound, ss_bound),
         confidence=confidence,
         methods=methods,
         intervals=intervals,
