@@ -226,3 +226,28 @@ def test_known_step_notes_are_shown_in_both_languages(html: str) -> None:
     assert "Flows are modeled, not observed" in governance
     delineation = html.split('id="section-delineation"')[1].split("</section>")[0]
     assert "nicht berechnet: benötigt Gebietsflächen" not in delineation  # polygons now
+
+
+def test_municipal_fit_table_names_bodies_and_regions(real, html: str) -> None:
+    """The municipal level's fit table showed body ids (``rpg-ostthueringen``) and the
+    delineation's region ids (``639``) where the map and legend number regions 1, 2, …"""
+    import re
+
+    level = real.levels["municipality"]
+    section = html.split('id="section-level-municipality"')[1].split("</section>")[0]
+    table = section.split("Passung der Kooperationsräume auf dieser Ebene")[1]
+    table = table.split("</table>")[0]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    bodies = level.governance.areas.drop_duplicates("area")
+    assert "Regionale Planungsgemeinschaft Ostthüringen" in rows
+    assert not set(rows) & set(bodies["area"])  # no body id
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", table.split("</thead>")[0])
+    column = next(i for i, h in enumerate(headers) if "Region<" in h or h == "Region") - 1
+    regions = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row)[column]
+        for row in table.split("<tbody>")[1].split("</tr>")[:-1]
+    ]
+    region_ids = {str(r) for r in level.delineation.labels.dropna().unique()}
+    assert len(regions) == len(rows)
+    assert not set(regions) & region_ids  # names, not ids such as 639
+    assert "Leipzig" in regions

@@ -11,11 +11,13 @@ section's banner names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from cityregions.geometry import short_name
 from cityregions.i18n import bilingual, tr_message
 from cityregions.pipeline import views
 from cityregions.report.maps import legend, region_map
@@ -53,7 +55,7 @@ def level_body(level: CaseResults) -> str | None:
         items = "".join(f"<li>{tr_message(w)}</li>" for w in level.governance.warnings)
         parts.append(f'<ul class="warnings">{items}</ul>')
     if level.governance is not None and not level.governance.fit_areas.empty:
-        fit = _area_fit(level)
+        fit = _area_fit(level, layers.names)
         heading = bilingual(
             "Passung der Kooperationsräume auf dieser Ebene",
             "Fit of the cooperation areas at this level",
@@ -81,14 +83,24 @@ def _figures(level: CaseResults) -> dict[str, object]:
     return figures
 
 
-def _area_fit(level: CaseResults) -> pd.DataFrame:
-    """The fit table with the body names first (ids stay as the index)."""
+def _area_fit(level: CaseResults, region_names: Mapping[str, str]) -> pd.DataFrame:
+    """The fit table indexed by the bodies' names, best-matching regions by name.
+
+    Neither the body ids (``rpg-ostthueringen``) nor the delineation's region ids (``639``,
+    which the map and legend number 1, 2, …) are shown.
+    """
     assert level.governance is not None
     fit = level.governance.fit_areas.copy()
     names = level.governance.areas.drop_duplicates("area").set_index("area")["name"]
-    fit.insert(0, "name", names.reindex(fit.index).to_numpy())
-    keep = [c for c in fit.columns if c in _FIT_COLUMNS]
-    return fit[keep].sort_values("units", ascending=False, kind="stable")
+    keep = [c for c in fit.columns if c in _FIT_COLUMNS and c != "name"]
+    fit = fit[keep].sort_values("units", ascending=False, kind="stable")
+    if "region" in fit.columns:
+        fit["region"] = [
+            short_name(region_names.get(str(r), str(r))) if pd.notna(r) else r
+            for r in fit["region"]
+        ]
+    fit.index = pd.Index([str(names.get(i, i)) for i in fit.index], name="area")
+    return fit
 
 
 _FIT_COLUMNS = (
