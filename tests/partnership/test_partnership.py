@@ -245,7 +245,7 @@ def test_compare_writes_tables(tmp_path):
         "wide.csv",
     ]
     summary = pd.read_csv(tmp_path / "summary.csv")
-    assert len(summary) == len(list(SCENARIOS.glob("*.yaml"))) == 16
+    assert len(summary) == len(list(SCENARIOS.glob("*.yaml"))) == 17
     assert set(summary["decision"]) == {"simple", "qualified", "consensus"}
     # every scenario states its undocumented rules, in the summary and in their own table
     assumptions = pd.read_csv(tmp_path / "assumptions.csv")
@@ -414,6 +414,29 @@ def test_registry_two_stage_target_model_scenario_file():
     # districts sum their municipalities; Zwickau (a town in LK Zwickau) its own
     assert result.members.loc["boerde", "population"] == _population("15083")
     assert result.members.loc["zwickau", "population"] == _population("14524330")
+    from tests.support.brute_force import flat_banzhaf
+
+    flat = flat_banzhaf(result.game)
+    assert [float(x) for x in flat] == pytest.approx(
+        result.members.loc[list(result.game.members), "banzhaf_absolute"].tolist(), abs=1e-15
+    )
+
+
+def test_registry_target_model_by_consensus():
+    """All eight city regions must pass: A = product of the blocs' passage chances,
+    (5/16)**2 (4 members, 3 needed) · (1/4)**3 (2 members, both) · (1/2)**3 (1 member;
+    3 members, 2 needed) = 25/131072; the members of the one- and two-member city
+    regions can block alone, those of larger ones cannot."""
+    from fractions import Fraction
+
+    result = evaluate_scenario(
+        read_scenario(SCENARIOS / "registry-city-regions-2012-consensus.yaml")
+    )
+    assert result.summary["decision"] == "consensus"
+    assert result.summary["coleman_act"] == pytest.approx(float(Fraction(25, 131072)))
+    blockers = set(result.members.index[result.members["can_block_alone"]])
+    assert blockers == {"leipzig", "gera", "halle", "saalekreis", "dresden", "dohna",
+                        "chemnitz", "zwickau"}  # fmt: skip
     from tests.support.brute_force import flat_banzhaf
 
     flat = flat_banzhaf(result.game)
