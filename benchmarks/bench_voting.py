@@ -13,6 +13,9 @@ Games (random weights seeded; quota = half the total + 1):
   < 5 s. Banzhaf by both engines and ``powerindex``; Shapley–Shubik by the dynamic
   program (it runs: about a minute), the ``gf`` time taken from the cost model
   (``exact_costs``; running it would take hours), ``powerindex`` not run;
+* the size-by-weight table of the exact Shapley–Shubik program built one member after
+  the other and as a wavefront of ``_dp.WAVE`` members (n = 200 and 400 with weights
+  1..100, n = 1,000 with weights 1..5; best of three; the two tables must be equal);
 * the 50 districts of the bundled case weighted by population (``districts.csv``),
   more than half — goal: answered by ``auto`` in < 10 s;
 * the 1,268 municipalities of the bundled case weighted by population
