@@ -195,6 +195,43 @@ def test_a_nul_byte_deep_in_the_flows_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"unit\n14713\n1\x0015002\n", 3),  # a NUL byte inside an id
+        ("14713\n15002\n".encode("utf-16"), 1),  # UTF-16, as Windows tools save text
+    ],
+)
+@pytest.mark.parametrize("how", ["--cities", "--study-area"])
+def test_id_lists_are_checked_like_tables(
+    data: bytes,
+    line: int,
+    how: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A list of ids (FUA cities, BBSR centres, a study area) was read as UTF-8 text only:
+    UTF-16 ended in a UnicodeDecodeError traceback, a NUL byte became part of an id."""
+    ids = tmp_path / ("ids.csv" if data.startswith(b"unit") else "ids.txt")
+    ids.write_bytes(data)
+    flows = _write(tmp_path / "flows.csv", FLOWS)
+    if how == "--cities":
+        argv: list[object] = ["delineate", flows, "--method", "fua", "--cities", f"@{ids}",
+                              "--out", tmp_path / "l.csv"]  # fmt: skip
+    else:
+        units = _write(tmp_path / "u.csv", "unit,name\n01,A\n02,B\n")
+        registry = _write(tmp_path / "r.yaml", "actors: []\n")
+        argv = ["governance", "analyze", registry, "--units", units, "--flows", flows,
+                "--study-area", ids, "--out", tmp_path / "g"]  # fmt: skip
+    assert run_cli(*argv, monkeypatch=monkeypatch) == 2
+    message = _error(capsys)
+    assert f"{ids.name}, line {line}: wrong encoding or not a text table" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["flows.csv", ids.name] + (["u.csv", "r.yaml"] if how == "--study-area" else [])
+    )
+
+
+@pytest.mark.parametrize(
     ("args", "name", "text"),
     [
         (("delineate", "{f}", "--out", "{o}/l.csv"), "flows.csv",

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from cityregions._errors import InputError
 from cityregions.constants import UNIT
+from cityregions.io._text import decode_text
 
 
 def read_ids(path: Path | str, *, what: str) -> list[str]:
@@ -43,7 +44,8 @@ def read_ids(path: Path | str, *, what: str) -> list[str]:
     if not path.is_file():
         msg = f"the file of {what} does not exist"
         raise InputError(msg, source=path)
-    text = path.read_text(encoding="utf-8-sig")
+    # UTF-8 (else cp1252), no control character anywhere (a NUL byte, UTF-16)
+    text, _ = decode_text(path.read_bytes(), source=path)
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(text.splitlines()))
         if not rows or UNIT not in rows[0]:
