@@ -196,3 +196,23 @@ def test_scale_bar_is_not_hidden_by_the_attribution(page: Any) -> None:
     overlap = not (right <= a_left or a_right <= left or bottom <= a_top or a_bottom <= top)
     assert not overlap, boxes
     assert page.problems == []
+
+
+def test_municipal_layer_has_its_own_legend_and_numbers(page: Any) -> None:
+    """With the municipal regions shown the legend listed only the district regions, and
+    the municipal regions (colours repeat) had no numbers on the map."""
+    layer = page.evaluate("() => fetch('/api/layers/municipalities').then(r => r.json())")
+    regions = {f["properties"]["region"] for f in layer["features"]}
+    assert len(regions) > 16
+    assert {r["id"] for r in layer["regions"]} == regions
+    keys = [str(r["key"]) for r in layer["regions"]]
+    assert page.locator("#legend .municipal").count() == 0  # layer off by default
+    page.locator("#toggle-municipalities").check()
+    assert page.locator("#legend .municipal .key").all_inner_texts() == keys
+    assert sorted(page.locator("#map .municipal-key").all_inner_texts(), key=int) == sorted(
+        keys, key=int
+    )
+    page.screenshot(path=str(artifact("dashboard-municipalities.png")))
+    page.locator("#toggle-municipalities").uncheck()
+    assert page.locator("#legend .municipal").count() == 0
+    assert page.problems == []

@@ -251,3 +251,17 @@ def test_partnership_note_on_estimates_is_german_in_the_german_report() -> None:
         "alle anderen Werte sind exakt.</p>" in html
     )
     assert f'<p class="small warning t-en">{note}</p>' in html
+
+
+def test_tables_listing_units_by_id_get_their_names() -> None:
+    """The logistics table listed "14626 Silomais …" without the unit's name."""
+    units = pd.DataFrame({"name": ["Bautzen", "Görlitz"]}, index=pd.Index(["14625", "14626"]))
+    found = {"allocation_unallocated": pd.DataFrame({
+        "unit": ["14626", "14625"], "feedstock": ["silage_maize", "cereal_straw"],
+        "tonnes": [138253.0, 1.0],
+    })}  # fmt: skip
+    html = sections.generic_body(found, units=units)
+    rows = re.findall(r"<tr><td[^>]*>(\d+)</td><td[^>]*>([^<]+)</td>", html)
+    assert rows == [("14626", "Görlitz"), ("14625", "Bautzen")]
+    unknown = {"t": pd.DataFrame({"unit": ["99999"], "tonnes": [1.0]})}
+    assert "99999" in sections.generic_body(unknown, units=units)  # left as it is

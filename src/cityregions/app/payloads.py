@@ -323,7 +323,32 @@ def _level_layers(results: CaseResults) -> dict[str, dict[str, Any]]:
                 "colour": layers.colours.get(str(row["region"]), "#888"),
             }
             features.append(_feature(_to_wgs84(layers.geometry.loc[unit]), props))
-    return {"municipalities": _collection(features), "municipal_areas": _areas_layer(layers)}
+    collection = _collection(features)
+    if features:
+        collection["regions"] = _level_region_keys(layers)
+    return {"municipalities": collection, "municipal_areas": _areas_layer(layers)}
+
+
+def _level_region_keys(layers: MapView) -> list[dict[str, Any]]:
+    """The level's regions by number, for the legend and the numbers on the map.
+
+    A foreign member ``regions`` of the ``municipalities`` collection: ``id``, ``key``
+    (1 = the largest, as in the report's level map), ``name``, ``colour`` and
+    ``label_point`` (inside the dissolved region, EPSG:4326).
+    """
+    shapes = region_shapes(layers)
+    inverse = transformer(CRS_EQUAL_AREA, CRS_WGS84)
+    keys = []
+    for region, key in layers.keys.items():
+        if region not in shapes:
+            continue
+        lon, lat = inverse.transform(*label_point(shapes[region]))
+        keys.append({
+            "id": region, "key": key, "name": layers.names.get(region, region),
+            "colour": layers.colours.get(region, "#888"),
+            "label_point": [round(float(lon), 5), round(float(lat), 5)],
+        })  # fmt: skip
+    return keys
 
 
 def _stability_layer(results: CaseResults) -> dict[str, Any]:

@@ -131,6 +131,8 @@ def generic_body(
             value = with_region_names(value, unit_names, index="unit")
         elif isinstance(value, pd.DataFrame) and names:
             value = with_region_names(value, names)
+        if isinstance(value, pd.DataFrame) and units is not None and "unit" in value.columns:
+            value = with_unit_names(value, {str(k): str(v) for k, v in units["name"].items()})
         if isinstance(value, pd.Series) and not value.empty:
             value = value.to_frame()
         if isinstance(value, pd.DataFrame) and not value.empty:
@@ -155,6 +157,18 @@ def with_region_names(
         return table
     named = table.copy()
     named.insert(0, "name", [names[i] for i in ids])
+    return named
+
+
+def with_unit_names(table: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Put a ``name`` column after the ``unit`` column of ids (``14626`` -> Bautzen)."""
+    if "name" in table.columns or table.empty:
+        return table
+    ids = table["unit"].astype(str)
+    if not ids.isin(list(names)).all():
+        return table
+    named = table.copy()
+    named.insert(list(table.columns).index("unit") + 1, "name", [names[i] for i in ids])
     return named
 
 

@@ -147,15 +147,16 @@
         }
       }
     });
-    if (name !== "regions") { return shapes; }
-    /* every region carries its number (as in the legend): colours repeat for regions that do not touch */
+    if (name !== "regions" && name !== "municipalities") { return shapes; }
+    /* every region carries its number (as in the legend): colours repeat for regions that do not touch;
+       the municipal level lists its regions in the collection's "regions" member */
     var group = L.featureGroup([shapes]);
-    collection.features.forEach(function (f) {
-      var p = f.properties;
+    var keyed = name === "regions" ? collection.features.map(function (f) { return f.properties; }) : (collection.regions || []);
+    keyed.forEach(function (p) {
       if (!p.label_point) { return; }
-      var icon = L.divIcon({ className: "region-key", html: esc(p.key), iconSize: [18, 18] });
+      var icon = L.divIcon({ className: "region-key" + (name === "regions" ? "" : " municipal-key"), html: esc(p.key), iconSize: [18, 18] });
       var marker = L.marker([p.label_point[1], p.label_point[0]], { icon: icon, keyboard: false, title: p.name });
-      marker.on("click", function () { showRegion(p.id); });
+      if (name === "regions") { marker.on("click", function () { showRegion(p.id); }); }
       group.addLayer(marker);
     });
     return group;
@@ -187,8 +188,13 @@
       box.appendChild(label);
     });
     box.addEventListener("change", function (e) {
-      if (e.target.dataset.layer) { setLayer(e.target.dataset.layer, e.target.checked); }
+      if (e.target.dataset.layer) { setLayer(e.target.dataset.layer, e.target.checked); renderLegend(); }
     });
+  }
+
+  function isShown(name) {
+    var group = state.groups[name];
+    return !!(group && state.map && state.map.hasLayer(group));
   }
 
   /* Every region, by its number; swatch colours are set as properties (no inline style: CSP). */
@@ -203,6 +209,15 @@
     }
     if (regions.length && regions[0].properties.schematic) {
       html += '<p class="muted small" data-i18n="map_hulls">' + esc(t("map_hulls")) + "</p>";
+    }
+    /* the municipal level's regions while its layer is shown (numbers as in the report's level map) */
+    var municipal = state.layers.municipalities && isShown("municipalities") ? state.layers.municipalities.regions || [] : [];
+    if (municipal.length) {
+      html += '<p class="small" id="legend-municipal"><strong data-i18n="municipalities">' + esc(t("municipalities")) + "</strong></p>" +
+        municipal.map(function (r) {
+          return '<div class="municipal"><span class="sw" data-colour="' + esc(r.colour) + '"></span><span class="key">' +
+            esc(r.key) + "</span> " + esc(r.name) + "</div>";
+        }).join("");
     }
     var classes = state.layers.stability ? state.layers.stability.legend || [] : [];
     if (classes.length) {
