@@ -358,6 +358,17 @@ def test_malformed_files_give_one_clear_message(
     assert all(str(path) in str(p) for p in problems)
 
 
+def test_a_control_character_is_one_line_naming_its_line(tmp_path: Path) -> None:
+    """PyYAML's reader error spans lines and has no mark: one line, the character's line."""
+    path = tmp_path / "r.yaml"
+    path.write_text("sources: {}\nactors:\n  - {id: a\x1f, name: A}\n")
+    problem = check_registry(path)[0]
+    assert str(problem) == (
+        f"{path}, line 3: not valid YAML: unacceptable character #x001f: control characters "
+        "are not allowed"
+    )
+
+
 def test_a_bad_file_in_a_folder_does_not_hide_problems_in_the_others(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("- a list\n")
     (tmp_path / "b.yaml").write_text(

@@ -190,6 +190,24 @@ def _parse_error(message: str, **where: Any) -> InputError:
     return error
 
 
+def _yaml_error(error: yaml.YAMLError, text: str, file: Path) -> InputError:
+    """One line for a YAML error: what is wrong and the line it is on.
+
+    A reader error (a control character, a bad byte) has no mark but the character's
+    position; its text would span lines, so only its first line is kept.
+    """
+    mark = getattr(error, "problem_mark", None)
+    position = getattr(error, "position", None)
+    if mark is not None:
+        where: str | None = f"line {mark.line + 1}"
+    elif isinstance(position, int):
+        where = f"line {text.count(chr(10), 0, position) + 1}"
+    else:
+        where = None
+    problem = getattr(error, "problem", None) or str(error).strip().splitlines()[0]
+    return _parse_error(f"not valid YAML: {problem}", source=file, location=where)
+
+
 def _load_file(file: Path, state: _Loading) -> None:
     problems = state.problems
     try:
@@ -201,10 +219,7 @@ def _load_file(file: Path, state: _Loading) -> None:
         state.unreadable.append(file)
         return
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        msg = f"not valid YAML: {getattr(error, 'problem', error)}"
-        problems.append(_parse_error(msg, source=file, location=where))
+        problems.append(_yaml_error(error, text, file))
         state.unreadable.append(file)
         return
     except UnicodeDecodeError as error:
