@@ -367,6 +367,7 @@ def test_analyze_with_a_study_area_and_the_ucinet_export(
     err = " ".join(capsys.readouterr().err.split())
     assert "study area states 14 (2 units; 3 strong ties outside it left out)" in err
     assert "19 permutations, seed 0" in err
+    assert "strongest action: none (recommendations.csv)" in err  # RPV covers its two units
     assert (out / "network.dl").read_text().startswith("DL NR=2, NC=1")
     assert (out / "study_area.csv").read_text().splitlines() == [
         "unit,how", "14713,states", "14730,states"

@@ -288,6 +288,7 @@ def analyze(
         f"permutations, seed {seed}): brokers {summary['significant_brokers']}; "
         f"openness {summary['openness_vs_random']}"
     )
+    console.print(f"strongest action: {summary['top_action']} (recommendations.csv)")
     console.print(f"{len(files)} files written to [bold]{out}[/]")
 
 
