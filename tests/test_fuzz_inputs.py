@@ -101,11 +101,15 @@ top:
   more_than: true
 """
 MUNICIPALITIES = (
-    "unit,parent,population,lon,lat,area_km2\n"
-    "14713000,14713,600000,12.37,51.34,297.8\n14729010,14729,150000,12.55,51.25,800\n"
-    "14729020,14729,107000,12.70,51.15,851\n14730010,14730,100000,12.55,51.55,1000\n"
-    "14730020,14730,97000,12.70,51.48,1028\n15002000,15002,238000,11.97,51.48,135\n"
-    "15088010,15088,100000,11.85,51.45,700\n15088020,15088,84000,11.75,51.35,734\n"
+    "unit,parent,population,lon,lat,area_km2,agriculture_ha,forest_ha\n"
+    "14713000,14713,600000,12.37,51.34,297.8,8000,2400\n"
+    "14729010,14729,150000,12.55,51.25,800,60000,9000\n"
+    "14729020,14729,107000,12.70,51.15,851,30000,8000\n"
+    "14730010,14730,100000,12.55,51.55,1000,70000,15000\n"
+    "14730020,14730,97000,12.70,51.48,1028,50000,15000\n"
+    "15002000,15002,238000,11.97,51.48,135,3000,600\n"
+    "15088010,15088,100000,11.85,51.45,700,50000,5000\n"
+    "15088020,15088,84000,11.75,51.35,734,45000,4000\n"
 )
 WEIGHTS = "member,weight\nleipzig,3\nhalle,2\nlkl,1\nsk,1\n"
 MEMBERS = "member,population\nleipzig,600000\nhalle,238000\nlkl,257000\nsk,184000\n"
@@ -270,6 +274,11 @@ COMMANDS: dict[str, Command] = {
         ("energy", "allocate", "--inputs", "{in}/inputs.csv", "--labels", "{in}/labels.csv",
          "--out", "{out}/allocation", "--cover-share", "overall"),
         ("inputs.csv", "labels.csv"), options=("--cover-share",),
+    ),
+    "energy-disaggregate": Command(
+        ("energy", "disaggregate", "--inputs", "{in}/inputs.csv", "--municipalities",
+         "{in}/municipalities.csv", "--out", "{out}/municipal-inputs.csv"),
+        ("inputs.csv", "municipalities.csv"), examples=10,
     ),
     "energy-uncertainty": Command(
         ("energy", "uncertainty", "--inputs", "{in}/inputs.csv", "--labels",

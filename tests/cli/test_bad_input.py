@@ -179,6 +179,42 @@ def test_a_decimal_comma_is_read_and_a_german_export_named(
     assert "german.csv, line 1: the header is separated by ';'" in _error(capsys)
 
 
+MUNICIPAL = (
+    "unit,parent,population,agriculture_ha,forest_ha\n"
+    "14511000,14511,243105,5000,3000\n14521010,14521,200000,40000,50000\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("40000", "inf"), "line 3, field 'agriculture_ha': expected a number, got 'inf'"),
+        (("40000", "1e400"), "line 3, field 'agriculture_ha': expected a number, got '1e400'"),
+        (("50000", "1_000"), "line 3, field 'forest_ha': expected a number, got '1_000'"),
+        (("14521010,", "1452\x001010,"), "line 3: wrong encoding or not a text table"),
+        (("3000\n", "3000,\n"), "line 2: the line has 6 fields, the header 5"),
+    ],
+)
+def test_energy_disaggregate_checks_the_municipal_table(
+    change: tuple[str, str],
+    expected: str,
+    energy_inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Read by pandas as it was, ``inf`` proxies and NUL in ids gave exit 0, a trailing
+    delimiter shifted the columns ("duplicate unit id '14511'")."""
+    text = MUNICIPAL.replace(*change, 1)
+    municipal = _write(tmp_path / "m.csv", text)
+    out = tmp_path / "municipal.csv"
+    code = run_cli("energy", "disaggregate", "--inputs", energy_inputs, "--municipalities",
+                   municipal, "--out", out, monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    assert f"m.csv, {expected}" in _error(capsys)
+    assert not out.exists()
+
+
 # --- 5./6. NUL anywhere; a delimiter at the end of the first data row ----------------------
 
 

@@ -147,21 +147,37 @@ def _labels(path: Path | None, units: pd.Index) -> pd.Series | None:
     return labels
 
 
-def _read_csv(path: Path, *, what: str, dtype: dict[str, type]) -> pd.DataFrame:
-    """Read a CSV; a missing, empty or malformed file is an :class:`InputError`."""
+def _read_csv(
+    path: Path, *, what: str, text: tuple[str, ...], numbers: tuple[str, ...]
+) -> pd.DataFrame:
+    """Read a CSV as the table readers do; a missing, empty or malformed file is an error.
+
+    The text is checked whole (encoding, control characters such as a NUL byte, no line
+    with more fields than the header: a delimiter at the end of the first row used to
+    shift every column). ``numbers`` (those present) must hold finite ASCII decimals
+    (:func:`cityregions.io._text.check_numbers`: no ``inf``, ``1e400``, ``1_000``);
+    ``text`` columns stay text; other columns become numbers where every cell is one.
+    """
     import pandas as pd
+
+    from cityregions.io._text import check_numbers, read_frame
 
     if not path.is_file():
         msg = f"{what} not found"
         raise InputError(msg, source=path)
-    try:
-        return pd.read_csv(path, dtype=dtype)
-    except pd.errors.EmptyDataError as error:
+    if not path.read_bytes().strip():
         msg = f"{what} is empty; expected a CSV with a header line"
-        raise InputError(msg, source=path) from error
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        msg = f"cannot read the {what}: {error}"
-        raise InputError(msg, source=path) from error
+        raise InputError(msg, source=path)
+    frame = read_frame(path, sep=",")
+    for column in frame.columns:
+        if column in numbers:
+            check_numbers(frame[column], where=path, field=column)
+            frame[column] = pd.to_numeric(frame[column]).astype(float)
+        elif column not in text:
+            converted = pd.to_numeric(frame[column], errors="coerce")
+            if converted.notna().sum() == frame[column].notna().sum():
+                frame[column] = converted
+    return frame.reset_index(drop=True)
 
 
 def _write(analysis: EnergyAnalysis, out: Path, names: tuple[str, ...]) -> None:
@@ -494,7 +510,9 @@ def _base(base: str | None) -> pd.DataFrame | None:
         path = bundled_case_path() / "energy" / "inputs.csv"
     else:
         path = Path(base)
-    frame = _read_csv(path, what="base inputs file", dtype={"unit": str})
+    from cityregions.energy.inputs import NUMERIC
+
+    frame = _read_csv(path, what="base inputs file", text=("unit",), numbers=tuple(NUMERIC))
     if "unit" not in frame.columns:
         msg = f"no column 'unit' with unit ids (columns: {list(frame.columns)})"
         raise InputError(msg, source=path, field="unit")
@@ -525,11 +543,6 @@ def disaggregate(
 
     check_output_file(out, option="--out")
     districts = read_energy_inputs(inputs)
-    table = _read_csv(municipalities, what="municipality table", dtype={"unit": str, "parent": str})
-    for column in ("unit", "parent", "population"):
-        if column not in table.columns:
-            msg = f"missing column '{column}' (need unit, parent, population and proxies)"
-            raise InputError(msg, source=municipalities, field=column)
     proxies = dict(DEFAULT_PROXIES)
     for item in proxy or []:
         column, _, proxy_column = item.partition("=")
@@ -537,6 +550,12 @@ def disaggregate(
             msg = f"expected column=proxy with column in {sorted(proxies)}, got {item!r}"
             raise InputError(msg, field="--proxy")
         proxies[column] = proxy_column
+    table = _read_csv(municipalities, what="municipality table", text=("unit", "parent"),
+                      numbers=("population", *sorted(set(proxies.values()))))  # fmt: skip
+    for column in ("unit", "parent", "population"):
+        if column not in table.columns:
+            msg = f"missing column '{column}' (need unit, parent, population and proxies)"
+            raise InputError(msg, source=municipalities, field=column)
     split = disaggregate_inputs(
         districts, table.set_index("unit"), proxies=proxies, source=str(municipalities)
     )
