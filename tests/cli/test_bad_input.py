@@ -541,6 +541,30 @@ def test_a_scenario_path_that_does_not_resolve_names_the_scenario_file(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "data",
+    ["field,source\npopulation,Destatis\n".encode("utf-16"), b"field,source\npop\x00,x\n"],
+)
+def test_the_population_provenance_of_a_scenario_is_checked_like_a_table(
+    data: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The provenance file beside ``population_from`` was read by bare pandas: a UTF-16
+    file was a UnicodeDecodeError traceback."""
+    _write(tmp_path / "units.csv", "unit,name,population\n14713000,Leipzig,600\n")
+    (tmp_path / "units-provenance.csv").write_bytes(data)
+    scenario = _write(tmp_path / "s.yaml", "name: s\npopulation_from: units.csv\nmembers:\n"
+                      "  - {id: leipzig, units: ['14713000'], bloc: l}\n"
+                      "blocs:\n  - {id: l, name: Leipzig}\n"
+                      "top: {representation: equal, share: 0.5}\n")  # fmt: skip
+    out = tmp_path / "out"
+    assert run_cli("partnership", "compare", scenario, "--out", out, monkeypatch=monkeypatch) == 2
+    assert "units-provenance.csv, line " in _error(capsys)
+    assert not out.exists()
+
+
 def _toy_case(folder: Path, *, extra: str = "") -> Path:
     _write(folder / "units.csv", "unit,name,population,lon,lat\n01,A,5000,12.0,51.0\n"
            "02,B,3000,12.2,51.1\n03,C,2000,12.4,51.0\n")  # fmt: skip

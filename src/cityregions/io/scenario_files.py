@@ -151,7 +151,7 @@ def _population_source(path: Path) -> str:
     """``<file>: <source of its population column>`` from the table's own provenance
     file beside it (``<stem>-provenance.csv`` or ``<stem>_provenance.csv``, rows
     ``field,source,...``), else the file name alone."""
-    import pandas as pd
+    from cityregions.io._text import read_frame
 
     for candidate in (
         path.with_name(f"{path.stem}-provenance.csv"),
@@ -159,7 +159,7 @@ def _population_source(path: Path) -> str:
     ):
         if not candidate.is_file():
             continue
-        table = pd.read_csv(candidate, dtype=str)
+        table = read_frame(candidate)  # checked like every table: encoding, NUL, fields
         if {"field", "source"} <= set(table.columns):
             rows = table[table["field"] == "population"]
             if len(rows):
