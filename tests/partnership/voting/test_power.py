@@ -414,3 +414,14 @@ def test_parallel_kernels_are_cached_apart_from_the_serial_ones():
     for serial, parallel in _voting_dp._kernels():
         assert parallel.targetoptions.get("parallel") is True
         assert parallel.py_func.__qualname__ == f"{serial.py_func.__qualname__}_parallel"
+
+
+def test_shapley_size_weights_equal_the_factorials():
+    """s!(n-1-s)! built by ratios equals the factorials; the Shapley value of sizes is
+    their weighted sum over n! (e.g. sizes [0, 2, 1] of 3 members: (2·1 + 1·2)/6)."""
+    for n in (1, 2, 3, 10, 61):
+        weights, total = _voting_enum._size_weights(n)
+        assert list(weights) == [math.factorial(s) * math.factorial(n - 1 - s) for s in range(n)]
+        assert total == math.factorial(n)
+    assert _voting_enum.shapley_from_sizes([0, 2, 1], 3) == F(2, 3)
+    assert _voting_enum.shapley_from_sizes([1, 0, 0, 0], 4) == F(1, 4)  # 0!·3!/4!

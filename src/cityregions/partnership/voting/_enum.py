@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -79,12 +80,31 @@ def decisiveness(
     return out, passage
 
 
+@lru_cache(maxsize=8)
+def _size_weights(n: int) -> tuple[tuple[int, ...], int]:
+    """``s! (n-1-s)!`` for ``s = 0..n-1`` and ``n!``, as exact integers.
+
+    Built by the ratio ``(s+1)! (n-2-s)! = s! (n-1-s)! · (s+1) / (n-1-s)`` (exact
+    division): ``n`` products instead of ``2n`` factorials per call (which cost 3.5 s
+    for 100 distinct weights of 1,000 members).
+    """
+    weights = [math.factorial(n - 1)] if n > 0 else []
+    for s in range(n - 1):
+        weights.append(weights[-1] * (s + 1) // (n - 1 - s))
+    return tuple(weights), math.factorial(n)
+
+
 def shapley_from_sizes(by_size: list[int], n: int) -> Fraction:
-    """``sum_s N(s) s! (n-1-s)! / n!`` exactly."""
-    total = sum(
-        count * math.factorial(s) * math.factorial(n - 1 - s) for s, count in enumerate(by_size)
-    )
-    return Fraction(total, math.factorial(n))
+    """``sum_s N(s) s! (n-1-s)! / n!`` exactly.
+
+    Examples
+    --------
+    >>> shapley_from_sizes([0, 2, 1], 3)  # (0·2 + 2·1 + 1·2) / 6
+    Fraction(2, 3)
+    """
+    weights, total_orderings = _size_weights(n)
+    total = sum(count * weights[s] for s, count in enumerate(by_size) if count)
+    return Fraction(total, total_orderings)
 
 
 def monte_carlo_banzhaf(
