@@ -123,8 +123,10 @@ def test_exact_costs_grow_with_the_body_and_gf_stops_at_its_primes() -> None:
     large = exact_costs(weighted_game(list(range(1, 401)), 40_101))
     for index in ("banzhaf", "shapley_shubik"):
         assert large[index]["dp"] > small[index]["dp"]
-    huge = exact_costs(weighted_game([1] * 6000, 3001))
+    huge = exact_costs(weighted_game([1] * 5999 + [2], 3001))
     assert huge["banzhaf"]["gf"] == math.inf  # 6,001 bits: more than the NTT primes hold
+    equal = exact_costs(weighted_game([1] * 6000, 3001))  # closed form, no table
+    assert equal["shapley_shubik"] == {"dp": 0.0, "gf": 0.0}
 
 
 def test_hoeffding_bound_covers_the_shapley_estimate_from_fewer_orderings() -> None:

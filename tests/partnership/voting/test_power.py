@@ -425,3 +425,21 @@ def test_shapley_size_weights_equal_the_factorials():
         assert total == math.factorial(n)
     assert _voting_enum.shapley_from_sizes([0, 2, 1], 3) == F(2, 3)
     assert _voting_enum.shapley_from_sizes([1, 0, 0, 0], 4) == F(1, 4)  # 0!·3!/4!
+
+
+def test_equal_weights_closed_form_equals_the_dynamic_program():
+    """Equal weights (with members of weight 0): η = C(m−1, k−1)·2**z, |W| = 2**z
+    Σ_{j≥k} C(m, j), Shapley–Shubik 1/m — the same exact values as the dp engine."""
+    for weights, quota in (([3] * 7 + [0, 0], 12), ([1] * 70, 36), ([2] * 5, 10), ([5], 1)):
+        game = weighted_game(weights, quota)
+        closed = voting_power(game)
+        assert closed.method == "exact (equal weights, closed form)"
+        dp = voting_power(game, method="dp")
+        assert closed.banzhaf_absolute == dp.banzhaf_absolute
+        assert closed.shapley_shubik == dp.shapley_shubik
+        assert closed.coleman_act == dp.coleman_act
+        assert closed.swings == dp.swings
+    big = voting_power(weighted_game([1] * 5001, 2501))  # no table: 5,001 members
+    assert big.banzhaf_absolute[0] == F(math.comb(5000, 2500), 2**5000)
+    assert big.shapley_shubik[0] == F(1, 5001)
+    assert big.coleman_act == F(1, 2)

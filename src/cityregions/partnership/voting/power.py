@@ -269,6 +269,9 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     if not weights or quota > sum(weights):
         zero = {"dp": 0.0, "gf": 0.0}
         return {"banzhaf": dict(zero), "shapley_shubik": dict(zero)}
+    if len(set(weights)) == 1:  # closed form (:func:`_equal_weights`)
+        zero = {"dp": 0.0, "gf": 0.0}
+        return {"banzhaf": dict(zero), "shapley_shubik": dict(zero)}
     limit, max_size = _dp.shapley_shape(weights, quota)
     p61 = len(_dp.primes_for(n + 1))
     compiled = has_optional("numba")
@@ -299,7 +302,30 @@ def _cheaper(costs: dict[str, float]) -> tuple[str, float]:
 ENGINE_NAMES = {
     "dp": "exact (dynamic program)",
     "gf": "exact (generating functions, NTT)",
+    "equal": "exact (equal weights, closed form)",
 }
+
+
+def _equal_weights(game: VotingGame, *, shapley: bool) -> PowerResult:
+    """Exact indices when every member of positive weight has the same weight ``a``.
+
+    With ``m`` such members and ``k = ⌈q/a⌉`` votes needed, a member is decisive when
+    exactly ``k − 1`` of the other ``m − 1`` vote yes: ``η = C(m−1, k−1)`` (times
+    ``2**z`` for ``z`` members of weight 0); ``|W| = 2**z Σ_{j≥k} C(m, j)``; by symmetry
+    Shapley–Shubik is ``1/m`` each. No table: any ``m`` in milliseconds.
+    """
+    weights, q = list(game.criteria[0].weights), game.criteria[0].quota
+    active = [w for w in weights if w > 0]
+    m, zeros = len(active), game.n - len(active)
+    k = -(-q // active[0])
+    swing = math.comb(m - 1, k - 1) << zeros
+    binomial, above = 1, 0  # C(m, j) for j = m, m - 1, ..., k
+    for j in range(m, k - 1, -1):
+        above += binomial
+        binomial = binomial * j // (m - j + 1)
+    ss = [Fraction(1, m) if w > 0 else Fraction(0) for w in weights] if shapley else None
+    swings = [swing if w > 0 else 0 for w in weights]
+    return _from_counts(game, swings, above << zeros, ss, ENGINE_NAMES["equal"])
 
 
 def _exact_weighted(game: VotingGame, *, shapley: bool, engine: str | None = None) -> PowerResult:
@@ -318,6 +344,8 @@ def _exact_weighted(game: VotingGame, *, shapley: bool, engine: str | None = Non
             "'montecarlo', or express the weights in coarser units (which can change the game)"
         )
         raise ParameterError(msg)
+    if engine is None and len(set(active)) == 1:
+        return _equal_weights(game, shapley=shapley)
     banzhaf_engine = engine or _cheaper(costs["banzhaf"])[0]  # type: ignore[index]
     by_weight, winning = _dp.banzhaf_counts(active, q, engine=banzhaf_engine)  # type: ignore[arg-type]
     swings = [by_weight[w] << zeros if w > 0 else 0 for w in weights]
