@@ -265,3 +265,20 @@ def test_tables_listing_units_by_id_get_their_names() -> None:
     assert rows == [("14626", "Görlitz"), ("14625", "Bautzen")]
     unknown = {"t": pd.DataFrame({"unit": ["99999"], "tonnes": [1.0]})}
     assert "99999" in sections.generic_body(unknown, units=units)  # left as it is
+
+
+def test_network_labels_stay_inside_the_picture() -> None:
+    """A body at the picture's edge had its name cut ("nale Planungsgemeinsch…")."""
+    from cityregions.report.svg import network_picture
+
+    nodes = [
+        {"id": "a", "x": 0.0, "y": 0.5, "label": "Regionale Planungsgemeinschaft Halle",
+         "size": 8, "show_label": True},
+        {"id": "b", "x": 1.0, "y": 0.2, "label": "Regionaler Planungsverband Leipzig",
+         "size": 8, "show_label": True},
+    ]  # fmt: skip
+    svg = network_picture(nodes, [("a", "b", 1.0)], label="network", width=880)
+    for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]+)</text>', svg):
+        half = 0.3 * 10.5 * len(text)
+        assert float(x) - half >= 0
+        assert float(x) + half <= 880

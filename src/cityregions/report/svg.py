@@ -244,6 +244,8 @@ def network_picture(
     for node in wanted:
         x, y = pos[str(node["id"])]
         text = _clip(str(node.get("label", node["id"])), 28)
+        half = 0.3 * 10.5 * len(text) + 2  # centred: keep the whole label inside the picture
+        x = min(max(x, half), width - half)
         candidates.append((x, y - float(node.get("size", 5)) - 3, text))
     for x, y, text in place_labels(candidates, font_size=10.5):
         out.append(
