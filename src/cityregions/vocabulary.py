@@ -462,7 +462,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "share_to_centre_others": ("Anteil zum Zentrum, übrige", "Share to the centre, others"),
     "shared_bodies_leavers": ("gemeinsame Gremien, Ausgetretene", "Shared bodies, leavers"),
     "shared_bodies_others": ("gemeinsame Gremien, übrige", "Shared bodies, others"),
-    "smallest_p": ("kleinster p-Wert", "Smallest p"),
+    "smallest_p": ("kleinster erreichbarer p-Wert", "Smallest attainable p-value"),
     "year": ("Jahr", "Year"),
 }
 

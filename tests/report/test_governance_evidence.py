@@ -198,5 +198,11 @@ def test_bundled_report_shows_the_timeline_and_the_recommendations(
     assert "37 772" in first[1].replace("\u202f", " ")
     # ranks 2-5: the same four Dresden–Bautzen ties, marked as alternatives of rank 2
     assert actions.count("same ties as rank 2 (an alternative)") == 3
+    # the exit claim's exact test: leavers by name, labels in German, its limits stated
+    exits = section[section.index("Austritte und Zentrierung") :]
+    assert re.search(r'<span class="t-de">ausgetreten</span>.*?</th><td[^>]*>Dresden, Magdeburg<',
+                     exits)  # fmt: skip
+    assert "kleinster erreichbarer p-Wert" in exits
+    assert "1/21 = 0,048" in exits
     confirmed = certainty_table(analysis.registry).set_index("certainty")
     assert confirmed.loc["unspecified"].sum() == 0  # every bundled record states it

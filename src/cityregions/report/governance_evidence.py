@@ -325,53 +325,33 @@ def exit_block(analysis: GovernanceAnalysis, registry: Registry) -> str:
     )
 
 
-#: Figures of the exact exit test: key -> (German, English) label.
-EXIT_FIGURES = {
-    "members": (
-        "Stimmberechtigte Mitglieder außerhalb des Zentrums",
-        "Voting members outside the centre",
-    ),
-    "leavers": ("davon ausgetreten", "Of which left"),
-    "leaver_ids": ("ausgetreten", "Left"),
-    "share_to_centre_leavers": (
-        "Auspendleranteil ins Zentrum: Ausgetretene",
-        "Share of out-commuters to the centre: leavers",
-    ),
-    "share_to_centre_others": (
-        "Auspendleranteil ins Zentrum: Verbliebene",
-        "Share of out-commuters to the centre: others",
-    ),
-    "p_share_to_centre": (
-        "p (Ausgetretene am wenigsten mit dem Zentrum verflochten)",
-        "p (leavers the least tied to the centre)",
-    ),
-    "shared_bodies_leavers": (
-        "gemeinsame Gremien mit dem Zentrum: Ausgetretene",
-        "Bodies shared with the centre: leavers",
-    ),
-    "shared_bodies_others": (
-        "gemeinsame Gremien mit dem Zentrum: Verbliebene",
-        "Bodies shared with the centre: others",
-    ),
-    "p_shared_bodies": (
-        "p (Ausgetretene mit den wenigsten gemeinsamen Gremien)",
-        "p (leavers sharing the fewest bodies)",
-    ),
-    "smallest_p": ("kleinster erreichbarer p-Wert", "Smallest attainable p-value"),
-}
+#: Figures of the exact exit test, in this order (labels from the vocabulary).
+EXIT_FIGURES = (
+    "members",
+    "leavers",
+    "leaver_ids",
+    "share_to_centre_leavers",
+    "share_to_centre_others",
+    "p_share_to_centre",
+    "shared_bodies_leavers",
+    "shared_bodies_others",
+    "p_shared_bodies",
+    "smallest_p",
+)
 
 
 def _exit_figures(test: dict[str, Any], registry: Registry) -> str:
     """The exact test's figures (leavers by name) and its limits, in both languages."""
     names = {a.id: a.name for a in registry.actors}
     rows = []
-    for key, (german, english) in EXIT_FIGURES.items():
+    for key in EXIT_FIGURES:
         if key not in test:
             continue
-        value = test[key]
-        if key == "leaver_ids":
+        value, label = test[key], tr(key)
+        if key == "leaver_ids":  # by name: who left
             value = ", ".join(names.get(i, i) for i in str(value).split(";") if i)
-        rows.append({"figure": bilingual(german, english), "value": value})
+            label = tr("left")
+        rows.append({"figure": label, "value": value})
     table = pd.DataFrame(rows, columns=["figure", "value"])
     body = "".join(
         f'<tr><th scope="row">{r.figure}</th><td class="num">{cell(r.value)}</td></tr>'
