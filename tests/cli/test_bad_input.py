@@ -345,6 +345,35 @@ def test_sweep_grid_values_are_plain_decimals(
     assert not (tmp_path / "sweep").exists()
 
 
+@pytest.mark.parametrize("value", ["٠.٥", "nan", "inf", "1_0"])
+def test_cover_share_is_a_plain_decimal(
+    value: str,
+    energy_inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--cover-share ٠.٥`` (Arabic-Indic digits) was read by float() as 0.5."""
+    code = run_cli("energy", "balance", "--inputs", energy_inputs, "--out", tmp_path / "b",
+                   "--cover-share", value, monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2
+    assert "field '--cover-share': expected a number in (0, 1]" in _error(capsys)
+    assert not (tmp_path / "b").exists()
+
+
+def test_digits_that_are_not_ascii_are_no_index() -> None:
+    """``'²'.isdigit()`` is True but ``int('²')`` raises: ``delineate --sheet ²`` was a
+    traceback, and a Host header ``localhost:²`` an error inside the dashboard."""
+    from cityregions.cli.delineate import _sheet
+
+    assert _sheet("²") == "²"  # a sheet name, not an index
+    assert _sheet("١") == "١"
+    assert _sheet("2") == 2
+    server = pytest.importorskip("cityregions.app.server")
+    assert server._split_host("localhost:²") == ("localhost", None)
+    assert server._split_host("localhost:8765") == ("localhost", 8765)
+
+
 def _number_options() -> list[tuple[list[str], str, bool]]:
     """Every command's number options: (command words, option, whether it is a float)."""
     import typer.main

@@ -102,7 +102,7 @@ def _split_host(value: str) -> tuple[str, int | None]:
         name, _, port = value.partition(":")
     else:
         name, port = value, ""
-    return name, int(port) if port.isdigit() else None
+    return name, int(port) if port.isascii() and port.isdigit() else None  # not '²'
 
 
 class LocalOnly:

@@ -114,8 +114,8 @@ def _id_list(text: str | None, *, what: str = "ids") -> list[str] | None:
 
 
 def _sheet(text: str | None) -> str | int | None:
-    """A sheet name, or a 0-based index given as digits."""
-    return int(text) if text is not None and text.isdigit() else text
+    """A sheet name, or a 0-based index given as ASCII digits (``'²'.isdigit()`` is True)."""
+    return int(text) if text is not None and text.isascii() and text.isdigit() else text
 
 
 def _check_outputs(

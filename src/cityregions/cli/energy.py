@@ -92,10 +92,12 @@ FocusOption = Annotated[
 
 
 def _cover(value: str) -> float | str:
+    from cityregions._numbers import parse_number
+
     if value in ("overall", "regional"):
         return value
-    try:
-        return float(value)
+    try:  # finite ASCII decimals only (float() also reads nan, inf, 1_0 and ٠.٥)
+        return parse_number(value)
     except ValueError:
         msg = f"expected a number in (0, 1], 'overall' or 'regional', got {value!r}"
         raise InputError(msg, field="--cover-share") from None
