@@ -374,6 +374,25 @@ def test_digits_that_are_not_ascii_are_no_index() -> None:
     assert server._split_host("localhost:8765") == ("localhost", 8765)
 
 
+def test_keys_and_numbers_of_official_files_are_ascii_digits(tmp_path: Path) -> None:
+    """A BA partner key in Arabic-Indic digits counted as a unit ('١٤٧١٣'.isdigit() is
+    True); a GV100 population of '٠٠٠٠٠٠٢٣٨٠٠' was read as 23800, '²' was a traceback."""
+    from cityregions import InputError
+    from cityregions.io.ba_pendler import _csv_partner_kind, _partner_key, _partner_kind
+    from cityregions.io.gv100 import read_gv100
+    from tests.support.official_files import DOC_LINES, write_gv100
+
+    assert _partner_kind("14713", "Leipzig, Stadt", 5) == "unit"
+    assert _partner_kind("١٤٧١٣", "Leipzig, Stadt", 5) == "other"
+    assert _csv_partner_kind("١٤٧١٣", "Leipzig, Stadt", 5) == "other"
+    assert _partner_key("٥١١١", "Kreis Kleve", 5) == "٥١١١"  # not padded as if a key
+    for cell in ("٠٠٠٠٠٠٢٣٨٠٠", "0000023800²"):
+        broken = DOC_LINES[3][:139] + cell + DOC_LINES[3][150:]
+        with pytest.raises(InputError, match="expected a zero-padded number") as info:
+            read_gv100(write_gv100(tmp_path / "gv.txt", [broken]))
+        assert info.value.field == "population (140-150)"
+
+
 def _number_options() -> list[tuple[list[str], str, bool]]:
     """Every command's number options: (command words, option, whether it is a float)."""
     import typer.main

@@ -351,7 +351,7 @@ def _csv_partner_kind(key: str, name: str, width: int) -> str:
         return "total"
     if key.lower().endswith("xx") or name.strip().lower().startswith("übrige"):
         return "remainder"
-    if key.isdigit():
+    if key.isascii() and key.isdigit():  # not '١٤٧١٣' ('²'.isdigit() is True too)
         return "unit" if len(key) == width else "subtotal"
     return "country" if _COUNTRY.match(key) else "other"
 
@@ -487,7 +487,7 @@ def _partner_rows(
 
 def _partner_key(key: str, name: str, width: int) -> str:
     """Re-pad keys that a spreadsheet turned into numbers (``5111`` → ``05111``)."""
-    if not key.isdigit():
+    if not (key.isascii() and key.isdigit()):
         return key
     lowered = name.lower()
     if len(key) in (width - 1, width):
@@ -505,7 +505,7 @@ def _partner_kind(key: str, name: str, width: int) -> str:
         return "total"
     if lowered.startswith("übrige"):
         return "remainder"
-    if key.isdigit():
+    if key.isascii() and key.isdigit():  # not '١٤٧١٣' ('²'.isdigit() is True too)
         return "unit" if len(key) == width else "subtotal"
     if _COUNTRY.match(key):
         return "country"

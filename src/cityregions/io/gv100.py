@@ -201,7 +201,7 @@ def _parse_line(raw: str, *, line: int, source: Path) -> dict[str, object]:
             record[name] = text[first - 1 : last].strip()
         for name in _NUMERIC:
             value = str(record[name])
-            if value and not value.isdigit():
+            if value and not (value.isascii() and value.isdigit()):  # not '١٢', '²'
                 position = next((a, b) for f, a, b in MUNICIPALITY_FIELDS if f == name)
                 msg = f"expected a zero-padded number, got {value!r}"
                 raise InputError(
