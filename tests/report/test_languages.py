@@ -282,3 +282,27 @@ def test_network_labels_stay_inside_the_picture() -> None:
         half = 0.3 * 10.5 * len(text)
         assert float(x) - half >= 0
         assert float(x) + half <= 880
+
+
+def test_german_scenario_texts_from_a_file_reach_the_german_report(tmp_path) -> None:
+    """The report showed ``description_de`` where given, but a scenario file could not
+    give it: the scenario model refused the key as unknown."""
+    from cityregions.io.scenario_files import read_scenario
+    from cityregions.partnership.compare import compare_scenarios
+
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "name: two\ntitle: Two city regions\ntitle_de: Zwei Stadtregionen\n"
+        "description: One vote each.\ndescription_de: Eine Stimme je Region.\n"
+        "assumptions: [Simple majority.]\nassumptions_de: [Einfache Mehrheit.]\n"
+        "members:\n  - {id: a, bloc: a, population: 1}\n  - {id: b, bloc: b, population: 1}\n"
+        "top: {representation: equal, share: 0.5, more_than: true}\n",
+        encoding="utf-8",
+    )
+    comparison = compare_scenarios([read_scenario(path)])
+    info = comparison.scenarios["two"]
+    assert info["title_de"] == "Zwei Stadtregionen"
+    html = _scenario_text(info)
+    assert '<p class="small t-de">Eine Stimme je Region.</p>' in html
+    assert '<ul class="small assumptions t-de"><li>Einfache Mehrheit.</li></ul>' in html
+    assert "nur auf Englisch" not in html

@@ -414,6 +414,9 @@ def compare_scenarios(
             "description": s.description,
             "assumptions": list(s.assumptions),
             "sources": list(s.sources),
+            "title_de": s.title_de,
+            "description_de": s.description_de,
+            "assumptions_de": list(s.assumptions_de),
         }
         for s in loaded
     }

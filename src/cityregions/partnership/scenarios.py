@@ -275,6 +275,11 @@ class Scenario(_Strict):
     description: str | None = None
     sources: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
+    #: German versions of the texts, shown by the German report and dashboard (optional;
+    #: without them the German presentation marks the English text as English).
+    title_de: str | None = None
+    description_de: str | None = None
+    assumptions_de: list[str] = Field(default_factory=list)
     members: list[MemberSpec]
     blocs: list[BlocSpec] = Field(default_factory=list)
     top: TopRule = Field(default_factory=TopRule)
