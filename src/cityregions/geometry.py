@@ -179,10 +179,14 @@ def label_point(shape: Any, *, tolerance_m: float = 200.0) -> tuple[float, float
     """Return a point well inside ``shape`` to put its label on (projected metres).
 
     The pole of inaccessibility of its largest part (Garcia-Castellanos & Lombardo 2007,
-    "polylabel"), so a label sits inside even a concave or multi-part shape.
+    "polylabel"), so a label sits inside even a concave or multi-part shape. An empty
+    shape (a unit without coordinates) has no such point: ``(nan, nan)``, which callers
+    leave out.
     """
     from shapely.ops import polylabel
 
+    if shape is None or shape.is_empty:
+        return float("nan"), float("nan")
     parts = list(getattr(shape, "geoms", [shape]))
     largest = max(parts, key=lambda g: g.area)
     if largest.area <= 0:
@@ -608,16 +612,19 @@ def region_shapes(layers: MapView) -> dict[str, Any]:
     """Return one shape per region (EPSG:3035): dissolved unit polygons where the units
     have polygons, otherwise a schematic hull of the unit seats (not a boundary).
 
-    Units outside every region (:data:`OUTSIDE_REGION`) get no shape.
+    Units outside every region (:data:`OUTSIDE_REGION`) get no shape, nor does a region
+    whose units have neither polygons nor coordinates.
     """
     shapes = {}
     for region, group in layers.units.groupby("region", sort=True):
         if region == OUTSIDE_REGION and layers.has_labels:
             continue  # units outside every region form no region
         if layers.geometry is not None:
-            shapes[str(region)] = layers.geometry.loc[group.index].union_all()
+            shape = layers.geometry.loc[group.index].union_all()
         else:
-            shapes[str(region)] = _seat_hull(group, HULL_BUFFER_M)
+            shape = _seat_hull(group, HULL_BUFFER_M)
+        if not shape.is_empty:
+            shapes[str(region)] = shape
     return shapes
 
 
@@ -644,6 +651,7 @@ def area_shapes(layers: MapView) -> list[tuple[str, str, list[str], Any]]:
 def _seat_hull(points: pd.DataFrame, buffer_m: float) -> Any:
     from shapely.geometry import MultiPoint
 
+    points = points[points[["x", "y"]].notna().all(axis=1)]  # seats without coordinates
     hull = MultiPoint(list(zip(points["x"], points["y"], strict=True))).convex_hull
     return hull.buffer(buffer_m, quad_segs=6)
 

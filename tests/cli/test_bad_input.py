@@ -620,6 +620,26 @@ def _toy_case(folder: Path, *, extra: str = "") -> Path:
     return folder
 
 
+@pytest.mark.slow
+def test_a_unit_without_coordinates_is_left_off_the_maps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fuzz found it: a unit with empty lon/lat made the region key's label point an
+    empty shape (GEOSException traceback); then circles and ties were drawn at nan."""
+    case = tmp_path / "case"
+    _write(case / "units.csv", "unit,name,population,lon,lat\n01,A,5000,,\n"
+           "02,B,3000,12.2,51.1\n03,C,2000,12.4,51.0\n")  # fmt: skip
+    _write(case / "flows.csv", "origin,destination,value\n01,01,900\n02,02,500\n"
+           "03,03,400\n02,01,300\n03,01,200\n01,02,50\n")  # fmt: skip
+    _write(case / "case.toml", 'name = "Toy"\n[units]\nfile = "units.csv"\n'
+           '[flows]\nfile = "flows.csv"\n')  # fmt: skip
+    out = tmp_path / "report.html"
+    assert run_cli("report", case, "--out", out, monkeypatch=monkeypatch) == 0, capsys.readouterr()
+    html = out.read_text(encoding="utf-8")
+    assert "<svg" in html
+    assert '="nan' not in html
+
+
 def test_a_failing_step_leaves_no_outputs_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -233,6 +233,8 @@ def _circles(layers: MapView, frame: Frame, fill: Mapping[str, str]) -> str:
     order = np.argsort(-size.to_numpy(), kind="stable")
     out = ['<g class="units" stroke="#fff" stroke-width="1">']
     for i in order:
+        if not (np.isfinite(px[i]) and np.isfinite(py[i])):
+            continue  # a unit without coordinates (own data) is not drawn
         unit = units.index[i]
         row = units.iloc[i]
         out.append(
@@ -269,7 +271,7 @@ def _ties(layers: MapView, frame: Frame) -> str:
 def _links(layers: MapView, frame: Frame, ties: pd.DataFrame, *, colour: str, css: str) -> str:
     if ties.empty:
         return ""
-    xy = layers.units[["x", "y"]]
+    xy = layers.units[["x", "y"]].dropna()  # units without coordinates draw no tie
     top = float(ties["value"].max()) or 1.0
     out = [f'<g class="{css}" stroke="{colour}" stroke-linecap="round">']
     for a, b, value in zip(
@@ -305,7 +307,7 @@ def _areas(layers: MapView, frame: Frame) -> str:
 def _gaps(layers: MapView, frame: Frame) -> str:
     if layers.gaps.empty:
         return ""
-    xy = layers.units[["x", "y"]]
+    xy = layers.units[["x", "y"]].dropna()  # units without coordinates draw no gap
     out = [f'<g class="gaps" stroke="{GAP_RED}" stroke-width="2.5" stroke-dasharray="6 4">']
     for a, b in zip(layers.gaps["a"].astype(str), layers.gaps["b"].astype(str), strict=True):
         if a not in xy.index or b not in xy.index:
