@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cityregions.geometry import MapView, short_name
-from cityregions.i18n import LANGUAGES, label, tr, tr_value, value_label
+from cityregions.i18n import LANGUAGES, bilingual, label, tr, tr_value, value_label
 from cityregions.pipeline import views
 from cityregions.report.energy_charts import cost_supply_svg, tornado_svg
 from cityregions.report.maps import legend, region_map
@@ -115,6 +115,19 @@ def _carrier_charts(regions: pd.DataFrame, names: Mapping[str, str]) -> str:
         block = regions[regions["carrier"] == carrier]
         if block.empty:
             continue
+        heading = tr_value(carrier) or tr(carrier)
+        supply = ["core_supply_mwh", "ring_supply_mwh"]
+        if all(c in block.columns for c in supply) and not block[supply].abs().to_numpy().any():
+            # no new supply of this carrier (e.g. biomethane when the biogas path is CHP):
+            # a chart of zero bars would read as balanced regions
+            note = bilingual(
+                "Kein neues Angebot dieses Energieträgers (Biogaspfad und Eingaben des "
+                "Falls); keine Bilanz gezeichnet.",
+                "No new supply of this carrier (the case's biogas path and inputs); "
+                "no balance drawn.",
+            )
+            parts.append(f'<h4>{heading}</h4><p class="note">{note}</p>')
+            continue
         values = {
             short_name(names.get(str(r), str(r))): float(v) / 1000
             for r, v in zip(block["region"], block["region_net_mwh"], strict=True)
@@ -122,7 +135,6 @@ def _carrier_charts(regions: pd.DataFrame, names: Mapping[str, str]) -> str:
         svg = bar_chart(
             values, label=f"{carrier} balance per region", unit="GWh", positive="#1a9850"
         )
-        heading = tr_value(carrier) or tr(carrier)
         parts.append(f'<h4>{heading}</h4><figure class="pic">{svg}</figure>')
     return "".join(parts)
 
