@@ -119,3 +119,21 @@ def check_magnitude(value: float) -> str | None:
     if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
         return f"{value!r} is not finite or larger than {MAX_MAGNITUDE:.0e} in magnitude"
     return None
+
+
+def percent_share(value: object) -> object:
+    """Read a share written as a percentage (``"66.7%"`` → 0.667); leave others as given.
+
+    The number before ``%`` must be a plain ASCII decimal (:func:`number_problem`);
+    anything else is returned unchanged for the caller's own field check to refuse.
+
+    Examples
+    --------
+    >>> percent_share("66.7%"), percent_share(0.5), percent_share("٥٠%")
+    (0.667, 0.5, '٥٠%')
+    """
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = value.strip()[:-1].strip(ASCII_BLANKS)
+        if number_problem(number) is None:
+            return float(number) / 100
+    return value

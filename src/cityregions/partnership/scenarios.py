@@ -62,6 +62,7 @@ from pydantic import (
 )
 
 from cityregions._errors import InputError
+from cityregions._numbers import percent_share
 from cityregions.registry.model import DecisionRule
 
 if TYPE_CHECKING:
@@ -162,9 +163,9 @@ def _from_file_keys(data: Any) -> Any:
     if not isinstance(data, dict) or ("kind" in data and not set(FILE_KEYS) & set(data)):
         return data
     data = dict(data)
-    share = _percent(data.pop("share", None))
+    share = percent_share(data.pop("share", None))
     more_than = data.pop("more_than", None)
-    members_share = _percent(data.pop("members_share", None))
+    members_share = percent_share(data.pop("members_share", None))
     for word, field, value in (("share", "threshold", share), ("more_than", "strict", more_than)):
         if value is not None and data.get(field) is not None:
             msg = f"give {word} or {field}, not both"
@@ -206,16 +207,6 @@ def _double_majority(data: dict[str, Any], members_share: Any) -> dict[str, Any]
     data["kind"] = "double_majority"
     data["criteria"] = [first, {"measure": "members", "threshold": members_share}]
     return data
-
-
-def _percent(value: Any) -> Any:
-    """Read ``"66.7%"`` as 0.667; other values are left to the field's own check."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return float(value.strip()[:-1]) / 100
-        except ValueError:
-            return value
-    return value
 
 
 class MemberSpec(_Strict):

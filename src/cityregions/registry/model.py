@@ -61,7 +61,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -73,6 +73,7 @@ from pydantic import (
 )
 
 from cityregions._errors import ParameterError
+from cityregions._numbers import percent_share
 from cityregions.registry.dates import (
     DateOrUnknown,
     PartialDate,
@@ -378,16 +379,6 @@ class Membership(_Record):
         return (start is None or start <= day) and (end is None or day <= end)
 
 
-def _share(value: Any) -> Any:
-    """Read a share written as a percentage (``"66.7%"`` → 0.667); leave others as given."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return float(value.strip()[:-1]) / 100
-        except ValueError:
-            return value
-    return value
-
-
 class Criterion(BaseModel):
     """One criterion of a decision rule: the yes-side's ``measure`` reaches a quota.
 
@@ -409,7 +400,7 @@ class Criterion(BaseModel):
     quota: float | None = Field(default=None, gt=0)
     strict: bool = False
 
-    _percent = field_validator("threshold", mode="before")(_share)
+    _percent = field_validator("threshold", mode="before")(percent_share)
 
     @model_validator(mode="after")
     def _one_quota(self) -> Criterion:
@@ -492,7 +483,7 @@ class DecisionRule(BaseModel):
     criteria: list[Criterion] = Field(default_factory=list)
     abstention: Abstention | None = None
 
-    _percent = field_validator("threshold", mode="before")(_share)
+    _percent = field_validator("threshold", mode="before")(percent_share)
 
     @property
     def abstention_rule(self) -> str:
