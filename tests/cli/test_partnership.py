@@ -349,7 +349,7 @@ def test_power_non_finite_quota_exits_2(tmp_path, monkeypatch, capsys, quota):
     weights = _write(tmp_path / "w.csv", EEC)
     code, err = _power(monkeypatch, capsys, weights, quota, tmp_path / "p.csv")
     assert code == 2
-    assert "field 'quota'" in err
+    assert "field '--quota'" in err
 
 
 # ------------------------------------------------------------------ design

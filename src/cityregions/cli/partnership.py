@@ -148,14 +148,14 @@ def parse_quota(text: str, total: float) -> tuple[float | None, float | None]:
             raise ValueError
     except ValueError:
         msg = f"quota {text!r} is neither a positive number nor a percentage in (0, 100] %"
-        raise InputError(msg, field="quota") from None
+        raise InputError(msg, field="--quota") from None
     if 0 < quota < 1 < total:
         msg = (
             f"quota {text} is an absolute number of votes but below 1 (the weights add up "
             f"to {total:g}); for a share of the total write it with a percent sign, e.g. "
             f"'{quota * 100:g}%'"
         )
-        raise InputError(msg, field="quota")
+        raise InputError(msg, field="--quota")
     return quota, None
 
 
