@@ -72,10 +72,15 @@ def test_timeline_lanes_and_coverage_line() -> None:
     assert "Saxon body" in svg
     assert "Anhalt body" in svg
     # Saxon body: 2008-2009 one member, 2010-2016 two -> 9 cells; no assumption there
-    assert len(re.findall(r"<title>20\d\d: \d members \(0 by assumption\)", svg)) == 9
+    assert len(re.findall(r"<title>20\d\d: \d Mitglieder / members \(0 nur", svg)) == 9
     # the undated body's members count by assumption every year: dashed cells
-    assert len(re.findall(r"\(2 by assumption\)", svg)) == 12
+    assert len(re.findall(r"\(2 nur unter Annahme / by assumption\)", svg)) == 12
     assert svg.count("<polyline") == 1
+    # who joined, by name (not the registry's id 'n')
+    assert (
+        "<title>2010: 2 Mitglieder / members (0 nur unter Annahme / by assumption); "
+        "beigetreten / joined: Nordsachsen</title>"
+    ) in svg
 
 
 def test_evidence_blocks_say_what_they_test_and_show_the_actions() -> None:

@@ -186,7 +186,7 @@ def timeline_svg(
         rows = timeline[(timeline["body"] == body) & (timeline["members"] > 0)]
         for _, r in rows.iterrows():
             x = left + (int(r["year"]) - first) * cell
-            out.append(_cell(r, x, y, cell, row, colour, float(peak[body])))
+            out.append(_cell(r, x, y, cell, row, colour, float(peak[body]), registry))
     out.append(_coverage_line(coverage, first, left, cell, top + row * len(lanes) + 30, chart_h))
     out.append("</svg>")
     return "".join(out)
@@ -222,15 +222,42 @@ def _year_axis(first: int, last: int, left: float, cell: float, y: float) -> str
     return "".join(marks)
 
 
-def _cell(row: pd.Series, x: float, y: float, w: float, h: float, colour: str, peak: float) -> str:
+def _member_names(ids: str, registry: Registry) -> str:
+    """Names of the members in ``"a;b;c"`` (actors or bodies; an unknown id as it is)."""
+    names = []
+    for member in filter(None, str(ids).split(";")):
+        try:
+            names.append(registry.actor(member).name)
+        except KeyError:
+            try:
+                names.append(registry.body(member).name)
+            except KeyError:
+                names.append(member)
+    return ", ".join(names)
+
+
+def _cell(
+    row: pd.Series,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    colour: str,
+    peak: float,
+    registry: Registry,
+) -> str:
     members, assumed = int(row["members"]), int(row["members_assumed"])
     opacity = 0.25 + 0.75 * members / peak if peak else 1.0
     dashed = ' stroke="#1f2933" stroke-dasharray="2,1" stroke-width="0.6"' if assumed else ""
-    title = f"{int(row['year'])}: {members} members ({assumed} by assumption)"
+    # a tooltip cannot switch language with the page, so it carries both
+    title = (
+        f"{int(row['year'])}: {members} Mitglieder / members "
+        f"({assumed} nur unter Annahme / by assumption)"
+    )
     if row.get("joined"):
-        title += f"; joined: {row['joined']}"
+        title += f"; beigetreten / joined: {_member_names(row['joined'], registry)}"
     if row.get("left"):
-        title += f"; left: {row['left']}"
+        title += f"; ausgetreten / left: {_member_names(row['left'], registry)}"
     return (
         f'<rect x="{x:.1f}" y="{y + 1:.1f}" width="{max(w - 0.6, 0.5):.1f}" '
         f'height="{h - 2:.1f}" fill="{colour}" fill-opacity="{opacity:.2f}"{dashed}>'
