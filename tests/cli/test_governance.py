@@ -246,7 +246,10 @@ def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:
 
 @pytest.mark.shared
 def test_analyze_on_observed_district_flows(
-    kreise_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kreise_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     units = pd.read_csv(kreise_dir / "units.csv", dtype={"ags": str, "state": str})
     flows = pd.read_csv(kreise_dir / "flows.csv", dtype={"origin": str, "destination": str})
@@ -273,6 +276,10 @@ def test_analyze_on_observed_district_flows(
     assert bool(row["gap"])
     assert bool(row["cross_state"])
     assert row["flows"] == "observed"
+    # the summary names states and units (the files keep the keys)
+    printed = " ".join(capsys.readouterr().err.split())
+    assert "openness Sachsen more closed than random mixing" in printed
+    assert "strongest action: a new cross-border body of 6 units: Leipzig," in printed
 
 
 def test_pipeline_step_names_the_case_field_of_a_bad_date(tmp_path: Path) -> None:
@@ -316,7 +323,10 @@ def test_recommend_ranks_the_actions_into_a_csv(
     assert table["note"].head(3).str.contains("same ties as rank 1").tolist() == [
         False, True, True]  # fmt: skip
     printed = " ".join(capsys.readouterr().err.split())
-    assert "2. cooperate rpg+rpv: 16787 commuters (same ties as rank 1)" in printed
+    # bodies and units by name on the screen (the CSV keeps the ids)
+    assert "1. Leipzig joins RPG: 16787 commuters" in printed
+    assert "2. two bodies cooperate: RPG, RPV: 16787 commuters (same ties as rank 1)" in printed
+    assert "3. new cross-border body: Leipzig, Halle, Saalekreis: 16787 commuters" in printed
 
 
 @pytest.mark.parametrize(

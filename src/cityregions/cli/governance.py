@@ -271,7 +271,16 @@ def analyze(
     )
     with staged_folder(out, option="--out") as stage:  # all files or none
         files = [out / path.relative_to(stage) for path in write_governance(result, stage)]
-    summary = result.summary()
+    from cityregions.geometry import map_labels
+    from cityregions.report.governance_view import headline
+
+    units_table = given.territory.units
+    # brokers, states and the top action by name, as the report shows them
+    summary = headline(
+        result.summary(),
+        given.registry,
+        unit_names=map_labels(units_table) if "name" in units_table else None,
+    )
     for warning in result.warnings:
         console.print(f"[yellow]warning[/]: {warning}")
     console.print(
@@ -370,11 +379,24 @@ def recommend(
         f"{info['ties_outside']} strong ties outside it left out): {info['gaps']} gaps, "
         f"{len(table)} candidate actions ({info['blocked']} left out for legal limits)"
     )
+    from cityregions.geometry import map_labels
+    from cityregions.i18n import value_label
+
+    units_table = given.territory.units
+    names = map_labels(units_table) if "name" in units_table else {}
+    names.update({b.id: b.name for b in given.registry.bodies})
     for _, row in table.head(5).iterrows():
-        target = row["body"] or row["units"]
+        # bodies ("a+b") or units ("u;v") by name; the CSV keeps the ids
+        def named(ids: object) -> str:
+            return ", ".join(names.get(i, i) for i in re.split(r"[+;]", str(ids)) if i)
+
+        if row["action"] == "join":
+            action = f"{named(row['units'])} joins {named(row['body'])}"
+        else:
+            action = f"{value_label(row['action'], 'en')}: {named(row['body'] or row['units'])}"
         same = re.search(r"same ties as rank \d+", str(row["note"]))
         console.print(
-            f"  {row['rank']}. {row['action']} {target}: {row['covered_commuters']:.0f} commuters"
+            f"  {row['rank']}. {action}: {row['covered_commuters']:.0f} commuters"
             + (f" ({same[0]})" if same else "")
         )
     console.print(f"written to [bold]{out}[/]")
