@@ -172,7 +172,9 @@ def test_real_own_report_reads_correctly_in_german(real_own: CaseResults) -> Non
     gaps = _table_after(governance, "<h3>" + tr("gaps"))
     assert "emmd;gewerbeflaechen-hl" not in gaps  # other bodies by name
     assert "Europäische Metropolregion Mitteldeutschland e.V.; Interkommunale" in gaps
-    assert "nur auf Englisch" in html.split('id="section-partnership"')[1]
+    partnership = html.split('id="section-partnership"')[1].split("</section>")[0]
+    assert "nur auf Englisch" not in partnership  # the bundled scenarios are in German too
+    assert '<ul class="small assumptions t-de">' in partnership
     energy = html.split('id="section-energy"')[1].split("</section>")[0]
     overview = _table_after(energy, "Netto-Bilanz (GWh)")
     regions = re.findall(r'<th scope="row">([^<]+)</th>', overview)

@@ -122,13 +122,18 @@ def _read_scenario(path: Path, _depth: int) -> tuple[Scenario, Path | None]:
         table = table or base_table
         changes = Changes.model_validate(data.pop("changes", {}) or {})
         merged = apply_changes(base, changes, path)
-        # a variant keeps its base's assumptions and sources and adds its own
-        for key in ("assumptions", "sources"):
+        # a variant keeps its base's assumptions (English and German) and sources and
+        # adds its own; its own title and description replace the base's in both languages
+        for key in ("assumptions", "assumptions_de", "sources"):
             own = data.pop(key, None) or []
             merged[key] = [*base.model_dump()[key], *(x for x in own if x not in merged[key])]
+        for key in ("title", "description"):
+            if key in data and f"{key}_de" not in data:
+                merged[f"{key}_de"] = None  # not the base's German of another text
         merged.update(data)
         if "title" not in data:
             merged["title"] = data.get("name", merged["name"])
+            merged["title_de"] = data.get("title_de")
         return _with_population(Scenario.model_validate(merged), table, path), table
     except ValidationError as error:
         raise _validation_error(error, path) from None
@@ -269,6 +274,14 @@ def _relative(scenario: Path, value: str, *, field: str) -> Path:
     return target
 
 
+#: Keys of a ``from_registry`` scenario file that describe it (beside ``from_registry``
+#: and ``top``); the German versions are shown by the German report and dashboard.
+_TEXT_KEYS = (
+    "title", "description", "sources", "assumptions",
+    "title_de", "description_de", "assumptions_de",
+)  # fmt: skip
+
+
 def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.tables import read_units
@@ -312,9 +325,7 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
         raise InputError(
             error.message, source=where, location=error.location, field=error.field
         ) from None
-    extra = {
-        k: v for k, v in data.items() if k in ("title", "description", "sources", "assumptions")
-    }
+    extra = {k: v for k, v in data.items() if k in _TEXT_KEYS}
     return scenario.model_copy(update=extra)
 
 
