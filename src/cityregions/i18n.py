@@ -400,12 +400,65 @@ def message_pair(text: str) -> tuple[str, str] | None:
 
 
 def _sentence(text: str) -> str | None:
-    """Return the German of one sentence of :data:`~cityregions.vocabulary.SENTENCES`."""
+    """Return the German of one sentence of :data:`~cityregions.vocabulary.SENTENCES`.
+
+    A group written ``{0:n}`` in the German template is a number and reads as German
+    numbers do (:func:`german_number`: ``37772`` -> ``37 772``); other groups (names,
+    dates, years, ids) are inserted as written.
+    """
     for pattern, german in SENTENCES:
         match = re.fullmatch(pattern, text)
         if match:
-            return german.format(*match.groups())
+            groups = (_Group(g) if isinstance(g, str) else g for g in match.groups())
+            return german.format(*groups)
     return None
+
+
+class _Group(str):
+    """A group of a sentence; the format spec ``n`` shows it as a German number."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return german_number(str(self)) if spec == "n" else str.__format__(str(self), spec)
+
+
+#: Separator of thousands in numbers of both languages (a narrow no-break space,
+#: ISO 31-0), as :func:`cityregions.report.svg.fmt_number` writes it in every table.
+THOUSANDS = "\u202f"
+
+#: The minus sign of German numbers (U+2212; English keeps the hyphen-minus "-").
+MINUS = "\u2212"
+
+_PLAIN_NUMBER = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
+
+
+def german_number(number: str) -> str:
+    """Return a number written the English way as German text shows it.
+
+    A plain number (``-37772.5``, also with thousands already separated) gets its
+    thousands separated by :data:`THOUSANDS`, as the tables do, a decimal comma and the
+    minus sign :data:`MINUS`. Other text (a formatted number with a unit, ``1e-05``)
+    gets the decimal comma and, for a negative number, the minus sign only. English
+    texts and CSV files are never passed through this.
+
+    Examples
+    --------
+    >>> from cityregions.i18n import german_number
+    >>> german_number("-37772.5") == "\u221237\u202f772,5"
+    True
+    >>> german_number("0.556"), german_number("2019")
+    ('0,556', '2\u202f019')
+    >>> german_number("-1\u202f234 MWh") == "\u22121\u202f234 MWh"
+    True
+    """
+    plain = _PLAIN_NUMBER.fullmatch(number.replace(THOUSANDS, ""))
+    if plain is None:
+        german = re.sub(r"(?<![\w.,])-(?=\d)", MINUS, number)
+        return german.replace(".", ",")
+    sign, whole, fraction = plain.groups()
+    grouped = f"{int(whole):,}".replace(",", THOUSANDS)
+    return (MINUS if sign else "") + grouped + (f",{fraction}" if fraction else "")
 
 
 def needs_message(text: str) -> tuple[str, str] | None:

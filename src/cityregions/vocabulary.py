@@ -591,10 +591,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 #: Sentences of the steps with figures or names in them: pattern (the whole English
-#: text) -> German template, ``{0}``, ``{1}``… being the pattern's groups. A text of
+#: text) -> German template, ``{0}``, ``{1}``… being the pattern's groups; ``{0:n}`` marks
+#: a number, shown as German numbers are (``37 772``, ``−5``; see
+#: :func:`cityregions.i18n.german_number`), not a year, date or id. A text of
 #: several sentences joined by "; " is translated when every sentence matches.
 SENTENCES: tuple[tuple[str, str], ...] = (
-    (r"units of the registry's (\d+) bodies", "Einheiten der {0} Gremien des Registers"),
+    (r"units of the registry's (\d+) bodies", "Einheiten der {0:n} Gremien des Registers"),
     (r"all units", "alle Einheiten"),
     (r"([^;]+) more open than random mixing", "{0}: offener als bei zufälliger Durchmischung"),
     (
@@ -603,28 +605,28 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(\d+) join candidates are not proposed: the registry records legal limits",
-        "{0} Beitrittskandidaten werden nicht vorgeschlagen: das Register verzeichnet "
+        "{0:n} Beitrittskandidaten werden nicht vorgeschlagen: das Register verzeichnet "
         "rechtliche Grenzen",
     ),
     (
         r"a new cross-border body of (\d+) units: (.+) \(([\d\u202f]+) commuters\)",
-        "ein neues länderübergreifendes Gremium aus {0} Einheiten: {1} ({2} Pendler)",
+        "ein neues länderübergreifendes Gremium aus {0:n} Einheiten: {1} ({2:n} Pendler)",
     ),
-    (r"(.+) joins (.+) \(([\d\u202f]+) commuters\)", "{0} tritt {1} bei ({2} Pendler)"),
+    (r"(.+) joins (.+) \(([\d\u202f]+) commuters\)", "{0} tritt {1} bei ({2:n} Pendler)"),
     (
         r"(.+) and (.+) cooperate \(([\d\u202f]+) commuters\)",
-        "{0} und {1} kooperieren ({2} Pendler)",
+        "{0} und {1} kooperieren ({2:n} Pendler)",
     ),
     (
         r"(\d+) strong ties with an end outside the study area \((.+)\) are left out",
-        "{0} starke Verflechtungen mit einem Ende außerhalb des Untersuchungsgebiets "
+        "{0:n} starke Verflechtungen mit einem Ende außerhalb des Untersuchungsgebiets "
         "bleiben unbewertet",
     ),
     (
         r"(\d+) of the (\d+) units of the study area lie outside every body of the registry "
         r"on ([\d-]+): their strong ties count as gaps although the registry may only not "
         r"record the bodies there",
-        "{0} der {1} Einheiten des Untersuchungsgebiets liegen am {2} außerhalb aller "
+        "{0:n} der {1:n} Einheiten des Untersuchungsgebiets liegen am {2} außerhalb aller "
         "Gremien des Registers: ihre starken Verflechtungen zählen als Lücken, obwohl das "
         "Register die Gremien dort vielleicht nur nicht verzeichnet",
     ),
@@ -645,11 +647,11 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"(\d+) (poisson|multinomial) resamples of the flows per setting \((.+)\)",
-        "{0} Neuziehungen ({1}) der Pendlerverflechtungen je Parametersatz ({2})",
+        "{0:n} Neuziehungen ({1}) der Pendlerverflechtungen je Parametersatz ({2})",
     ),
     (
         r"share of (\d+) (\S+) runs agreeing with the medoid run (\d+) \((.+)\)",
-        "Anteil der {0} Läufe ({1}), die mit dem Medoid-Lauf {2} übereinstimmen ({3})",
+        "Anteil der {0:n} Läufe ({1}), die mit dem Medoid-Lauf {2} übereinstimmen ({3})",
     ),
     (
         r"complete residents and jobs per unit \((.+)\): self-containment and shares divide "

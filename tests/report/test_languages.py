@@ -121,7 +121,7 @@ def test_bundled_german_report_balance_table_in_number_order(bundled) -> None:
          "rechtliche Grenzen"),
         ("a new cross-border body of 2 units: Leipzig, Halle (Saale) (37772 commuters)",
          "ein neues länderübergreifendes Gremium aus 2 Einheiten: Leipzig, Halle (Saale) "
-         "(37772 Pendler)"),
+         "(37\u202f772 Pendler)"),
         ("Leipzig joins Grüner Ring (812 commuters)",
          "Leipzig tritt Grüner Ring bei (812 Pendler)"),
     ],

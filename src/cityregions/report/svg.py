@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from cityregions.geometry import PALETTE
+from cityregions.i18n import german_number
 
 logger = logging.getLogger(__name__)
 
@@ -308,13 +309,15 @@ def _value_label(value: float, x0: float, w: float, baseline: float, unit: str) 
 def svg_text(attributes: str, text: str) -> str:
     """Return an SVG ``<text>`` with a number in the reader's language.
 
-    A decimal point becomes a decimal comma in German, as in the tables: the text is
-    written twice, as ``class="t-de"`` and ``class="t-en"``, and the report's stylesheet
-    shows the one of the chosen language (SVG text elements obey ``display``).
+    A decimal point becomes a decimal comma and a negative number's hyphen the minus
+    sign U+2212 in German, as in the tables (:func:`~cityregions.i18n.german_number`):
+    the text is written twice, as ``class="t-de"`` and ``class="t-en"``, and the
+    report's stylesheet shows the one of the chosen language (SVG text elements obey
+    ``display``).
     """
-    if "." not in text:
+    german = german_number(text)
+    if german == text:
         return f"<text {attributes}>{text}</text>"
-    german = text.replace(".", ",")
     return (
         f'<text class="t-de" {attributes}>{german}</text>'
         f'<text class="t-en" {attributes}>{text}</text>'

@@ -12,7 +12,14 @@ import numpy as np
 import pandas as pd
 
 from cityregions.geometry import natural_key
-from cityregions.i18n import bilingual, message_pair, tr, tr_message, tr_value
+from cityregions.i18n import (
+    bilingual,
+    german_number,
+    message_pair,
+    tr,
+    tr_message,
+    tr_value,
+)
 from cityregions.pipeline.views import strip_paths
 from cityregions.report.svg import fmt_number
 from cityregions.vocabulary import CODED_COLUMNS, SETTINGS
@@ -55,11 +62,10 @@ def localised(number: str) -> str:
     """Return a formatted number with a decimal comma in German, a point in English.
 
     Thousands are separated by a narrow space in both languages (ISO 31-0), so only
-    the decimal mark differs: ``0,556`` / ``0.556``.
+    the decimal mark and the sign differ: ``0,556`` / ``0.556``, ``−12`` (the minus
+    sign U+2212) / ``-12`` (:func:`~cityregions.i18n.german_number`).
     """
-    if "." not in number:
-        return number
-    return bilingual(number.replace(".", ","), number)
+    return bilingual(german_number(number), number)
 
 
 def natural_sorted(table: pd.DataFrame) -> pd.DataFrame:
