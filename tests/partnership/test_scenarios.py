@@ -202,3 +202,17 @@ def test_a_registry_scenario_keeps_its_german_texts() -> None:
     assert scenario.assumptions_de[0] == (
         "Registerstand 30.06.2012 mit den Verknüpfungen des MORO-Zielmodells [S18][S21]."
     )
+
+
+def test_a_registry_scenario_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    """A misspelt key (``titel``) was silently ignored in ``from_registry`` files."""
+    folder = BUNDLED[0].parent
+    text = (folder / "registry-city-regions-2012.yaml").read_text(encoding="utf-8")
+    text = text.replace("from_registry:", "titel: Tippfehler\nfrom_registry:", 1)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_scenario(broken)
+    message = str(caught.value)
+    assert message.startswith(f"{broken}, field 'titel': unknown key 'titel'")
+    assert "allowed: from_registry, top, name, title" in message

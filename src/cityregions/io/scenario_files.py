@@ -286,6 +286,11 @@ def _from_registry_file(data: dict[str, Any], path: Path) -> Scenario:
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.tables import read_units
 
+    unknown = sorted(set(data) - {"from_registry", "top", "name", *_TEXT_KEYS})
+    if unknown:
+        allowed = ", ".join(("from_registry", "top", "name", *_TEXT_KEYS))
+        msg = f"unknown key {unknown[0]!r} in a from_registry scenario; allowed: {allowed}"
+        raise InputError(msg, source=path, field=unknown[0])
     try:
         source = RegistrySource.model_validate(data.pop("from_registry"))
         top = TopRule.model_validate(data.pop("top", {}))
