@@ -58,6 +58,32 @@ def cell(value: Any) -> str:
     return escape(strip_paths(text))
 
 
+def is_plain_number_column(name: Any) -> bool:
+    """Whether a column holds years, seeds or run numbers: written without separators.
+
+    ``2008`` as a currency year or a resample seed is a label, not a quantity;
+    ``2 008`` would read as two thousand and eight.
+
+    Examples
+    --------
+    >>> [is_plain_number_column(c) for c in ("currency_year", "resample_seed", "run", "value")]
+    [True, True, True, False]
+    """
+    key = str(name)
+    return key in ("year", "seed", "run") or key.endswith(("_year", "_seed"))
+
+
+def plain_cell(value: Any) -> str:
+    """Return a cell of a :func:`is_plain_number_column` column (``2008``, ``8920742``)."""
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    ):
+        number = float(value)
+        if math.isfinite(number) and number == int(number):
+            return str(int(number))
+    return cell(value)
+
+
 def localised(number: str) -> str:
     """Return a formatted number with a decimal comma in German, a point in English.
 
@@ -112,6 +138,8 @@ def html_table(
     columns = list(shown.columns)
     numeric = {c for c in columns if pd.api.types.is_numeric_dtype(shown[c])}
     coded = {c for c in columns if str(c) in CODED_COLUMNS and c not in numeric}
+    plain = {c for c in columns if is_plain_number_column(c)}
+    writer = {c: coded_cell if c in coded else plain_cell if c in plain else cell for c in columns}
     head = "".join(f'<th class="{"num" if c in numeric else ""}">{header(c)}</th>' for c in columns)
     if index:
         head = f"<th>{header(frame.index.name or '')}</th>" + head
@@ -120,9 +148,7 @@ def html_table(
     for label, row in shown.iterrows():
         cls = (row_class or {}).get(label, "")
         cells = "".join(
-            f'<td class="{"num" if c in numeric else ""}">'
-            f"{coded_cell(row[c]) if c in coded else cell(row[c])}</td>"
-            for c in columns
+            f'<td class="{"num" if c in numeric else ""}">{writer[c](row[c])}</td>' for c in columns
         )
         if index:
             cells = f'<th scope="row">{show_index(label)}</th>' + cells
