@@ -134,7 +134,7 @@ def test_clicking_a_unit_shows_its_figures(page: Any) -> None:
     page.wait_for_selector("#details .unit-title")
     details = page.locator("#details").inner_text()
     assert "Leipzig, Stadt" in details
-    assert "587.857" in details or "587,857" in details  # population, Destatis 31.12.2018
+    assert "Einwohner\t587\u202f857" in details  # population, Destatis 31.12.2018, as the report
     headings = page.locator("#details h4").all_inner_texts()
     assert "Bioenergie · Eingangsdaten" in headings
     raw = [h for h in headings if "_" in h or h.split(":")[0] in ("energy", "delineation")]
@@ -142,6 +142,7 @@ def test_clicking_a_unit_shows_its_figures(page: Any) -> None:
     page.screenshot(path=str(artifact("dashboard-unit.png")))
     page.get_by_role("button", name="EN").click()
     wait_until(page, "() => document.querySelector('#details').innerText.includes('Population')")
+    assert "Population\t587\u202f857" in page.locator("#details").inner_text()
     assert "Functional regions" in page.locator("#layer-toggles").inner_text()
     assert page.problems == []
 

@@ -47,15 +47,21 @@
       .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
+  // Numbers as the report writes them: thousands by a narrow no-break space in both
+  // languages; German with a decimal comma and the minus sign U+2212.
   function fmt(value) {
     if (value === null || value === undefined || value === "") { return "–"; }
     if (typeof value === "number") {
-      var locale = state.lang === "de" ? "de-DE" : "en-GB";
-      if (value !== 0 && Math.abs(value) < 1) {
-        return value.toLocaleString(locale, { maximumSignificantDigits: 3 });
+      var options = { maximumSignificantDigits: 3, useGrouping: true };
+      if (value === 0 || Math.abs(value) >= 1) {
+        var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
+        options = { maximumFractionDigits: digits, useGrouping: true };
       }
-      var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
-      return value.toLocaleString(locale, { maximumFractionDigits: digits });
+      var text = value.toLocaleString("en-GB", options).replace(/,/g, "\u202f");
+      if (state.lang === "de") {
+        text = text.replace(".", ",").replace(/^-/, "\u2212");
+      }
+      return text;
     }
     if (typeof value === "boolean") { return value ? "✓" : "–"; }
     if (Array.isArray(value)) { return esc(value.join(", ")); }
