@@ -328,3 +328,18 @@ def test_no_scenarios_any_more():
         warnings.simplefilter("error")
         with pytest.raises(TypeError):
             biomass_potential(_inputs(), scenario="low")  # type: ignore[call-arg]
+
+
+def test_an_input_column_the_inputs_lack_is_flagged_as_absent_not_a_finding():
+    """No horses column: horse manure is zero (the documented rule) and says why."""
+    table = biomass_potential(_inputs())
+    horse = table[table["feedstock"] == "horse_manure"]
+    assert (horse["fuel_mwh"] == 0).all()
+    assert (horse["status"] == "ok").all()
+    assert horse["flags"].str.contains("horses:absent").all()
+    # a given zero is a finding: no flag
+    given = biomass_potential(_inputs(horses=0))
+    assert not given[given["feedstock"] == "horse_manure"]["flags"].str.contains("absent").any()
+    # the cattle columns are given: their feedstocks carry no such flag
+    cattle = table[table["feedstock"] == "cattle_slurry"]
+    assert not cattle["flags"].fillna("").str.contains("absent").any()

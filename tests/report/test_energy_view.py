@@ -39,3 +39,19 @@ def test_a_carrier_with_supply_is_drawn() -> None:
     html = _carrier_charts(_regions(800.0), {"1": "Leipzig", "2": "Halle"})
     assert html.count("<svg") == 2
     assert "No new supply" not in html
+
+
+def test_a_feedstock_whose_input_column_is_absent_is_named_not_charted() -> None:
+    from cityregions.report.energy_view import absent_feedstocks
+
+    potential = pd.DataFrame(
+        {
+            "unit": ["1", "1", "2", "2", "1"],
+            "feedstock": ["horse_manure", "poultry_manure"] * 2 + ["total"],
+            "flags": ["horses:absent", "", "horses:absent", "", "horses:absent"],
+        }
+    )
+    assert absent_feedstocks(potential) == ["horse_manure"]
+    # given in one unit: its zeros elsewhere are findings, the feedstock stays
+    potential.loc[2, "flags"] = ""
+    assert absent_feedstocks(potential) == []

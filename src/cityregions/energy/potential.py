@@ -338,7 +338,8 @@ def potential_and_use(
         feedstock whose input is missing is NaN (``status`` says which), and so is its
         unit's total. ``flags`` names the rules applied to empty cells
         (``population_based`` sewage gas, the default protected forest share, the
-        energy-crop cap).
+        energy-crop cap) and input columns the inputs do not have at all, counted as
+        zero (``horses:absent``).
 
     Raises
     ------
@@ -485,6 +486,10 @@ def _status(inputs: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray,
                 flags[row] = note if not flags[row] else f"{flags[row]};{note}"
             else:
                 status[row] = note if status[row] == "ok" else f"{status[row]};{note}"
+        # a column the inputs do not have at all, counted as zero (e.g. horses)
+        for row in np.flatnonzero(~np.isnan(values) & (states == "absent")):
+            note = f"{column}:absent"
+            flags[row] = note if not flags[row] else f"{flags[row]};{note}"
     return status, flags
 
 

@@ -49,8 +49,23 @@ def _potential_by_feedstock(analysis: EnergyAnalysis) -> dict[str, float] | None
         return None
     level = analysis.settings.get("potential_level", "sustainable")
     table = table[(table["feedstock"] != "total") & (table["potential_level"] == level)]
+    table = table[~table["feedstock"].isin(absent_feedstocks(table))]
     summed = table.groupby("feedstock")["fuel_mwh"].sum().sort_values(ascending=False)
     return {str(k): float(v) / 1000 for k, v in summed.items()}
+
+
+def absent_feedstocks(potential: pd.DataFrame) -> list[str]:
+    """Feedstocks whose input column the inputs lack in every unit (counted as zero).
+
+    Their zero is not a finding (``flags`` ``<column>:absent``, e.g. horses); the chart
+    leaves them out and a note names them.
+    """
+    if "flags" not in potential.columns or potential.empty:
+        return []
+    rows = potential[potential["feedstock"] != "total"]
+    absent = rows["flags"].fillna("").astype(str).str.contains(":absent", regex=False)
+    every = absent.groupby(rows["feedstock"], sort=False).all()
+    return [str(f) for f, all_absent in every.items() if all_absent]
 
 
 def feedstock_chart(potential: Mapping[str, float]) -> str:
@@ -190,6 +205,15 @@ def energy_body(results: CaseResults, layers: MapView) -> str | None:
     potential = _potential_by_feedstock(analysis)
     if potential:
         parts.append(f"<h3>{tr('potential')} (GWh)</h3>{feedstock_chart(potential)}")
+        absent = absent_feedstocks(analysis.potential)
+        if absent:
+            german = ", ".join(value_label(f, "de") for f in absent)
+            english = ", ".join(value_label(f, "en") for f in absent)
+            note = bilingual(
+                f"Nicht in den Eingangsdaten, als null gezählt (kein Befund): {german}.",
+                f"Not in the inputs, counted as zero (not a finding): {english}.",
+            )
+            parts.append(f'<p class="note">{note}</p>')
     region = short_name(
         layers.names.get(
             str(analysis.summary.get("focus_region")), str(analysis.summary.get("focus_region"))
