@@ -67,3 +67,20 @@ def test_city_regions_as_a_priori_unions(section: str) -> None:
     assert table["Chemnitz"]["Owen"] == "0.0625"
     assert table["Chemnitz"]["Banzhaf–Owen"] == "0.137"
     assert table["Leipzig"]["Can block alone"] == "–"
+
+
+def test_the_overview_gives_german_titles_and_names_who_can_block(section: str) -> None:
+    start = section.index(">association-2014-consensus<")  # the overview comes first
+    overview = section[section.rindex("<table", 0, start) : section.index("</table>", start)]
+    row = next(
+        r
+        for r in re.findall(r"<tr>.*?</tr>", overview, re.S)
+        if ">association-2014-consensus<" in r
+    )
+    assert (
+        '<span class="t-de">EMMD e.V. 2014/15: Vorstand 4 + 4, kommunale Seite entscheidet '
+        "im Konsens</span>"
+    ) in row
+    # who can block alone by name, not by member id
+    assert "Chemnitz, Dessau-Roßlau, Gera, Halle (Saale), Jena, Leipzig, Zwickau" in row
+    assert "chemnitz" not in row

@@ -21,7 +21,7 @@ import pandas as pd
 from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES
 from cityregions.i18n import bilingual, tr, tr_value
 from cityregions.report.svg import INK, svg_open, svg_text
-from cityregions.report.tables import cell, html_table, key_figures
+from cityregions.report.tables import cell, html_table, html_with, key_figures
 
 if TYPE_CHECKING:
     from cityregions.governance.analysis import GovernanceAnalysis
@@ -450,22 +450,6 @@ def recommendations_block(analysis: GovernanceAnalysis, registry: Registry) -> s
         f'<h3>{tr("recommendations")}</h3><p class="note">{bilingual(german, english)}</p>'
         f"{rendered}"
     )
-
-
-def html_with(frame: pd.DataFrame, cells: dict[str, list[str]], **options: Any) -> str:
-    """:func:`~cityregions.report.tables.html_table` with some columns given as HTML.
-
-    ``cells`` maps a column to its rendered cells (e.g. text in both languages), one per
-    row of ``frame``; the other columns are formatted as usual.
-    """
-    shown = frame.copy()
-    for column, values in cells.items():
-        shown[column] = [f"\x00{column}:{i}\x00" for i in range(len(values))]
-    rendered = html_table(shown, **options)
-    for column, values in cells.items():
-        for i, value in enumerate(values):
-            rendered = rendered.replace(f"\x00{column}:{i}\x00", value, 1)
-    return rendered
 
 
 #: Phrases of the snapshot's assumptions (:func:`cityregions.registry.validity.window`).

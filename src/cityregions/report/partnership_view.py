@@ -18,7 +18,7 @@ from cityregions.geometry import MapView
 from cityregions.i18n import message_pair, tr
 from cityregions.partnership.compare import MEMBER_COLUMNS, PENROSE_CAVEAT
 from cityregions.report.svg import bar_chart
-from cityregions.report.tables import header, html_table
+from cityregions.report.tables import header, html_table, html_with
 
 if TYPE_CHECKING:
     from cityregions.pipeline.results import CaseResults
@@ -76,6 +76,15 @@ def scenario_text(info: Mapping[str, Any], key: str) -> tuple[str, str | None]:
     return shown(info.get(key)), (shown(german) if german else None)
 
 
+def _title_html(info: Mapping[str, Any], fallback: str) -> str:
+    """A scenario's title in both languages (English only, marked, without a German one)."""
+    english, german = scenario_text(info, "title") if info.get("title") else (None, None)
+    english = english or escape(fallback)
+    if german is None:
+        return f'<span lang="en">{english}</span>'
+    return bilingual_html(german, english)
+
+
 def bilingual_html(german: str, english: str) -> str:
     """Both languages of ready HTML, one shown at a time (see :mod:`cityregions.i18n`)."""
     return f'<span class="t-de">{german}</span><span class="t-en">{english}</span>'
@@ -114,10 +123,14 @@ def _scenario_text(info: Any) -> str:
     return "".join(parts)
 
 
+#: Summary columns that list member ids (shown by the members' names).
+MEMBER_LISTS = ("members_without_power", "members_who_can_block_alone")
+
+
 def member_names(summary: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """Show ``members_without_power`` (member ids) by the members' names."""
-    column = "members_without_power"
-    if column not in summary.columns:
+    """Show the member lists of :data:`MEMBER_LISTS` (member ids) by the members' names."""
+    columns = [c for c in MEMBER_LISTS if c in summary.columns]
+    if not columns:
         return summary
     if not {"member", "name"} <= set(members.columns):
         return summary
@@ -131,7 +144,8 @@ def member_names(summary: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
         return value
 
     shown = summary.copy()
-    shown[column] = [named(v) for v in shown[column]]
+    for column in columns:
+        shown[column] = [named(v) for v in shown[column]]
     return shown
 
 
@@ -191,7 +205,13 @@ def partnership_body(results: CaseResults, layers: MapView) -> str | None:
         shown_summary = summary.drop(columns=["shapley_method"], errors="ignore")
         table = member_names(shown_summary, comparison.members)
         table = table.set_index("scenario") if "scenario" in table.columns else table
-        parts.append(f"<h3>{tr('scenarios')}</h3>{html_table(table)}")
+        cells = {}
+        if "title" in table.columns:  # the German title where the scenario gives one
+            cells["title"] = [
+                _title_html(comparison.scenarios.get(str(name), {}), str(title))
+                for name, title in zip(table.index, table["title"], strict=True)
+            ]
+        parts.append(f"<h3>{tr('scenarios')}</h3>{html_with(table, cells)}")
         parts.append(_reading(comparison.notes))
     texts = comparison.scenarios
     blocs = comparison.bloc_tables()

@@ -94,6 +94,22 @@ def localised(number: str) -> str:
     return bilingual(german_number(number), number)
 
 
+def html_with(frame: pd.DataFrame, cells: dict[str, list[str]], **options: Any) -> str:
+    """:func:`html_table` with some columns given as HTML.
+
+    ``cells`` maps a column to its rendered cells (e.g. text in both languages), one per
+    row of ``frame``; the other columns are formatted as usual.
+    """
+    shown = frame.copy()
+    for column, values in cells.items():
+        shown[column] = [f"\x00{column}:{i}\x00" for i in range(len(values))]
+    rendered = html_table(shown, **options)
+    for column, values in cells.items():
+        for i, value in enumerate(values):
+            rendered = rendered.replace(f"\x00{column}:{i}\x00", value, 1)
+    return rendered
+
+
 def natural_sorted(table: pd.DataFrame) -> pd.DataFrame:
     """Return ``table`` with its index (region or unit ids) in number order.
 
