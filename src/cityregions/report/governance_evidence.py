@@ -385,7 +385,7 @@ def _exit_figures(test: dict[str, Any], registry: Registry) -> str:
         for r in table.itertuples()
     )
     return (
-        f'<div class="table-wrap"><table class="data"><tbody>{body}</tbody></table></div>'
+        f'<div class="table-wrap short"><table class="data"><tbody>{body}</tbody></table></div>'
         f'<p class="note">{exit_sentence(test)}</p>'
     )
 

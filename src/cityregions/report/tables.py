@@ -29,6 +29,8 @@ DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 
 #: Tables with more columns than this get the compact ``wide`` layout.
 WIDE_COLUMNS = 8
+#: Tables with at most this many rows are kept on one printed page.
+SHORT_ROWS = 6
 
 
 def header(name: Any) -> str:
@@ -174,8 +176,10 @@ def html_table(
         note = f'<p class="muted small">{max_rows} {tr("rows_shown")} {len(frame)}</p>'
     if len(columns) + int(index) > WIDE_COLUMNS:
         css_class += " wide"
+    # a short table prints on one page (its last rows alone on a page read as lost)
+    wrap = "table-wrap short" if len(shown) <= SHORT_ROWS else "table-wrap"
     return (
-        f'<div class="table-wrap" tabindex="0"><table class="{css_class}"><thead><tr>{head}</tr>'
+        f'<div class="{wrap}" tabindex="0"><table class="{css_class}"><thead><tr>{head}</tr>'
         f"</thead><tbody>{''.join(body)}</tbody></table></div>{note}"
     )
 
