@@ -218,7 +218,7 @@ def test_pipeline_step_on_the_bundled_case(tmp_path: Path) -> None:
     results = CaseResults(case=case, out_dir=tmp_path)
     governance_step(case, results)
     section = results.governance
-    assert section.as_of == dt.date(2015, 6, 30)
+    assert section.as_of == dt.date(2016, 6, 30)  # case.toml: the flows' reference date
     assert set(section.snapshots) == {dt.date(2012, 6, 30), dt.date(2015, 6, 30)}
     assert {"actor_metrics_2012-06-30.csv", "actor_metrics_2015-06-30.csv"} <= {
         path.name for path in results.files
