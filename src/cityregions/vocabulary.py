@@ -720,3 +720,40 @@ def humanise(key: str) -> str:
     text = re.sub(r"[_]+", " ", text).strip()
     text = text[:1].upper() + text[1:] if text else text
     return f"{text} ({unit})" if unit else text
+
+
+#: German names of the coefficients the tornado chart can show (the coefficient file's
+#: descriptions are English; a coefficient missing here is shown by its description).
+COEFFICIENTS_DE: dict[str, str] = {
+    "energy_crop_share_cap": "Obergrenze Energiepflanzenanteil am Acker",
+    "straw_availability": "Verfügbarer Anteil des Strohs",
+    "silage_maize_yield": "Frischmasseertrag Silomais",
+    "straw_rpr": "Korn-Stroh-Verhältnis",
+    "solid_manure_per_head": "Festmist je Rind, übrige Rinder",
+    "grassland_energy_share": "Für Energie verfügbarer Grünlandanteil",
+    "forest_residue_yield": "Mobilisierbares Waldrestholz je ha",
+    "grass_yield": "Frischmasseertrag Grassilage",
+    "silage_maize_ch4": "Methanertrag Silomais je t",
+    "straw_lhv": "Heizwert lufttrockenes Stroh",
+    "forest_residue_lhv": "Energie je Festmeter, 30 % Wassergehalt",
+    "solid_manure_ch4": "Methanertrag Festmist, Rinder",
+    "solid_manure_stable_share": "Im Stall anfallender Festmistanteil",
+    "cattle_slurry_stable_share": "Im Stall anfallender Rindergülleanteil",
+    "cattle_slurry_ch4": "Methanertrag Rindergülle",
+    "cattle_slurry_per_cow": "Gülle je Milchkuhplatz und Jahr",
+    "biowaste_per_inh": "Getrennt gesammelter Bioabfall je Einwohner",
+    "biowaste_ch4": "Methanertrag Bioabfall",
+    "grass_ch4": "Methanertrag Grassilage je t",
+    "sewage_gas_per_inh": "Klärgas je angeschlossenem Einwohner",
+    "sewage_gas_per_inh_average": "Klärgas je Einwohner, Bundesmittel",
+    "poultry_manure_per_head": "Geflügelmist je Tierplatz",
+    "poultry_manure_ch4": "Methanertrag Geflügelmist",
+    "poultry_manure_stable_share": "Im Stall anfallender Geflügelmistanteil",
+    "pig_slurry_per_place": "Gülle je Mastschweineplatz und Jahr",
+    "pig_slurry_ch4": "Methanertrag Schweinegülle",
+    "pig_slurry_stable_share": "Im Stall anfallender Schweinegülleanteil",
+    "protected_forest_share": "Von der Holznutzung ausgenommener Wald",
+    "horse_manure_per_head": "Pferdemist je Pferdeplatz und Jahr",
+    "horse_manure_ch4": "Methanertrag Pferdemist",
+    "horse_manure_availability": "Verfügbarer Anteil des Pferdemists",
+}

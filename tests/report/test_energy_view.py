@@ -55,3 +55,13 @@ def test_a_feedstock_whose_input_column_is_absent_is_named_not_charted() -> None
     # given in one unit: its zeros elsewhere are findings, the feedstock stays
     potential.loc[2, "flags"] = ""
     assert absent_feedstocks(potential) == []
+
+
+def test_the_tornado_names_coefficients_in_german_in_the_german_report() -> None:
+    from cityregions.energy import load_coefficients
+    from cityregions.vocabulary import COEFFICIENTS_DE
+
+    # every German name belongs to a coefficient of the file (no stale key)
+    assert set(COEFFICIENTS_DE) <= set(load_coefficients().entries)
+    # short enough for the chart's label column (46 characters) and never cut at " ("
+    assert all(len(name) <= 46 and " (" not in name for name in COEFFICIENTS_DE.values())

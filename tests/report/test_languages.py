@@ -109,6 +109,22 @@ def test_bundled_german_report_balance_table_in_number_order(bundled) -> None:
     assert regions == sorted(regions, key=int)
 
 
+def test_bundled_tornado_names_coefficients_in_each_language(bundled) -> None:
+    html = build_report(bundled, lang="de")
+    energy = html.split('id="section-energy"')[1]
+    german = re.search(
+        r'<figure class="pic t-de"><svg[^>]*aria-label="tornado chart".*?</svg>', energy, re.S
+    )
+    english = re.search(
+        r'<figure class="pic t-en"><svg[^>]*aria-label="tornado chart".*?</svg>', energy, re.S
+    )
+    assert german is not None
+    assert english is not None
+    assert ">Obergrenze Energiepflanzenanteil am Acker<" in german.group(0)
+    assert "Sustainable cap on the share" in english.group(0)
+    assert "Sustainable cap" not in german.group(0)
+
+
 @pytest.mark.parametrize(
     ("english", "german"),
     [

@@ -23,6 +23,7 @@ from cityregions.report.energy_charts import cost_supply_svg, tornado_svg
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import bar_chart, fmt_number
 from cityregions.report.tables import html_table, key_figures, natural_sorted
+from cityregions.vocabulary import COEFFICIENTS_DE
 
 if TYPE_CHECKING:
     from cityregions.energy.analysis import EnergyAnalysis
@@ -163,8 +164,12 @@ def _uncertainty(analysis: EnergyAnalysis, region: str) -> str:
     if "description" in analysis.coefficients:
         descriptions = {str(k): str(v) for k, v in analysis.coefficients["description"].items()}
     base = float(table.attrs.get("base_mwh", analysis.summary.get("focus_potential_gwh", 0) * 1000))
+    named = {  # German names where the vocabulary has them, else the description
+        "de": {**descriptions, **{k: v for k, v in COEFFICIENTS_DE.items() if k in descriptions}},
+        "en": descriptions,
+    }
     charts = "".join(
-        f'<figure class="pic t-{lang}">{tornado_svg(table, base, descriptions, lang)}</figure>'
+        f'<figure class="pic t-{lang}">{tornado_svg(table, base, named[lang], lang)}</figure>'
         for lang in LANGUAGES
     )
     mc = analysis.monte_carlo
