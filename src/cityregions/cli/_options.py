@@ -28,12 +28,39 @@ import functools
 import math
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
 
 from cityregions._errors import InputError
 from cityregions._numbers import EXPECTED, MAX_MAGNITUDE, number_problem
 
 #: The range of a 64-bit signed integer (numpy's default integer).
+#: Options several commands share (one definition, one help text).
+TotalsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--totals",
+        help="Complete totals unit,residents,jobs (flows beyond the table included); "
+        "self-containment and shares then divide by them.",
+    ),
+]
+SumDuplicatesOption = Annotated[
+    bool,
+    typer.Option(
+        "--sum-duplicates",
+        help="Sum an origin-destination pair listed on several lines (default: error).",
+    ),
+]
+AllowNoDiagonalOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-no-diagonal",
+        help="The flows have no internal (diagonal) flows on purpose: delineate anyway.",
+    ),
+]
+
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 

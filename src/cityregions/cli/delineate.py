@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ParameterError
+from cityregions.cli._options import AllowNoDiagonalOption, SumDuplicatesOption, TotalsOption
 from cityregions.constants import LMA_ISTAT_2011
 
 if TYPE_CHECKING:
@@ -209,21 +210,8 @@ def delineate(
     gpkg: Annotated[
         Path | None, typer.Option("--gpkg", help="GeoPackage with units and regions layers.")
     ] = None,
-    totals: Annotated[
-        Path | None,
-        typer.Option(
-            "--totals",
-            help="Complete totals unit,residents,jobs (flows beyond the table included); "
-            "self-containment and shares then divide by them.",
-        ),
-    ] = None,
-    allow_no_diagonal: Annotated[
-        bool,
-        typer.Option(
-            "--allow-no-diagonal",
-            help="The flows have no internal (diagonal) flows on purpose: delineate anyway.",
-        ),
-    ] = False,
+    totals: TotalsOption = None,
+    allow_no_diagonal: AllowNoDiagonalOption = False,
     flows_provenance: Annotated[
         FlowsProvenanceName,
         typer.Option(
@@ -232,13 +220,7 @@ def delineate(
             help="Where the flow values come from (--provenance is the old name).",
         ),
     ] = FlowsProvenanceName.observed,
-    sum_duplicates: Annotated[
-        bool,
-        typer.Option(
-            "--sum-duplicates",
-            help="Sum an origin-destination pair listed on several lines (default: error).",
-        ),
-    ] = False,
+    sum_duplicates: SumDuplicatesOption = False,
     min_size: Annotated[
         float | None,
         typer.Option("--min-size", help=f"LMA minimum size [{LMA_ISTAT_2011.min_size:g}]."),

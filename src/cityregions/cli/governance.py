@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ValidationReport
+from cityregions.cli._options import SumDuplicatesOption, TotalsOption
 from cityregions.io._atomic import check_output_folder, staged_folder
 
 if TYPE_CHECKING:
@@ -188,13 +189,7 @@ def analyze(
         str | None,
         typer.Option(help="Old form of --study-area with state keys (e.g. 14,15,16)."),
     ] = None,
-    totals: Annotated[
-        Path | None,
-        typer.Option(
-            "--totals",
-            help="Complete totals unit,residents,jobs (flows beyond a truncated table).",
-        ),
-    ] = None,
+    totals: TotalsOption = None,
     out_commuters: Annotated[
         str | None,
         typer.Option(
@@ -215,13 +210,7 @@ def analyze(
             help="Records that count only by assumption (unknown dates): assume or exclude."
         ),
     ] = "assume",
-    sum_duplicates: Annotated[
-        bool,
-        typer.Option(
-            "--sum-duplicates",
-            help="Sum an origin-destination pair listed on several lines (default: error).",
-        ),
-    ] = False,
+    sum_duplicates: SumDuplicatesOption = False,
 ) -> None:
     """Inside the study area: network metrics with null models, fit, gaps, membership over
     time, recommendations and exports into OUT."""
@@ -313,13 +302,7 @@ def recommend(
     units: Annotated[Path, typer.Option("--units", help="Unit table (CSV, Parquet, GPKG…).")],
     flows: Annotated[Path, typer.Option("--flows", help="Flows (origin,destination,value).")],
     out: Annotated[Path, typer.Option("--out", help="Output CSV file.")],
-    totals: Annotated[
-        Path | None,
-        typer.Option(
-            "--totals",
-            help="Complete totals unit,residents,jobs (flows beyond a truncated table).",
-        ),
-    ] = None,
+    totals: TotalsOption = None,
     study_area: Annotated[str | None, typer.Option("--study-area", help=STUDY_AREA_HELP)] = None,
     as_of: Annotated[
         str, typer.Option("--as-of", help="Registry date YYYY-MM-DD (YYYY: 31 December).")
@@ -341,13 +324,7 @@ def recommend(
             help="Records that count only by assumption (unknown dates): assume or exclude."
         ),
     ] = "assume",
-    sum_duplicates: Annotated[
-        bool,
-        typer.Option(
-            "--sum-duplicates",
-            help="Sum an origin-destination pair listed on several lines (default: error).",
-        ),
-    ] = False,
+    sum_duplicates: SumDuplicatesOption = False,
 ) -> None:
     """Rank the actions that would close the governance gaps into OUT (CSV)."""
     from cityregions.governance.fit import check_tie_thresholds

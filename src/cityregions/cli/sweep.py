@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
+from cityregions.cli._options import AllowNoDiagonalOption, TotalsOption
 from cityregions.cli.delineate import FlowsProvenanceName, MethodName, _id_list, _sheet
 
 if TYPE_CHECKING:
@@ -89,17 +90,8 @@ def sweep(
     layer: Annotated[
         str | None, typer.Option("--layer", help="Layer of a multi-layer --units file.")
     ] = None,
-    totals: Annotated[
-        Path | None,
-        typer.Option(
-            "--totals",
-            help="Complete totals unit,residents,jobs (flows beyond the table included).",
-        ),
-    ] = None,
-    allow_no_diagonal: Annotated[
-        bool,
-        typer.Option("--allow-no-diagonal", help="The flows have no internal flows on purpose."),
-    ] = False,
+    totals: TotalsOption = None,
+    allow_no_diagonal: AllowNoDiagonalOption = False,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Sheet of a FLOWS workbook [the first].")
     ] = None,
