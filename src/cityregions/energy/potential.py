@@ -124,65 +124,42 @@ def cereal_straw(c: Columns, v: Values) -> Levels:
     return theoretical, technical, np.minimum(theoretical * v["straw_availability"], technical)
 
 
-def _manure(heads: np.ndarray, per_head: Any, ch4: Any, collected: Any, v: Values) -> Levels:
-    theoretical = heads * per_head * _mwh_per_t(ch4, v)
-    technical = theoretical * collected
-    return theoretical, technical, technical
+#: Manure feedstocks: the input column of heads and the coefficients per head, of the
+#: methane yield and of the share collected (in stables, or available for horses).
+MANURE: dict[str, tuple[str, str, str, str]] = {
+    "cattle_slurry": (
+        "dairy_cows", "cattle_slurry_per_cow", "cattle_slurry_ch4", "cattle_slurry_stable_share",
+    ),
+    "pig_slurry": (
+        "fattening_pigs", "pig_slurry_per_place", "pig_slurry_ch4", "pig_slurry_stable_share",
+    ),
+    "solid_cattle_manure": (
+        "other_cattle", "solid_manure_per_head", "solid_manure_ch4", "solid_manure_stable_share",
+    ),
+    "poultry_manure": (
+        "poultry", "poultry_manure_per_head", "poultry_manure_ch4", "poultry_manure_stable_share",
+    ),
+    "horse_manure": (
+        "horses", "horse_manure_per_head", "horse_manure_ch4", "horse_manure_availability",
+    ),
+}  # fmt: skip
 
 
-def cattle_slurry(c: Columns, v: Values) -> Levels:
-    """Return fuel (MWh/a) of cattle slurry (dairy cows) at the three levels."""
-    return _manure(
-        c["dairy_cows"],
-        v["cattle_slurry_per_cow"],
-        v["cattle_slurry_ch4"],
-        v["cattle_slurry_stable_share"],
-        v,
-    )
+def manure(feedstock: str) -> Callable[[Columns, Values], Levels]:
+    """Return the calculator of a :data:`MANURE` feedstock.
 
+    Theoretical = heads × mass per head × CH₄ yield × LHV(CH₄); technical = sustainable
+    = theoretical × the share collected.
+    """
+    heads, per_head, ch4, collected = MANURE[feedstock]
 
-def pig_slurry(c: Columns, v: Values) -> Levels:
-    """Return fuel (MWh/a) of pig slurry at the three levels."""
-    return _manure(
-        c["fattening_pigs"],
-        v["pig_slurry_per_place"],
-        v["pig_slurry_ch4"],
-        v["pig_slurry_stable_share"],
-        v,
-    )
+    def levels(c: Columns, v: Values) -> Levels:
+        theoretical = c[heads] * v[per_head] * _mwh_per_t(v[ch4], v)
+        technical = theoretical * v[collected]
+        return theoretical, technical, technical
 
-
-def solid_cattle_manure(c: Columns, v: Values) -> Levels:
-    """Return fuel (MWh/a) of solid manure of other cattle at the three levels."""
-    return _manure(
-        c["other_cattle"],
-        v["solid_manure_per_head"],
-        v["solid_manure_ch4"],
-        v["solid_manure_stable_share"],
-        v,
-    )
-
-
-def poultry_manure(c: Columns, v: Values) -> Levels:
-    """Return fuel (MWh/a) of poultry manure at the three levels."""
-    return _manure(
-        c["poultry"],
-        v["poultry_manure_per_head"],
-        v["poultry_manure_ch4"],
-        v["poultry_manure_stable_share"],
-        v,
-    )
-
-
-def horse_manure(c: Columns, v: Values) -> Levels:
-    """Return fuel (MWh/a) of horse manure at the three levels."""
-    return _manure(
-        c["horses"],
-        v["horse_manure_per_head"],
-        v["horse_manure_ch4"],
-        v["horse_manure_availability"],
-        v,
-    )
+    levels.__doc__ = f"Return fuel (MWh/a) of {feedstock.replace('_', ' ')} at the three levels."
+    return levels
 
 
 def forest_residues(c: Columns, v: Values) -> Levels:
@@ -216,11 +193,7 @@ CALCULATORS: dict[str, Callable[[Columns, Values], Levels]] = {
     "silage_maize": silage_maize,
     "grass_silage": grass_silage,
     "cereal_straw": cereal_straw,
-    "cattle_slurry": cattle_slurry,
-    "pig_slurry": pig_slurry,
-    "solid_cattle_manure": solid_cattle_manure,
-    "poultry_manure": poultry_manure,
-    "horse_manure": horse_manure,
+    **{feedstock: manure(feedstock) for feedstock in MANURE},
     "forest_residues": forest_residues,
     "biowaste": biowaste,
     "sewage_gas": sewage_gas,
