@@ -146,6 +146,16 @@ def _kernels():  # type: ignore[no-untyped-def]
         # order sweeps the whole table per player: memory-bound).
         table = np.zeros((len(primes), max_size + 1, limit), dtype=np.int64)
         n = len(weights)
+        # Heaviest first, the cells player t can change in row s are narrower than
+        # the final band: an s-coalition containing t and s - 1 of the players before
+        # it weighs at least the t + 1 - s .. t-th weights (the lightest so far) and at
+        # most w_t plus the s - 1 heaviest. Other orders use the final band only.
+        heads = np.zeros(n + 1, dtype=np.int64)
+        descending = True
+        for t in range(n):
+            heads[t + 1] = heads[t] + weights[t]
+            if t > 0 and weights[t] > weights[t - 1]:
+                descending = False
         for r in numba.prange(len(primes)):
             p = primes[r]
             tab = table[r]
@@ -159,41 +169,56 @@ def _kernels():  # type: ignore[no-untyped-def]
                         # most start + b members, so rows above start + b + 1 stay 0
                         if s < 1 or s > max_size or s > start + b + 1:
                             continue
-                        w = weights[start + b]
+                        t = start + b
+                        w = weights[t]
                         lo = max(w, lower[s])
                         hi = upper[s]
+                        if descending:
+                            lo = max(lo, heads[t + 1] - heads[t + 1 - s])
+                            hi = min(hi, w + heads[s - 1] + 1)
+                        if lo >= hi:
+                            continue
                         dst = tab[s]
                         src = tab[s - 1]
-                        for k in range(lo, hi):
-                            x = dst[k] + src[k - w]
+                        # unsigned indices: numba then omits the wraparound of
+                        # negative indices, and LLVM vectorises the loop (3x faster)
+                        shift = np.uintp(w)
+                        for k in range(np.uintp(lo), np.uintp(hi)):
+                            x = dst[k] + src[k - shift]
                             x -= p * (x >= p)
                             dst[k] = x
         return table
 
     def windows(table, primes, limit, values, shift):  # type: ignore[no-untyped-def]
         # out[r, i, s] = sum_m (-1)**floor((limit-1-m)/v_i) table[r, s - j(m), m] mod p
+        # Row by row: the prefix sums of row s (in cache), then for each weight v the
+        # alternating blocks j = 0, 1, ... of that row, block j landing on size s + j
+        # (shift) or s.
         n_p, n_s = table.shape[0], table.shape[1]
         out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
         for r in numba.prange(n_p):
             p = primes[r]
-            prefix = np.zeros((n_s, limit + 1), dtype=np.uint64)
+            prefix = np.zeros(limit + 1, dtype=np.uint64)
             for s in range(n_s):
-                for m in range(limit):
-                    x = prefix[s, m] + table[r, s, m]
-                    prefix[s, m + 1] = min(x, x - p)
-            for i in range(len(values)):
-                v = values[i]
-                blocks = (limit + v - 1) // v
-                for j in range(min(blocks, n_s) if shift else blocks):
-                    b0 = limit - j * v
-                    b1 = max(limit - (j + 1) * v, 0)
-                    d = j if shift else 0
-                    for s in range(d, n_s):
-                        block = prefix[s - d, b0] + p - prefix[s - d, b1]
+                src = table[r, s]
+                x = np.uint64(0)
+                for m in range(np.uintp(limit)):
+                    x = x + src[m]
+                    x = min(x, x - p)
+                    prefix[m + np.uintp(1)] = x
+                for i in range(len(values)):
+                    v = values[i]
+                    acc = out[r, i]
+                    blocks = (limit + v - 1) // v
+                    for j in range(min(blocks, n_s - s) if shift else blocks):
+                        b0 = limit - j * v
+                        block = prefix[b0] + p - prefix[max(b0 - v, 0)]
                         block = min(block, block - p)
-                        acc = out[r, i, s]
-                        x = acc + block if j % 2 == 0 else acc + p - block
-                        out[r, i, s] = min(x, x - p)
+                        if j % 2 == 1:
+                            block = p - block
+                        target = s + j if shift else s
+                        x = acc[target] + block
+                        acc[target] = min(x, x - p)
         return out
 
     def regions(table, primes, win, values):  # type: ignore[no-untyped-def]
@@ -287,9 +312,9 @@ def _count_by_size(
     intermediate one). The compiled kernel applies ``wave`` players together (a row
     wavefront, same table as one player after the other, which ``wave=1`` is).
     """
-    w = np.array([x for x in weights if x < limit], dtype=np.int64)
+    ascending = np.sort(np.array([x for x in weights if x < limit], dtype=np.int64))
+    w = ascending[::-1].copy()  # heaviest first: the narrowest band per player
     by_size = _kernel(1, len(w) * (max_size + 1) * limit * len(primes))
-    ascending = np.sort(w)
     lower = np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1]
     upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
     lower = np.minimum(lower, limit).astype(np.int64)
@@ -434,6 +459,31 @@ def shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
 _shapley_shape = shapley_shape
 
 
+def shapley_updates(weights: list[int], quota: int) -> int:
+    """Cell updates per prime of the compiled size-by-weight program (heaviest first).
+
+    Player ``t`` (weights sorted descending, ``H`` their prefix sums) changes row ``s``
+    only between ``max(w_t, H[t+1] − H[t+1−s])`` — the ``s`` lightest weights so far —
+    and ``min(w_t + H[s−1], limit − 1)``, inside the final band; this sums those
+    widths, the bounds the kernel uses (:func:`_kernels`, ``by_size``). Fewer than
+    ``n`` times the final band: the 1,000 members with weights 1..100 of the benchmark
+    need 2.3·10⁹ updates against 5.5·10⁹ in the final band alone.
+    """
+    limit, max_size = shapley_shape(weights, quota)
+    ascending = np.sort(np.array([w for w in weights if w < limit], dtype=np.int64))
+    w = ascending[::-1]
+    heads = np.concatenate([[0], np.cumsum(w)])
+    lower = np.concatenate([[0], np.cumsum(ascending)])
+    t = np.arange(len(w))
+    total = 0
+    for size in range(1, min(max_size, len(w)) + 1):
+        at = t[size - 1 :]  # players after which a coalition of `size` exists
+        lo = np.maximum(np.maximum(w[at], lower[size]), heads[at + 1] - heads[at + 1 - size])
+        hi = np.minimum(w[at] + heads[size - 1] + 1, limit)
+        total += int(np.maximum(hi - lo, 0).sum())
+    return total
+
+
 def shapley_cells(weights: list[int], quota: int) -> int:
     """Cells times primes of the table :func:`shapley_counts` builds (dp engine)."""
     limit, max_size = shapley_shape(weights, quota)
@@ -511,9 +561,10 @@ def count_weight_counts(
     """
     n, total = len(weights), sum(weights)
     primes = primes_for(n + 1)
-    w = np.sort(np.array(weights, dtype=np.int64))
-    lower = np.concatenate([[0], np.cumsum(w)]).astype(np.int64)
-    upper = (np.concatenate([[0], np.cumsum(w[::-1])]) + 1).astype(np.int64)
+    ascending = np.sort(np.array(weights, dtype=np.int64))
+    w = ascending[::-1].copy()  # heaviest first: the narrowest band per player
+    lower = np.concatenate([[0], np.cumsum(ascending)]).astype(np.int64)
+    upper = (np.concatenate([[0], np.cumsum(w)]) + 1).astype(np.int64)
     prime_array = np.array(primes, dtype=np.uint64)
     work = n * (n + 1) * (total + 1) * len(primes)
     table = _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64), WAVE)

@@ -61,17 +61,19 @@ METHODS: tuple[str, ...] = ("auto", "exact", "dp", "gf", "enumerate", "montecarl
 #: ``auto`` computes an index exactly when the cheaper engine's estimated time is at
 #: most this many seconds; otherwise it estimates the index by Monte Carlo.
 EXACT_BUDGET_SECONDS = 5.0
-#: Seconds per unit of work measured on the development machine (2 cores, shared):
-#: dp Banzhaf per (member × weight limit × prime), dp Shapley–Shubik per (member ×
-#: cell of the size-by-weight band × prime), gf per (prime × series × L log2 L) of the
-#: transforms. Conservative (slow) ends of the measured ranges: dp Shapley–Shubik
-#: measured 0.6–1.2·10⁻⁹ s on tables of 1–60 s (n = 200–2,000; wavefront kernel, load
-#: average 2–4), 2.9·10⁻⁹ on a 0.05 s table (fixed costs), so 2·10⁻⁹; dp Banzhaf
-#: 1.1–2.3·10⁻⁹.
+#: Seconds per unit of work measured on the development machine (2 cores; conservative
+#: ends of the measured ranges): dp Banzhaf per (member × weight limit × prime)
+#: (measured 1.1–2.3·10⁻⁹); dp Shapley–Shubik compiled per (cell update × prime) of
+#: :func:`._dp.shapley_updates` plus per (table cell × prime) for the window sums,
+#: prime residues and fractions (fitted on n = 200–2,000, weights up to 1,000:
+#: 1.5–2.3·10⁻¹⁰ and about 10⁻⁸; ``python benchmarks/bench_voting.py``); without numba
+#: per (member × cell of the final band × prime); gf per (prime × series × L log2 L).
 RATES = {
     "dp_banzhaf_compiled": 5e-9,
     "dp_banzhaf_numpy": 1.5e-8,
-    "dp_shapley": 2e-9,
+    "dp_shapley_update": 2e-10,
+    "dp_shapley_cell": 1e-8,
+    "dp_shapley_numpy": 2e-9,
     "gf": 1e-6,
 }
 #: Longest weight axis (``min(q, W − q + 1)``) an exact engine builds a table for.
@@ -251,7 +253,9 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     symmetry), ``S`` the largest size of a coalition lighter than ``L``, ``P`` the
     number of primes (``⌈(n+2)/60⌉`` of 61 bits for dp, ``⌈(n+2)/30⌉`` NTT primes for
     gf) and ``T = 2L`` rounded up to a power of two: dp Banzhaf ``n·L·P`` updates, dp
-    Shapley–Shubik ``n·B·P`` (``B`` = cells of the size-by-weight band), gf about
+    Shapley–Shubik ``U·P`` cell updates (``U`` = :func:`._dp.shapley_updates`, the
+    per-member bands of the compiled kernel) plus ``(S+1)·L·P`` cells for the window
+    sums (without numba ``n·B·P``, ``B`` = cells of the final band), gf about
     ``P·T log T`` per series (one for Banzhaf, ``2**⌈log2(S+1)⌉`` for
     Shapley–Shubik), times the measured rates :data:`RATES`.
 
@@ -276,9 +280,16 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     p61 = len(_dp.primes_for(n + 1))
     compiled = has_optional("numba")
     dp_rate = RATES["dp_banzhaf_compiled" if compiled else "dp_banzhaf_numpy"]
+    if compiled:
+        shapley_dp = p61 * (
+            _dp.shapley_updates(weights, quota) * RATES["dp_shapley_update"]
+            + (max_size + 1) * limit * RATES["dp_shapley_cell"]
+        )
+    else:
+        shapley_dp = n * _band_cells(weights, quota) * p61 * RATES["dp_shapley_numpy"]
     costs = {
         "banzhaf": {"dp": n * limit * p61 * dp_rate},
-        "shapley_shubik": {"dp": n * _band_cells(weights, quota) * p61 * RATES["dp_shapley"]},
+        "shapley_shubik": {"dp": shapley_dp},
     }
     try:
         p31 = len(_ntt.ntt_primes(n + 1))
