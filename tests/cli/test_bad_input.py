@@ -364,11 +364,11 @@ def test_cover_share_is_a_plain_decimal(
 def test_digits_that_are_not_ascii_are_no_index() -> None:
     """``'²'.isdigit()`` is True but ``int('²')`` raises: ``delineate --sheet ²`` was a
     traceback, and a Host header ``localhost:²`` an error inside the dashboard."""
-    from cityregions.cli.delineate import _sheet
+    from cityregions.cli._inputs import parse_sheet
 
-    assert _sheet("²") == "²"  # a sheet name, not an index
-    assert _sheet("١") == "١"
-    assert _sheet("2") == 2
+    assert parse_sheet("²") == "²"  # a sheet name, not an index
+    assert parse_sheet("١") == "١"
+    assert parse_sheet("2") == 2
     server = pytest.importorskip("cityregions.app.server")
     assert server._split_host("localhost:²") == ("localhost", None)
     assert server._split_host("localhost:8765") == ("localhost", 8765)

@@ -28,6 +28,7 @@ import functools
 import math
 import typing
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,7 +37,25 @@ import typer
 from cityregions._errors import InputError
 from cityregions._numbers import EXPECTED, MAX_MAGNITUDE, number_problem
 
-#: The range of a 64-bit signed integer (numpy's default integer).
+
+class MethodName(StrEnum):
+    """Delineation methods (``--method`` of delineate and sweep)."""
+
+    lma = "lma"
+    fua = "fua"
+    bbsr = "bbsr"
+    leiden = "leiden"
+    infomap = "infomap"
+
+
+class FlowsProvenanceName(StrEnum):
+    """Where flow values come from (``--flows-provenance`` of delineate and sweep)."""
+
+    observed = "observed"
+    completed = "completed"
+    modeled = "modeled"
+
+
 #: Options several commands share (one definition, one help text).
 TotalsOption = Annotated[
     Path | None,
@@ -61,6 +80,7 @@ AllowNoDiagonalOption = Annotated[
     ),
 ]
 
+#: The range of a 64-bit signed integer (numpy's default integer).
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 

@@ -17,7 +17,14 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError, ParameterError
-from cityregions.cli._options import AllowNoDiagonalOption, SumDuplicatesOption, TotalsOption
+from cityregions.cli._inputs import parse_id_list, parse_sheet, prepare_flows
+from cityregions.cli._options import (
+    AllowNoDiagonalOption,
+    FlowsProvenanceName,
+    MethodName,
+    SumDuplicatesOption,
+    TotalsOption,
+)
 from cityregions.constants import LMA_ISTAT_2011
 
 if TYPE_CHECKING:
@@ -31,29 +38,11 @@ logger = logging.getLogger(__name__)
 console = Console(stderr=True)
 
 
-class MethodName(StrEnum):
-    """Delineation methods."""
-
-    lma = "lma"
-    fua = "fua"
-    bbsr = "bbsr"
-    leiden = "leiden"
-    infomap = "infomap"
-
-
 class Parity(StrEnum):
     """LMA parity modes."""
 
     r = "r"
     clean = "clean"
-
-
-class FlowsProvenanceName(StrEnum):
-    """Where flow values come from."""
-
-    observed = "observed"
-    completed = "completed"
-    modeled = "modeled"
 
 
 class Profile(StrEnum):
@@ -96,27 +85,6 @@ class Objective(StrEnum):
 
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
-
-
-def _id_list(text: str | None, *, what: str = "ids") -> list[str] | None:
-    """Comma-separated ids, or ``@file`` (a CSV with a ``unit`` column, or one id a line)."""
-    if text is None:
-        return None
-    if text.startswith("@"):
-        from cityregions.io.id_lists import read_ids
-
-        return read_ids(Path(text[1:]), what=what)
-    items = text.split(",")
-    ids = [item.strip() for item in items if item.strip()]
-    if not ids:
-        msg = f"no ids in {text!r}"
-        raise InputError(msg)
-    return ids
-
-
-def _sheet(text: str | None) -> str | int | None:
-    """A sheet name, or a 0-based index given as ASCII digits (``'²'.isdigit()`` is True)."""
-    return int(text) if text is not None and text.isascii() and text.isdigit() else text
 
 
 def _check_outputs(
@@ -368,14 +336,14 @@ def delineate(
             "target_self_containment": target_self_containment,
             "parity": parity.value if parity else None,
             "profile": profile.value if profile else None,
-            "cities": _id_list(cities, what="cities"),
+            "cities": parse_id_list(cities, what="cities"),
             "city_source": city_source.value if city_source else None,
             "min_density": min_density,
             "min_population": min_population,
             "commuting_share": commuting_share,
             "polycentric_share": polycentric_share,
             "contiguity": False if no_contiguity else None,
-            "central_places": _id_list(central_places, what="central places"),
+            "central_places": parse_id_list(central_places, what="central places"),
             "surplus": surplus.value if surplus else None,
             "ties": ties.value if ties else None,
             "level": level,
@@ -409,11 +377,11 @@ def delineate(
             units=units,
             flows_provenance=flows_provenance.value,  # type: ignore[arg-type]
             sum_duplicates=sum_duplicates,
-            sheet=_sheet(sheet),
+            sheet=parse_sheet(sheet),
         )
     if units is not None:
         check_same_units(flows, units)
-    flows = _complete_flows(flows, flows_file, totals=totals, allow_no_diagonal=allow_no_diagonal)
+    flows = prepare_flows(flows, flows_file, totals=totals, allow_no_diagonal=allow_no_diagonal)
     for warning in said:
         warnings.warn(warning.message, warning.category, stacklevel=1)
     result = run(
@@ -505,26 +473,6 @@ def _compare(
     console.print(quality.to_string(index=False))
     console.print(pairs.to_string(index=False))
     return pairs
-
-
-def _complete_flows(
-    flows: FlowTable, flows_file: Path, *, totals: Path | None, allow_no_diagonal: bool
-) -> FlowTable:
-    """Refuse flows without a diagonal (unless allowed); add the totals of ``--totals``."""
-    from cityregions.flows import NO_DIAGONAL_MESSAGE
-
-    if flows.total > 0 and not flows.has_diagonal and not allow_no_diagonal:
-        msg = (
-            f"{NO_DIAGONAL_MESSAGE}. Add it with `cityregions flows complete` (from the "
-            "units' totals), or give --allow-no-diagonal if the flows are meant that way"
-        )
-        raise InputError(msg, source=flows_file, field="diagonal")
-    if totals is None:
-        return flows
-    from cityregions.io.totals import read_totals
-
-    table = read_totals(totals, units=flows.ids)
-    return flows.with_totals(table["residents"], table["jobs"], source=str(totals))
 
 
 def _write_outputs(

@@ -19,8 +19,13 @@ import typer
 from rich.console import Console
 
 from cityregions._errors import InputError
-from cityregions.cli._options import AllowNoDiagonalOption, TotalsOption
-from cityregions.cli.delineate import FlowsProvenanceName, MethodName, _id_list, _sheet
+from cityregions.cli._inputs import parse_id_list, parse_sheet, prepare_flows
+from cityregions.cli._options import (
+    AllowNoDiagonalOption,
+    FlowsProvenanceName,
+    MethodName,
+    TotalsOption,
+)
 
 if TYPE_CHECKING:
     from cityregions.delineation.sweep import Sweep
@@ -171,9 +176,9 @@ def _fixed_params(
     """Parameters given to every run (lists of ids cannot be swept)."""
     fixed: dict[str, Any] = {}
     if cities is not None:
-        fixed["cities"] = _id_list(cities)
+        fixed["cities"] = parse_id_list(cities)
     if central_places is not None:
-        fixed["central_places"] = _id_list(central_places)
+        fixed["central_places"] = parse_id_list(central_places)
     if contiguous:
         fixed["contiguous"] = True
     return fixed
@@ -202,7 +207,6 @@ def _read_flows(
     sheet: str | None,
 ) -> FlowTable:
     """Read the flows (aligned to the units), refuse a missing diagonal, add ``--totals``."""
-    from cityregions.cli.delineate import _complete_flows
     from cityregions.delineation.api import check_same_units
     from cityregions.io.tables import read_flows
 
@@ -210,11 +214,11 @@ def _read_flows(
         path,
         units=units,
         flows_provenance=flows_provenance,  # type: ignore[arg-type]
-        sheet=_sheet(sheet),
+        sheet=parse_sheet(sheet),
     )
     if units is not None:
         check_same_units(flows, units)
-    return _complete_flows(flows, path, totals=totals, allow_no_diagonal=allow_no_diagonal)
+    return prepare_flows(flows, path, totals=totals, allow_no_diagonal=allow_no_diagonal)
 
 
 def _run(
