@@ -17,6 +17,8 @@ than ``2**32``) and reduce ``high * 2**31 + low`` modulo ``p`` with Python integ
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -59,19 +61,28 @@ def by_size(
     :data:`_ROWS` sizes at a time, highest sizes first (so ``c[s - 1]`` is still the
     old row, as in the numba kernel's descending loop) and only between the lightest
     and the heaviest possible weight of those sizes (``lower``, ``upper``: the band of
-    the numba kernel; cells outside it count no coalition and stay 0 in both).
+    the numba kernel; cells outside it count no coalition and stay 0 in both). With the
+    weights heaviest first, each player's band narrows as in the numba kernel (``heads``:
+    prefix sums of the weights; the block's smallest size bounds from below, its
+    largest from above).
     """
     table = np.zeros((len(primes), max_size + 1, limit), dtype=np.int64)
     table[:, 0, 0] = 1
     cells = table.view(np.uint64)
     p = np.asarray(primes, dtype=np.int64).astype(np.uint64)[:, None, None]
     scratch = np.empty((2, len(primes) * min(_ROWS, max_size) * limit), dtype=np.uint64)
+    order = [int(x) for x in weights]
+    heads = np.concatenate([[0], np.cumsum(order, dtype=np.int64)]).tolist()
+    descending = all(a >= b for a, b in itertools.pairwise(order))
     rows = 0
-    for w in (int(x) for x in weights):
+    for t, w in enumerate(order):
         rows = min(rows + 1, max_size)
         for first in reversed(range(1, rows + 1, _ROWS)):
             last = min(first + _ROWS, rows + 1)  # sizes first .. last - 1
             lo, hi = max(w, int(lower[first])), min(int(upper[last - 1]), limit)
+            if descending:
+                lo = max(lo, heads[t + 1] - heads[t + 1 - first])
+                hi = min(hi, w + heads[last - 2] + 1)
             if hi > lo:
                 _add_mod(
                     cells[:, first:last, lo:hi],
