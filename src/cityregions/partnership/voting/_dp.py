@@ -309,8 +309,10 @@ def _count_by_size(
 
     Row ``s`` is only filled between the lightest and the heaviest possible weight of
     an ``s``-coalition (the band of the final table, which contains every
-    intermediate one). The compiled kernel applies ``wave`` players together (a row
-    wavefront, same table as one player after the other, which ``wave=1`` is).
+    intermediate one); the players are applied heaviest first, which narrows each
+    player's band further (:func:`shapley_updates`). The compiled kernel applies
+    ``wave`` players together (a row wavefront, same table as one player after the
+    other, which ``wave=1`` is).
     """
     ascending = np.sort(np.array([x for x in weights if x < limit], dtype=np.int64))
     w = ascending[::-1].copy()  # heaviest first: the narrowest band per player
