@@ -23,6 +23,7 @@ from cityregions._optional import (
     install_hint,
 )
 from tests.support.cli import run_cli
+from tests.support.extras import needs_extra
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
@@ -87,15 +88,24 @@ def test_delineate_leiden_without_the_extra_is_one_line_and_exit_2(tmp_path, mon
     assert install_hint("leiden") in err
 
 
-def test_serve_without_the_extra_is_one_line_and_exit_2(monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("hidden", "named"),
+    [
+        # a core install: serve checks fastapi first
+        (("fastapi", "uvicorn"), "fastapi"),
+        # half the extra: uvicorn is reached only when fastapi is there
+        pytest.param(("uvicorn",), "uvicorn", marks=needs_extra("dashboard")),
+    ],
+)
+def test_serve_without_the_extra_is_one_line_and_exit_2(monkeypatch, capsys, hidden, named):
     from cityregions.pipeline.case import bundled_case_path
 
-    hide(monkeypatch, "uvicorn")
+    hide(monkeypatch, *hidden)
     code = run_cli("serve", bundled_case_path(), monkeypatch=monkeypatch)
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
-    assert "'uvicorn'" in err
+    assert f"'{named}'" in err
     assert install_hint("dashboard") in err
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+
+pytest.importorskip("fastapi", reason="the dashboard extra: pip install 'cityregions[dashboard]'")
+
 from fastapi.testclient import TestClient
 
 from cityregions._errors import InputError

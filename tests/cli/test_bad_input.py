@@ -21,6 +21,7 @@ import pytest
 
 from cityregions.pipeline.case import bundled_case_path
 from tests.support.cli import run_cli
+from tests.support.extras import require_extra
 
 BUNDLED = bundled_case_path()
 FLOWS = "origin,destination,value\n01,01,50\n01,02,10\n02,02,40\n02,01,5\n"
@@ -369,7 +370,9 @@ def test_digits_that_are_not_ascii_are_no_index() -> None:
     assert parse_sheet("²") == "²"  # a sheet name, not an index
     assert parse_sheet("١") == "١"
     assert parse_sheet("2") == 2
-    server = pytest.importorskip("cityregions.app.server")
+    require_extra("dashboard")  # the checks above need no extra
+    from cityregions.app import server
+
     assert server._split_host("localhost:²") == ("localhost", None)
     assert server._split_host("localhost:8765") == ("localhost", 8765)
 
@@ -743,8 +746,7 @@ def test_a_flow_typo_in_case_toml_stops_the_report(
 def test_serve_refuses_a_port_in_use_before_any_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("fastapi")
-    pytest.importorskip("uvicorn")
+    require_extra("dashboard")
     import cityregions.app
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -765,8 +767,7 @@ def test_serve_refuses_a_port_in_use_before_any_work(
 
 @pytest.mark.slow
 def test_serve_stopped_by_sigterm_leaves_no_scratch_folder(tmp_path: Path) -> None:
-    pytest.importorskip("fastapi")
-    pytest.importorskip("uvicorn")
+    require_extra("dashboard")
     case, scratch = _toy_case(tmp_path / "case"), tmp_path / "tmp"
     scratch.mkdir()
     with socket.socket() as probe:

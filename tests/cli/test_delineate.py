@@ -12,6 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from tests.support.cli import run_cli
+from tests.support.extras import needs_extra
 
 # Two clear clusters on a 2 x 4 grid: west (w*) and east (e*).
 IDS = ["w0", "w1", "w2", "w3", "e0", "e1", "e2", "e3"]
@@ -47,6 +48,7 @@ def write_inputs(folder: Path, *, diagonal: bool = True) -> dict[str, Path]:
     return {"flows": flows, "units": gpkg, "table": table}
 
 
+@needs_extra("leiden")
 def test_leiden_writes_labels_summary_and_gpkg(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,6 +81,7 @@ def test_leiden_writes_labels_summary_and_gpkg(
     assert set(gpd.read_file(gpkg, layer="units")["region"]) == set(labels["region"])
 
 
+@needs_extra("leiden")
 def test_modeled_flows_are_labelled_in_the_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -93,6 +96,7 @@ def test_modeled_flows_are_labelled_in_the_summary(
     assert set(pd.read_csv(summary)["flows_provenance"]) == {"modeled"}
 
 
+@needs_extra("leiden")
 def test_seed_gives_the_run_of_a_generator_with_that_seed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,6 +125,7 @@ def test_seed_gives_the_run_of_a_generator_with_that_seed(
     assert expected.params["seeds"] == [int(draws.integers(2**31 - 1)) for _ in range(2)]
 
 
+@needs_extra("leiden")
 def test_completed_flows_are_labelled_in_the_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -134,6 +139,7 @@ def test_completed_flows_are_labelled_in_the_summary(
     assert set(pd.read_csv(summary)["flows_provenance"]) == {"completed"}
 
 
+@needs_extra("leiden")
 def test_layer_of_a_multi_layer_geopackage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -158,6 +164,7 @@ def test_layer_of_a_multi_layer_geopackage(
     assert len(gpd.read_file(gpkg, layer="regions")) == 2
 
 
+@needs_extra("leiden")
 def test_flows_on_another_sheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -259,6 +266,7 @@ def test_bad_input_exits_2_and_writes_nothing(
         assert not list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
 
 
+@needs_extra("leiden")
 def test_no_diagonal_warns_why(tmp_path: Path) -> None:
     files = write_inputs(tmp_path, diagonal=False)
     done = subprocess.run(
@@ -305,6 +313,7 @@ def test_each_run_starts_with_a_fresh_show_once_filter() -> None:
         assert not filters[0].filter(record)  # ... once
 
 
+@needs_extra("leiden")
 def test_outputs_are_written_all_or_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

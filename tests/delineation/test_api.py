@@ -7,6 +7,8 @@ count in the regions' totals. Values below are worked by hand.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from cityregions import FlowTable, ParameterError
 from cityregions.delineation.api import delineate, region_summary
 from cityregions.delineation.lma import DISTRICT_PARAMETERS, ISTAT_2011, LabourMarketAreas
+from tests.support.extras import needs_extra
 
 
 def toy(rows: list[tuple[str, str, float]]) -> FlowTable:
@@ -74,17 +77,20 @@ def test_lma_unplaced_unit_is_nan_and_region_ids_are_r_ids_as_text() -> None:
     assert table.loc[0, "validity"] == pytest.approx(1.0)  # msc = 1: fully self-contained
 
 
-def test_every_method_writes_text_ids_and_nan_only() -> None:
-    flows = toy([*FUA_FLOWS, ("d", "d", 50.0), ("d", "c", 50.0)])
-    for method, params in (
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
         ("lma", {"min_size": 10, "target_size": 100}),
         ("fua", {"cities": ["a"], "contiguity": False}),
-        ("leiden", {}),
-    ):
-        labels = delineate(flows, method=method, **params).labels  # type: ignore[arg-type]
-        assert labels.dtype == object, method
-        assert all(isinstance(v, str) for v in labels.dropna()), method
-        assert labels.index.tolist() == list(flows.ids), method
+        pytest.param("leiden", {}, marks=needs_extra("leiden")),
+    ],
+)
+def test_every_method_writes_text_ids_and_nan_only(method: str, params: dict[str, Any]) -> None:
+    flows = toy([*FUA_FLOWS, ("d", "d", 50.0), ("d", "c", 50.0)])
+    labels = delineate(flows, method=method, **params).labels  # type: ignore[arg-type]
+    assert labels.dtype == object
+    assert all(isinstance(v, str) for v in labels.dropna())
+    assert labels.index.tolist() == list(flows.ids)
 
 
 def test_lma_thresholds_are_defined_once() -> None:

@@ -14,6 +14,7 @@ from cityregions.delineation.community import (
     flow_modularity,
 )
 from cityregions.labels import adjusted_rand_index
+from tests.support.extras import needs_extra, require_extra
 
 
 def two_clusters(*, seed: int = 3, noise: float = 1.0) -> FlowTable:
@@ -34,6 +35,7 @@ def two_clusters(*, seed: int = 3, noise: float = 1.0) -> FlowTable:
     return FlowTable.from_long(pd.DataFrame(rows, columns=["origin", "destination", "value"]))
 
 
+@needs_extra("leiden")
 def test_recovers_two_obvious_clusters() -> None:
     flows = two_clusters()
     fit = LeidenRegions().fit(flows)
@@ -53,6 +55,7 @@ def test_recovers_two_obvious_clusters() -> None:
         assert adjusted_rand_index(other.labels_, truth) == 1.0, kwargs
 
 
+@needs_extra("leiden")
 def test_heavy_self_loops_keep_units_alone_at_resolution_one() -> None:
     # 12 units, internal 150, 5 x ~50 to their own half: a pair's expected flow
     # 2 * R_a * W_b / m is below the observed ~100, so the halves are found. With an
@@ -71,6 +74,7 @@ def test_heavy_self_loops_keep_units_alone_at_resolution_one() -> None:
     assert LeidenRegions(resolution=0.2).fit(flows).labels_.nunique() == 2
 
 
+@needs_extra("leiden")
 def test_deterministic_and_independent_of_input_order() -> None:
     flows = two_clusters(noise=15.0)
     first = LeidenRegions(n_runs=3, rng=np.random.default_rng(7)).fit(flows)
@@ -93,6 +97,7 @@ def test_seed_is_not_a_parameter_and_rng_must_be_a_generator() -> None:
         LeidenRegions(seed=3)  # type: ignore[call-arg]
     with pytest.raises(ParameterError, match=r"rng must be a numpy\.random\.Generator"):
         LeidenRegions(rng=3)  # type: ignore[arg-type]
+    require_extra("leiden")  # the checks above run without it; delineate runs Leiden
     with pytest.raises(ParameterError, match=r"rng=numpy\.random\.default_rng"):
         delineate(flows, method="leiden", seed=3)
     result = delineate(flows, method="leiden", rng=np.random.default_rng(7))
@@ -116,6 +121,7 @@ def test_flow_modularity_matches_hand_value_and_leidenalg() -> None:
     labels = pd.Series({"a": "x", "b": "x", "c": "y"})
     expected = (21 - (16 * 17 + 6 * 5) / 22) / 22
     assert flow_modularity(flows, labels) == pytest.approx(expected, abs=1e-12)
+    require_extra("leiden")  # the hand value above needs no extra; leidenalg's does
     import leidenalg
 
     graph = flow_graph(flows)
@@ -125,6 +131,7 @@ def test_flow_modularity_matches_hand_value_and_leidenalg() -> None:
     assert partition.quality() == pytest.approx(expected, abs=1e-12)
 
 
+@needs_extra("leiden")
 def test_graph_self_loop_and_symmetrisation() -> None:
     long = pd.DataFrame(
         {"origin": ["a", "a", "b", "b"], "destination": ["a", "b", "a", "b"], "value": [5, 2, 3, 7]}

@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 
 from cityregions.partnership.voting import _dp, _dp_numpy, voting_power, weighted_game
+from tests.support.extras import require_extra
 
 
 @pytest.fixture
 def numba_kernels(monkeypatch: pytest.MonkeyPatch) -> tuple:
-    pytest.importorskip("numba")
+    require_extra("fast")
     monkeypatch.setattr(_dp, "_KERNELS", None)
     return _dp._kernels()
 
