@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from cityregions.vocabulary import (
+    COEFFICIENTS_DE,
     KEY_LABELS,
     MESSAGES,
     NEEDS,
@@ -430,6 +431,13 @@ THOUSANDS = "\u202f"
 #: The minus sign of German numbers (U+2212; English keeps the hyphen-minus "-").
 MINUS = "\u2212"
 
+#: How each language writes a number, for the dashboard's script (which formats the
+#: numbers of its tooltips and tables by this, as :func:`german_number` does here).
+NUMBER_FORMATS: dict[str, dict[str, str]] = {
+    "de": {"decimal": ",", "minus": MINUS, "thousands": THOUSANDS},
+    "en": {"decimal": ".", "minus": "-", "thousands": THOUSANDS},
+}
+
 _PLAIN_NUMBER = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
 
 
@@ -458,7 +466,25 @@ def german_number(number: str) -> str:
         return german.replace(".", ",")
     sign, whole, fraction = plain.groups()
     grouped = f"{int(whole):,}".replace(",", THOUSANDS)
-    return (MINUS if sign else "") + grouped + (f",{fraction}" if fraction else "")
+    rule = NUMBER_FORMATS["de"]
+    decimals = f"{rule['decimal']}{fraction}" if fraction else ""
+    return (rule["minus"] if sign else "") + grouped + decimals
+
+
+def coefficient_pair(name: str, description: str | None = None) -> tuple[str, str]:
+    """Return the German and English name of an energy coefficient (``straw_rpr``).
+
+    German from :data:`~cityregions.vocabulary.COEFFICIENTS_DE`; English is the
+    coefficient file's ``description`` without its remark in brackets (the humanised
+    name without one), which is also the German fallback.
+
+    Examples
+    --------
+    >>> coefficient_pair("straw_rpr", "Straw-to-grain ratio (residue-to-product)")
+    ('Korn-Stroh-Verhältnis', 'Straw-to-grain ratio')
+    """
+    english = description.split(" (")[0] if description else humanise(name)
+    return COEFFICIENTS_DE.get(name, english), english
 
 
 def needs_message(text: str) -> tuple[str, str] | None:

@@ -466,8 +466,16 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "year": ("Jahr", "Year"),
 }
 
+#: The group the governance analysis forms of actors without a state (neither a state
+#: nor a key or unit to read it from): ``"?"`` in the E–I index per state and the
+#: ``state`` column of the actor metrics (:func:`cityregions.governance.network.ei_index`).
+#: The statistic keeps it; tables show it as the coded value :data:`NO_STATE_RECORDED`.
+NO_STATE = "?"
+NO_STATE_RECORDED = "no_state_recorded"
+
 #: Coded values shown in cards, charts and tables -> (German, English).
 VALUE_LABELS: dict[str, tuple[str, str]] = {
+    NO_STATE_RECORDED: ("kein Land erfasst", "no state recorded"),
     "observed": ("beobachtet", "observed"),
     "completed": ("ergänzt (beobachtet, Lücken modelliert)", "completed (observed, gaps modeled)"),
     "modeled": ("modelliert", "modeled"),
@@ -697,7 +705,7 @@ CODED_COLUMNS = frozenset({
     "feedstock", "level", "body_level", "potential_level", "path", "status", "inputs_kind",
     "technology", "reason", "cost_basis", "bloc", "decision", "abstention",
     "kind", "mode", "certainty",
-    "method", "method_a", "method_b", "carrier", "provenance", "role", "action",
+    "method", "method_a", "method_b", "carrier", "provenance", "role", "action", "state",
 })  # fmt: skip
 
 _UNITS = (
@@ -722,8 +730,9 @@ def humanise(key: str) -> str:
     return f"{text} ({unit})" if unit else text
 
 
-#: German names of the coefficients the tornado chart can show (the coefficient file's
-#: descriptions are English; a coefficient missing here is shown by its description).
+#: German names of the energy coefficients: the 31 the tornado chart can show and the
+#: assumed ones the provenance notes name (the coefficient file's descriptions are
+#: English; a coefficient missing here is shown by its description).
 COEFFICIENTS_DE: dict[str, str] = {
     "energy_crop_share_cap": "Obergrenze Energiepflanzenanteil am Acker",
     "straw_availability": "Verfügbarer Anteil des Strohs",
@@ -756,4 +765,15 @@ COEFFICIENTS_DE: dict[str, str] = {
     "horse_manure_per_head": "Pferdemist je Pferdeplatz und Jahr",
     "horse_manure_ch4": "Methanertrag Pferdemist",
     "horse_manure_availability": "Verfügbarer Anteil des Pferdemists",
+    # assumed coefficients of the logistics, the costs, the greenhouse gases and the demand
+    "slurry_density": "Dichte der Gülle",
+    "solid_boiler_eta": "Wirkungsgrad eines Biomasse-Heizkessels",
+    "solid_plant_feedstock_share": "Anteil von Stroh und Waldrestholz in Anlagen",
+    "road_distance_factor": "Umwegfaktor Straße zu Luftlinie",
+    "solid_transport_fixed": "Fixkosten je Tonne Stroh und Hackschnitzel",
+    "discount_rate": "Realer Kalkulationszinssatz der Annuität",
+    "ecf_biomethane": "Fossiler Vergleichswert für Biomethan",
+    "ghg_pathway_biogas": "Emissionen des Biogaspfads je MJ Biogas",
+    "cts_electricity_per_employee": "GHD-Strombedarf je Beschäftigten",
+    "cts_heat_per_employee": "GHD-Wärmebedarf je Beschäftigten",
 }

@@ -260,3 +260,35 @@ def test_case_provenance_names_no_local_path(client: TestClient, results) -> Non
     text = str(client.get("/api/case").json()["provenance"])
     assert str(results.case.root) not in text
     assert str(results.case.root.parent) not in text
+
+
+def test_case_gives_the_number_rule_and_german_coefficient_names(client: TestClient) -> None:
+    """The dashboard formats numbers by the rule of the report's tables, from the payload."""
+    from cityregions.i18n import german_number
+
+    case = client.get("/api/case").json()
+    de, en = case["numbers"]["de"], case["numbers"]["en"]
+    assert de == {"decimal": ",", "minus": "\u2212", "thousands": "\u202f"}
+    assert en == {"decimal": ".", "minus": "-", "thousands": "\u202f"}
+    # the script's rule applied by hand gives what the report writes
+    english = "-1\u202f234.5"
+    by_rule = english.replace("-", de["minus"]).replace(".", de["decimal"])
+    assert by_rule == german_number(english) == "\u22121\u202f234,5"
+    rows = {p["item"]: p for p in case["provenance"]}
+    grass = rows["coefficient grass_yield"]
+    assert grass["item_de"] == "Koeffizient: Frischmasseertrag Grassilage"
+    assert (
+        grass["item_en"]
+        == "Coefficient: Fresh-matter yield of grass silage from permanent grassland"
+    )
+    assert rows["coefficient discount_rate"]["item_de"] == (
+        "Koeffizient: Realer Kalkulationszinssatz der Annuität"
+    )
+    coefficients = [p for p in case["provenance"] if p["item"].startswith("coefficient ")]
+    assert len(coefficients) == 14
+    german = [p["item_de"].removeprefix("Koeffizient: ") for p in coefficients]
+    assert all(
+        g != p["item_en"].removeprefix("Coefficient: ")
+        for g, p in zip(german, coefficients, strict=True)
+    )
+    assert all("item_de" not in p for p in case["provenance"] if p not in coefficients)

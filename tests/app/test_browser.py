@@ -217,3 +217,37 @@ def test_municipal_layer_has_its_own_legend_and_numbers(page: Any) -> None:
     page.locator("#toggle-municipalities").uncheck()
     assert page.locator("#legend .municipal").count() == 0
     assert page.problems == []
+
+
+def test_german_tooltips_and_provenance_follow_the_report(page: Any) -> None:
+    """An energy region's tooltip reads its balance as the report's tables do
+    (``−579 241 MWh``), and the provenance tab names coefficients in German."""
+    from cityregions.i18n import german_number
+    from cityregions.report.svg import fmt_number
+
+    for layer in ("units", "flows", "gaps", "regions"):
+        page.locator(f"#toggle-{layer}").uncheck()
+    page.locator("#toggle-energy").check()
+    energy = page.evaluate("() => fetch('/api/layers/energy').then(r => r.json())")
+    balances = {f["properties"]["name"]: f["properties"]["balance"] for f in energy["features"]}
+    page.locator("#map path.energy-shape").first.hover(force=True)
+    page.wait_for_selector(".leaflet-tooltip")
+    tip = page.locator(".leaflet-tooltip").inner_text()
+    name = next(n for n in balances if tip.startswith(n))
+    shown = german_number(fmt_number(balances[name]))
+    assert tip.endswith(f": {shown} MWh")
+    if balances[name] < 0:
+        assert "\u2212" in tip
+    page.get_by_role("tab", name="Herkunft der Daten").click()
+    provenance = page.locator("#provenance").inner_text()
+    assert "Koeffizient: Frischmasseertrag Grassilage" in provenance
+    assert "Coefficient grass yield" not in provenance
+    page.get_by_role("button", name="EN").click()
+    wait_until(
+        page, "() => document.querySelector('#provenance').innerText.includes('Coefficient:')"
+    )
+    assert (
+        "Coefficient: Fresh-matter yield of grass silage"
+        in page.locator("#provenance").inner_text()
+    )
+    assert page.problems == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,24 @@ def test_report_language_switch(page: Any) -> None:
     assert page.evaluate("document.documentElement.lang") == "en"
     page.get_by_role("button", name="Deutsch").click()
     assert title.inner_text() == "Gebiet und Verflechtungen"
+    assert page.problems == []
+
+
+def test_tooltips_switch_language_with_the_page(page: Any) -> None:
+    """A chart's tooltip reads ``Leipzig: 0,0281`` in German and ``0.0281`` in English."""
+    read = (
+        "() => Array.from(document.querySelectorAll('title[data-de]'))"
+        ".filter(t => /^Leipzig: 0\\.\\d+$/.test(t.getAttribute('data-en')))"
+        ".map(t => t.textContent)"
+    )
+    german = page.evaluate(read)
+    assert german
+    assert all(re.fullmatch(r"Leipzig: 0,\d+", text) for text in german)
+    page.get_by_role("button", name="English").click()
+    english = page.evaluate(read)
+    assert english == [text.replace(",", ".") for text in german]
+    page.get_by_role("button", name="Deutsch").click()
+    assert page.evaluate(read) == german
     assert page.problems == []
 
 

@@ -72,14 +72,16 @@ def test_timeline_lanes_and_coverage_line() -> None:
     assert "Saxon body" in svg
     assert "Anhalt body" in svg
     # Saxon body: 2008-2009 one member, 2010-2016 two -> 9 cells; no assumption there
-    assert len(re.findall(r"<title>20\d\d: \d Mitglieder / members \(0 nur", svg)) == 9
+    assert len(re.findall(r'<title data-de="20\d\d: \d Mitglied(?:er)? \(0 nur', svg)) == 9
+    assert len(re.findall(r'data-en="20\d\d: 1 member \(0 by assumption\)"', svg)) == 2
     # the undated body's members count by assumption every year: dashed cells
-    assert len(re.findall(r"\(2 nur unter Annahme / by assumption\)", svg)) == 12
+    assert len(re.findall(r"\(2 nur unter Annahme\)", svg)) == 12
+    assert len(re.findall(r"\(2 by assumption\)", svg)) == 12 * 2  # attribute and text
     assert svg.count("<polyline") == 1
-    # who joined, by name (not the registry's id 'n')
+    # who joined, by name (not the registry's id 'n'), in each language of its own
     assert (
-        "<title>2010: 2 Mitglieder / members (0 nur unter Annahme / by assumption); "
-        "beigetreten / joined: Nordsachsen</title>"
+        '<title data-de="2010: 2 Mitglieder (0 nur unter Annahme); beigetreten: Nordsachsen" '
+        'data-en="2010: 2 members (0 by assumption); joined: Nordsachsen">'
     ) in svg
 
 

@@ -30,6 +30,7 @@ from cityregions.geometry import (
     transformer,
     unit_sizes,
 )
+from cityregions.i18n import LABELS, NUMBER_FORMATS, coefficient_pair
 from cityregions.pipeline import views
 from cityregions.pipeline.views import strip_paths
 
@@ -116,6 +117,7 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         **_level_layers(results),
         "stability": _stability_layer(results),
     }
+    descriptions = _coefficient_descriptions(results)
     case = {
         "name": results.case.name,
         "language": results.case.language,
@@ -125,9 +127,16 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
         "size": layers.size,
         "attribution": results.case.attribution,
         "provenance": [
-            {"section": n.section, "item": n.item, "kind": n.kind, "source": strip_paths(n.source)}
+            {
+                "section": n.section,
+                "item": n.item,
+                "kind": n.kind,
+                "source": strip_paths(n.source),
+                **_item_labels(n.item, descriptions),
+            }
             for n in results.provenance
         ],
+        "numbers": NUMBER_FORMATS,
     }
     from cityregions.app.network import network_payload, scenario_payloads
 
@@ -145,6 +154,32 @@ def build_dashboard_data(results: CaseResults) -> DashboardData:
             if path.is_file() and path.is_relative_to(results.out_dir)
         },
     )
+
+
+#: A provenance note on an energy coefficient: ``coefficient straw_rpr``.
+COEFFICIENT_NOTE = "coefficient "
+
+
+def _coefficient_descriptions(results: CaseResults) -> dict[str, str]:
+    """English description of each energy coefficient (the coefficient file's column)."""
+    table = results.energy.coefficients if results.energy is not None else None
+    if table is None or "description" not in table.columns:
+        return {}
+    return {str(k): str(v) for k, v in table["description"].items() if isinstance(v, str) and v}
+
+
+def _item_labels(item: str, descriptions: dict[str, str]) -> dict[str, str]:
+    """``item_de`` / ``item_en`` of a provenance note on a coefficient, else nothing.
+
+    The dashboard names a coefficient as the report's tornado does: German from
+    :data:`~cityregions.vocabulary.COEFFICIENTS_DE`, English by its description.
+    """
+    if not item.startswith(COEFFICIENT_NOTE):
+        return {}
+    name = item.removeprefix(COEFFICIENT_NOTE).strip()
+    german, english = coefficient_pair(name, descriptions.get(name))
+    word_de, word_en = LABELS["coefficient"]
+    return {"item_de": f"{word_de}: {german}", "item_en": f"{word_en}: {english}"}
 
 
 def _unit_figures(

@@ -168,6 +168,7 @@ class CaseInfo(BaseModel):
     summary: dict[str, Any]
     provenance: list[dict[str, str]]
     attribution: list[str] = []
+    numbers: dict[str, dict[str, str]] = {}
 
 
 #: Content type of a result file by its suffix (anything else: octet-stream).

@@ -15,13 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cityregions.i18n import LABELS, LANGUAGES, tr, tr_message
+from cityregions.i18n import LABELS, LANGUAGES, bilingual, coefficient_pair, tr, tr_message
 from cityregions.io._atomic import atomic_path
 from cityregions.io._timestamp import build_date
 from cityregions.pipeline import views
 from cityregions.pipeline.views import strip_paths
 from cityregions.report.level_view import attribution_html
 from cityregions.report.sections import render_body
+from cityregions.report.svg import titles_in
 from cityregions.vocabulary import humanise
 
 if TYPE_CHECKING:
@@ -85,18 +86,24 @@ def _coefficient(item: str) -> str:
     return match.group("name") if match else ""
 
 
+def _coefficient_name(name: str, description: str | None) -> str:
+    """A coefficient in both languages: German by name, English by its whole description."""
+    german, _ = coefficient_pair(name, description)
+    return bilingual(german, description or humanise(name))
+
+
 def _badge(kind: str) -> str:
     label = "assumptions_kind" if kind == "assumption" else kind
     return f'<span class="badge {escape(kind)}">{tr(label)}</span>'
 
 
-def _collapsed_list(summary: str, items: list[str]) -> str:
-    """Return ``summary`` with the escaped ``items`` in a collapsed list after it.
+def _collapsed_list(summary: str, items: list[str], *, html: bool = False) -> str:
+    """Return ``summary`` with the ``items`` in a collapsed list after it.
 
-    The list stays collapsed in print: the sources table below the banner lists every
-    note anyway.
+    Items are escaped unless ``html`` (items in both languages). The list stays
+    collapsed in print: the sources table below the banner lists every note anyway.
     """
-    shown = "".join(f"<li>{escape(i)}</li>" for i in items)
+    shown = "".join(f"<li>{i if html else escape(i)}</li>" for i in items)
     return (
         f'<details class="inline"><summary>{summary}</summary>'
         f'<ul class="compact">{shown}</ul></details>'
@@ -130,12 +137,12 @@ def _grouped_lines(
         lines.append(("assumption", _collapsed_list(summary, files)))
     for kind in sorted({r["kind"] for r in coefficients}, key=lambda k: KIND_ORDER.get(k, 9)):
         names = [
-            (descriptions or {}).get(name, humanise(name))
+            _coefficient_name(name, (descriptions or {}).get(name))
             for r in coefficients
             if r["kind"] == kind and (name := _coefficient(r["item"]))
         ]
         summary = f"<strong>{tr('coefficients')}</strong>: {len(names)}"
-        lines.append((kind, _collapsed_list(summary, names)))
+        lines.append((kind, _collapsed_list(summary, names, html=True)))
     rest = [r for r in rows if r not in rules and r not in coefficients]
     for kind in sorted({r["kind"] for r in rest}, key=lambda k: KIND_ORDER.get(k, 9)):
         of_kind = [r for r in rest if r["kind"] == kind]
@@ -238,7 +245,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
     sections += _level_sections(results)
     environment = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
     template = environment.from_string(_template())
-    return template.render(
+    html = template.render(
         lang=lang,
         version=__version__,
         case_name=escape(results.case.name),
@@ -250,6 +257,7 @@ def build_report(results: CaseResults, *, lang: str | None = None) -> str:
         css=_asset("report.css"),
         js=_asset("report.js"),
     )
+    return titles_in(html, lang)  # tooltips in the language the report opens in
 
 
 def _level_sections(results: CaseResults) -> list[RenderedSection]:

@@ -2,7 +2,8 @@
 
 Both are drawn once per language (the caller wraps them in ``t-de`` / ``t-en``
 figures); numbers follow the report's conventions (:func:`~cityregions.report.svg.
-fmt_number`, decimal comma in German via :func:`~cityregions.report.svg.svg_text`).
+fmt_number`, decimal comma in German via :func:`~cityregions.report.svg.svg_text`; the
+tooltips of a chart via :func:`~cityregions.report.svg.localised_number` in its language).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import pandas as pd
 
 from cityregions.geometry import PALETTE
 from cityregions.i18n import value_label
-from cityregions.report.svg import GAP_RED, INK, MUTED, fmt_number, svg_open, svg_text
+from cityregions.report.svg import (
+    GAP_RED,
+    INK,
+    MUTED,
+    fmt_number,
+    localised_number,
+    svg_open,
+    svg_text,
+)
 
 #: Axis texts per language.
 AXES = {
@@ -97,8 +106,9 @@ def cost_supply_svg(curve: pd.DataFrame, lang: str, *, width: float = 720) -> st
         out.append(
             f'<rect x="{x0:.1f}" y="{y_top:.1f}" width="{max(x1 - x0, 0.4):.1f}" '
             f'height="{max(h, 0.6):.1f}" fill="{fill}" stroke="{colour[row["feedstock"]]}" '
-            f'stroke-width="0.4"><title>{escape(name)}: {fmt_number(row["fuel_gwh"])} GWh, '
-            f"{fmt_number(row['cost_eur_per_mwh'])} €/MWh</title></rect>"
+            f'stroke-width="0.4"><title>{escape(name)}: '
+            f"{localised_number(row['fuel_gwh'], lang)} GWh, "
+            f"{localised_number(row['cost_eur_per_mwh'], lang)} €/MWh</title></rect>"
         )
         start = float(row["cumulative_gwh"])
     out.append(_axes(xy, x_max, y_lo, y_hi, lang, left, top, plot_w, plot_h))
@@ -236,8 +246,8 @@ def tornado_svg(
             out.append(
                 f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 0.5):.1f}" '
                 f'height="{bar_h}" fill="{colour}" opacity="0.85"><title>{escape(text)}, '
-                f"{escape(label)} {fmt_number(float(bound))} {escape(str(row['unit']))}: "
-                f"{fmt_number(value)} GWh/a</title></rect>"
+                f"{escape(label)} {localised_number(float(bound), lang)} "
+                f"{escape(str(row['unit']))}: {localised_number(value, lang)} GWh/a</title></rect>"
             )
     x_base = x_of(base / 1000)
     bottom = top + len(rows) * (bar_h + gap)

@@ -22,7 +22,7 @@ from cityregions.pipeline import views
 from cityregions.report.energy_charts import cost_supply_svg, tornado_svg
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import bar_chart, fmt_number
-from cityregions.report.tables import html_table, key_figures, natural_sorted
+from cityregions.report.tables import html_table, key_figures, localised, natural_sorted
 from cityregions.vocabulary import COEFFICIENTS_DE
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ def _cost_supply(analysis: EnergyAnalysis, region: str) -> str:
         f'<figure class="pic t-{lang}">{cost_supply_svg(curve, lang)}</figure>'
         for lang in LANGUAGES
     )
-    total = fmt_number(float(curve["fuel_gwh"].sum()))
+    total = localised(fmt_number(float(curve["fuel_gwh"].sum())))
     return f"<h3>{tr('cost_supply')}: {region} ({total} GWh)</h3>{charts}"
 
 

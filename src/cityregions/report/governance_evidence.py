@@ -20,8 +20,9 @@ import pandas as pd
 
 from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES
 from cityregions.i18n import bilingual, tr, tr_value
-from cityregions.report.svg import INK, svg_open, svg_text
+from cityregions.report.svg import INK, svg_open, svg_text, svg_title
 from cityregions.report.tables import cell, html_table, html_with, key_figures
+from cityregions.vocabulary import NO_STATE, NO_STATE_RECORDED, VALUE_LABELS
 
 if TYPE_CHECKING:
     from cityregions.governance.analysis import GovernanceAnalysis
@@ -71,20 +72,66 @@ def study_area_block(analysis: GovernanceAnalysis) -> str:
     return f"<h3>{tr('study_area')}</h3>{key_figures(figures)}"
 
 
+def state_display(state: Any) -> str:
+    """A state key as a table shows it: its name, or the group of actors without a state.
+
+    ``14`` reads "Sachsen"; the analysis' group ``"?"`` (:data:`~cityregions.vocabulary.
+    NO_STATE`) becomes the coded value "kein Land erfasst / no state recorded".
+    """
+    if str(state) == NO_STATE:
+        return NO_STATE_RECORDED
+    return STATE_FULL_NAMES.get(str(state).zfill(2), str(state))
+
+
+#: Actors named in the note on the group without a state (beyond: a count only).
+NAMED_ACTORS = 6
+
+
+def no_state_note(analysis: GovernanceAnalysis) -> str:
+    """Say which actors form the group "no state recorded", or nothing without one.
+
+    The count is the group's ``nodes`` in the E–I table; the names come from the actor
+    metrics of the same snapshot (``state`` ``"?"``), listed when there are few.
+    """
+    table = analysis.state_openness
+    if table is None or NO_STATE not in table.index:
+        return ""
+    n = int(table["nodes"].get(NO_STATE, 0))
+    metrics = analysis.actor_metrics
+    names: list[str] = []
+    if "state" in metrics.columns:
+        rows = metrics[metrics["state"].astype(str) == NO_STATE]
+        column = rows["name"] if "name" in rows.columns else pd.Series(rows.index, rows.index)
+        names = sorted(str(name) for name in column)
+    listed = ""
+    if names and len(names) == n and n <= NAMED_ACTORS:
+        listed = ": " + ", ".join(names)
+    german_group, english_group = VALUE_LABELS[NO_STATE_RECORDED]
+    german = (
+        f"„{german_group}“: {n} {'Akteur' if n == 1 else 'Akteure'} ohne Land im Register "
+        f"(weder Land noch Schlüssel oder Gebiet){listed}."
+    )
+    english = (
+        f"“{english_group}”: {n} {'actor' if n == 1 else 'actors'} without a state in the "
+        f"registry (no state, key or unit){listed}."
+    )
+    return f'<p class="note small">{bilingual(german, english)}</p>'
+
+
 def openness_table(analysis: GovernanceAnalysis) -> str:
-    """E–I index per state with its expected value and p-value (states by name)."""
+    """E–I index per state with its expected value and p-value (states by name).
+
+    Actors without a state form a group of their own in the statistic; it is shown as
+    "kein Land erfasst / no state recorded" with a note naming its actors.
+    """
     table = analysis.state_openness
     if table is None or table.empty:
         return ""
     shown = table.copy()
-    shown.index = pd.Index(
-        [
-            STATE_FULL_NAMES.get(str(i).zfill(2), "–" if str(i) == "?" else str(i))
-            for i in shown.index
-        ],
-        name="state",
+    shown.index = pd.Index([state_display(i) for i in shown.index], name="state")
+    return (
+        f"<h3>{tr('state_openness')}</h3>{html_table(shown, index=True)}{no_state_note(analysis)}"
     )
-    return f"<h3>{tr('state_openness')}</h3>{html_table(shown, index=True)}"
 
 
 def certainty_table(registry: Registry) -> pd.DataFrame:
@@ -249,19 +296,20 @@ def _cell(
     members, assumed = int(row["members"]), int(row["members_assumed"])
     opacity = 0.25 + 0.75 * members / peak if peak else 1.0
     dashed = ' stroke="#1f2933" stroke-dasharray="2,1" stroke-width="0.6"' if assumed else ""
-    # a tooltip cannot switch language with the page, so it carries both
-    title = (
-        f"{int(row['year'])}: {members} Mitglieder / members "
-        f"({assumed} nur unter Annahme / by assumption)"
-    )
+    year = int(row["year"])  # a tooltip in the reader's language (svg_title)
+    one = members == 1
+    german = f"{year}: {members} Mitglied{'' if one else 'er'} ({assumed} nur unter Annahme)"
+    english = f"{year}: {members} member{'' if one else 's'} ({assumed} by assumption)"
     if row.get("joined"):
-        title += f"; beigetreten / joined: {_member_names(row['joined'], registry)}"
+        german += f"; beigetreten: {_member_names(row['joined'], registry)}"
+        english += f"; joined: {_member_names(row['joined'], registry)}"
     if row.get("left"):
-        title += f"; ausgetreten / left: {_member_names(row['left'], registry)}"
+        german += f"; ausgetreten: {_member_names(row['left'], registry)}"
+        english += f"; left: {_member_names(row['left'], registry)}"
     return (
         f'<rect x="{x:.1f}" y="{y + 1:.1f}" width="{max(w - 0.6, 0.5):.1f}" '
         f'height="{h - 2:.1f}" fill="{colour}" fill-opacity="{opacity:.2f}"{dashed}>'
-        f"<title>{escape(title)}</title></rect>"
+        f"{svg_title((german, english))}</rect>"
     )
 
 

@@ -27,10 +27,11 @@ from cityregions.geometry import (
 from cityregions.i18n import tr, tr_message
 from cityregions.pipeline import views
 from cityregions.pipeline.views import registry_names
-from cityregions.report.governance_evidence import EVIDENCE_PARTS, evidence_html
+from cityregions.report.governance_evidence import EVIDENCE_PARTS, evidence_html, state_display
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import network_picture
 from cityregions.report.tables import html_table, key_figures
+from cityregions.vocabulary import NO_STATE, NO_STATE_RECORDED
 
 if TYPE_CHECKING:
     from cityregions.pipeline.results import CaseResults
@@ -171,6 +172,13 @@ def governance_body(results: CaseResults, layers: MapView) -> str | None:
     }
     if isinstance(shown.get("state_openness"), pd.DataFrame):
         shown["state_openness"] = state_names(shown["state_openness"])
+    metrics = shown.get("actor_metrics")
+    if isinstance(metrics, pd.DataFrame) and "state" in metrics.columns:
+        metrics = metrics.copy()  # the group without a state by its label, not "?"
+        metrics["state"] = [
+            NO_STATE_RECORDED if str(s) == NO_STATE else s for s in metrics["state"]
+        ]
+        shown["actor_metrics"] = metrics
     parts.append(generic_body(shown, skip=HANDLED, names=layers.names, units=layers.units))
     return "".join(parts)
 
@@ -219,13 +227,7 @@ def headline(
 def state_names(table: pd.DataFrame) -> pd.DataFrame:
     """Index a table of states (``14``) by the state's name (``Sachsen``)."""
     shown = table.copy()
-    shown.index = pd.Index(
-        [
-            STATE_FULL_NAMES.get(str(i).zfill(2), "–" if str(i) == "?" else str(i))
-            for i in shown.index
-        ],
-        name=shown.index.name,
-    )
+    shown.index = pd.Index([state_display(i) for i in shown.index], name=shown.index.name)
     return shown
 
 

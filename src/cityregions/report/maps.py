@@ -33,7 +33,7 @@ from cityregions.geometry import (
     region_shapes,
     unit_sizes,
 )
-from cityregions.i18n import tr
+from cityregions.i18n import bilingual, german_number, tr
 from cityregions.report.svg import (
     GAP_RED,
     INK,
@@ -44,6 +44,7 @@ from cityregions.report.svg import (
     place_labels,
     scale_bar,
     svg_open,
+    svg_title,
 )
 
 logger = logging.getLogger(__name__)
@@ -127,9 +128,9 @@ def legend(
     fill = _fills(layers, values)
     sizes = unit_sizes(layers.units).groupby(layers.units["region"].astype(str)).sum()
     for region, key in layers.keys.items():
-        figures = [fmt_number(float(sizes.get(region, 0.0)))] if layers.size else []
+        figures = [_number(float(sizes.get(region, 0.0)))] if layers.size else []
         if values is not None:
-            value = fmt_number(values.get(region, float("nan")))
+            value = _number(values.get(region, float("nan")))
             figures.append(f"{value} {escape(value_unit)}".rstrip())
         shown = f' <span class="muted">({" · ".join(figures)})</span>' if figures else ""
         items.append(
@@ -138,6 +139,12 @@ def legend(
             f"{shown}</li>"
         )
     return f'<ul class="legend">{"".join(items)}</ul>{_map_notes(layers, values, show, allocation)}'
+
+
+def _number(value: float) -> str:
+    """A legend figure in both languages (German: decimal comma, minus sign U+2212)."""
+    text = fmt_number(value)
+    return bilingual(german_number(text), text)
 
 
 def _map_notes(
@@ -260,8 +267,8 @@ def _radius(size: float, top: float, layers: MapView) -> float:
 def _title(unit: Any, row: pd.Series, layers: MapView | None = None) -> str:
     column = layers.size if layers is not None else "population"
     value = row.get(column) if column else None
-    shown = fmt_number(float(value)) if value is not None and pd.notna(value) else "–"
-    return f"<title>{escape(str(row['name']))} ({escape(str(unit))}): {shown}</title>"
+    shown = float(value) if value is not None and pd.notna(value) else "–"
+    return svg_title(f"{row['name']} ({unit}): ", shown)
 
 
 def _ties(layers: MapView, frame: Frame) -> str:
@@ -284,7 +291,7 @@ def _links(layers: MapView, frame: Frame, ties: pd.DataFrame, *, colour: str, cs
         out.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
             f'stroke-width="{width:.2f}" stroke-opacity="0.5">'
-            f"<title>{escape(a)}–{escape(b)}: {fmt_number(float(value))}</title></line>"
+            f"{svg_title(f'{a}–{b}: ', float(value))}</line>"
         )
     out.append("</g>")
     return "".join(out)

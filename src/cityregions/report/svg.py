@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -131,6 +132,72 @@ def fmt_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def localised_number(value: float, lang: str) -> str:
+    """Return :func:`fmt_number` of ``value`` as a reader of ``lang`` reads it.
+
+    German gets the decimal comma and the minus sign U+2212, as in the tables
+    (:func:`~cityregions.i18n.german_number`); English is :func:`fmt_number` itself.
+    """
+    text = fmt_number(value)
+    return german_number(text) if lang == "de" else text
+
+
+#: A part of a tooltip: text (escaped as is), a number (formatted per language, see
+#: :func:`localised_number`) or a ``(German, English)`` pair of texts.
+TitlePart = str | int | float | np.integer | np.floating | tuple[str, str]
+
+
+def svg_title(*parts: TitlePart) -> str:
+    """Return an SVG ``<title>`` (a tooltip) whose numbers read in the reader's language.
+
+    A tooltip cannot hold the report's ``t-de`` / ``t-en`` spans, so a title whose
+    German differs from its English carries both as ``data-de`` / ``data-en``; its text
+    is the English one until :func:`titles_in` (the report builder) or the report's
+    script sets the chosen language. Texts are escaped; numbers are formatted by
+    :func:`localised_number`, so ``0.232`` reads ``0,232`` in German.
+
+    Examples
+    --------
+    >>> svg_title("Leipzig: ", 0.232, " GWh")
+    '<title data-de="Leipzig: 0,232 GWh" data-en="Leipzig: 0.232 GWh">Leipzig: 0.232 GWh</title>'
+    >>> svg_title(("Jahr", "Year"))
+    '<title data-de="Jahr" data-en="Year">Year</title>'
+    >>> svg_title("Halle (Saale)")
+    '<title>Halle (Saale)</title>'
+    """
+    german = "".join(_title_part(part, "de") for part in parts)
+    english = "".join(_title_part(part, "en") for part in parts)
+    if german == english:
+        return f"<title>{english}</title>"
+    return f'<title data-de="{german}" data-en="{english}">{english}</title>'
+
+
+def _title_part(part: TitlePart, lang: str) -> str:
+    if isinstance(part, tuple):
+        return escape(part[0] if lang == "de" else part[1])
+    if isinstance(part, str):
+        return escape(part)
+    return escape(localised_number(float(part), lang))
+
+
+_TWO_LANGUAGE_TITLE = re.compile(r'<title data-de="([^"]*)" data-en="([^"]*)">[^<]*</title>')
+
+
+def titles_in(html: str, lang: str) -> str:
+    """Return ``html`` with the text of every two-language tooltip in ``lang``.
+
+    The report shows the tooltips of :func:`svg_title` in the language it opens in,
+    also without its script; the script switches them with the language.
+    """
+    group = 1 if lang == "de" else 2
+
+    def chosen(match: re.Match[str]) -> str:
+        german, english = match.group(1), match.group(2)
+        return f'<title data-de="{german}" data-en="{english}">{match.group(group)}</title>'
+
+    return _TWO_LANGUAGE_TITLE.sub(chosen, html)
+
+
 def bar_chart(
     values: Mapping[str, float],
     *,
@@ -180,8 +247,8 @@ def bar_chart(
             f'<text x="{left - 8}" y="{y + bar_h * 0.72:.1f}" text-anchor="end" '
             f'font-size="11.5" fill="{INK}">{escape(_clip(name, 28))}</text>'
             f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" height="{bar_h}" '
-            f'fill="{fill}" rx="2"><title>{escape(name)}: {fmt_number(value)} '
-            f"{escape(unit)}</title></rect>" + _value_label(value, x0, w, y + bar_h * 0.72, unit)
+            f'fill="{fill}" rx="2">{svg_title(name, ": ", value, f" {unit}".rstrip())}</rect>'
+            + _value_label(value, x0, w, y + bar_h * 0.72, unit)
         )
     out.append(
         f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="2" y2="{height - 2:.1f}" '

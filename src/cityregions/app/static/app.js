@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var state = { lang: "de", labels: {}, values: {}, layers: {}, groups: {}, network: null, map: null };
+  var state = { lang: "de", labels: {}, values: {}, layers: {}, groups: {}, network: null, map: null, numbers: {} };
   /* Unit suffixes of result keys, shown in brackets by humanise() (as in the report). */
   var UNITS = [["_t_per_ha", "t/ha"], ["_km2", "km²"], ["_gwh", "GWh"], ["_mwh", "MWh"], ["_km", "km"],
     ["_eur", "EUR"], ["_ha", "ha"], ["_kw_el", "kW el."], ["_pct", "%"]];
@@ -47,22 +47,25 @@
       .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
-  // Numbers as the report writes them: thousands by a narrow no-break space in both
-  // languages; German with a decimal comma and the minus sign U+2212.
+  // A number as the report writes it (fmt_number: whole above 100, one decimal above 1,
+  // three significant digits below), in the reader's language.
+  function number(value) {
+    var options = { maximumSignificantDigits: 3, useGrouping: true };
+    if (value === 0 || Math.abs(value) >= 1) {
+      var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
+      options = { maximumFractionDigits: digits, useGrouping: true };
+    }
+    /* how the reader's language writes it: the case payload's "numbers"
+       (cityregions.i18n.NUMBER_FORMATS, the rule of the report's tables) */
+    var rule = state.numbers[state.lang];
+    return value.toLocaleString("en-GB", options).replace(/[,.-]/g, function (c) {
+      return c === "," ? rule.thousands : c === "." ? rule.decimal : rule.minus;
+    });
+  }
+
   function fmt(value) {
     if (value === null || value === undefined || value === "") { return "–"; }
-    if (typeof value === "number") {
-      var options = { maximumSignificantDigits: 3, useGrouping: true };
-      if (value === 0 || Math.abs(value) >= 1) {
-        var digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
-        options = { maximumFractionDigits: digits, useGrouping: true };
-      }
-      var text = value.toLocaleString("en-GB", options).replace(/,/g, "\u202f");
-      if (state.lang === "de") {
-        text = text.replace(".", ",").replace(/^-/, "\u2212");
-      }
-      return text;
-    }
+    if (typeof value === "number") { return number(value); }
     if (typeof value === "boolean") { return value ? "✓" : "–"; }
     if (Array.isArray(value)) { return esc(value.join(", ")); }
     if (typeof value === "object") { return esc(JSON.stringify(value)); }
@@ -325,7 +328,7 @@
       var r = n.type === "body" ? 6 + 1.2 * Math.sqrt(degree[n.id] || 0) * 2 : 3.5 + Math.sqrt(degree[n.id] || 0);
       var p = pos[n.id];
       parts.push('<circle class="node" cx="' + p[0].toFixed(1) + '" cy="' + p[1].toFixed(1) + '" r="' + r.toFixed(1) + '" fill="' + n.colour + '" fill-opacity="' + (active ? 0.95 : 0.15) +
-        '" stroke="#fff"><title>' + esc(n.label) + " (" + esc(n.kind) + ")</title></circle>");
+        '" stroke="#fff"><title>' + esc(n.label) + " (" + esc(tv(n.kind)) + ")</title></circle>");
       if (n.type === "body" && active) {
         var text = n.label.length > 34 ? n.label.slice(0, 33) + "…" : n.label;
         labels.push({ x: p[0], y: p[1] - r - 3, text: text, weight: degree[n.id] || 0 });
@@ -401,16 +404,21 @@
     showScenario(names[0]);
   }
 
+  /* A provenance note's item: a coefficient by its name in the reader's language (payload). */
+  function item(p) {
+    return p["item_" + state.lang] || t(p.item);
+  }
+
   function renderProvenance(caseInfo) {
     var rows = caseInfo.provenance.map(function (p) {
-      return "<tr><td>" + esc(t(p.section)) + "</td><td>" + esc(t(p.item)) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
+      return "<tr><td>" + esc(t(p.section)) + "</td><td>" + esc(item(p)) + '</td><td><span class="badge ' + esc(p.kind) + '">' + esc(t(p.kind)) + "</span></td><td>" + esc(p.source) + "</td></tr>";
     });
     document.getElementById("provenance").innerHTML = '<table class="fig"><tbody>' + rows.join("") + "</tbody></table>";
     var modeled = [];
     caseInfo.provenance.forEach(function (p) {
       /* scenario rules are design assumptions (listed in the provenance tab), not modeled data */
-      var item = t(p.item);
-      if (p.kind === "modeled" && !/: rules$/.test(p.item) && modeled.indexOf(item) < 0) { modeled.push(item); }
+      var shown = item(p);
+      if (p.kind === "modeled" && !/: rules$/.test(p.item) && modeled.indexOf(shown) < 0) { modeled.push(shown); }
     });
     document.getElementById("provenance-note").textContent = modeled.length ? t("modeled") + ": " + modeled.join(", ") : "";
   }
@@ -448,6 +456,7 @@
       document.getElementById("case-name").textContent = caseInfo.name;
       document.title = caseInfo.name + " · cityregions";
       state.caseInfo = caseInfo;
+      state.numbers = caseInfo.numbers;
       applyLabels();
       renderProvenance(caseInfo);
       return Promise.all(caseInfo.layers.map(function (name) {

@@ -9,6 +9,11 @@
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-set-lang") === lang));
     }
+    /* SVG tooltips cannot hold both languages' spans: they carry both as attributes */
+    var titles = document.querySelectorAll("title[data-de]");
+    for (var j = 0; j < titles.length; j++) {
+      titles[j].textContent = titles[j].getAttribute("data-" + lang);
+    }
   }
   document.addEventListener("click", function (event) {
     var target = event.target.closest ? event.target.closest("[data-set-lang]") : null;
