@@ -399,6 +399,8 @@ def test_design_with_a_target_file(tmp_path, monkeypatch, capsys):
         ("member,population\na,1\nb,2\n", ("--target", "nowhere.csv"), "nowhere.csv"),
         ("member,population\na,1\nb,2\n", ("--index", "gini"), "field '--index'"),
         ("member,population\na,inf\nb,2\n", (), "field 'population'"),
+        ("member,population\na,1\nb,2\n", ("--min-power-to-act", "100%"), "[0, 0.5]"),
+        ("member,population\na,1\nb,2\n", ("--min-power-to-act", "nan"), "--min-power"),
     ],
 )
 def test_design_bad_input_exits_2_and_writes_nothing(

@@ -78,6 +78,60 @@ def test_exact_search_finds_the_brute_force_optimum(monkeypatch: pytest.MonkeyPa
         assert "weights 1..6" in design.method
 
 
+def _brute_act(weights: tuple[int, ...], quota: int) -> float:
+    """Share of all coalitions with weight at least the quota (Coleman's A), by counting."""
+    wins = sum(
+        sum(w for w, x in zip(weights, c, strict=True) if x) >= quota
+        for c in itertools.product((0, 1), repeat=len(weights))
+    )
+    return wins / 2 ** len(weights)
+
+
+def test_exact_search_with_a_power_floor_finds_the_brute_force_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``min_power_to_act``, the exact search finds the closest rule among those
+    under which at least that share of coalitions wins — as brute force over every
+    weight vector 1..5 and quota in range does; without the floor the optimum is closer
+    and can act less."""
+    monkeypatch.setattr(design_module, "EXACT_MAX_WEIGHT", 5)
+    population = {"a": 5, "b": 7, "c": 30, "d": 12}
+    goal = target_shares(population, "penrose").to_numpy()
+    best = {0.0: math.inf, 0.3: math.inf}
+    for weights in itertools.product(range(1, 6), repeat=4):
+        total = sum(weights)
+        for quota in range(total // 2 + 1, math.floor(0.75 * total) + 1):
+            power = _brute_banzhaf(weights, quota)
+            if power is None:
+                continue
+            gap = max(abs(p - t) for p, t in zip(power, goal, strict=True))
+            for floor in best:
+                if _brute_act(weights, quota) >= floor:
+                    best[floor] = min(best[floor], gap)
+    free = design_rule(population, target="penrose", method="exact")
+    floored = design_rule(population, target="penrose", method="exact", min_power_to_act=0.3)
+    assert free.max_deviation == pytest.approx(best[0.0], abs=1e-12)
+    assert floored.max_deviation == pytest.approx(best[0.3], abs=1e-12)
+    assert best[0.3] > best[0.0]  # the floor costs closeness here
+    assert floored.power_to_act >= 0.3 > free.power_to_act
+    assert floored.summary()["min_power_to_act"] == 0.3
+    assert "were left out" in floored.notes[-1]
+    with pytest.raises(ParameterError, match=r"\[0, 0.5\]"):
+        design_rule(population, min_power_to_act=0.6)
+
+
+def test_heuristic_adjusts_real_weights_below_one_unit() -> None:
+    """The 50 districts of the bundled case, Banzhaf ∝ √population: the design comes
+    within 10⁻⁴ of every target share (weights ∝ target in 1,000 units, the former
+    start, deviate by about 5·10⁻⁴) and never further than the baseline candidate."""
+    districts = pd.read_csv(bundled_case_path() / "districts.csv", dtype={"unit": str})
+    population = districts.set_index("unit")["population"]
+    design = design_rule(population, target="penrose", method="heuristic")
+    assert design.max_deviation < 1e-4
+    assert design.max_deviation <= design.baseline["max_deviation"]
+    assert "10,000 units" in design.method
+
+
 def test_design_for_the_bundled_city_regions_is_close_to_square_root_population() -> None:
     """The eight city regions of the target model (populations of their cities), target
     power ∝ √population: the rule found comes within 0.01 of the target for every city

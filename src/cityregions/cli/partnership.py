@@ -318,22 +318,46 @@ def parse_quota_range(text: str) -> tuple[float, float]:
     >>> parse_quota_range("50%:75%")
     (0.5, 0.75)
     """
-    from cityregions._numbers import parse_number
-
     parts = text.split(":")
     try:
         if len(parts) != 2:
             raise ValueError
-        values = [
-            parse_number(p.strip()[:-1]) / 100 if p.strip().endswith("%") else parse_number(p)
-            for p in parts
-        ]
+        values = [_share(p) for p in parts]
     except ValueError:
         msg = f"quota range {text!r} is not LOW:HIGH such as 50%:75%"
         raise InputError(msg, field="--quota-range") from None
     from cityregions.partnership.design import check_quota_range
 
     return check_quota_range((values[0], values[1]), field="--quota-range")
+
+
+def _share(text: str) -> float:
+    """A share written as a percentage (``5%``) or a number (``0.05``); ValueError else."""
+    from cityregions._numbers import parse_number
+
+    text = text.strip()
+    return parse_number(text[:-1]) / 100 if text.endswith("%") else parse_number(text)
+
+
+def parse_power_floor(text: str) -> float:
+    """Read ``--min-power-to-act``: a share in ``[0, 0.5]``, as ``5%`` or ``0.05``.
+
+    Examples
+    --------
+    >>> parse_power_floor("5%")
+    0.05
+    """
+    try:
+        value = _share(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 0.5):
+        msg = (
+            f"{text!r} is not a share of coalitions in [0, 0.5] such as 5% or 0.05 (a quota "
+            "above one half lets at most half of all coalitions win)"
+        )
+        raise InputError(msg, field="--min-power-to-act")
+    return value
 
 
 @app.command()
@@ -359,6 +383,14 @@ def design(
     method: Annotated[
         str, typer.Option("--method", help="auto, exact (≤ 8 members) or heuristic.")
     ] = "auto",
+    min_power_to_act: Annotated[
+        str,
+        typer.Option(
+            "--min-power-to-act",
+            help="Leave out rules under which fewer than this share of all coalitions "
+            "win, e.g. 5% (default 0: no floor).",
+        ),
+    ] = "0",
 ) -> None:
     """Find integer weights and a quota whose power shares meet a target profile.
 
@@ -373,6 +405,7 @@ def design(
     _method(index, ("banzhaf", "shapley_shubik"), "--index")
     _method(method, ("auto", "exact", "heuristic"))
     bounds = parse_quota_range(quota_range)
+    floor = parse_power_floor(min_power_to_act)
     named = target in ("penrose", "proportional", "equal")
     inputs = [members] + ([] if named else [Path(target)])
     check_output_folder(out, option="--out")
@@ -385,6 +418,7 @@ def design(
         quota_range=bounds,
         index=index,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
+        min_power_to_act=floor,
         source=str(members if named else target),
     )
     with staged_folder(out, option="--out") as stage:  # all files or none

@@ -21,13 +21,24 @@ possible to the target shares ``t_i``:
   is optimal over that stated space; all quotas of a weight vector are evaluated at
   once from the counts of the other members' coalitions by size and weight.
 * **Heuristic** (more members): iterative weight adjustment in the spirit of Leech
-  (2002): start from weights proportional to the target (total
-  :data:`HEURISTIC_TOTAL` units), then repeatedly ``w_i ← w_i·(t_i/p_i)**α`` (rounded,
-  at least 1) for each of :data:`HEURISTIC_QUOTAS` quotas across the range, keeping
-  the best rule seen. No optimality is claimed; the achieved deviation is reported.
+  (2002): start from weights proportional to the target, then repeatedly
+  ``w_i ← w_i·(t_i/p_i)**α`` for each of :data:`HEURISTIC_QUOTAS` quotas across the
+  range, keeping the best rule seen. The weights are adjusted as real numbers and
+  rounded (at least 1) only to evaluate a rule, so steps smaller than one unit
+  accumulate; the scale is :data:`HEURISTIC_UNITS_PER_MEMBER` units per member (at
+  least :data:`HEURISTIC_TOTAL`), halved while one exact evaluation is expected to take
+  longer than :data:`HEURISTIC_SECONDS_PER_RULE` (:func:`.voting.exact_costs`). No
+  optimality is claimed; the achieved deviation is reported.
+* Weights proportional to the target at the best quota of a grid (the *baseline*) are
+  always a candidate too, so a design is never further from the target than they are.
 
-The result also gives the power to act (Coleman's ``A = |W|/2**n``) and the fee shares
-that would match the power shares (a fee key ``fee_i ∝ p_i``).
+``min_power_to_act`` leaves out rules under which fewer than that share of all
+coalitions win (Coleman's power to act ``A = |W|/2**n``): close to a target profile is
+easy for a body that can hardly decide anything (high quotas), so founders may want a
+floor. It is a parameter with no default floor (0): the sources name none.
+
+The result also gives the power to act and the fee shares that would match the power
+shares (a fee key ``fee_i ∝ p_i``).
 
 References
 ----------
@@ -66,8 +77,12 @@ EXACT_MAX_MEMBERS = 8
 EXACT_MAX_VECTORS = 60_000
 #: Largest weight the exact search tries (weighted games of few members need small ones).
 EXACT_MAX_WEIGHT = 30
-#: Weight units the heuristic starts from (weights ∝ target, in total about this).
+#: Fewest weight units the heuristic works with (weights ∝ target, in total about this).
 HEURISTIC_TOTAL = 1000
+#: Weight units per member the heuristic aims at (finer steps for the weights).
+HEURISTIC_UNITS_PER_MEMBER = 200
+#: Expected seconds of one exact evaluation above which the heuristic halves its units.
+HEURISTIC_SECONDS_PER_RULE = 0.1
 #: Quotas (evenly spread over the range) the heuristic tries.
 HEURISTIC_QUOTAS = 16
 #: Weight updates per quota of the heuristic, and their damping exponent α.
@@ -103,9 +118,11 @@ class Design:
     method
         ``exact search`` or ``heuristic`` and what was searched.
     baseline
-        The same measures for weights proportional to the target (rounded to
-        :data:`HEURISTIC_TOTAL` units) at the best quota in range: what the search
-        improves on.
+        The same measures for weights proportional to the target (rounded to the
+        heuristic's units) at the best quota of a grid in range: what the search
+        improves on (a candidate itself, so never better than the design).
+    min_power_to_act
+        Rules with a smaller power to act were left out (0: none).
     notes
         Caveats (the Penrose reading of a square-root target).
     """
@@ -122,6 +139,7 @@ class Design:
     method: str
     evaluated: int
     baseline: dict[str, float]
+    min_power_to_act: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -142,6 +160,7 @@ class Design:
             "max_deviation": self.max_deviation,
             "mean_deviation": self.mean_deviation,
             "power_to_act": self.power_to_act,
+            "min_power_to_act": self.min_power_to_act,
             "baseline_max_deviation": self.baseline["max_deviation"],
             "baseline_mean_deviation": self.baseline["mean_deviation"],
             "method": self.method,
@@ -236,13 +255,26 @@ def _profiles(weights: npt.NDArray[np.int64], index: IndexName) -> npt.NDArray[n
     return measure
 
 
+def _acts(weights: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Power to act ``A(q) = |{S : w(S) ≥ q}| / 2**n`` per vector for quotas ``1..Q``."""
+    g, n = weights.shape
+    top = int(weights.sum(axis=1).max())
+    sums = weights @ _subset_matrix(n).T  # (G, 2**n)
+    width = top + 1
+    hist = np.bincount((np.arange(g)[:, None] * width + sums).ravel(), minlength=g * width)
+    at_least = np.cumsum(hist.reshape(g, width)[:, ::-1], axis=1)[:, ::-1]  # w(S) ≥ q
+    return at_least[:, 1:] / float(1 << n)
+
+
 def _score(
     measure: npt.NDArray[np.float64],
     target: npt.NDArray[np.float64],
     weights: npt.NDArray[np.int64],
     quota_range: tuple[float, float],
+    min_power_to_act: float = 0.0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """Max and mean absolute deviation per (vector, quota), and which quotas are allowed."""
+    """Max and mean absolute deviation per (vector, quota), and which quotas are allowed
+    (in range, above one half, someone swings, power to act at least the floor)."""
     total = measure.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = measure / total
@@ -251,6 +283,8 @@ def _score(
     w_total = weights.sum(axis=1, keepdims=True)
     allowed = (q > w_total / 2) & (q >= quota_range[0] * w_total) & (q <= quota_range[1] * w_total)
     allowed &= total[:, 0, :] > 0
+    if min_power_to_act > 0:
+        allowed &= _acts(weights)[:, : measure.shape[2]] >= min_power_to_act
     worst = np.where(allowed, deviation.max(axis=1), np.inf)
     mean = np.where(allowed, deviation.mean(axis=1), np.inf)
     return worst, mean, allowed
@@ -265,7 +299,10 @@ def _largest_weight(n: int) -> int:
 
 
 def _exact(
-    target: pd.Series, quota_range: tuple[float, float], index: IndexName
+    target: pd.Series,
+    quota_range: tuple[float, float],
+    index: IndexName,
+    min_power_to_act: float = 0.0,
 ) -> tuple[npt.NDArray[np.int64], int, int, str]:
     """Best ordered weight vector and quota over weights 1..K; the count evaluated."""
     n = len(target)
@@ -281,7 +318,7 @@ def _exact(
         if batch.size == 0:
             break
         measure = _profiles(batch, index)
-        worst, mean, allowed = _score(measure, wanted, batch, quota_range)
+        worst, mean, allowed = _score(measure, wanted, batch, quota_range, min_power_to_act)
         evaluated += int(allowed.sum())
         totals = batch.sum(axis=1)
         keys = np.lexsort(
@@ -300,6 +337,8 @@ def _exact(
                 best, best_vector = candidate, batch[row]
     if best is None or best_vector is None:
         msg = f"no weights 1..{k} have a quota within {quota_range[0]:.4g}–{quota_range[1]:.4g}"
+        if min_power_to_act > 0:
+            msg += f" with a power to act of at least {min_power_to_act:.4g}"
         raise ParameterError(msg)
     weights = np.empty(n, dtype=np.int64)
     weights[order] = best_vector
@@ -327,61 +366,103 @@ def _quota_grid(total: int, quota_range: tuple[float, float], count: int) -> lis
     return sorted({round(float(x)) for x in np.linspace(low, high, count)})
 
 
+def _units(target: pd.Series, quota_range: tuple[float, float], index: IndexName) -> int:
+    """Weight units of the heuristic: :data:`HEURISTIC_UNITS_PER_MEMBER` per member (at
+    least :data:`HEURISTIC_TOTAL`), halved while the exact power of the starting rule at
+    the middle of the quota range is expected to take more than
+    :data:`HEURISTIC_SECONDS_PER_RULE` (:func:`.voting.exact_costs`)."""
+    from cityregions.partnership.voting import exact_costs
+
+    units = max(HEURISTIC_TOTAL, HEURISTIC_UNITS_PER_MEMBER * len(target))
+    share = max(0.5, sum(quota_range) / 2)
+    while units > HEURISTIC_TOTAL:
+        weights = _rounded(target.to_numpy() * units)
+        total = int(weights.sum())
+        game = weighted_game(
+            [int(w) for w in weights], max(total // 2 + 1, math.ceil(share * total))
+        )
+        costs = exact_costs(game)["banzhaf" if index == "banzhaf" else "shapley_shubik"]
+        if min(costs.values()) <= HEURISTIC_SECONDS_PER_RULE:
+            break
+        units = max(HEURISTIC_TOTAL, units // 2)
+    return units
+
+
+def _rounded(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    return np.maximum(1, np.rint(weights)).astype(np.int64)
+
+
 def _heuristic(
-    target: pd.Series, quota_range: tuple[float, float], index: IndexName
+    target: pd.Series,
+    quota_range: tuple[float, float],
+    index: IndexName,
+    min_power_to_act: float = 0.0,
 ) -> tuple[npt.NDArray[np.int64], int, int, str]:
     """Iterative weight adjustment for each of a grid of quota shares; the best rule."""
     t = target.to_numpy()
-    start = np.maximum(1, np.rint(t * HEURISTIC_TOTAL)).astype(np.int64)
+    units = _units(target, quota_range, index)
     best: tuple[float, float, int] | None = None
     best_rule: tuple[npt.NDArray[np.int64], int] | None = None
     evaluated = 0
     shares = np.linspace(quota_range[0], quota_range[1], HEURISTIC_QUOTAS)
     for share in shares:
-        weights = start.copy()
+        real = t * units  # adjusted as real numbers, rounded to evaluate
+        last: npt.NDArray[np.int64] | None = None
+        ratio = np.ones_like(t)
         for _ in range(HEURISTIC_STEPS):
+            weights = _rounded(real)
+            if last is not None and np.array_equal(weights, last):
+                real = real * ratio**HEURISTIC_DAMPING  # a step below one unit: go on
+                continue
             total = int(weights.sum())
             quota = max(math.floor(total / 2) + 1, math.ceil(share * total))
             if quota > math.floor(quota_range[1] * total):
                 break
-            power, _ = _power_shares(weights, quota, index)
+            power, act = _power_shares(weights, quota, index)
             evaluated += 1
+            last = weights
             deviation = np.abs(power - t)
             key = (float(deviation.max()), float(deviation.mean()), total)
-            if best is None or key < best:
+            if act >= min_power_to_act and (best is None or key < best):
                 best, best_rule = key, (weights.copy(), quota)
             ratio = np.where(power > 0, t / np.maximum(power, 1e-12), 2.0)
-            updated = np.maximum(1, np.rint(weights * ratio**HEURISTIC_DAMPING)).astype(np.int64)
-            if np.array_equal(updated, weights):
-                break
-            weights = updated
+            real = real * ratio**HEURISTIC_DAMPING
     if best_rule is None:
-        msg = f"no quota within {quota_range[0]:.4g}–{quota_range[1]:.4g} is above one half"
+        msg = (
+            "the heuristic found no rule with a quota above one half within "
+            f"{quota_range[0]:.4g}–{quota_range[1]:.4g}"
+        )
+        if min_power_to_act > 0:
+            msg += f" and a power to act of at least {min_power_to_act:.4g}"
         raise ParameterError(msg)
     how = (
-        f"heuristic: iterative weight adjustment w ← w·(t/p)**{HEURISTIC_DAMPING} from "
-        f"weights ∝ target ({HEURISTIC_TOTAL} units), {len(shares)} quota shares across "
-        f"the range, at most {HEURISTIC_STEPS} steps each; best rule seen (no optimality "
-        "claimed)"
+        f"heuristic: iterative weight adjustment w ← w·(t/p)**{HEURISTIC_DAMPING} (real "
+        f"weights, rounded to evaluate) from weights ∝ target ({units:,} units), "
+        f"{len(shares)} quota shares across the range, at most {HEURISTIC_STEPS} steps "
+        "each; best rule seen (no optimality claimed)"
     )
     return best_rule[0], best_rule[1], evaluated, how
 
 
 def _baseline(
-    target: pd.Series, quota_range: tuple[float, float], index: IndexName
-) -> dict[str, float]:
-    """Weights ∝ target (rounded) at the best of a grid of quotas in range."""
-    weights = np.maximum(1, np.rint(target.to_numpy() * HEURISTIC_TOTAL)).astype(np.int64)
+    target: pd.Series,
+    quota_range: tuple[float, float],
+    index: IndexName,
+    min_power_to_act: float = 0.0,
+) -> tuple[dict[str, float], tuple[npt.NDArray[np.int64], int] | None]:
+    """Weights ∝ target (rounded to the heuristic's units) at the best of a grid of
+    quotas in range: its deviations, and the rule (None if no quota qualifies)."""
+    weights = _rounded(target.to_numpy() * _units(target, quota_range, index))
     best = {"max_deviation": math.inf, "mean_deviation": math.inf}
+    rule: tuple[npt.NDArray[np.int64], int] | None = None
     for quota in _quota_grid(int(weights.sum()), quota_range, 41):
-        power, _ = _power_shares(weights, quota, index)
+        power, act = _power_shares(weights, quota, index)
         deviation = np.abs(power - target.to_numpy())
-        if (float(deviation.max()), float(deviation.mean())) < tuple(best.values()):
-            best = {
-                "max_deviation": float(deviation.max()),
-                "mean_deviation": float(deviation.mean()),
-            }
-    return best
+        key = (float(deviation.max()), float(deviation.mean()))
+        if act >= min_power_to_act and key < tuple(best.values()):
+            best = {"max_deviation": key[0], "mean_deviation": key[1]}
+            rule = (weights, quota)
+    return best, rule
 
 
 def check_quota_range(
@@ -405,6 +486,7 @@ def design_rule(
     quota_range: tuple[float, float] = (0.5, 0.75),
     index: IndexName = "banzhaf",
     method: Literal["auto", "exact", "heuristic"] = "auto",
+    min_power_to_act: float = 0.0,
     source: str | None = None,
 ) -> Design:
     """Find integer weights and a quota whose power shares come closest to a target.
@@ -426,6 +508,10 @@ def design_rule(
         ``exact`` (at most :data:`EXACT_MAX_MEMBERS` members), ``heuristic`` or
         ``auto`` (both where the exact search applies — larger weights than it tries
         can fit better — and the better rule; the heuristic otherwise).
+    min_power_to_act
+        Leave out rules under which fewer than this share of all coalitions win
+        (Coleman's power to act, in ``[0, ½]`` — a quota above one half lets at most
+        half of them win; 0: no floor).
     source
         File the members or targets came from, for messages.
 
@@ -439,7 +525,8 @@ def design_rule(
         Bad populations or targets (naming the member), a quota range outside
         ``[½, 1]``.
     ParameterError
-        ``exact`` for more members than it handles; no allowed quota.
+        ``exact`` for more members than it handles; no allowed quota (within the
+        range, or with the power to act asked for); a floor outside ``[0, ½]``.
 
     Examples
     --------
@@ -458,14 +545,23 @@ def design_rule(
     if method == "exact" and n > EXACT_MAX_MEMBERS:
         msg = f"the exact search handles at most {EXACT_MAX_MEMBERS} members, not {n}"
         raise ParameterError(msg)
+    if not (math.isfinite(min_power_to_act) and 0 <= min_power_to_act <= 0.5):
+        msg = (
+            f"the power to act asked for must lie in [0, 0.5], not {min_power_to_act:g} (a "
+            "quota above one half lets at most half of all coalitions win)"
+        )
+        raise ParameterError(msg)
     searches = []
     if method == "exact" or (method == "auto" and n <= EXACT_MAX_MEMBERS):
         searches.append(_exact)
     if method in ("heuristic", "auto"):
         searches.append(_heuristic)
+    baseline, baseline_rule = _baseline(goal, low_high, index, min_power_to_act)
+    candidates = [search(goal, low_high, index, min_power_to_act) for search in searches]
+    if baseline_rule is not None and method != "exact":
+        candidates.append((*baseline_rule, 0, "weights ∝ target at the best quota of a grid"))
     found = []
-    for search in searches:
-        weights, quota, evaluated, how = search(goal, low_high, index)
+    for weights, quota, evaluated, how in candidates:
         power, act = _power_shares(weights, quota, index)
         gap = np.abs(power - goal.to_numpy())
         found.append(
@@ -483,7 +579,7 @@ def design_rule(
     _, weights, quota, _, how, power, act = found[0]
     evaluated = sum(item[3] for item in found)
     if len(found) > 1:
-        how = f"best of {len(found)} searches, found by the {how}; also ran: " + "; ".join(
+        how = f"best of {len(found)} candidates, found by the {how}; also tried: " + "; ".join(
             item[4] for item in found[1:]
         )
     deviation = power - goal.to_numpy()
@@ -499,6 +595,11 @@ def design_rule(
         index=pd.Index(goal.index, name="member"),
     )
     notes = [PENROSE_READING] if isinstance(target, str) and target == "penrose" else []
+    if min_power_to_act > 0:
+        notes.append(
+            f"Rules under which fewer than {min_power_to_act:.4g} of all coalitions win "
+            "(power to act) were left out; the closest rule overall may have a lower one."
+        )
     return Design(
         members=members,
         quota=int(quota),
@@ -511,7 +612,8 @@ def design_rule(
         quota_range=low_high,
         method=how,
         evaluated=evaluated,
-        baseline=_baseline(goal, low_high, index),
+        baseline=baseline,
+        min_power_to_act=min_power_to_act,
         notes=notes,
     )
 
