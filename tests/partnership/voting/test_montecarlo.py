@@ -148,3 +148,15 @@ def test_hoeffding_bound_covers_the_shapley_estimate_from_fewer_orderings() -> N
     assert both.error_bound > math.sqrt(math.log(40) / (2 * 200_000))
     banzhaf_only = voting_power(game, rng=rng, samples=200_000, method="montecarlo", shapley=False)
     assert banzhaf_only.error_bound == pytest.approx(math.sqrt(math.log(40) / 400_000))
+
+
+def test_auto_asks_for_a_generator_before_any_work_when_it_would_estimate() -> None:
+    """Whether ``auto`` estimates depends on the machine's speed (and on numba being
+    installed); without ``rng`` it says why and what to pass instead of failing later."""
+    game = weighted_game([5, 4, 3, 3, 2, 1, 1], 10)
+    with pytest.raises(ParameterError, match=r"method='auto' estimates this game.*budget of 0 s"):
+        voting_power(game, budget=0.0)
+    with pytest.raises(ParameterError, match="method='exact'"):
+        voting_power(game, budget=0.0, shapley=False)
+    assert voting_power(game, budget=0.0, rng=np.random.default_rng(1), samples=2000).samples
+    assert voting_power(game).exact  # within the default budget: exact, no generator needed

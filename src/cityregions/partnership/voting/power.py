@@ -609,6 +609,14 @@ def voting_power(
     mc = {"samples": samples, "rng": rng, "confidence": confidence, "scheduler": scheduler}
     if method == "auto":
         method, exact_shapley = _auto(game, shapley=shapley, budget=budget)
+        if rng is None and (method == "montecarlo" or not exact_shapley):
+            msg = (
+                "method='auto' estimates this game by Monte Carlo (an exact count is "
+                f"expected to take longer than the budget of {budget:g} s, "
+                "partnership.voting.exact_costs): pass rng=numpy.random.default_rng(seed) "
+                "for the estimate, or method='exact' to count exactly however long it takes"
+            )
+            raise ParameterError(msg)
         if method == "exact" and game.is_weighted and shapley and not exact_shapley:
             banzhaf = _exact_weighted(game, shapley=False)
             return _monte_carlo(game, shapley=True, exact_banzhaf=banzhaf, **mc)  # type: ignore[arg-type]
