@@ -81,14 +81,13 @@ def test_leiden_writes_labels_summary_and_gpkg(
     assert set(gpd.read_file(gpkg, layer="units")["region"]) == set(labels["region"])
 
 
-@needs_extra("leiden")
 def test_modeled_flows_are_labelled_in_the_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = write_inputs(tmp_path)
     out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"
     code = run_cli(
-        "delineate", files["flows"], "--method", "leiden", "--provenance", "modeled",
+        "delineate", files["flows"], "--method", "lma", "--provenance", "modeled",
         "--out", out, "--summary", summary, monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 0
@@ -125,21 +124,19 @@ def test_seed_gives_the_run_of_a_generator_with_that_seed(
     assert expected.params["seeds"] == [int(draws.integers(2**31 - 1)) for _ in range(2)]
 
 
-@needs_extra("leiden")
 def test_completed_flows_are_labelled_in_the_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = write_inputs(tmp_path)
     out, summary = tmp_path / "labels.csv", tmp_path / "regions.csv"
     code = run_cli(
-        "delineate", files["flows"], "--method", "leiden", "--flows-provenance", "completed",
+        "delineate", files["flows"], "--method", "lma", "--flows-provenance", "completed",
         "--out", out, "--summary", summary, monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 0
     assert set(pd.read_csv(summary)["flows_provenance"]) == {"completed"}
 
 
-@needs_extra("leiden")
 def test_layer_of_a_multi_layer_geopackage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -148,7 +145,7 @@ def test_layer_of_a_multi_layer_geopackage(
     units = gpd.read_file(files["units"])
     units.to_file(both, layer="vg250_krs", driver="GPKG")
     units.head(1).to_file(both, layer="vg250_lan", driver="GPKG")
-    args = ["delineate", files["flows"], "--method", "leiden", "--out", tmp_path / "l.csv"]
+    args = ["delineate", files["flows"], "--method", "lma", "--out", tmp_path / "l.csv"]
     assert run_cli(*args, "--units", both, monkeypatch=monkeypatch) == 2
     assert "--layer on the command line" in " ".join(capsys.readouterr().err.split())
     assert not (tmp_path / "l.csv").exists()
@@ -164,7 +161,6 @@ def test_layer_of_a_multi_layer_geopackage(
     assert len(gpd.read_file(gpkg, layer="regions")) == 2
 
 
-@needs_extra("leiden")
 def test_flows_on_another_sheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -174,7 +170,7 @@ def test_flows_on_another_sheet(
         pd.DataFrame({"Hinweis": ["Quelle"]}).to_excel(writer, sheet_name="Info", index=False)
         pd.read_csv(files["flows"]).to_excel(writer, sheet_name="Daten", index=False)
     out = tmp_path / "l.csv"
-    args = ["delineate", workbook, "--method", "leiden", "--out", out]
+    args = ["delineate", workbook, "--method", "lma", "--out", out]
     assert run_cli(*args, monkeypatch=monkeypatch) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "read the first sheet 'Info' of ['Info', 'Daten']" in err
@@ -266,12 +262,11 @@ def test_bad_input_exits_2_and_writes_nothing(
         assert not list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
 
 
-@needs_extra("leiden")
 def test_no_diagonal_warns_why(tmp_path: Path) -> None:
     files = write_inputs(tmp_path, diagonal=False)
     done = subprocess.run(
         [sys.executable, "-m", "cityregions.cli.main", "delineate", str(files["flows"]),
-         "--method", "leiden", "--out", str(tmp_path / "l.csv"), "--allow-no-diagonal"],
+         "--method", "lma", "--out", str(tmp_path / "l.csv"), "--allow-no-diagonal"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -313,7 +308,6 @@ def test_each_run_starts_with_a_fresh_show_once_filter() -> None:
         assert not filters[0].filter(record)  # ... once
 
 
-@needs_extra("leiden")
 def test_outputs_are_written_all_or_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -326,7 +320,7 @@ def test_outputs_are_written_all_or_none(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(geo, "write_geopackage", broken)
-    args = ["delineate", files["flows"], "--units", files["units"], "--method", "leiden"]
+    args = ["delineate", files["flows"], "--units", files["units"], "--method", "lma"]
     code = run_cli(
         *args, "--out", out, "--summary", summary, "--gpkg", gpkg, monkeypatch=monkeypatch
     )
