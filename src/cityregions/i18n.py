@@ -18,6 +18,7 @@ from cityregions.vocabulary import (
     MESSAGES,
     NEEDS,
     SENTENCES,
+    UNITS_DE,
     VALUE_LABELS,
     humanise,
 )
@@ -485,6 +486,19 @@ def coefficient_pair(name: str, description: str | None = None) -> tuple[str, st
     """
     english = description.split(" (")[0] if description else humanise(name)
     return COEFFICIENTS_DE.get(name, english), english
+
+
+def unit_pair(unit: str) -> tuple[str, str]:
+    """Return the German and English spelling of a coefficient's unit.
+
+    German from :data:`~cityregions.vocabulary.UNITS_DE`, else the unit as written.
+
+    Examples
+    --------
+    >>> unit_pair("share"), unit_pair("t FM/ha")
+    (('Anteil', 'share'), ('t FM/ha', 't FM/ha'))
+    """
+    return UNITS_DE.get(unit, unit), unit
 
 
 def needs_message(text: str) -> tuple[str, str] | None:

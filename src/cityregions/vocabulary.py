@@ -777,3 +777,21 @@ COEFFICIENTS_DE: dict[str, str] = {
     "cts_electricity_per_employee": "GHD-Strombedarf je Beschäftigten",
     "cts_heat_per_employee": "GHD-Wärmebedarf je Beschäftigten",
 }
+
+
+#: German spellings of the energy coefficients' units (the coefficient file writes them
+#: in English); a unit missing here reads the same in both languages (``EUR/MWh``,
+#: ``t FM/ha`` — FM is Frischmasse —, ``Fm`` is the German Festmeter already).
+UNITS_DE: dict[str, str] = {
+    "share": "Anteil",
+    "LU/head": "GVE/Tier",
+    "t FM/head/a": "t FM/Tier/a",
+    "m3/head/a": "m³/Tier/a",
+    "kWh/inh/a": "kWh/EW/a",
+    "kg/inh/a": "kg/EW/a",
+    "kWh/employee/a": "kWh/Beschäftigte/a",
+    "Nm3/m3": "Nm³/m³",
+    "Nm3/t FM": "Nm³/t FM",
+    "kWh/Nm3": "kWh/Nm³",
+    "t/m3": "t/m³",
+}

@@ -191,3 +191,15 @@ def test_bundled_report_names_the_actor_without_a_state(reports: dict[str, str])
 def test_german_report_lists_coefficients_in_german(reports: dict[str, str]) -> None:
     html = reports["de"]
     assert ('<li><span class="t-de">Frischmasseertrag Grassilage</span><span class="t-en">') in html
+
+
+def test_tornado_tooltips_spell_units_in_the_report_language(reports: dict[str, str]) -> None:
+    """The coefficient file writes units in English ("share", "t FM/head/a"); the German
+    tornado tooltips use vocabulary.UNITS_DE, the English ones keep the file's spelling."""
+    german, english = tooltips(reports["de"], "de"), tooltips(reports["en"], "en")
+    cap_de = [t for t in german if t.startswith("Obergrenze Energiepflanzenanteil am Acker,")]
+    cap_en = [t for t in english if t.startswith("Sustainable cap on the share of arable")]
+    assert "unterer Wert 0,05 Anteil: " in cap_de[0]
+    assert "low value 0.05 share: " in cap_en[0]
+    assert not [t for t in german if re.search(r"\d share:|/head/|/inh/", t)]
+    assert any(" t FM/Tier/a: " in t for t in german)

@@ -15,7 +15,7 @@ from html import escape
 import pandas as pd
 
 from cityregions.geometry import PALETTE
-from cityregions.i18n import value_label
+from cityregions.i18n import unit_pair, value_label
 from cityregions.report.svg import (
     GAP_RED,
     INK,
@@ -247,7 +247,8 @@ def tornado_svg(
                 f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 0.5):.1f}" '
                 f'height="{bar_h}" fill="{colour}" opacity="0.85"><title>{escape(text)}, '
                 f"{escape(label)} {localised_number(float(bound), lang)} "
-                f"{escape(str(row['unit']))}: {localised_number(value, lang)} GWh/a</title></rect>"
+                f"{escape(unit_pair(str(row['unit']))[0 if lang == 'de' else 1])}: "
+                f"{localised_number(value, lang)} GWh/a</title></rect>"
             )
     x_base = x_of(base / 1000)
     bottom = top + len(rows) * (bar_h + gap)
