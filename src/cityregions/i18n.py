@@ -179,6 +179,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "bodies": ("Gremien", "Bodies"),
     "actors": ("Akteure", "Actors"),
     "memberships": ("Mitgliedschaften", "Memberships"),
+    "state_openness_caption": (
+        "E-I-Index der Akteure je Land auf der Akteursprojektion (−1: alle Verbindungen "
+        "innerhalb des Landes, +1: alle über die Landesgrenze), erwartet bei zufälliger "
+        "Mischung gleich großer Gruppen, p-Wert aus Permutationen; Stand der "
+        "Governance-Auswertung, nicht des Schiebereglers.",
+        "E–I index of the actors per state on the actor projection (−1: every tie inside "
+        "the state, +1: every tie across its border), expected under random mixing of "
+        "groups of the same sizes, p-value from permutations; as of the governance "
+        "analysis, not of the slider.",
+    ),
     "as_of": ("Stand", "As of"),
     "layers": ("Ebenen", "Layers"),
     "details": ("Details", "Details"),

@@ -292,3 +292,17 @@ def test_case_gives_the_number_rule_and_german_coefficient_names(client: TestCli
         for g, p in zip(german, coefficients, strict=True)
     )
     assert all("item_de" not in p for p in case["provenance"] if p not in coefficients)
+
+
+def test_governance_section_names_the_states(client: TestClient) -> None:
+    """The E–I table of the governance section reads states by name and the analysis'
+    group "?" by its coded label (shown "kein Land erfasst / no state recorded")."""
+    rows = client.get("/api/sections/governance").json()["state_openness"]
+    groups = [r["group"] for r in rows]
+    assert {"Sachsen", "Sachsen-Anhalt", "Thüringen"} <= set(groups)
+    assert "no_state_recorded" in groups
+    assert "?" not in groups
+    assert "14" not in groups
+    saxony = next(r for r in rows if r["group"] == "Sachsen")
+    assert saxony["internal"] + saxony["external"] > 0
+    assert -1 <= saxony["ei_index"] <= 1

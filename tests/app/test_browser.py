@@ -251,3 +251,34 @@ def test_german_tooltips_and_provenance_follow_the_report(page: Any) -> None:
         in page.locator("#provenance").inner_text()
     )
     assert page.problems == []
+
+
+def test_network_tab_shows_the_openness_of_the_states(page: Any) -> None:
+    """The E–I table of the governance analysis under the network: states by name, the
+    group without a state by its label, numbers as the report's tables write them, in
+    the reader's language; the figures are the API's."""
+    from cityregions.i18n import german_number
+    from cityregions.report.svg import fmt_number
+
+    page.get_by_role("tab", name="Netzwerk").click()
+    page.wait_for_selector("#network-openness table")
+    text = page.locator("#network-openness").inner_text()
+    assert "Offenheit der Länder" in text
+    assert "E-I-Index" in text
+    assert "kein Land erfasst" in text
+    governance = page.evaluate("() => fetch('/api/sections/governance').then(r => r.json())")
+    saxony = next(r for r in governance["state_openness"] if r["group"] == "Sachsen")
+    rows = page.locator("#network-openness tbody tr")
+    cells = next(
+        rows.nth(i).locator("td").all_inner_texts()
+        for i in range(rows.count())
+        if rows.nth(i).locator("td").first.inner_text() == "Sachsen"
+    )
+    assert cells[4] == german_number(fmt_number(saxony["ei_index"]))  # e.g. −0,0164
+    page.get_by_role("button", name="EN").click()
+    wait_until(
+        page,
+        "() => document.querySelector('#network-openness').innerText.includes('no state recorded')",
+    )
+    assert "Openness of the states" in page.locator("#network-openness").inner_text()
+    assert page.problems == []

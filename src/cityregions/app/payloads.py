@@ -20,7 +20,6 @@ from cityregions.constants import CRS_EQUAL_AREA, CRS_WGS84
 from cityregions.geometry import (
     SIZE_COLUMNS,
     STABILITY_CLASSES,
-    STATE_FULL_NAMES,
     MapView,
     area_shapes,
     diverging,
@@ -206,8 +205,9 @@ def _given(table: pd.DataFrame) -> list[str]:
 
 
 def _state_name(state: Any) -> Any:
-    """``14`` -> ``Sachsen`` (other values unchanged)."""
-    return STATE_FULL_NAMES.get(str(state).zfill(2), state) if pd.notna(state) else state
+    """``14`` -> ``Sachsen`` (:func:`~cityregions.pipeline.views.state_display`; missing
+    values unchanged)."""
+    return views.state_display(state) if pd.notna(state) else state
 
 
 def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
@@ -222,10 +222,18 @@ def shown_parts(results: CaseResults, name: str) -> dict[str, Any]:
     if name == "governance":
         names = views.coverage_names(results)
         registry = views.registry(results)
-        return {
+        shown = {
             key: views.registry_names(views.renamed(value, names), registry)  # by name
             for key, value in parts.items()
         }
+        openness = shown.get("state_openness")
+        if isinstance(openness, pd.DataFrame):  # states by name, "?" by its label
+            openness = openness.copy()
+            openness.index = pd.Index(
+                [views.state_display(g) for g in openness.index], name=openness.index.name
+            )
+            shown["state_openness"] = openness
+        return shown
     if name == "energy":
         units = views.territory(results).units["name"]
         shown = {}

@@ -12,7 +12,8 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from cityregions.geometry import MapView, map_view, units_frame
+from cityregions.geometry import STATE_FULL_NAMES, MapView, map_view, units_frame
+from cityregions.vocabulary import NO_STATE, NO_STATE_RECORDED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -270,6 +271,24 @@ def stability_pairs(results: CaseResults) -> list[dict[str, Any]]:
     return rows
 
 
+def state_display(state: Any) -> str:
+    """A state key as tables show it: its name, or the group of actors without a state.
+
+    ``14`` reads "Sachsen"; the governance analysis' group ``"?"``
+    (:data:`~cityregions.vocabulary.NO_STATE`) becomes the coded value
+    :data:`~cityregions.vocabulary.NO_STATE_RECORDED` ("kein Land erfasst / no state
+    recorded" in the reader's language).
+
+    Examples
+    --------
+    >>> state_display("14"), state_display(15), state_display("?")
+    ('Sachsen', 'Sachsen-Anhalt', 'no_state_recorded')
+    """
+    if str(state) == NO_STATE:
+        return NO_STATE_RECORDED
+    return STATE_FULL_NAMES.get(str(state).zfill(2), str(state))
+
+
 def strip_paths(text: str) -> str:
     """Return ``text`` with every absolute local path replaced by its last component.
 
@@ -301,6 +320,7 @@ __all__ = [
     "stability_map",
     "stability_pairs",
     "stability_table",
+    "state_display",
     "strip_paths",
     "territory",
     "units_table",

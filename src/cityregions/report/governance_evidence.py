@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cityregions.geometry import NODE_COLOURS, STATE_FULL_NAMES
+from cityregions.geometry import NODE_COLOURS
 from cityregions.i18n import bilingual, tr, tr_value
+from cityregions.pipeline.views import state_display
 from cityregions.report.svg import INK, svg_open, svg_text, svg_title
 from cityregions.report.tables import cell, html_table, html_with, key_figures
 from cityregions.vocabulary import NO_STATE, NO_STATE_RECORDED, VALUE_LABELS
@@ -70,17 +71,6 @@ def study_area_block(analysis: GovernanceAnalysis) -> str:
         "ties_outside_study_area": analysis.ties_outside,
     }
     return f"<h3>{tr('study_area')}</h3>{key_figures(figures)}"
-
-
-def state_display(state: Any) -> str:
-    """A state key as a table shows it: its name, or the group of actors without a state.
-
-    ``14`` reads "Sachsen"; the analysis' group ``"?"`` (:data:`~cityregions.vocabulary.
-    NO_STATE`) becomes the coded value "kein Land erfasst / no state recorded".
-    """
-    if str(state) == NO_STATE:
-        return NO_STATE_RECORDED
-    return STATE_FULL_NAMES.get(str(state).zfill(2), str(state))
 
 
 #: Actors named in the note on the group without a state (beyond: a count only).

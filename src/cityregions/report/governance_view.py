@@ -27,7 +27,7 @@ from cityregions.geometry import (
 from cityregions.i18n import tr, tr_message
 from cityregions.pipeline import views
 from cityregions.pipeline.views import registry_names
-from cityregions.report.governance_evidence import EVIDENCE_PARTS, evidence_html, state_display
+from cityregions.report.governance_evidence import EVIDENCE_PARTS, evidence_html
 from cityregions.report.maps import legend, region_map
 from cityregions.report.svg import network_picture
 from cityregions.report.tables import html_table, key_figures
@@ -227,7 +227,7 @@ def headline(
 def state_names(table: pd.DataFrame) -> pd.DataFrame:
     """Index a table of states (``14``) by the state's name (``Sachsen``)."""
     shown = table.copy()
-    shown.index = pd.Index([state_display(i) for i in shown.index], name=shown.index.name)
+    shown.index = pd.Index([views.state_display(i) for i in shown.index], name=shown.index.name)
     return shown
 
 

@@ -349,8 +349,34 @@
     getJSON("/api/network/snapshot?as_of=" + date + "&include_target=" + target).then(drawNetwork);
   }
 
+  /* E–I index per state at the governance snapshot (the report's table "state_openness"). */
+  var OPENNESS_COLUMNS = ["group", "nodes", "internal", "external", "ei_index", "expected", "p_value", "significant"];
+  function drawOpenness(section) {
+    var rows = section.state_openness || [];
+    var shown = rows.map(function (r) {
+      var row = {};
+      OPENNESS_COLUMNS.forEach(function (c) { row[c] = r[c]; });
+      return row;
+    });
+    var target = document.getElementById("network-openness");
+    if (!target) { return; }  /* no network to show: the tab says so instead */
+    target.innerHTML = shown.length
+      ? "<h4>" + esc(t("state_openness")) + " · " + esc(t("as_of")) + " " + fmt(section.as_of) + "</h4>" +
+        table(shown) + '<p class="small muted">' + esc(t("state_openness_caption")) + "</p>"
+      : "";
+  }
+
+  function loadOpenness() {
+    if (!state.caseInfo || (state.caseInfo.sections || []).indexOf("governance") < 0) { return; }
+    getJSON("/api/sections/governance").then(function (g) {
+      state.openness = { as_of: g.as_of, state_openness: g.state_openness };
+      drawOpenness(state.openness);
+    });
+  }
+
   function initNetwork(net) {
     state.network = net;
+    loadOpenness();
     if (!net.available || !net.dates.length) {
       document.getElementById("tab-network").innerHTML = '<p class="muted">–</p>';
       return;
@@ -438,6 +464,7 @@
     var select = document.getElementById("scenario");
     if (select && select.value) { showScenario(select.value); }
     if (state.network && state.network.available) { loadSnapshot(); }
+    if (state.openness) { drawOpenness(state.openness); }
     if (state.caseInfo) { renderProvenance(state.caseInfo); }
   }
 
