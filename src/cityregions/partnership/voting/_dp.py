@@ -302,6 +302,27 @@ def _count_by_weight(weights: list[int], limit: int, primes: tuple[int, ...]) ->
     return table.view(np.uint64)  # type: ignore[no-any-return]
 
 
+def size_band(
+    weights: list[int] | npt.NDArray[np.int64], limit: int, max_size: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The weights heaviest first, and the final band of the size-by-weight table.
+
+    ``lower[s]`` is the weight of the ``s`` lightest members, ``upper[s]`` one more
+    than that of the ``s`` heaviest (``s = 0..max_size``), both clipped to ``limit``:
+    every coalition of size ``s`` weighs within ``[lower[s], upper[s])``. Only weights
+    below ``limit`` count (heavier members are in no table cell).
+    """
+    ascending = np.sort(np.array([x for x in weights if x < limit], dtype=np.int64))
+    heaviest_first = ascending[::-1].copy()
+    lower = np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1]
+    upper = np.concatenate([[0], np.cumsum(heaviest_first)])[: max_size + 1] + 1
+    return (
+        heaviest_first,
+        np.minimum(lower, limit).astype(np.int64),
+        np.minimum(upper, limit).astype(np.int64),
+    )
+
+
 def _count_by_size(
     weights: list[int], limit: int, max_size: int, primes: tuple[int, ...], wave: int = WAVE
 ) -> U64:
@@ -314,13 +335,8 @@ def _count_by_size(
     ``wave`` players together (a row wavefront, same table as one player after the
     other, which ``wave=1`` is).
     """
-    ascending = np.sort(np.array([x for x in weights if x < limit], dtype=np.int64))
-    w = ascending[::-1].copy()  # heaviest first: the narrowest band per player
+    w, lower, upper = size_band(weights, limit, max_size)  # heaviest first: narrowest
     by_size = _kernel(1, len(w) * (max_size + 1) * limit * len(primes))
-    lower = np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1]
-    upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
-    lower = np.minimum(lower, limit).astype(np.int64)
-    upper = np.minimum(upper, limit).astype(np.int64)
     table = by_size(w, limit, max_size, lower, upper, np.array(primes, dtype=np.int64), wave)
     return table.view(np.uint64)  # type: ignore[no-any-return]
 
@@ -472,10 +488,8 @@ def shapley_updates(weights: list[int], quota: int) -> int:
     need 2.3·10⁹ updates against 5.5·10⁹ in the final band alone.
     """
     limit, max_size = shapley_shape(weights, quota)
-    ascending = np.sort(np.array([w for w in weights if w < limit], dtype=np.int64))
-    w = ascending[::-1]
+    w, lower, _ = size_band(weights, limit, max_size)
     heads = np.concatenate([[0], np.cumsum(w)])
-    lower = np.concatenate([[0], np.cumsum(ascending)])
     t = np.arange(len(w))
     total = 0
     for size in range(1, min(max_size, len(w)) + 1):
@@ -563,10 +577,7 @@ def count_weight_counts(
     """
     n, total = len(weights), sum(weights)
     primes = primes_for(n + 1)
-    ascending = np.sort(np.array(weights, dtype=np.int64))
-    w = ascending[::-1].copy()  # heaviest first: the narrowest band per player
-    lower = np.concatenate([[0], np.cumsum(ascending)]).astype(np.int64)
-    upper = (np.concatenate([[0], np.cumsum(w)]) + 1).astype(np.int64)
+    w, lower, upper = size_band(weights, total + 1, n)  # heaviest first: narrowest
     prime_array = np.array(primes, dtype=np.uint64)
     work = n * (n + 1) * (total + 1) * len(primes)
     table = _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64), WAVE)

@@ -14,6 +14,18 @@ if TYPE_CHECKING:
     from cityregions.partnership.voting.games import VotingGame
 
 
+def hoeffding_half_width(samples: int, confidence: float) -> float:
+    """Half-width ``ε = sqrt(ln(2/δ) / (2K))`` of a mean of ``K`` values in [0, 1] at
+    ``confidence = 1 − δ`` (Hoeffding 1963); the inverse of :func:`hoeffding_samples`.
+
+    Examples
+    --------
+    >>> round(hoeffding_half_width(18445, 0.95), 5)
+    0.01
+    """
+    return math.sqrt(math.log(2 / (1 - confidence)) / (2 * max(samples, 1)))
+
+
 def hoeffding_samples(epsilon: float, *, confidence: float = 0.95) -> int:
     """Samples ``K ≥ ln(2/δ) / (2 ε²)`` for additive error ``≤ ε`` with prob. ``1 − δ``.
 

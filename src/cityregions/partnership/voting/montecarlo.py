@@ -55,6 +55,7 @@ import numpy.typing as npt
 
 from cityregions._errors import ParameterError
 from cityregions.partnership.voting import _enum
+from cityregions.partnership.voting.approx import hoeffding_half_width
 from cityregions.partnership.voting.games import VotingGame
 
 logger = logging.getLogger(__name__)
@@ -370,7 +371,7 @@ def combine(
         orderings=orderings,
         tasks=len(parts),
         confidence=confidence,
-        error_bound=math.sqrt(math.log(2 / (1 - confidence)) / (2 * samples)),
+        error_bound=hoeffding_half_width(samples, confidence),
         shapley_estimator=estimator,
     )
 

@@ -49,6 +49,7 @@ import pandas as pd
 from cityregions._errors import ParameterError
 from cityregions._optional import has_optional
 from cityregions.partnership.voting import _dp, _enum
+from cityregions.partnership.voting.approx import hoeffding_half_width
 from cityregions.partnership.voting.games import VotingGame
 from cityregions.partnership.voting.montecarlo import Estimate, check_samples, estimate
 
@@ -229,10 +230,8 @@ def _active(game: VotingGame) -> tuple[list[int], int]:
 def _band_cells(weights: list[int], quota: int) -> int:
     """Cells of the final size-by-weight band of the Shapley–Shubik program."""
     limit, max_size = _dp.shapley_shape(weights, quota)
-    ordered = np.sort(np.array(weights, dtype=np.int64))
-    lower = np.concatenate([[0], np.cumsum(ordered)])[: max_size + 1]
-    upper = np.concatenate([[0], np.cumsum(ordered[::-1])])[: max_size + 1] + 1
-    return int((np.minimum(upper, limit) - np.minimum(lower, limit)).sum())
+    _, lower, upper = _dp.size_band(weights, limit, max_size)
+    return int((upper - lower).sum())
 
 
 def _transform_work(rows: int, limit: int) -> float:
@@ -270,12 +269,9 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
 
     weights, quota = _active(game)
     n = len(weights)
-    if not weights or quota > sum(weights):
-        zero = {"dp": 0.0, "gf": 0.0}
-        return {"banzhaf": dict(zero), "shapley_shubik": dict(zero)}
-    if len(set(weights)) == 1:  # closed form (:func:`_equal_weights`)
-        zero = {"dp": 0.0, "gf": 0.0}
-        return {"banzhaf": dict(zero), "shapley_shubik": dict(zero)}
+    # nobody can win, or equal weights (closed form, :func:`_equal_weights`): no table
+    if not weights or quota > sum(weights) or len(set(weights)) == 1:
+        return {index: {"dp": 0.0, "gf": 0.0} for index in ("banzhaf", "shapley_shubik")}
     limit, max_size = _dp.shapley_shape(weights, quota)
     p61 = len(_dp.primes_for(n + 1))
     compiled = has_optional("numba")
@@ -444,14 +440,6 @@ def _estimate_text(result: Estimate, index: str, n: int) -> str:
     )
 
 
-def _hoeffding(count: int, confidence: float) -> float:
-    """Hoeffding half-width ``sqrt(ln(2/δ)/(2K))`` of a mean of ``K`` values in [0, 1].
-
-    ``δ = 1 − confidence`` (Hoeffding 1963).
-    """
-    return math.sqrt(math.log(2 / (1 - confidence)) / (2 * max(count, 1)))
-
-
 def _monte_carlo(
     game: VotingGame,
     *,
@@ -478,7 +466,7 @@ def _monte_carlo(
     ss = tuple(est.shapley_shubik) if est.shapley_shubik is not None else None
     # Hoeffding: Banzhaf absolute is a mean over `samples` coalitions, Shapley–Shubik
     # over `orderings` (fewer); the bound stated is the widest of the estimated ones.
-    ss_bound = _hoeffding(est.orderings, confidence) if ss is not None else 0.0
+    ss_bound = hoeffding_half_width(est.orderings, confidence) if ss is not None else 0.0
     if exact_banzhaf is not None:  # exact Banzhaf, estimated Shapley–Shubik
         methods = {"banzhaf": exact_banzhaf.methods["banzhaf"]}
         methods["shapley_shubik"] = _estimate_text(est, "shapley_shubik", game.n)
