@@ -340,24 +340,23 @@ def _share(text: str) -> float:
 
 
 def parse_power_floor(text: str) -> float:
-    """Read ``--min-power-to-act``: a share in ``[0, 0.5]``, as ``5%`` or ``0.05``.
+    """Read ``--min-power-to-act``: a share in ``[0, 0.5]``, as ``5%`` or ``0.05``
+    (the range is :func:`~cityregions.partnership.design.check_power_floor`'s).
 
     Examples
     --------
     >>> parse_power_floor("5%")
     0.05
     """
+    from cityregions._errors import ParameterError
+    from cityregions.partnership.design import check_power_floor
+
     try:
-        value = _share(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 <= value <= 0.5):
-        msg = (
-            f"{text!r} is not a share of coalitions in [0, 0.5] such as 5% or 0.05 (a quota "
-            "above one half lets at most half of all coalitions win)"
-        )
-        raise InputError(msg, field="--min-power-to-act")
-    return value
+        return check_power_floor(_share(text))
+    except ValueError as error:  # not a number, or outside the range (ParameterError)
+        why = str(error) if isinstance(error, ParameterError) else "not a number"
+        msg = f"{text!r} is not a share of coalitions such as 5% or 0.05: {why}"
+        raise InputError(msg, field="--min-power-to-act") from None
 
 
 @app.command()

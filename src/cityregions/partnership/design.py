@@ -396,11 +396,12 @@ def _heuristic(
     target: pd.Series,
     quota_range: tuple[float, float],
     index: IndexName,
-    min_power_to_act: float = 0.0,
+    min_power_to_act: float,
+    units: int,
 ) -> tuple[npt.NDArray[np.int64], int, int, str]:
-    """Iterative weight adjustment for each of a grid of quota shares; the best rule."""
+    """Iterative weight adjustment for each of a grid of quota shares; the best rule
+    (weights ∝ target in ``units`` units to start, :func:`_units`)."""
     t = target.to_numpy()
-    units = _units(target, quota_range, index)
     best: tuple[float, float, int] | None = None
     best_rule: tuple[npt.NDArray[np.int64], int] | None = None
     evaluated = 0
@@ -448,11 +449,12 @@ def _baseline(
     target: pd.Series,
     quota_range: tuple[float, float],
     index: IndexName,
-    min_power_to_act: float = 0.0,
+    min_power_to_act: float,
+    units: int,
 ) -> tuple[dict[str, float], tuple[npt.NDArray[np.int64], int] | None]:
-    """Weights ∝ target (rounded to the heuristic's units) at the best of a grid of
+    """Weights ∝ target (rounded to the heuristic's ``units``) at the best of a grid of
     quotas in range: its deviations, and the rule (None if no quota qualifies)."""
-    weights = _rounded(target.to_numpy() * _units(target, quota_range, index))
+    weights = _rounded(target.to_numpy() * units)
     best = {"max_deviation": math.inf, "mean_deviation": math.inf}
     rule: tuple[npt.NDArray[np.int64], int] | None = None
     for quota in _quota_grid(int(weights.sum()), quota_range, 41):
@@ -477,6 +479,21 @@ def check_quota_range(
         )
         raise InputError(msg, source=source, field=field)
     return low, high
+
+
+def check_power_floor(value: float) -> float:
+    """Return a floor on the power to act if it lies in ``[0, ½]``, else raise.
+
+    A quota above one half lets at most half of all coalitions win, so a higher floor
+    can never be met.
+    """
+    if not (math.isfinite(value) and 0 <= value <= 0.5):
+        msg = (
+            f"the power to act asked for must lie in [0, 0.5], not {value:g} (a quota "
+            "above one half lets at most half of all coalitions win)"
+        )
+        raise ParameterError(msg)
+    return float(value)
 
 
 def design_rule(
@@ -545,19 +562,14 @@ def design_rule(
     if method == "exact" and n > EXACT_MAX_MEMBERS:
         msg = f"the exact search handles at most {EXACT_MAX_MEMBERS} members, not {n}"
         raise ParameterError(msg)
-    if not (math.isfinite(min_power_to_act) and 0 <= min_power_to_act <= 0.5):
-        msg = (
-            f"the power to act asked for must lie in [0, 0.5], not {min_power_to_act:g} (a "
-            "quota above one half lets at most half of all coalitions win)"
-        )
-        raise ParameterError(msg)
-    searches = []
+    min_power_to_act = check_power_floor(min_power_to_act)
+    units = _units(goal, low_high, index)
+    candidates = []
     if method == "exact" or (method == "auto" and n <= EXACT_MAX_MEMBERS):
-        searches.append(_exact)
+        candidates.append(_exact(goal, low_high, index, min_power_to_act))
     if method in ("heuristic", "auto"):
-        searches.append(_heuristic)
-    baseline, baseline_rule = _baseline(goal, low_high, index, min_power_to_act)
-    candidates = [search(goal, low_high, index, min_power_to_act) for search in searches]
+        candidates.append(_heuristic(goal, low_high, index, min_power_to_act, units))
+    baseline, baseline_rule = _baseline(goal, low_high, index, min_power_to_act, units)
     if baseline_rule is not None and method != "exact":
         candidates.append((*baseline_rule, 0, "weights ∝ target at the best quota of a grid"))
     found = []
@@ -622,6 +634,7 @@ __all__ = [
     "EXACT_MAX_MEMBERS",
     "PENROSE_READING",
     "Design",
+    "check_power_floor",
     "check_quota_range",
     "design_rule",
     "target_shares",
