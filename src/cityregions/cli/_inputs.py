@@ -109,6 +109,15 @@ def prepare_flows(
             "units' totals), or give --allow-no-diagonal if the flows are meant that way"
         )
         raise InputError(msg, source=flows_file, field="diagonal")
+    return add_totals(flows, totals)
+
+
+def add_totals(flows: FlowTable, totals: Path | None) -> FlowTable:
+    """Return ``flows`` with the complete totals of a ``--totals`` file (unchanged if None).
+
+    The file (``unit,residents,jobs``, :func:`~cityregions.io.totals.read_totals`) must
+    name the units of the flows; its figures become the flows beyond the table.
+    """
     if totals is None:
         return flows
     from cityregions.io.totals import read_totals

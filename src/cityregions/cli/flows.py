@@ -642,9 +642,10 @@ def downscale(
     iterative proportional fitting within each district pair; the deterrence is fitted
     on the district flows (docs/flow-models.md). The output is labelled modeled.
     """
+    from cityregions.cli._inputs import add_totals
     from cityregions.flowmodels.downscale import downscale_flows
     from cityregions.io.tables import read_units
-    from cityregions.io.totals import read_totals, totals_table
+    from cityregions.io.totals import totals_table
 
     outputs = _check_table_outputs([out, totals_out], inputs=[flows_file, units_file, totals])
     if totals_out is not None and totals is None:
@@ -652,9 +653,7 @@ def downscale(
         raise ParameterError(msg)
     districts = _read_between(flows_file, "observed")
     _require_diagonal(districts, flows_file)
-    if totals is not None:
-        table = read_totals(totals, units=districts.ids)
-        districts = districts.with_totals(table["residents"], table["jobs"], source=str(totals))
+    districts = add_totals(districts, totals)
     territory = read_units(
         units_file, id_column=id_column, layer=layer, columns={"parent": parent_column}
     )

@@ -137,6 +137,7 @@ def _read_inputs(
     out_commuters: str | None,
     sum_duplicates: bool,
 ) -> _Inputs:
+    from cityregions.cli._inputs import add_totals
     from cityregions.governance.analysis import check_inputs_known
     from cityregions.io.registry_yaml import read_registry
     from cityregions.io.study_area import read_study_area
@@ -148,11 +149,7 @@ def _read_inputs(
     reg = read_registry(registry)
     territory = read_units(units, id_column=id_column)
     flow_table = read_flows(flows, units=territory, sum_duplicates=sum_duplicates)
-    if totals is not None:
-        from cityregions.io.totals import read_totals
-
-        table = read_totals(totals, units=flow_table.ids)
-        flow_table = flow_table.with_totals(table["residents"], table["jobs"], source=str(totals))
+    flow_table = add_totals(flow_table, totals)
     check_inputs_known(reg, territory)
     spec, option = (study_area, "--study-area") if states is None else (states, "--states")
     area = read_study_area(spec, territory, option=option) if spec is not None else None

@@ -33,7 +33,7 @@ from cityregions.geometry import (
     region_shapes,
     unit_sizes,
 )
-from cityregions.i18n import bilingual, german_number, tr
+from cityregions.i18n import tr
 from cityregions.report.svg import (
     GAP_RED,
     INK,
@@ -46,6 +46,7 @@ from cityregions.report.svg import (
     svg_open,
     svg_title,
 )
+from cityregions.report.tables import localised
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +144,7 @@ def legend(
 
 def _number(value: float) -> str:
     """A legend figure in both languages (German: decimal comma, minus sign U+2212)."""
-    text = fmt_number(value)
-    return bilingual(german_number(text), text)
+    return localised(fmt_number(value))
 
 
 def _map_notes(
