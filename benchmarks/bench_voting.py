@@ -13,9 +13,10 @@ Games (random weights seeded; quota = half the total + 1):
   < 5 s. Banzhaf by both engines and ``powerindex``; Shapley–Shubik by the dynamic
   program (it runs: about 8 s), the ``gf`` time taken from the cost model
   (``exact_costs``; running it would take hours), ``powerindex`` not run;
-* the size-by-weight table of the exact Shapley–Shubik program built one member after
-  the other and as a wavefront of ``_dp.WAVE`` members (n = 200 and 400 with weights
-  1..100, n = 1,000 with weights 1..5; best of three; the two tables must be equal);
+* the size-by-weight table of the exact Shapley–Shubik program built one member per
+  pass and with up to ``_dp.GROUP`` members of equal weight per pass (n = 200 and 400
+  with weights 1..100, n = 1,000 with weights 1..5; best of three; the two tables must
+  be equal);
 * the 50 districts of the bundled case weighted by population (``districts.csv``),
   more than half — goal: answered by ``auto`` in < 10 s;
 * the 1,268 municipalities of the bundled case weighted by population
@@ -135,27 +136,30 @@ def _estimated(label: str, weights: list[int], quota: int) -> None:
 
 
 def _orders(rng: np.random.Generator) -> None:
-    """The compiled size-by-weight kernel: one player after the other vs a row wavefront.
+    """The compiled size-by-weight kernel: one member per pass vs groups of equal weight.
 
-    Both orders must give the same table (checked); best of three runs each.
+    Both must give the same table (checked); best of three runs each.
     """
     from cityregions.partnership.voting import _dp
 
-    print(f"\nsize-by-weight table (Shapley-Shubik, dp): one by one vs wavefront of {_dp.WAVE}")
+    print(
+        f"\nsize-by-weight table (Shapley-Shubik, dp): one member per pass vs up to "
+        f"{_dp.GROUP} members of equal weight per pass"
+    )
     for n, top in ((200, 100), (400, 100), (1000, 5)):
         weights = rng.integers(1, top + 1, n).tolist()
         limit, max_size = _dp.shapley_shape(weights, sum(weights) // 2 + 1)
-        primes = _dp.primes_for(n + 1)
+        primes = _dp.primes_for(_dp.size_count_bits(n))
         best, tables = {}, {}
         for _ in range(3):
-            for wave in (1, _dp.WAVE):
-                build = partial(_dp._count_by_size, weights, limit, max_size, primes, wave)
-                seconds, tables[wave] = _timed(build)
-                best[wave] = min(best.get(wave, seconds), seconds)
-        same = np.array_equal(tables[1], tables[_dp.WAVE])
+            for group in (1, _dp.GROUP):
+                build = partial(_dp._count_by_size, weights, limit, max_size, primes, group)
+                seconds, tables[group] = _timed(build)
+                best[group] = min(best.get(group, seconds), seconds)
+        same = np.array_equal(tables[1], tables[_dp.GROUP])
         print(
-            f"  n={n}, w~U(1,{top}), {tables[1].size:,} cells: one by one {best[1]:.3f} s, "
-            f"wavefront {best[_dp.WAVE]:.3f} s ({best[1] / best[_dp.WAVE]:.2f}x), "
+            f"  n={n}, w~U(1,{top}), {tables[1].size:,} cells: one per pass {best[1]:.3f} s, "
+            f"grouped {best[_dp.GROUP]:.3f} s ({best[1] / best[_dp.GROUP]:.2f}x), "
             f"same table: {same}"
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import sys
 from fractions import Fraction
 
@@ -143,19 +144,27 @@ def test_voting_power_without_numba_is_exact():
     assert list(result.shapley_shubik) == [Fraction(2, 3), Fraction(1, 6), Fraction(1, 6)]
 
 
-def test_wavefront_order_gives_the_table_of_one_player_after_the_other(numba_kernels):
-    """The compiled size-by-weight kernel applies ``WAVE`` players together; any wave
-    (1 = one player after the other, a wave longer than the body, one that does not
-    divide it) gives the same residues, and so does the numpy kernel."""
-    for weights, quota in [*random_games(20, max_n=90, max_weight=30, seed=11), ([2] * 40, 41)]:
+def test_grouped_members_give_the_table_of_one_member_after_the_other(numba_kernels):
+    """The compiled size-by-weight kernel applies up to ``GROUP`` members of equal weight
+    in one pass (binomial coefficients, lazy reduction); any group size gives the same
+    residues as one member after the other, and so does the numpy kernel. The games
+    include long runs of one weight (every group size, rows below the group size)."""
+    games = [
+        *random_games(20, max_n=90, max_weight=30, seed=11),
+        ([2] * 40, 41),
+        ([5] * 7 + [3] * 13 + [1] * 6, 30),
+        ([1] * 9, 5),
+    ]
+    for weights, quota in games:
         limit, max_size = _dp.shapley_shape(weights, quota)
         if max_size == 0:
             continue
-        primes = _dp.primes_for(len(weights) + 1)
+        primes = _dp.primes_for(_dp.size_count_bits(len(weights)))
         one_by_one = _dp._count_by_size(weights, limit, max_size, primes, 1)
-        for wave in (3, _dp.WAVE, 128):
-            table = _dp._count_by_size(weights, limit, max_size, primes, wave)
-            assert np.array_equal(table, one_by_one), (weights, quota, wave)
+        assert int(one_by_one.max()) < min(primes)  # fully reduced
+        for group in (2, 3, _dp.GROUP):
+            table = _dp._count_by_size(weights, limit, max_size, primes, group)
+            assert np.array_equal(table, one_by_one), (weights, quota, group)
         ascending = np.sort(np.array([w for w in weights if w < limit], dtype=np.int64))
         lower = np.minimum(np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1], limit)
         upper = np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1
@@ -168,6 +177,25 @@ def test_wavefront_order_gives_the_table_of_one_player_after_the_other(numba_ker
             np.array(primes, dtype=np.int64),
         )
         assert np.array_equal(numpy_table.view(np.uint64), one_by_one)
+    with pytest.raises(ValueError, match="group must be between 1 and 4"):
+        _dp._count_by_size([1, 2], 3, 2, _dp.primes_for(8), 5)
+
+
+def test_lazy_reduction_survives_the_largest_residues(numba_kernels):
+    """Counts that wrap each prime many times (4,000 ones, counts up to C(4000, 2000))
+    rebuild exactly: the kernel's cells near the lazy bound do not overflow."""
+    counts = _dp.shapley_counts([1] * 4000, 2001)[1]
+    # pivotal with 2,000 others (sizes s and n - 1 - s carry the same Shapley weight;
+    # the counts come from whichever side the table was built on)
+    assert counts[1999] + counts[2000] == math.comb(3999, 2000)
+    assert sum(counts) == math.comb(3999, 2000) > 2**3990
+
+
+def test_size_count_bits_bounds_every_count_by_size():
+    for n in (1, 2, 3, 10, 57, 1000):
+        bits = _dp.size_count_bits(n)
+        assert max(math.comb(n, s) for s in range(n + 1)) < 2**bits
+        assert math.prod(_dp.primes_for(bits)) > 2**bits
 
 
 def test_size_table_in_any_member_order_equals_the_heaviest_first_table(numba_kernels):
@@ -181,7 +209,7 @@ def test_size_table_in_any_member_order_equals_the_heaviest_first_table(numba_ke
         limit, max_size = _dp.shapley_shape(weights, quota)
         if max_size == 0:
             continue
-        primes = np.array(_dp.primes_for(len(weights) + 1), dtype=np.int64)
+        primes = np.array(_dp.primes_for(_dp.size_count_bits(len(weights))), dtype=np.int64)
         ascending = np.sort(np.array([w for w in weights if w < limit], dtype=np.int64))
         lower = np.minimum(np.concatenate([[0], np.cumsum(ascending)])[: max_size + 1], limit)
         upper = np.minimum(

@@ -1,17 +1,17 @@
 """The counting kernels of :mod:`._dp` in plain numpy, for installs without numba (private).
 
 Same four kernels, same arguments, same results bit for bit: every entry is a residue
-modulo a prime just below ``2**61``, and a residue is unique, so two correct programs
+modulo a prime just below ``2**59``, and a residue is unique, so two correct programs
 agree exactly. The loops over table cells of the numba kernels become whole-array
 operations; what stays a Python loop is one pass per *weight* (``by_weight``,
 ``by_size``), per distinct weight (``windows``, ``regions``) and, where the recursion
 runs along coalition size, per size (``regions``). Exact voting power therefore works
 without the ``fast`` extra, only slower.
 
-Arithmetic (as in :mod:`._dp`): residues are below ``p < 2**61``, so the sum of two is
-below ``2**62`` and one conditional subtraction of ``p`` reduces it, in int64 or uint64
+Arithmetic: residues are below ``p < 2**59``, so the sum of two is
+below ``2**60`` and one conditional subtraction of ``p`` reduces it, in int64 or uint64
 without overflow. Long sums (windows, regions) split each residue into its low 31 and
-high 30 bits, sum the halves exactly in int64 (exact while the summed axis is shorter
+high 28 bits, sum the halves exactly in int64 (exact while the summed axis is shorter
 than ``2**32``) and reduce ``high * 2**31 + low`` modulo ``p`` with Python integers.
 """
 
@@ -50,12 +50,12 @@ def by_weight(weights: I64, limit: int, primes: I64) -> I64:
 
 
 def by_size(
-    weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64, wave: int = 1
+    weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64, group: int = 1
 ) -> I64:
     """Counts ``c[r, s, k]`` by coalition size ``s <= max_size`` and weight ``k < limit``.
 
-    ``wave`` (the compiled kernel's number of players applied together) is accepted
-    and not used: here each step is one whole-array update per player.
+    ``group`` (the compiled kernel's number of members of equal weight applied in one
+    pass) is accepted and not used: here each step is one whole-array update per member.
 
     The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]``, done for a block of
     :data:`_ROWS` sizes at a time, highest sizes first (so ``c[s - 1]`` is still the
@@ -94,7 +94,7 @@ def by_size(
 
 
 def _add_mod(target: U64, other: U64, p: U64, scratch: U64) -> None:
-    """``target = (target + other) mod p`` for residues below ``p < 2**61``.
+    """``target = (target + other) mod p`` for residues below ``p < 2**59``.
 
     The sum is formed in ``scratch`` before ``target`` is written (the two may overlap).
     """
@@ -107,7 +107,7 @@ def _add_mod(target: U64, other: U64, p: U64, scratch: U64) -> None:
 
 
 def _halves(table: U64) -> tuple[I64, I64]:
-    """The low 31 and high 30 bits of each residue, as int64."""
+    """The low 31 and high 28 bits of each residue, as int64."""
     low = (table & _LOW_MASK).astype(np.int64)
     high = (table >> np.uint64(_LOW_BITS)).astype(np.int64)
     return low, high
