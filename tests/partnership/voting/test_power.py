@@ -393,15 +393,15 @@ def test_a_table_above_the_memory_cap_is_built_a_few_primes_at_a_time(monkeypatc
     primes (the residues are the same, so the result is the same)."""
     from cityregions.partnership.voting import _dp as _voting_dp
 
-    weights = np.random.default_rng(11).integers(1, 9, 130).tolist()  # 3 primes of 61 bits
+    weights = np.random.default_rng(11).integers(1, 9, 130).tolist()  # 3 primes of 59 bits
     game = weighted_game(weights, sum(weights) // 2 + 1)
     whole = voting_power(game, method="dp")
     limit, max_size = _voting_dp.shapley_shape(weights, sum(weights) // 2 + 1)
     calls = []
-    build = _voting_dp._count_by_size
+    build = _voting_dp._build_plan
     monkeypatch.setattr(_voting_dp, "MAX_TABLE_CELLS", (max_size + 1) * limit)  # 1 prime
     monkeypatch.setattr(
-        _voting_dp, "_count_by_size", lambda *a: calls.append(len(a[-1])) or build(*a)
+        _voting_dp, "_build_plan", lambda plan, part: calls.append(len(part)) or build(plan, part)
     )
     chunked = voting_power(game, method="dp")
     assert calls == [1, 1, 1]

@@ -48,6 +48,7 @@ from __future__ import annotations
 import logging
 import math
 import types
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -560,88 +561,197 @@ MAX_TABLE_CELLS = 50_000_000
 MAX_SHAPLEY_CELLS = MAX_TABLE_CELLS
 
 
-def shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
-    """Weight limit and largest coalition size kept by :func:`shapley_counts`."""
-    limit = min(quota, sum(weights) - quota + 1)
-    acc, max_size = 0, 0
+def _feasible_rows(weights: list[int], width: int) -> int:
+    """Largest size of a coalition lighter than ``width`` (its lightest members)."""
+    acc, rows = 0, 0
     for w in sorted(weights):
-        if acc + w >= limit:
+        if acc + w >= width:
             break
         acc += w
-        max_size += 1
-    return limit, max_size
+        rows += 1
+    return rows
 
 
-_shapley_shape = shapley_shape
+@dataclass(frozen=True, eq=False)
+class SizePlan:
+    """How :func:`shapley_counts` builds and reads its size-by-weight table.
+
+    Attributes
+    ----------
+    width
+        Weights ``k < width`` are kept.
+    rows
+        Sizes ``s <= rows`` are kept.
+    sides
+        ``(Q, mirrored)`` per pass of window sums: the swing counts of a member of
+        weight ``v`` are the alternating block sums down from ``Q``; for the quota
+        itself (``mirrored`` false) they count coalitions of size ``s``, for the
+        complement's quota ``W − q + 1`` (``mirrored``) coalitions of size
+        ``n − 1 − s`` (their complements among the others).
+    weights, lower, upper
+        The members heaviest first and, per size, the first cell the window sums read
+        and one past the heaviest possible weight (:func:`size_band`, narrowed by
+        :func:`shapley_plan`).
+    """
+
+    width: int
+    rows: int
+    sides: tuple[tuple[int, bool], ...]
+    weights: npt.NDArray[np.int64]
+    lower: npt.NDArray[np.int64]
+    upper: npt.NDArray[np.int64]
+
+    def updates(self) -> int:
+        """Cell updates per prime of the compiled kernel (heaviest first).
+
+        Member ``t`` (weights descending, ``H`` their prefix sums) changes row ``s``
+        only between ``max(w_t, lower[s], H[t+1] − H[t+1−s])`` — the ``s`` lightest
+        weights so far — and ``min(w_t + H[s−1], width − 1)``: the bounds the kernel
+        uses (:func:`_kernels`, ``by_size``; a group of equal weights updates the same
+        cells in one pass).
+        """
+        w, lower = self.weights, self.lower
+        heads = np.concatenate([[0], np.cumsum(w)])
+        t = np.arange(len(w))
+        total = 0
+        for size in range(1, min(self.rows, len(w)) + 1):
+            at = t[size - 1 :]  # members after which a coalition of `size` exists
+            lo = np.maximum(np.maximum(w[at], lower[size]), heads[at + 1] - heads[at + 1 - size])
+            hi = np.minimum(w[at] + heads[size - 1] + 1, self.width)
+            total += int(np.maximum(hi - lo, 0).sum())
+        return total
+
+    def cells(self) -> int:
+        """Cells of the table per prime."""
+        return (self.rows + 1) * self.width
+
+
+def _plan(
+    weights: list[int], width: int, rows: int, sides: tuple[tuple[int, bool], ...]
+) -> SizePlan:
+    w, lower, upper = size_band(weights, width, rows)
+    # Only cells the window sums read: block j of row s lands on size s + j <= rows and
+    # lies below Q - j·v, so row s needs no cell below min(Q) - (rows - s + 1)·max(v).
+    # A needed cell reads only needed cells (the source of (s, k) for j members of
+    # weight v is (s - j, k - j·v), and need[s - j] = need[s] - j·max(v)).
+    need = min(q for q, _ in sides) - (rows - np.arange(rows + 1) + 1) * max(weights)
+    lower = np.minimum(np.maximum(lower, need), width).astype(np.int64)
+    return SizePlan(width, rows, sides, w, lower, upper)
+
+
+def candidate_plans(weights: list[int], quota: int) -> tuple[SizePlan, SizePlan]:
+    """The two tables :func:`shapley_plan` chooses from: one side, two sides."""
+    n, total = len(weights), sum(weights)
+    complement = total - quota + 1
+    narrow = min(quota, complement)
+    one = _plan(weights, narrow, _feasible_rows(weights, narrow), ((narrow, narrow != quota),))
+    wide = max(quota, complement)
+    half = min((n - 1) // 2, _feasible_rows(weights, wide))
+    two = _plan(weights, wide, half, ((quota, False), (complement, True)))
+    return one, two
+
+
+def shapley_plan(weights: list[int], quota: int) -> SizePlan:
+    """The cheaper of two tables for the swing counts by size of a weighted game.
+
+    *One side* keeps weights below ``L = min(q, W − q + 1)`` and every size with a
+    coalition lighter than ``L`` (by complement symmetry ``L`` serves the quota or its
+    complement). *Two sides* keep weights below ``max(q, W − q + 1)`` but only sizes up
+    to ``⌊(n − 1)/2⌋``: sizes up to there come from the quota, the larger ones
+    ``n − 1 − s`` from the complement's quota on row ``s``. The plan with fewer cell
+    updates wins (for 1,000 members with weights 1..100 and a simple majority the two
+    sides need 10 % fewer updates and 29 % fewer cells).
+    """
+    one, two = candidate_plans(weights, quota)
+    return two if (two.updates(), two.cells()) < (one.updates(), one.cells()) else one
+
+
+def shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:
+    """Weight limit and largest coalition size of the table :func:`shapley_counts` builds."""
+    plan = shapley_plan(weights, quota)
+    return plan.width, plan.rows
 
 
 def shapley_updates(weights: list[int], quota: int) -> int:
-    """Cell updates per prime of the compiled size-by-weight program (heaviest first).
+    """Cell updates per prime of :func:`shapley_counts` (:meth:`SizePlan.updates`).
 
-    Player ``t`` (weights sorted descending, ``H`` their prefix sums) changes row ``s``
-    only between ``max(w_t, H[t+1] − H[t+1−s])`` — the ``s`` lightest weights so far —
-    and ``min(w_t + H[s−1], limit − 1)``, inside the final band; this sums those
-    widths, the bounds the kernel uses (:func:`_kernels`, ``by_size``). Fewer than
-    ``n`` times the final band: the 1,000 members with weights 1..100 of the benchmark
-    need 2.3·10⁹ updates against 5.5·10⁹ in the final band alone.
+    The 1,000 members with weights 1..100 of the benchmark need 2.1·10⁹ updates
+    (5.5·10⁹ if every member updated the whole final band).
     """
-    limit, max_size = shapley_shape(weights, quota)
-    w, lower, _ = size_band(weights, limit, max_size)
-    heads = np.concatenate([[0], np.cumsum(w)])
-    t = np.arange(len(w))
-    total = 0
-    for size in range(1, min(max_size, len(w)) + 1):
-        at = t[size - 1 :]  # players after which a coalition of `size` exists
-        lo = np.maximum(np.maximum(w[at], lower[size]), heads[at + 1] - heads[at + 1 - size])
-        hi = np.minimum(w[at] + heads[size - 1] + 1, limit)
-        total += int(np.maximum(hi - lo, 0).sum())
-    return total
+    return shapley_plan(weights, quota).updates()
 
 
 def shapley_cells(weights: list[int], quota: int) -> int:
     """Cells times primes of the table :func:`shapley_counts` builds (dp engine)."""
-    limit, max_size = shapley_shape(weights, quota)
-    return (max_size + 1) * limit * len(primes_for(size_count_bits(len(weights))))
+    return shapley_plan(weights, quota).cells() * len(primes_for(size_count_bits(len(weights))))
+
+
+def _build_plan(plan: SizePlan, primes: tuple[int, ...]) -> U64:
+    """The plan's table modulo each prime (compiled or numpy kernel)."""
+    work = len(plan.weights) * plan.cells() * len(primes)
+    table = _kernel(1, work)(
+        plan.weights,
+        plan.width,
+        plan.rows,
+        plan.lower,
+        plan.upper,
+        np.array(primes, dtype=np.int64),
+        GROUP,
+    )
+    return table.view(np.uint64)  # type: ignore[no-any-return]
 
 
 def shapley_counts(
-    weights: list[int], quota: int, *, engine: Engine = "dp"
+    weights: list[int], quota: int, *, engine: Engine = "dp", plan: SizePlan | None = None
 ) -> dict[int, list[int]]:
     """Swing counts by coalition size per distinct weight, exactly.
 
     Returns ``counts[v][s]`` = number of coalitions ``S`` of the other players with
-    ``|S| = s`` in which a player of weight ``v`` is pivotal (``s = 0..n-1``). By
-    complement symmetry sizes ``s`` and ``n - 1 - s`` carry the same Shapley weight, so
-    the counts are returned for whichever side the table was built on. The table is
-    built a chunk of primes at a time (:data:`MAX_TABLE_CELLS`).
+    ``|S| = s`` in which a player of weight ``v`` is pivotal (``s = 0..n-1``), read
+    from the table :func:`shapley_plan` chooses (or ``plan``, one of
+    :func:`candidate_plans`). The table is built a chunk of primes at a time
+    (:data:`MAX_TABLE_CELLS`).
     """
     n = len(weights)
-    limit, max_size = shapley_shape(weights, quota)
+    plan = plan or shapley_plan(weights, quota)
     primes = engine_primes(engine, size_count_bits(n))
-    values = sorted(set(weights))
-    rows = max_size + 1
+    values = np.array(sorted(set(weights)))
     if engine == "gf":
         from cityregions.partnership.voting import _gf
 
-        build = _gf.count_by_size
-        # the exp-log works on 2**k rows (roots of unity) of twice the length
-        cells = 4 * (1 << max(1, max_size.bit_length())) * limit
+        # the exp-log works on 2**k rows (roots of unity) of twice the length, and on
+        # every size with a coalition lighter than the width (no folding of sizes)
+        full = _feasible_rows(weights, plan.width)
+        cells = 4 * (1 << max(1, full.bit_length())) * plan.width
+
+        def build(part: tuple[int, ...]) -> U64:
+            table = _gf.count_by_size(weights, plan.width, full, part)
+            return np.ascontiguousarray(table[:, : plan.rows + 1, :])
+
     else:
-        build = _count_by_size
-        cells = rows * limit
+        cells = plan.cells()
+
+        def build(part: tuple[int, ...]) -> U64:
+            return _build_plan(plan, part)
+
     residues = []
     for part in _chunks(primes, cells):
-        table = build(weights, limit, max_size, part)
-        out = _kernel(2, table.size * 4)(
-            table, np.array(part, dtype=np.uint64), limit, np.array(values), True
-        )
-        residues += list(out.astype(object))
+        table = build(part)
+        windows = _kernel(2, table.size * 4)
+        prime_array = np.array(part, dtype=np.uint64)
+        sides = [windows(table, prime_array, q, values, True) for q, _ in plan.sides]
+        residues += list(np.concatenate(sides, axis=1).astype(object))
         del table
     rebuilt = crt(residues, primes)
     counts: dict[int, list[int]] = {}
-    for i, v in enumerate(values):
-        row = [int(x) for x in rebuilt[i]] + [0] * (n - 1 - max_size)
-        counts[v] = row[:n]
+    for i, v in enumerate(values.tolist()):
+        by_size = [0] * n
+        for side, (_, mirrored) in enumerate(plan.sides):
+            for s, x in enumerate(rebuilt[side * len(values) + i]):
+                size = n - 1 - s if mirrored else s
+                if not (mirrored and len(plan.sides) == 2 and size <= plan.rows):
+                    by_size[size] = int(x)  # the quota's own side covers sizes <= rows
+        counts[v] = by_size
     return counts
 
 

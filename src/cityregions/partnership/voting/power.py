@@ -227,11 +227,9 @@ def _active(game: VotingGame) -> tuple[list[int], int]:
     return [w for w in criterion.weights if w > 0], criterion.quota
 
 
-def _band_cells(weights: list[int], quota: int) -> int:
+def _band_cells(plan: _dp.SizePlan) -> int:
     """Cells of the final size-by-weight band of the Shapley–Shubik program."""
-    limit, max_size = _dp.shapley_shape(weights, quota)
-    _, lower, upper = _dp.size_band(weights, limit, max_size)
-    return int((upper - lower).sum())
+    return int((plan.upper - plan.lower).clip(0).sum())
 
 
 def _transform_work(rows: int, limit: int) -> float:
@@ -249,14 +247,16 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     Notes
     -----
     With ``n`` members of positive weight, ``L = min(q, W − q + 1)`` (complement
-    symmetry), ``S`` the largest size of a coalition lighter than ``L``, ``P`` the
-    number of primes (``⌈(n+2)/60⌉`` of 61 bits for dp, ``⌈(n+2)/30⌉`` NTT primes for
-    gf) and ``T = 2L`` rounded up to a power of two: dp Banzhaf ``n·L·P`` updates, dp
-    Shapley–Shubik ``U·P`` cell updates (``U`` = :func:`._dp.shapley_updates`, the
-    per-member bands of the compiled kernel) plus ``(S+1)·L·P`` cells for the window
-    sums (without numba ``n·B·P``, ``B`` = cells of the final band), gf about
-    ``P·T log T`` per series (one for Banzhaf, ``2**⌈log2(S+1)⌉`` for
-    Shapley–Shubik), times the measured rates :data:`RATES`.
+    symmetry), ``P`` the number of primes (``⌈(b+1)/58⌉`` of 59 bits for dp,
+    ``⌈(b+1)/30⌉`` NTT primes for gf; ``b = n + 1`` bits for Banzhaf, ``b`` = the bits
+    of ``C(n, ⌊n/2⌋)`` for Shapley–Shubik) and ``T`` twice the table width rounded up
+    to a power of two: dp Banzhaf ``n·L·P`` updates; dp Shapley–Shubik ``U·P`` cell
+    updates (``U`` = :meth:`._dp.SizePlan.updates` of :func:`._dp.shapley_plan`, the
+    per-member bands of the compiled kernel) plus ``C·P`` cells per side of window sums
+    (``C`` = :meth:`._dp.SizePlan.cells`; without numba ``n·B·P``, ``B`` = cells of the
+    final band); gf about ``P·T log T`` per series (one for Banzhaf, ``2**⌈log2(S+1)⌉``
+    for Shapley–Shubik, ``S`` the largest size of a coalition lighter than the table
+    width); times the measured rates :data:`RATES`.
 
     Examples
     --------
@@ -272,30 +272,36 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     # nobody can win, or equal weights (closed form, :func:`_equal_weights`): no table
     if not weights or quota > sum(weights) or len(set(weights)) == 1:
         return {index: {"dp": 0.0, "gf": 0.0} for index in ("banzhaf", "shapley_shubik")}
-    limit, max_size = _dp.shapley_shape(weights, quota)
-    p61 = len(_dp.primes_for(n + 1))
+    limit = min(quota, sum(weights) - quota + 1)  # Banzhaf: complement symmetry
+    plan = _dp.shapley_plan(weights, quota)
+    banzhaf_primes = len(_dp.primes_for(n + 1))
+    size_bits = _dp.size_count_bits(n)
+    shapley_primes = len(_dp.primes_for(size_bits))
     compiled = has_optional("numba")
     dp_rate = RATES["dp_banzhaf_compiled" if compiled else "dp_banzhaf_numpy"]
     if compiled:
-        shapley_dp = p61 * (
-            _dp.shapley_updates(weights, quota) * RATES["dp_shapley_update"]
-            + (max_size + 1) * limit * RATES["dp_shapley_cell"]
+        shapley_dp = shapley_primes * (
+            plan.updates() * RATES["dp_shapley_update"]
+            + plan.cells() * len(plan.sides) * RATES["dp_shapley_cell"]
         )
     else:
-        shapley_dp = n * _band_cells(weights, quota) * p61 * RATES["dp_shapley_numpy"]
+        shapley_dp = n * _band_cells(plan) * shapley_primes * RATES["dp_shapley_numpy"]
     costs = {
-        "banzhaf": {"dp": n * limit * p61 * dp_rate},
+        "banzhaf": {"dp": n * limit * banzhaf_primes * dp_rate},
         "shapley_shubik": {"dp": shapley_dp},
     }
     try:
-        p31 = len(_ntt.ntt_primes(n + 1))
-        too_long = 2 * limit > _ntt.MAX_LENGTH
+        banzhaf_ntt = len(_ntt.ntt_primes(n + 1))
+        shapley_ntt = len(_ntt.ntt_primes(size_bits))
+        too_long = 2 * max(limit, plan.width) > _ntt.MAX_LENGTH
     except ValueError:
-        p31, too_long = 0, True
-    rows = 1 << max(1, max_size.bit_length())
-    costs["banzhaf"]["gf"] = math.inf if too_long else p31 * _transform_work(1, limit) * RATES["gf"]
+        banzhaf_ntt, shapley_ntt, too_long = 0, 0, True
+    rows = 1 << max(1, _dp._feasible_rows(weights, plan.width).bit_length())
+    costs["banzhaf"]["gf"] = (
+        math.inf if too_long else banzhaf_ntt * _transform_work(1, limit) * RATES["gf"]
+    )
     costs["shapley_shubik"]["gf"] = (
-        math.inf if too_long else p31 * _transform_work(rows, limit) * RATES["gf"]
+        math.inf if too_long else shapley_ntt * _transform_work(rows, plan.width) * RATES["gf"]
     )
     return costs
 
