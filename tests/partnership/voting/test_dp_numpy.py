@@ -104,8 +104,9 @@ def test_numpy_kernels_equal_numba_kernels_on_raw_tables(numba_kernels):
         ]
         values = np.array([1, 2, 7, n_m, n_m + 3])
         for shift in (False, True):
-            expected = numba_kernels[2][0](table, primes, n_m, values, shift)
-            assert np.array_equal(_dp_numpy.windows(table, primes, n_m, values, shift), expected)
+            limits = np.array([n_m, max(n_m - 3, 1)])  # two sides, as shapley_counts reads
+            expected = numba_kernels[2][0](table, primes, limits, values, shift)
+            assert np.array_equal(_dp_numpy.windows(table, primes, limits, values, shift), expected)
         win = rng.random((n_s, n_m)) < 0.5
         values = np.array([0, 1, 3, n_m, -1], dtype=np.int64)
         expected = numba_kernels[3][0](table, primes, win, values)
@@ -215,9 +216,11 @@ def test_size_table_in_any_member_order_equals_the_heaviest_first_table(numba_ke
         upper = np.minimum(
             np.concatenate([[0], np.cumsum(ascending[::-1])])[: max_size + 1] + 1, limit
         )
-        heaviest_first = by_size(ascending[::-1].copy(), limit, max_size, lower, upper, primes, 4)
+        shape = (len(primes), max_size + 1, limit)
+        heaviest_first, any_order = np.empty(shape, np.uint64), np.full(shape, 7, np.uint64)
+        by_size(ascending[::-1].copy(), limit, max_size, lower, upper, primes, 4, heaviest_first)
         shuffled = rng.permutation(ascending)
-        any_order = by_size(shuffled, limit, max_size, lower, upper, primes, 4)
+        by_size(shuffled, limit, max_size, lower, upper, primes, 4, any_order)  # zeroes first
         assert np.array_equal(any_order, heaviest_first), (weights, quota)
         final_band = int((upper[1:] - lower[1:]).clip(0).sum()) * len(ascending)
         assert _dp.shapley_updates(weights, quota) <= final_band

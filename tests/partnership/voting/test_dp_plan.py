@@ -87,8 +87,8 @@ def test_pruned_cells_are_never_read():
         values = np.array(sorted(set(weights)))
         prime_array = np.array(primes, dtype=np.uint64)
         windows = _dp._kernel(2, 0)
-        for q, _ in two.sides:
-            assert np.array_equal(
-                windows(pruned, prime_array, q, values, True),
-                windows(full, prime_array, q, values, True),
-            )
+        limits = np.array([q for q, _ in two.sides])
+        assert np.array_equal(
+            windows(pruned, prime_array, limits, values, True),
+            windows(full, prime_array, limits, values, True),
+        )

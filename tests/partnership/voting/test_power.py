@@ -401,7 +401,9 @@ def test_a_table_above_the_memory_cap_is_built_a_few_primes_at_a_time(monkeypatc
     build = _voting_dp._build_plan
     monkeypatch.setattr(_voting_dp, "MAX_TABLE_CELLS", (max_size + 1) * limit)  # 1 prime
     monkeypatch.setattr(
-        _voting_dp, "_build_plan", lambda plan, part: calls.append(len(part)) or build(plan, part)
+        _voting_dp,
+        "_build_plan",
+        lambda plan, part, out: calls.append(len(part)) or build(plan, part, out),
     )
     chunked = voting_power(game, method="dp")
     assert calls == [1, 1, 1]

@@ -111,13 +111,15 @@ def _prime_list(count: int = 400) -> tuple[int, ...]:
 
 
 def primes_for(bits: int) -> tuple[int, ...]:
-    """Return enough primes ``2**59 - c`` (``c < 2**16``) for numbers below ``2**bits``.
+    """Return the fewest primes ``2**59 - c`` (``c < 2**16``) whose product exceeds ``2**bits``.
 
-    Each prime exceeds ``2**58``, so ``⌈(bits + 1) / 58⌉`` of them multiply to more than
-    ``2**bits``.
+    Each prime is above ``2**58.9999``: 17 of them for ``C(1000, 500) < 2**995``.
     """
-    count = max(1, math.ceil((bits + 1) / (PRIME_BITS - 1)))
-    primes = _prime_list(max(400, count))
+    primes = _prime_list(max(400, math.ceil((bits + 1) / (PRIME_BITS - 1))))
+    product, count = 1, 0
+    while product <= 1 << bits:
+        product *= primes[count]
+        count += 1
     return primes[:count]
 
 
@@ -223,13 +225,15 @@ def _kernels():  # type: ignore[no-untyped-def]
                 x = dst[k] + d + d + s4[k - u4]
                 dst[k] = (x & mask) + c * ((x >> top) & low5)
 
-    def by_size(weights, limit, max_size, lower, upper, primes, group):  # type: ignore[no-untyped-def]
+    def by_size(weights, limit, max_size, lower, upper, primes, group, table):  # type: ignore[no-untyped-def]
         # Members of equal weight are applied up to `group` at a time, as one product
         # (1 + y x**v)**g: one pass over the table instead of g (the passes stream the
         # table through the caches; measured 1.5x faster than one member per pass with
         # a 16-member row wavefront, 1,000 members with weights 1..100).
+        # `table` (primes, max_size + 1, limit) is filled here, zeroed first: allocated by
+        # numpy (huge pages where the system grants them) and reused between chunks of
+        # primes; the first touch of fresh memory costs up to 2 s per GB on a VM.
         n = len(weights)
-        table = np.empty((len(primes), max_size + 1, limit), dtype=np.uint64)
         # Heaviest first, the cells a group can change in row s are narrower than the
         # final band: an s-coalition of the members so far containing one of the group
         # weighs at least the s lightest so far and at most v plus the s - 1 heaviest.
@@ -281,36 +285,59 @@ def _kernels():  # type: ignore[no-untyped-def]
                     row[k] = min(x, x - p)
         return table
 
-    def windows(table, primes, limit, values, shift):  # type: ignore[no-untyped-def]
-        # out[r, i, s] = sum_m (-1)**floor((limit-1-m)/v_i) table[r, s - j(m), m] mod p
-        # Row by row: the prefix sums of row s (in cache), then for each weight v the
-        # alternating blocks j = 0, 1, ... of that row, block j landing on size s + j
-        # (shift) or s.
+    def windows(table, primes, limits, values, shift):  # type: ignore[no-untyped-def]
+        # out[r, a*V + i, s] = sum_m (-1)**floor((L_a-1-m)/v_i) table[r, s - j(m), m]
+        # mod p for each limit L_a (a side of the table) and weight v_i. Row by row:
+        # the prefix sums P of row s (in cache, once for every side); block j of weight
+        # v is P[L - jv] - P[L - (j+1)v] with sign (-1)**j, which is g[j] + g[j+1] for
+        # g[j] = (-1)**j P[L - jv] (0 below the row): one gather of g, then one
+        # contiguous loop adding block j to size s + j (shift) or to size s.
         n_p, n_s = table.shape[0], table.shape[1]
-        out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
+        n_v = len(values)
+        width = 0
+        for a in range(len(limits)):
+            width = max(width, limits[a])
+        out = np.zeros((n_p, len(limits) * n_v, n_s), dtype=np.uint64)
         for r in numba.prange(n_p):
             p = primes[r]
-            prefix = np.zeros(limit + 1, dtype=np.uint64)
+            prefix = np.zeros(width + 1, dtype=np.uint64)
+            signed = np.zeros(width + 2, dtype=np.uint64)
             for s in range(n_s):
                 src = table[r, s]
                 x = np.uint64(0)
-                for m in range(np.uintp(limit)):
+                for m in range(np.uintp(width)):
                     x = x + src[m]
                     x = min(x, x - p)
                     prefix[m + np.uintp(1)] = x
-                for i in range(len(values)):
-                    v = values[i]
-                    acc = out[r, i]
-                    blocks = (limit + v - 1) // v
-                    for j in range(min(blocks, n_s - s) if shift else blocks):
-                        b0 = limit - j * v
-                        block = prefix[b0] + p - prefix[max(b0 - v, 0)]
-                        block = min(block, block - p)
-                        if j % 2 == 1:
-                            block = p - block
-                        target = s + j if shift else s
-                        x = acc[target] + block
-                        acc[target] = min(x, x - p)
+                for a in range(len(limits)):
+                    limit = limits[a]
+                    for i in range(n_v):
+                        v = values[i]
+                        acc = out[r, a * n_v + i]
+                        blocks = (limit + v - 1) // v
+                        count = min(blocks, n_s - s) if shift else blocks
+                        for j in range(count + 1):
+                            b = limit - j * v
+                            y = prefix[max(b, 0)]
+                            if j % 2 == 1:
+                                y = p - y
+                                y = min(y, y - p)  # p - 0 is 0
+                            signed[j] = y
+                        if shift:
+                            target = acc[s : s + count]
+                            for j in range(count):
+                                y = signed[j] + signed[j + 1]
+                                y = min(y, y - p)
+                                y = target[j] + y
+                                target[j] = min(y, y - p)
+                        else:
+                            total = acc[s]
+                            for j in range(count):
+                                y = signed[j] + signed[j + 1]
+                                y = min(y, y - p)
+                                y = total + y
+                                total = min(y, y - p)
+                            acc[s] = total
         return out
 
     def regions(table, primes, win, values):  # type: ignore[no-untyped-def]
@@ -436,8 +463,9 @@ def _count_by_size(
         raise ValueError(msg)
     w, lower, upper = size_band(weights, limit, max_size)  # heaviest first: narrowest
     by_size = _kernel(1, len(w) * (max_size + 1) * limit * len(primes))
-    table = by_size(w, limit, max_size, lower, upper, np.array(primes, dtype=np.int64), group)
-    return table.view(np.uint64)  # type: ignore[no-any-return]
+    table = np.empty((len(primes), max_size + 1, limit), dtype=np.uint64)
+    by_size(w, limit, max_size, lower, upper, np.array(primes, dtype=np.int64), group, table)
+    return table
 
 
 def _block_bounds(q: int, v: int) -> npt.NDArray[np.int64]:
@@ -496,15 +524,17 @@ def engine_primes(engine: str, bits: int) -> tuple[int, ...]:
     return primes_for(bits)
 
 
-def _chunks(primes: tuple[int, ...], cells: int) -> list[tuple[int, ...]]:
-    """Split primes so that ``cells`` per prime times a chunk stays within the memory cap.
+def _per_chunk(cells: int, count: int) -> int:
+    """Primes per chunk (of ``count``): ``cells`` per prime times a chunk within the
+    memory cap; an even number where the primes need several chunks (the parallel
+    kernels share the primes of a chunk between two threads)."""
+    per = min(count, max(1, MAX_TABLE_CELLS // max(cells, 1)))
+    return per - per % 2 if 1 < per < count else per
 
-    Chunks have an even number of primes where possible (the parallel kernels share the
-    primes of a chunk between two threads).
-    """
-    per = max(1, MAX_TABLE_CELLS // max(cells, 1))
-    if per < len(primes) and per > 1:
-        per -= per % 2
+
+def _chunks(primes: tuple[int, ...], cells: int) -> list[tuple[int, ...]]:
+    """Split primes so that ``cells`` per prime times a chunk stays within the memory cap."""
+    per = _per_chunk(cells, len(primes))
     return [primes[i : i + per] for i in range(0, len(primes), per)]
 
 
@@ -542,8 +572,9 @@ def banzhaf_counts(
         table = _count_by_weight(weights, limit, primes)[:, None, :]
     prime_array = np.array(primes, dtype=np.uint64)
     windows = _kernel(2, table.size * 4)
-    sums = windows(table, prime_array, limit, np.array(values), False)
-    below_res = windows(table, prime_array, limit, np.array([limit]), False)
+    sides = np.array([limit])
+    sums = windows(table, prime_array, sides, np.array(values), False)
+    below_res = windows(table, prime_array, sides, np.array([limit]), False)
     swing_values = crt(list(sums[:, :, 0].astype(object)), primes)
     swings = {v: int(x) for v, x in zip(values, swing_values, strict=True)}
     below = int(crt(list(below_res[:, 0, 0].astype(object)), primes))
@@ -662,7 +693,12 @@ def shapley_plan(weights: list[int], quota: int) -> SizePlan:
     updates wins (for 1,000 members with weights 1..100 and a simple majority the two
     sides need 10 % fewer updates and 29 % fewer cells).
     """
-    one, two = candidate_plans(weights, quota)
+    return _cheaper_plan(tuple(weights), quota)
+
+
+@lru_cache(maxsize=4)  # the cost model and the counts ask for the same game in a row
+def _cheaper_plan(weights: tuple[int, ...], quota: int) -> SizePlan:
+    one, two = candidate_plans(list(weights), quota)
     return two if (two.updates(), two.cells()) < (one.updates(), one.cells()) else one
 
 
@@ -686,10 +722,13 @@ def shapley_cells(weights: list[int], quota: int) -> int:
     return shapley_plan(weights, quota).cells() * len(primes_for(size_count_bits(len(weights))))
 
 
-def _build_plan(plan: SizePlan, primes: tuple[int, ...]) -> U64:
-    """The plan's table modulo each prime (compiled or numpy kernel)."""
+def _build_plan(plan: SizePlan, primes: tuple[int, ...], out: U64 | None = None) -> U64:
+    """The plan's table modulo each prime (compiled or numpy kernel), in ``out`` if given
+    (a buffer of at least ``len(primes)`` tables, reused between chunks of primes)."""
+    shape = (len(primes), plan.rows + 1, plan.width)
+    table = np.empty(shape, dtype=np.uint64) if out is None else out[: len(primes)]
     work = len(plan.weights) * plan.cells() * len(primes)
-    table = _kernel(1, work)(
+    _kernel(1, work)(
         plan.weights,
         plan.width,
         plan.rows,
@@ -697,8 +736,9 @@ def _build_plan(plan: SizePlan, primes: tuple[int, ...]) -> U64:
         plan.upper,
         np.array(primes, dtype=np.int64),
         GROUP,
+        table,
     )
-    return table.view(np.uint64)  # type: ignore[no-any-return]
+    return table
 
 
 def shapley_counts(
@@ -730,17 +770,19 @@ def shapley_counts(
 
     else:
         cells = plan.cells()
+        shape = (_per_chunk(cells, len(primes)), plan.rows + 1, plan.width)
+        buffer = np.empty(shape, dtype=np.uint64)
 
         def build(part: tuple[int, ...]) -> U64:
-            return _build_plan(plan, part)
+            return _build_plan(plan, part, buffer)
 
     residues = []
     for part in _chunks(primes, cells):
         table = build(part)
         windows = _kernel(2, table.size * 4)
-        prime_array = np.array(part, dtype=np.uint64)
-        sides = [windows(table, prime_array, q, values, True) for q, _ in plan.sides]
-        residues += list(np.concatenate(sides, axis=1).astype(object))
+        limits = np.array([q for q, _ in plan.sides])
+        sums = windows(table, np.array(part, dtype=np.uint64), limits, values, True)
+        residues += list(sums.astype(object))
         del table
     rebuilt = crt(residues, primes)
     counts: dict[int, list[int]] = {}
@@ -788,8 +830,8 @@ def count_weight_counts(
     w, lower, upper = size_band(weights, total + 1, n)  # heaviest first: narrowest
     prime_array = np.array(primes, dtype=np.uint64)
     work = n * (n + 1) * (total + 1) * len(primes)
-    table = _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64), GROUP)
-    table = table.view(np.uint64)
+    table = np.empty((len(primes), n + 1, total + 1), dtype=np.uint64)
+    _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64), GROUP, table)
     values = sorted(set(weights))
     out = _kernel(3, work)(table, prime_array, win, np.array([*values, -1], dtype=np.int64))
     rebuilt = crt(list(out.astype(object)), primes)

@@ -50,12 +50,20 @@ def by_weight(weights: I64, limit: int, primes: I64) -> I64:
 
 
 def by_size(
-    weights: I64, limit: int, max_size: int, lower: I64, upper: I64, primes: I64, group: int = 1
+    weights: I64,
+    limit: int,
+    max_size: int,
+    lower: I64,
+    upper: I64,
+    primes: I64,
+    group: int = 1,
+    out: U64 | None = None,
 ) -> I64:
     """Counts ``c[r, s, k]`` by coalition size ``s <= max_size`` and weight ``k < limit``.
 
     ``group`` (the compiled kernel's number of members of equal weight applied in one
     pass) is accepted and not used: here each step is one whole-array update per member.
+    ``out`` (shape ``(primes, max_size + 1, limit)``), if given, receives the table.
 
     The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]``, done for a block of
     :data:`_ROWS` sizes at a time, highest sizes first (so ``c[s - 1]`` is still the
@@ -66,9 +74,12 @@ def by_size(
     prefix sums of the weights; the block's smallest size bounds from below, its
     largest from above).
     """
-    table = np.zeros((len(primes), max_size + 1, limit), dtype=np.int64)
-    table[:, 0, 0] = 1
-    cells = table.view(np.uint64)
+    if out is None:
+        out = np.empty((len(primes), max_size + 1, limit), dtype=np.uint64)
+    out[:] = 0
+    out[:, 0, 0] = 1
+    cells = out
+    table = out.view(np.int64)
     p = np.asarray(primes, dtype=np.int64).astype(np.uint64)[:, None, None]
     scratch = np.empty((2, len(primes) * min(_ROWS, max_size) * limit), dtype=np.uint64)
     order = [int(x) for x in weights]
@@ -123,34 +134,38 @@ def _residues(low: I64, high: I64, primes: npt.ArrayLike) -> U64:
     return out
 
 
-def windows(table: U64, primes: U64, limit: int, values: I64, shift: bool) -> U64:
-    """Alternating block sums: ``out[r, i, s] = Σ_m (-1)**j(m) table[r, s - d(m), m]``.
+def windows(table: U64, primes: U64, limits: I64, values: I64, shift: bool) -> U64:
+    """Alternating block sums per side ``a`` (limit ``L_a``) and weight ``v_i``:
+    ``out[r, a·V + i, s] = Σ_m (-1)**j(m) table[r, s - d(m), m]``.
 
-    ``j(m) = floor((limit - 1 - m) / v_i)``, ``d(m) = j(m)`` with ``shift`` else 0
-    (see :mod:`._dp`); blocks are differences of exact prefix sums of the two halves.
+    ``j(m) = floor((L_a - 1 - m) / v_i)``, ``d(m) = j(m)`` with ``shift`` else 0
+    (see :mod:`._dp`); blocks are differences of exact prefix sums of the two halves,
+    computed once for all sides.
     """
     n_p, n_s = table.shape[0], table.shape[1]
-    low, high = _halves(table[..., :limit])
-    shape = (n_p, n_s, limit + 1)
+    width = int(max(limits))
+    low, high = _halves(table[..., :width])
+    shape = (n_p, n_s, width + 1)
     low_prefix, high_prefix = np.zeros(shape, np.int64), np.zeros(shape, np.int64)
     np.cumsum(low, axis=-1, out=low_prefix[..., 1:])
     np.cumsum(high, axis=-1, out=high_prefix[..., 1:])
-    out = np.zeros((n_p, len(values), n_s), dtype=np.uint64)
-    for i, v in enumerate(int(x) for x in values):
-        blocks = -(-limit // v)
-        j = np.arange(min(blocks, n_s) if shift else blocks)
-        b0, b1 = limit - j * v, np.maximum(limit - (j + 1) * v, 0)
-        sign = 1 - 2 * (j % 2)
-        low_blocks = low_prefix[..., b0] - low_prefix[..., b1]  # (primes, sizes, blocks)
-        high_blocks = high_prefix[..., b0] - high_prefix[..., b1]
-        if shift:
-            lo, hi = np.zeros((n_p, n_s), np.int64), np.zeros((n_p, n_s), np.int64)
-            for d in j.tolist():  # block d lands d sizes further up
-                lo[:, d:] += sign[d] * low_blocks[:, : n_s - d, d]
-                hi[:, d:] += sign[d] * high_blocks[:, : n_s - d, d]
-        else:
-            lo, hi = low_blocks @ sign, high_blocks @ sign
-        out[:, i, :] = _residues(lo, hi, primes)
+    out = np.zeros((n_p, len(limits) * len(values), n_s), dtype=np.uint64)
+    for a, limit in enumerate(int(x) for x in limits):
+        for i, v in enumerate(int(x) for x in values):
+            blocks = -(-limit // v)
+            j = np.arange(min(blocks, n_s) if shift else blocks)
+            b0, b1 = limit - j * v, np.maximum(limit - (j + 1) * v, 0)
+            sign = 1 - 2 * (j % 2)
+            low_blocks = low_prefix[..., b0] - low_prefix[..., b1]  # (primes, sizes, blocks)
+            high_blocks = high_prefix[..., b0] - high_prefix[..., b1]
+            if shift:
+                lo, hi = np.zeros((n_p, n_s), np.int64), np.zeros((n_p, n_s), np.int64)
+                for d in j.tolist():  # block d lands d sizes further up
+                    lo[:, d:] += sign[d] * low_blocks[:, : n_s - d, d]
+                    hi[:, d:] += sign[d] * high_blocks[:, : n_s - d, d]
+            else:
+                lo, hi = low_blocks @ sign, high_blocks @ sign
+            out[:, a * len(values) + i, :] = _residues(lo, hi, primes)
     return out
 
 

@@ -103,7 +103,13 @@ def shapley_from_sizes(by_size: list[int], n: int) -> Fraction:
     Fraction(2, 3)
     """
     weights, total_orderings = _size_weights(n)
-    total = sum(count * weights[s] for s, count in enumerate(by_size) if count)
+    # s!(n-1-s)! is symmetric in s <-> n-1-s: one product per pair of sizes
+    counts = list(by_size) + [0] * (n - len(by_size))
+    total = 0
+    for s in range((n + 1) // 2):
+        pair = counts[s] + (counts[n - 1 - s] if n - 1 - s != s else 0)
+        if pair:
+            total += pair * weights[s]
     return Fraction(total, total_orderings)
 
 
