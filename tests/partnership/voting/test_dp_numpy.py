@@ -105,8 +105,17 @@ def test_numpy_kernels_equal_numba_kernels_on_raw_tables(numba_kernels):
         values = np.array([1, 2, 7, n_m, n_m + 3])
         for shift in (False, True):
             limits = np.array([n_m, max(n_m - 3, 1)])  # two sides, as shapley_counts reads
-            expected = numba_kernels[2][0](table, primes, limits, values, shift)
+            start = np.zeros(n_s, dtype=np.int64)
+            expected = numba_kernels[2][0](table, primes, limits, values, shift, start)
             assert np.array_equal(_dp_numpy.windows(table, primes, limits, values, shift), expected)
+            # cells below a row's start are 0: the sums from start are the same
+            start = rng.integers(0, n_m + 1, n_s)
+            zeroed = np.where(np.arange(n_m)[None, None, :] < start[None, :, None], 0, table)
+            zeroed = zeroed.astype(np.uint64)
+            assert np.array_equal(
+                numba_kernels[2][0](zeroed, primes, limits, values, shift, start),
+                _dp_numpy.windows(zeroed, primes, limits, values, shift),
+            )
         win = rng.random((n_s, n_m)) < 0.5
         values = np.array([0, 1, 3, n_m, -1], dtype=np.int64)
         expected = numba_kernels[3][0](table, primes, win, values)

@@ -89,6 +89,6 @@ def test_pruned_cells_are_never_read():
         windows = _dp._kernel(2, 0)
         limits = np.array([q for q, _ in two.sides])
         assert np.array_equal(
-            windows(pruned, prime_array, limits, values, True),
-            windows(full, prime_array, limits, values, True),
+            windows(pruned, prime_array, limits, values, True, two.lower),
+            windows(full, prime_array, limits, values, True, np.zeros_like(two.lower)),
         )

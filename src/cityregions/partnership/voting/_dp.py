@@ -285,13 +285,14 @@ def _kernels():  # type: ignore[no-untyped-def]
                     row[k] = min(x, x - p)
         return table
 
-    def windows(table, primes, limits, values, shift):  # type: ignore[no-untyped-def]
+    def windows(table, primes, limits, values, shift, start):  # type: ignore[no-untyped-def]
         # out[r, a*V + i, s] = sum_m (-1)**floor((L_a-1-m)/v_i) table[r, s - j(m), m]
         # mod p for each limit L_a (a side of the table) and weight v_i. Row by row:
-        # the prefix sums P of row s (in cache, once for every side); block j of weight
-        # v is P[L - jv] - P[L - (j+1)v] with sign (-1)**j, which is g[j] + g[j+1] for
-        # g[j] = (-1)**j P[L - jv] (0 below the row): one gather of g, then one
-        # contiguous loop adding block j to size s + j (shift) or to size s.
+        # the prefix sums P of row s (in cache, once for every side) from start[s], below
+        # which the blocks read no cell; block j of weight v is P[L - jv] - P[L - (j+1)v]
+        # with sign (-1)**j, which is g[j] + g[j+1] for g[j] = (-1)**j P[L - jv]: one
+        # gather of g, then one contiguous loop adding block j to size s + j (shift) or
+        # to size s.
         n_p, n_s = table.shape[0], table.shape[1]
         n_v = len(values)
         width = 0
@@ -304,8 +305,10 @@ def _kernels():  # type: ignore[no-untyped-def]
             signed = np.zeros(width + 2, dtype=np.uint64)
             for s in range(n_s):
                 src = table[r, s]
+                first = min(max(start[s], 0), width)
+                prefix[first] = 0
                 x = np.uint64(0)
-                for m in range(np.uintp(width)):
+                for m in range(np.uintp(first), np.uintp(width)):
                     x = x + src[m]
                     x = min(x, x - p)
                     prefix[m + np.uintp(1)] = x
@@ -314,15 +317,14 @@ def _kernels():  # type: ignore[no-untyped-def]
                     for i in range(n_v):
                         v = values[i]
                         acc = out[r, a * n_v + i]
-                        blocks = (limit + v - 1) // v
+                        # blocks above `first` only (lower ones are 0)
+                        blocks = (limit - first + v - 1) // v if limit > first else 0
                         count = min(blocks, n_s - s) if shift else blocks
-                        for j in range(count + 1):
-                            b = limit - j * v
-                            y = prefix[max(b, 0)]
-                            if j % 2 == 1:
-                                y = p - y
-                                y = min(y, y - p)  # p - 0 is 0
-                            signed[j] = y
+                        for j in range(0, count + 1, 2):
+                            signed[j] = prefix[max(limit - j * v, first)]
+                        for j in range(1, count + 1, 2):
+                            y = p - prefix[max(limit - j * v, first)]
+                            signed[j] = min(y, y - p)  # p - 0 is 0
                         if shift:
                             target = acc[s : s + count]
                             for j in range(count):
@@ -572,9 +574,9 @@ def banzhaf_counts(
         table = _count_by_weight(weights, limit, primes)[:, None, :]
     prime_array = np.array(primes, dtype=np.uint64)
     windows = _kernel(2, table.size * 4)
-    sides = np.array([limit])
-    sums = windows(table, prime_array, sides, np.array(values), False)
-    below_res = windows(table, prime_array, sides, np.array([limit]), False)
+    sides, start = np.array([limit]), np.zeros(1, dtype=np.int64)
+    sums = windows(table, prime_array, sides, np.array(values), False, start)
+    below_res = windows(table, prime_array, sides, np.array([limit]), False, start)
     swing_values = crt(list(sums[:, :, 0].astype(object)), primes)
     swings = {v: int(x) for v, x in zip(values, swing_values, strict=True)}
     below = int(crt(list(below_res[:, 0, 0].astype(object)), primes))
@@ -781,7 +783,7 @@ def shapley_counts(
         table = build(part)
         windows = _kernel(2, table.size * 4)
         limits = np.array([q for q, _ in plan.sides])
-        sums = windows(table, np.array(part, dtype=np.uint64), limits, values, True)
+        sums = windows(table, np.array(part, dtype=np.uint64), limits, values, True, plan.lower)
         residues += list(sums.astype(object))
         del table
     rebuilt = crt(residues, primes)

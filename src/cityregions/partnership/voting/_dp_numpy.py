@@ -134,13 +134,16 @@ def _residues(low: I64, high: I64, primes: npt.ArrayLike) -> U64:
     return out
 
 
-def windows(table: U64, primes: U64, limits: I64, values: I64, shift: bool) -> U64:
+def windows(
+    table: U64, primes: U64, limits: I64, values: I64, shift: bool, start: I64 | None = None
+) -> U64:
     """Alternating block sums per side ``a`` (limit ``L_a``) and weight ``v_i``:
     ``out[r, a·V + i, s] = Σ_m (-1)**j(m) table[r, s - d(m), m]``.
 
     ``j(m) = floor((L_a - 1 - m) / v_i)``, ``d(m) = j(m)`` with ``shift`` else 0
     (see :mod:`._dp`); blocks are differences of exact prefix sums of the two halves,
-    computed once for all sides.
+    computed once for all sides. ``start`` (the compiled kernel's first column per row
+    that its blocks may read) is accepted and not needed: the prefix sums start at 0.
     """
     n_p, n_s = table.shape[0], table.shape[1]
     width = int(max(limits))
