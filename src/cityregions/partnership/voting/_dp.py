@@ -174,66 +174,22 @@ def _kernels():  # type: ignore[no-untyped-def]
                     row[k] = x
         return table
 
-    def apply_group(tab, s, lo, hi, g, v, c, binom):  # type: ignore[no-untyped-def]
-        # Row s gains g members of weight v: tab[s, k] += sum_j C(g, j) tab[s-j, k-j*v]
-        # for k in [lo, hi), rows s - j not yet updated (rows are taken descending).
+    def by_size(weights, limit, max_size, lower, upper, primes, group, table):  # type: ignore[no-untyped-def]
+        # Members of equal weight are applied up to `group` at a time, as one product
+        # (1 + y x**v)**g: row s gains tab[s, k] += sum_j C(g, j) tab[s-j, k-j*v], rows
+        # descending (rows s - j not yet updated): one pass over the table instead of
+        # g (measured 1.5x faster than one member per pass with a 16-member row
+        # wavefront, 1,000 members with weights 1..100). One function, no helper: numba
+        # does not find a cached function again that calls a closure's function.
         # Lazy reduction (module notes): cells < M = 2**59 + 2**21, sums < 16 M < 2**64,
         # x -> (x & (2**59 - 1)) + c * (x >> 59) < 2**59 + 31 c < M.
+        # `table` (primes, max_size + 1, limit) is zeroed and filled here: numpy
+        # allocates it (huge pages where granted) and it is reused between chunks of
+        # primes; the first touch of fresh memory costs up to 2 s per GB on a VM.
+        n = len(weights)
         mask = np.uint64((1 << 59) - 1)
         top = np.uint64(59)
         low5 = np.uint64(31)  # x >> 59 < 32: tells LLVM the product is a small one
-        dst = tab[s]
-        kmax = min(g, s)
-        # columns below g*v (and rows below g) miss some of the g source terms
-        split = min(max(lo, g * v), hi) if kmax == g else hi
-        for j in range(1, kmax + 1):
-            coefficient = binom[g, j]
-            src = tab[s - j]
-            for k in range(max(lo, j * v), split):
-                x = dst[k] + coefficient * src[k - j * v]
-                dst[k] = (x & mask) + c * ((x >> top) & low5)
-        if split >= hi:
-            return
-        # unsigned indices: numba then omits the wraparound of negative indices, and
-        # LLVM vectorises the loops (3x faster than signed ones)
-        u1, u2, u3, u4 = np.uintp(v), np.uintp(2 * v), np.uintp(3 * v), np.uintp(4 * v)
-        first, stop = np.uintp(split), np.uintp(hi)
-        if g == 1:
-            s1 = tab[s - 1]
-            for k in range(first, stop):
-                x = dst[k] + s1[k - u1]
-                dst[k] = (x & mask) + c * ((x >> top) & low5)
-        elif g == 2:
-            s1, s2 = tab[s - 1], tab[s - 2]
-            for k in range(first, stop):
-                a = s1[k - u1]
-                x = dst[k] + a + a + s2[k - u2]
-                dst[k] = (x & mask) + c * ((x >> top) & low5)
-        elif g == 3:
-            s1, s2, s3 = tab[s - 1], tab[s - 2], tab[s - 3]
-            for k in range(first, stop):
-                a = s1[k - u1] + s2[k - u2]
-                x = dst[k] + a + a + a + s3[k - u3]
-                dst[k] = (x & mask) + c * ((x >> top) & low5)
-        else:
-            s1, s2, s3, s4 = tab[s - 1], tab[s - 2], tab[s - 3], tab[s - 4]
-            for k in range(first, stop):
-                a = s1[k - u1] + s3[k - u3]  # 4 a + 6 b = 2 (2 (a + b) + b)
-                b = s2[k - u2]
-                d = a + b
-                d = d + d + b
-                x = dst[k] + d + d + s4[k - u4]
-                dst[k] = (x & mask) + c * ((x >> top) & low5)
-
-    def by_size(weights, limit, max_size, lower, upper, primes, group, table):  # type: ignore[no-untyped-def]
-        # Members of equal weight are applied up to `group` at a time, as one product
-        # (1 + y x**v)**g: one pass over the table instead of g (the passes stream the
-        # table through the caches; measured 1.5x faster than one member per pass with
-        # a 16-member row wavefront, 1,000 members with weights 1..100).
-        # `table` (primes, max_size + 1, limit) is filled here, zeroed first: allocated by
-        # numpy (huge pages where the system grants them) and reused between chunks of
-        # primes; the first touch of fresh memory costs up to 2 s per GB on a VM.
-        n = len(weights)
         # Heaviest first, the cells a group can change in row s are narrower than the
         # final band: an s-coalition of the members so far containing one of the group
         # weighs at least the s lightest so far and at most v plus the s - 1 heaviest.
@@ -263,27 +219,68 @@ def _kernels():  # type: ignore[no-untyped-def]
                 binom[g, j] = binom[g, j - 1] * (g - j + 1) // j
         for r in numba.prange(len(primes)):
             p = np.uint64(primes[r])
-            c = ((np.uint64(1) << np.uint64(59)) - p) & np.uint64(0xFFFF)  # 2**59 ≡ c
+            c = ((np.uint64(1) << top) - p) & np.uint64(0xFFFF)  # 2**59 ≡ c (mod p)
             tab = table[r]
             tab[:, :] = 0
             tab[0, 0] = 1
             for i in range(count):
                 t0, g = starts[i], sizes[i]
                 v = weights[t0]
+                # unsigned offsets: numba then omits the wraparound of negative
+                # indices, and LLVM vectorises the loops (3x faster than signed ones)
+                u1, u2, u3, u4 = np.uintp(v), np.uintp(2 * v), np.uintp(3 * v), np.uintp(4 * v)
                 for s in range(min(t0 + g, max_size), 0, -1):
                     lo = max(v, lower[s])
                     hi = upper[s]
                     if descending:
                         lo = max(lo, heads[t0 + g] - heads[t0 + g - s])
                         hi = min(hi, v + heads[s - 1] + 1)
-                    if lo < hi:
-                        apply_group(tab, s, lo, hi, g, v, c, binom)
+                    if lo >= hi:
+                        continue
+                    dst = tab[s]
+                    kmax = min(g, s)
+                    # columns below g*v (and rows below g) miss some source terms
+                    split = min(max(lo, g * v), hi) if kmax == g else hi
+                    for j in range(1, kmax + 1):
+                        coefficient = binom[g, j]
+                        src = tab[s - j]
+                        for k in range(max(lo, j * v), split):
+                            x = dst[k] + coefficient * src[k - j * v]
+                            dst[k] = (x & mask) + c * ((x >> top) & low5)
+                    first, stop = np.uintp(split), np.uintp(hi)
+                    if split >= hi:
+                        continue
+                    if g == 1:
+                        s1 = tab[s - 1]
+                        for k in range(first, stop):
+                            x = dst[k] + s1[k - u1]
+                            dst[k] = (x & mask) + c * ((x >> top) & low5)
+                    elif g == 2:
+                        s1, s2 = tab[s - 1], tab[s - 2]
+                        for k in range(first, stop):
+                            a = s1[k - u1]
+                            x = dst[k] + a + a + s2[k - u2]
+                            dst[k] = (x & mask) + c * ((x >> top) & low5)
+                    elif g == 3:
+                        s1, s2, s3 = tab[s - 1], tab[s - 2], tab[s - 3]
+                        for k in range(first, stop):
+                            a = s1[k - u1] + s2[k - u2]
+                            x = dst[k] + a + a + a + s3[k - u3]
+                            dst[k] = (x & mask) + c * ((x >> top) & low5)
+                    else:
+                        s1, s2, s3, s4 = tab[s - 1], tab[s - 2], tab[s - 3], tab[s - 4]
+                        for k in range(first, stop):
+                            a = s1[k - u1] + s3[k - u3]  # 4 a + 6 b = 2 (2 (a + b) + b)
+                            b = s2[k - u2]
+                            d = a + b
+                            d = d + d + b
+                            x = dst[k] + d + d + s4[k - u4]
+                            dst[k] = (x & mask) + c * ((x >> top) & low5)
             for s in range(max_size + 1):  # cells < M < 2 p: one subtraction
                 row = tab[s]
                 for k in range(np.uintp(limit)):
                     x = row[k]
                     row[k] = min(x, x - p)
-        return table
 
     def windows(table, primes, limits, values, shift, start):  # type: ignore[no-untyped-def]
         # out[r, a*V + i, s] = sum_m (-1)**floor((L_a-1-m)/v_i) table[r, s - j(m), m]
@@ -398,10 +395,6 @@ def _kernels():  # type: ignore[no-untyped-def]
         except RuntimeError:
             return numba.njit(parallel=True)(clone)
 
-    try:  # inlined into by_size, which is what is cached
-        apply_group = numba.njit(inline="always", cache=True)(apply_group)
-    except RuntimeError:
-        apply_group = numba.njit(inline="always")(apply_group)
     _KERNELS = (
         (serial(by_weight), parallel(by_weight)),
         (serial(by_size), parallel(by_size)),
