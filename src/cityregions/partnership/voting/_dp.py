@@ -298,45 +298,68 @@ def _kernels():  # type: ignore[no-untyped-def]
         out = np.zeros((n_p, len(limits) * n_v, n_s), dtype=np.uint64)
         for r in numba.prange(n_p):
             p = primes[r]
-            prefix = np.zeros(width + 1, dtype=np.uint64)
+            prefixes = np.zeros((4, width + 1), dtype=np.uint64)
             signed = np.zeros(width + 2, dtype=np.uint64)
-            for s in range(n_s):
-                src = table[r, s]
-                first = min(max(start[s], 0), width)
-                prefix[first] = 0
-                x = np.uint64(0)
+            for s0 in range(0, n_s, 4):
+                # prefix sums of four rows at once: four independent chains of
+                # dependent additions run side by side (the one-row loop waits for each)
+                first = width
+                for b in range(min(4, n_s - s0)):
+                    first = min(first, max(start[s0 + b], 0))
+                x0 = x1 = x2 = x3 = np.uint64(0)
+                src = table[r, s0]
+                r1 = table[r, min(s0 + 1, n_s - 1)]
+                r2 = table[r, min(s0 + 2, n_s - 1)]
+                r3 = table[r, min(s0 + 3, n_s - 1)]
+                p0, p1, p2, p3 = prefixes[0], prefixes[1], prefixes[2], prefixes[3]
+                p0[first] = p1[first] = p2[first] = p3[first] = 0
                 for m in range(np.uintp(first), np.uintp(width)):
-                    x = x + src[m]
-                    x = min(x, x - p)
-                    prefix[m + np.uintp(1)] = x
-                for a in range(len(limits)):
-                    limit = limits[a]
-                    for i in range(n_v):
-                        v = values[i]
-                        acc = out[r, a * n_v + i]
-                        # blocks above `first` only (lower ones are 0)
-                        blocks = (limit - first + v - 1) // v if limit > first else 0
-                        count = min(blocks, n_s - s) if shift else blocks
-                        for j in range(0, count + 1, 2):
-                            signed[j] = prefix[max(limit - j * v, first)]
-                        for j in range(1, count + 1, 2):
-                            y = p - prefix[max(limit - j * v, first)]
-                            signed[j] = min(y, y - p)  # p - 0 is 0
-                        if shift:
-                            target = acc[s : s + count]
-                            for j in range(count):
-                                y = signed[j] + signed[j + 1]
-                                y = min(y, y - p)
-                                y = target[j] + y
-                                target[j] = min(y, y - p)
-                        else:
-                            total = acc[s]
-                            for j in range(count):
-                                y = signed[j] + signed[j + 1]
-                                y = min(y, y - p)
-                                y = total + y
-                                total = min(y, y - p)
-                            acc[s] = total
+                    after = m + np.uintp(1)
+                    x0 = x0 + src[m]
+                    x0 = min(x0, x0 - p)
+                    p0[after] = x0
+                    x1 = x1 + r1[m]
+                    x1 = min(x1, x1 - p)
+                    p1[after] = x1
+                    x2 = x2 + r2[m]
+                    x2 = min(x2, x2 - p)
+                    p2[after] = x2
+                    x3 = x3 + r3[m]
+                    x3 = min(x3, x3 - p)
+                    p3[after] = x3
+                # cells below `first` read as 0: the blocks only take differences of
+                # prefix sums at or above each row's own start
+                for b in range(min(4, n_s - s0)):
+                    s = s0 + b
+                    prefix = prefixes[b]
+                    for a in range(len(limits)):
+                        limit = limits[a]
+                        for i in range(n_v):
+                            v = values[i]
+                            acc = out[r, a * n_v + i]
+                            # blocks above `first` only (lower ones are 0)
+                            blocks = (limit - first + v - 1) // v if limit > first else 0
+                            count = min(blocks, n_s - s) if shift else blocks
+                            for j in range(0, count + 1, 2):
+                                signed[j] = prefix[max(limit - j * v, first)]
+                            for j in range(1, count + 1, 2):
+                                y = p - prefix[max(limit - j * v, first)]
+                                signed[j] = min(y, y - p)  # p - 0 is 0
+                            if shift:
+                                target = acc[s : s + count]
+                                for j in range(count):
+                                    y = signed[j] + signed[j + 1]
+                                    y = min(y, y - p)
+                                    y = target[j] + y
+                                    target[j] = min(y, y - p)
+                            else:
+                                total = acc[s]
+                                for j in range(count):
+                                    y = signed[j] + signed[j + 1]
+                                    y = min(y, y - p)
+                                    y = total + y
+                                    total = min(y, y - p)
+                                acc[s] = total
         return out
 
     def regions(table, primes, win, values):  # type: ignore[no-untyped-def]
