@@ -48,6 +48,7 @@ from __future__ import annotations
 import logging
 import math
 import types
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -60,6 +61,7 @@ from cityregions._optional import has_optional, install_hint
 logger = logging.getLogger(__name__)
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 _LOW_BITS = 31
 _LOW_MASK = np.uint64((1 << _LOW_BITS) - 1)
 #: Work (table cells times primes times players) above which two threads are used.
@@ -400,11 +402,13 @@ def _kernels():  # type: ignore[no-untyped-def]
                     out[r, i, s] = acc
         return out
 
+    # nogil: a serial kernel can run in a thread of its own beside a parallel one
+    # (shapley_counts builds the odd prime out that way)
     def serial(fn):  # type: ignore[no-untyped-def]
         try:  # cache on disk; a read-only install has no cache locator
-            return numba.njit(cache=True)(fn)
+            return numba.njit(cache=True, nogil=True)(fn)
         except RuntimeError:
-            return numba.njit(fn)
+            return numba.njit(nogil=True)(fn)
 
     def parallel(fn):  # type: ignore[no-untyped-def]
         # A copy under its own name: numba's disk cache is keyed by the function's
@@ -414,9 +418,9 @@ def _kernels():  # type: ignore[no-untyped-def]
         )
         clone.__qualname__ = f"{fn.__qualname__}_parallel"
         try:
-            return numba.njit(cache=True, parallel=True)(clone)
+            return numba.njit(cache=True, parallel=True, nogil=True)(clone)
         except RuntimeError:
-            return numba.njit(parallel=True)(clone)
+            return numba.njit(parallel=True, nogil=True)(clone)
 
     _KERNELS = (
         (serial(by_weight), parallel(by_weight)),
@@ -542,18 +546,53 @@ def engine_primes(engine: str, bits: int) -> tuple[int, ...]:
     return primes_for(bits)
 
 
-def _per_chunk(cells: int, count: int) -> int:
+def _per_chunk(cells: int, count: int, reserved: int = 0) -> int:
     """Primes per chunk (of ``count``): ``cells`` per prime times a chunk within the
-    memory cap; an even number where the primes need several chunks (the parallel
-    kernels share the primes of a chunk between two threads)."""
-    per = min(count, max(1, MAX_TABLE_CELLS // max(cells, 1)))
+    memory cap (less ``reserved`` cells held elsewhere); an even number where the
+    primes need several chunks (the parallel kernels share the primes of a chunk
+    between two threads)."""
+    per = min(count, max(1, (MAX_TABLE_CELLS - reserved) // max(cells, 1)))
     return per - per % 2 if 1 < per < count else per
 
 
-def _chunks(primes: tuple[int, ...], cells: int) -> list[tuple[int, ...]]:
+def _chunks(primes: tuple[int, ...], cells: int, reserved: int = 0) -> list[tuple[int, ...]]:
     """Split primes so that ``cells`` per prime times a chunk stays within the memory cap."""
-    per = _per_chunk(cells, len(primes))
+    per = _per_chunk(cells, len(primes), reserved)
     return [primes[i : i + per] for i in range(0, len(primes), per)]
+
+
+def _odd_prime_out(engine: str, primes: tuple[int, ...], work: int) -> tuple[int, ...]:
+    """The last prime, if an odd number of them would leave one of two threads idle.
+
+    Two or more threads, the compiled dp engine and work enough for the parallel
+    kernels (:data:`_THREAD_WORK`): the last prime of an odd number is built in a
+    thread of its own (serial kernels, which release the GIL) beside the parallel
+    kernels' chunks of an even number; the operating system shares the cores.
+    """
+    if engine != "dp" or len(primes) % 2 == 0 or len(primes) < 3:
+        return ()
+    if work * len(primes) <= _THREAD_WORK or not has_optional("numba"):
+        return ()
+    import numba
+
+    return primes[-1:] if numba.get_num_threads() > 1 else ()
+
+
+def _lone_residues(
+    plan: SizePlan,
+    primes: tuple[int, ...],
+    limits: npt.NDArray[np.int64],
+    values: npt.NDArray[np.int64],
+) -> list:  # type: ignore[type-arg]
+    """Window sums of the plan's table for ``primes``, by the serial kernels."""
+    kernels = _kernels()
+    table = np.empty((len(primes), plan.rows + 1, plan.width), dtype=np.uint64)
+    prime_array = np.array(primes, dtype=np.int64)
+    kernels[1][0](
+        plan.weights, plan.width, plan.rows, plan.lower, plan.upper, prime_array, GROUP, table
+    )
+    sums = kernels[2][0](table, prime_array.view(np.uint64), limits, values, True, plan.lower)
+    return list(sums.astype(object))
 
 
 def banzhaf_counts(
@@ -788,20 +827,29 @@ def shapley_counts(
 
     else:
         cells = plan.cells()
-        shape = (_per_chunk(cells, len(primes)), plan.rows + 1, plan.width)
-        buffer = np.empty(shape, dtype=np.uint64)
 
         def build(part: tuple[int, ...]) -> U64:
             return _build_plan(plan, part, buffer)
 
+    limits = np.array([q for q, _ in plan.sides])
+    lone = _odd_prime_out(engine, primes, len(weights) * cells)
+    chunks = _chunks(primes[: len(primes) - len(lone)], cells, reserved=cells * len(lone))
+    if engine == "dp":
+        shape = (max(len(part) for part in chunks), plan.rows + 1, plan.width)
+        buffer = np.empty(shape, dtype=np.uint64)
     residues = []
-    for part in _chunks(primes, cells):
-        table = build(part)
-        windows = _kernel(2, table.size * 4)
-        limits = np.array([q for q, _ in plan.sides])
-        sums = windows(table, np.array(part, dtype=np.uint64), limits, values, True, plan.lower)
-        residues += list(sums.astype(object))
-        del table
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the odd prime out in a thread of its own, beside the chunks' two threads
+        pending = pool.submit(_lone_residues, plan, lone, limits, values) if lone else None
+        for part in chunks:
+            table = build(part)
+            windows = _kernel(2, table.size * 4)
+            prime_array = np.array(part, dtype=np.uint64)
+            sums = windows(table, prime_array, limits, values, True, plan.lower)
+            residues += list(sums.astype(object))
+            del table
+        if pending is not None:
+            residues += pending.result()
     rebuilt = crt(residues, primes)
     counts: dict[int, list[int]] = {}
     for i, v in enumerate(values.tolist()):
