@@ -92,3 +92,23 @@ def test_pruned_cells_are_never_read():
             windows(pruned, prime_array, limits, values, True, two.lower),
             windows(full, prime_array, limits, values, True, np.zeros_like(two.lower)),
         )
+
+
+def test_passes_count_cells_once_per_group_of_equal_weights():
+    """Distinct weights: one member per pass, passes = updates. Forty members of weight
+    2 share ten passes: the passes visit the cells of every fourth member (the last of
+    each group), counted here by hand."""
+    distinct = list(range(1, 41))
+    plan = _dp.shapley_plan(distinct, sum(distinct) // 2 + 1)
+    assert plan.passes() == plan.updates()
+    equal = [2] * 40
+    plan = _dp.shapley_plan(equal, 41)
+    w, lower, heads = plan.weights, plan.lower, np.concatenate([[0], np.cumsum(plan.weights)])
+    by_hand = 0
+    for end in range(4, 41, 4):
+        for size in range(1, min(plan.rows, end) + 1):
+            lo = max(2, lower[size], heads[end] - heads[end - size])
+            hi = min(2 + heads[size - 1] + 1, plan.width)
+            by_hand += max(hi - lo, 0)
+    assert plan.passes() == by_hand < plan.updates()
+    assert len(w) == 40

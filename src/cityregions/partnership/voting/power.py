@@ -64,16 +64,17 @@ METHODS: tuple[str, ...] = ("auto", "exact", "dp", "gf", "enumerate", "montecarl
 EXACT_BUDGET_SECONDS = 5.0
 #: Seconds per unit of work measured on the development machine (2 cores; conservative
 #: ends of the measured ranges): dp Banzhaf per (member × weight limit × prime)
-#: (measured 1.1–2.3·10⁻⁹); dp Shapley–Shubik compiled per (cell update × prime) of
-#: :func:`._dp.shapley_updates` plus per (table cell × prime) for the window sums,
-#: prime residues and fractions (fitted on n = 200–2,000, weights up to 1,000:
-#: 1.5–2.3·10⁻¹⁰ and about 10⁻⁸; ``python benchmarks/bench_voting.py``); without numba
-#: per (member × cell of the final band × prime); gf per (prime × series × L log2 L).
+#: (measured 1.1–2.3·10⁻⁹); dp Shapley–Shubik compiled per (cell visited by a pass ×
+#: prime) of :meth:`._dp.SizePlan.passes` plus per (table cell × side × prime) for the
+#: window sums, prime residues and fractions (fitted on n = 200–1,500, weights up to
+#: 1,000: 1.4–5.7·10⁻¹⁰ and 2–4·10⁻⁹; ``python benchmarks/bench_voting.py``); without
+#: numba per (member × cell of the final band × prime); gf per (prime × series ×
+#: L log2 L).
 RATES = {
     "dp_banzhaf_compiled": 5e-9,
     "dp_banzhaf_numpy": 1.5e-8,
-    "dp_shapley_update": 2e-10,
-    "dp_shapley_cell": 1e-8,
+    "dp_shapley_pass": 6e-10,
+    "dp_shapley_cell": 4e-9,
     "dp_shapley_numpy": 2e-9,
     "gf": 1e-6,
 }
@@ -250,9 +251,10 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     symmetry), ``P`` the number of primes (``⌈(b+1)/58⌉`` of 59 bits for dp,
     ``⌈(b+1)/30⌉`` NTT primes for gf; ``b = n + 1`` bits for Banzhaf, ``b`` = the bits
     of ``C(n, ⌊n/2⌋)`` for Shapley–Shubik) and ``T`` twice the table width rounded up
-    to a power of two: dp Banzhaf ``n·L·P`` updates; dp Shapley–Shubik ``U·P`` cell
-    updates (``U`` = :meth:`._dp.SizePlan.updates` of :func:`._dp.shapley_plan`, the
-    per-member bands of the compiled kernel) plus ``C·P`` cells per side of window sums
+    to a power of two: dp Banzhaf ``n·L·P`` updates; dp Shapley–Shubik ``V·P`` cells
+    visited by the compiled kernel's passes (``V`` = :meth:`._dp.SizePlan.passes` of
+    :func:`._dp.shapley_plan`; up to four members of equal weight share a pass) plus
+    ``C·P`` cells per side of window sums
     (``C`` = :meth:`._dp.SizePlan.cells`; without numba ``n·B·P``, ``B`` = cells of the
     final band); gf about ``P·T log T`` per series (one for Banzhaf, ``2**⌈log2(S+1)⌉``
     for Shapley–Shubik, ``S`` the largest size of a coalition lighter than the table
@@ -281,7 +283,7 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     dp_rate = RATES["dp_banzhaf_compiled" if compiled else "dp_banzhaf_numpy"]
     if compiled:
         shapley_dp = shapley_primes * (
-            plan.updates() * RATES["dp_shapley_update"]
+            plan.passes() * RATES["dp_shapley_pass"]
             + plan.cells() * len(plan.sides) * RATES["dp_shapley_cell"]
         )
     else:
