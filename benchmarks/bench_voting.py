@@ -11,7 +11,7 @@ Games (random weights seeded; quota = half the total + 1):
   Shapley–Shubik runs on 50 members and is taken from the cost model above that;
 * n = 1,000, weights 1..100 — the goal of issue 13: exact Banzhaf and Shapley–Shubik in
   < 5 s. Banzhaf by both engines and ``powerindex``; Shapley–Shubik by the dynamic
-  program (it runs: about 8 s), the ``gf`` time taken from the cost model
+  program (it runs: about 4.5 s), the ``gf`` time taken from the cost model
   (``exact_costs``; running it would take hours), ``powerindex`` not run;
 * the size-by-weight table of the exact Shapley–Shubik program built one member per
   pass and with up to ``_dp.GROUP`` members of equal weight per pass (n = 200 and 400
