@@ -75,6 +75,9 @@ GROUP = 4
 #: same table as one group after the other, with the rows of two groups in cache
 #: (measured 8 % faster on two threads, 1,000 members; 3 and more: no better).
 WAVE_GROUPS = 2
+#: Time of the window sums per table cell and side, in cells visited by the kernel's
+#: passes (measured 3–10 on n = 200–1,500; the cost model's rates are in this ratio).
+CELL_PER_PASS = 7
 #: The primes are ``2**PRIME_BITS - c`` with ``c < 2**16`` (see the module notes).
 PRIME_BITS = 59
 _MAX_OFFSET = 1 << 16
@@ -297,8 +300,8 @@ def _kernels():  # type: ignore[no-untyped-def]
                                 x = dst[k] + d + d + s4[k - u4]
                                 dst[k] = (x & mask) + c * ((x >> top) & low5)
             for s in range(max_size + 1):  # cells < M < 2 p: one subtraction
-                row = tab[s]
-                for k in range(np.uintp(limit)):
+                row = tab[s]  # (outside [lower, upper) every cell is still 0)
+                for k in range(np.uintp(max(lower[s], 0)), np.uintp(max(upper[s], 0))):
                     x = row[k]
                     row[k] = min(x, x - p)
 
@@ -761,6 +764,11 @@ class SizePlan:
         """Cells of the table per prime."""
         return (self.rows + 1) * self.width
 
+    def cost(self) -> float:
+        """Work per prime in cells visited by passes: the passes plus the window sums
+        (:data:`CELL_PER_PASS` per table cell and side)."""
+        return self.passes() + CELL_PER_PASS * self.cells() * len(self.sides)
+
 
 def _plan(
     weights: list[int], width: int, rows: int, sides: tuple[tuple[int, bool], ...]
@@ -794,9 +802,10 @@ def shapley_plan(weights: list[int], quota: int) -> SizePlan:
     coalition lighter than ``L`` (by complement symmetry ``L`` serves the quota or its
     complement). *Two sides* keep weights below ``max(q, W − q + 1)`` but only sizes up
     to ``⌊(n − 1)/2⌋``: sizes up to there come from the quota, the larger ones
-    ``n − 1 − s`` from the complement's quota on row ``s``. The plan whose passes visit
-    fewer cells wins (:meth:`SizePlan.passes`; for 1,000 members with weights 1..100
-    and a simple majority the two sides need 10 % fewer updates and 29 % fewer cells).
+    ``n − 1 − s`` from the complement's quota on row ``s``. The cheaper plan wins
+    (:meth:`SizePlan.cost`: cells its passes visit plus the window sums; for 1,000
+    members with weights 1..100 and a simple majority the two sides need 10 % fewer
+    updates and 29 % fewer cells).
     """
     return _cheaper_plan(tuple(weights), quota)
 
@@ -804,7 +813,7 @@ def shapley_plan(weights: list[int], quota: int) -> SizePlan:
 @lru_cache(maxsize=4)  # the cost model and the counts ask for the same game in a row
 def _cheaper_plan(weights: tuple[int, ...], quota: int) -> SizePlan:
     one, two = candidate_plans(list(weights), quota)
-    return two if (two.passes(), two.cells()) < (one.passes(), one.cells()) else one
+    return min((two, one), key=lambda plan: plan.cost())
 
 
 def shapley_shape(weights: list[int], quota: int) -> tuple[int, int]:

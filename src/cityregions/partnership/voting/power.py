@@ -67,14 +67,15 @@ EXACT_BUDGET_SECONDS = 5.0
 #: (measured 1.1–2.3·10⁻⁹); dp Shapley–Shubik compiled per (cell visited by a pass ×
 #: prime) of :meth:`._dp.SizePlan.passes` plus per (table cell × side × prime) for the
 #: window sums, prime residues and fractions (fitted on n = 200–1,500, weights up to
-#: 1,000: 1.4–5.7·10⁻¹⁰ and 2–4·10⁻⁹; ``python benchmarks/bench_voting.py``); without
+#: 1,000: 1.4–5.7·10⁻¹⁰ and 2–4·10⁻⁹, the latter taken as :data:`._dp.CELL_PER_PASS`
+#: times the former; ``python benchmarks/bench_voting.py``); without
 #: numba per (member × cell of the final band × prime); gf per (prime × series ×
 #: L log2 L).
 RATES = {
     "dp_banzhaf_compiled": 5e-9,
     "dp_banzhaf_numpy": 1.5e-8,
     "dp_shapley_pass": 6e-10,
-    "dp_shapley_cell": 4e-9,
+    "dp_shapley_cell": 6e-10 * _dp.CELL_PER_PASS,
     "dp_shapley_numpy": 2e-9,
     "gf": 1e-6,
 }
