@@ -711,41 +711,32 @@ class SizePlan:
     upper: npt.NDArray[np.int64]
 
     def updates(self) -> int:
-        """Cell updates per prime of the compiled kernel (heaviest first).
+        """Cell updates per prime, one member at a time (heaviest first).
 
         Member ``t`` (weights descending, ``H`` their prefix sums) changes row ``s``
         only between ``max(w_t, lower[s], H[t+1] − H[t+1−s])`` — the ``s`` lightest
         weights so far — and ``min(w_t + H[s−1], width − 1)``: the bounds the kernel
-        uses (:func:`_kernels`, ``by_size``; a group of equal weights updates the same
-        cells in one pass).
+        uses (:func:`_kernels`, ``by_size``).
         """
-        w, lower = self.weights, self.lower
-        heads = np.concatenate([[0], np.cumsum(w)])
-        t = np.arange(len(w))
-        total = 0
-        for size in range(1, min(self.rows, len(w)) + 1):
-            at = t[size - 1 :]  # members after which a coalition of `size` exists
-            lo = np.maximum(np.maximum(w[at], lower[size]), heads[at + 1] - heads[at + 1 - size])
-            hi = np.minimum(w[at] + heads[size - 1] + 1, self.width)
-            total += int(np.maximum(hi - lo, 0).sum())
-        return total
+        return self._visited(1)
 
     def passes(self) -> int:
         """Cells per prime that the compiled kernel's passes visit (:data:`GROUP`).
 
-        Up to ``GROUP`` members of equal weight share one pass; a pass of the group
-        ending with member ``e − 1`` visits row ``s`` between
-        ``max(v, lower[s], H[e] − H[e−s])`` and ``min(v + H[s−1], width − 1)``.
-        Time follows passes more than updates (a pass over four members costs about
-        what one over one member does).
+        Up to ``GROUP`` members of equal weight share one pass, which visits the cells
+        its last member would (:meth:`updates`). Time follows passes more than
+        updates (a pass over four members costs about what one over one member does).
         """
+        return self._visited(GROUP)
+
+    def _visited(self, group: int) -> int:
         w, lower = self.weights, self.lower
         heads = np.concatenate([[0], np.cumsum(w)])
         ends, weight = [], []
         t = 0
         while t < len(w):
             g = 1
-            while g < GROUP and t + g < len(w) and w[t + g] == w[t]:
+            while g < group and t + g < len(w) and w[t + g] == w[t]:
                 g += 1
             ends.append(t + g)
             weight.append(int(w[t]))
@@ -753,7 +744,7 @@ class SizePlan:
         end, v = np.array(ends, dtype=np.int64), np.array(weight, dtype=np.int64)
         total = 0
         for size in range(1, min(self.rows, len(w)) + 1):
-            at = end >= size
+            at = end >= size  # groups after which a coalition of `size` exists
             e, u = end[at], v[at]
             lo = np.maximum(np.maximum(u, lower[size]), heads[e] - heads[e - size])
             hi = np.minimum(u + heads[size - 1] + 1, self.width)
