@@ -227,9 +227,12 @@ def test_size_table_in_any_member_order_equals_the_heaviest_first_table(numba_ke
         )
         shape = (len(primes), max_size + 1, limit)
         heaviest_first, any_order = np.empty(shape, np.uint64), np.full(shape, 7, np.uint64)
-        by_size(ascending[::-1].copy(), limit, max_size, lower, upper, primes, 4, heaviest_first)
+        heaviest = ascending[::-1].copy()
+        groups = _dp.equal_weight_groups(heaviest)
+        by_size(heaviest, limit, max_size, lower, upper, primes, *groups, heaviest_first)
         shuffled = rng.permutation(ascending)
-        by_size(shuffled, limit, max_size, lower, upper, primes, 4, any_order)  # zeroes first
+        groups = _dp.equal_weight_groups(shuffled)
+        by_size(shuffled, limit, max_size, lower, upper, primes, *groups, any_order)  # zeroes first
         assert np.array_equal(any_order, heaviest_first), (weights, quota)
         final_band = int((upper[1:] - lower[1:]).clip(0).sum()) * len(ascending)
         assert _dp.shapley_updates(weights, quota) <= final_band

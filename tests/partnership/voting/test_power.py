@@ -403,7 +403,7 @@ def test_a_table_above_the_memory_cap_is_built_a_few_primes_at_a_time(monkeypatc
     monkeypatch.setattr(
         _voting_dp,
         "_build_plan",
-        lambda plan, part, out: calls.append(len(part)) or build(plan, part, out),
+        lambda plan, part, out, **how: calls.append(len(part)) or build(plan, part, out, **how),
     )
     chunked = voting_power(game, method="dp")
     assert calls == [1, 1, 1]

@@ -185,8 +185,9 @@ def _kernels():  # type: ignore[no-untyped-def]
                     row[k] = x
         return table
 
-    def by_size(weights, limit, max_size, lower, upper, primes, group, table):  # type: ignore[no-untyped-def]
-        # Members of equal weight are applied up to `group` at a time, as one product
+    def by_size(weights, limit, max_size, lower, upper, primes, starts, sizes, table):  # type: ignore[no-untyped-def]
+        # Members of equal weight are applied a group at a time (members starts[i] ..
+        # starts[i] + sizes[i] - 1, equal_weight_groups), as one product
         # (1 + y x**v)**g: row s gains tab[s, k] += sum_j C(g, j) tab[s-j, k-j*v], rows
         # descending (rows s - j not yet updated): one pass over the table instead of
         # g (measured 1.5x faster than one member per pass with a 16-member row
@@ -212,18 +213,7 @@ def _kernels():  # type: ignore[no-untyped-def]
             heads[t + 1] = heads[t] + weights[t]
             if t > 0 and weights[t] > weights[t - 1]:
                 descending = False
-        starts = np.empty(n, dtype=np.int64)
-        sizes = np.empty(n, dtype=np.int64)
-        count = 0
-        t = 0
-        while t < n:
-            g = 1
-            while g < group and t + g < n and weights[t + g] == weights[t]:
-                g += 1
-            starts[count] = t
-            sizes[count] = g
-            count += 1
-            t += g
+        count = len(starts)
         binom = np.zeros((5, 5), dtype=np.uint64)
         for g in range(5):
             binom[g, 0] = 1
@@ -468,6 +458,33 @@ def _count_by_weight(weights: list[int], limit: int, primes: tuple[int, ...]) ->
     return table.view(np.uint64)  # type: ignore[no-any-return]
 
 
+def equal_weight_groups(weights: I64, group: int = GROUP) -> tuple[I64, I64]:
+    """Runs of equal consecutive weights, cut into groups of at most ``group`` members.
+
+    Returns the first member and the size of each group: the passes of the compiled
+    size-by-weight kernel (one per group) and of :meth:`SizePlan.passes`.
+
+    Examples
+    --------
+    >>> starts, sizes = equal_weight_groups(np.array([5, 5, 5, 5, 5, 3, 2, 2]))
+    >>> starts.tolist(), sizes.tolist()
+    ([0, 4, 5, 6], [4, 1, 1, 2])
+    """
+    if not 1 <= group <= GROUP:
+        msg = f"group must be between 1 and {GROUP}, got {group}"
+        raise ValueError(msg)
+    starts, sizes = [], []
+    t = 0
+    while t < len(weights):
+        g = 1
+        while g < group and t + g < len(weights) and weights[t + g] == weights[t]:
+            g += 1
+        starts.append(t)
+        sizes.append(g)
+        t += g
+    return np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64)
+
+
 def size_band(
     weights: list[int] | npt.NDArray[np.int64], limit: int, max_size: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -501,13 +518,12 @@ def _count_by_size(
     ``group`` members of equal weight in one pass (1 to 4; the same table as one member
     after the other, which ``group=1`` is).
     """
-    if not 1 <= group <= GROUP:
-        msg = f"group must be between 1 and {GROUP}, got {group}"
-        raise ValueError(msg)
     w, lower, upper = size_band(weights, limit, max_size)  # heaviest first: narrowest
+    starts, sizes = equal_weight_groups(w, group)
     by_size = _kernel(1, len(w) * (max_size + 1) * limit * len(primes))
     table = np.empty((len(primes), max_size + 1, limit), dtype=np.uint64)
-    by_size(w, limit, max_size, lower, upper, np.array(primes, dtype=np.int64), group, table)
+    prime_array = np.array(primes, dtype=np.int64)
+    by_size(w, limit, max_size, lower, upper, prime_array, starts, sizes, table)
     return table
 
 
@@ -599,23 +615,6 @@ def _odd_prime_out(engine: str, primes: tuple[int, ...], work: int) -> tuple[int
     return primes[-1:] if numba.get_num_threads() > 1 else ()
 
 
-def _lone_residues(
-    plan: SizePlan,
-    primes: tuple[int, ...],
-    limits: npt.NDArray[np.int64],
-    values: npt.NDArray[np.int64],
-) -> list:  # type: ignore[type-arg]
-    """Window sums of the plan's table for ``primes``, by the serial kernels."""
-    kernels = _kernels()
-    table = np.empty((len(primes), plan.rows + 1, plan.width), dtype=np.uint64)
-    prime_array = np.array(primes, dtype=np.int64)
-    kernels[1][0](
-        plan.weights, plan.width, plan.rows, plan.lower, plan.upper, prime_array, GROUP, table
-    )
-    sums = kernels[2][0](table, prime_array.view(np.uint64), limits, values, True, plan.lower)
-    return list(sums.astype(object))
-
-
 def banzhaf_counts(
     weights: list[int], quota: int, *, engine: Engine = "dp"
 ) -> tuple[dict[int, int], int]:
@@ -666,8 +665,6 @@ def banzhaf_counts(
 #: exact Shapley–Shubik programs: 5·10**7 cells = 400 MB. Larger tables are built a
 #: few primes at a time (the time grows, the memory does not).
 MAX_TABLE_CELLS = 50_000_000
-#: Kept for callers of the old name: the memory cap per chunk of primes.
-MAX_SHAPLEY_CELLS = MAX_TABLE_CELLS
 
 
 def _feasible_rows(weights: list[int], width: int) -> int:
@@ -732,16 +729,8 @@ class SizePlan:
     def _visited(self, group: int) -> int:
         w, lower = self.weights, self.lower
         heads = np.concatenate([[0], np.cumsum(w)])
-        ends, weight = [], []
-        t = 0
-        while t < len(w):
-            g = 1
-            while g < group and t + g < len(w) and w[t + g] == w[t]:
-                g += 1
-            ends.append(t + g)
-            weight.append(int(w[t]))
-            t += g
-        end, v = np.array(ends, dtype=np.int64), np.array(weight, dtype=np.int64)
+        starts, sizes = equal_weight_groups(w, group)
+        end, v = starts + sizes, w[starts]
         total = 0
         for size in range(1, min(self.rows, len(w)) + 1):
             at = end >= size  # groups after which a coalition of `size` exists
@@ -827,20 +816,27 @@ def shapley_cells(weights: list[int], quota: int) -> int:
     return shapley_plan(weights, quota).cells() * len(primes_for(size_count_bits(len(weights))))
 
 
-def _build_plan(plan: SizePlan, primes: tuple[int, ...], out: U64 | None = None) -> U64:
+def _build_plan(
+    plan: SizePlan, primes: tuple[int, ...], out: U64 | None = None, *, serial: bool = False
+) -> U64:
     """The plan's table modulo each prime (compiled or numpy kernel), in ``out`` if given
-    (a buffer of at least ``len(primes)`` tables, reused between chunks of primes)."""
+    (a buffer of at least ``len(primes)`` tables, reused between chunks of primes);
+    ``serial``: the one-thread kernel whatever the work."""
     shape = (len(primes), plan.rows + 1, plan.width)
     table = np.empty(shape, dtype=np.uint64) if out is None else out[: len(primes)]
     work = len(plan.weights) * plan.cells() * len(primes)
-    _kernel(1, work)(
+    kernel = _kernels()[1][0] if serial else _kernel(1, work)
+    starts, sizes = equal_weight_groups(plan.weights)
+    prime_array = np.array(primes, dtype=np.int64)
+    kernel(
         plan.weights,
         plan.width,
         plan.rows,
         plan.lower,
         plan.upper,
-        np.array(primes, dtype=np.int64),
-        GROUP,
+        prime_array,
+        starts,
+        sizes,
         table,
     )
     return table
@@ -868,34 +864,33 @@ def shapley_counts(
         # every size with a coalition lighter than the width (no folding of sizes)
         full = _feasible_rows(weights, plan.width)
         cells = 4 * (1 << max(1, full.bit_length())) * plan.width
-
-        def build(part: tuple[int, ...]) -> U64:
-            table = _gf.count_by_size(weights, plan.width, full, part)
-            return np.ascontiguousarray(table[:, : plan.rows + 1, :])
-
     else:
         cells = plan.cells()
-
-        def build(part: tuple[int, ...]) -> U64:
-            return _build_plan(plan, part, buffer)
-
     limits = np.array([q for q, _ in plan.sides])
     lone = _odd_prime_out(engine, primes, len(weights) * cells)
     chunks = _chunks(primes[: len(primes) - len(lone)], cells, reserved=cells * len(lone))
-    if engine == "dp":
+    buffer = None
+    if engine == "dp":  # one buffer for every chunk
         shape = (max(len(part) for part in chunks), plan.rows + 1, plan.width)
         buffer = np.empty(shape, dtype=np.uint64)
+
+    def residues_of(part: tuple[int, ...], serial: bool = False) -> list:  # type: ignore[type-arg]
+        """Window sums of the table for ``part``, residues as Python integers."""
+        if engine == "gf":
+            table = _gf.count_by_size(weights, plan.width, full, part)[:, : plan.rows + 1, :]
+            table = np.ascontiguousarray(table)
+        else:
+            table = _build_plan(plan, part, None if serial else buffer, serial=serial)
+        windows = _kernels()[2][0] if serial else _kernel(2, table.size * 4)
+        sums = windows(table, np.array(part, dtype=np.uint64), limits, values, True, plan.lower)
+        return list(sums.astype(object))
+
     residues = []
     with ThreadPoolExecutor(max_workers=1) as pool:
         # the odd prime out in a thread of its own, beside the chunks' two threads
-        pending = pool.submit(_lone_residues, plan, lone, limits, values) if lone else None
+        pending = pool.submit(residues_of, lone, True) if lone else None
         for part in chunks:
-            table = build(part)
-            windows = _kernel(2, table.size * 4)
-            prime_array = np.array(part, dtype=np.uint64)
-            sums = windows(table, prime_array, limits, values, True, plan.lower)
-            residues += list(sums.astype(object))
-            del table
+            residues += residues_of(part)
         if pending is not None:
             residues += pending.result()
     rebuilt = crt(residues, primes)
@@ -945,7 +940,9 @@ def count_weight_counts(
     prime_array = np.array(primes, dtype=np.uint64)
     work = n * (n + 1) * (total + 1) * len(primes)
     table = np.empty((len(primes), n + 1, total + 1), dtype=np.uint64)
-    _kernel(1, work)(w, total + 1, n, lower, upper, prime_array.view(np.int64), GROUP, table)
+    starts, sizes = equal_weight_groups(w)
+    kernel = _kernel(1, work)
+    kernel(w, total + 1, n, lower, upper, prime_array.view(np.int64), starts, sizes, table)
     values = sorted(set(weights))
     out = _kernel(3, work)(table, prime_array, win, np.array([*values, -1], dtype=np.int64))
     rebuilt = crt(list(out.astype(object)), primes)

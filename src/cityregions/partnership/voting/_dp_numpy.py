@@ -56,13 +56,14 @@ def by_size(
     lower: I64,
     upper: I64,
     primes: I64,
-    group: int = 1,
+    starts: I64 | None = None,
+    sizes: I64 | None = None,
     out: U64 | None = None,
 ) -> I64:
     """Counts ``c[r, s, k]`` by coalition size ``s <= max_size`` and weight ``k < limit``.
 
-    ``group`` (the compiled kernel's number of members of equal weight applied in one
-    pass) is accepted and not used: here each step is one whole-array update per member.
+    ``starts``, ``sizes`` (the compiled kernel's groups of equal weight applied in one
+    pass) are accepted and not used: here each step is one whole-array update per member.
     ``out`` (shape ``(primes, max_size + 1, limit)``), if given, receives the table.
 
     The step of weight ``w`` is ``c[s, k] += c[s - 1, k - w]``, done for a block of
