@@ -615,6 +615,16 @@ def _odd_prime_out(engine: str, primes: tuple[int, ...], work: int) -> tuple[int
     return primes[-1:] if numba.get_num_threads() > 1 else ()
 
 
+def narrow_limit(weights: list[int], quota: int) -> int:
+    """Weights below which counting coalitions serves the quota or its complement.
+
+    Complement symmetry: ``T = N \\ S`` loses with weight at most ``W − q``, so counting
+    coalitions lighter than ``min(q, W − q + 1)`` gives the swings of either (used by
+    :func:`banzhaf_counts` and the one-sided plan of :func:`candidate_plans`).
+    """
+    return min(quota, sum(weights) - quota + 1)
+
+
 def banzhaf_counts(
     weights: list[int], quota: int, *, engine: Engine = "dp"
 ) -> tuple[dict[int, int], int]:
@@ -636,9 +646,8 @@ def banzhaf_counts(
         ``swings[v]`` = number of coalitions of the *other* players in which a player
         of weight ``v`` is decisive; ``winning`` = number of winning coalitions.
     """
-    n, total = len(weights), sum(weights)
-    # Complement symmetry: T = N \ S loses with weight <= total - quota.
-    limit = min(quota, total - quota + 1)
+    n = len(weights)
+    limit = narrow_limit(weights, quota)
     primes = engine_primes(engine, n + 1)
     values = sorted(set(weights))
     if engine == "gf":
@@ -740,6 +749,11 @@ class SizePlan:
             total += int(np.maximum(hi - lo, 0).sum())
         return total
 
+    def feasible_rows(self) -> int:
+        """Every size with a coalition lighter than the width (the generating-function
+        engine transforms them all: no folding of sizes)."""
+        return _feasible_rows(self.weights.tolist(), self.width)
+
     def cells(self) -> int:
         """Cells of the table per prime."""
         return (self.rows + 1) * self.width
@@ -767,7 +781,7 @@ def candidate_plans(weights: list[int], quota: int) -> tuple[SizePlan, SizePlan]
     """The two tables :func:`shapley_plan` chooses from: one side, two sides."""
     n, total = len(weights), sum(weights)
     complement = total - quota + 1
-    narrow = min(quota, complement)
+    narrow = narrow_limit(weights, quota)
     one = _plan(weights, narrow, _feasible_rows(weights, narrow), ((narrow, narrow != quota),))
     wide = max(quota, complement)
     half = min((n - 1) // 2, _feasible_rows(weights, wide))
@@ -862,7 +876,7 @@ def shapley_counts(
 
         # the exp-log works on 2**k rows (roots of unity) of twice the length, and on
         # every size with a coalition lighter than the width (no folding of sizes)
-        full = _feasible_rows(weights, plan.width)
+        full = plan.feasible_rows()
         cells = 4 * (1 << max(1, full.bit_length())) * plan.width
     else:
         cells = plan.cells()

@@ -249,11 +249,11 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     Notes
     -----
     With ``n`` members of positive weight, ``L = min(q, W − q + 1)`` (complement
-    symmetry), ``P`` the number of primes (``⌈(b+1)/58⌉`` of 59 bits for dp,
-    ``⌈(b+1)/30⌉`` NTT primes for gf; ``b = n + 1`` bits for Banzhaf, ``b`` = the bits
-    of ``C(n, ⌊n/2⌋)`` for Shapley–Shubik) and ``T`` twice the table width rounded up
-    to a power of two: dp Banzhaf ``n·L·P`` updates; dp Shapley–Shubik ``V·P`` cells
-    visited by the compiled kernel's passes (``V`` = :meth:`._dp.SizePlan.passes` of
+    symmetry), ``P`` the number of primes (the fewest of 59 bits whose product exceeds
+    ``2**b`` for dp, ``⌈(b+1)/30⌉`` NTT primes for gf; ``b = n + 1`` bits for Banzhaf,
+    ``b`` = the bits of ``C(n, ⌊n/2⌋)`` for Shapley–Shubik) and ``T`` twice the table
+    width rounded up to a power of two: dp Banzhaf ``n·L·P`` updates; dp Shapley–Shubik
+    ``V·P`` cells visited by the compiled kernel's passes (``V`` = :meth:`._dp.SizePlan.passes` of
     :func:`._dp.shapley_plan`; up to four members of equal weight share a pass) plus
     ``C·P`` cells per side of window sums
     (``C`` = :meth:`._dp.SizePlan.cells`; without numba ``n·B·P``, ``B`` = cells of the
@@ -275,7 +275,7 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
     # nobody can win, or equal weights (closed form, :func:`_equal_weights`): no table
     if not weights or quota > sum(weights) or len(set(weights)) == 1:
         return {index: {"dp": 0.0, "gf": 0.0} for index in ("banzhaf", "shapley_shubik")}
-    limit = min(quota, sum(weights) - quota + 1)  # Banzhaf: complement symmetry
+    limit = _dp.narrow_limit(weights, quota)
     plan = _dp.shapley_plan(weights, quota)
     banzhaf_primes = len(_dp.primes_for(n + 1))
     size_bits = _dp.size_count_bits(n)
@@ -299,7 +299,7 @@ def exact_costs(game: VotingGame) -> dict[str, dict[str, float]]:
         too_long = 2 * max(limit, plan.width) > _ntt.MAX_LENGTH
     except ValueError:
         banzhaf_ntt, shapley_ntt, too_long = 0, 0, True
-    rows = 1 << max(1, _dp._feasible_rows(weights, plan.width).bit_length())
+    rows = 1 << max(1, plan.feasible_rows().bit_length())
     costs["banzhaf"]["gf"] = (
         math.inf if too_long else banzhaf_ntt * _transform_work(1, limit) * RATES["gf"]
     )
